@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import TrameGDAL
+
+/// The `trame` command: one entry point, one subcommand per step, like GRASS modules.
+public struct Trame: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "trame",
+        abstract: "Build, analyse and publish a territory's green and blue infrastructure (Trame verte et bleue).",
+        discussion: """
+        Inputs and outputs are ordinary GIS files (GeoTIFF, GeoPackage, GeoJSON, Shapefile, OSM PBF) that \
+        QGIS and GDAL open. Distances are in metres, areas in hectares, costs in resistance × metres.
+        Start with `trame demo --out DIR` to generate and analyse a sample territory.
+        """,
+        version: "0.1.0",
+        groupedSubcommands: [
+            CommandGroup(name: "Data", subcommands: [Info.self, Demo.self]),
+        ]
+    )
+
+    public init() {}
+
+    /// Runs the command; errors print one line on stderr (`trame: FILE: problem`) and exit non-zero.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let e as GeodataError {
+            FileHandle.standardError.write(Data("trame: \(e.description)\n".utf8))
+            Foundation.exit(1)
+        } catch let e as InputError {
+            FileHandle.standardError.write(Data("trame: \(e.description)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Bad input that is not a file problem (a value, a table, a combination of options).
+public struct InputError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

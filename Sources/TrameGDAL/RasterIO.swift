@@ -1,0 +1,291 @@
+import CGDAL
+import Foundation
+import TrameRaster
+
+/// An open GDAL dataset (raster or vector); closed when released.
+final class Dataset {
+    let handle: GDALDatasetH
+    let path: String
+    init(handle: GDALDatasetH, path: String) { self.handle = handle; self.path = path }
+    deinit { GDALClose(handle) }
+
+    static func open(_ path: String, raster: Bool = false, vector: Bool = false, update: Bool = false) throws -> Dataset {
+        GDALSetup.ensure()
+        var flags: Int32 = 0
+        if raster { flags |= GDAL_OF_RASTER }
+        if vector { flags |= GDAL_OF_VECTOR }
+        if update { flags |= GDAL_OF_UPDATE }
+        CPLErrorReset()
+        guard let h = GDALOpenEx(path, UInt32(flags), nil, nil, nil) else {
+            if FileManager.default.fileExists(atPath: path), raster, !vector,
+               let any = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR), nil, nil, nil) {
+                GDALClose(any)
+                throw GeodataError(path, "is a vector file; a raster was expected")
+            }
+            if FileManager.default.fileExists(atPath: path), vector, !raster,
+               let any = GDALOpenEx(path, UInt32(GDAL_OF_RASTER), nil, nil, nil) {
+                GDALClose(any)
+                throw GeodataError(path, "is a raster file; a vector layer was expected")
+            }
+            throw GeodataError(path, openFailureReason(path))
+        }
+        return Dataset(handle: h, path: path)
+    }
+
+    var driverName: String {
+        guard let d = GDALGetDatasetDriver(handle), let n = GDALGetDriverShortName(d) else { return "unknown" }
+        return String(cString: n)
+    }
+}
+
+/// The GDAL band types Trame distinguishes.
+public enum BandType: String, Sendable {
+    case byte = "Byte", uint16 = "UInt16", int16 = "Int16", uint32 = "UInt32", int32 = "Int32"
+    case float32 = "Float32", float64 = "Float64", other = "other"
+
+    init(_ t: GDALDataType) {
+        switch t {
+        case GDT_Byte: self = .byte
+        case GDT_UInt16: self = .uint16
+        case GDT_Int16: self = .int16
+        case GDT_UInt32: self = .uint32
+        case GDT_Int32: self = .int32
+        case GDT_Float32: self = .float32
+        case GDT_Float64: self = .float64
+        default: self = .other
+        }
+    }
+
+    public var isInteger: Bool { [.byte, .uint16, .int16, .uint32, .int32].contains(self) }
+}
+
+/// What a raster file holds, without reading its cells.
+public struct RasterDescription: Sendable {
+    public var path: String
+    public var driver: String
+    public var spec: GridSpec
+    public var bands: [(type: BandType, noData: Double?, description: String)]
+}
+
+/// How strictly a band's type must match the grid type asked for.
+public enum BandConversion: Sendable {
+    /// Integer grids need an integer band whose values fit; floating grids take any numeric band.
+    case safe
+    /// Any numeric band, converted by GDAL (rounding and clamping).
+    case any
+}
+
+public enum RasterIO {
+    /// Driver, size, transform, CRS and bands of a raster file.
+    public static func describe(_ path: String) throws -> RasterDescription {
+        let ds = try Dataset.open(path, raster: true)
+        return describe(ds)
+    }
+
+    static func describe(_ ds: Dataset) -> RasterDescription {
+        let spec = gridSpec(ds)
+        var bands: [(BandType, Double?, String)] = []
+        let n = GDALGetRasterCount(ds.handle)
+        if n > 0 {
+            for i in 1...n {
+                let b = GDALGetRasterBand(ds.handle, i)
+                var has: Int32 = 0
+                let nd = GDALGetRasterNoDataValue(b, &has)
+                let desc = GDALGetDescription(b).map { String(cString: $0) } ?? ""
+                bands.append((BandType(GDALGetRasterDataType(b)), has != 0 ? nd : nil, desc))
+            }
+        }
+        return RasterDescription(path: ds.path, driver: ds.driverName, spec: spec, bands: bands)
+    }
+
+    static func gridSpec(_ ds: Dataset) -> GridSpec {
+        var gt = [Double](repeating: 0, count: 6)
+        if GDALGetGeoTransform(ds.handle, &gt) != CE_None { gt = [0, 1, 0, 0, 0, 1] }
+        var wkt = ""
+        if let ref = GDALGetSpatialRef(ds.handle), let clone = OSRClone(ref) {
+            wkt = SpatialReference(owning: clone).wkt
+        }
+        return GridSpec(cols: Int(GDALGetRasterXSize(ds.handle)), rows: Int(GDALGetRasterYSize(ds.handle)),
+                        transform: GeoTransform(gdal: gt), crsWKT: wkt)
+    }
+
+    /// Reads one band into a grid of type `T`.
+    ///
+    /// - Throws: `GeodataError` naming the file when it cannot be opened, has no such band,
+    ///   or holds a band type that `T` cannot represent (e.g. Float32 read as land-cover classes).
+    public static func read<T: GridScalar>(_ path: String, as type: T.Type, band: Int = 1,
+                                           conversion: BandConversion = .safe) throws -> Grid<T> {
+        let ds = try Dataset.open(path, raster: true)
+        let count = Int(GDALGetRasterCount(ds.handle))
+        guard band >= 1, band <= count else {
+            throw GeodataError(path, count == 0 ? "holds no raster band" : "has \(count) band(s); band \(band) does not exist")
+        }
+        let b = GDALGetRasterBand(ds.handle, Int32(band))
+        let bt = BandType(GDALGetRasterDataType(b))
+        if conversion == .safe, !fits(band: bt, into: T.self) {
+            throw GeodataError(path, "band \(band) is \(bt.rawValue), expected \(T.typeName)\(T.self == UInt8.self || T.self == Int32.self ? " (integer class codes)" : "")")
+        }
+        let spec = gridSpec(ds)
+        var has: Int32 = 0
+        let nd = GDALGetRasterNoDataValue(b, &has)
+        var values = [T](repeating: .zero, count: spec.count)
+        let err = values.withUnsafeMutableBytes { buf -> CPLErr in
+            GDALRasterIO(b, GF_Read, 0, 0, Int32(spec.cols), Int32(spec.rows), buf.baseAddress,
+                         Int32(spec.cols), Int32(spec.rows), gdalType(T.self), 0, 0)
+        }
+        guard err == CE_None else { throw GeodataError(path, "cannot read band \(band): \(GDALSetup.lastError())") }
+        var noData: T? = nil
+        if has != 0 {
+            if T.self == Float.self || T.self == Double.self || nd.rounded() == nd { noData = T(gridDouble: nd) }
+            if T.self == UInt8.self, !(0...255).contains(nd) { noData = nil }
+        }
+        return Grid(spec: spec, values: values, noData: noData)
+    }
+
+    static func fits<T: GridScalar>(band: BandType, into: T.Type) -> Bool {
+        switch T.self {
+        case is UInt8.Type: return band == .byte
+        case is Int32.Type: return [.byte, .uint16, .int16, .int32].contains(band)
+        case is Float.Type, is Double.Type: return band != .other
+        default: return false
+        }
+    }
+
+    static func gdalType<T: GridScalar>(_: T.Type) -> GDALDataType {
+        switch T.self {
+        case is UInt8.Type: return GDT_Byte
+        case is Int32.Type: return GDT_Int32
+        case is Float.Type: return GDT_Float32
+        default: return GDT_Float64
+        }
+    }
+
+    /// Output raster formats.
+    public enum Format: String, Sendable, CaseIterable {
+        /// Tiled GeoTIFF, DEFLATE-compressed.
+        case geotiff
+        /// Cloud-optimized GeoTIFF (tiled, overviews, DEFLATE).
+        case cog
+    }
+
+    /// Writes a grid as GeoTIFF (tiled, DEFLATE) or COG, atomically.
+    public static func write<T: GridScalar>(_ grid: Grid<T>, to path: String, format: Format = .geotiff,
+                                            bandDescription: String? = nil,
+                                            categories: [Int: String] = [:],
+                                            colours: [Int: (UInt8, UInt8, UInt8)] = [:]) throws {
+        GDALSetup.ensure()
+        let style = BandStyle(description: bandDescription, categories: categories, colours: colours)
+        try AtomicOutput.write(to: path) { tmp in
+            switch format {
+            case .geotiff:
+                guard let drv = GDALGetDriverByName("GTiff") else { throw GeodataError(path, "GDAL has no GTiff driver") }
+                let opts = ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"]
+                    + (T.self == Float.self || T.self == Double.self ? ["PREDICTOR=1"] : [])
+                let h = withCStringList(opts) {
+                    GDALCreate(drv, tmp, Int32(grid.cols), Int32(grid.rows), 1, gdalType(T.self), $0)
+                }
+                guard let h else { throw GeodataError(path, "cannot create: \(GDALSetup.lastError())") }
+                let ds = Dataset(handle: h, path: tmp)
+                CPLErrorReset()
+                try fill(ds, with: grid, path: path, style: style)
+                GDALFlushCache(h)
+                if CPLGetLastErrorType() == CE_Failure { throw GeodataError(path, "cannot write: \(GDALSetup.lastError())") }
+            case .cog:
+                // COG is written by copy: wrap the grid's buffer in a MEM dataset (no copy of the cells).
+                try grid.values.withUnsafeBufferPointer { buf in
+                    guard let mem = GDALGetDriverByName("MEM"),
+                          let h = GDALCreate(mem, "", Int32(grid.cols), Int32(grid.rows), 0, gdalType(T.self), nil)
+                    else { throw GeodataError(path, "cannot create an in-memory raster") }
+                    let src = Dataset(handle: h, path: "")
+                    let ptr = String(UInt(bitPattern: buf.baseAddress))
+                    let added = withCStringList(["DATAPOINTER=\(ptr)"]) { GDALAddBand(h, gdalType(T.self), $0) }
+                    guard added == CE_None else { throw GeodataError(path, "cannot wrap the grid for COG output") }
+                    try describeBand(src, grid: grid, style: style)
+                    guard let cog = GDALGetDriverByName("COG") else { throw GeodataError(path, "GDAL has no COG driver") }
+                    let out = withCStringList(["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"]) {
+                        GDALCreateCopy(cog, tmp, h, 0, $0, nil, nil)
+                    }
+                    guard let out else { throw GeodataError(path, "cannot write COG: \(GDALSetup.lastError())") }
+                    GDALClose(out)
+                    withExtendedLifetime(src) {}
+                }
+            }
+        }
+    }
+
+    struct BandStyle {
+        var description: String?
+        var categories: [Int: String]
+        var colours: [Int: (UInt8, UInt8, UInt8)]
+    }
+
+    private static func describeBand<T: GridScalar>(_ ds: Dataset, grid: Grid<T>, style: BandStyle) throws {
+        let bandDescription = style.description, categories = style.categories
+        var gt = grid.spec.transform.gdalCoefficients
+        GDALSetGeoTransform(ds.handle, &gt)
+        if !grid.spec.crsWKT.isEmpty { GDALSetProjection(ds.handle, grid.spec.crsWKT) }
+        let b = GDALGetRasterBand(ds.handle, 1)
+        if let nd = grid.noData { GDALSetRasterNoDataValue(b, nd.gridDouble) }
+        if let d = bandDescription { GDALSetDescription(b, d) }
+        if !categories.isEmpty, let maxCode = categories.keys.max(), maxCode < 65536 {
+            let names = (0...maxCode).map { categories[$0] ?? "" }
+            withCStringList(names) { _ = GDALSetRasterCategoryNames(b, $0) }
+        }
+        if !style.colours.isEmpty, T.self == UInt8.self, let ct = GDALCreateColorTable(GPI_RGB) {
+            defer { GDALDestroyColorTable(ct) }
+            for v in 0..<256 {
+                let c = style.colours[v] ?? (0, 0, 0)
+                var e = GDALColorEntry(c1: Int16(c.0), c2: Int16(c.1), c3: Int16(c.2), c4: style.colours[v] == nil ? 0 : 255)
+                GDALSetColorEntry(ct, Int32(v), &e)
+            }
+            GDALSetRasterColorTable(b, ct)
+        }
+    }
+
+    private static func fill<T: GridScalar>(_ ds: Dataset, with grid: Grid<T>, path: String, style: BandStyle) throws {
+        try describeBand(ds, grid: grid, style: style)
+        let b = GDALGetRasterBand(ds.handle, 1)
+        let err = grid.values.withUnsafeBytes { buf -> CPLErr in
+            GDALRasterIO(b, GF_Write, 0, 0, Int32(grid.cols), Int32(grid.rows), UnsafeMutableRawPointer(mutating: buf.baseAddress),
+                         Int32(grid.cols), Int32(grid.rows), gdalType(T.self), 0, 0)
+        }
+        guard err == CE_None else { throw GeodataError(path, "cannot write cells: \(GDALSetup.lastError())") }
+    }
+
+    /// Refuses to combine two grids whose size, transform or CRS differ; the error names both files.
+    public static func requireAligned(_ a: GridSpec, _ pathA: String, _ b: GridSpec, _ pathB: String) throws {
+        let ca = SpatialReference.fromWKT(a.crsWKT), cb = SpatialReference.fromWKT(b.crsWKT)
+        switch (ca, cb) {
+        case let (x?, y?) where !x.isSame(as: y):
+            throw GeodataError(pathB, "CRS \(y.label) differs from \(pathA) (\(x.label)); reproject one of them (gdalwarp -t_srs)")
+        case (nil, .some), (.some, nil):
+            throw GeodataError(pathB, "one of \(pathA) and \(pathB) has no CRS (\(ca?.label ?? "none") vs \(cb?.label ?? "none"))")
+        default: break
+        }
+        guard a.isGeometricallyAligned(with: b) else {
+            throw GeodataError(pathB, "grid \(b.cols)×\(b.rows), \(b.transform) is not aligned with \(pathA) (\(a.cols)×\(a.rows), \(a.transform)); resample with gdalwarp -tr/-te")
+        }
+    }
+}
+
+extension RasterIO {
+    /// Whether a file holds raster bands, vector layers, or both (a GeoPackage may hold both).
+    public static func contents(_ path: String) throws -> (raster: Bool, vector: Bool) {
+        let ds = try Dataset.open(path, raster: true, vector: true)
+        return (GDALGetRasterCount(ds.handle) > 0, GDALDatasetGetLayerCount(ds.handle) > 0)
+    }
+
+    /// Class names stored with band 1 (GDAL category names), keyed by value.
+    public static func categoryNames(_ path: String, band: Int = 1) throws -> [Int: String] {
+        let ds = try Dataset.open(path, raster: true)
+        guard band <= Int(GDALGetRasterCount(ds.handle)), let list = GDALGetRasterCategoryNames(GDALGetRasterBand(ds.handle, Int32(band))) else { return [:] }
+        var out: [Int: String] = [:]
+        var i = 0
+        while let p = list[i] {
+            let s = String(cString: p)
+            if !s.isEmpty { out[i] = s }
+            i += 1
+        }
+        return out
+    }
+}

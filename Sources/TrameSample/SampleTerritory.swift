@@ -1,0 +1,37 @@
+import Foundation
+import TrameRaster
+import TrameVector
+
+/// Size of the generated territory (10 m cells).
+public enum TerritorySize: String, CaseIterable, Sendable {
+    /// About 20 km × 10 km, 2 M cells.
+    case small
+    /// About 50 km × 25 km, 12.5 M cells.
+    case medium
+    /// About 100 km × 40 km, 40 M cells (for benchmarks).
+    case large
+
+    /// Columns, rows and the top-left corner in Lambert-93 (EPSG:2154), all inside x 640–740 km, y 7 010–7 060 km.
+    public var layout: (cols: Int, rows: Int, west: Double, north: Double) {
+        switch self {
+        case .small: (2000, 1000, 680_000, 7_040_000)
+        case .medium: (5000, 2500, 665_000, 7_050_000)
+        case .large: (10_000, 4000, 640_000, 7_055_000)
+        }
+    }
+}
+
+/// A generated sample territory: a land-cover grid and the vector layers a planner receives from partners.
+public struct SampleTerritory: Sendable {
+    public var landCover: Grid<UInt8>
+    public var inventories: VectorLayer
+    public var roads: VectorLayer
+    public var railways: VectorLayer
+    public var paths: VectorLayer
+    public var communes: VectorLayer
+    public var leisureHubs: VectorLayer
+    /// Name of the field of `communes` that holds the inter-municipal grouping (dissolved at the edge).
+    public static let groupingField = "epci"
+
+    public var vectorLayers: [VectorLayer] { [inventories, roads, railways, paths, communes, leisureHubs] }
+}

@@ -1,0 +1,2 @@
+import TrameCommands
+Trame.main()
