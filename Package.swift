@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "trame", targets: ["trame"]),
         .library(name: "TrameRaster", targets: ["TrameRaster"]),
         .library(name: "TrameVector", targets: ["TrameVector"]),
+        .library(name: "TrameCost", targets: ["TrameCost"]),
+        .library(name: "TrameGraph", targets: ["TrameGraph"]),
         .library(name: "TrameGDAL", targets: ["TrameGDAL"]),
         .library(name: "TrameSample", targets: ["TrameSample"]),
     ],
@@ -22,6 +24,8 @@ let package = Package(
         // Pure-Swift algorithms: no GDAL, no argument parsing.
         .target(name: "TrameRaster"),
         .target(name: "TrameVector"),
+        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector", "TrameGraph"]),
+        .target(name: "TrameGraph"),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
 
         // Edges: file formats and CRS through GDAL.
@@ -29,11 +33,17 @@ let package = Package(
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .executableTarget(name: "trame", dependencies: ["TrameCommands"]),
 
+        .testTarget(name: "TrameRasterTests", dependencies: ["TrameRaster"]),
+        .testTarget(name: "TrameGDALTests", dependencies: ["TrameGDAL", "TrameRaster", "TrameVector"]),
+        .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
+        .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),
+        .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
+        .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster"]),
     ]
 )

@@ -16,7 +16,7 @@ public struct MidpointDisplacementField: Sendable {
     var values: [Float]
 
     public init(west: Double, south: Double, width: Double, height: Double, maxSpacing: Double,
-                roughness: Double, rng: inout SeededGenerator, maxSize: Int = 2049) {
+                roughness: Double, rng: inout SeededGenerator, maxSize: Int = 1025) {
         var n = 3
         while n < maxSize && max(width, height) / Double(n - 1) > maxSpacing { n = (n - 1) * 2 + 1 }
         size = n; self.west = west; self.south = south
@@ -79,6 +79,60 @@ public struct MidpointDisplacementField: Sendable {
 
     /// The value below which a fraction `q` of the territory lies (for "cover X % of the area"),
     /// from a regular sample of about 40 000 points inside the given bounds.
+    public func quantile(_ q: Double, west w: Double, south s: Double, east e: Double, north n: Double) -> Float {
+        var sample: [Float] = []
+        let k = 200
+        for a in 0..<k {
+            for b in 0..<k {
+                sample.append(self.sample(w + (e - w) * (Double(a) + 0.5) / Double(k), s + (n - s) * (Double(b) + 0.5) / Double(k)))
+            }
+        }
+        sample.sort()
+        return sample[min(sample.count - 1, max(0, Int(q * Double(sample.count))))]
+    }
+}
+
+/// A fractal field of any extent made of independent midpoint-displacement tiles of a fixed span,
+/// overlapping by half and blended with tent weights (variance-preserving), so that patterns keep the
+/// same physical scale — woods of a few km — in a 20 km and in a 100 km territory.
+public struct TiledFractalField: Sendable {
+    let tiles: [MidpointDisplacementField]
+    let tilesX: Int
+    let half: Double
+    let west: Double, south: Double
+
+    public init(west: Double, south: Double, width: Double, height: Double, span: Double, maxSpacing: Double,
+                roughness: Double, rng: inout SeededGenerator) {
+        half = span / 2
+        self.west = west; self.south = south
+        tilesX = Int((width / half).rounded(.up)) + 1
+        let tilesY = Int((height / half).rounded(.up)) + 1
+        var t: [MidpointDisplacementField] = []
+        for j in 0..<tilesY {
+            for i in 0..<tilesX {
+                t.append(MidpointDisplacementField(west: west + Double(i - 1) * half, south: south + Double(j - 1) * half,
+                                                   width: span, height: span, maxSpacing: maxSpacing, roughness: roughness, rng: &rng))
+            }
+        }
+        tiles = t
+    }
+
+    @inline(__always)
+    public func sample(_ x: Double, _ y: Double) -> Float {
+        let fx = max(0, (x - west) / half), fy = max(0, (y - south) / half)
+        let i = min(Int(fx), tilesX - 2), j = min(Int(fy), tiles.count / tilesX - 2)
+        let ax = fx - Double(i), ay = fy - Double(j)
+        // Tile (i, j) is centred at (i·half, j·half); weights are tents that sum to 1 along each axis.
+        let w = [(1 - ax) * (1 - ay), ax * (1 - ay), (1 - ax) * ay, ax * ay]
+        let k = [j * tilesX + i, j * tilesX + i + 1, (j + 1) * tilesX + i, (j + 1) * tilesX + i + 1]
+        var s = 0.0, n = 0.0
+        for q in 0..<4 where w[q] > 0 {
+            s += w[q] * (Double(tiles[k[q]].sample(x, y)) - 0.5)
+            n += w[q] * w[q]
+        }
+        return Float(0.5 + s / n.squareRoot())
+    }
+
     public func quantile(_ q: Double, west w: Double, south s: Double, east e: Double, north n: Double) -> Float {
         var sample: [Float] = []
         let k = 200

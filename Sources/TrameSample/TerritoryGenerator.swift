@@ -38,13 +38,13 @@ public struct TerritoryGenerator {
 
         progress("fractal fields")
         var frng = rng.fork()
-        func field(_ spacing: Double, _ h: Double) -> MidpointDisplacementField {
-            MidpointDisplacementField(west: west, south: south, width: width, height: height, maxSpacing: spacing, roughness: h, rng: &frng)
+        func field(_ spacing: Double, _ h: Double) -> TiledFractalField {
+            TiledFractalField(west: west, south: south, width: width, height: height, span: 20_480, maxSpacing: spacing, roughness: h, rng: &frng)
         }
         let relief = field(40, 0.9)
-        let woods = field(20, 0.55)
-        let farming = field(20, 0.45)
-        let wetness = field(20, 0.5)
+        let woods = field(40, 0.55)
+        let farming = field(40, 0.45)
+        let wetness = field(40, 0.5)
         let urbanTexture = field(20, 0.35)
 
         // Coalfield axis: a gentle west–east curve a little north of the middle.
@@ -138,7 +138,7 @@ public struct TerritoryGenerator {
         // MARK: Raster
         progress("land cover")
         var lc = Grid<UInt8>(spec: spec, fill: LandCoverClass.arableCrops.rawValue, noData: 0)
-        func q(_ f: MidpointDisplacementField, _ p: Double) -> Float { f.quantile(p, west: west, south: south, east: east, north: north) }
+        func q(_ f: TiledFractalField, _ p: Double) -> Float { f.quantile(p, west: west, south: south, east: east, north: north) }
         let woodT = q(woods, 0.90), copseT = q(woods, 0.84)
         let wetT = q(wetness, 0.45)
         let texLo = q(urbanTexture, 0.12), texHi = q(urbanTexture, 0.93)

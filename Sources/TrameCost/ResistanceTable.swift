@@ -1,0 +1,64 @@
+import TrameRaster
+
+/// A friction table: for each land-cover class, the resistance of crossing one of its cells, per
+/// sub-network (forest, calcicolous, mining, river, wetland…). `nil` marks an impassable class.
+public struct ResistanceTable: Sendable {
+    public struct Row: Sendable {
+        public var code: Int
+        public var label: String
+        /// Resistance per sub-network column, nil = impassable.
+        public var values: [Double?]
+    }
+    public var columns: [String]
+    public var rows: [Row]
+
+    public init(columns: [String], rows: [Row]) { self.columns = columns; self.rows = rows }
+
+    /// Index of a column by name; the first column when `name` is nil.
+    public func column(_ name: String?) throws -> Int {
+        guard !columns.isEmpty else { throw CostError("the friction table has no resistance column") }
+        guard let name else { return 0 }
+        guard let i = columns.firstIndex(of: name) else {
+            throw CostError("the friction table has no column '\(name)' (columns: \(columns.joined(separator: ", ")))")
+        }
+        return i
+    }
+
+    /// Resistance grid for one sub-network: each cell takes its class's resistance; impassable classes and
+    /// NoData become NoData (−1 marker, NaN-free).
+    ///
+    /// - Throws: listing every class present in the grid and missing from the table.
+    public func resistance(for landCover: Grid<Int32>, column name: String? = nil) throws -> Grid<Float> {
+        let col = try column(name)
+        var lut: [Int32: Float] = [:]
+        for r in rows { lut[Int32(r.code)] = r.values[col].map { Float($0) } ?? ResistanceTable.impassable }
+        var missing = Set<Int32>()
+        var out = [Float](repeating: ResistanceTable.impassable, count: landCover.count)
+        landCover.values.withUnsafeBufferPointer { src in
+            // Small codes use a flat lookup; others the dictionary.
+            var flat = [Float](repeating: .nan, count: 256)
+            for (k, v) in lut where k >= 0 && k < 256 { flat[Int(k)] = v }
+            for i in 0..<src.count {
+                let v = src[i]
+                if landCover.isNoData(v) { continue }
+                if v >= 0 && v < 256 {
+                    let r = flat[Int(v)]
+                    if r.isNaN { missing.insert(v) } else { out[i] = r }
+                } else if let r = lut[v] { out[i] = r } else { missing.insert(v) }
+            }
+        }
+        guard missing.isEmpty else {
+            throw CostError("the friction table has no value for class(es) \(missing.sorted().map(String.init).joined(separator: ", ")) present in the land cover")
+        }
+        return Grid(spec: landCover.spec, values: out, noData: ResistanceTable.impassable)
+    }
+
+    /// NoData marker of resistance grids: impassable.
+    public static let impassable: Float = -9999
+}
+
+/// A problem with cost-analysis input (table, sources, parameters).
+public struct CostError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+/// How the probability of dispersal decays with distance: p = exp(−α·d), with α set so that
+/// a given distance has a given probability (e.g. 5 % at 1 000 m): α = −ln(P0) / D0.
+public struct ExponentialDecay: Sendable {
+    public let alpha: Double
+
+    /// - Throws: when the probability is not in (0, 1) or the distance is not positive.
+    public init(distance: Double, probability: Double) throws {
+        guard probability > 0, probability < 1 else { throw GraphError("probability \(probability) must lie strictly between 0 and 1") }
+        guard distance > 0, distance.isFinite else { throw GraphError("decay distance \(distance) must be positive") }
+        alpha = -log(probability) / distance
+    }
+
+    @inline(__always) public func probability(_ d: Double) -> Double { exp(-alpha * d) }
+}
+
+/// Global indices of a landscape graph.
+public struct GlobalConnectivity: Sendable, Equatable {
+    /// Probability of connectivity (Saura & Pascual-Hortal 2007), in [0, 1].
+    public var PC: Double
+    /// Integral index of connectivity (Pascual-Hortal & Saura 2006), in [0, 1].
+    public var IIC: Double
+    /// Equivalent connected area, √PCnum, in the capacity's unit (ha).
+    public var EC: Double
+    /// Number of components.
+    public var NC: Int
+    public var PCnum: Double
+    public var IICnum: Double
+}
+
+/// Importance of one node: percentage loss of PC (and its three fractions, Saura & Rubio 2010),
+/// of IIC, and betweenness weighted by flux.
+public struct NodeImportance: Sendable, Equatable {
+    public var dPC: Double
+    public var dPC_intra: Double
+    public var dPC_flux: Double
+    public var dPC_connector: Double
+    public var dIIC: Double
+    public var BC: Double
+}
+
+public struct ConnectivityResult: Sendable {
+    public var global: GlobalConnectivity
+    public var nodes: [NodeImportance]
+    /// dPC of each link (percentage loss of PC when that link alone is removed), in the order of `graph.edges`.
+    public var linkDPC: [Double]
+    /// Component number of each node, and per component its node count and total capacity.
+    public var componentOfNode: [Int]
+    public var components: [(nodes: Int, capacity: Double)]
+}
+
+/// Connectivity metrics on a landscape graph, by the definitions of Conefor and Graphab:
+/// sums over ordered pairs (i, j) including i = j, p*ij the maximum-product probability
+/// (= exp(−α · shortest distance)), nl_ij the fewest links.
+///
+/// Node removal is computed exactly without re-running all shortest paths: for each source i, only the
+/// nodes below k in i's shortest-path tree can change, and their new distances are found by a
+/// Dijkstra search restricted to that subtree, seeded from its unaffected border.
+/// - Complexity: O(n · (m log n + Σ_j depth_i(j) log n)) for n nodes and m links, in parallel over sources.
+public enum ConnectivityMetrics {
+    public static func compute(_ graph: LandscapeGraph, decay: ExponentialDecay, landscapeArea: Double,
+                               linkImportance: Bool = true) throws -> ConnectivityResult {
+        let n = graph.nodeCount
+        let a = graph.capacities
+        let total = a.reduce(0, +)
+        guard landscapeArea.isFinite, landscapeArea > 0 else { throw GraphError("landscape area \(landscapeArea) must be positive") }
+        guard landscapeArea >= total * (1 - 1e-12) else {
+            throw GraphError("landscape area \(landscapeArea) is smaller than the sum of the capacities (\(total))")
+        }
+        guard n > 0 else { throw GraphError("the graph has no node") }
+        let adj = graph.adjacency()
+        let m = graph.edges.count
+
+        struct Acc {
+            var pcNum = 0.0, iicNum = 0.0
+            var flux: [Double], iicFlux: [Double], connector: [Double], iicConnector: [Double], bc: [Double], link: [Double]
+            init(n: Int, m: Int) {
+                flux = .init(repeating: 0, count: n); iicFlux = flux; connector = flux; iicConnector = flux; bc = flux
+                link = .init(repeating: 0, count: m)
+            }
+        }
+        let workers = min(2, n)
+        var accs = [Acc](repeating: Acc(n: n, m: m), count: workers)
+        accs.withUnsafeMutableBufferPointer { accBuf in
+            let accPtr = accBuf.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var acc = Acc(n: n, m: m)
+                var search = SubtreeSearch(adj: adj, n: n)
+                var s = w
+                while s < n {
+                    defer { s += workers }
+                    // Weighted tree: PC terms, BC, connector fractions, link importance.
+                    let t = search.tree(from: s, unit: false)
+                    let pOf = { (d: Double) -> Double in d.isFinite ? decay.probability(d) : 0 }
+                    var subtreeFlux = [Double](repeating: 0, count: n)
+                    for j in t.order.reversed() {
+                        let pj = a[s] * a[j] * pOf(t.dist[j])
+                        acc.pcNum += pj
+                        if j != s { acc.flux[j] += pj; subtreeFlux[j] += pj }
+                        let p = t.parent[j]
+                        if p >= 0 {
+                            subtreeFlux[p] += subtreeFlux[j]
+                            if p != s { acc.bc[p] += subtreeFlux[j] }
+                        }
+                    }
+                    for k in t.order where k != s && search.hasChildren(k) {
+                        let newD = search.redistances(removingNode: k, tree: t, unit: false)
+                        var loss = 0.0
+                        for (j, d) in newD { loss += a[s] * a[j] * (pOf(t.dist[j]) - pOf(d)) }
+                        acc.connector[k] += loss
+                    }
+                    if linkImportance {
+                        for k in t.order where k != s {
+                            let e = t.parentEdge[k]
+                            let newD = search.redistances(removingEdge: e, below: k, tree: t, unit: false)
+                            var loss = 0.0
+                            for (j, d) in newD { loss += a[s] * a[j] * (pOf(t.dist[j]) - pOf(d)) }
+                            acc.link[e] += loss
+                        }
+                    }
+                    // Unweighted tree: IIC.
+                    let h = search.tree(from: s, unit: true)
+                    let qOf = { (d: Double) -> Double in d.isFinite ? 1 / (1 + d) : 0 }
+                    for j in h.order {
+                        let q = a[s] * a[j] * qOf(h.dist[j])
+                        acc.iicNum += q
+                        if j != s { acc.iicFlux[j] += q }
+                    }
+                    for k in h.order where k != s && search.hasChildren(k) {
+                        let newD = search.redistances(removingNode: k, tree: h, unit: true)
+                        var loss = 0.0
+                        for (j, d) in newD { loss += a[s] * a[j] * (qOf(h.dist[j]) - qOf(d)) }
+                        acc.iicConnector[k] += loss
+                    }
+                }
+                accPtr[w] = acc
+            }
+        }
+        var pcNum = 0.0, iicNum = 0.0
+        var flux = [Double](repeating: 0, count: n), iicFlux = flux, conn = flux, iicConn = flux, bc = flux
+        var link = [Double](repeating: 0, count: m)
+        for acc in accs {
+            pcNum += acc.pcNum; iicNum += acc.iicNum
+            for v in 0..<n {
+                flux[v] += acc.flux[v]; iicFlux[v] += acc.iicFlux[v]; conn[v] += acc.connector[v]
+                iicConn[v] += acc.iicConnector[v]; bc[v] += acc.bc[v]
+            }
+            for e in 0..<m { link[e] += acc.link[e] }
+        }
+        // flux[v] summed p over ordered pairs (s, v), s ≠ v: the flux fraction counts both directions.
+        let comp = graph.components()
+        let nc = (comp.max() ?? -1) + 1
+        var comps = [(nodes: Int, capacity: Double)](repeating: (0, 0), count: nc)
+        for v in 0..<n { comps[comp[v]].nodes += 1; comps[comp[v]].capacity += a[v] }
+        let global = GlobalConnectivity(PC: pcNum / (landscapeArea * landscapeArea), IIC: iicNum / (landscapeArea * landscapeArea),
+                                        EC: pcNum.squareRoot(), NC: nc, PCnum: pcNum, IICnum: iicNum)
+        var nodes: [NodeImportance] = []
+        for k in 0..<n {
+            let intra = pcNum > 0 ? 100 * a[k] * a[k] / pcNum : 0
+            let fl = pcNum > 0 ? 100 * 2 * flux[k] / pcNum : 0
+            let co = pcNum > 0 ? 100 * conn[k] / pcNum : 0
+            let iic = iicNum > 0 ? 100 * (a[k] * a[k] + 2 * iicFlux[k] + iicConn[k]) / iicNum : 0
+            nodes.append(NodeImportance(dPC: intra + fl + co, dPC_intra: intra, dPC_flux: fl, dPC_connector: co, dIIC: iic, BC: bc[k] / 2))
+        }
+        let linkDPC = link.map { pcNum > 0 ? 100 * $0 / pcNum : 0 }
+        return ConnectivityResult(global: global, nodes: nodes, linkDPC: linkDPC, componentOfNode: comp, components: comps)
+    }
+}
+
+/// Shortest-path trees from one source, and exact distances after removing a node or a tree link,
+/// recomputed only in the subtree that the removal cuts off.
+struct SubtreeSearch {
+    struct Tree {
+        var dist: [Double]
+        var parent: [Int]
+        var parentEdge: [Int]
+        /// Reached nodes in order of settling (source first).
+        var order: [Int]
+    }
+
+    let adj: LandscapeGraph.Adjacency
+    let n: Int
+    var heap = CostHeap()
+    var childStart: [Int]
+    var childList: [Int]
+    var mark: [Int]
+    var stamp = 0
+    var newDist: [Double]
+
+    init(adj: LandscapeGraph.Adjacency, n: Int) {
+        self.adj = adj; self.n = n
+        childStart = [Int](repeating: 0, count: n + 1); childList = [Int](repeating: 0, count: n)
+        mark = [Int](repeating: 0, count: n); newDist = [Double](repeating: .infinity, count: n)
+    }
+
+    func hasChildren(_ k: Int) -> Bool { childStart[k + 1] > childStart[k] }
+
+    /// Dijkstra from `s` (hop counts when `unit`), also indexing each node's children.
+    mutating func tree(from s: Int, unit: Bool) -> Tree {
+        var dist = [Double](repeating: .infinity, count: n)
+        var parent = [Int](repeating: -1, count: n), parentEdge = [Int](repeating: -1, count: n)
+        var done = [Bool](repeating: false, count: n)
+        var order: [Int] = []
+        heap.removeAll()
+        dist[s] = 0; heap.push(0, s)
+        while let e = heap.popMin() {
+            let v = e.index
+            if done[v] || e.cost > dist[v] { continue }
+            done[v] = true; order.append(v)
+            for k in adj.start[v]..<adj.start[v + 1] {
+                let u = adj.target[k]
+                let nd = e.cost + (unit ? 1 : adj.weight[k])
+                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = adj.edge[k]; heap.push(nd, u) }
+            }
+        }
+        // Children in compressed form.
+        for i in 0...n { childStart[i] = 0 }
+        for v in order where parent[v] >= 0 { childStart[parent[v] + 1] += 1 }
+        for i in 0..<n { childStart[i + 1] += childStart[i] }
+        var fill = childStart
+        for v in order where parent[v] >= 0 { childList[fill[parent[v]]] = v; fill[parent[v]] += 1 }
+        return Tree(dist: dist, parent: parent, parentEdge: parentEdge, order: order)
+    }
+
+    /// Nodes of the subtree rooted at `root` (root included), marked with a fresh stamp.
+    mutating func collectSubtree(_ root: Int) -> [Int] {
+        stamp += 1
+        var out = [root]
+        mark[root] = stamp
+        var i = 0
+        while i < out.count {
+            let v = out[i]; i += 1
+            for c in childStart[v]..<childStart[v + 1] { let u = childList[c]; mark[u] = stamp; out.append(u) }
+        }
+        return out
+    }
+
+    /// New distances from the tree's source to the descendants of `k` once `k` is removed.
+    mutating func redistances(removingNode k: Int, tree t: Tree, unit: Bool) -> [(Int, Double)] {
+        var sub = collectSubtree(k)
+        sub.removeFirst()
+        return resettle(sub, tree: t, unit: unit, blockedNode: k, blockedEdge: -1)
+    }
+
+    /// New distances from the tree's source to the subtree of `k` once link `e` (k's tree link) is removed.
+    mutating func redistances(removingEdge e: Int, below k: Int, tree t: Tree, unit: Bool) -> [(Int, Double)] {
+        let sub = collectSubtree(k)
+        return resettle(sub, tree: t, unit: unit, blockedNode: -1, blockedEdge: e)
+    }
+
+    /// Dijkstra restricted to the marked nodes `sub`, seeded from unmarked neighbours at their old distance.
+    private mutating func resettle(_ sub: [Int], tree t: Tree, unit: Bool, blockedNode: Int, blockedEdge: Int) -> [(Int, Double)] {
+        heap.removeAll()
+        for v in sub {
+            var best = Double.infinity
+            for k in adj.start[v]..<adj.start[v + 1] {
+                let u = adj.target[k]
+                if u == blockedNode || adj.edge[k] == blockedEdge || mark[u] == stamp { continue }
+                let d = t.dist[u] + (unit ? 1 : adj.weight[k])
+                if d < best { best = d }
+            }
+            newDist[v] = best
+            if best.isFinite { heap.push(best, v) }
+        }
+        while let e = heap.popMin() {
+            let v = e.index
+            if e.cost > newDist[v] { continue }
+            for k in adj.start[v]..<adj.start[v + 1] {
+                let u = adj.target[k]
+                guard mark[u] == stamp, u != blockedNode, adj.edge[k] != blockedEdge else { continue }
+                let nd = e.cost + (unit ? 1 : adj.weight[k])
+                if nd < newDist[u] { newDist[u] = nd; heap.push(nd, u) }
+            }
+        }
+        let out = sub.map { ($0, newDist[$0]) }
+        return out
+    }
+}
