@@ -101,7 +101,8 @@ public enum VectorIO {
             var geom: Geometry? = nil
             if let g = OGR_F_GetGeometryRef(f) { geom = OGRGeometryBridge.geometry(g) }
             if let g = geom { kinds.insert(g.kind) }
-            features.append(Feature(geometry: geom, attributes: attrs))
+            let fid = OGR_F_GetFID(f)
+            features.append(Feature(geometry: geom, attributes: attrs, fid: fid == OGRNullFID ? nil : Int(fid)))
         }
         if features.isEmpty && !allowEmpty {
             throw GeodataError(path, "layer '\(d.name)' is empty (no features)")

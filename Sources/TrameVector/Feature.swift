@@ -45,8 +45,10 @@ public struct FieldDefinition: Equatable, Sendable {
 public struct Feature: Equatable, Sendable {
     public var geometry: Geometry?
     public var attributes: [String: FieldValue]
-    public init(geometry: Geometry?, attributes: [String: FieldValue] = [:]) {
-        self.geometry = geometry; self.attributes = attributes
+    /// The feature id in the file it was read from (a GeoPackage's primary key), when known.
+    public var fid: Int?
+    public init(geometry: Geometry?, attributes: [String: FieldValue] = [:], fid: Int? = nil) {
+        self.geometry = geometry; self.attributes = attributes; self.fid = fid
     }
     public subscript(field: String) -> FieldValue { attributes[field] ?? .null }
 }
