@@ -46,17 +46,8 @@ public enum CostDistance {
                 throw CostError("source \(s.id) at column \(s.cell % cols), row \(s.cell / cols) lies on an impassable cell")
             }
         }
-        let steps = neighbourhood.steps
-        let w = abs(spec.transform.pixelWidth), h = abs(spec.transform.pixelHeight)
-        let stepLength = steps.map { ((Double($0.dc) * w) * (Double($0.dc) * w) + (Double($0.dr) * h) * (Double($0.dr) * h)).squareRoot() }
-        let offsets = steps.map { $0.dr * cols + $0.dc }
-        // For knight's moves: the two cells beside the move (GRASS: e.g. N and NW for NNW).
-        let beside: [(Int, Int)] = steps.map { s in
-            guard abs(s.dc) + abs(s.dr) == 3 else { return (0, 0) }
-            if abs(s.dr) == 2 { return (s.dr.signum() * cols, s.dr.signum() * cols + s.dc.signum()) }
-            return (s.dc.signum(), s.dr.signum() * cols + s.dc.signum())
-        }
-        let isKnight = steps.map { abs($0.dc) + abs($0.dr) == 3 }
+        let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
+        let stepCount = moves.steps.count
 
         var cost = [Double](repeating: .infinity, count: n)
         var state = [UInt8](repeating: 0, count: n)   // bit 7: settled; bits 0–4: back-link
@@ -64,10 +55,6 @@ public enum CostDistance {
         var heap = CostHeap(capacity: 1 << 16)
         let limit = maxCost ?? .infinity
         let settledBit: UInt8 = 0x80
-        let nd = resistance.noData
-
-        // Passable resistance or NaN (impassable): one read per neighbour in the hot loop.
-        @inline(__always) func passable(_ r: Float) -> Bool { r > 0 && r.isFinite && r != nd }
 
         for s in sources {
             if cost[s.cell] > 0 || (wantAllocation && alloc[s.cell] < 0) {
@@ -89,24 +76,10 @@ public enum CostDistance {
                             S[v] |= settledBit
                             settled += 1
                             if let p = progress, settled % reportEvery == 0 { p(Double(settled) / Double(n)) }
-                            let rv = Double(R[v])
                             let c = v % cols, r = v / cols
-                            for k in 0..<steps.count {
-                                let st = steps[k]
-                                let cc = c + st.dc, rr = r + st.dr
-                                if cc < 0 || cc >= cols || rr < 0 || rr >= rows { continue }
-                                let u = v + offsets[k]
-                                if S[u] & settledBit != 0 { continue }
-                                let ru = R[u]
-                                if !passable(ru) { continue }
-                                var step: Double
-                                if isKnight[k] {
-                                    let m1 = R[v + beside[k].0], m2 = R[v + beside[k].1]
-                                    if !passable(m1) || !passable(m2) { continue }
-                                    step = (rv + Double(ru) + Double(m1) + Double(m2)) / 4 * stepLength[k]
-                                } else {
-                                    step = (rv + Double(ru)) / 2 * stepLength[k]
-                                }
+                            for k in 0..<stepCount {
+                                guard let u = moves.target(v, c, r, k), S[u] & settledBit == 0,
+                                      let step = moves.cost(R, v, u, k) else { continue }
                                 let nc = e.cost + step
                                 if nc < C[u] {
                                     C[u] = nc

@@ -1,0 +1,114 @@
+import TrameRaster
+import TrameVector
+
+/// Corridors around links, mosaicked into one grid.
+public struct CorridorMap: Sendable {
+    /// Per cell: the normalised corridor value (CD_A + CD_B − LCD_AB, cost units) for cost-width
+    /// corridors, or the distance to the path (m) for buffers; NoData outside every corridor.
+    public var value: Grid<Float>
+    /// Per cell: the index (1-based, in the links array) of the link whose corridor holds the cell.
+    public var link: Grid<Int32>
+}
+
+public enum CorridorWidth: Sendable {
+    /// Linkage Mapper's normalised least-cost corridor: cells with CD_A + CD_B − LCD_AB ≤ width (cost units).
+    case cost(Double)
+    /// A buffer of this many metres around the least-cost path.
+    case metres(Double)
+}
+
+public enum CorridorBuilder {
+    /// Corridors for each link, mosaicked by minimum (a cell belongs to the link whose normalised value is lowest).
+    ///
+    /// Cost-width corridors run, per link, two searches bounded by LCD + width from each patch (touched cells
+    /// only); buffers paint the cells within the distance of the path.
+    public static func corridors(resistance: Grid<Float>, patches: PatchSet, links: [PatchLink], width: CorridorWidth,
+                                 neighbourhood: Neighbourhood = .queen, progress: ((String) -> Void)? = nil) throws -> CorridorMap {
+        let spec = resistance.spec
+        var value = [Float](repeating: .infinity, count: spec.count)
+        var owner = [Int32](repeating: 0, count: spec.count)
+        switch width {
+        case .cost(let w):
+            guard w >= 0 else { throw CostError("corridor width must be ≥ 0 cost units") }
+            let L = patches.labels.values
+            var cellsOf: [Int32: [Int]] = [:]
+            for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
+            var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+            var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+            for (k, link) in links.enumerated() {
+                if k % 50 == 0 { progress?("corridor \(k + 1) of \(links.count)") }
+                let limit = link.cost + w
+                a.distances(from: cellsOf[link.from] ?? [], maxCost: limit)
+                b.distances(from: cellsOf[link.to] ?? [], maxCost: limit)
+                for i in a.touched {
+                    let ca = a.cost[i], cb = b.cost[i]
+                    guard ca.isFinite, cb.isFinite, a.back[i] & 0x40 != 0, b.back[i] & 0x40 != 0 else { continue }
+                    let nv = ca + cb - link.cost
+                    if nv <= w, Float(nv) < value[i] { value[i] = Float(max(0, nv)); owner[i] = Int32(k + 1) }
+                }
+            }
+        case .metres(let m):
+            guard m > 0 else { throw CostError("corridor buffer must be > 0 m") }
+            let t = spec.transform
+            let cw = abs(t.pixelWidth), ch = abs(t.pixelHeight)
+            for (k, link) in links.enumerated() {
+                for s in 1..<max(2, link.line.count) where link.line.count > 1 {
+                    let p = link.line[s - 1], q = link.line[s]
+                    let minX = min(p.x, q.x) - m, maxX = max(p.x, q.x) + m, minY = min(p.y, q.y) - m, maxY = max(p.y, q.y) + m
+                    let c0 = max(0, Int(((minX - t.originX) / cw).rounded(.down))), c1 = min(spec.cols - 1, Int(((maxX - t.originX) / cw).rounded(.down)))
+                    let r0 = max(0, Int(((t.originY - maxY) / ch).rounded(.down))), r1 = min(spec.rows - 1, Int(((t.originY - minY) / ch).rounded(.down)))
+                    guard c0 <= c1, r0 <= r1 else { continue }
+                    for r in r0...r1 {
+                        for c in c0...c1 {
+                            let x = t.centre(col: c, row: r)
+                            let d = segmentDistance(Point(x.x, x.y), p, q)
+                            let i = r * spec.cols + c
+                            if d <= m, Float(d) < value[i] { value[i] = Float(d); owner[i] = Int32(k + 1) }
+                        }
+                    }
+                }
+            }
+        }
+        let nd: Float = -9999
+        for i in 0..<value.count where !value[i].isFinite { value[i] = nd }
+        return CorridorMap(value: Grid(spec: spec, values: value, noData: nd), link: Grid(spec: spec, values: owner, noData: 0))
+    }
+
+    static func segmentDistance(_ x: Point, _ p: Point, _ q: Point) -> Double {
+        let dx = q.x - p.x, dy = q.y - p.y
+        let l2 = dx * dx + dy * dy
+        let t = l2 > 0 ? max(0, min(1, ((x.x - p.x) * dx + (x.y - p.y) * dy) / l2)) : 0
+        return x.distance(to: Point(p.x + t * dx, p.y + t * dy))
+    }
+}
+
+extension BoundedSearch {
+    /// Accumulated cost from `cells` up to `maxCost`; results stay in `cost` for the `touched` cells
+    /// (settled ones carry bit 0x40 in `back`).
+    mutating func distances(from cells: [Int], maxCost: Double) {
+        for i in touched { cost[i] = .infinity; back[i] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        heap.removeAll()
+        for c in cells where moves.passable(resistance.values[c]) { cost[c] = 0; back[c] = 0x80; touched.append(c); heap.push(0, c) }
+        let cols = moves.cols
+        resistance.values.withUnsafeBufferPointer { R in
+            while let e = heap.popMin() {
+                let v = e.index
+                if back[v] & 0x40 != 0 || e.cost > cost[v] { continue }
+                if e.cost > maxCost { break }
+                back[v] |= 0x40
+                let c = v % cols, r = v / cols
+                for k in 0..<moves.steps.count {
+                    guard let u = moves.target(v, c, r, k), back[u] & 0x40 == 0, let step = moves.cost(R, v, u, k) else { continue }
+                    let nc = e.cost + step
+                    if nc < cost[u] {
+                        if cost[u] == .infinity { touched.append(u) }
+                        cost[u] = nc
+                        back[u] = (back[u] & 0xC0) | UInt8(k + 1)
+                        heap.push(nc, u)
+                    }
+                }
+            }
+        }
+    }
+}

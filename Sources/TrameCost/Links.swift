@@ -1,0 +1,230 @@
+import Foundation
+import TrameGraph
+import TrameRaster
+import TrameVector
+
+/// A least-cost link between two habitat patches.
+public struct PatchLink: Sendable {
+    public var from: Int32
+    public var to: Int32
+    /// Least cost between the two patches' edges (resistance × metres).
+    public var cost: Double
+    /// Length of the least-cost path in metres.
+    public var length: Double
+    /// Euclidean distance between the nearest edges of the two patches, in metres.
+    public var euclidean: Double
+    /// The path, from a cell on the edge of `from` to a cell on the edge of `to` (cell centres).
+    public var line: [Point]
+}
+
+/// Which pairs of patches get a link.
+public enum LinkTopology: String, CaseIterable, Sendable {
+    /// Patches whose cost-allocation zones touch: the minimum planar graph (Fall et al. 2007, Graphab's
+    /// planar topology). The link is the least-cost path that crosses the shared zone boundary.
+    case planar
+    /// Every pair joined by a path under the maximum cost (Graphab's complete topology).
+    case complete
+}
+
+public enum LinkBuilder {
+    /// Links between patches.
+    ///
+    /// Planar: one multi-source cost-distance pass from all patches at once, then one scan of the
+    /// allocation boundary — no pass per patch. Complete: one search per patch, bounded by `maxCost`
+    /// (touched cells only are reset), run on both cores.
+    public static func links(resistance: Grid<Float>, patches: PatchSet, topology: LinkTopology,
+                             neighbourhood: Neighbourhood = .queen, maxCost: Double? = nil,
+                             progress: ((String) -> Void)? = nil) throws -> [PatchLink] {
+        guard resistance.spec.isGeometricallyAligned(with: patches.labels.spec) else {
+            throw CostError("the patch grid is not aligned with the resistance grid")
+        }
+        guard !patches.patches.isEmpty else { throw CostError("no patch to link") }
+        var links: [PatchLink]
+        switch topology {
+        case .planar: links = try planar(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: maxCost, progress: progress)
+        case .complete:
+            guard let m = maxCost else { throw CostError("the complete topology needs a maximum cost (--max-cost)") }
+            links = try complete(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: m, progress: progress)
+        }
+        progress?("Euclidean distances between patch edges")
+        let edges = EdgeIndex(labels: patches.labels, count: patches.patches.count)
+        for k in links.indices {
+            let upper = links[k].line.first!.distance(to: links[k].line.last!)
+            links[k].euclidean = edges.distance(links[k].from, links[k].to, upperBound: upper)
+        }
+        return links.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+    }
+
+    static func sources(_ patches: PatchSet) -> [CostSource] {
+        var s: [CostSource] = []
+        let L = patches.labels.values
+        for i in 0..<L.count where L[i] > 0 { s.append(CostSource(cell: i, id: L[i])) }
+        return s
+    }
+
+    static func planar(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double?,
+                       progress: ((String) -> Void)?) throws -> [PatchLink] {
+        progress?("cost distance from all patches")
+        let all = sources(patches).filter { resistance.values[$0.cell] > 0 && !resistance.isNoData(resistance.values[$0.cell]) }
+        guard !all.isEmpty else { throw CostError("every patch cell is impassable in the resistance grid") }
+        let surface = try CostDistance.compute(resistance: resistance, sources: all, neighbourhood: neighbourhood, allocation: true)
+        progress?("scanning allocation boundaries")
+        let spec = resistance.spec
+        let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
+        struct Best { var cost: Double; var v: Int; var u: Int; var k: Int }
+        var best: [Int: Best] = [:]   // key: from << 32 | to
+        let A = surface.allocation!.values, C = surface.cost.values
+        resistance.values.withUnsafeBufferPointer { R in
+            for v in 0..<spec.count {
+                let av = A[v]
+                if av < 0 { continue }
+                let c = v % spec.cols, r = v / spec.cols
+                for k in 0..<moves.steps.count {
+                    guard let u = moves.target(v, c, r, k) else { continue }
+                    let au = A[u]
+                    guard au > av, let step = moves.cost(R, v, u, k) else { continue }
+                    let total = C[v] + step + C[u]
+                    let key = Int(av) << 32 | Int(au)
+                    if total < (best[key]?.cost ?? .infinity) { best[key] = Best(cost: total, v: v, u: u, k: k) }
+                }
+            }
+        }
+        var links: [PatchLink] = []
+        for (key, b) in best {
+            if let m = maxCost, b.cost > m { continue }
+            guard let pa = surface.path(to: b.v), let pb = surface.path(to: b.u) else { continue }
+            links.append(PatchLink(from: Int32(key >> 32), to: Int32(key & 0xFFFF_FFFF), cost: b.cost,
+                                   length: pa.length + moves.lengths[b.k] + pb.length, euclidean: 0,
+                                   line: pa.line + pb.line.reversed()))
+        }
+        return links
+    }
+
+    static func complete(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double,
+                         progress: ((String) -> Void)?) throws -> [PatchLink] {
+        let count = patches.patches.count
+        // Cells of each patch, grouped (counting sort by label).
+        let L = patches.labels.values
+        var start = [Int](repeating: 0, count: count + 2)
+        for v in L where v > 0 { start[Int(v) + 1] += 1 }
+        for i in 0...count { start[i + 1] += start[i] }
+        var fill = start
+        var cells = [Int](repeating: 0, count: start[count + 1])
+        for i in 0..<L.count where L[i] > 0 { cells[fill[Int(L[i])]] = i; fill[Int(L[i])] += 1 }
+
+        let workers = 2
+        var results = [[PatchLink]](repeating: [], count: workers)
+        let done = ManagedCounter()
+        results.withUnsafeMutableBufferPointer { out in
+            let outPtr = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var search = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+                var mine: [PatchLink] = []
+                var p = w + 1
+                while p <= count {
+                    let own = Array(cells[start[p]..<start[p + 1]])
+                    mine += search.links(from: Int32(p), cells: own, labels: L, maxCost: maxCost)
+                    if let progress, done.increment() % max(1, count / 20) == 0 { progress("searched \(done.value) of \(count) patches") }
+                    p += workers
+                }
+                outPtr[w] = mine
+            }
+        }
+        return results.flatMap { $0 }
+    }
+}
+
+/// A thread-safe counter for progress across workers.
+final class ManagedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
+
+/// A Dijkstra search from one patch that stops at a maximum cost and resets only the cells it touched,
+/// so that thousands of searches cost what their neighbourhoods cost, not a full grid each.
+struct BoundedSearch {
+    let resistance: Grid<Float>
+    let moves: StepCosts
+    var cost: [Double]
+    var back: [UInt8]
+    var touched: [Int] = []
+    var heap = CostHeap(capacity: 1 << 14)
+
+    init(resistance: Grid<Float>, neighbourhood: Neighbourhood) {
+        self.resistance = resistance
+        moves = StepCosts(spec: resistance.spec, neighbourhood: neighbourhood, noData: resistance.noData)
+        cost = [Double](repeating: .infinity, count: resistance.count)
+        back = [UInt8](repeating: 0, count: resistance.count)
+    }
+
+    /// Links from patch `id` to every patch `other > id` reached under `maxCost`: the cheapest cell of
+    /// each other patch, traced back to this patch's edge. Paths may cross other patches.
+    mutating func links(from id: Int32, cells own: [Int], labels L: [Int32], maxCost: Double) -> [PatchLink] {
+        distances(from: own, maxCost: maxCost)
+        var best: [Int32: Int] = [:]
+        for i in touched where back[i] & 0x40 != 0 && L[i] > id {
+            if let j = best[L[i]], cost[j] < cost[i] || (cost[j] == cost[i] && j < i) { continue }
+            best[L[i]] = i
+        }
+        let cols = moves.cols, t = resistance.spec.transform
+        return best.map { other, end in
+            var cells = [end]
+            var length = 0.0
+            var x = end
+            while back[x] & 0x1F != 0 {
+                let k = Int(back[x] & 0x1F) - 1
+                length += moves.lengths[k]
+                x -= moves.offsets[k]
+                cells.append(x)
+            }
+            let line = cells.reversed().map { i -> Point in
+                let c = t.centre(col: i % cols, row: i / cols)
+                return Point(c.x, c.y)
+            }
+            return PatchLink(from: id, to: other, cost: cost[end], length: length, euclidean: 0, line: line)
+        }
+    }
+}
+
+/// Edge cells of each patch, for Euclidean edge-to-edge distances.
+struct EdgeIndex {
+    var cellsOf: [[(c: Int, r: Int)]]
+    let cellW: Double, cellH: Double
+
+    init(labels: Grid<Int32>, count: Int) {
+        cellsOf = Array(repeating: [], count: count + 1)
+        let cols = labels.cols, rows = labels.rows
+        let L = labels.values
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let v = L[r * cols + c]
+                guard v > 0 else { continue }
+                let edge = c == 0 || r == 0 || c == cols - 1 || r == rows - 1 ||
+                    L[r * cols + c - 1] != v || L[r * cols + c + 1] != v || L[(r - 1) * cols + c] != v || L[(r + 1) * cols + c] != v
+                if edge { cellsOf[Int(v)].append((c, r)) }
+            }
+        }
+        cellW = abs(labels.spec.transform.pixelWidth); cellH = abs(labels.spec.transform.pixelHeight)
+    }
+
+    /// Distance between the nearest sides of the two patches' edge cells (0 when they touch), in metres.
+    func distance(_ a: Int32, _ b: Int32, upperBound: Double) -> Double {
+        let A = cellsOf[Int(a)], B = cellsOf[Int(b)]
+        var best = upperBound * upperBound + 1
+        // Only cells of A within the current best distance of B's bounding box matter.
+        guard let bMinC = B.map(\.c).min(), let bMaxC = B.map(\.c).max(), let bMinR = B.map(\.r).min(), let bMaxR = B.map(\.r).max() else { return upperBound }
+        for p in A {
+            let gx = Double(max(0, max(bMinC - p.c, p.c - bMaxC) - 1)) * cellW
+            let gy = Double(max(0, max(bMinR - p.r, p.r - bMaxR) - 1)) * cellH
+            if gx * gx + gy * gy >= best { continue }
+            for q in B {
+                let dx = Double(max(0, abs(p.c - q.c) - 1)) * cellW, dy = Double(max(0, abs(p.r - q.r) - 1)) * cellH
+                let d = dx * dx + dy * dy
+                if d < best { best = d }
+            }
+        }
+        return best.squareRoot()
+    }
+}

@@ -1,0 +1,78 @@
+import TrameRaster
+
+/// Habitat patches (reservoirs): connected components of habitat cells.
+public struct PatchSet: Sendable {
+    /// Patch id per cell (1…count), 0 outside patches (NoData).
+    public var labels: Grid<Int32>
+    public var patches: [Patch]
+
+    public struct Patch: Sendable, Equatable {
+        public var id: Int32
+        public var cells: Int
+        /// Area in hectares.
+        public var areaHa: Double
+        /// Length of the patch's outline in metres (cell edges facing non-patch cells or the grid border).
+        public var perimeter: Double
+        /// Whether an inventory site (protected area) is part of it.
+        public var fromInventory: Bool
+    }
+}
+
+/// Labels connected components of habitat (flood fill with an explicit stack), drops those under a
+/// minimum area, and keeps every component that holds an inventory cell whatever its size.
+///
+/// - Complexity: O(cells), no per-cell allocation.
+public enum PatchFinder {
+    public static func find(landCover: Grid<Int32>, habitat: Set<Int32>, minAreaHa: Double, connexity: Neighbourhood = .queen,
+                            inventory: Grid<UInt8>? = nil) throws -> PatchSet {
+        guard connexity != .knight else { throw CostError("patch connexity is 4 or 8") }
+        let spec = landCover.spec
+        let cols = spec.cols, rows = spec.rows, n = spec.count
+        let cellHa = spec.cellArea / 10_000
+        var isHabitat = [Bool](repeating: false, count: n)
+        var habitatCount = 0
+        for i in 0..<n {
+            let v = landCover.values[i]
+            if (!landCover.isNoData(v) && habitat.contains(v)) || (inventory.map { $0.values[i] != 0 } ?? false) {
+                isHabitat[i] = true; habitatCount += 1
+            }
+        }
+        guard habitatCount > 0 else {
+            throw CostError("no habitat cell: none of the classes \(habitat.sorted().map(String.init).joined(separator: ", ")) is present")
+        }
+        var labels = [Int32](repeating: 0, count: n)
+        let steps = connexity.steps
+        var stack: [Int] = []
+        var provisional: [(cells: Int, edges: Int, inventory: Bool)] = []
+        var next: Int32 = 1
+        for seed in 0..<n where isHabitat[seed] && labels[seed] == 0 {
+            var cells = 0, edges = 0, inv = false
+            labels[seed] = next; stack.append(seed)
+            while let v = stack.popLast() {
+                cells += 1
+                if let g = inventory, g.values[v] != 0 { inv = true }
+                let c = v % cols, r = v / cols
+                for (k, s) in steps.enumerated() {
+                    let cc = c + s.dc, rr = r + s.dr
+                    let inside = cc >= 0 && cc < cols && rr >= 0 && rr < rows
+                    let u = v + s.dr * cols + s.dc
+                    if k < 4 && (!inside || !isHabitat[u]) { edges += 1 }
+                    if inside && isHabitat[u] && labels[u] == 0 { labels[u] = next; stack.append(u) }
+                }
+            }
+            provisional.append((cells, edges, inv))
+            next += 1
+        }
+        // Keep patches over the minimum area (or holding an inventory site); renumber 1…count.
+        var newId = [Int32](repeating: 0, count: provisional.count + 1)
+        var patches: [PatchSet.Patch] = []
+        let cellSide = abs(spec.transform.pixelWidth)
+        for (k, p) in provisional.enumerated() where Double(p.cells) * cellHa >= minAreaHa || p.inventory {
+            let id = Int32(patches.count + 1)
+            newId[k + 1] = id
+            patches.append(.init(id: id, cells: p.cells, areaHa: Double(p.cells) * cellHa, perimeter: Double(p.edges) * cellSide, fromInventory: p.inventory))
+        }
+        for i in 0..<n where labels[i] != 0 { labels[i] = newId[Int(labels[i])] }
+        return PatchSet(labels: Grid(spec: spec, values: labels, noData: 0), patches: patches)
+    }
+}
