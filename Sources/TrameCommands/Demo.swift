@@ -20,6 +20,9 @@ struct Demo: ParsableCommand {
           landcover.tif     land cover, 10 m cells, UInt8 classes (see nomenclature.csv)
           territory.gpkg    nature_inventories, roads, railways, paths, communes, groupings, leisure_hubs
           nomenclature.csv  class code, English and French labels, colour
+          friction.csv      resistance per class for each sub-network (forest, calcicolous, mining, river, wetland)
+          network/          per sub-network: resistance, reservoir ids and corridor rasters
+          network.gpkg      per sub-network: reservoirs (with dPC, BC) and least-cost links (with dPC)
         """)
 
     @Option(help: "Folder to write the territory in (created if missing).")
@@ -57,8 +60,15 @@ struct Demo: ParsableCommand {
         try VectorIO.write(territory.vectorLayers + [groupLayer], to: gpkgPath)
         try writeNomenclature((out as NSString).appendingPathComponent("nomenclature.csv"))
         let written = Date().timeIntervalSince(t0)
-
         printSummary(territory, groupings: groupings.count, generated: generated, written: written)
+
+        let analysis = try DemoAnalysis(out: out, landCoverPath: lcPath, territory: territory, progress: progress).run()
+        print("Ecological network (planar least-cost links; corridors = Linkage Mapper width; p = 5 % at the dispersal cost):")
+        for s in analysis {
+            print(String(format: "  %-12@ %4d reservoirs, %8.1f ha; %4d links; corridors %8.1f ha; PC %.3g, EC %.1f ha, %d component(s); key: %@",
+                         s.name, s.patches, s.areaHa, s.links, s.corridorHa, s.pc, s.ec, s.nc, s.best))
+        }
+        print(String(format: "  analysed in %.1f s; open %@/territory.gpkg and network.gpkg in QGIS", Date().timeIntervalSince(t0) - written, out))
     }
 
     func writeNomenclature(_ path: String) throws {

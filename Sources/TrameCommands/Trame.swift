@@ -15,6 +15,11 @@ public struct Trame: ParsableCommand {
         version: "0.1.0",
         groupedSubcommands: [
             CommandGroup(name: "Data", subcommands: [Info.self, Demo.self]),
+            CommandGroup(name: "Ecological network", subcommands: [
+                ResistanceCommand.self, PatchesCommand.self, CostDistanceCommand.self, PathCommand.self,
+                LinksCommand.self, CorridorsCommand.self,
+            ]),
+            CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self]),
         ]
     )
 

@@ -15,6 +15,10 @@ public struct PatchLink: Sendable {
     public var euclidean: Double
     /// The path, from a cell on the edge of `from` to a cell on the edge of `to` (cell centres).
     public var line: [Point]
+
+    public init(from: Int32, to: Int32, cost: Double, length: Double, euclidean: Double, line: [Point]) {
+        self.from = from; self.to = to; self.cost = cost; self.length = length; self.euclidean = euclidean; self.line = line
+    }
 }
 
 /// Which pairs of patches get a link.

@@ -76,3 +76,36 @@ public enum PatchFinder {
         return PatchSet(labels: Grid(spec: spec, values: labels, noData: 0), patches: patches)
     }
 }
+
+extension PatchSet {
+    /// Patches read back from a patch-id raster (values > 0 are patch ids; 0, negatives and NoData are
+    /// outside): cell counts, areas (ha) and perimeters (m) recomputed from the cells.
+    public init(labels: Grid<Int32>) throws {
+        var g = labels
+        var maxId: Int32 = 0
+        for i in 0..<g.count {
+            if g.isNoData(g.values[i]) || g.values[i] < 0 { g.values[i] = 0 }
+            maxId = max(maxId, g.values[i])
+        }
+        guard maxId > 0 else { throw CostError("holds no patch (every cell is 0 or NoData)") }
+        var cells = [Int](repeating: 0, count: Int(maxId) + 1), edges = cells
+        let cols = g.cols, rows = g.rows
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let v = g.values[r * cols + c]
+                guard v > 0 else { continue }
+                cells[Int(v)] += 1
+                if c == 0 || g.values[r * cols + c - 1] != v { edges[Int(v)] += 1 }
+                if c == cols - 1 || g.values[r * cols + c + 1] != v { edges[Int(v)] += 1 }
+                if r == 0 || g.values[(r - 1) * cols + c] != v { edges[Int(v)] += 1 }
+                if r == rows - 1 || g.values[(r + 1) * cols + c] != v { edges[Int(v)] += 1 }
+            }
+        }
+        let ha = g.spec.cellArea / 10_000, side = abs(g.spec.transform.pixelWidth)
+        patches = (1...Int(maxId)).filter { cells[$0] > 0 }.map {
+            Patch(id: Int32($0), cells: cells[$0], areaHa: Double(cells[$0]) * ha, perimeter: Double(edges[$0]) * side, fromInventory: false)
+        }
+        g.noData = 0
+        self.labels = g
+    }
+}

@@ -8,6 +8,7 @@ public struct ResistanceTable: Sendable {
         public var label: String
         /// Resistance per sub-network column, nil = impassable.
         public var values: [Double?]
+        public init(code: Int, label: String, values: [Double?]) { self.code = code; self.label = label; self.values = values }
     }
     public var columns: [String]
     public var rows: [Row]

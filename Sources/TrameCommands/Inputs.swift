@@ -1,0 +1,173 @@
+import ArgumentParser
+import CSV
+import Foundation
+import TrameCost
+import TrameGDAL
+import TrameRaster
+import TrameVector
+
+/// Reading and checking the inputs every step shares.
+enum Inputs {
+    /// A land-cover raster as integer class codes (refuses floating-point bands).
+    static func landCover(_ path: String) throws -> Grid<Int32> {
+        let g = try RasterIO.read(path, as: Int32.self)
+        if g.dataCount == 0 { throw GeodataError(path, "every cell is NoData") }
+        return g
+    }
+
+    /// A resistance raster: NoData and values ≤ 0 are refused unless NoData; impassable cells are NoData.
+    static func resistance(_ path: String) throws -> Grid<Float> {
+        var g = try RasterIO.read(path, as: Float.self)
+        var data = 0
+        for v in g.values where !g.isNoData(v) {
+            if v < 0 { throw GeodataError(path, "holds a negative resistance (\(v)); resistance must be > 0 (mark impassable cells as NoData)") }
+            if v == 0 { throw GeodataError(path, "holds a zero resistance; resistance must be > 0 (mark impassable cells as NoData)") }
+            data += 1
+        }
+        if data == 0 { throw GeodataError(path, "every cell is NoData (impassable): nothing to compute") }
+        if g.noData == nil { g.noData = ResistanceTable.impassable }
+        return g
+    }
+
+    static func requireProjected(_ spec: GridSpec, _ path: String) throws {
+        guard let crs = SpatialReference.fromWKT(spec.crsWKT) else {
+            throw GeodataError(path, "has no CRS; assign one (gdal_edit.py -a_srs EPSG:2154)")
+        }
+        guard !crs.isGeographic else {
+            throw GeodataError(path, "is in \(crs.label), in degrees; costs need a projected CRS in metres such as Lambert-93 (gdalwarp -t_srs EPSG:2154)")
+        }
+        guard spec.transform.isNorthUp else { throw GeodataError(path, "is rotated; resample it north-up (gdalwarp)") }
+    }
+
+    /// A friction table (CSV): `code,label,<one resistance column per sub-network>`.
+    /// Empty cells and `inf` mark impassable classes.
+    static func frictionTable(_ path: String) throws -> ResistanceTable {
+        guard FileManager.default.fileExists(atPath: path) else { throw GeodataError(path, "no such file") }
+        guard let stream = InputStream(fileAtPath: path) else { throw GeodataError(path, "cannot be read") }
+        let reader: CSVReader
+        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true) } catch {
+            throw GeodataError(path, "is not a readable CSV file (\(error))")
+        }
+        guard let header = reader.headerRow, header.count >= 3 else {
+            throw GeodataError(path, "needs a header row: code,label,<one resistance column per sub-network>")
+        }
+        let columns = Array(header.dropFirst(2))
+        var rows: [ResistanceTable.Row] = []
+        var line = 1
+        var seen = Set<Int>()
+        while let row = reader.next() {
+            line += 1
+            if row.allSatisfy({ $0.isEmpty }) { continue }
+            guard let code = Int(row[0]) else { throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer") }
+            guard seen.insert(code).inserted else { throw GeodataError(path, "line \(line): class \(code) appears twice") }
+            var values: [Double?] = []
+            for (k, name) in columns.enumerated() {
+                let text = k + 2 < row.count ? row[k + 2].lowercased() : ""
+                if text.isEmpty || text == "inf" || text == "infinity" { values.append(nil); continue }
+                guard let v = Double(text), v.isFinite else {
+                    throw GeodataError(path, "line \(line), column '\(name)': '\(row[k + 2])' is not a number (use inf or leave empty for impassable)")
+                }
+                guard v > 0 else { throw GeodataError(path, "line \(line), column '\(name)': resistance \(v) must be > 0") }
+                values.append(v)
+            }
+            rows.append(.init(code: code, label: row.count > 1 ? row[1] : "", values: values))
+        }
+        guard !rows.isEmpty else { throw GeodataError(path, "holds no class row") }
+        return ResistanceTable(columns: columns, rows: rows)
+    }
+
+    /// "5ha", "5 ha", "50000m2", "5" (hectares).
+    static func area(_ text: String) throws -> Double {
+        let t = text.lowercased().replacingOccurrences(of: " ", with: "")
+        if t.hasSuffix("ha"), let v = Double(t.dropLast(2)) { return v }
+        if t.hasSuffix("m2"), let v = Double(t.dropLast(2)) { return v / 10_000 }
+        if t.hasSuffix("km2"), let v = Double(t.dropLast(3)) { return v * 100 }
+        if let v = Double(t) { return v }
+        throw InputError("area '\(text)' not understood: write 5ha, 50000m2 or 0.05km2")
+    }
+
+    /// "50m", "50", "1.5km" (metres).
+    static func length(_ text: String) throws -> Double {
+        let t = text.lowercased().replacingOccurrences(of: " ", with: "")
+        if t.hasSuffix("km"), let v = Double(t.dropLast(2)) { return v * 1000 }
+        if t.hasSuffix("m"), let v = Double(t.dropLast(1)) { return v }
+        if let v = Double(t) { return v }
+        throw InputError("length '\(text)' not understood: write 50m or 1.5km")
+    }
+
+    /// "X,Y" in the grid's CRS.
+    static func point(_ text: String) throws -> Point {
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let x = parts[0], let y = parts[1] else { throw InputError("point '\(text)' must be X,Y in map units (e.g. 685000,7035000)") }
+        return Point(x, y)
+    }
+
+    /// Sources from a raster (every non-NoData, non-zero cell; its value is the id) or a vector layer
+    /// (points: their cell; polygons and lines: every cell they cover; id from the field `id`, else the feature id).
+    static func sources(_ path: String, on resistance: Grid<Float>, resistancePath: String) throws -> [CostSource] {
+        let spec = resistance.spec
+        var out: [CostSource] = []
+        let kind = try RasterIO.contents(path)
+        if kind.raster {
+            let g = try RasterIO.read(path, as: Int32.self)
+            try RasterIO.requireAligned(spec, resistancePath, g.spec, path)
+            for i in 0..<g.count where !g.isNoData(g.values[i]) && g.values[i] != 0 { out.append(CostSource(cell: i, id: g.values[i])) }
+        } else {
+            var layer = try VectorIO.read(path)
+            try VectorIO.requireSameCRS(spec.crsWKT, resistancePath, layer.crsWKT, path)
+            for (k, f) in layer.features.enumerated() {
+                let id = Int32(f["id"].doubleValue ?? Double(f.fid ?? k + 1))
+                guard let g = f.geometry else { continue }
+                switch g {
+                case .point(let p):
+                    guard let c = spec.cell(x: p.x, y: p.y) else {
+                        throw GeodataError(path, "source \(id) at (\(fmt(p.x)), \(fmt(p.y))) lies outside the grid of \(resistancePath)")
+                    }
+                    out.append(CostSource(cell: spec.index(col: c.col, row: c.row), id: id))
+                case .multiPoint(let ps):
+                    for p in ps {
+                        guard let c = spec.cell(x: p.x, y: p.y) else { throw GeodataError(path, "source \(id) lies outside the grid of \(resistancePath)") }
+                        out.append(CostSource(cell: spec.index(col: c.col, row: c.row), id: id))
+                    }
+                default:
+                    layer.features = [Feature(geometry: g, attributes: ["id": .integer(Int(id))])]
+                    layer.fields = [FieldDefinition("id", .integer)]
+                    let burnt = try Rasterizer.rasterize(layer, onto: spec, as: Int32.self, burn: .value(1), fill: 0, allTouched: true)
+                    let before = out.count
+                    for i in 0..<burnt.count where burnt.values[i] != 0 { out.append(CostSource(cell: i, id: id)) }
+                    if out.count == before { throw GeodataError(path, "source \(id) covers no cell of the grid of \(resistancePath)") }
+                }
+            }
+        }
+        guard !out.isEmpty else { throw GeodataError(path, "holds no source") }
+        for s in out {
+            let r = resistance.values[s.cell]
+            if resistance.isNoData(r) || r <= 0 {
+                let p = spec.transform.centre(col: s.cell % spec.cols, row: s.cell / spec.cols)
+                throw GeodataError(path, "source \(s.id) at (\(fmt(p.x)), \(fmt(p.y))) lies on an impassable cell of \(resistancePath)")
+            }
+        }
+        return out
+    }
+
+    /// Refuses to overwrite an input with an output.
+    static func distinctOutputs(_ paths: [String?], inputs: [String]) throws {
+        let outs = paths.compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        for i in inputs.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) where outs.contains(i) {
+            throw InputError("\(i): would be both read and written; choose another output name")
+        }
+        if Set(outs).count != outs.count { throw InputError("two outputs have the same name") }
+    }
+}
+
+/// Options for cost-based steps.
+struct NeighbourOptions: ParsableArguments {
+    @Option(name: .customLong("neighbours"), help: "Moves between cells: 8 (queen) or 16 (adds knight's moves, as GRASS r.cost -k).")
+    var neighbours: Int = 8
+
+    func validate() throws {
+        guard neighbours == 8 || neighbours == 16 || neighbours == 4 else { throw ValidationError("--neighbours is 4, 8 or 16") }
+    }
+
+    var neighbourhood: Neighbourhood { Neighbourhood(rawValue: neighbours) ?? .queen }
+}
