@@ -20,8 +20,9 @@ public enum CorridorWidth: Sendable {
 public enum CorridorBuilder {
     /// Corridors for each link, mosaicked by minimum (a cell belongs to the link whose normalised value is lowest).
     ///
-    /// Cost-width corridors run, per link, two searches bounded by LCD + width from each patch (touched cells
-    /// only); buffers paint the cells within the distance of the path.
+    /// Cost-width corridors run bounded searches (touched cells only) from each patch of a link, up to the
+    /// link's cost + width, reusing the search from a patch for all its links; LCD_AB is the least
+    /// CD_A + CD_B over the cells. Buffers paint the cells within the distance of the path.
     public static func corridors(resistance: Grid<Float>, patches: PatchSet, links: [PatchLink], width: CorridorWidth,
                                  neighbourhood: Neighbourhood = .queen, progress: ((String) -> Void)? = nil) throws -> CorridorMap {
         let spec = resistance.spec
@@ -35,16 +36,26 @@ public enum CorridorBuilder {
             for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
             var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
             var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
-            for (k, link) in links.enumerated() {
-                if k % 50 == 0 { progress?("corridor \(k + 1) of \(links.count)") }
-                let limit = link.cost + w
-                a.distances(from: cellsOf[link.from] ?? [], maxCost: limit)
-                b.distances(from: cellsOf[link.to] ?? [], maxCost: limit)
-                for i in a.touched {
-                    let ca = a.cost[i], cb = b.cost[i]
-                    guard ca.isFinite, cb.isFinite, a.back[i] & 0x40 != 0, b.back[i] & 0x40 != 0 else { continue }
-                    let nv = ca + cb - link.cost
-                    if nv <= w, Float(nv) < value[i] { value[i] = Float(max(0, nv)); owner[i] = Int32(k + 1) }
+            // Links grouped by their first patch: one search from it serves the whole group.
+            let order = links.indices.sorted { (links[$0].from, links[$0].to) < (links[$1].from, links[$1].to) }
+            var searchedFrom: Int32 = -1
+            for (n, k) in order.enumerated() {
+                let link = links[k]
+                if n % 50 == 0 { progress?("corridor \(n + 1) of \(links.count)") }
+                if link.from != searchedFrom {
+                    let limit = order[n...].prefix { links[$0].from == link.from }.map { links[$0].cost }.max()! + w
+                    a.distances(from: cellsOf[link.from] ?? [], maxCost: limit)
+                    searchedFrom = link.from
+                }
+                b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w)
+                // The least cost between the two patches is the least CD_A + CD_B over the cells both reach
+                // (any cell on the best path splits it); it may be below the planar link's cost.
+                var lcd = Double.infinity
+                for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 { lcd = min(lcd, a.cost[i] + b.cost[i]) }
+                guard lcd.isFinite else { continue }
+                for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 {
+                    let nv = a.cost[i] + b.cost[i] - lcd
+                    if nv <= w, Float(nv) < value[i] { value[i] = Float(nv); owner[i] = Int32(k + 1) }
                 }
             }
         case .metres(let m):
