@@ -18,6 +18,12 @@ public enum AtomicOutput {
         }
         do {
             let r = try body(tmp)
+            // GDAL keeps some metadata (class names, statistics) in a side file: move it along.
+            if FileManager.default.fileExists(atPath: tmp + ".aux.xml") {
+                _ = rename(tmp + ".aux.xml", path + ".aux.xml")
+            } else {
+                try? FileManager.default.removeItem(atPath: path + ".aux.xml")
+            }
             guard rename(tmp, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 cleanUp()

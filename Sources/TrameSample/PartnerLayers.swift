@@ -109,8 +109,10 @@ struct PartnerLayers {
         for c in pick({ $0.wet }, count: max(2, Int(areaKm2 / 40)), minScore: 0.15, spacing: 2500) {
             add("Zone humide prioritaire", "ZHP", "Agence de l'eau Artois-Picardie", "Marais de \(nearestTown(c.p))", outline(c.p, radius: rng.uniform(400, 900), rng: &rng))
         }
-        for c in pick({ $0.wood + $0.wet * 0.5 - 0.1 * Double(towns.filter { !$0.isVillage && $0.centre.distance(to: $0.centre) < 3000 }.count) },
-                      count: max(1, Int(areaKm2 / 60)), minScore: 0.1, spacing: 2500) {
+        // Sensitive natural areas: nature spaces close to the towns, open to the public.
+        func townDistance(_ p: Point) -> Double { towns.filter { !$0.isVillage }.map { $0.centre.distance(to: p) }.min() ?? 10_000 }
+        for c in pick({ $0.wood + $0.wet * 0.5 - townDistance($0.p) / 20_000 },
+                      count: max(1, Int(areaKm2 / 60)), minScore: -0.5, spacing: 2000) {
             add("Espace naturel sensible", "ENS", "Département du Pas-de-Calais", "Espace naturel de \(nearestTown(c.p))", outline(c.p, radius: rng.uniform(300, 700), rng: &rng))
         }
         for (k, pit) in pits.enumerated() where k % 3 != 1 {

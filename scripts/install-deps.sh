@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the system packages Trame needs on Debian (GDAL, Cairo); quiet when they are already there.
+set -euo pipefail
+need=()
+for p in libgdal-dev gdal-bin libcairo2-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
