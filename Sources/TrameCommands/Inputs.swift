@@ -109,8 +109,8 @@ enum Inputs {
         var out: [CostSource] = []
         let kind = try RasterIO.contents(path)
         if kind.raster {
-            let g = try RasterIO.read(path, as: Int32.self)
-            try RasterIO.requireAligned(spec, resistancePath, g.spec, path)
+            try RasterIO.requireAligned(spec, resistancePath, try RasterIO.describe(path).spec, path)
+            let g = try RasterIO.read(path, as: Int32.self, conversion: .any)
             for i in 0..<g.count where !g.isNoData(g.values[i]) && g.values[i] != 0 { out.append(CostSource(cell: i, id: g.values[i])) }
         } else {
             var layer = try VectorIO.read(path)

@@ -278,6 +278,7 @@ extension RasterIO {
     /// Class names stored with band 1 (GDAL category names), keyed by value.
     public static func categoryNames(_ path: String, band: Int = 1) throws -> [Int: String] {
         let ds = try Dataset.open(path, raster: true)
+        _ = GDALGetMetadata(ds.handle, nil) // makes the GTiff driver load its .aux.xml side file
         guard band <= Int(GDALGetRasterCount(ds.handle)), let list = GDALGetRasterCategoryNames(GDALGetRasterBand(ds.handle, Int32(band))) else { return [:] }
         var out: [Int: String] = [:]
         var i = 0
