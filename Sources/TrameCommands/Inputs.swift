@@ -43,9 +43,14 @@ enum Inputs {
     /// Empty cells and `inf` mark impassable classes.
     static func frictionTable(_ path: String) throws -> ResistanceTable {
         guard FileManager.default.fileExists(atPath: path) else { throw GeodataError(path, "no such file") }
-        guard let stream = InputStream(fileAtPath: path) else { throw GeodataError(path, "cannot be read") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GeodataError(path, "cannot be read as UTF-8 text") }
+        return try frictionTableText(text, name: path)
+    }
+
+    /// Parses friction-table CSV text; `path` names it in errors.
+    static func frictionTableText(_ text: String, name path: String) throws -> ResistanceTable {
         let reader: CSVReader
-        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true) } catch {
+        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
             throw GeodataError(path, "is not a readable CSV file (\(error))")
         }
         guard let header = reader.headerRow, header.count >= 3 else {

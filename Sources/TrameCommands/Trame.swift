@@ -20,6 +20,7 @@ public struct Trame: ParsableCommand {
                 LinksCommand.self, CorridorsCommand.self,
             ]),
             CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self]),
+            CommandGroup(name: "Development", subcommands: [Bench.self]),
         ]
     )
 

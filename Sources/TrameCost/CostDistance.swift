@@ -49,12 +49,13 @@ public enum CostDistance {
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
         let stepCount = moves.steps.count
 
-        var cost = [Double](repeating: .infinity, count: n)
-        var state = [UInt8](repeating: 0, count: n)   // bit 7: settled; bits 0–4: back-link
-        var alloc: [Int32] = wantAllocation ? [Int32](repeating: -1, count: n) : []
-        var heap = CostHeap(capacity: 1 << 16)
+        var cost = LargeBuffer.array(repeating: Double.infinity, count: n)
+        var state = LargeBuffer.array(repeating: UInt8(0), count: n)   // back-link: 1 + step index, 0 for sources
+        var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
+        var heap = RadixHeap()
+        defer { heap.deallocate() }
         let limit = maxCost ?? .infinity
-        let settledBit: UInt8 = 0x80
+        let nd = resistance.noData ?? .nan
 
         for s in sources {
             if cost[s.cell] > 0 || (wantAllocation && alloc[s.cell] < 0) {
@@ -63,37 +64,87 @@ public enum CostDistance {
                 heap.push(0, s.cell)
             }
         }
+        // Per-step constants in plain buffers: offset, factor (length / number of cells averaged),
+        // and for knight's moves the two cells beside.
+        let off = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
+        let fac = UnsafeMutableBufferPointer<Double>.allocate(capacity: stepCount)
+        let b1 = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
+        let b2 = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
+        defer { off.deallocate(); fac.deallocate(); b1.deallocate(); b2.deallocate() }
+        for k in 0..<stepCount {
+            off[k] = moves.offsets[k]
+            fac[k] = moves.lengths[k] / (moves.isKnight[k] ? 4 : 2)
+            b1[k] = moves.beside[k].0; b2[k] = moves.beside[k].1
+        }
+        let reach = neighbourhood == .knight ? 2 : 1
+        let plain = neighbourhood == .knight ? 8 : stepCount
         var settled = 0
         let reportEvery = max(1, n / 100)
-        resistance.values.withUnsafeBufferPointer { R in
-            cost.withUnsafeMutableBufferPointer { C in
-                state.withUnsafeMutableBufferPointer { S in
+        var nextReport = progress == nil ? -1 : reportEvery
+        resistance.values.withUnsafeBufferPointer { Rb in
+            cost.withUnsafeMutableBufferPointer { Cb in
+                state.withUnsafeMutableBufferPointer { Sb in
                     alloc.withUnsafeMutableBufferPointer { A in
-                        while let e = heap.popMin() {
-                            let v = e.index
-                            if S[v] & settledBit != 0 || e.cost > C[v] { continue }
-                            if e.cost > limit { break }
-                            S[v] |= settledBit
+                        let R = Rb.baseAddress!, C = Cb.baseAddress!, S = Sb.baseAddress!
+                        // Impassable: NoData, ≤ 0 or not finite.
+                        @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
+                        // A settled cell holds its cost negated (sign bit set): any new cost (≥ 0) compares
+                        // greater, so settled neighbours are skipped by the same test that relaxes the others.
+                        @inline(__always) func relax(_ v: Int, _ u: Int, _ k: Int, _ nc: Double) {
+                            if nc < C[u] {
+                                C[u] = nc
+                                S[u] = UInt8(k + 1)
+                                if wantAllocation { A[u] = A[v] }
+                                heap.push(nc, u)
+                            }
+                        }
+                        while let (vc, v) = heap.popMin() {
+                            let cv = C[v]
+                            if cv.sign == .minus || vc > cv { continue }
+                            if vc > limit { break }
+                            C[v] = -vc
                             settled += 1
-                            if let p = progress, settled % reportEvery == 0 { p(Double(settled) / Double(n)) }
-                            let c = v % cols, r = v / cols
-                            for k in 0..<stepCount {
-                                guard let u = moves.target(v, c, r, k), S[u] & settledBit == 0,
-                                      let step = moves.cost(R, v, u, k) else { continue }
-                                let nc = e.cost + step
-                                if nc < C[u] {
-                                    C[u] = nc
-                                    S[u] = (S[u] & settledBit) | UInt8(k + 1)
-                                    if wantAllocation { A[u] = A[v] }
-                                    heap.push(nc, u)
+                            if settled == nextReport { progress?(Double(settled) / Double(n)); nextReport += reportEvery }
+                            let rv = Double(R[v])
+                            let r = v / cols, c = v - r * cols
+                            if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
+                                // Interior cell: no bounds checks.
+                                for k in 0..<plain {
+                                    let u = v + off[k]
+                                    if C[u].sign == .minus { continue }
+                                    let ru = R[u]
+                                    if !open(ru) { continue }
+                                    relax(v, u, k, vc + (rv + Double(ru)) * fac[k])
+                                }
+                                if plain < stepCount {
+                                    for k in plain..<stepCount {
+                                        let u = v + off[k]
+                                        if C[u].sign == .minus { continue }
+                                        let ru = R[u], m1 = R[v + b1[k]], m2 = R[v + b2[k]]
+                                        if !open(ru) || !open(m1) || !open(m2) { continue }
+                                        relax(v, u, k, vc + (rv + Double(ru) + Double(m1) + Double(m2)) * fac[k])
+                                    }
+                                }
+                            } else {
+                                Rb.withMemoryRebound(to: Float.self) { rb in
+                                    for k in 0..<stepCount {
+                                        guard let u = moves.target(v, c, r, k), C[u].sign != .minus,
+                                              let step = moves.cost(rb, v, u, k) else { continue }
+                                        relax(v, u, k, vc + step)
+                                    }
                                 }
                             }
                         }
-                        // Unsettled cells (beyond the max cost, or never reached) are NoData.
-                        for i in 0..<n where S[i] & settledBit == 0 {
-                            C[i] = CostSurface.unreached
-                            S[i] = 0
-                            if wantAllocation { A[i] = -1 }
+                        // Settled cells get their cost back; the others (beyond the max cost, or never
+                        // reached) are NoData.
+                        for i in 0..<n {
+                            if C[i].sign == .minus {
+                                C[i] = -C[i]
+                            } else {
+                                C[i] = CostSurface.unreached
+                                S[i] = 0
+                                if wantAllocation { A[i] = -1 }
+                            }
                         }
                     }
                 }
@@ -101,10 +152,10 @@ public enum CostDistance {
         }
         // Keep only the back-link bits; sources have 0.
         for s in sources { state[s.cell] = 0 }
-        for i in 0..<n { state[i] &= 0x1F }
         return CostSurface(cost: Grid(spec: spec, values: cost, noData: CostSurface.unreached),
                            backLink: Grid(spec: spec, values: state, noData: nil),
                            allocation: wantAllocation ? Grid(spec: spec, values: alloc, noData: -1) : nil,
                            neighbourhood: neighbourhood)
     }
 }
+

@@ -59,7 +59,8 @@ public enum LinkBuilder {
         return links.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
     }
 
-    static func sources(_ patches: PatchSet) -> [CostSource] {
+    /// Every patch cell as a source, with its patch id.
+    public static func sources(_ patches: PatchSet) -> [CostSource] {
         var s: [CostSource] = []
         let L = patches.labels.values
         for i in 0..<L.count where L[i] > 0 { s.append(CostSource(cell: i, id: L[i])) }

@@ -16,6 +16,8 @@ enum GDALSetup {
     static let once: Void = {
         GDALAllRegister()
         CPLSetErrorHandler(CPLQuietErrorHandler)
+        // Trame holds whole grids in memory: a small block cache keeps GDAL from holding a second copy.
+        if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil { CPLSetConfigOption("GDAL_CACHEMAX", "64") }
         // Write GeoPackages that QGIS and older readers open without complaint.
         CPLSetConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF")
     }()

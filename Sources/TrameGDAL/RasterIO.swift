@@ -128,7 +128,7 @@ public enum RasterIO {
         let spec = gridSpec(ds)
         var has: Int32 = 0
         let nd = GDALGetRasterNoDataValue(b, &has)
-        var values = [T](repeating: .zero, count: spec.count)
+        var values = LargeBuffer.array(repeating: T.zero, count: spec.count)
         let err = values.withUnsafeMutableBytes { buf -> CPLErr in
             GDALRasterIO(b, GF_Read, 0, 0, Int32(spec.cols), Int32(spec.rows), buf.baseAddress,
                          Int32(spec.cols), Int32(spec.rows), gdalType(T.self), 0, 0)
@@ -180,7 +180,9 @@ public enum RasterIO {
             case .geotiff:
                 guard let drv = GDALGetDriverByName("GTiff") else { throw GeodataError(path, "GDAL has no GTiff driver") }
                 let opts = ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"]
-                    + (T.self == Float.self || T.self == Double.self ? ["PREDICTOR=1"] : [])
+                    // Floating-point predictor: a third smaller than plain DEFLATE for cost surfaces; level 1
+                    // writes twice as fast as the default for a few per cent more bytes.
+                    + (T.self == Float.self || T.self == Double.self ? ["PREDICTOR=3", "ZLEVEL=1"] : ["ZLEVEL=4"])
                 let h = withCStringList(opts) {
                     GDALCreate(drv, tmp, Int32(grid.cols), Int32(grid.rows), 1, gdalType(T.self), $0)
                 }

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import TrameCost
+import TrameGDAL
+import TrameRaster
+import TrameSample
+import TrameVector
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks: figures for speed and memory (not tests).",
+        subcommands: [BenchCostDistance.self, BenchLinks.self])
+}
+
+/// Peak resident memory (bytes) of the largest finished child process.
+func childPeakBytes() -> Int {
+    var u = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &u)
+    return u.ru_maxrss * 1024
+}
+
+/// Runs a program, returns its wall time in seconds; throws with its stderr on failure.
+@discardableResult
+func timed(_ exe: String, _ args: [String], env: [String: String]? = nil) throws -> Double {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    if let env { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    let t0 = Date()
+    try p.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let t = Date().timeIntervalSince(t0)
+    guard p.terminationStatus == 0 else {
+        throw InputError("\(exe) \(args.prefix(3).joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self).suffix(400))")
+    }
+    return t
+}
+
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let p = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}
+
+struct BenchCostDistance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "costdistance",
+        abstract: "Time `trame costdistance` against GRASS r.cost on the same raster and sources.",
+        discussion: """
+        Builds a clustered resistance raster (midpoint displacement, 1–100, 2 % impassable) of --size × --size \
+        cells of 10 m with --sources random sources, runs `trame costdistance` and, when GRASS is installed \
+        (Debian grass-core), `r.cost` on the same data; prints both wall times, Trame's peak memory per cell \
+        and the largest relative difference (GRASS × cell size vs Trame).
+        """)
+
+    @Option(help: "Raster side in cells.") var size = 4000
+    @Option(help: "Number of sources.") var sources = 50
+    @Option(help: "Neighbours: 8 or 16.") var neighbours = 8
+    @Option(help: "Work folder (default: a temporary folder, removed afterwards).") var work: String?
+    @Flag(help: "Skip GRASS even if installed.") var noGrass = false
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        let dir = work ?? NSTemporaryDirectory() + "trame-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if work == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let f = { (n: String) in (dir as NSString).appendingPathComponent(n) }
+        let wkt = try SpatialReference(epsg: 2154).wkt
+        let west = 650_000.0, north = 7_060_000.0, cell = 10.0
+        let spec = GridSpec(cols: size, rows: size, transform: GeoTransform(west: west, north: north, cellSize: cell), crsWKT: wkt)
+        var rng = SeededGenerator(seed: seed)
+        let field = TiledFractalField(west: west, south: north - Double(size) * cell, width: Double(size) * cell, height: Double(size) * cell,
+                                      span: 20_480, maxSpacing: 40, roughness: 0.5, rng: &rng)
+        var res = Grid<Float>(spec: spec, fill: 1, noData: -9999)
+        let wall = field.quantile(0.98, west: west, south: north - Double(size) * cell, east: west + Double(size) * cell, north: north)
+        for r in 0..<size {
+            let y = north - (Double(r) + 0.5) * cell
+            for c in 0..<size {
+                let v = field.sample(west + (Double(c) + 0.5) * cell, y)
+                res.values[r * size + c] = v > wall ? -9999 : min(100, max(1, 1 + (99 * v).rounded()))
+            }
+        }
+        try RasterIO.write(res, to: f("resistance.tif"))
+        var pts: [Point] = []
+        while pts.count < sources {
+            let c = Int(rng.next() % UInt64(size)), r = Int(rng.next() % UInt64(size))
+            guard res.values[r * size + c] > 0 else { continue }
+            let p = spec.transform.centre(col: c, row: r)
+            pts.append(Point(p.x, p.y))
+        }
+        try VectorIO.write([VectorLayer(name: "sources", geometryKind: .point, fields: [FieldDefinition("id", .integer)],
+                                        features: pts.enumerated().map { Feature(geometry: .point($1), attributes: ["id": .integer($0 + 1)]) },
+                                        crsWKT: wkt)], to: f("sources.gpkg"))
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        print("Cost distance, \(size) × \(size) = \(res.count.formatted()) cells of 10 m, \(sources) sources, \(neighbours) neighbours")
+        let tTrame = try timed(exe, ["costdistance", "--resistance", f("resistance.tif"), "--sources", f("sources.gpkg"),
+                                     "--neighbours", String(neighbours), "-o", f("trame.tif"), "--quiet"])
+        let peak = childPeakBytes()
+        print(String(format: "  trame costdistance   %7.2f s   peak memory %.0f MB = %.1f bytes per cell (whole process: read, compute, write)",
+                     tTrame, Double(peak) / 1e6, Double(peak) / Double(res.count)))
+        guard !noGrass, let grass = which("grass") else {
+            print("  GRASS r.cost         not run (install Debian grass-core, or drop --no-grass)")
+            return
+        }
+        let loc = f("grassdb/bench")
+        try? FileManager.default.removeItem(atPath: f("grassdb"))
+        try FileManager.default.createDirectory(atPath: f("grassdb"), withIntermediateDirectories: true)
+        try timed(grass, ["-c", f("resistance.tif"), "-e", loc])
+        let mapset = loc + "/PERMANENT"
+        try timed(grass, [mapset, "--exec", "r.in.gdal", "input=\(f("resistance.tif"))", "output=res", "--quiet"])
+        try timed(grass, [mapset, "--exec", "g.region", "raster=res"])
+        let coords = pts.map { "\($0.x),\($0.y)" }.joined(separator: ",")
+        var args = [mapset, "--exec", "r.cost", "input=res", "output=cost", "start_coordinates=\(coords)", "--overwrite", "--quiet"]
+        if neighbours == 16 { args.insert("-k", at: 3) }
+        let tGrass = try timed(grass, args)
+        try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "-f"])
+        let a = try RasterIO.read(f("trame.tif"), as: Double.self), b = try RasterIO.read(f("grass.tif"), as: Double.self)
+        var worst = 0.0, mismatch = 0
+        for i in 0..<a.count {
+            let g = b.values[i], t = a.values[i]
+            if b.isNoData(g) || g < 0 { if t >= 0 { mismatch += 1 }; continue }
+            let e = g * cell
+            worst = max(worst, e == 0 ? abs(t) : abs(t - e) / e)
+        }
+        print(String(format: "  GRASS r.cost         %7.2f s   (r.cost step only, import and export not counted)", tGrass))
+        print(String(format: "  speed-up             %7.2f ×", tGrass / tTrame))
+        print(String(format: "  largest difference   %.2e relative (GRASS × cell size vs Trame); %d cells reached by one and not the other", worst, mismatch))
+    }
+}
+
+struct BenchLinks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "links",
+        abstract: "Time planar links on a sample territory against one full cost-distance pass.",
+        discussion: "Generates the sample territory (--size), forest resistance and reservoirs, then times one multi-source cost-distance pass and the planar links.")
+
+    @Option(help: "Territory size: small, medium or large.") var size: TerritorySize = .large
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        let t = TerritoryGenerator(size: size, seed: seed, crsWKT: try SpatialReference(epsg: 2154).wkt).generate()
+        let lc = t.landCover.map(noData: Int32(0)) { Int32($0) }
+        let table = try Inputs.frictionTableText(SubNetworkPreset.frictionCSV, name: "friction.csv")
+        let res = try table.resistance(for: lc, column: "forest")
+        let patches = try PatchFinder.find(landCover: lc, habitat: [Int32(LandCoverClass.broadleafWoodland.rawValue)], minAreaHa: 1)
+        let sources = LinkBuilder.sources(patches)
+        var t0 = Date()
+        _ = try CostDistance.compute(resistance: res, sources: sources, allocation: true)
+        let pass = Date().timeIntervalSince(t0)
+        t0 = Date()
+        let links = try LinkBuilder.links(resistance: res, patches: patches, topology: .planar)
+        let tl = Date().timeIntervalSince(t0)
+        print("Planar links, \(size.rawValue) territory (\(res.count.formatted()) cells), forest, \(patches.patches.count) reservoirs ≥ 1 ha")
+        print(String(format: "  one cost-distance pass   %7.2f s", pass))
+        print(String(format: "  planar links             %7.2f s   (%d links) = %.2f × one pass", tl, links.count, tl / pass))
+    }
+}
