@@ -128,12 +128,7 @@ struct LinksCommand: ParsableCommand {
     func run() throws {
         try Inputs.distinctOutputs([output], inputs: [resistance, patches])
         let progress = Progress(quiet: common.quiet)
-        let res = try Inputs.resistance(resistance)
-        try Inputs.requireProjected(res.spec, resistance)
-        let labels = try RasterIO.read(patches, as: Int32.self)
-        try RasterIO.requireAligned(res.spec, resistance, labels.spec, patches)
-        let set: PatchSet
-        do { set = try PatchSet(labels: labels) } catch let e as CostError { throw GeodataError(patches, e.description) }
+        let (res, set) = try Inputs.resistanceAndPatches(resistance, patches)
         let links: [PatchLink]
         do {
             links = try LinkBuilder.links(resistance: res, patches: set, topology: topology, neighbourhood: neighbours.neighbourhood,
@@ -175,12 +170,7 @@ struct CorridorsCommand: ParsableCommand {
     func run() throws {
         try Inputs.distinctOutputs([output, polygons], inputs: [resistance, patches, links])
         let progress = Progress(quiet: common.quiet)
-        let res = try Inputs.resistance(resistance)
-        try Inputs.requireProjected(res.spec, resistance)
-        let labels = try RasterIO.read(patches, as: Int32.self)
-        try RasterIO.requireAligned(res.spec, resistance, labels.spec, patches)
-        let set: PatchSet
-        do { set = try PatchSet(labels: labels) } catch let e as CostError { throw GeodataError(patches, e.description) }
+        let (res, set) = try Inputs.resistanceAndPatches(resistance, patches)
         let layer = try VectorIO.read(links)
         try VectorIO.requireSameCRS(res.spec.crsWKT, resistance, layer.crsWKT, links)
         let linkList = try layer.features.map { f -> PatchLink in

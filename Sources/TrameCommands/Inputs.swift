@@ -29,6 +29,15 @@ enum Inputs {
         return g
     }
 
+    /// A resistance raster and an aligned patch-id raster (from `trame patches --raster`).
+    static func resistanceAndPatches(_ resistancePath: String, _ patchesPath: String) throws -> (Grid<Float>, PatchSet) {
+        let res = try resistance(resistancePath)
+        try requireProjected(res.spec, resistancePath)
+        let labels = try RasterIO.read(patchesPath, as: Int32.self)
+        try RasterIO.requireAligned(res.spec, resistancePath, labels.spec, patchesPath)
+        do { return (res, try PatchSet(labels: labels)) } catch let e as CostError { throw GeodataError(patchesPath, e.description) }
+    }
+
     static func requireProjected(_ spec: GridSpec, _ path: String) throws {
         guard let crs = SpatialReference.fromWKT(spec.crsWKT) else {
             throw GeodataError(path, "has no CRS; assign one (gdal_edit.py -a_srs EPSG:2154)")

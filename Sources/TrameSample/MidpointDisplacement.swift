@@ -76,20 +76,6 @@ public struct MidpointDisplacementField: Sendable {
         let a = values[i], b = values[i + 1], d = values[i + size], e = values[i + size + 1]
         return (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty
     }
-
-    /// The value below which a fraction `q` of the territory lies (for "cover X % of the area"),
-    /// from a regular sample of about 40 000 points inside the given bounds.
-    public func quantile(_ q: Double, west w: Double, south s: Double, east e: Double, north n: Double) -> Float {
-        var sample: [Float] = []
-        let k = 200
-        for a in 0..<k {
-            for b in 0..<k {
-                sample.append(self.sample(w + (e - w) * (Double(a) + 0.5) / Double(k), s + (n - s) * (Double(b) + 0.5) / Double(k)))
-            }
-        }
-        sample.sort()
-        return sample[min(sample.count - 1, max(0, Int(q * Double(sample.count))))]
-    }
 }
 
 /// A fractal field of any extent made of independent midpoint-displacement tiles of a fixed span,
