@@ -42,7 +42,7 @@ struct CostDistanceCommand: ParsableCommand {
         progress.step("\(src.count) source cells; accumulating cost over \(res.count.formatted()) cells")
         var last = -1
         let surface = try CostDistance.compute(resistance: res, sources: src, neighbourhood: neighbours.neighbourhood, maxCost: maxCost,
-                                               allocation: allocation != nil) { f in
+                                               allocation: allocation != nil, backLinks: direction != nil) { f in
             let pct = Int(f * 100)
             if pct / 10 != last / 10 { last = pct; progress.step("\(pct) % of cells settled") }
         }
@@ -50,8 +50,7 @@ struct CostDistanceCommand: ParsableCommand {
         let format: RasterIO.Format = cog ? .cog : .geotiff
         try RasterIO.write(surface.cost, to: output, format: format, bandDescription: "accumulated cost (resistance × m)")
         if let a = allocation, let g = surface.allocation { try RasterIO.write(g, to: a, format: format, bandDescription: "nearest source id") }
-        if let d = direction {
-            var g = surface.backLink
+        if let d = direction, var g = surface.backLink {
             for i in 0..<g.count where surface.cost.values[i] < 0 { g.values[i] = 255 }
             g.noData = 255
             try RasterIO.write(g, to: d, format: format, bandDescription: "back-link code")

@@ -14,7 +14,8 @@ public struct CostSurface: Sendable {
     public var cost: Grid<Double>
     /// Back-link per cell: 0 for sources and unreached cells, else 1 + the index of the step in
     /// `neighbourhood.steps` that led *into* the cell (the predecessor is the cell minus that step).
-    public var backLink: Grid<UInt8>
+    /// Nil when not asked for.
+    public var backLink: Grid<UInt8>?
     /// Id of the source each cell is allocated to (nearest by cost), when asked for; −1 where unreached.
     public var allocation: Grid<Int32>?
     public var neighbourhood: Neighbourhood
@@ -34,7 +35,7 @@ public struct CostSurface: Sendable {
 /// - Complexity: O(N log F) for N reachable cells and a frontier of F cells.
 public enum CostDistance {
     public static func compute(resistance: Grid<Float>, sources: [CostSource], neighbourhood: Neighbourhood = .queen,
-                               maxCost: Double? = nil, allocation wantAllocation: Bool = false,
+                               maxCost: Double? = nil, allocation wantAllocation: Bool = false, backLinks: Bool = true,
                                progress: ((Double) -> Void)? = nil) throws -> CostSurface {
         let spec = resistance.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
@@ -50,7 +51,6 @@ public enum CostDistance {
         let stepCount = moves.steps.count
 
         var cost = LargeBuffer.array(repeating: Double.infinity, count: n)
-        var state = LargeBuffer.array(repeating: UInt8(0), count: n)   // back-link: 1 + step index, 0 for sources
         var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
         var heap = RadixHeap()
         defer { heap.deallocate() }
@@ -83,9 +83,9 @@ public enum CostDistance {
         var nextReport = progress == nil ? -1 : reportEvery
         resistance.values.withUnsafeBufferPointer { Rb in
             cost.withUnsafeMutableBufferPointer { Cb in
-                state.withUnsafeMutableBufferPointer { Sb in
+                do {
                     alloc.withUnsafeMutableBufferPointer { A in
-                        let R = Rb.baseAddress!, C = Cb.baseAddress!, S = Sb.baseAddress!
+                        let R = Rb.baseAddress!, C = Cb.baseAddress!
                         // Impassable: NoData, ≤ 0 or not finite.
                         @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
                         // A settled cell holds its cost negated (sign bit set): any new cost (≥ 0) compares
@@ -93,7 +93,6 @@ public enum CostDistance {
                         @inline(__always) func relax(_ v: Int, _ u: Int, _ k: Int, _ nc: Double) {
                             if nc < C[u] {
                                 C[u] = nc
-                                S[u] = UInt8(k + 1)
                                 if wantAllocation { A[u] = A[v] }
                                 heap.push(nc, u)
                             }
@@ -142,7 +141,6 @@ public enum CostDistance {
                                 C[i] = -C[i]
                             } else {
                                 C[i] = CostSurface.unreached
-                                S[i] = 0
                                 if wantAllocation { A[i] = -1 }
                             }
                         }
@@ -150,12 +148,66 @@ public enum CostDistance {
                 }
             }
         }
-        // Keep only the back-link bits; sources have 0.
-        for s in sources { state[s.cell] = 0 }
+        let back = backLinks ? BackLinks.compute(resistance: resistance, cost: cost, moves: moves, reach: reach, fac: Array(fac)) : nil
         return CostSurface(cost: Grid(spec: spec, values: cost, noData: CostSurface.unreached),
-                           backLink: Grid(spec: spec, values: state, noData: nil),
+                           backLink: back.map { Grid(spec: spec, values: $0, noData: nil) },
                            allocation: wantAllocation ? Grid(spec: spec, values: alloc, noData: -1) : nil,
                            neighbourhood: neighbourhood)
     }
 }
 
+
+/// Back-links found after the search, in parallel: each reached cell takes the first move from a
+/// neighbour whose cost plus the move's cost equals its own (the same floating-point expression as the
+/// search, so equality is exact). Keeping them out of the search loop saves a random write per relaxation.
+enum BackLinks {
+    static func compute(resistance: Grid<Float>, cost: [Double], moves: StepCosts, reach: Int, fac: [Double]) -> [UInt8] {
+        let cols = moves.cols, rows = moves.rows, n = cost.count
+        var out = LargeBuffer.array(repeating: UInt8(0), count: n)
+        let plain = moves.steps.count == 16 ? 8 : moves.steps.count
+        let bands = 64
+        out.withUnsafeMutableBufferPointer { O in
+            let outPtr = O.baseAddress!
+            resistance.values.withUnsafeBufferPointer { Rb in
+                cost.withUnsafeBufferPointer { Cb in
+                    DispatchQueue.concurrentPerform(iterations: bands) { band in
+                        let r0 = band * rows / bands, r1 = (band + 1) * rows / bands
+                        for r in r0..<r1 {
+                            for c in 0..<cols {
+                                let u = r * cols + c
+                                let cu = Cb[u]
+                                if cu <= 0 { continue } // source or unreached
+                                let ru = Double(Rb[u])
+                                for k in 0..<moves.steps.count {
+                                    let s = moves.steps[k]
+                                    let pc = c - s.dc, pr = r - s.dr
+                                    if pc < 0 || pc >= cols || pr < 0 || pr >= rows { continue }
+                                    let v = u - moves.offsets[k]
+                                    let cv = Cb[v]
+                                    if cv < 0 || cv >= cu { continue }
+                                    // Recompute the cost exactly as the search did from v.
+                                    let nc: Double?
+                                    if pc >= reach && pr >= reach && pc < cols - reach && pr < rows - reach {
+                                        if k < plain {
+                                            nc = moves.passable(Rb[v]) && moves.passable(Rb[u]) ? cv + (Double(Rb[v]) + ru) * fac[k] : nil
+                                        } else {
+                                            let m1 = Rb[v + moves.beside[k].0], m2 = Rb[v + moves.beside[k].1]
+                                            nc = moves.passable(Rb[v]) && moves.passable(Rb[u]) && moves.passable(m1) && moves.passable(m2)
+                                                ? cv + (Double(Rb[v]) + ru + Double(m1) + Double(m2)) * fac[k] : nil
+                                        }
+                                    } else {
+                                        nc = moves.cost(Rb, v, u, k).map { cv + $0 }
+                                    }
+                                    if nc == cu { outPtr[u] = UInt8(k + 1); break }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+import Foundation

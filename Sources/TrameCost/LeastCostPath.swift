@@ -16,12 +16,12 @@ public struct LeastCostPath: Sendable {
 extension CostSurface {
     /// Traces the path from `cell` back to its source through the back-links.
     ///
-    /// Returns nil when the cell is unreached. The path's cost is exactly the cost surface's value at
+    /// Returns nil when the cell is unreached, or when the surface was computed without back-links. The path's cost is exactly the cost surface's value at
     /// `cell`, and its length is the sum of the step lengths.
     /// - Complexity: O(path length).
     public func path(to cell: Int) -> LeastCostPath? {
         let spec = cost.spec
-        guard cell >= 0, cell < spec.count, cost.values[cell] >= 0 else { return nil }
+        guard cell >= 0, cell < spec.count, cost.values[cell] >= 0, let backLink else { return nil }
         let steps = neighbourhood.steps
         let w = abs(spec.transform.pixelWidth), h = abs(spec.transform.pixelHeight)
         var cells = [cell]

@@ -100,7 +100,7 @@ final class GeodataTests: XCTestCase {
 
     func sampleLayers() -> [VectorLayer] {
         let ring = [Point(0, 0), Point(0, 100), Point(100, 100), Point(100, 0), Point(0, 0)].map { Point($0.x + 690_000, $0.y + 7_030_000) }
-        let hole = [Point(20, 20), Point(20, 40), Point(40, 40), Point(40, 20), Point(20, 20)].map { Point($0.x + 690_000, $0.y + 7_030_000) }
+        let hole = [Point(20, 20), Point(40, 20), Point(40, 40), Point(20, 40), Point(20, 20)].map { Point($0.x + 690_000, $0.y + 7_030_000) }
         let fields = [FieldDefinition("name", .string), FieldDefinition("n", .integer), FieldDefinition("area_ha", .real)]
         return [
             VectorLayer(name: "sites", geometryKind: .polygon, fields: fields, features: [
@@ -148,6 +148,23 @@ final class GeodataTests: XCTestCase {
         XCTAssertEqual(back.features.map(\.geometry), l.features.map(\.geometry))
         XCTAssertEqual(back.features[0]["name"], .string("Forêt de Marchiennes"))
         XCTAssertEqual(back.features[0]["n"], .integer(42))
+    }
+
+    /// Shapefiles come from partners every day: GDAL's own ogr2ogr converts our GeoPackage, Trame reads it back.
+    func testReadsShapefile() throws {
+        let gpkg = path("sites.gpkg")
+        try VectorIO.write([sampleLayers()[0]], to: gpkg)
+        let shp = path("sites.shp")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+        p.arguments = ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", shp, gpkg]
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let back = try VectorIO.read(shp)
+        XCTAssertEqual(try VectorIO.describe(shp).driver, "ESRI Shapefile")
+        XCTAssertEqual(back.features[0]["name"], .string("Forêt de Marchiennes"))
+        XCTAssertEqual(back.features.map(\.geometry), sampleLayers()[0].features.map(\.geometry))
+        XCTAssertTrue(try SpatialReference(definition: back.crsWKT).isSame(as: SpatialReference(epsg: 2154)))
     }
 
     func testEmptyLayerIsRefused() throws {
