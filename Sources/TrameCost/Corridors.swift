@@ -1,3 +1,4 @@
+import Foundation
 import TrameRaster
 import TrameVector
 
@@ -34,28 +35,61 @@ public enum CorridorBuilder {
             let L = patches.labels.values
             var cellsOf: [Int32: [Int]] = [:]
             for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
-            var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
-            var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
-            // Links grouped by their first patch: one search from it serves the whole group.
+            // Links grouped by their first patch: one search from it serves the whole group. Groups are
+            // shared between two workers, each with its own searches and mosaic, merged by minimum.
             let order = links.indices.sorted { (links[$0].from, links[$0].to) < (links[$1].from, links[$1].to) }
-            var searchedFrom: Int32 = -1
-            for (n, k) in order.enumerated() {
-                let link = links[k]
-                if n % 50 == 0 { progress?("corridor \(n + 1) of \(links.count)") }
-                if link.from != searchedFrom {
-                    let limit = order[n...].prefix { links[$0].from == link.from }.map { links[$0].cost }.max()! + w
-                    a.distances(from: cellsOf[link.from] ?? [], maxCost: limit)
-                    searchedFrom = link.from
+            var groups: [ArraySlice<Int>] = []
+            var start = 0
+            for n in 1...order.count where n == order.count || links[order[n]].from != links[order[start]].from {
+                groups.append(order[start..<n]); start = n
+            }
+            let workers = min(2, max(1, groups.count))
+            var mosaics = [(value: [Float], owner: [Int32])](repeating: ([], []), count: workers)
+            let done = ManagedCounter()
+            mosaics.withUnsafeMutableBufferPointer { out in
+                let outPtr = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { wk in
+                    var value = [Float](repeating: .infinity, count: spec.count)
+                    var owner = [Int32](repeating: 0, count: spec.count)
+                    var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+                    var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+                    var g = wk
+                    while g < groups.count {
+                        let group = groups[g]
+                        g += workers
+                        let from = links[group.first!].from
+                        a.distances(from: cellsOf[from] ?? [], maxCost: group.map { links[$0].cost }.max()! + w)
+                        for k in group {
+                            let link = links[k]
+                            if done.increment() % 50 == 0 { progress?("corridor \(done.value) of \(links.count)") }
+                            // Search from B only through cells that can still be in the corridor: if
+                            // CD_A(y) + CD_B(y) exceeds cost + width at y, no cell reached through y can satisfy
+                            // it either (triangle inequality), so y is not expanded.
+                            a.cost.withUnsafeBufferPointer { ac in
+                                a.back.withUnsafeBufferPointer { ab in
+                                    b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w, guide: (ac, ab, link.cost + w))
+                                }
+                            }
+                            // The least cost between the two patches is the least CD_A + CD_B over the cells
+                            // both reach (any cell on the best path splits it); it may be below the planar link's cost.
+                            var lcd = Double.infinity
+                            for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 { lcd = min(lcd, a.cost[i] + b.cost[i]) }
+                            guard lcd.isFinite else { continue }
+                            for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 {
+                                let nv = a.cost[i] + b.cost[i] - lcd
+                                if nv <= w, Float(nv) < value[i] || (Float(nv) == value[i] && Int32(k + 1) < owner[i]) {
+                                    value[i] = Float(nv); owner[i] = Int32(k + 1)
+                                }
+                            }
+                        }
+                    }
+                    outPtr[wk] = (value, owner)
                 }
-                b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w)
-                // The least cost between the two patches is the least CD_A + CD_B over the cells both reach
-                // (any cell on the best path splits it); it may be below the planar link's cost.
-                var lcd = Double.infinity
-                for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 { lcd = min(lcd, a.cost[i] + b.cost[i]) }
-                guard lcd.isFinite else { continue }
-                for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 {
-                    let nv = a.cost[i] + b.cost[i] - lcd
-                    if nv <= w, Float(nv) < value[i] { value[i] = Float(nv); owner[i] = Int32(k + 1) }
+            }
+            value = mosaics[0].value; owner = mosaics[0].owner
+            for m in mosaics.dropFirst() {
+                for i in 0..<spec.count where m.value[i] < value[i] || (m.value[i] == value[i] && m.owner[i] != 0 && m.owner[i] < owner[i]) {
+                    value[i] = m.value[i]; owner[i] = m.owner[i]
                 }
             }
         case .metres(let m):
@@ -96,7 +130,10 @@ public enum CorridorBuilder {
 extension BoundedSearch {
     /// Accumulated cost from `cells` up to `maxCost`; results stay in `cost` for the `touched` cells
     /// (settled ones carry bit 0x40 in `back`).
-    mutating func distances(from cells: [Int], maxCost: Double) {
+    /// With a `guide` (another search's costs and flags, and a bound), a settled cell is expanded only when
+    /// its cost plus the guide's cost there is within the bound.
+    mutating func distances(from cells: [Int], maxCost: Double,
+                            guide: (cost: UnsafeBufferPointer<Double>, back: UnsafeBufferPointer<UInt8>, bound: Double)? = nil) {
         for i in touched { cost[i] = .infinity; back[i] = 0 }
         touched.removeAll(keepingCapacity: true)
         heap.removeAll()
@@ -108,7 +145,8 @@ extension BoundedSearch {
                 if back[v] & 0x40 != 0 || e.cost > cost[v] { continue }
                 if e.cost > maxCost { break }
                 back[v] |= 0x40
-                let c = v % cols, r = v / cols
+                if let g = guide, g.back[v] & 0x40 == 0 || g.cost[v] + e.cost > g.bound { continue }
+                let r = v / cols, c = v - r * cols
                 for k in 0..<moves.steps.count {
                     guard let u = moves.target(v, c, r, k), back[u] & 0x40 == 0, let step = moves.cost(R, v, u, k) else { continue }
                     let nc = e.cost + step
