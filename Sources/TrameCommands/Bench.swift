@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrameCost
 import TrameGDAL
+import TrameGraph
 import TrameRaster
 import TrameSample
 import TrameVector
@@ -9,7 +10,7 @@ import TrameVector
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks: figures for speed and memory (not tests).",
-        subcommands: [BenchCostDistance.self, BenchLinks.self])
+        subcommands: [BenchCostDistance.self, BenchLinks.self, BenchMetrics.self])
 }
 
 /// Peak resident memory (bytes) of the largest finished child process.
@@ -159,5 +160,39 @@ struct BenchLinks: ParsableCommand {
         print("Planar links, \(size.rawValue) territory (\(res.count.formatted()) cells), forest, \(patches.patches.count) reservoirs ≥ 1 ha")
         print(String(format: "  one cost-distance pass   %7.2f s", pass))
         print(String(format: "  planar links             %7.2f s   (%d links) = %.2f × one pass", tl, links.count, tl / pass))
+    }
+}
+
+struct BenchMetrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Time connectivity metrics (PC, dPC fractions, dIIC, BC, link dPC) on a large random landscape graph.",
+        discussion: "Random patches in a 50 km square, each linked to its 4 nearest neighbours (a planar-like graph as `trame links` makes).")
+
+    @Option(help: "Number of patches.") var nodes = 3000
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        var rng = SeededGenerator(seed: seed)
+        let pts = (0..<nodes).map { _ in Point(rng.uniform(0, 50_000), rng.uniform(0, 50_000)) }
+        // Nearest neighbours on a coarse bucket grid.
+        let cell = 50_000 / max(1, (Double(nodes) / 4).squareRoot())
+        var buckets: [Int: [Int]] = [:]
+        let key = { (p: Point) in Int(p.x / cell) * 100_000 + Int(p.y / cell) }
+        for (i, p) in pts.enumerated() { buckets[key(p), default: []].append(i) }
+        var edges = Set<[Int]>()
+        for (i, p) in pts.enumerated() {
+            var near: [(Double, Int)] = []
+            let cx = Int(p.x / cell), cy = Int(p.y / cell)
+            for dx in -2...2 { for dy in -2...2 { for j in buckets[(cx + dx) * 100_000 + cy + dy] ?? [] where j != i { near.append((p.distance(to: pts[j]), j)) } } }
+            for (_, j) in near.sorted(by: { $0.0 < $1.0 }).prefix(4) { edges.insert([min(i, j), max(i, j)]) }
+        }
+        let g = try LandscapeGraph(nodes: (0..<nodes).map { (String($0), rng.uniform(1, 100)) },
+                                   edges: edges.map { (String($0[0]), String($0[1]), pts[$0[0]].distance(to: pts[$0[1]])) })
+        let t0 = Date()
+        let m = try ConnectivityMetrics.compute(g, decay: ExponentialDecay(distance: 2000, probability: 0.05), landscapeArea: 250_000)
+        let t = Date().timeIntervalSince(t0)
+        print("Connectivity metrics, \(nodes) patches, \(g.edges.count) links, \(m.global.NC) component(s)")
+        print(String(format: "  PC, IIC, EC, dPC (3 fractions), dIIC, BC for every patch and dPC for every link: %.2f s", t))
     }
 }

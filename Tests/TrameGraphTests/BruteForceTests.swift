@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+@testable import TrameGraph
+
+/// Seeded random graphs against a brute-force reference: all-pairs shortest paths by Floyd–Warshall,
+/// recomputed from scratch without each node and without each link.
+final class BruteForceTests: XCTestCase {
+    struct LCG { var s: UInt64; mutating func next() -> Double { s = s &* 6364136223846793005 &+ 1442695040888963407; return Double(s >> 11) * 0x1.0p-53 } }
+
+    func allPairs(_ n: Int, _ edges: [(Int, Int, Double)], unit: Bool, skipNode: Int = -1, skipEdge: Int = -1) -> [[Double]] {
+        var d = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: n)
+        for i in 0..<n where i != skipNode { d[i][i] = 0 }
+        for (k, e) in edges.enumerated() where k != skipEdge && e.0 != skipNode && e.1 != skipNode {
+            let w = unit ? 1 : e.2
+            d[e.0][e.1] = min(d[e.0][e.1], w); d[e.1][e.0] = min(d[e.1][e.0], w)
+        }
+        for k in 0..<n where k != skipNode { for i in 0..<n { for j in 0..<n where d[i][k] + d[k][j] < d[i][j] { d[i][j] = d[i][k] + d[k][j] } } }
+        return d
+    }
+
+    func test40RandomGraphs() throws {
+        for seed in 1...40 {
+            var r = LCG(s: UInt64(seed))
+            let n = 5 + Int(r.next() * 25)
+            let caps = (0..<n).map { _ in 1 + r.next() * 50 }
+            var edges: [(Int, Int, Double)] = []
+            for i in 0..<n { for j in (i + 1)..<n where r.next() < 0.15 { edges.append((i, j, 100 + r.next() * 2000)) } }
+            let g = try LandscapeGraph(nodes: caps.enumerated().map { ("n\($0)", $1) }, edges: edges.map { ("n\($0.0)", "n\($0.1)", $0.2) })
+            let decay = try ExponentialDecay(distance: 1000, probability: 0.1)
+            let area = caps.reduce(0, +) * 3
+            let m = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: area)
+
+            func pcNum(_ d: [[Double]], skip: Int = -1) -> Double {
+                var s = 0.0
+                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
+                return s
+            }
+            func iicNum(_ d: [[Double]], skip: Int = -1) -> Double {
+                var s = 0.0
+                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] / (1 + d[i][j]) } }
+                return s
+            }
+            let d = allPairs(n, edges, unit: false), h = allPairs(n, edges, unit: true)
+            let pc = pcNum(d), iic = iicNum(h)
+            XCTAssertEqual(m.global.PCnum, pc, accuracy: 1e-9 * pc)
+            XCTAssertEqual(m.global.IICnum, iic, accuracy: 1e-9 * iic)
+            for k in 0..<n {
+                let dk = 100 * (pc - pcNum(allPairs(n, edges, unit: false, skipNode: k), skip: k)) / pc
+                let ik = 100 * (iic - iicNum(allPairs(n, edges, unit: true, skipNode: k), skip: k)) / iic
+                XCTAssertEqual(m.nodes[k].dPC, dk, accuracy: 1e-9 * max(1, abs(dk)), "seed \(seed) node \(k) dPC")
+                XCTAssertEqual(m.nodes[k].dIIC, ik, accuracy: 1e-9 * max(1, abs(ik)), "seed \(seed) node \(k) dIIC")
+                // Betweenness: pairs whose (unique, random real weights) shortest path runs through k.
+                var bc = 0.0
+                for i in 0..<n where i != k { for j in (i + 1)..<n where j != k && d[i][j].isFinite && abs(d[i][k] + d[k][j] - d[i][j]) < 1e-9 {
+                    bc += caps[i] * caps[j] * decay.probability(d[i][j])
+                } }
+                XCTAssertEqual(m.nodes[k].BC, bc, accuracy: 1e-9 * max(1, bc), "seed \(seed) node \(k) BC")
+            }
+            for e in edges.indices {
+                let le = 100 * (pc - pcNum(allPairs(n, edges, unit: false, skipEdge: e))) / pc
+                XCTAssertEqual(m.linkDPC[e], le, accuracy: 1e-9 * max(1, abs(le)), "seed \(seed) link \(e)")
+            }
+        }
+    }
+}
