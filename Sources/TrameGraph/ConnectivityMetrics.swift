@@ -80,6 +80,9 @@ public enum ConnectivityMetrics {
                 link = .init(repeating: 0, count: m)
             }
         }
+        // PCnum ≥ Σ a², so 1e-15 · Σ a² / (n² + n·m) bounds each skipped term such that all of them together
+        // stay below 1e-15 of PCnum: far under any tolerance, and it spares re-searching remote subtrees.
+        let negligible = 1e-15 * a.reduce(0) { $0 + $1 * $1 } / (Double(n) * Double(n + m))
         let workers = min(2, n)
         var accs = [Acc](repeating: Acc(n: n, m: m), count: workers)
         accs.withUnsafeMutableBufferPointer { accBuf in
@@ -105,18 +108,22 @@ public enum ConnectivityMetrics {
                         }
                     }
                     for k in t.order where k != s && search.hasChildren(k) {
-                        let newD = search.redistances(removingNode: k, tree: t, unit: false)
+                        // The loss cannot exceed the flux below k: skip the re-search when that is negligible
+                        // (all skipped terms together stay under 1e-15 of PCnum).
+                        if subtreeFlux[k] - a[s] * a[k] * pOf(t.dist[k]) < negligible { continue }
+                        let count = search.redistances(removingNode: k, tree: t, unit: false)
                         var loss = 0.0
-                        for (j, d) in newD { loss += a[s] * a[j] * (pOf(t.dist[j]) - pOf(d)) }
-                        acc.connector[k] += loss
+                        for q in 0..<count { let j = search.sub[q]; loss += a[j] * (pOf(t.dist[j]) - pOf(search.newDist[j])) }
+                        acc.connector[k] += a[s] * loss
                     }
                     if linkImportance {
                         for k in t.order where k != s {
+                            if subtreeFlux[k] < negligible { continue }
                             let e = t.parentEdge[k]
-                            let newD = search.redistances(removingEdge: e, below: k, tree: t, unit: false)
+                            let count = search.redistances(removingEdge: e, below: k, tree: t, unit: false)
                             var loss = 0.0
-                            for (j, d) in newD { loss += a[s] * a[j] * (pOf(t.dist[j]) - pOf(d)) }
-                            acc.link[e] += loss
+                            for q in 0..<count { let j = search.sub[q]; loss += a[j] * (pOf(t.dist[j]) - pOf(search.newDist[j])) }
+                            acc.link[e] += a[s] * loss
                         }
                     }
                     // Unweighted tree: IIC.
@@ -128,10 +135,10 @@ public enum ConnectivityMetrics {
                         if j != s { acc.iicFlux[j] += q }
                     }
                     for k in h.order where k != s && search.hasChildren(k) {
-                        let newD = search.redistances(removingNode: k, tree: h, unit: true)
+                        let count = search.redistances(removingNode: k, tree: h, unit: true)
                         var loss = 0.0
-                        for (j, d) in newD { loss += a[s] * a[j] * (qOf(h.dist[j]) - qOf(d)) }
-                        acc.iicConnector[k] += loss
+                        for q in 0..<count { let j = search.sub[q]; loss += a[j] * (qOf(h.dist[j]) - qOf(search.newDist[j])) }
+                        acc.iicConnector[k] += a[s] * loss
                     }
                 }
                 accPtr[w] = acc
@@ -187,8 +194,10 @@ struct SubtreeSearch {
     var mark: [Int]
     var stamp = 0
     var newDist: [Double]
+    var sub: [Int]
 
     init(adj: LandscapeGraph.Adjacency, n: Int) {
+        sub = [Int](repeating: 0, count: n)
         self.adj = adj; self.n = n
         childStart = [Int](repeating: 0, count: n + 1); childList = [Int](repeating: 0, count: n)
         mark = [Int](repeating: 0, count: n); newDist = [Double](repeating: .infinity, count: n)
@@ -223,36 +232,41 @@ struct SubtreeSearch {
         return Tree(dist: dist, parent: parent, parentEdge: parentEdge, order: order)
     }
 
-    /// Nodes of the subtree rooted at `root` (root included), marked with a fresh stamp.
-    mutating func collectSubtree(_ root: Int) -> [Int] {
+    /// Nodes of the subtree rooted at `root` (root included) into `sub[0..<count]`, marked with a fresh stamp.
+    mutating func collectSubtree(_ root: Int) -> Int {
         stamp += 1
-        var out = [root]
+        sub[0] = root
         mark[root] = stamp
-        var i = 0
-        while i < out.count {
-            let v = out[i]; i += 1
-            for c in childStart[v]..<childStart[v + 1] { let u = childList[c]; mark[u] = stamp; out.append(u) }
+        var count = 1, i = 0
+        while i < count {
+            let v = sub[i]; i += 1
+            for c in childStart[v]..<childStart[v + 1] { let u = childList[c]; mark[u] = stamp; sub[count] = u; count += 1 }
         }
-        return out
+        return count
     }
 
-    /// New distances from the tree's source to the descendants of `k` once `k` is removed.
-    mutating func redistances(removingNode k: Int, tree t: Tree, unit: Bool) -> [(Int, Double)] {
-        var sub = collectSubtree(k)
-        sub.removeFirst()
-        return resettle(sub, tree: t, unit: unit, blockedNode: k, blockedEdge: -1)
+    /// New distances from the tree's source to the descendants of `k` once `k` is removed: the nodes are
+    /// `sub[0..<count]` (returned), their distances in `newDist`.
+    mutating func redistances(removingNode k: Int, tree t: Tree, unit: Bool) -> Int {
+        let count = collectSubtree(k)
+        // Drop k itself (first) from the list.
+        sub[0] = sub[count - 1]
+        resettle(count - 1, tree: t, unit: unit, blockedNode: k, blockedEdge: -1)
+        return count - 1
     }
 
     /// New distances from the tree's source to the subtree of `k` once link `e` (k's tree link) is removed.
-    mutating func redistances(removingEdge e: Int, below k: Int, tree t: Tree, unit: Bool) -> [(Int, Double)] {
-        let sub = collectSubtree(k)
-        return resettle(sub, tree: t, unit: unit, blockedNode: -1, blockedEdge: e)
+    mutating func redistances(removingEdge e: Int, below k: Int, tree t: Tree, unit: Bool) -> Int {
+        let count = collectSubtree(k)
+        resettle(count, tree: t, unit: unit, blockedNode: -1, blockedEdge: e)
+        return count
     }
 
-    /// Dijkstra restricted to the marked nodes `sub`, seeded from unmarked neighbours at their old distance.
-    private mutating func resettle(_ sub: [Int], tree t: Tree, unit: Bool, blockedNode: Int, blockedEdge: Int) -> [(Int, Double)] {
+    /// Dijkstra restricted to the marked nodes `sub[0..<count]`, seeded from unmarked neighbours at their old distance.
+    private mutating func resettle(_ count: Int, tree t: Tree, unit: Bool, blockedNode: Int, blockedEdge: Int) {
         heap.removeAll()
-        for v in sub {
+        for q in 0..<count {
+            let v = sub[q]
             var best = Double.infinity
             for k in adj.start[v]..<adj.start[v + 1] {
                 let u = adj.target[k]
@@ -273,7 +287,5 @@ struct SubtreeSearch {
                 if nd < newDist[u] { newDist[u] = nd; heap.push(nd, u) }
             }
         }
-        let out = sub.map { ($0, newDist[$0]) }
-        return out
     }
 }
