@@ -177,6 +177,8 @@ public enum ConnectivityMetrics {
 
 /// Shortest-path trees from one source, and exact distances after removing a node or a tree link,
 /// recomputed only in the subtree that the removal cuts off.
+///
+/// Works on raw buffers allocated once per worker (the re-searches are many and small).
 struct SubtreeSearch {
     struct Tree {
         var dist: [Double]
@@ -186,24 +188,82 @@ struct SubtreeSearch {
         var order: [Int]
     }
 
-    let adj: LandscapeGraph.Adjacency
-    let n: Int
-    var heap = CostHeap()
-    var childStart: [Int]
-    var childList: [Int]
-    var mark: [Int]
-    var stamp = 0
-    var newDist: [Double]
-    var sub: [Int]
+    /// Buffers owned by one worker, released with it.
+    final class Buffers {
+        let n: Int
+        let start, target, edge: UnsafeMutableBufferPointer<Int>
+        let weight: UnsafeMutableBufferPointer<Double>
+        let childStart, childList, mark, sub: UnsafeMutableBufferPointer<Int>
+        let newDist, oldDist: UnsafeMutableBufferPointer<Double>
+        let heapKey: UnsafeMutableBufferPointer<Double>
+        let heapVal: UnsafeMutableBufferPointer<Int>
 
-    init(adj: LandscapeGraph.Adjacency, n: Int) {
-        sub = [Int](repeating: 0, count: n)
-        self.adj = adj; self.n = n
-        childStart = [Int](repeating: 0, count: n + 1); childList = [Int](repeating: 0, count: n)
-        mark = [Int](repeating: 0, count: n); newDist = [Double](repeating: .infinity, count: n)
+        init(adj: LandscapeGraph.Adjacency, n: Int) {
+            self.n = n
+            func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+                _ = b.initialize(from: a)
+                return b
+            }
+            start = copy(adj.start); target = copy(adj.target); edge = copy(adj.edge); weight = copy(adj.weight)
+            childStart = copy([Int](repeating: 0, count: n + 1)); childList = copy([Int](repeating: 0, count: n))
+            mark = copy([Int](repeating: 0, count: n)); sub = copy([Int](repeating: 0, count: n))
+            newDist = copy([Double](repeating: .infinity, count: n)); oldDist = copy([Double](repeating: .infinity, count: n))
+            let cap = 2 * adj.target.count + n + 1
+            heapKey = .allocate(capacity: cap); heapVal = .allocate(capacity: cap)
+        }
+
+        deinit {
+            for b in [start, target, edge, childStart, childList, mark, sub, heapVal] { b.deallocate() }
+            for b in [weight, newDist, oldDist, heapKey] { b.deallocate() }
+        }
     }
 
-    func hasChildren(_ k: Int) -> Bool { childStart[k + 1] > childStart[k] }
+    let buf: Buffers
+    let n: Int
+    var stamp = 0
+    var heapCount = 0
+
+    init(adj: LandscapeGraph.Adjacency, n: Int) {
+        buf = Buffers(adj: adj, n: n); self.n = n
+    }
+
+    var sub: UnsafeMutableBufferPointer<Int> { buf.sub }
+    var newDist: UnsafeMutableBufferPointer<Double> { buf.newDist }
+
+    func hasChildren(_ k: Int) -> Bool { buf.childStart[k + 1] > buf.childStart[k] }
+
+    @inline(__always) mutating func push(_ key: Double, _ v: Int) {
+        let K = buf.heapKey, V = buf.heapVal
+        var i = heapCount
+        heapCount += 1
+        while i > 0 {
+            let p = (i - 1) >> 1
+            if K[p] <= key { break }
+            K[i] = K[p]; V[i] = V[p]; i = p
+        }
+        K[i] = key; V[i] = v
+    }
+
+    @inline(__always) mutating func pop() -> (Double, Int)? {
+        guard heapCount > 0 else { return nil }
+        let K = buf.heapKey, V = buf.heapVal
+        let top = (K[0], V[0])
+        heapCount -= 1
+        let n = heapCount
+        if n == 0 { return top }
+        let key = K[n], val = V[n]
+        var i = 0
+        while true {
+            let l = 2 * i + 1
+            if l >= n { break }
+            let c = (l + 1 < n && K[l + 1] < K[l]) ? l + 1 : l
+            if K[c] >= key { break }
+            K[i] = K[c]; V[i] = V[c]; i = c
+        }
+        K[i] = key; V[i] = val
+        return top
+    }
 
     /// Dijkstra from `s` (hop counts when `unit`), also indexing each node's children.
     mutating func tree(from s: Int, unit: Bool) -> Tree {
@@ -211,36 +271,40 @@ struct SubtreeSearch {
         var parent = [Int](repeating: -1, count: n), parentEdge = [Int](repeating: -1, count: n)
         var done = [Bool](repeating: false, count: n)
         var order: [Int] = []
-        heap.removeAll()
-        dist[s] = 0; heap.push(0, s)
-        while let e = heap.popMin() {
-            let v = e.index
-            if done[v] || e.cost > dist[v] { continue }
+        order.reserveCapacity(n)
+        let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
+        heapCount = 0
+        dist[s] = 0; push(0, s)
+        while let (cost, v) = pop() {
+            if done[v] || cost > dist[v] { continue }
             done[v] = true; order.append(v)
-            for k in adj.start[v]..<adj.start[v + 1] {
-                let u = adj.target[k]
-                let nd = e.cost + (unit ? 1 : adj.weight[k])
-                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = adj.edge[k]; heap.push(nd, u) }
+            for k in start[v]..<start[v + 1] {
+                let u = target[k]
+                let nd = cost + (unit ? 1 : weight[k])
+                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = edge[k]; push(nd, u) }
             }
         }
         // Children in compressed form.
-        for i in 0...n { childStart[i] = 0 }
-        for v in order where parent[v] >= 0 { childStart[parent[v] + 1] += 1 }
-        for i in 0..<n { childStart[i + 1] += childStart[i] }
-        var fill = childStart
-        for v in order where parent[v] >= 0 { childList[fill[parent[v]]] = v; fill[parent[v]] += 1 }
+        let cs = buf.childStart, cl = buf.childList
+        for i in 0...n { cs[i] = 0 }
+        for v in order where parent[v] >= 0 { cs[parent[v] + 1] += 1 }
+        for i in 0..<n { cs[i + 1] += cs[i] }
+        var fill = Array(cs)
+        for v in order where parent[v] >= 0 { cl[fill[parent[v]]] = v; fill[parent[v]] += 1 }
+        for i in 0..<n { buf.oldDist[i] = dist[i] }
         return Tree(dist: dist, parent: parent, parentEdge: parentEdge, order: order)
     }
 
     /// Nodes of the subtree rooted at `root` (root included) into `sub[0..<count]`, marked with a fresh stamp.
     mutating func collectSubtree(_ root: Int) -> Int {
         stamp += 1
+        let sub = buf.sub, mark = buf.mark, cs = buf.childStart, cl = buf.childList
         sub[0] = root
         mark[root] = stamp
         var count = 1, i = 0
         while i < count {
             let v = sub[i]; i += 1
-            for c in childStart[v]..<childStart[v + 1] { let u = childList[c]; mark[u] = stamp; sub[count] = u; count += 1 }
+            for c in cs[v]..<cs[v + 1] { let u = cl[c]; mark[u] = stamp; sub[count] = u; count += 1 }
         }
         return count
     }
@@ -250,41 +314,44 @@ struct SubtreeSearch {
     mutating func redistances(removingNode k: Int, tree t: Tree, unit: Bool) -> Int {
         let count = collectSubtree(k)
         // Drop k itself (first) from the list.
-        sub[0] = sub[count - 1]
-        resettle(count - 1, tree: t, unit: unit, blockedNode: k, blockedEdge: -1)
+        buf.sub[0] = buf.sub[count - 1]
+        resettle(count - 1, unit: unit, blockedNode: k, blockedEdge: -1)
         return count - 1
     }
 
     /// New distances from the tree's source to the subtree of `k` once link `e` (k's tree link) is removed.
     mutating func redistances(removingEdge e: Int, below k: Int, tree t: Tree, unit: Bool) -> Int {
         let count = collectSubtree(k)
-        resettle(count, tree: t, unit: unit, blockedNode: -1, blockedEdge: e)
+        resettle(count, unit: unit, blockedNode: -1, blockedEdge: e)
         return count
     }
 
-    /// Dijkstra restricted to the marked nodes `sub[0..<count]`, seeded from unmarked neighbours at their old distance.
-    private mutating func resettle(_ count: Int, tree t: Tree, unit: Bool, blockedNode: Int, blockedEdge: Int) {
-        heap.removeAll()
+    /// Dijkstra restricted to the marked nodes `sub[0..<count]`, seeded from unmarked neighbours at their
+    /// distance in the tree (the last one built by `tree(from:unit:)`).
+    private mutating func resettle(_ count: Int, unit: Bool, blockedNode: Int, blockedEdge: Int) {
+        let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
+        let mark = buf.mark, sub = buf.sub, newDist = buf.newDist, old = buf.oldDist
+        let st = stamp
+        heapCount = 0
         for q in 0..<count {
             let v = sub[q]
             var best = Double.infinity
-            for k in adj.start[v]..<adj.start[v + 1] {
-                let u = adj.target[k]
-                if u == blockedNode || adj.edge[k] == blockedEdge || mark[u] == stamp { continue }
-                let d = t.dist[u] + (unit ? 1 : adj.weight[k])
+            for k in start[v]..<start[v + 1] {
+                let u = target[k]
+                if u == blockedNode || edge[k] == blockedEdge || mark[u] == st { continue }
+                let d = old[u] + (unit ? 1 : weight[k])
                 if d < best { best = d }
             }
             newDist[v] = best
-            if best.isFinite { heap.push(best, v) }
+            if best < .infinity { push(best, v) }
         }
-        while let e = heap.popMin() {
-            let v = e.index
-            if e.cost > newDist[v] { continue }
-            for k in adj.start[v]..<adj.start[v + 1] {
-                let u = adj.target[k]
-                guard mark[u] == stamp, u != blockedNode, adj.edge[k] != blockedEdge else { continue }
-                let nd = e.cost + (unit ? 1 : adj.weight[k])
-                if nd < newDist[u] { newDist[u] = nd; heap.push(nd, u) }
+        while let (cost, v) = pop() {
+            if cost > newDist[v] { continue }
+            for k in start[v]..<start[v + 1] {
+                let u = target[k]
+                guard mark[u] == st, u != blockedNode, edge[k] != blockedEdge else { continue }
+                let nd = cost + (unit ? 1 : weight[k])
+                if nd < newDist[u] { newDist[u] = nd; push(nd, u) }
             }
         }
     }
