@@ -34,6 +34,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Territory size: small (20 × 10 km), medium (50 × 25 km) or large (100 × 40 km, for benchmarks).")
     var size: TerritorySize = .small
 
+    @Flag(help: "Only generate and write the territory; skip the analysis (for the large size, which takes minutes).")
+    var generateOnly = false
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -61,6 +64,7 @@ struct Demo: ParsableCommand {
         try writeNomenclature((out as NSString).appendingPathComponent("nomenclature.csv"))
         let written = Date().timeIntervalSince(t0)
         printSummary(territory, groupings: groupings.count, generated: generated, written: written)
+        if generateOnly { return }
 
         let analysis = try DemoAnalysis(out: out, landCoverPath: lcPath, territory: territory, progress: progress).run()
         print("Ecological network (planar least-cost links; corridors = Linkage Mapper width; p = 5 % at the dispersal cost):")

@@ -76,7 +76,12 @@ struct Info: ParsableCommand {
         for l in d.layers {
             print("\nLayer '\(l.name)'")
             print("  Geometry:  \(l.geometryKind.rawValue)")
-            print("  Features:  \(l.featureCount >= 0 ? String(l.featureCount) : "unknown until read (streamed format)")")
+            var count = l.featureCount
+            if count < 0, (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0 < 200_000_000 {
+                // Streamed formats (OSM) do not know their counts: read the layer to count it.
+                count = (try? VectorIO.read(file, layer: l.name, allowEmpty: true).features.count) ?? -1
+            }
+            print("  Features:  \(count >= 0 ? String(count) : "unknown until read (streamed format)")")
             print("  CRS:       \(Info.crsLabel(l.crsWKT))")
             if let e = l.extent { print("  Extent:    x \(fmt(e.minX)) – \(fmt(e.maxX)), y \(fmt(e.minY)) – \(fmt(e.maxY))") }
             print("  Fields:    " + (l.fields.isEmpty ? "none" : l.fields.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")))
