@@ -60,7 +60,7 @@ struct Demo: ParsableCommand {
                                          return Feature(geometry: geom, attributes: ["name": g.key])
                                      }, crsWKT: lambert93.wkt)
         let gpkgPath = (out as NSString).appendingPathComponent("territory.gpkg")
-        try VectorIO.write(territory.vectorLayers + [groupLayer], to: gpkgPath)
+        try VectorIO.write(territory.vectorLayers + [groupLayer], to: gpkgPath, styles: QGISStyles.territory)
         try writeNomenclature((out as NSString).appendingPathComponent("nomenclature.csv"))
         let written = Date().timeIntervalSince(t0)
         printSummary(territory, groupings: groupings.count, generated: generated, written: written)

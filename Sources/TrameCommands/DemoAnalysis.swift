@@ -70,7 +70,7 @@ struct DemoAnalysis {
                                      best: bestK.map { String(format: "reservoir %@ (%.0f ha, dPC %.1f %%)", graph.ids[$0], graph.capacities[$0], m.nodes[$0].dPC) } ?? "-"))
         }
         progress.step("writing network.gpkg")
-        try VectorIO.write(layers, to: (out as NSString).appendingPathComponent("network.gpkg"))
+        try VectorIO.write(layers, to: (out as NSString).appendingPathComponent("network.gpkg"), styles: QGISStyles.network(summaries.map(\.name)))
         return summaries
     }
 }

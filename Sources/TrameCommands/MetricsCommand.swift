@@ -124,9 +124,9 @@ struct MetricsCommand: ParsableCommand {
 
     /// Rewrites a vector file with one layer replaced, keeping its other layers.
     func rewrite(_ path: String, replacing layer: VectorLayer) throws {
-        let names = try VectorIO.describe(path).layers.map(\.name)
+        let names = try VectorIO.describe(path).layers.map(\.name).filter { $0 != "layer_styles" }
         let layers = try names.map { $0 == layer.name ? layer : try VectorIO.read(path, layer: $0, allowEmpty: true) }
-        try VectorIO.write(layers, to: path)
+        try VectorIO.write(layers, to: path, styles: try VectorIO.readStyles(path))
     }
 
     func readTable(_ path: String, columns: [String]) throws -> [[String]] {

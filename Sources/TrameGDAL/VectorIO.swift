@@ -113,7 +113,10 @@ public enum VectorIO {
     }
 
     /// Writes layers to one GeoPackage (or one GeoJSON file, which holds a single layer), atomically.
-    public static func write(_ layers: [VectorLayer], to path: String, format: Format? = nil) throws {
+    ///
+    /// `styles` maps layer names to QGIS style documents (QML); in a GeoPackage they go into the
+    /// `layer_styles` table, so that QGIS opens each layer with its style.
+    public static func write(_ layers: [VectorLayer], to path: String, format: Format? = nil, styles: [String: String] = [:]) throws {
         GDALSetup.ensure()
         let fmt = format ?? Format.forPath(path)
         if fmt == .geojson, layers.count != 1 {
@@ -126,13 +129,32 @@ public enum VectorIO {
             }
             let ds = Dataset(handle: h, path: tmp)
             for layer in layers { try add(layer, to: ds, path: path) }
+            let styled = layers.filter { styles[$0.name] != nil }
+            if fmt == .geopackage, !styled.isEmpty {
+                let stamp = ISO8601DateFormatter().string(from: Date())
+                let table = VectorLayer(name: "layer_styles", geometryKind: .unknown, fields: [
+                    FieldDefinition("f_table_catalog", .string), FieldDefinition("f_table_schema", .string),
+                    FieldDefinition("f_table_name", .string), FieldDefinition("f_geometry_column", .string),
+                    FieldDefinition("styleName", .string), FieldDefinition("styleQML", .string), FieldDefinition("styleSLD", .string),
+                    FieldDefinition("useAsDefault", .integer), FieldDefinition("description", .string),
+                    FieldDefinition("owner", .string), FieldDefinition("ui", .string), FieldDefinition("update_time", .string),
+                ], features: styled.map { l in
+                    Feature(geometry: nil, attributes: [
+                        "f_table_catalog": .string(""), "f_table_schema": .string(""), "f_table_name": .string(l.name),
+                        "f_geometry_column": .string("geom"), "styleName": .string(l.name), "styleQML": .string(styles[l.name]!),
+                        "styleSLD": .string(""), "useAsDefault": .integer(1), "description": .string("Trame default style"),
+                        "owner": .string(""), "ui": .null, "update_time": .string(stamp)])
+                })
+                try add(table, to: ds, path: path, geometryless: true)
+            }
         }
     }
 
-    static func add(_ layer: VectorLayer, to ds: Dataset, path: String) throws {
+    static func add(_ layer: VectorLayer, to ds: Dataset, path: String, geometryless: Bool = false) throws {
         let srs = SpatialReference.fromWKT(layer.crsWKT)
-        let l = withCStringList(["SPATIAL_INDEX=YES"]) {
-            GDALDatasetCreateLayer(ds.handle, layer.name, srs?.handle, OGRGeometryBridge.wkbType(layer.geometryKind), $0)
+        let l = withCStringList(geometryless ? [] : ["SPATIAL_INDEX=YES"]) {
+            GDALDatasetCreateLayer(ds.handle, layer.name, geometryless ? nil : srs?.handle,
+                                   geometryless ? wkbNone : OGRGeometryBridge.wkbType(layer.geometryKind), $0)
         }
         guard let l else { throw GeodataError(path, "cannot create layer '\(layer.name)': \(GDALSetup.lastError())") }
         for f in layer.fields {
@@ -167,6 +189,16 @@ public enum VectorIO {
         guard OGR_L_CommitTransaction(l) == OGRERR_NONE else {
             throw GeodataError(path, "cannot write layer '\(layer.name)': \(GDALSetup.lastError())")
         }
+    }
+
+    /// QGIS styles stored in a GeoPackage (`layer_styles`), by layer name; empty when there are none.
+    public static func readStyles(_ path: String) throws -> [String: String] {
+        guard try describe(path).layers.contains(where: { $0.name == "layer_styles" }) else { return [:] }
+        var out: [String: String] = [:]
+        for f in try read(path, layer: "layer_styles", allowEmpty: true).features {
+            if let name = f["f_table_name"].stringValue, let qml = f["styleQML"].stringValue { out[name] = qml }
+        }
+        return out
     }
 
     /// Reprojects every feature of a layer to another CRS.

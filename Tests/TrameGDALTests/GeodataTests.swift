@@ -140,6 +140,16 @@ final class GeodataTests: XCTestCase {
         XCTAssertEqual(try VectorIO.read(p, layer: "sites").features[0]["name"], .string("Forêt de Marchiennes"))
     }
 
+    func testQGISStylesGoIntoLayerStyles() throws {
+        let p = path("styled.gpkg")
+        let qml = "<qgis version=\"3.28.0\"><renderer-v2 type=\"singleSymbol\"/></qgis>"
+        try VectorIO.write(sampleLayers(), to: p, styles: ["sites": qml])
+        XCTAssertEqual(try VectorIO.readStyles(p), ["sites": qml])
+        let table = try VectorIO.read(p, layer: "layer_styles")
+        XCTAssertEqual(table.features[0]["useAsDefault"], .integer(1))
+        XCTAssertEqual(table.features[0]["f_geometry_column"], .string("geom"))
+    }
+
     func testGeoJSONRoundTrip() throws {
         let p = path("sites.geojson")
         let l = sampleLayers()[0]
