@@ -43,6 +43,12 @@ public enum CorridorBuilder {
             for n in 1...order.count where n == order.count || links[order[n]].from != links[order[start]].from {
                 groups.append(order[start..<n]); start = n
             }
+            // The cost to the nearest patch bounds CD_B from below for every B: the search from A need not
+            // expand a cell y where CD_A(y) + CD_nearest(y) exceeds the group's cost + width (triangle
+            // inequality, as for the search from B below).
+            progress?("cost to the nearest patch")
+            let nearest = try CostDistance.compute(resistance: resistance, sources: LinkBuilder.sources(patches).filter { resistance.values[$0.cell] > 0 },
+                                                   neighbourhood: neighbourhood, backLinks: false).cost.values
             let workers = min(2, max(1, groups.count))
             var mosaics = [(value: [Float], owner: [Int32])](repeating: ([], []), count: workers)
             let done = ManagedCounter()
@@ -58,7 +64,10 @@ public enum CorridorBuilder {
                         let group = groups[g]
                         g += workers
                         let from = links[group.first!].from
-                        a.distances(from: cellsOf[from] ?? [], maxCost: group.map { links[$0].cost }.max()! + w)
+                        let limit = group.map { links[$0].cost }.max()! + w
+                        nearest.withUnsafeBufferPointer { nb in
+                            a.distances(from: cellsOf[from] ?? [], maxCost: limit, guide: (nb, nil, limit))
+                        }
                         for k in group {
                             let link = links[k]
                             if done.increment() % 50 == 0 { progress?("corridor \(done.value) of \(links.count)") }
@@ -130,26 +139,26 @@ public enum CorridorBuilder {
 extension BoundedSearch {
     /// Accumulated cost from `cells` up to `maxCost`; results stay in `cost` for the `touched` cells
     /// (settled ones carry bit 0x40 in `back`).
-    /// With a `guide` (another search's costs and flags, and a bound), a settled cell is expanded only when
-    /// its cost plus the guide's cost there is within the bound.
+    /// With a `guide` (a lower bound of the cost from the other end at each cell — another search's costs,
+    /// with its settled flags, or the cost to the nearest patch — and a bound), a settled cell is expanded
+    /// only when its cost plus the guide's cost there is within the bound. Negative guide costs are unreached.
     mutating func distances(from cells: [Int], maxCost: Double,
-                            guide: (cost: UnsafeBufferPointer<Double>, back: UnsafeBufferPointer<UInt8>, bound: Double)? = nil) {
+                            guide: (cost: UnsafeBufferPointer<Double>, back: UnsafeBufferPointer<UInt8>?, bound: Double)? = nil) {
         for i in touched { cost[i] = .infinity; back[i] = 0 }
         touched.removeAll(keepingCapacity: true)
         heap.removeAll()
         for c in cells where moves.passable(resistance.values[c]) { cost[c] = 0; back[c] = 0x80; touched.append(c); heap.push(0, c) }
         let cols = moves.cols
         resistance.values.withUnsafeBufferPointer { R in
-            while let e = heap.popMin() {
-                let v = e.index
-                if back[v] & 0x40 != 0 || e.cost > cost[v] { continue }
-                if e.cost > maxCost { break }
+            while let (ecost, v) = heap.popMin() {
+                if back[v] & 0x40 != 0 || ecost > cost[v] { continue }
+                if ecost > maxCost { break }
                 back[v] |= 0x40
-                if let g = guide, g.back[v] & 0x40 == 0 || g.cost[v] + e.cost > g.bound { continue }
+                if let g = guide, !(g.cost[v] >= 0) || (g.back.map { $0[v] & 0x40 == 0 } ?? false) || g.cost[v] + ecost > g.bound { continue }
                 let r = v / cols, c = v - r * cols
                 for k in 0..<moves.steps.count {
                     guard let u = moves.target(v, c, r, k), back[u] & 0x40 == 0, let step = moves.cost(R, v, u, k) else { continue }
-                    let nc = e.cost + step
+                    let nc = ecost + step
                     if nc < cost[u] {
                         if cost[u] == .infinity { touched.append(u) }
                         cost[u] = nc

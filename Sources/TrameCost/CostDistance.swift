@@ -52,8 +52,7 @@ public enum CostDistance {
 
         var cost = LargeBuffer.array(repeating: Double.infinity, count: n)
         var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
-        var heap = RadixHeap()
-        defer { heap.deallocate() }
+        let heap = RadixHeap()
         let limit = maxCost ?? .infinity
         let nd = resistance.noData ?? .nan
 

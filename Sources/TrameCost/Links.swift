@@ -155,7 +155,7 @@ struct BoundedSearch {
     var cost: [Double]
     var back: [UInt8]
     var touched: [Int] = []
-    var heap = CostHeap(capacity: 1 << 14)
+    let heap = RadixHeap()
 
     init(resistance: Grid<Float>, neighbourhood: Neighbourhood) {
         self.resistance = resistance

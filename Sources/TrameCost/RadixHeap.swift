@@ -5,7 +5,7 @@
 /// pattern of a non-negative double orders like the double), so a push is an append and a pop rarely
 /// touches more than one small bucket. Stale entries are left in and skipped by the caller.
 /// - Complexity: push O(1); popMin amortised O(log K) for 64-bit keys, in practice a few moves per entry.
-struct RadixHeap {
+final class RadixHeap {
     private struct Bucket {
         var keys: UnsafeMutablePointer<UInt64>
         var cells: UnsafeMutablePointer<Int>
@@ -37,12 +37,12 @@ struct RadixHeap {
         for i in 0..<65 { (buckets + i).initialize(to: Bucket(capacity: i == 0 ? 256 : 64)) }
     }
 
-    func deallocate() {
+    deinit {
         for i in 0..<65 { buckets[i].free() }
         buckets.deallocate()
     }
 
-    mutating func removeAll() {
+    func removeAll() {
         for i in 0..<65 { buckets[i].count = 0 }
         count = 0; last = 0
     }
@@ -52,14 +52,14 @@ struct RadixHeap {
     }
 
     /// Adds a key ≥ the last key popped (finite, ≥ 0).
-    @inline(__always) mutating func push(_ key: Double, _ cell: Int) {
+    @inline(__always) func push(_ key: Double, _ cell: Int) {
         let k = key.bitPattern
         assert(key >= 0 && key.isFinite && k >= last, "radix heap keys must be monotone")
         buckets[bucket(k)].append(k, cell)
         count += 1
     }
 
-    @inline(__always) mutating func popMin() -> (Double, Int)? {
+    @inline(__always) func popMin() -> (Double, Int)? {
         guard count > 0 else { return nil }
         if buckets[0].count == 0 {
             var i = 1
