@@ -67,10 +67,10 @@ struct Demo: ParsableCommand {
         if generateOnly { return }
 
         let analysis = try DemoAnalysis(out: out, landCoverPath: lcPath, territory: territory, progress: progress).run()
-        print("Ecological network (planar least-cost links; corridors = Linkage Mapper width; p = 5 % at the dispersal cost):")
+        print("Ecological network (planar least-cost links; p = 5 % at the dispersal cost; corridors = Linkage Mapper width around the links within it):")
         for s in analysis {
-            print(String(format: "  %-12@ %4d reservoirs, %8.1f ha; %4d links; corridors %8.1f ha; PC %.3g, EC %.1f ha, %d component(s); key: %@",
-                         s.name, s.patches, s.areaHa, s.links, s.corridorHa, s.pc, s.ec, s.nc, s.best))
+            print(String(format: "  %-12@ %4d reservoirs, %8.1f ha; %4d links (%d within the dispersal cost); corridors %8.1f ha; PC %.3g, EC %.1f ha, %d component(s); key: %@",
+                         s.name.padding(toLength: 12, withPad: " ", startingAt: 0), s.patches, s.areaHa, s.links, s.functional, s.corridorHa, s.pc, s.ec, s.nc, s.best))
         }
         print(String(format: "  analysed in %.1f s; open %@/territory.gpkg and network.gpkg in QGIS", Date().timeIntervalSince(t0) - written, out))
     }

@@ -14,7 +14,7 @@ struct DemoAnalysis {
     let territory: SampleTerritory
     let progress: Progress
 
-    struct Summary { var name: String; var patches: Int; var areaHa: Double; var links: Int; var corridorHa: Double; var pc: Double; var ec: Double; var nc: Int; var best: String }
+    struct Summary { var name: String; var patches: Int; var areaHa: Double; var links: Int; var functional: Int; var corridorHa: Double; var pc: Double; var ec: Double; var nc: Int; var best: String }
 
     func run() throws -> [Summary] {
         let frictionPath = (out as NSString).appendingPathComponent("friction.csv")
@@ -44,7 +44,9 @@ struct DemoAnalysis {
             progress.step("\(preset.name): \(patches.patches.count) reservoirs; links")
             let links = patches.patches.count > 1 ? try LinkBuilder.links(resistance: res, patches: patches, topology: .planar) : []
             progress.step("\(preset.name): \(links.count) links; corridors and metrics")
-            let corridors = try CorridorBuilder.corridors(resistance: res, patches: patches, links: links, width: .cost(preset.dispersalCost / 10))
+            // Corridors for the functional links: those within the dispersal cost (p ≥ 5 %).
+            let functional = links.filter { $0.cost <= preset.dispersalCost }
+            let corridors = try CorridorBuilder.corridors(resistance: res, patches: patches, links: functional, width: .cost(preset.dispersalCost / 10))
             try RasterIO.write(corridors.value, to: (netDir as NSString).appendingPathComponent("\(preset.name)_corridors.tif"), bandDescription: "normalised corridor cost")
             let graph = try LandscapeGraph(nodes: patches.patches.map { (String($0.id), $0.areaHa) },
                                            edges: links.map { (String($0.from), String($0.to), $0.cost) })
@@ -65,7 +67,7 @@ struct DemoAnalysis {
             let bestK = m.nodes.indices.max { m.nodes[$0].dPC < m.nodes[$1].dPC }
             let corridorCells = corridors.link.values.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
             summaries.append(Summary(name: preset.name, patches: patches.patches.count, areaHa: patches.patches.reduce(0) { $0 + $1.areaHa },
-                                     links: links.count, corridorHa: Double(corridorCells) * lc.spec.cellArea / 10_000,
+                                     links: links.count, functional: functional.count, corridorHa: Double(corridorCells) * lc.spec.cellArea / 10_000,
                                      pc: m.global.PC, ec: m.global.EC, nc: m.global.NC,
                                      best: bestK.map { String(format: "reservoir %@ (%.0f ha, dPC %.1f %%)", graph.ids[$0], graph.capacities[$0], m.nodes[$0].dPC) } ?? "-"))
         }
