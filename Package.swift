@@ -24,7 +24,7 @@ let package = Package(
         // Pure-Swift algorithms: no GDAL, no argument parsing.
         .target(name: "TrameRaster"),
         .target(name: "TrameVector"),
-        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector", "TrameGraph"]),
+        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"]),
         .target(name: "TrameGraph"),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
 

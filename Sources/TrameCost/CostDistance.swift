@@ -1,4 +1,3 @@
-import TrameGraph
 import TrameRaster
 
 /// A source of a cost-distance search: a cell index and the id its allocation zone takes.

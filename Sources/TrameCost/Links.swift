@@ -1,5 +1,4 @@
 import Foundation
-import TrameGraph
 import TrameRaster
 import TrameVector
 

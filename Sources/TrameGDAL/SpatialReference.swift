@@ -80,13 +80,6 @@ public final class SpatialReference {
 
     public var isGeographic: Bool { OSRIsGeographic(handle) != 0 }
 
-    /// Linear unit name and its size in metres (e.g. ("metre", 1)).
-    public var linearUnits: (name: String, metres: Double) {
-        var n: UnsafeMutablePointer<CChar>?
-        let m = OSRGetLinearUnits(handle, &n)
-        return (n.map { String(cString: $0) } ?? "unknown", m)
-    }
-
     /// Same CRS, ignoring names and axis-order metadata.
     public func isSame(as other: SpatialReference) -> Bool {
         let opts = ["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS"]
