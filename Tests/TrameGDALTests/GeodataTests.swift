@@ -195,6 +195,19 @@ final class GeodataTests: XCTestCase {
         XCTAssertTrue(lines.features.allSatisfy { f in f.geometry.map { g in g.points.allSatisfy { $0.x > 26.9 && $0.x < 27.0 && $0.y > 60.5 && $0.y < 60.56 } } ?? true })
     }
 
+    /// An ESRI ASCII grid from Circuitscape's test inputs, read through GDAL like any raster.
+    func testReadsASCIIGrid() throws {
+        let p = sharedDir.appendingPathComponent("reference/circuitscape-jl/input/raster/advanced/1/cellmap5x5.asc").path
+        let g = try RasterIO.read(p, as: Float.self)
+        XCTAssertEqual(try RasterIO.describe(p).driver, "AAIGrid")
+        XCTAssertEqual(g.cols, 5); XCTAssertEqual(g.rows, 5)
+        XCTAssertEqual(g.spec.transform.originX, 100); XCTAssertEqual(g.spec.transform.originY, 150)
+        XCTAssertEqual(g.spec.transform.pixelWidth, 10)
+        XCTAssertEqual(g.noData, -9999)
+        XCTAssertEqual(g.values[0], 1); XCTAssertTrue(g.isNoData(g.values[2])); XCTAssertEqual(g.values[24], 1)
+        XCTAssertEqual(g.dataCount, 14) // 4 + 1 + 3 + 3 + 3
+    }
+
     func testReadsRealLandCoverInAnotherCRS() throws {
         let p = sharedDir.appendingPathComponent("data/landcover/nlcd-puerto-rico-3km.tif").path
         let g = try RasterIO.read(p, as: UInt8.self)
