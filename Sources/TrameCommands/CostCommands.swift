@@ -95,7 +95,7 @@ struct PathCommand: ParsableCommand {
                                 features: [Feature(geometry: .lineString(p.line.count > 1 ? p.line : p.line + p.line),
                                                    attributes: ["cost": .real(p.cost), "length_m": .real(p.length), "cells": .integer(p.cells.count)])],
                                 crsWKT: res.spec.crsWKT)
-        try VectorIO.write([layer], to: output)
+        try VectorIO.write([layer], to: output, styles: ["path": QGISStyles.single(.line, (200, 30, 120), width: 0.8)])
         if !common.quiet { print("Least-cost path: \(fmt((p.length * 10).rounded() / 10)) m long, cost \(fmt((p.cost * 100).rounded() / 100)) (resistance × m), written to \(output)") }
     }
 }
@@ -133,7 +133,7 @@ struct LinksCommand: ParsableCommand {
             links = try LinkBuilder.links(resistance: res, patches: set, topology: topology, neighbourhood: neighbours.neighbourhood,
                                           maxCost: maxCost, progress: progress.step)
         } catch let e as CostError { throw InputError(e.description) }
-        try VectorIO.write([PatchLayers.links(links, crsWKT: res.spec.crsWKT)], to: output)
+        try VectorIO.write([PatchLayers.links(links, crsWKT: res.spec.crsWKT)], to: output, styles: ["links": QGISStyles.single(.line, (220, 120, 20), width: 0.7)])
         if !common.quiet { print("\(links.count) \(topology.rawValue) links between \(set.patches.count) patches written to \(output)") }
     }
 }
@@ -195,7 +195,7 @@ struct CorridorsCommand: ParsableCommand {
                                       return Feature(geometry: f.geometry, attributes: ["link": .integer(k), "from": .integer(Int(l.from)), "to": .integer(Int(l.to)),
                                                                                         "area_ha": .real((f.geometry?.area ?? 0) / 10_000)])
                                   }, crsWKT: res.spec.crsWKT)
-            try VectorIO.write([out], to: p)
+            try VectorIO.write([out], to: p, styles: ["corridors": QGISStyles.single(.fill, (240, 170, 60), alpha: 120)])
         }
         if !common.quiet {
             let cells = map.link.values.filter { $0 > 0 }.count

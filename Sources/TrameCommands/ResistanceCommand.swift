@@ -92,7 +92,7 @@ struct PatchesCommand: ParsableCommand {
         } catch let e as CostError { throw GeodataError(landcover, e.description) }
         progress.step("\(set.patches.count) patches; polygonizing")
         let layer = try PatchLayers.polygons(set)
-        try VectorIO.write([layer], to: output)
+        try VectorIO.write([layer], to: output, styles: ["patches": QGISStyles.single(.fill, (40, 140, 60), alpha: 180)])
         if let r = raster { try RasterIO.write(set.labels, to: r, bandDescription: "patch id") }
         if !common.quiet {
             let total = set.patches.reduce(0) { $0 + $1.areaHa }
