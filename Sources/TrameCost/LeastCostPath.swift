@@ -22,25 +22,8 @@ extension CostSurface {
     public func path(to cell: Int) -> LeastCostPath? {
         let spec = cost.spec
         guard cell >= 0, cell < spec.count, cost.values[cell] >= 0, let backLink else { return nil }
-        let steps = neighbourhood.steps
-        let w = abs(spec.transform.pixelWidth), h = abs(spec.transform.pixelHeight)
-        var cells = [cell]
-        var length = 0.0
-        var v = cell
-        while true {
-            let b = Int(backLink.values[v])
-            if b == 0 { break }
-            let s = steps[b - 1]
-            length += ((Double(s.dc) * w) * (Double(s.dc) * w) + (Double(s.dr) * h) * (Double(s.dr) * h)).squareRoot()
-            v -= s.dr * spec.cols + s.dc
-            cells.append(v)
-            if cells.count > spec.count { return nil } // corrupt back-links: never loop forever
-        }
-        cells.reverse()
-        let line = cells.map { i -> Point in
-            let c = spec.transform.centre(col: i % spec.cols, row: i / spec.cols)
-            return Point(c.x, c.y)
-        }
+        let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: nil)
+        guard let (cells, line, length) = moves.trace(to: cell, transform: spec.transform, stepInto: { Int(backLink.values[$0]) }) else { return nil }
         return LeastCostPath(cells: cells, line: line, length: length, cost: cost.values[cell])
     }
 }

@@ -172,22 +172,10 @@ struct BoundedSearch {
             if let j = best[L[i]], cost[j] < cost[i] || (cost[j] == cost[i] && j < i) { continue }
             best[L[i]] = i
         }
-        let cols = moves.cols, t = resistance.spec.transform
-        return best.map { other, end in
-            var cells = [end]
-            var length = 0.0
-            var x = end
-            while back[x] & 0x1F != 0 {
-                let k = Int(back[x] & 0x1F) - 1
-                length += moves.lengths[k]
-                x -= moves.offsets[k]
-                cells.append(x)
-            }
-            let line = cells.reversed().map { i -> Point in
-                let c = t.centre(col: i % cols, row: i / cols)
-                return Point(c.x, c.y)
-            }
-            return PatchLink(from: id, to: other, cost: cost[end], length: length, euclidean: 0, line: line)
+        let back = self.back
+        return best.compactMap { other, end in
+            guard let p = moves.trace(to: end, transform: resistance.spec.transform, stepInto: { Int(back[$0] & 0x1F) }) else { return nil }
+            return PatchLink(from: id, to: other, cost: cost[end], length: p.length, euclidean: 0, line: p.line)
         }
     }
 }

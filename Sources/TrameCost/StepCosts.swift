@@ -1,4 +1,5 @@
 import TrameRaster
+import TrameVector
 
 /// The cost of each move of a neighbourhood on a resistance grid, by GRASS r.cost's rules:
 /// mean of the two cells' resistances × step length for rook and queen moves; mean of the four cells a
@@ -48,5 +49,28 @@ struct StepCosts {
             return (Double(rv) + Double(ru) + Double(m1) + Double(m2)) / 4 * lengths[k]
         }
         return (Double(rv) + Double(ru)) / 2 * lengths[k]
+    }
+
+    /// Follows back-links from `end` to a cell without one (a source): the cells source first, their centres,
+    /// and the length in metres. `stepInto(cell)` is 1 + the index of the move that led into the cell, 0 at a
+    /// source. Nil when the links loop (corrupt input).
+    func trace(to end: Int, transform: GeoTransform, stepInto: (Int) -> Int) -> (cells: [Int], line: [Point], length: Double)? {
+        var cells = [end]
+        var length = 0.0
+        var v = end
+        while true {
+            let b = stepInto(v)
+            if b == 0 { break }
+            length += lengths[b - 1]
+            v -= offsets[b - 1]
+            cells.append(v)
+            if cells.count > cols * rows { return nil }
+        }
+        cells.reverse()
+        let line = cells.map { i -> Point in
+            let c = transform.centre(col: i % cols, row: i / cols)
+            return Point(c.x, c.y)
+        }
+        return (cells, line, length)
     }
 }

@@ -187,19 +187,17 @@ final class CLITests: XCTestCase {
         // Metrics tables.
         try "id,capacity\nA,1\nB,2\n".write(toFile: p("n.csv"), atomically: true, encoding: .utf8)
         try "from,to,distance\nA,Z,10\n".write(toFile: p("e.csv"), atomically: true, encoding: .utf8)
-        try assertFails(["metrics", "--nodes", p("n.csv"), "--edges", p("e.csv"), "--distance", "100", "--probability", "0.5", "--area", "10", "-o", p("o.csv")],
-                        mentioning: ["unknown node 'Z'"])
+        func metrics(_ nodes: String, _ edges: String, probability: String = "0.5", area: String = "10") -> [String] {
+            ["metrics", "--nodes", p(nodes), "--edges", p(edges), "--distance", "100", "--probability", probability, "--area", area, "-o", p("o.csv")]
+        }
+        try assertFails(metrics("n.csv", "e.csv"), mentioning: ["unknown node 'Z'"])
         try "from,to,distance\nA,B,10\n".write(toFile: p("e2.csv"), atomically: true, encoding: .utf8)
-        try assertFails(["metrics", "--nodes", p("n.csv"), "--edges", p("e2.csv"), "--distance", "100", "--probability", "1.5", "--area", "10", "-o", p("o.csv")],
-                        mentioning: ["probability"])
-        try assertFails(["metrics", "--nodes", p("n.csv"), "--edges", p("e2.csv"), "--distance", "100", "--probability", "0.5", "--area", "2", "-o", p("o.csv")],
-                        mentioning: ["smaller than the sum"])
+        try assertFails(metrics("n.csv", "e2.csv", probability: "1.5"), mentioning: ["probability"])
+        try assertFails(metrics("n.csv", "e2.csv", area: "2"), mentioning: ["smaller than the sum"])
         try "id,capacity\nA,1\nA,2\n".write(toFile: p("dup.csv"), atomically: true, encoding: .utf8)
-        try assertFails(["metrics", "--nodes", p("dup.csv"), "--edges", p("e2.csv"), "--distance", "100", "--probability", "0.5", "--area", "10", "-o", p("o.csv")],
-                        mentioning: ["duplicate"])
+        try assertFails(metrics("dup.csv", "e2.csv"), mentioning: ["duplicate"])
         try "id,capacity\nA,nan\nB,2\n".write(toFile: p("nan.csv"), atomically: true, encoding: .utf8)
-        try assertFails(["metrics", "--nodes", p("nan.csv"), "--edges", p("e2.csv"), "--distance", "100", "--probability", "0.5", "--area", "10", "-o", p("o.csv")],
-                        mentioning: ["capacit"])
+        try assertFails(metrics("nan.csv", "e2.csv"), mentioning: ["capacit"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: p("o.csv")))
     }
 }
