@@ -12,14 +12,20 @@ let package = Package(
         .library(name: "TrameGraph", targets: ["TrameGraph"]),
         .library(name: "TrameGDAL", targets: ["TrameGDAL"]),
         .library(name: "TrameSample", targets: ["TrameSample"]),
+        .library(name: "TrameScheme", targets: ["TrameScheme"]),
+        .library(name: "TrameMaps", targets: ["TrameMaps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C library, reached only from the edges (TrameGDAL).
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        // Cairo, reached only from the map renderer (TrameMaps).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
 
         // Pure-Swift algorithms: no GDAL, no argument parsing.
         .target(name: "TrameRaster"),
@@ -27,14 +33,23 @@ let package = Package(
         .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"]),
         .target(name: "TrameGraph"),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
+        // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
+        .target(name: "TrameScheme", dependencies: [
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+
+        // Maps drawn with Cairo (PNG and PDF).
+        .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),
 
         // Edges: file formats and CRS through GDAL.
         .target(name: "TrameGDAL", dependencies: ["CGDAL", "TrameRaster", "TrameVector"]),
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .executableTarget(name: "trame", dependencies: ["TrameCommands"]),
@@ -44,6 +59,7 @@ let package = Package(
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
         .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
+        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster"]),
     ]
 )

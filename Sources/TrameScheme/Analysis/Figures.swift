@@ -1,0 +1,193 @@
+import Foundation
+import TrameRaster
+import TrameVector
+
+/// The figures of one unit (the territory, a commune or a grouping of communes).
+public struct UnitFigures: Sendable {
+    /// "territory", "commune" or "grouping".
+    public var level: String
+    public var name: String
+    public var areaHa = 0.0
+    public var natureHa = 0.0
+    public var majorHa = 0.0
+    public var mixedHa = 0.0
+    /// Per sub-network (in the project's order).
+    public var reservoirHa: [Double]
+    public var corridorHa: [Double]
+    public var corridorKm: [Double]
+    public var pc: [Double]
+    public var ec: [Double]
+    /// Area in a corridor of any sub-network (each cell counted once).
+    public var anyCorridorHa = 0.0
+    public var bufferHa = 0.0
+    public var roadKm = 0.0
+    public var conflicts = 0
+    public var leisureHubs = 0
+
+    public init(level: String, name: String, subNetworks: Int) {
+        self.level = level; self.name = name
+        reservoirHa = Array(repeating: 0, count: subNetworks); corridorHa = reservoirHa; corridorKm = reservoirHa
+        pc = reservoirHa; ec = reservoirHa
+    }
+
+    public var natureShare: Double { areaHa > 0 ? natureHa / areaHa : 0 }
+    public var conflictsPerRoadKm: Double? { roadKm > 0 ? Double(conflicts) / roadKm : nil }
+}
+
+/// Tallies figures per unit from the scheme's grids, lines and points.
+///
+/// Units are numbered 1…U on a unit grid (0 = outside every unit); the territory is unit 0 of
+/// the tally and counts every cell with data.
+public struct FigureTally {
+    public var units: [UnitFigures]
+    let unitGrids: [[Int32]]
+    let spec: GridSpec
+    let offsets: [Int]
+
+    /// - Parameters:
+    ///   - levels: for each level (communes, groupings), its unit grid and unit names.
+    public init(spec: GridSpec, territoryName: String, levels: [(level: String, grid: [Int32], names: [String])], subNetworks: Int) {
+        self.spec = spec
+        var units = [UnitFigures(level: "territory", name: territoryName, subNetworks: subNetworks)]
+        var offsets: [Int] = []
+        for l in levels {
+            offsets.append(units.count - 1)
+            units += l.names.map { UnitFigures(level: l.level, name: $0, subNetworks: subNetworks) }
+        }
+        self.units = units
+        self.unitGrids = levels.map(\.grid)
+        self.offsets = offsets
+    }
+
+    /// Indices in `units` of the units a cell belongs to (the territory first).
+    @inline(__always) func unitsOf(_ i: Int, into out: inout [Int]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(0)
+        for (l, g) in unitGrids.enumerated() where g[i] > 0 { out.append(offsets[l] + Int(g[i])) }
+    }
+
+    /// Areas: territory, nature spaces by typology, buffer zones, and cells in any corridor.
+    public mutating func addCells(valid: [Bool], typology: [UInt8], corridorAny: [UInt16], buffer: [Int32]) {
+        let cellHa = spec.cellArea / 10_000
+        let U = units.count
+        var area = [Int](repeating: 0, count: U), major = area, mixed = area, corr = area, buf = area
+        var us: [Int] = []
+        for i in 0..<spec.count where valid[i] {
+            unitsOf(i, into: &us)
+            let t = typology[i], c = corridorAny[i] != 0, b = buffer[i] != 0
+            for u in us {
+                area[u] += 1
+                if t == Typology.major.rawValue { major[u] += 1 } else if t == Typology.mixed.rawValue { mixed[u] += 1 }
+                if c { corr[u] += 1 }
+                if b { buf[u] += 1 }
+            }
+        }
+        for u in 0..<U {
+            units[u].areaHa = Double(area[u]) * cellHa
+            units[u].majorHa = Double(major[u]) * cellHa
+            units[u].mixedHa = Double(mixed[u]) * cellHa
+            units[u].natureHa = units[u].majorHa + units[u].mixedHa
+            units[u].anyCorridorHa = Double(corr[u]) * cellHa
+            units[u].bufferHa = Double(buf[u]) * cellHa
+        }
+    }
+
+    /// Reservoir and corridor areas of sub-network `s`; returns per unit the area (ha) of each reservoir
+    /// inside it, for `UnitConnectivity`.
+    public mutating func addSubNetwork(_ s: Int, reservoirs: [Int32], corridor: [UInt8]) -> [[Int32: Double]] {
+        let cellHa = spec.cellArea / 10_000
+        let U = units.count
+        var res = [Int](repeating: 0, count: U), corr = res
+        var perUnit = [[Int32: Double]](repeating: [:], count: U)
+        var us: [Int] = []
+        for i in 0..<spec.count where reservoirs[i] > 0 || corridor[i] != 0 {
+            unitsOf(i, into: &us)
+            for u in us {
+                if reservoirs[i] > 0 { res[u] += 1; perUnit[u][reservoirs[i], default: 0] += cellHa }
+                if corridor[i] != 0 { corr[u] += 1 }
+            }
+        }
+        for u in 0..<U {
+            units[u].reservoirHa[s] = Double(res[u]) * cellHa
+            units[u].corridorHa[s] = Double(corr[u]) * cellHa
+        }
+        return perUnit
+    }
+
+    /// Adds the length of lines to each unit they cross, cut in pieces of at most half a cell.
+    public mutating func addLength(_ lines: [[Point]], to field: WritableKeyPath<UnitFigures, Double>, scale: Double = 1) {
+        let step = abs(spec.transform.pixelWidth) / 2
+        var us: [Int] = []
+        for line in lines where line.count >= 2 {
+            for k in 0..<(line.count - 1) {
+                let a = line[k], b = line[k + 1]
+                let len = a.distance(to: b)
+                let pieces = max(1, Int((len / step).rounded(.up)))
+                for p in 0..<pieces {
+                    let t = (Double(p) + 0.5) / Double(pieces)
+                    guard let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t) else { continue }
+                    unitsOf(spec.index(col: c.col, row: c.row), into: &us)
+                    for u in us { units[u][keyPath: field] += len / Double(pieces) * scale }
+                }
+            }
+        }
+    }
+
+    /// Adds the corridor length of sub-network `s` (link lines), in km.
+    public mutating func addCorridorLength(_ s: Int, lines: [[Point]]) {
+        var copy = self
+        for u in copy.units.indices { copy.units[u].roadKm = 0 }
+        copy.addLength(lines, to: \.roadKm, scale: 0.001)
+        for u in units.indices { units[u].corridorKm[s] += copy.units[u].roadKm }
+    }
+
+    /// Counts points per unit.
+    public mutating func addPoints(_ points: [Point], to field: WritableKeyPath<UnitFigures, Int>) {
+        var us: [Int] = []
+        for p in points {
+            guard let c = spec.cell(x: p.x, y: p.y) else { continue }
+            unitsOf(spec.index(col: c.col, row: c.row), into: &us)
+            for u in us { units[u][keyPath: field] += 1 }
+        }
+    }
+}
+
+/// PC and EC of one unit for one sub-network, counting connections through the whole territory:
+/// PC_u = Σ_i Σ_j a_iu · a_ju · p*_ij / A_u², with a_iu the area of reservoir i inside unit u and
+/// p*_ij the maximum-product probability between i and j in the territory's graph; EC_u = √(PC_u) · A_u.
+public enum UnitConnectivity {
+    /// - Parameters:
+    ///   - nodes: reservoir count (ids 1…n); edges between ids with their cost.
+    ///   - areas: per unit, area (ha) of each reservoir inside it.
+    ///   - unitArea: per unit, its area (ha).
+    public static func compute(nodes: Int, edges: [(Int32, Int32, Double)], alpha: Double,
+                               areas: [[Int32: Double]], unitArea: [Double]) -> [(pc: Double, ec: Double)] {
+        var adj = [[(Int, Double)]](repeating: [], count: nodes + 1)
+        for (a, b, c) in edges { adj[Int(a)].append((Int(b), c)); adj[Int(b)].append((Int(a), c)) }
+        // Shortest costs from every node that lies in some unit, only as far as p* stays meaningful.
+        let needed = Set(areas.flatMap { $0.keys })
+        var dist: [Int32: [Double]] = [:]
+        let cutoff = -log(1e-12) / alpha
+        for s in needed {
+            var d = [Double](repeating: .infinity, count: nodes + 1)
+            var heap = TwoNearest.MinHeap()
+            heap.push(0, Int(s), 0)
+            d[Int(s)] = 0
+            while let (dv, v, _) = heap.pop() {
+                if dv > d[v] || dv > cutoff { continue }
+                for (u, c) in adj[v] where dv + c < d[u] { d[u] = dv + c; heap.push(d[u], u, 0) }
+            }
+            dist[s] = d
+        }
+        return areas.indices.map { u in
+            let a = areas[u]
+            guard unitArea[u] > 0, !a.isEmpty else { return (0, 0) }
+            var num = 0.0
+            for (i, ai) in a {
+                let d = dist[i]!
+                for (j, aj) in a where d[Int(j)].isFinite { num += ai * aj * exp(-alpha * d[Int(j)]) }
+            }
+            return (num / (unitArea[u] * unitArea[u]), num.squareRoot())
+        }
+    }
+}

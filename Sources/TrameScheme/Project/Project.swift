@@ -1,0 +1,136 @@
+import Foundation
+
+/// A vector layer named in the project file: a file, optionally a layer in it and an attribute filter.
+public struct LayerSource: Sendable, Equatable {
+    /// Absolute path (resolved against the project file's folder).
+    public var file: String
+    public var layer: String?
+    /// OGR SQL attribute filter, e.g. `inventory = 'ZNIEFF type 1'`.
+    public var filter: String?
+    /// Line of the project file that names it, for error messages.
+    public var line: Int?
+
+    public init(file: String, layer: String? = nil, filter: String? = nil, line: Int? = nil) {
+        self.file = file; self.layer = layer; self.filter = filter; self.line = line
+    }
+
+    /// "territory.gpkg (layer roads)".
+    public var label: String {
+        let name = (file as NSString).lastPathComponent
+        return layer.map { "\(name) (layer \($0))" } ?? name
+    }
+}
+
+/// What an inventory says of the sites it lists.
+public enum Interest: String, Sendable, CaseIterable {
+    /// Its sites are nature spaces of major ecological interest (ZNIEFF type 1, Natura 2000, …).
+    case major
+    /// Its sites are recorded on the nature spaces they overlap, without raising them.
+    case information
+}
+
+/// An inventory of remarkable sites supplied by a partner.
+public struct Inventory: Sendable, Equatable {
+    public var name: String
+    public var source: LayerSource
+    public var partner: String
+    public var interest: Interest
+    public var line: Int?
+}
+
+/// One sub-network (sous-trame) of the scheme, traced for one dominant biotope.
+public struct SubNetwork: Sendable, Equatable {
+    public var name: String
+    public var label: String
+    /// Land-cover classes that are habitat: their patches are the reservoirs.
+    public var habitat: [Int]
+    /// Classes that support movement (copses and hedges for the forest sub-network, …).
+    public var supporting: [Int]
+    /// Column of the friction table.
+    public var frictionColumn: String
+    public var minReservoirHa: Double
+    /// Inventories (by name) whose sites are reservoirs of this sub-network whatever their size.
+    public var inventories: [String]
+    /// Cost (resistance × m) at which dispersal has the probability below.
+    public var dispersalCost: Double
+    public var dispersalProbability: Double
+    public var corridorWidth: CorridorWidthSpec
+    /// Colour on maps and in QGIS styles.
+    public var colour: RGB
+    public var line: Int?
+}
+
+/// An RGB colour ("#2e7d32" in the project file).
+public struct RGB: Sendable, Equatable {
+    public var r: UInt8, g: UInt8, b: UInt8
+    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
+    public init?(hex: String) {
+        var h = hex.trimmingCharacters(in: .whitespaces)
+        if h.hasPrefix("#") { h.removeFirst() }
+        guard h.count == 6, let v = UInt32(h, radix: 16) else { return nil }
+        self.init(UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF))
+    }
+    public var hex: String { String(format: "#%02x%02x%02x", r, g, b) }
+    public var tuple: (Int, Int, Int) { (Int(r), Int(g), Int(b)) }
+}
+
+/// Rules that draw buffer zones (zones tampons) on farmland and natural land.
+public struct BufferZoneRules: Sendable, Equatable {
+    /// Classes that can lie in a buffer zone (farmland and natural land).
+    public var openLand: [Int]
+    /// Built-up clusters smaller than this are hamlets, not towns.
+    public var minTownHa: Double
+    /// Open land between two towns closer than this is an urban break (coupure d'urbanisation).
+    public var maxBreakWidth: Double
+    /// Open land within this distance of a reservoir or corridor frames the network.
+    public var aroundNetwork: Double
+    /// Smaller buffer zones are dropped.
+    public var minAreaHa: Double
+    /// Width of the diffuse edge drawn around each zone.
+    public var edge: Double
+}
+
+/// The project: everything `trame run` needs to build a territory's green and blue infrastructure.
+public struct Project: Sendable, Equatable {
+    /// The project file and its folder (relative paths are resolved against it).
+    public var file: String
+    public var name: String
+    /// Expected CRS of the inputs ("EPSG:2154"); layers in another CRS are reprojected to the land cover's.
+    public var crs: String?
+    /// Expected cell size of the land cover, in metres.
+    public var resolution: Double?
+    public var boundary: LayerSource?
+    /// Share of nature spaces to compare with (e.g. the region's).
+    public var referenceShare: Double?
+    public var referenceLabel: String
+
+    public var landCover: String
+    public var nomenclature: String
+    public var friction: String
+    /// Built-up classes (towns, industry): they cut corridors and separate the urban breaks.
+    public var builtUp: [Int]
+
+    /// Classes that make nature spaces; nil = the nomenclature's `natural` column.
+    public var natureClasses: [Int]?
+    /// Minimum area of a nature space of mixed vocation.
+    public var mixedMinAreaHa: Double
+
+    public var inventories: [Inventory]
+    public var roads: LayerSource?
+    public var roadClassField: String
+    public var railways: LayerSource?
+    public var paths: LayerSource?
+    public var communes: LayerSource?
+    public var groupings: LayerSource?
+    public var unitNameField: String
+    public var leisureHubs: LayerSource?
+    public var hubNameField: String
+
+    public var subNetworks: [SubNetwork]
+    public var bufferZones: BufferZoneRules
+
+    public var title: String
+    public var lang: String
+
+    public var directory: String { (file as NSString).deletingLastPathComponent }
+}

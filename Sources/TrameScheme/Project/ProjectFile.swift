@@ -1,0 +1,288 @@
+import Foundation
+import TOMLKit
+
+/// A problem in a project file; names the file and, when known, the line.
+public struct ProjectError: Error, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var problem: String
+    public init(_ file: String, line: Int? = nil, _ problem: String) { self.file = file; self.line = line; self.problem = problem }
+    public var description: String { line.map { "\(file):\($0): \(problem)" } ?? "\(file): \(problem)" }
+}
+
+/// Reads a project file (TOML, read with TOMLKit).
+///
+/// Every key is checked: an unknown key, a missing one, a wrong type or a quantity without its unit
+/// is an error naming the line. Paths are resolved against the project file's folder.
+public enum ProjectFile {
+    public static func load(_ path: String) throws -> Project {
+        guard FileManager.default.fileExists(atPath: path) else { throw ProjectError(path, "no such project file") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ProjectError(path, "cannot be read as UTF-8 text") }
+        return try parse(text, file: URL(fileURLWithPath: path).standardizedFileURL.path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> Project {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ProjectError(file, line: e.source.begin.line, "not valid TOML: \(e.description)")
+        }
+        var r = Reader(file: file, lines: LineIndex(text))
+        return try r.project(root)
+    }
+
+    /// Where each key sits: "table.key" (arrays of tables as "table#n.key") → line number.
+    struct LineIndex {
+        var lines: [String: Int] = [:]
+        var tables: [String: Int] = [:]
+
+        init(_ text: String) {
+            var table = ""
+            var counts: [String: Int] = [:]
+            for (n, raw) in text.components(separatedBy: "\n").enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("[[") , let end = line.range(of: "]]") {
+                    let name = String(line[line.index(line.startIndex, offsetBy: 2)..<end.lowerBound]).trimmingCharacters(in: .whitespaces)
+                    let k = counts[name, default: 0]
+                    counts[name] = k + 1
+                    table = "\(name)#\(k)"
+                    tables[table] = n + 1
+                } else if line.hasPrefix("["), let end = line.firstIndex(of: "]") {
+                    table = String(line[line.index(after: line.startIndex)..<end]).trimmingCharacters(in: .whitespaces)
+                    tables[table] = n + 1
+                } else if let eq = line.firstIndex(of: "="), !line.hasPrefix("#") {
+                    let key = line[..<eq].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                    if !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                        let full = table.isEmpty ? key : "\(table).\(key)"
+                        if lines[full] == nil { lines[full] = n + 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A table being read: its path (for line numbers) and the keys already consumed.
+    struct Section {
+        var table: TOMLTable
+        var path: String
+        var allowed: Set<String>
+    }
+
+    struct Reader {
+        let file: String
+        let lines: LineIndex
+        var directory: String { (file as NSString).deletingLastPathComponent }
+
+        func line(_ s: Section, _ key: String? = nil) -> Int? {
+            if let key, let l = lines.lines[s.path.isEmpty ? key : "\(s.path).\(key)"] { return l }
+            return lines.tables[s.path]
+        }
+
+        func fail(_ s: Section, _ key: String?, _ problem: String) -> ProjectError {
+            ProjectError(file, line: line(s, key), problem)
+        }
+
+        func checkKeys(_ s: Section) throws {
+            for k in s.table.keys where !s.allowed.contains(k) {
+                let known = s.allowed.sorted().joined(separator: ", ")
+                throw fail(s, k, "unknown key '\(k)' in \(s.path.isEmpty ? "the top level" : "[\(s.path.split(separator: "#").first!)]") (known keys: \(known))")
+            }
+        }
+
+        func section(_ parent: TOMLTable, _ name: String, allowed: [String], required: Bool = false) throws -> Section? {
+            guard let v = parent[name] else {
+                if required { throw ProjectError(file, "missing section [\(name)]") }
+                return nil
+            }
+            guard let t = v.table else { throw ProjectError(file, line: lines.lines[name], "'\(name)' must be a section [\(name)]") }
+            let s = Section(table: t, path: name, allowed: Set(allowed))
+            try checkKeys(s)
+            return s
+        }
+
+        func string(_ s: Section, _ key: String, required: Bool = false) throws -> String? {
+            guard let v = s.table[key] else {
+                if required { throw fail(s, nil, "missing key '\(key)' in [\(s.path.split(separator: "#").first!)]") }
+                return nil
+            }
+            guard let str = v.string else { throw fail(s, key, "'\(key)' must be text in quotes") }
+            return str
+        }
+
+        func number(_ s: Section, _ key: String) throws -> Double? {
+            guard let v = s.table[key] else { return nil }
+            if let d = v.double { return d }
+            if let i = v.int { return Double(i) }
+            throw fail(s, key, "'\(key)' must be a number")
+        }
+
+        func quantity<T>(_ s: Section, _ key: String, _ parse: (String) throws -> T) throws -> T? {
+            guard let v = s.table[key] else { return nil }
+            guard let str = v.string else {
+                if let d = v.double ?? v.int.map(Double.init) {
+                    // A bare number: say which unit to write.
+                    do { _ = try parse("\(d)") } catch let e as Quantity.UnitError { throw fail(s, key, "'\(key)': \(e.description), in quotes") }
+                }
+                throw fail(s, key, "'\(key)' must be a quantity in quotes with its unit")
+            }
+            do { return try parse(str) } catch let e as Quantity.UnitError { throw fail(s, key, "'\(key)': \(e.description)") }
+        }
+
+        func classes(_ s: Section, _ key: String) throws -> [Int]? {
+            guard let v = s.table[key] else { return nil }
+            guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of class codes, e.g. [20, 21]") }
+            var out: [Int] = []
+            for x in a {
+                guard let i = x.int else { throw fail(s, key, "'\(key)' must hold integer class codes") }
+                out.append(i)
+            }
+            return out
+        }
+
+        func strings(_ s: Section, _ key: String) throws -> [String]? {
+            guard let v = s.table[key] else { return nil }
+            guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of names in quotes") }
+            return try a.map { x in
+                guard let str = x.string else { throw fail(s, key, "'\(key)' must hold names in quotes") }
+                return str
+            }
+        }
+
+        func path(_ p: String) -> String {
+            let expanded = (p as NSString).expandingTildeInPath
+            if expanded.hasPrefix("/") { return expanded }
+            return URL(fileURLWithPath: (directory as NSString).appendingPathComponent(expanded)).standardizedFileURL.path
+        }
+
+        /// A layer: "file.gpkg" or { file = "…", layer = "…", where = "…" }.
+        func layer(_ s: Section, _ key: String) throws -> LayerSource? {
+            guard let v = s.table[key] else { return nil }
+            let l = line(s, key)
+            if let str = v.string { return LayerSource(file: path(str), line: l) }
+            guard let t = v.table else { throw fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }") }
+            let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where"])
+            for k in t.keys where !inner.allowed.contains(k) {
+                throw ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where)")
+            }
+            guard let f = t["file"]?.string else { throw ProjectError(file, line: l, "'\(key)' needs file = \"…\"") }
+            return LayerSource(file: path(f), layer: t["layer"]?.string, filter: t["where"]?.string, line: l)
+        }
+
+        mutating func project(_ root: TOMLTable) throws -> Project {
+            let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
+                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "report"])
+            try checkKeys(top)
+            let terr = try section(root, "territory", allowed: ["name", "crs", "resolution", "boundary", "reference_share", "reference_label"], required: true)!
+            let lc = try section(root, "land_cover", allowed: ["raster", "nomenclature", "friction", "built_up"], required: true)!
+            let ns = try section(root, "nature_spaces", allowed: ["classes", "min_area"])
+            let infra = try section(root, "infrastructure", allowed: ["roads", "road_class_field", "railways", "paths"])
+            let units = try section(root, "units", allowed: ["communes", "groupings", "name_field"])
+            let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
+            let buf = try section(root, "buffer_zones", allowed: ["open_land", "min_town_area", "max_break_width", "around_network", "min_area", "edge"])
+            let rep = try section(root, "report", allowed: ["title", "lang"])
+
+            let name = try string(terr, "name", required: true)!
+            let builtUp = try classes(lc, "built_up") ?? []
+            if builtUp.isEmpty { throw fail(lc, "built_up", "[land_cover] needs built_up = [...], the built-up classes (towns, industry)") }
+
+            var inventories: [Inventory] = []
+            if let v = root["inventory"] {
+                guard let arr = v.array else { throw ProjectError(file, line: lines.lines["inventory"], "inventories are written [[inventory]]") }
+                for (k, item) in arr.enumerated() {
+                    guard let t = item.table else { throw ProjectError(file, "inventory \(k + 1) must be a table") }
+                    let s = Section(table: t, path: "inventory#\(k)", allowed: ["name", "source", "partner", "interest"])
+                    try checkKeys(s)
+                    let iname = try string(s, "name", required: true)!
+                    guard let src = try layer(s, "source") else { throw fail(s, nil, "inventory '\(iname)' needs source = { file = \"…\" }") }
+                    let interestText = try string(s, "interest") ?? "major"
+                    guard let interest = Interest(rawValue: interestText) else {
+                        throw fail(s, "interest", "interest '\(interestText)' must be \"major\" or \"information\"")
+                    }
+                    if inventories.contains(where: { $0.name == iname }) { throw fail(s, "name", "two inventories are named '\(iname)'") }
+                    inventories.append(Inventory(name: iname, source: src, partner: try string(s, "partner", required: true)!,
+                                                 interest: interest, line: line(s)))
+                }
+            }
+
+            var subs: [SubNetwork] = []
+            guard let sv = root["subnetwork"], let sarr = sv.array, !sarr.isEmpty else {
+                throw ProjectError(file, "no sub-network: add at least one [[subnetwork]] (forest, wetland, …)")
+            }
+            for (k, item) in sarr.enumerated() {
+                guard let t = item.table else { throw ProjectError(file, "sub-network \(k + 1) must be a table") }
+                let s = Section(table: t, path: "subnetwork#\(k)", allowed: [
+                    "name", "label", "habitat", "supporting", "friction_column", "min_reservoir_area", "inventories",
+                    "dispersal_distance", "dispersal_probability", "corridor_width", "colour"])
+                try checkKeys(s)
+                let sname = try string(s, "name", required: true)!
+                guard sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                    throw fail(s, "name", "sub-network name '\(sname)' may hold only letters, digits, _ and - (it names files)")
+                }
+                if subs.contains(where: { $0.name == sname }) { throw fail(s, "name", "two sub-networks are named '\(sname)'") }
+                guard let habitat = try classes(s, "habitat"), !habitat.isEmpty else {
+                    throw fail(s, "habitat", "sub-network '\(sname)' needs habitat = [class codes]")
+                }
+                let invNames = try strings(s, "inventories") ?? []
+                for n in invNames where !inventories.contains(where: { $0.name == n }) {
+                    throw fail(s, "inventories", "sub-network '\(sname)' names inventory '\(n)', which no [[inventory]] defines")
+                }
+                var prob = 0.05
+                if let v = t["dispersal_probability"] {
+                    if let d = v.double { prob = d } else if let str = v.string {
+                        do { prob = try Quantity.share(str) } catch let e as Quantity.UnitError { throw fail(s, "dispersal_probability", e.description) }
+                    } else { throw fail(s, "dispersal_probability", "'dispersal_probability' must be a number such as 0.05 or \"5 %\"") }
+                }
+                guard prob > 0, prob < 1 else { throw fail(s, "dispersal_probability", "dispersal_probability must lie strictly between 0 and 1") }
+                let dispersal = try quantity(s, "dispersal_distance", Quantity.cost) ?? 10_000
+                guard dispersal > 0 else { throw fail(s, "dispersal_distance", "dispersal_distance must be > 0") }
+                let width = try quantity(s, "corridor_width", Quantity.width) ?? .cost(dispersal / 10)
+                let colourText = try string(s, "colour") ?? "#2e7d32"
+                guard let colour = RGB(hex: colourText) else { throw fail(s, "colour", "colour '\(colourText)' must be #rrggbb") }
+                let minArea = try quantity(s, "min_reservoir_area", Quantity.area) ?? 1
+                guard minArea >= 0 else { throw fail(s, "min_reservoir_area", "min_reservoir_area must be ≥ 0 ha") }
+                subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname, habitat: habitat,
+                                       supporting: try classes(s, "supporting") ?? [], frictionColumn: try string(s, "friction_column") ?? sname,
+                                       minReservoirHa: minArea, inventories: invNames, dispersalCost: dispersal,
+                                       dispersalProbability: prob, corridorWidth: width, colour: colour, line: line(s)))
+            }
+
+            let rules = BufferZoneRules(
+                openLand: try buf.flatMap { try classes($0, "open_land") } ?? [],
+                minTownHa: try buf.flatMap { try quantity($0, "min_town_area", Quantity.area) } ?? 20,
+                maxBreakWidth: try buf.flatMap { try quantity($0, "max_break_width", Quantity.length) } ?? 1500,
+                aroundNetwork: try buf.flatMap { try quantity($0, "around_network", Quantity.length) } ?? 200,
+                minAreaHa: try buf.flatMap { try quantity($0, "min_area", Quantity.area) } ?? 5,
+                edge: try buf.flatMap { try quantity($0, "edge", Quantity.length) } ?? 50)
+
+            let lang = try rep.flatMap { try string($0, "lang") } ?? "en"
+            guard ["en", "fr"].contains(lang) else { throw fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"") }
+            var resolution: Double? = nil
+            if let q = try quantity(terr, "resolution", Quantity.length) {
+                guard q > 0 else { throw fail(terr, "resolution", "resolution must be > 0 m") }
+                resolution = q
+            }
+            return Project(
+                file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,
+                boundary: try layer(terr, "boundary"), referenceShare: try quantity(terr, "reference_share", Quantity.share),
+                referenceLabel: try string(terr, "reference_label") ?? "reference",
+                landCover: path(try string(lc, "raster", required: true)!),
+                nomenclature: path(try string(lc, "nomenclature", required: true)!),
+                friction: path(try string(lc, "friction", required: true)!),
+                builtUp: builtUp,
+                natureClasses: try ns.flatMap { try classes($0, "classes") },
+                mixedMinAreaHa: try ns.flatMap { try quantity($0, "min_area", Quantity.area) } ?? 1,
+                inventories: inventories,
+                roads: try infra.flatMap { try layer($0, "roads") },
+                roadClassField: try infra.flatMap { try string($0, "road_class_field") } ?? "class",
+                railways: try infra.flatMap { try layer($0, "railways") },
+                paths: try infra.flatMap { try layer($0, "paths") },
+                communes: try units.flatMap { try layer($0, "communes") },
+                groupings: try units.flatMap { try layer($0, "groupings") },
+                unitNameField: try units.flatMap { try string($0, "name_field") } ?? "name",
+                leisureHubs: try hubs.flatMap { try layer($0, "source") },
+                hubNameField: try hubs.flatMap { try string($0, "name_field") } ?? "name",
+                subNetworks: subs, bufferZones: rules,
+                title: try rep.flatMap { try string($0, "title") } ?? name,
+                lang: lang)
+        }
+    }
+}
