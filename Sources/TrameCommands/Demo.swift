@@ -3,13 +3,14 @@ import Foundation
 import TrameGDAL
 import TrameRaster
 import TrameSample
+import TrameScheme
 import TrameVector
 
 extension TerritorySize: ExpressibleByArgument {}
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate the sample territory (a former coal-mining basin) and run the analysis on it.",
+        abstract: "Generate the sample territory (a former coal-mining basin) and build its scheme.",
         discussion: """
         No real data can be downloaded here, so Trame generates a territory modelled on a former \
         coal-mining basin in Lambert-93 (EPSG:2154): a chain of mining towns, slag heaps (terrils) and \
@@ -21,8 +22,9 @@ struct Demo: ParsableCommand {
           territory.gpkg    nature_inventories, roads, railways, paths, communes, groupings, leisure_hubs
           nomenclature.csv  class code, English and French labels, colour
           friction.csv      resistance per class for each sub-network (forest, calcicolous, mining, river, wetland)
-          network/          per sub-network: resistance, reservoir ids and corridor rasters
-          network.gpkg      per sub-network: reservoirs (with dPC, BC) and least-cost links (with dPC)
+          project.toml      the project file of the sample (see `trame init` for every key)
+          scheme/           the scheme that `trame run project.toml` builds: scheme.gpkg, rasters/,
+                            map.png, atlas.pdf, report.html, figures.csv
         """)
 
     @Option(help: "Folder to write the territory in (created if missing).")
@@ -34,8 +36,11 @@ struct Demo: ParsableCommand {
     @Option(help: "Territory size: small (20 × 10 km), medium (50 × 25 km) or large (100 × 40 km, for benchmarks).")
     var size: TerritorySize = .small
 
-    @Flag(help: "Only generate and write the territory; skip the analysis (for the large size, which takes minutes).")
+    @Flag(help: "Only generate and write the territory and its project file; skip the scheme.")
     var generateOnly = false
+
+    @Option(help: "Language of maps and report: fr or en (default: fr, as the project file says).")
+    var lang: String?
 
     @OptionGroup var common: CommonOptions
 
@@ -64,15 +69,25 @@ struct Demo: ParsableCommand {
         try writeNomenclature((out as NSString).appendingPathComponent("nomenclature.csv"))
         let written = Date().timeIntervalSince(t0)
         printSummary(territory, groupings: groupings.count, generated: generated, written: written)
-        if generateOnly { return }
-
-        let analysis = try DemoAnalysis(out: out, landCoverPath: lcPath, territory: territory, progress: progress).run()
-        print("Ecological network (planar least-cost links; p = 5 % at the dispersal cost; corridors = Linkage Mapper width around the links within it):")
-        for s in analysis {
-            print(String(format: "  %-12@ %4d reservoirs, %8.1f ha; %4d links (%d within the dispersal cost); corridors %8.1f ha; PC %.3g, EC %.1f ha, %d component(s); key: %@",
-                         s.name.padding(toLength: 12, withPad: " ", startingAt: 0), s.patches, s.areaHa, s.links, s.functional, s.corridorHa, s.pc, s.ec, s.nc, s.best))
+        if generateOnly {
+            let frictionPath = (out as NSString).appendingPathComponent("friction.csv")
+            try AtomicOutput.write(to: frictionPath) { try SubNetworkPreset.frictionCSV.write(toFile: $0, atomically: false, encoding: .utf8) }
+            let projectPath = (out as NSString).appendingPathComponent("project.toml")
+            try AtomicOutput.write(to: projectPath) { try ProjectTemplate.text(name: "Bassin minier (sample, seed \(seed))", forSample: true).write(toFile: $0, atomically: false, encoding: .utf8) }
+            return
         }
-        print(String(format: "  analysed in %.1f s; open %@/territory.gpkg and network.gpkg in QGIS", Date().timeIntervalSince(t0) - written, out))
+
+        let frictionPath = (out as NSString).appendingPathComponent("friction.csv")
+        try AtomicOutput.write(to: frictionPath) { try SubNetworkPreset.frictionCSV.write(toFile: $0, atomically: false, encoding: .utf8) }
+        let projectPath = (out as NSString).appendingPathComponent("project.toml")
+        let name = "Bassin minier (sample, seed \(seed))"
+        try AtomicOutput.write(to: projectPath) { try ProjectTemplate.text(name: name, forSample: true).write(toFile: $0, atomically: false, encoding: .utf8) }
+        let project: Project
+        do { project = try ProjectFile.load(projectPath) } catch let e as ProjectError { throw InputError(e.description) }
+        let schemeDir = (out as NSString).appendingPathComponent("scheme")
+        let result = try runScheme(project, out: schemeDir, lang: lang ?? project.lang, quiet: common.quiet)
+        SchemeSummary.print(result, out: schemeDir, lang: lang ?? project.lang)
+        print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), written))
     }
 
     func writeNomenclature(_ path: String) throws {

@@ -6,20 +6,21 @@ enum QGISStyles {
 
     static func rgba(_ c: (Int, Int, Int), _ a: Int = 255) -> String { "\(c.0),\(c.1),\(c.2),\(a)" }
 
-    static func symbol(_ kind: Kind, name: String, colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4) -> String {
+    static func symbol(_ kind: Kind, name: String, colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
+                       fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
         let props: [(String, String)]
         let cls: String, type: String
         switch kind {
         case .fill:
             cls = "SimpleFill"; type = "fill"
             props = [("color", rgba(colour, alpha)), ("outline_color", rgba((colour.0 / 2, colour.1 / 2, colour.2 / 2))),
-                     ("outline_width", String(width)), ("outline_width_unit", "MM"), ("style", "solid")]
+                     ("outline_width", String(width)), ("outline_width_unit", "MM"), ("style", fillStyle)]
         case .line:
             cls = "SimpleLine"; type = "line"
-            props = [("line_color", rgba(colour, alpha)), ("line_width", String(width)), ("line_width_unit", "MM"), ("line_style", "solid")]
+            props = [("line_color", rgba(colour, alpha)), ("line_width", String(width)), ("line_width_unit", "MM"), ("line_style", dash ? "dash" : "solid")]
         case .marker:
             cls = "SimpleMarker"; type = "marker"
-            props = [("color", rgba(colour, alpha)), ("name", "circle"), ("size", "3"), ("size_unit", "MM"),
+            props = [("color", rgba(colour, alpha)), ("name", shape), ("size", "3"), ("size_unit", "MM"),
                      ("outline_color", "35,35,35,255"), ("outline_width", "0.3")]
         }
         let options = props.map { "<Option type=\"QString\" name=\"\($0.0)\" value=\"\($0.1)\"/>" }.joined()
@@ -32,18 +33,21 @@ enum QGISStyles {
             + renderer + "</qgis>"
     }
 
-    static func single(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4) -> String {
+    static func single(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
+                       fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
         document("<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><symbols>"
-                 + symbol(kind, name: "0", colour: colour, alpha: alpha, width: width) + "</symbols></renderer-v2>")
+                 + symbol(kind, name: "0", colour: colour, alpha: alpha, width: width, fillStyle: fillStyle, shape: shape, dash: dash)
+                 + "</symbols></renderer-v2>")
     }
 
-    static func categorized(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4) -> String {
+    static func categorized(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4,
+                            fillStyle: String = "solid", labels: [String]? = nil) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
                 .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "'", with: "&apos;")
         }
-        let categories = cats.enumerated().map { "<category render=\"true\" value=\"\(esc($1.0))\" label=\"\(esc($1.0))\" symbol=\"\($0)\"/>" }.joined()
-        let symbols = cats.enumerated().map { symbol(kind, name: String($0), colour: $1.1, alpha: alpha, width: width) }.joined()
+        let categories = cats.enumerated().map { "<category render=\"true\" value=\"\(esc($1.0))\" label=\"\(esc(labels?[$0] ?? $1.0))\" symbol=\"\($0)\"/>" }.joined()
+        let symbols = cats.enumerated().map { symbol(kind, name: String($0), colour: $1.1, alpha: alpha, width: width, fillStyle: fillStyle) }.joined()
         return document("<renderer-v2 type=\"categorizedSymbol\" attr=\"\(esc(field))\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">"
                         + "<categories>\(categories)</categories><symbols>\(symbols)</symbols></renderer-v2>")
     }

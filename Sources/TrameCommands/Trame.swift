@@ -14,7 +14,8 @@ public struct Trame: ParsableCommand {
         """,
         version: "0.1.0",
         groupedSubcommands: [
-            CommandGroup(name: "Data", subcommands: [Info.self, Demo.self]),
+            CommandGroup(name: "Scheme", subcommands: [InitCommand.self, RunCommand.self, Demo.self]),
+            CommandGroup(name: "Data", subcommands: [Info.self]),
             CommandGroup(name: "Ecological network", subcommands: [
                 ResistanceCommand.self, PatchesCommand.self, CostDistanceCommand.self, PathCommand.self,
                 LinksCommand.self, CorridorsCommand.self,

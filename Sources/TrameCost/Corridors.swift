@@ -25,7 +25,8 @@ public enum CorridorBuilder {
     /// link's cost + width, reusing the search from a patch for all its links; LCD_AB is the least
     /// CD_A + CD_B over the cells. Buffers paint the cells within the distance of the path.
     public static func corridors(resistance: Grid<Float>, patches: PatchSet, links: [PatchLink], width: CorridorWidth,
-                                 neighbourhood: Neighbourhood = .queen, progress: ((String) -> Void)? = nil) throws -> CorridorMap {
+                                 neighbourhood: Neighbourhood = .queen, nearestCost: [Double]? = nil,
+                                 progress: ((String) -> Void)? = nil) throws -> CorridorMap {
         let spec = resistance.spec
         var value = [Float](repeating: .infinity, count: spec.count)
         var owner = [Int32](repeating: 0, count: spec.count)
@@ -47,7 +48,7 @@ public enum CorridorBuilder {
             // expand a cell y where CD_A(y) + CD_nearest(y) exceeds the group's cost + width (triangle
             // inequality, as for the search from B below).
             progress?("cost to the nearest patch")
-            let nearest = try CostDistance.compute(resistance: resistance, sources: LinkBuilder.sources(patches).filter { resistance.values[$0.cell] > 0 },
+            let nearest = try nearestCost ?? CostDistance.compute(resistance: resistance, sources: LinkBuilder.sources(patches).filter { resistance.values[$0.cell] > 0 },
                                                    neighbourhood: neighbourhood, backLinks: false).cost.values
             let workers = min(2, max(1, groups.count))
             var mosaics = [(value: [Float], owner: [Int32])](repeating: ([], []), count: workers)

@@ -38,13 +38,23 @@ public enum LinkBuilder {
     public static func links(resistance: Grid<Float>, patches: PatchSet, topology: LinkTopology,
                              neighbourhood: Neighbourhood = .queen, maxCost: Double? = nil,
                              progress: ((String) -> Void)? = nil) throws -> [PatchLink] {
+        try linksAndSurface(resistance: resistance, patches: patches, topology: topology, neighbourhood: neighbourhood,
+                            maxCost: maxCost, progress: progress).links
+    }
+
+    /// Links, and for the planar topology the cost-distance surface from all patches it was traced on
+    /// (the cost to the nearest patch, which corridors and maps reuse).
+    public static func linksAndSurface(resistance: Grid<Float>, patches: PatchSet, topology: LinkTopology,
+                                       neighbourhood: Neighbourhood = .queen, maxCost: Double? = nil,
+                                       progress: ((String) -> Void)? = nil) throws -> (links: [PatchLink], surface: CostSurface?) {
         guard resistance.spec.isGeometricallyAligned(with: patches.labels.spec) else {
             throw CostError("the patch grid is not aligned with the resistance grid")
         }
         guard !patches.patches.isEmpty else { throw CostError("no patch to link") }
         var links: [PatchLink]
+        var surface: CostSurface? = nil
         switch topology {
-        case .planar: links = try planar(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: maxCost, progress: progress)
+        case .planar: (links, surface) = try planar(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: maxCost, progress: progress)
         case .complete:
             guard let m = maxCost else { throw CostError("the complete topology needs a maximum cost (--max-cost)") }
             links = try complete(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: m, progress: progress)
@@ -55,7 +65,7 @@ public enum LinkBuilder {
             let upper = links[k].line.first!.distance(to: links[k].line.last!)
             links[k].euclidean = edges.distance(links[k].from, links[k].to, upperBound: upper)
         }
-        return links.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        return (links.sorted { ($0.from, $0.to) < ($1.from, $1.to) }, surface)
     }
 
     /// Every patch cell as a source, with its patch id.
@@ -67,7 +77,7 @@ public enum LinkBuilder {
     }
 
     static func planar(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double?,
-                       progress: ((String) -> Void)?) throws -> [PatchLink] {
+                       progress: ((String) -> Void)?) throws -> ([PatchLink], CostSurface) {
         progress?("cost distance from all patches")
         let all = sources(patches).filter { resistance.values[$0.cell] > 0 && !resistance.isNoData(resistance.values[$0.cell]) }
         guard !all.isEmpty else { throw CostError("every patch cell is impassable in the resistance grid") }
@@ -101,7 +111,7 @@ public enum LinkBuilder {
                                    length: pa.length + moves.lengths[b.k] + pb.length, euclidean: 0,
                                    line: pa.line + pb.line.reversed()))
         }
-        return links
+        return (links, surface)
     }
 
     static func complete(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double,

@@ -66,7 +66,7 @@ public enum VectorIO {
     ///
     /// - Throws: when the file cannot be opened, the layer does not exist, or it is empty
     ///   (unless `allowEmpty`).
-    public static func read(_ path: String, layer: String? = nil, allowEmpty: Bool = false) throws -> VectorLayer {
+    public static func read(_ path: String, layer: String? = nil, filter: String? = nil, allowEmpty: Bool = false) throws -> VectorLayer {
         let ds = try Dataset.open(path, vector: true)
         let n = GDALDatasetGetLayerCount(ds.handle)
         guard n > 0 else { throw GeodataError(path, "holds no vector layer") }
@@ -81,6 +81,12 @@ public enum VectorIO {
             l = GDALDatasetGetLayer(ds.handle, 0)!
         }
         let d = describe(layer: l, ds: ds)
+        if let filter {
+            CPLErrorReset()
+            guard OGR_L_SetAttributeFilter(l, filter) == OGRERR_NONE else {
+                throw GeodataError(path, "layer '\(d.name)': the filter \"\(filter)\" is not valid (\(GDALSetup.lastError()))")
+            }
+        }
         var features: [Feature] = []
         var kinds = Set<GeometryKind>()
         OGR_L_ResetReading(l)
@@ -105,6 +111,7 @@ public enum VectorIO {
             features.append(Feature(geometry: geom, attributes: attrs, fid: fid == OGRNullFID ? nil : Int(fid)))
         }
         if features.isEmpty && !allowEmpty {
+            if let filter { throw GeodataError(path, "layer '\(d.name)' has no feature where \(filter)") }
             throw GeodataError(path, "layer '\(d.name)' is empty (no features)")
         }
         var kind = d.geometryKind
@@ -116,7 +123,10 @@ public enum VectorIO {
     ///
     /// `styles` maps layer names to QGIS style documents (QML); in a GeoPackage they go into the
     /// `layer_styles` table, so that QGIS opens each layer with its style.
-    public static func write(_ layers: [VectorLayer], to path: String, format: Format? = nil, styles: [String: String] = [:]) throws {
+    /// `tables` are written without geometry (attribute tables); `metadata` goes into the dataset's
+    /// metadata (a GeoPackage's `gpkg_metadata` table).
+    public static func write(_ layers: [VectorLayer], to path: String, format: Format? = nil, styles: [String: String] = [:],
+                             tables: [VectorLayer] = [], metadata: [String: String] = [:]) throws {
         GDALSetup.ensure()
         let fmt = format ?? Format.forPath(path)
         if fmt == .geojson, layers.count != 1 {
@@ -129,6 +139,10 @@ public enum VectorIO {
             }
             let ds = Dataset(handle: h, path: tmp)
             for layer in layers { try add(layer, to: ds, path: path) }
+            if fmt == .geopackage {
+                for t in tables { try add(t, to: ds, path: path, geometryless: true) }
+                for (k, v) in metadata.sorted(by: { $0.key < $1.key }) { GDALSetMetadataItem(h, k, v, nil) }
+            }
             let styled = layers.filter { styles[$0.name] != nil }
             if fmt == .geopackage, !styled.isEmpty {
                 let stamp = ISO8601DateFormatter().string(from: Date())

@@ -35,7 +35,7 @@ public struct NatureSpace: Sendable, Equatable {
     public var cells: Int
     public var areaHa: Double
     /// Bit k set when inventory k overlaps the space.
-    public var inventories: UInt64
+    public var inventories: UInt32
     /// Most frequent land-cover class.
     public var dominantClass: Int32
 }
@@ -55,7 +55,7 @@ public struct NatureSpaceMap: Sendable {
     /// - Parameters:
     ///   - inventories: optional bit set per cell (bit k: inventory k), recorded on each space.
     public init(landCover: Grid<Int32>, natureClasses: ClassSet, major: [UInt8], mixedMinAreaHa: Double,
-                inventories: [UInt64]? = nil) {
+                inventories: [UInt32]? = nil) {
         let spec = landCover.spec
         let n = spec.count
         let cellHa = spec.cellArea / 10_000
@@ -72,7 +72,7 @@ public struct NatureSpaceMap: Sendable {
         let minMixed = Int((mixedMinAreaHa / cellHa).rounded(.up))
         let comps = Components(classes: typ, cols: spec.cols, rows: spec.rows) { $0 == Typology.mixed.rawValue ? minMixed : 0 }
         // Clear dropped cells, and gather per space its inventories and dominant class.
-        var invBits = [UInt64](repeating: 0, count: comps.count)
+        var invBits = [UInt32](repeating: 0, count: comps.count)
         var classCounts: [[Int32: Int]] = Array(repeating: [:], count: comps.count)
         comps.labels.withUnsafeBufferPointer { Lab in
             landCover.values.withUnsafeBufferPointer { L in

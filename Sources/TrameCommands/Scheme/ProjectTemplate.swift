@@ -1,0 +1,116 @@
+import Foundation
+import TrameSample
+
+/// The commented project file: `trame init` writes it as a template, `trame demo` for the sample territory.
+enum ProjectTemplate {
+    static func text(name: String, forSample: Bool) -> String {
+        let colours = ["forest": "#2e7d32", "calcicolous": "#c9b037", "mining": "#7a5230", "river": "#1f5fbf", "wetland": "#3fb8b0"]
+        let supporting: [String: [LandCoverClass]] = [
+            "forest": [.hedgesAndCopses, .urbanPark], "calcicolous": [.grassland, .quarry], "mining": [.collieryRailway, .quarry],
+            "river": [.wetland], "wetland": [.riverOrCanal, .grassland],
+        ]
+        let widths: [String: String] = ["forest": "5000 cost", "calcicolous": "3000 cost", "mining": "4000 cost", "river": "2000 cost", "wetland": "3000 cost"]
+        var s = """
+        # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
+        # \(forSample ? "Written by `trame demo` for the generated sample territory." : "Template written by `trame init`: replace the files and values with your territory's.")
+        # Run it with:  trame run project.toml -o scheme
+        # Paths are relative to this file. Quantities carry their unit: "5 ha", "1000 m", "12 %", "50000 cost"
+        # (cost units = resistance × metres, as in the friction table).
+
+        [territory]
+        name = "\(name)"
+        crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
+        resolution = "10 m"               # cell size of the land cover
+        reference_share = "12 %"          # share of nature spaces to compare with (here: the region's)
+        reference_label = "regional share"
+
+        [land_cover]
+        raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)
+        nomenclature = "nomenclature.csv" # code,label,label_fr,red,green,blue,natural
+        friction = "friction.csv"         # code,label,<one resistance column per sub-network>; inf = impassable
+        built_up = [1, 2, 3]              # towns and industry: they cut corridors and frame the urban breaks
+
+        [nature_spaces]
+        # Classes that make nature spaces (default: the nomenclature's natural column).
+        classes = [\(LandCoverClass.allCases.filter(\.isNatural).map { String($0.code) }.joined(separator: ", "))]
+        min_area = "1 ha"                 # smallest nature space of mixed vocation
+
+        # Inventories supplied by partners. interest = "major" makes their sites nature spaces of major
+        # ecological interest; "information" only records them on the spaces they overlap.
+
+        """
+        let inventories: [(String, String, String, String)] = [
+            ("ZNIEFF type 1", "ZNIEFF type 1", "Conservatoire botanique national de Bailleul", "major"),
+            ("Natura 2000", "Natura 2000", "DREAL Hauts-de-France", "major"),
+            ("Espace naturel sensible", "Espace naturel sensible", "Département du Pas-de-Calais", "major"),
+            ("Terril d'intérêt écologique", "Terril d'intérêt écologique", "Mission Bassin Minier", "major"),
+            ("Zone humide prioritaire", "Zone humide prioritaire", "Agence de l'eau Artois-Picardie", "major"),
+        ]
+        for (n, value, partner, interest) in inventories {
+            s += """
+            [[inventory]]
+            name = "\(n)"
+            source = { file = "territory.gpkg", layer = "nature_inventories", where = "inventory = '\(value.replacingOccurrences(of: "'", with: "''"))'" }
+            partner = "\(partner)"
+            interest = "\(interest)"
+
+
+            """
+        }
+        s += """
+        [infrastructure]
+        roads = { file = "territory.gpkg", layer = "roads" }
+        road_class_field = "class"        # motorway, primary, … (kept on conflict points)
+        railways = { file = "territory.gpkg", layer = "railways" }
+        paths = { file = "territory.gpkg", layer = "paths" }
+
+        [units]
+        communes = { file = "territory.gpkg", layer = "communes" }
+        groupings = { file = "territory.gpkg", layer = "groupings" }
+        name_field = "name"
+
+        [leisure_hubs]
+        source = { file = "territory.gpkg", layer = "leisure_hubs" }
+        name_field = "name"
+
+        [buffer_zones]
+        # Farmland and natural land that can be a buffer zone (default: every class but built_up).
+        open_land = [\(LandCoverClass.allCases.filter { !$0.isNatural && ![.denseUrban, .lowDensityUrban, .industrial, .motorway, .otherRoad, .activeRailway].contains($0) }.map { String($0.code) }.joined(separator: ", "))]
+        min_town_area = "20 ha"           # smaller built-up clusters are hamlets, not towns
+        max_break_width = "1500 m"        # open land between two towns closer than this is an urban break
+        around_network = "200 m"          # open land this close to a reservoir or corridor frames it
+        min_area = "5 ha"                 # smaller zones are dropped
+        edge = "100 m"                    # width of the diffuse edge (buffer_zones.tif fades over it)
+
+        [report]
+        title = "\(name)"
+        lang = "fr"                       # fr or en (trame run --lang overrides it)
+
+        # Sub-networks (sous-trames), one per dominant biotope.
+        #   habitat: classes whose patches are reservoirs; supporting: classes that relay movement
+        #   inventories: inventories whose sites are reservoirs whatever their size
+        #   dispersal_distance: cost at which the dispersal probability falls to dispersal_probability
+        #   corridor_width: "5000 cost" (Linkage Mapper's cost-weighted width) or "200 m" (a buffer)
+
+        """
+        for p in SubNetworkPreset.all {
+            s += """
+            [[subnetwork]]
+            name = "\(p.name)"
+            label = "\(p.label)"
+            habitat = [\(p.habitat.map { String($0.code) }.joined(separator: ", "))]
+            supporting = [\((supporting[p.name] ?? []).map { String($0.code) }.joined(separator: ", "))]
+            friction_column = "\(p.name)"
+            min_reservoir_area = "\(Int(p.minAreaHa)) ha"
+            inventories = [\(p.inventoryKinds.map { "\"\($0)\"" }.joined(separator: ", "))]
+            dispersal_distance = "\(Int(p.dispersalCost)) cost"
+            dispersal_probability = 0.05
+            corridor_width = "\(widths[p.name] ?? "3000 cost")"
+            colour = "\(colours[p.name] ?? "#2e7d32")"
+
+
+            """
+        }
+        return s
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import TrameGDAL
+import TrameScheme
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Build the whole scheme of a territory from its project file.",
+        discussion: """
+        Reads project.toml (see `trame init`) and, for every sub-network, computes resistance, reservoirs, \
+        least-cost links, corridors and connectivity metrics; then the nature spaces by typology (major \
+        ecological interest, mixed vocation), buffer zones (urban breaks and the frame of the network), \
+        conflict points where roads, railways or built-up land cut a corridor, and figures per commune \
+        and grouping.
+
+        Written to OUT (built aside and swapped in at the end; a failed run leaves OUT as it was):
+          scheme.gpkg   nature_spaces, reservoirs, links, corridors, buffer_zones, conflict_points,
+                        leisure_hubs, units, and the tables figures and run_parameters; QGIS styles;
+                        parameters and input checksums in the GeoPackage metadata
+          rasters/      per sub-network resistance, cost distance and corridors; nature spaces;
+                        buffer-zone membership (Cloud-Optimized GeoTIFF)
+          map.png       overview map;  atlas.pdf  overview, one page per sub-network, figures
+          report.html   the report for partners (one file);  figures.csv  figures per unit
+        """)
+
+    @Argument(help: "The project file (TOML).")
+    var project: String
+
+    @Option(name: [.short, .customLong("out")], help: "Output folder (default: 'scheme' beside the project file).")
+    var out: String?
+
+    @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")
+    var lang: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
+    }
+
+    func run() throws {
+        let p: Project
+        do { p = try ProjectFile.load(project) } catch let e as ProjectError { throw InputError(e.description) }
+        let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
+        let result = try runScheme(p, out: outDir, lang: lang ?? p.lang, quiet: common.quiet)
+        SchemeSummary.print(result, out: outDir, lang: lang ?? p.lang)
+    }
+}
+
+/// Runs a project, turning project errors into one-line input errors.
+func runScheme(_ p: Project, out: String, lang: String, quiet: Bool) throws -> SchemeResult {
+    do {
+        return try SchemeRunner(project: p, out: out, lang: lang, progress: Progress(quiet: quiet)).run()
+    } catch let e as ProjectError {
+        throw InputError(e.description)
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a commented project file to start a new scheme.",
+        discussion: "Writes DIR/project.toml, every key explained, set up for the layout of the sample territory; edit the files and values, then `trame run DIR/project.toml`.")
+
+    @Argument(help: "Folder of the new project (created if missing).")
+    var dir: String
+
+    @Option(help: "Name of the territory.")
+    var name: String = "My territory"
+
+    @Flag(help: "Overwrite an existing project.toml.")
+    var force = false
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = (dir as NSString).appendingPathComponent("project.toml")
+        if FileManager.default.fileExists(atPath: path) && !force {
+            throw InputError("\(path): already exists; use --force to overwrite it")
+        }
+        try AtomicOutput.write(to: path) { try ProjectTemplate.text(name: name, forSample: false).write(toFile: $0, atomically: false, encoding: .utf8) }
+        print("Wrote \(path): edit it, then run `trame run \(path)`.")
+    }
+}
+
+/// The key figures printed at the end of a run.
+enum SchemeSummary {
+    static func print(_ r: SchemeResult, out: String, lang: String) {
+        let w = Words("en")   // the console speaks English whatever the report's language
+        let t = r.territory
+        Swift.print("\(r.title): green and blue infrastructure in \(out) (\(String(format: "%.1f", r.seconds)) s)")
+        var share = String(format: "  nature spaces   %.1f %% of %@ (%@): major ecological interest %@, mixed vocation %@",
+                           100 * t.natureShare, w.ha(t.areaHa), w.ha(t.natureHa), w.ha(t.majorHa), w.ha(t.mixedHa))
+        if let ref = r.referenceShare { share += String(format: "; %@ %.1f %%", r.referenceLabel, 100 * ref) }
+        Swift.print(share)
+        for s in r.subNetworks {
+            Swift.print(String(format: "  %-12@ %4d reservoirs %@; %d/%d links functional; corridors %@, %@; PC %.3g, EC %@; %d conflict points",
+                               s.name.padding(toLength: 12, withPad: " ", startingAt: 0), s.reservoirs, w.ha(s.reservoirHa), s.functionalLinks, s.links,
+                               w.ha(s.corridorHa), w.km(s.corridorKm), s.pc, w.ha(s.ec), s.conflicts))
+        }
+        Swift.print("  buffer zones    \(w.ha(t.bufferHa)): \(r.urbanBreaks.count) urban breaks (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) north–south openings), \(r.networkFrames.count) network frames (\(w.ha(r.networkFrames.ha)))")
+        Swift.print("  conflict points \(t.conflicts)" + (t.conflictsPerRoadKm.map { String(format: " (%.2f per km of road, %@ of roads)", $0, w.km(t.roadKm)) } ?? ""))
+        Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
+    }
+}

@@ -1,0 +1,84 @@
+import CSV
+import Foundation
+import TrameGDAL
+import TrameScheme
+import TrameVector
+
+/// The figures of a scheme as a table (in the GeoPackage) and as `figures.csv`.
+enum SchemeFigures {
+    /// Column names and values of one unit's row, units in the names.
+    static func columns(_ r: SchemeResult) -> [String] {
+        var c = ["level", "name", "area_ha", "nature_ha", "nature_pct", "major_interest_ha", "mixed_vocation_ha"]
+        if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
+        for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
+        c += ["corridor_ha", "buffer_zone_ha", "road_km", "conflict_points", "conflicts_per_road_km", "leisure_hubs"]
+        return c
+    }
+
+    static func row(_ u: UnitFigures, _ r: SchemeResult) -> [FieldValue] {
+        var v: [FieldValue] = [.string(u.level), .string(u.name), .real(u.areaHa), .real(u.natureHa), .real(100 * u.natureShare), .real(u.majorHa), .real(u.mixedHa)]
+        if let ref = r.referenceShare { v.append(.real(100 * (u.natureShare - ref))) }
+        for s in r.subNetworks.indices {
+            v += [.real(u.reservoirHa[s]), .real(u.areaHa > 0 ? 100 * u.reservoirHa[s] / u.areaHa : 0), .real(u.corridorHa[s]), .real(u.corridorKm[s]),
+                  .real(u.pc[s]), .real(u.ec[s])]
+        }
+        v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .integer(u.conflicts),
+              u.conflictsPerRoadKm.map { .real($0) } ?? .null, .integer(u.leisureHubs)]
+        return v
+    }
+
+    static func table(_ r: SchemeResult) -> VectorLayer {
+        let cols = columns(r)
+        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (n == "conflict_points" || n == "leisure_hubs" ? .integer : .real)) }
+        return VectorLayer(name: "figures", geometryKind: .unknown, fields: fields, features: r.units.map { u in
+            Feature(geometry: nil, attributes: Dictionary(uniqueKeysWithValues: zip(cols, row(u, r))))
+        })
+    }
+
+    static func parameterTable(_ r: SchemeResult) -> VectorLayer {
+        var rows = r.parameters.map { ($0.0, $0.1) }
+        rows += r.inputs.map { ("input \(($0.file as NSString).lastPathComponent)", "sha256 \($0.sha256)") }
+        rows += r.partners.map { ("partner \($0.partner)", "\($0.inventory): \($0.sites) sites, interest \($0.interest.rawValue), from \($0.file)") }
+        return VectorLayer(name: "run_parameters", geometryKind: .unknown, fields: [FieldDefinition("parameter", .string), FieldDefinition("value", .string)],
+                           features: rows.map { Feature(geometry: nil, attributes: ["parameter": .string($0.0), "value": .string($0.1)]) })
+    }
+
+    static func writeCSV(_ r: SchemeResult, to path: String) throws {
+        try AtomicOutput.write(to: path) { tmp in
+            guard let stream = OutputStream(toFileAtPath: tmp, append: false) else { throw GeodataError(path, "cannot create") }
+            let w = try CSVWriter(stream: stream)
+            try w.write(row: columns(r))
+            for u in r.units {
+                try w.write(row: row(u, r).map { v in
+                    switch v {
+                    case .real(let d): String(format: "%.4f", d)
+                    default: v.description
+                    }
+                })
+            }
+            w.stream.close()
+        }
+    }
+}
+
+/// QGIS styles of the scheme's layers, in the colours of the printed map.
+enum SchemeStyles {
+    static func styles(_ subs: [SubNetwork], lang: String) -> [String: String] {
+        let w = Words(lang)
+        let subCats = subs.map { ($0.name, $0.colour.tuple) }
+        let subLabels = subs.map { w.subNetworkName($0.name, label: $0.label) }
+        return [
+            "nature_spaces": QGISStyles.categorized(.fill, field: "typology", [("major_interest", Palette.major.tuple), ("mixed_vocation", Palette.mixed.tuple)],
+                                                    alpha: 200, labels: [w.major, w.mixed]),
+            "reservoirs": QGISStyles.categorized(.fill, field: "subnetwork", subCats, alpha: 170, labels: subLabels),
+            "corridors": QGISStyles.categorized(.fill, field: "subnetwork", subCats, alpha: 110, width: 0.2, labels: subLabels),
+            "links": QGISStyles.categorized(.line, field: "subnetwork", subCats, width: 0.6, labels: subLabels),
+            "buffer_zones": QGISStyles.categorized(.fill, field: "kind", [("urban_break", Palette.buffer.tuple), ("network_frame", (215, 170, 90))],
+                                                   alpha: 255, width: 0.3, fillStyle: "b_diagonal", labels: [w.urbanBreak, w.networkFrame]),
+            "conflict_points": QGISStyles.single(.marker, Palette.conflict.tuple, shape: "triangle"),
+            "leisure_hubs": QGISStyles.single(.marker, Palette.hub.tuple, shape: "star"),
+            "units": QGISStyles.categorized(.fill, field: "level", [("commune", Palette.commune.tuple), ("grouping", Palette.grouping.tuple)],
+                                            alpha: 0, width: 0.5, labels: [w.communes, w.groupings]),
+        ]
+    }
+}

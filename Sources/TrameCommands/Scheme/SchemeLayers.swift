@@ -1,0 +1,195 @@
+import Foundation
+import TrameCost
+import TrameGDAL
+import TrameGraph
+import TrameRaster
+import TrameScheme
+import TrameVector
+
+/// The vector layers of `scheme.gpkg`, filled step by step.
+struct Layers {
+    let crsWKT: String
+    var reservoirs: VectorLayer
+    var links: VectorLayer
+    var corridors: VectorLayer
+    var natureSpaces: VectorLayer
+    var bufferZones: VectorLayer
+    var conflicts: VectorLayer
+    var hubs: VectorLayer
+    var units: VectorLayer
+
+    init(crsWKT: String) {
+        self.crsWKT = crsWKT
+        reservoirs = VectorLayer(name: "reservoirs", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("subnetwork", .string), FieldDefinition("reservoir", .integer), FieldDefinition("area_ha", .real),
+            FieldDefinition("perimeter_m", .real), FieldDefinition("inventories", .string), FieldDefinition("dPC", .real),
+            FieldDefinition("dPC_intra", .real), FieldDefinition("dPC_flux", .real), FieldDefinition("dPC_connector", .real),
+            FieldDefinition("BC", .real), FieldDefinition("component", .integer)], crsWKT: crsWKT)
+        links = VectorLayer(name: "links", geometryKind: .lineString, fields: [
+            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+            FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real),
+            FieldDefinition("euclidean_m", .real), FieldDefinition("probability", .real), FieldDefinition("functional", .integer),
+            FieldDefinition("dPC", .real)], crsWKT: crsWKT)
+        corridors = VectorLayer(name: "corridors", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+            FieldDefinition("to_reservoir", .integer), FieldDefinition("length_m", .real), FieldDefinition("area_ha", .real),
+            FieldDefinition("mean_width_m", .real), FieldDefinition("width_rule", .string), FieldDefinition("cost", .real),
+            FieldDefinition("habitat_share_pct", .real), FieldDefinition("classes", .string), FieldDefinition("dominant_class", .string),
+            FieldDefinition("dPC", .real)], crsWKT: crsWKT)
+        natureSpaces = VectorLayer(name: "nature_spaces", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("space", .integer), FieldDefinition("typology", .string), FieldDefinition("typology_label", .string),
+            FieldDefinition("area_ha", .real), FieldDefinition("dominant_class", .string), FieldDefinition("inventories", .string),
+            FieldDefinition("partners", .string), FieldDefinition("leisure_hubs", .string)], crsWKT: crsWKT)
+        bufferZones = VectorLayer(name: "buffer_zones", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("area_ha", .real),
+            FieldDefinition("separates", .string), FieldDefinition("opening", .string)], crsWKT: crsWKT)
+        conflicts = VectorLayer(name: "conflict_points", geometryKind: .point, fields: [
+            FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("infrastructure", .string),
+            FieldDefinition("class", .string), FieldDefinition("name", .string), FieldDefinition("crossing_m", .real),
+            FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer),
+            FieldDefinition("link_dPC", .real)], crsWKT: crsWKT)
+        hubs = VectorLayer(name: "leisure_hubs", geometryKind: .point, fields: [
+            FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)], crsWKT: crsWKT)
+        units = VectorLayer(name: "units", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("level", .string), FieldDefinition("name", .string)], crsWKT: crsWKT)
+    }
+
+    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, units] }
+
+    /// Polygons of each label of a grid (8-connected cells, GDAL's polygonize), grouped by label.
+    static func polygons(_ labels: Grid<Int32>) throws -> [Int: [Polygon]] {
+        let poly = try Rasterizer.polygonize(labels, layerName: "p", eightConnected: true)
+        var parts: [Int: [Polygon]] = [:]
+        for f in poly.features {
+            guard case .integer(let id) = f["value"], let g = f.geometry else { continue }
+            switch g {
+            case .polygon(let p): parts[id, default: []].append(p)
+            case .multiPolygon(let ps): parts[id, default: []] += ps
+            default: break
+            }
+        }
+        return parts
+    }
+
+    mutating func addReservoirs(_ patches: PatchSet, sub: SubNetwork, metrics: ConnectivityResult, inventories: (Int32) -> String) throws {
+        let parts = try Layers.polygons(patches.labels)
+        for (k, p) in patches.patches.enumerated() {
+            let m = metrics.nodes[k]
+            reservoirs.features.append(Feature(geometry: .multiPolygon(parts[Int(p.id)] ?? []), attributes: [
+                "subnetwork": .string(sub.name), "reservoir": .integer(Int(p.id)), "area_ha": .real(p.areaHa),
+                "perimeter_m": .real(p.perimeter), "inventories": .string(inventories(p.id)), "dPC": .real(m.dPC),
+                "dPC_intra": .real(m.dPC_intra), "dPC_flux": .real(m.dPC_flux), "dPC_connector": .real(m.dPC_connector),
+                "BC": .real(m.BC), "component": .integer(metrics.componentOfNode[k] + 1)]))
+        }
+    }
+
+    mutating func addLinks(_ ls: [PatchLink], sub: SubNetwork, metrics: ConnectivityResult, functional: Set<Int>) {
+        let alpha = -log(sub.dispersalProbability) / sub.dispersalCost
+        for (k, l) in ls.enumerated() {
+            links.features.append(Feature(geometry: .lineString(l.line), attributes: [
+                "subnetwork": .string(sub.name), "link": .integer(k + 1), "from_reservoir": .integer(Int(l.from)),
+                "to_reservoir": .integer(Int(l.to)), "cost": .real(l.cost), "length_m": .real(l.length), "euclidean_m": .real(l.euclidean),
+                "probability": .real(exp(-alpha * l.cost)), "functional": .integer(functional.contains(k) ? 1 : 0),
+                "dPC": .real(metrics.linkDPC[k])]))
+        }
+    }
+
+    /// One polygon per corridor, tagged with its sub-network, the classes it crosses, its width and length.
+    mutating func addCorridors(_ map: CorridorMap, links: [(offset: Int, element: PatchLink)], sub: SubNetwork, metrics: ConnectivityResult,
+                               landCover: Grid<Int32>, label: (Int32) -> String) throws {
+        let parts = try Layers.polygons(map.link)
+        // Class counts per corridor (corridor ids are 1…links.count in the order given).
+        var counts = [[Int32: Int]](repeating: [:], count: links.count + 1)
+        let habitat = Set(sub.habitat.map(Int32.init)).union(sub.supporting.map(Int32.init))
+        for i in 0..<map.link.count {
+            let k = Int(map.link.values[i])
+            if k > 0 { counts[k][landCover.values[i], default: 0] += 1 }
+        }
+        let cellHa = landCover.spec.cellArea / 10_000
+        for (j, l) in links.enumerated() {
+            let c = counts[j + 1]
+            let cells = c.values.reduce(0, +)
+            guard cells > 0 else { continue }
+            let sorted = c.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
+            let classes = sorted.prefix(4).map { String(format: "%@ %.0f %%", label($0.key), 100 * Double($0.value) / Double(cells)) }.joined(separator: "; ")
+            let habitatCells = c.filter { habitat.contains($0.key) }.values.reduce(0, +)
+            let areaHa = Double(cells) * cellHa
+            corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
+                "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
+                "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(areaHa),
+                "mean_width_m": .real(areaHa * 10_000 / max(l.element.length, 1)), "width_rule": .string(sub.corridorWidth.description),
+                "cost": .real(l.element.cost), "habitat_share_pct": .real(100 * Double(habitatCells) / Double(cells)),
+                "classes": .string(classes), "dominant_class": .string(label(sorted[0].key)), "dPC": .real(metrics.linkDPC[l.offset])]))
+        }
+    }
+
+    mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], label: (Int32) -> String) throws {
+        let parts = try Layers.polygons(map.labels)
+        for s in map.spaces {
+            let invs = inventories.enumerated().filter { s.inventories & (1 << UInt32($0.offset)) != 0 }.map(\.element)
+            natureSpaces.features.append(Feature(geometry: .multiPolygon(parts[Int(s.id)] ?? []), attributes: [
+                "space": .integer(Int(s.id)), "typology": .string(s.typology.key),
+                "typology_label": .string(s.typology == .major ? "major ecological interest" : "mixed vocation"),
+                "area_ha": .real(s.areaHa), "dominant_class": .string(label(s.dominantClass)),
+                "inventories": .string(invs.map(\.name).joined(separator: "; ")),
+                "partners": .string(Array(Set(invs.map(\.partner))).sorted().joined(separator: "; ")),
+                "leisure_hubs": .string((hubs[s.id] ?? []).joined(separator: "; "))]))
+        }
+    }
+
+    mutating func addHubs(_ pts: [(Point, String, NatureSpace?)]) {
+        for (p, name, space) in pts {
+            hubs.features.append(Feature(geometry: .point(p), attributes: [
+                "name": .string(name), "nature_space": space.map { .integer(Int($0.id)) } ?? .null,
+                "typology": .string(space?.typology.key ?? "outside")]))
+        }
+    }
+
+    mutating func addBufferZones(_ map: BufferZoneMap, townName: (Int32) -> String) throws {
+        let parts = try Layers.polygons(map.labels)
+        for z in map.zones {
+            bufferZones.features.append(Feature(geometry: .multiPolygon(parts[Int(z.id)] ?? []), attributes: [
+                "zone": .integer(Int(z.id)), "kind": .string(z.kind.key), "area_ha": .real(z.areaHa),
+                "separates": z.towns.map { .string("\(townName($0.0)) / \(townName($0.1))") } ?? .null,
+                "opening": z.opening.map { .string($0) } ?? .null]))
+        }
+    }
+
+    mutating func addConflicts(_ cs: [SchemeResult.Conflict]) {
+        for c in cs {
+            let p = c.point
+            conflicts.features.append(Feature(geometry: .point(p.point), attributes: [
+                "rank": .integer(c.rank), "subnetwork": .string(c.subNetwork), "infrastructure": .string(p.kind),
+                "class": .string(p.cls), "name": .string(p.name), "crossing_m": .real(p.crossingLength),
+                "link": .integer(p.linkID), "from_reservoir": .integer(Int(p.from)), "to_reservoir": .integer(Int(p.to)),
+                "link_dPC": .real(p.dPC)]))
+        }
+    }
+
+    /// Communes and groupings with their figures as attributes.
+    mutating func addUnits(_ levels: [(String, VectorLayer)], figures: [UnitFigures], subNetworks: [SubNetwork]) {
+        units.fields += [FieldDefinition("area_ha", .real), FieldDefinition("nature_ha", .real), FieldDefinition("nature_pct", .real),
+                         FieldDefinition("major_ha", .real), FieldDefinition("mixed_ha", .real), FieldDefinition("corridor_ha", .real),
+                         FieldDefinition("buffer_ha", .real), FieldDefinition("road_km", .real), FieldDefinition("conflicts", .integer),
+                         FieldDefinition("leisure_hubs", .integer)]
+        for s in subNetworks { units.fields += [FieldDefinition("\(s.name)_reservoir_ha", .real), FieldDefinition("\(s.name)_EC_ha", .real)] }
+        var k = 1
+        for (level, layer) in levels {
+            for f in layer.features {
+                defer { k += 1 }
+                guard k < figures.count else { continue }
+                let u = figures[k]
+                let geom: Geometry? = switch f.geometry { case .polygon(let p): .multiPolygon([p]); default: f.geometry }
+                var a: [String: FieldValue] = [
+                    "level": .string(level), "name": .string(u.name), "area_ha": .real(u.areaHa), "nature_ha": .real(u.natureHa),
+                    "nature_pct": .real(100 * u.natureShare), "major_ha": .real(u.majorHa), "mixed_ha": .real(u.mixedHa),
+                    "corridor_ha": .real(u.anyCorridorHa), "buffer_ha": .real(u.bufferHa), "road_km": .real(u.roadKm),
+                    "conflicts": .integer(u.conflicts), "leisure_hubs": .integer(u.leisureHubs)]
+                for (s, sub) in subNetworks.enumerated() {
+                    a["\(sub.name)_reservoir_ha"] = .real(u.reservoirHa[s]); a["\(sub.name)_EC_ha"] = .real(u.ec[s])
+                }
+                units.features.append(Feature(geometry: geom, attributes: a))
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import TrameGDAL
+import TrameScheme
+
+/// `report.html`: one self-contained file (maps embedded) that partners can read: key figures, maps,
+/// tables per unit, top reservoirs, links and conflict points, parameters, partners and their data.
+struct SchemeReport {
+    let result: SchemeResult
+    let lang: String
+    let folder: String
+
+    /// The tables shared by the report and the atlas's figures page.
+    static func tables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
+        let t = r.territory
+        var key: [[String]] = [
+            [w.fr ? "Surface du territoire" : "Territory area", w.ha(t.areaHa)],
+            [w.natureSpaces, "\(w.ha(t.natureHa)) (\(w.pct(t.natureShare)))"],
+            ["  " + w.majorShort, "\(w.ha(t.majorHa)) (\(w.pct(t.areaHa > 0 ? t.majorHa / t.areaHa : 0))), \(r.majorSpaces) \(w.fr ? "espaces" : "spaces")"],
+            ["  " + w.mixedShort, "\(w.ha(t.mixedHa)) (\(w.pct(t.areaHa > 0 ? t.mixedHa / t.areaHa : 0))), \(r.mixedSpaces) \(w.fr ? "espaces" : "spaces")"],
+        ]
+        if let ref = r.referenceShare {
+            key.append(["\(w.fr ? "Comparaison" : "Compared with") \(r.referenceLabel) (\(w.pct(ref)))",
+                        "\(t.natureShare >= ref ? "+" : "")\(w.number(100 * (t.natureShare - ref))) \(w.fr ? "points" : "points")"])
+        }
+        key += [
+            [w.corridors, "\(w.ha(t.anyCorridorHa)), \(w.km(t.corridorKm.reduce(0, +)))"],
+            [w.bufferZones, "\(w.ha(t.bufferHa)): \(r.urbanBreaks.count) \(w.urbanBreak.lowercased()) (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) \(w.openings)), \(r.networkFrames.count) \(w.networkFrame.lowercased()) (\(w.ha(r.networkFrames.ha)))"],
+            [w.conflictPoints, "\(t.conflicts)" + (t.conflictsPerRoadKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de route" : "per km of road"))" } ?? "")],
+            [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
+        ]
+        let subs = r.subNetworks.map { s in
+            [w.subNetworkName(s.name, label: s.label), "\(s.reservoirs)", w.ha(s.reservoirHa), "\(s.functionalLinks)/\(s.links)", w.ha(s.corridorHa),
+             w.km(s.corridorKm), String(format: "%.3g", s.pc), w.ha(s.ec), "\(s.conflicts)"]
+        }
+        let subHeader = [w.subNetwork, w.reservoirs, w.area, w.fr ? "Liaisons fonct./toutes" : "Links functional/all", w.corridors, w.length, "PC", "EC", w.conflictPoints]
+        func unitRows(_ level: String) -> [[String]] {
+            r.units.filter { $0.level == level }.map { u in
+                [u.name, w.ha(u.areaHa), w.pct(u.natureShare), w.ha(u.majorHa), w.ha(u.mixedHa), w.ha(u.anyCorridorHa), w.ha(u.bufferHa), "\(u.conflicts)"]
+            }
+        }
+        let unitHeader = [w.name, w.area, w.natureSpaces, w.majorShort, w.mixedShort, w.corridors, w.bufferZones, w.conflictPoints]
+        let conflicts = r.conflicts.prefix(15).map { c in
+            [String(c.rank), c.subNetwork, "\(w.infrastructureName(c.point.kind)) (\(c.point.cls))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
+             "\(w.number(c.point.crossingLength, decimals: 0)) m", w.number(c.point.dPC, decimals: 2) + " %",
+             String(format: "%.0f, %.0f", c.point.point.x, c.point.point.y)]
+        }
+        var out: [(String, [String], [[String]])] = [
+            (w.figures, [w.fr ? "Indicateur" : "Indicator", w.fr ? "Valeur" : "Value"], key),
+            (w.subNetworks, subHeader, subs),
+            (w.groupings, unitHeader, unitRows("grouping")),
+            (w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts),
+        ]
+        out.append((w.communes, unitHeader, unitRows("commune")))
+        return out
+    }
+
+    func write() throws {
+        let w = Words(lang)
+        let r = result
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func image(_ name: String, alt: String) -> String {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let d = FileManager.default.contents(atPath: path) else { return "" }
+            return "<figure><img alt=\"\(esc(alt))\" src=\"data:image/png;base64,\(d.base64EncodedString())\"><figcaption>\(esc(alt))</figcaption></figure>"
+        }
+        func table(_ header: [String], _ rows: [[String]]) -> String {
+            "<table><thead><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
+                + rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+        }
+        let tables = SchemeReport.tables(r, words: w)
+        var html = """
+        <!DOCTYPE html>
+        <html lang="\(w.lang)"><head><meta charset="utf-8"><title>\(esc(r.title)) — \(esc(w.scheme))</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>
+        body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1d2b20;background:#fbfbf8}
+        header{background:#20482c;color:#fff;padding:1.2em 2em}header h1{margin:0 0 .2em;font-size:1.7em}
+        main{max-width:1200px;margin:0 auto;padding:1em 2em}
+        h2{color:#20482c;border-bottom:2px solid #9bc88a;padding-bottom:.2em;margin-top:1.6em}
+        .cards{display:flex;flex-wrap:wrap;gap:1em}.card{background:#fff;border:1px solid #d5e3d0;border-radius:6px;padding:.8em 1.1em;min-width:12em}
+        .card b{display:block;font-size:1.5em;color:#1c6930}
+        table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em;background:#fff}
+        th,td{border:1px solid #d8e0d5;padding:.3em .5em;text-align:left}th{background:#e8f1e4}tbody tr:nth-child(even){background:#f6faf4}
+        figure{margin:1em 0}img{max-width:100%;border:1px solid #ccc}figcaption{font-size:.9em;color:#555}
+        code{font-size:.85em;word-break:break-all}
+        </style></head><body>
+        <header><h1>\(esc(r.title))</h1><div>\(esc(w.scheme)) — \(esc(r.name)) · \(esc(r.crs)) · \(Int(r.cellSize)) m</div></header><main>
+        """
+        let t = r.territory
+        html += "<h2>\(esc(w.figures))</h2><div class=\"cards\">"
+        html += "<div class=\"card\"><b>\(esc(w.pct(t.natureShare)))</b>\(esc(w.natureSpaces)) (\(esc(w.ha(t.natureHa))))</div>"
+        if let ref = r.referenceShare { html += "<div class=\"card\"><b>\(esc(w.pct(ref)))</b>\(esc(r.referenceLabel))</div>" }
+        html += "<div class=\"card\"><b>\(esc(w.ha(t.majorHa)))</b>\(esc(w.majorShort))</div>"
+        html += "<div class=\"card\"><b>\(esc(w.ha(t.mixedHa)))</b>\(esc(w.mixedShort))</div>"
+        html += "<div class=\"card\"><b>\(esc(w.km(t.corridorKm.reduce(0, +))))</b>\(esc(w.corridors))</div>"
+        html += "<div class=\"card\"><b>\(esc(w.ha(t.bufferHa)))</b>\(esc(w.bufferZones))</div>"
+        html += "<div class=\"card\"><b>\(t.conflicts)</b>\(esc(w.conflictPoints))</div></div>"
+        html += table(tables[0].header, tables[0].rows)
+        html += image("map.png", alt: "\(r.title) — \(w.scheme)")
+        html += "<h2>\(esc(w.subNetworks))</h2>" + table(tables[1].header, tables[1].rows)
+        for s in r.subNetworks {
+            html += "<h3>\(esc(w.subNetworkName(s.name, label: s.label)))</h3>"
+            html += "<p>\(w.fr ? "Dispersion" : "Dispersal"): \(esc(w.number(s.dispersalCost, decimals: 0))) \(w.fr ? "unités de coût" : "cost units") (p = \(s.dispersalProbability)); \(w.fr ? "largeur des corridors" : "corridor width"): \(esc(s.corridorWidth.description)); \(s.components) \(w.fr ? "composante(s)" : "component(s)").</p>"
+            html += image("map_\(s.name).png", alt: w.subNetworkName(s.name, label: s.label))
+            html += "<h4>\(esc(w.topReservoirs))</h4>" + table([w.reservoir, w.area, "dPC", w.fr ? "Inventaires" : "Inventories"],
+                                                             s.topReservoirs.map { ["\($0.id)", w.ha($0.areaHa), w.number($0.dPC, decimals: 2) + " %", $0.inventories] })
+            html += "<h4>\(esc(w.topLinks))</h4>" + table([w.fr ? "Liaison" : "Link", w.fr ? "Réservoirs" : "Reservoirs", w.fr ? "Coût" : "Cost", w.length, "dPC"],
+                                                        s.topLinks.map { ["\($0.id)", "\($0.from) – \($0.to)", w.number($0.cost, decimals: 0), "\(w.number($0.lengthM, decimals: 0)) m", w.number($0.dPC, decimals: 2) + " %"] })
+        }
+        html += "<h2>\(esc(w.topConflicts))</h2>" + table(tables[3].header, tables[3].rows)
+        html += "<h2>\(esc(w.figuresPerUnit))</h2><h3>\(esc(w.groupings))</h3>" + table(tables[2].header, tables[2].rows)
+        html += "<h3>\(esc(w.communes))</h3>" + table(tables[4].header, tables[4].rows)
+        html += "<h2>\(esc(w.partners))</h2>" + table([w.fr ? "Partenaire" : "Partner", w.fr ? "Inventaire" : "Inventory", w.fr ? "Sites" : "Sites", w.fr ? "Portée" : "Interest", w.fr ? "Fichier" : "File"],
+                                                    r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
+        html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })
+        html += "<h3>\(esc(w.inputs))</h3>" + table([w.fr ? "Fichier" : "File", "SHA-256"], r.inputs.map { [$0.file, $0.sha256] })
+        html += "<p><small>Trame \(Trame.configuration.version) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
+        try AtomicOutput.write(to: (folder as NSString).appendingPathComponent("report.html")) { tmp in
+            try html.write(toFile: tmp, atomically: false, encoding: .utf8)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/// The colours of the scheme, shared by the printed maps, the QGIS styles and the web page.
+public enum Palette {
+    public static let major = RGB(28, 105, 48)
+    public static let mixed = RGB(150, 205, 120)
+    public static let buffer = RGB(196, 120, 40)
+    public static let builtUp = RGB(160, 160, 165)
+    public static let conflict = RGB(215, 25, 28)
+    public static let hub = RGB(245, 130, 20)
+    public static let road = RGB(90, 90, 90)
+    public static let railway = RGB(60, 60, 60)
+    public static let commune = RGB(120, 120, 120)
+    public static let grouping = RGB(50, 50, 50)
+}
+
+/// The words of maps and reports in English and French, as planners use them
+/// (réservoir de biodiversité, corridor écologique, sous-trame, zone tampon).
+public struct Words: Sendable {
+    public let lang: String
+    public init(_ lang: String) { self.lang = lang == "fr" ? "fr" : "en" }
+    public var fr: Bool { lang == "fr" }
+
+    public var scheme: String { fr ? "Trame verte et bleue" : "Green and blue infrastructure" }
+    public var natureSpaces: String { fr ? "Espaces de nature" : "Nature spaces" }
+    public var major: String { fr ? "Espaces de nature d'intérêt écologique majeur" : "Nature spaces of major ecological interest" }
+    public var mixed: String { fr ? "Espaces de nature à vocation mixte" : "Nature spaces of mixed vocation" }
+    public var majorShort: String { fr ? "intérêt écologique majeur" : "major ecological interest" }
+    public var mixedShort: String { fr ? "vocation mixte" : "mixed vocation" }
+    public var reservoirs: String { fr ? "Réservoirs de biodiversité" : "Reservoirs" }
+    public var reservoir: String { fr ? "réservoir" : "reservoir" }
+    public var corridors: String { fr ? "Corridors écologiques" : "Corridors" }
+    public var corridorsByBiotope: String { fr ? "Corridors par biotope dominant" : "Corridors by dominant biotope" }
+    public var links: String { fr ? "Liaisons de moindre coût" : "Least-cost links" }
+    public var subNetwork: String { fr ? "Sous-trame" : "Sub-network" }
+    public var subNetworks: String { fr ? "Sous-trames" : "Sub-networks" }
+    public var bufferZones: String { fr ? "Zones tampons" : "Buffer zones" }
+    public var urbanBreak: String { fr ? "Coupure d'urbanisation" : "Urban break" }
+    public var networkFrame: String { fr ? "Abords des réservoirs et corridors" : "Frame of reservoirs and corridors" }
+    public var conflictPoints: String { fr ? "Points de conflit" : "Conflict points" }
+    public var leisureHubs: String { fr ? "Pôles de loisirs de plein air" : "Outdoor leisure hubs" }
+    public var builtUp: String { fr ? "Espaces bâtis" : "Built-up land" }
+    public var roads: String { fr ? "Routes" : "Roads" }
+    public var railways: String { fr ? "Voies ferrées" : "Railways" }
+    public var communes: String { fr ? "Communes" : "Communes" }
+    public var groupings: String { fr ? "Intercommunalités" : "Groupings of communes" }
+    public var territory: String { fr ? "Territoire" : "Territory" }
+    public var figures: String { fr ? "Chiffres clés" : "Key figures" }
+    public var figuresPerUnit: String { fr ? "Chiffres par commune et intercommunalité" : "Figures per commune and grouping" }
+    public var parameters: String { fr ? "Paramètres" : "Parameters" }
+    public var partners: String { fr ? "Partenaires et données" : "Partners and their data" }
+    public var dataCredits: String { fr ? "Données" : "Data" }
+    public var area: String { fr ? "Surface" : "Area" }
+    public var share: String { fr ? "Part" : "Share" }
+    public var name: String { fr ? "Nom" : "Name" }
+    public var unit: String { fr ? "Unité" : "Unit" }
+    public var length: String { fr ? "Longueur" : "Length" }
+    public var rank: String { fr ? "Rang" : "Rank" }
+    public var infrastructure: String { fr ? "Infrastructure" : "Infrastructure" }
+    public var crossing: String { fr ? "Traversée" : "Crossing" }
+    public var importance: String { fr ? "Importance du lien (dPC)" : "Link importance (dPC)" }
+    public var topReservoirs: String { fr ? "Réservoirs les plus importants (dPC)" : "Most important reservoirs (dPC)" }
+    public var topLinks: String { fr ? "Liaisons les plus importantes (dPC)" : "Most important links (dPC)" }
+    public var topConflicts: String { fr ? "Points de conflit prioritaires" : "Priority conflict points" }
+    public var reference: String { fr ? "référence" : "reference" }
+    public var inputs: String { fr ? "Données d'entrée (empreintes SHA-256)" : "Inputs (SHA-256 checksums)" }
+    public var legend: String { fr ? "Légende" : "Legend" }
+    public var atlasFigures: String { fr ? "Chiffres du schéma" : "Figures of the scheme" }
+    public var openings: String { fr ? "ouvertures nord–sud" : "north–south openings" }
+
+    public func subNetworkName(_ name: String, label: String) -> String {
+        guard fr else { return label }
+        switch name {
+        case "forest": return "Sous-trame forestière (bois, bosquets et haies)"
+        case "calcicolous": return "Sous-trame calcicole (pelouses sèches)"
+        case "mining": return "Sous-trame minière (terrils et cavaliers)"
+        case "river": return "Sous-trame des cours d'eau"
+        case "wetland": return "Sous-trame des zones humides"
+        default: return label
+        }
+    }
+
+    public func infrastructureName(_ kind: String) -> String {
+        switch kind {
+        case "road": fr ? "route" : "road"
+        case "railway": fr ? "voie ferrée" : "railway"
+        case "built-up": fr ? "bâti" : "built-up land"
+        default: kind
+        }
+    }
+
+    public func level(_ l: String) -> String {
+        switch l {
+        case "territory": fr ? "territoire" : "territory"
+        case "commune": "commune"
+        case "grouping": fr ? "intercommunalité" : "grouping"
+        default: l
+        }
+    }
+
+    /// Formats a number the way each language writes it (French: comma decimal, thin-space thousands).
+    public func number(_ v: Double, decimals: Int = 1) -> String {
+        let s = String(format: "%.\(decimals)f", v)
+        guard fr else { return groupThousands(s, sep: ",") }
+        return groupThousands(s, sep: "\u{202F}").replacingOccurrences(of: ".", with: ",")
+    }
+
+    func groupThousands(_ s: String, sep: String) -> String {
+        var parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var intPart = parts[0]
+        var sign = ""
+        if intPart.hasPrefix("-") { sign = "-"; intPart.removeFirst() }
+        var out = ""
+        for (k, ch) in intPart.reversed().enumerated() {
+            if k > 0 && k % 3 == 0 { out = sep + out }
+            out = String(ch) + out
+        }
+        parts[0] = sign + out
+        return parts.joined(separator: ".")
+    }
+
+    public func ha(_ v: Double) -> String { number(v, decimals: v >= 100 ? 0 : 1) + " ha" }
+    public func km(_ v: Double) -> String { number(v, decimals: 1) + " km" }
+    public func pct(_ fraction: Double) -> String { number(100 * fraction, decimals: 1) + " %" }
+}

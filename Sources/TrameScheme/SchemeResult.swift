@@ -1,0 +1,82 @@
+import Foundation
+
+/// What a scheme run found, for the report, the figures table and the console summary.
+public struct SchemeResult: Sendable {
+    public struct SubNetworkSummary: Sendable {
+        public var name: String
+        public var label: String
+        public var colour: RGB
+        public var reservoirs: Int
+        public var reservoirHa: Double
+        public var links: Int
+        /// Links within the dispersal distance, which get corridors.
+        public var functionalLinks: Int
+        public var corridorHa: Double
+        public var corridorKm: Double
+        public var pc: Double
+        public var ec: Double
+        public var components: Int
+        public var conflicts: Int
+        public var dispersalCost: Double
+        public var dispersalProbability: Double
+        public var corridorWidth: CorridorWidthSpec
+        public var topReservoirs: [(id: Int32, areaHa: Double, dPC: Double, inventories: String)]
+        public var topLinks: [(id: Int, from: Int32, to: Int32, cost: Double, lengthM: Double, dPC: Double)]
+        public init(name: String, label: String, colour: RGB, reservoirs: Int, reservoirHa: Double, links: Int, functionalLinks: Int,
+                    corridorHa: Double, corridorKm: Double, pc: Double, ec: Double, components: Int, conflicts: Int,
+                    dispersalCost: Double, dispersalProbability: Double, corridorWidth: CorridorWidthSpec) {
+            self.name = name; self.label = label; self.colour = colour; self.reservoirs = reservoirs; self.reservoirHa = reservoirHa
+            self.links = links; self.functionalLinks = functionalLinks; self.corridorHa = corridorHa; self.corridorKm = corridorKm
+            self.pc = pc; self.ec = ec; self.components = components; self.conflicts = conflicts
+            self.dispersalCost = dispersalCost; self.dispersalProbability = dispersalProbability; self.corridorWidth = corridorWidth
+            topReservoirs = []; topLinks = []
+        }
+    }
+
+    public struct Conflict: Sendable {
+        public var subNetwork: String
+        public var point: ConflictPoint
+        public var rank: Int
+        public init(subNetwork: String, point: ConflictPoint, rank: Int) { self.subNetwork = subNetwork; self.point = point; self.rank = rank }
+    }
+
+    public struct Partner: Sendable {
+        public var partner: String
+        public var inventory: String
+        public var interest: Interest
+        public var sites: Int
+        public var file: String
+        public init(partner: String, inventory: String, interest: Interest, sites: Int, file: String) {
+            self.partner = partner; self.inventory = inventory; self.interest = interest; self.sites = sites; self.file = file
+        }
+    }
+
+    public var title: String
+    public var name: String
+    public var crs: String
+    public var cellSize: Double
+    public var units: [UnitFigures]
+    public var subNetworks: [SubNetworkSummary]
+    public var majorSpaces: Int
+    public var mixedSpaces: Int
+    public var urbanBreaks: (count: Int, ha: Double)
+    public var networkFrames: (count: Int, ha: Double)
+    public var northSouthBreaks: Int
+    public var conflicts: [Conflict]
+    public var leisureHubs: [(name: String, typology: Typology?)]
+    public var partners: [Partner]
+    public var referenceShare: Double?
+    public var referenceLabel: String
+    public var parameters: [(String, String)]
+    public var inputs: [(file: String, sha256: String)]
+    public var seconds: Double
+
+    public init(title: String, name: String, crs: String, cellSize: Double) {
+        self.title = title; self.name = name; self.crs = crs; self.cellSize = cellSize
+        units = []; subNetworks = []; majorSpaces = 0; mixedSpaces = 0; urbanBreaks = (0, 0); networkFrames = (0, 0)
+        northSouthBreaks = 0; conflicts = []; leisureHubs = []; partners = []; referenceShare = nil; referenceLabel = ""
+        parameters = []; inputs = []; seconds = 0
+    }
+
+    public var territory: UnitFigures { units[0] }
+}
