@@ -33,7 +33,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same territory.")
     var seed: UInt64 = 1
 
-    @Option(help: "Territory size: small (20 × 10 km), medium (50 × 25 km) or large (100 × 40 km, for benchmarks).")
+    @Option(help: "Territory size: tiny (8 × 5 km), small (20 × 10 km), medium (50 × 25 km) or large (100 × 40 km, for benchmarks).")
     var size: TerritorySize = .small
 
     @Flag(help: "Only generate and write the territory and its project file; skip the scheme.")

@@ -36,8 +36,10 @@ public struct MapLabel: Sendable {
     public var priority: Double
     public var size: Double
     public var bold: Bool
-    public init(_ text: String, at: Point, priority: Double, size: Double = 1, bold: Bool = false) {
-        self.text = text; self.at = at; self.priority = priority; self.size = size; self.bold = bold
+    /// Centred on its anchor (area names) rather than beside it (point names).
+    public var centred: Bool
+    public init(_ text: String, at: Point, priority: Double, size: Double = 1, bold: Bool = false, centred: Bool = false) {
+        self.text = text; self.at = at; self.priority = priority; self.size = size; self.bold = bold; self.centred = centred
     }
 }
 
@@ -50,6 +52,13 @@ public struct MapPage: Sendable {
     public var labels: [MapLabel]
     public var legend: [LegendSection]
     public var credits: String
+    /// Page height that fits a map of this extent below the title and beside the legend, for a page `width` wide.
+    public static func fittingHeight(width: Double, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double), minimum: Double) -> Double {
+        let u = width / 1200
+        let mapW = width - 270 * u - 2.5 * 24 * u
+        let mapH = mapW * (extent.maxY - extent.minY) / (extent.maxX - extent.minX)
+        return max(minimum, mapH + 62 * u + 34 * u + 24 * u * 1.2)
+    }
     public init(title: String, subtitle: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
                 layers: [MapLayer], labels: [MapLabel], legend: [LegendSection], credits: String) {
         self.title = title; self.subtitle = subtitle; self.extent = extent; self.layers = layers
@@ -158,8 +167,9 @@ public enum PlanningMap {
             let m = c.measure(l.text)
             let a = c.page(l.at)
             let pad = 2 * u
-            let offsets: [(Double, Double)] = [(-m.w / 2, -m.h / 2), (4 * u, -m.h - 2 * u), (4 * u, 2 * u), (-m.w - 4 * u, -m.h - 2 * u),
-                                               (-m.w - 4 * u, 2 * u), (-m.w / 2, -m.h - 6 * u), (-m.w / 2, 6 * u), (6 * u, -m.h / 2)]
+            let beside: [(Double, Double)] = [(6 * u, -m.h / 2), (5 * u, -m.h - 2 * u), (5 * u, 2 * u), (-m.w - 6 * u, -m.h / 2),
+                                              (-m.w - 5 * u, -m.h - 2 * u), (-m.w - 5 * u, 2 * u), (-m.w / 2, -m.h - 7 * u), (-m.w / 2, 7 * u)]
+            let offsets = l.centred ? [(-m.w / 2, -m.h / 2), (-m.w / 2, -m.h * 1.6), (-m.w / 2, m.h * 0.6)] : beside
             for (dx, dy) in offsets {
                 let box = Rect(a.x + dx - pad, a.y + dy - pad, m.w + 2 * pad, m.h + 2 * pad)
                 guard c.frame.contains(box), !taken.contains(where: { $0.intersects(box) }) else { continue }

@@ -4,6 +4,8 @@ import TrameVector
 
 /// Size of the generated territory (10 m cells).
 public enum TerritorySize: String, CaseIterable, Sendable {
+    /// About 8 km × 5 km, 0.4 M cells (for tests and quick trials).
+    case tiny
     /// About 20 km × 10 km, 2 M cells.
     case small
     /// About 50 km × 25 km, 12.5 M cells.
@@ -14,6 +16,7 @@ public enum TerritorySize: String, CaseIterable, Sendable {
     /// Columns, rows and the top-left corner in Lambert-93 (EPSG:2154), all inside x 640–740 km, y 7 010–7 060 km.
     public var layout: (cols: Int, rows: Int, west: Double, north: Double) {
         switch self {
+        case .tiny: (800, 500, 686_000, 7_038_000)
         case .small: (2000, 1000, 680_000, 7_040_000)
         case .medium: (5000, 2500, 665_000, 7_050_000)
         case .large: (10_000, 4000, 640_000, 7_055_000)

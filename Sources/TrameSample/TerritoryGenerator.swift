@@ -145,9 +145,10 @@ public struct TerritoryGenerator {
         let fields = ParcelPattern(size: 260, salt: seed &+ 11)
         let blocks = ParcelPattern(size: 90, salt: seed &+ 12)
         let townsC = towns
-        // Relief: chalk hills rise to the south.
+        // Relief: chalk hills rise to the south (nearer the axis in a territory under 10 km high).
+        let chalkRise = min(3000, height * 0.3), chalkEdge = min(2500, height * 0.25)
         func elevation(_ x: Double, _ y: Double) -> Double {
-            Double(relief.sample(x, y)) * 60 + max(0, (axisY(x) - 3000 - y)) * 0.012
+            Double(relief.sample(x, y)) * 60 + max(0, (axisY(x) - chalkRise - y)) * 0.012
         }
         let rowsPerBand = 64
         let bands = (rows + rowsPerBand - 1) / rowsPerBand
@@ -190,7 +191,7 @@ public struct TerritoryGenerator {
                             } else {
                                 // Steep chalk slopes south of the basin keep dry grassland.
                                 let sl = abs(elevation(x + 40, y) - elevation(x - 40, y)) + abs(elevation(x, y + 40) - elevation(x, y - 40))
-                                let chalk = y < axisY(x) - 2500
+                                let chalk = y < axisY(x) - chalkEdge
                                 // Wetter, hillier land is grazed; flat open land is ploughed.
                                 let pGrass = 0.12 + 0.5 * Double(wetness.sample(x, y)) * Double(farming.sample(x, y)) * 2
                                 if chalk && sl > 2.2 && farming.sample(x - 5000, y) > 0.35 {

@@ -22,7 +22,7 @@ enum ProjectTemplate {
         crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
         resolution = "10 m"               # cell size of the land cover
         reference_share = "12 %"          # share of nature spaces to compare with (here: the region's)
-        reference_label = "regional share"
+        reference_label = "moyenne régionale"
 
         [land_cover]
         raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)

@@ -29,8 +29,8 @@ struct SchemeMaps {
     func write(into dir: String) throws {
         let spec = input.landCover.spec
         // Overview PNG, 2400 px wide.
-        let png = try MapCanvas(pngWidth: 2400, height: 1697)
         let overview = page(subNetwork: nil, pixels: 1700)
+        let png = try MapCanvas(pngWidth: 2400, height: Int(MapPage.fittingHeight(width: 2400, extent: spec.extent, minimum: 1100)))
         PlanningMap.draw(overview, on: png)
         try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("map.png")) { try png.writePNG($0) }
 
@@ -48,7 +48,7 @@ struct SchemeMaps {
         }
         // Small maps per sub-network for the report.
         for (s, sub) in input.project.subNetworks.enumerated() {
-            let c = try MapCanvas(pngWidth: 1400, height: 990)
+            let c = try MapCanvas(pngWidth: 1400, height: Int(MapPage.fittingHeight(width: 1400, extent: spec.extent, minimum: 640)))
             PlanningMap.draw(page(subNetwork: s, pixels: 1000), on: c)
             try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("map_\(sub.name).png")) { try c.writePNG($0) }
         }
@@ -154,7 +154,7 @@ struct SchemeMaps {
         if let groupings = input.units.first(where: { $0.0 == "grouping" }) {
             for f in groupings.1.features {
                 guard let name = f[p.unitNameField].stringValue, let c = centroid(f.geometry) else { continue }
-                labels.append(MapLabel(name.uppercased(), at: c, priority: 100 + (f.geometry?.area ?? 0) / 1e9, size: 1.05, bold: true))
+                labels.append(MapLabel(name.uppercased(), at: c, priority: 100 + (f.geometry?.area ?? 0) / 1e9, size: 1.05, bold: true, centred: true))
             }
         }
         for (pt, name) in input.hubs { labels.append(MapLabel(name, at: pt, priority: 10, size: 0.8)) }

@@ -247,8 +247,9 @@ struct SchemeRunner {
 
             // Conflict points of the corridors.
             let corridorLinks = functional.map { CorridorLink(id: $0.offset + 1, from: $0.element.from, to: $0.element.to, line: $0.element.line, dPC: metrics.linkDPC[$0.offset]) }
-            let conflicts = ConflictFinder.find(links: corridorLinks, infrastructure: infra, corridor: corridorMask, landCover: lc,
-                                                builtUp: builtUp, classLabel: label)
+            let conflicts = corridors.map {
+                ConflictFinder.find(links: corridorLinks, owner: $0.link.values, infrastructure: infra, landCover: lc, builtUp: builtUp, classLabel: label)
+            } ?? []
             allConflicts += conflicts.map { (sub.name, $0) }
 
             // Layers.

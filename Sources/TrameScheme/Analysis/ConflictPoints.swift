@@ -38,135 +38,100 @@ public struct ConflictPoint: Sendable {
 }
 
 public enum ConflictFinder {
-    /// Conflict points of one sub-network's links.
+    /// Conflict points of one sub-network's corridors.
     ///
-    /// A road or railway conflict is an exact intersection of the link's least-cost path with the
-    /// infrastructure line; its crossing length is the length of that line inside the corridor
-    /// (walked both ways from the crossing). A built-up conflict marks the middle of each stretch of
-    /// the path through built-up cells; its length is that stretch's.
+    /// A road or railway conflict marks each stretch of the line inside a corridor: the point is the
+    /// middle of the stretch (on the line, in the corridor) and the crossing length is the stretch's
+    /// length. A built-up conflict marks each connected group of built-up cells inside a corridor (at
+    /// least `minBuiltCells`): the point is the group's cell nearest its centre and the crossing length
+    /// its largest extent.
     ///
     /// - Parameters:
-    ///   - corridor: non-zero on the cells of the sub-network's corridors.
+    ///   - owner: per cell, the corridor (index into `links` + 1) it belongs to, 0 outside corridors.
     ///   - classLabel: names a land-cover code for built-up conflicts.
-    public static func find(links: [CorridorLink], infrastructure: [InfrastructureLine], corridor: [UInt8], landCover: Grid<Int32>,
-                            builtUp: ClassSet, classLabel: (Int32) -> String) -> [ConflictPoint] {
+    public static func find(links: [CorridorLink], owner: [Int32], infrastructure: [InfrastructureLine], landCover: Grid<Int32>,
+                            builtUp: ClassSet, minBuiltCells: Int = 2, classLabel: (Int32) -> String) -> [ConflictPoint] {
         let spec = landCover.spec
         let cell = abs(spec.transform.pixelWidth)
-        let index = SegmentIndex(infrastructure, bucket: max(cell * 20, 200))
-        func inCorridor(_ p: Point) -> Bool {
-            guard let c = spec.cell(x: p.x, y: p.y) else { return false }
-            return corridor[spec.index(col: c.col, row: c.row)] != 0
-        }
+        let step = cell / 4
         var out: [ConflictPoint] = []
-        for link in links where link.line.count >= 2 {
-            // Roads and railways: exact crossings, one per (line, stretch of corridor).
-            var found: [(feature: Int, p: Point, reach: Double)] = []
-            for s in 0..<(link.line.count - 1) {
-                let a = link.line[s], b = link.line[s + 1]
-                for (f, k) in index.candidates(a, b) {
-                    let pts = infrastructure[f].line
-                    guard let p = intersection(a, b, pts[k], pts[k + 1]) else { continue }
-                    // One point per crossing: skip crossings of the same line within the stretch already measured.
-                    if found.contains(where: { $0.feature == f && $0.p.distance(to: p) <= max($0.reach, 2 * cell) }) { continue }
-                    let along = lengthInside(pts, segment: k, from: p, step: cell / 2, inside: inCorridor)
-                    found.append((f, p, along.reach))
-                    let inf = infrastructure[f]
-                    out.append(ConflictPoint(point: p, kind: inf.kind, cls: inf.cls, name: inf.name, crossingLength: along.length,
-                                             linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
+        func ownerAt(_ p: Point) -> Int32 {
+            guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
+            return owner[spec.index(col: c.col, row: c.row)]
+        }
+        // Roads and railways: runs of samples along each line that stay in one corridor.
+        for inf in infrastructure where inf.line.count >= 2 {
+            var samples: [(p: Point, s: Double)] = []
+            var along = 0.0
+            for k in 0..<(inf.line.count - 1) {
+                let a = inf.line[k], b = inf.line[k + 1]
+                let len = a.distance(to: b)
+                let pieces = max(1, Int((len / step).rounded(.up)))
+                for j in 0..<pieces {
+                    let t = Double(j) / Double(pieces)
+                    samples.append((Point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), along + len * t))
                 }
+                along += len
             }
-            // Built-up land: stretches of the path through built-up cells.
-            var run: [Int] = []
-            var runLength = 0.0
-            func flush() {
-                defer { run = []; runLength = 0 }
-                guard !run.isEmpty else { return }
-                let mid = link.line[run[run.count / 2]]
-                var counts: [Int32: Int] = [:]
-                for k in run { if let c = spec.cell(x: link.line[k].x, y: link.line[k].y) { counts[landCover.values[spec.index(col: c.col, row: c.row)], default: 0] += 1 } }
-                let cls = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key
-                out.append(ConflictPoint(point: mid, kind: "built-up", cls: classLabel(cls), name: "", crossingLength: max(runLength, cell),
+            samples.append((inf.line.last!, along))
+            var k = 0
+            while k < samples.count {
+                let id = ownerAt(samples[k].p)
+                guard id > 0 else { k += 1; continue }
+                var e = k
+                while e + 1 < samples.count && ownerAt(samples[e + 1].p) == id { e += 1 }
+                // The middle of the stretch by arc length, on the sample nearest it (inside the corridor).
+                let mid = (samples[k].s + samples[e].s) / 2
+                let m = (k...e).min { abs(samples[$0].s - mid) < abs(samples[$1].s - mid) }!
+                let link = links[Int(id) - 1]
+                out.append(ConflictPoint(point: samples[m].p, kind: inf.kind, cls: inf.cls, name: inf.name,
+                                         crossingLength: max(samples[e].s - samples[k].s, step),
                                          linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
+                k = e + 1
             }
-            for (k, p) in link.line.enumerated() {
-                var isBuilt = false
-                if let c = spec.cell(x: p.x, y: p.y) {
-                    let v = landCover.values[spec.index(col: c.col, row: c.row)]
-                    isBuilt = !landCover.isNoData(v) && builtUp.contains(v)
+        }
+        // Built-up land: groups of built-up cells of one corridor (8 neighbours).
+        let cols = spec.cols, rows = spec.rows
+        var seen = [Bool](repeating: false, count: spec.count)
+        var stack: [Int] = [], group: [Int] = []
+        for i in 0..<spec.count where owner[i] > 0 && !seen[i] && builtUp.contains(landCover.values[i]) {
+            let id = owner[i]
+            group.removeAll(keepingCapacity: true)
+            seen[i] = true; stack.append(i)
+            while let v = stack.popLast() {
+                group.append(v)
+                let c = v % cols, r = v / cols
+                for dr in -1...1 {
+                    for dc in -1...1 where dr != 0 || dc != 0 {
+                        let cc = c + dc, rr = r + dr
+                        guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
+                        let u = rr * cols + cc
+                        if !seen[u] && owner[u] == id && builtUp.contains(landCover.values[u]) { seen[u] = true; stack.append(u) }
+                    }
                 }
-                if isBuilt {
-                    if let last = run.last { runLength += link.line[last].distance(to: p) }
-                    run.append(k)
-                } else { flush() }
             }
-            flush()
+            guard group.count >= minBuiltCells else { continue }
+            var sx = 0.0, sy = 0.0
+            var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+            var counts: [Int32: Int] = [:]
+            for v in group {
+                let p = spec.transform.centre(col: v % cols, row: v / cols)
+                sx += p.x; sy += p.y
+                minX = min(minX, p.x); maxX = max(maxX, p.x); minY = min(minY, p.y); maxY = max(maxY, p.y)
+                counts[landCover.values[v], default: 0] += 1
+            }
+            let centre = Point(sx / Double(group.count), sy / Double(group.count))
+            let best = group.min { a, b in
+                let pa = spec.transform.centre(col: a % cols, row: a / cols), pb = spec.transform.centre(col: b % cols, row: b / cols)
+                return Point(pa.x, pa.y).distance(to: centre) < Point(pb.x, pb.y).distance(to: centre)
+            }!
+            let bp = spec.transform.centre(col: best % cols, row: best / cols)
+            let cls = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key
+            let link = links[Int(id) - 1]
+            out.append(ConflictPoint(point: Point(bp.x, bp.y), kind: "built-up", cls: classLabel(cls), name: "",
+                                     crossingLength: hypot(maxX - minX, maxY - minY) + cell,
+                                     linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
         }
         return out
-    }
-
-    /// Intersection of segments ab and cd (nil when parallel or apart).
-    static func intersection(_ a: Point, _ b: Point, _ c: Point, _ d: Point) -> Point? {
-        let r = (x: b.x - a.x, y: b.y - a.y), s = (x: d.x - c.x, y: d.y - c.y)
-        let den = r.x * s.y - r.y * s.x
-        if abs(den) < 1e-12 { return nil }
-        let t = ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / den
-        let u = ((c.x - a.x) * r.y - (c.y - a.y) * r.x) / den
-        guard t >= 0, t <= 1, u >= 0, u <= 1 else { return nil }
-        return Point(a.x + t * r.x, a.y + t * r.y)
-    }
-
-    /// Length of the polyline inside a region around `p` (which lies on segment `segment`), walking
-    /// both ways in steps until the region ends; `reach` is the farthest straight distance reached.
-    static func lengthInside(_ pts: [Point], segment: Int, from p: Point, step: Double, inside: (Point) -> Bool) -> (length: Double, reach: Double) {
-        var total = 0.0, reach = 0.0
-        for dir in [1, -1] {
-            var cur = p
-            var k = dir == 1 ? segment + 1 : segment   // next vertex in this direction
-            var walked = 0.0
-            walk: while k >= 0 && k < pts.count && walked < 20_000 {
-                let target = pts[k]
-                var remaining = cur.distance(to: target)
-                while remaining > 0 {
-                    let h = min(step, remaining)
-                    let t = h / remaining
-                    let next = Point(cur.x + (target.x - cur.x) * t, cur.y + (target.y - cur.y) * t)
-                    if !inside(next) { break walk }
-                    walked += h; remaining -= h; cur = next
-                    reach = max(reach, cur.distance(to: p))
-                }
-                k += dir
-            }
-            total += walked
-        }
-        return (total, reach)
-    }
-
-    /// Segments of the infrastructure lines in square buckets.
-    struct SegmentIndex {
-        var buckets: [Int: [(Int, Int)]] = [:]
-        let size: Double
-        init(_ lines: [InfrastructureLine], bucket: Double) {
-            size = bucket
-            for (f, l) in lines.enumerated() where l.line.count >= 2 {
-                for k in 0..<(l.line.count - 1) {
-                    for key in keys(l.line[k], l.line[k + 1]) { buckets[key, default: []].append((f, k)) }
-                }
-            }
-        }
-        func keys(_ a: Point, _ b: Point) -> [Int] {
-            let x0 = Int((min(a.x, b.x) / size).rounded(.down)), x1 = Int((max(a.x, b.x) / size).rounded(.down))
-            let y0 = Int((min(a.y, b.y) / size).rounded(.down)), y1 = Int((max(a.y, b.y) / size).rounded(.down))
-            var out: [Int] = []
-            for x in x0...x1 { for y in y0...y1 { out.append(x &* 1_000_003 &+ y) } }
-            return out
-        }
-        func candidates(_ a: Point, _ b: Point) -> [(Int, Int)] {
-            var seen = Set<Int>()
-            var out: [(Int, Int)] = []
-            for key in keys(a, b) {
-                for c in buckets[key] ?? [] where seen.insert(c.0 << 32 | c.1).inserted { out.append(c) }
-            }
-            return out
-        }
     }
 }

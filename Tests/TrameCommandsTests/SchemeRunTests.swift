@@ -1,0 +1,266 @@
+import Foundation
+import XCTest
+
+/// Runs the whole scheme on the tiny sample territory with the `trame` executable, then checks its
+/// figures against values recomputed here from the land cover and the layers with GDAL's own command
+/// line tools (gdal_translate, gdal_rasterize, ogr2ogr) — not with Trame's modules.
+final class SchemeRunTests: XCTestCase {
+    static var dir: String = NSTemporaryDirectory() + "trame-scheme-\(UUID().uuidString)"
+    static var ran = false
+
+    var dir: String { SchemeRunTests.dir }
+    func p(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+
+    var trame: URL {
+        var u = Bundle(for: SchemeRunTests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
+        return u.appendingPathComponent("trame")
+    }
+
+    @discardableResult
+    func run(_ exe: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let proc = Process()
+        proc.executableURL = exe
+        proc.arguments = args
+        let o = Pipe(), e = Pipe()
+        proc.standardOutput = o; proc.standardError = e
+        try proc.run()
+        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
+        proc.waitUntilExit()
+        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    func tool(_ name: String, _ args: [String]) throws -> String {
+        let r = try run(URL(fileURLWithPath: "/usr/bin/\(name)"), args)
+        XCTAssertEqual(r.status, 0, "\(name) \(args.joined(separator: " ")): \(r.err)")
+        return r.out
+    }
+
+    override func setUpWithError() throws {
+        if SchemeRunTests.ran { return }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let r = try run(trame, ["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.err)
+        SchemeRunTests.ran = true
+    }
+
+    override class func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    // MARK: Independent reading
+
+    /// The land cover as raw bytes (gdal_translate to ENVI), with its size and geotransform.
+    func landCover() throws -> (values: [UInt8], cols: Int, rows: Int, west: Double, north: Double, cell: Double) {
+        _ = try tool("gdal_translate", ["-q", "-of", "ENVI", p("landcover.tif"), p("lc.bin")])
+        let values = [UInt8](try Data(contentsOf: URL(fileURLWithPath: p("lc.bin"))))
+        let info = try JSONSerialization.jsonObject(with: Data(try tool("gdalinfo", ["-json", p("landcover.tif")]).utf8)) as! [String: Any]
+        let size = info["size"] as! [Int]
+        let gt = info["geoTransform"] as! [Double]
+        XCTAssertEqual(values.count, size[0] * size[1])
+        return (values, size[0], size[1], gt[0], gt[3], gt[1])
+    }
+
+    /// Cells inside the inventory sites of one kind (gdal_rasterize, cell centres, as GDAL's default).
+    func inventory(_ kind: String, cols: Int, rows: Int, west: Double, north: Double, cell: Double) throws -> [Bool] {
+        let out = p("inv-\(UUID().uuidString.prefix(6)).bin")
+        _ = try tool("gdal_rasterize", ["-q", "-of", "ENVI", "-ot", "Byte", "-init", "0", "-burn", "1", "-l", "nature_inventories",
+                                        "-where", "inventory = '\(kind.replacingOccurrences(of: "'", with: "''"))'",
+                                        "-te", "\(west)", "\(north - Double(rows) * cell)", "\(west + Double(cols) * cell)", "\(north)",
+                                        "-ts", "\(cols)", "\(rows)", p("territory.gpkg"), out])
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: out))).map { $0 != 0 }
+    }
+
+    /// 8-connected components of `mask`; returns the label of each cell (0 outside) and the size of each label.
+    func components(_ mask: [Bool], cols: Int, rows: Int) -> ([Int], [Int]) {
+        var label = [Int](repeating: 0, count: mask.count)
+        var sizes = [0]
+        for s in mask.indices where mask[s] && label[s] == 0 {
+            let id = sizes.count
+            var stack = [s]; label[s] = id
+            var n = 0
+            while let v = stack.popLast() {
+                n += 1
+                let c = v % cols, r = v / cols
+                for dr in -1...1 { for dc in -1...1 {
+                    let cc = c + dc, rr = r + dr
+                    guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
+                    let u = rr * cols + cc
+                    if mask[u] && label[u] == 0 { label[u] = id; stack.append(u) }
+                } }
+            }
+            sizes.append(n)
+        }
+        return (label, sizes)
+    }
+
+    /// A layer as GeoJSON features (ogr2ogr).
+    func features(_ gpkg: String, _ layer: String) throws -> [[String: Any]] {
+        let text = try tool("ogr2ogr", ["-f", "GeoJSON", "/vsistdout/", gpkg, layer])
+        let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        return json["features"] as! [[String: Any]]
+    }
+
+    /// The territory row of figures.csv, by column name.
+    func territoryFigures() throws -> [String: String] {
+        let lines = try String(contentsOfFile: p("scheme/figures.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        func cells(_ l: String) -> [String] {
+            var out: [String] = [], cur = "", quoted = false
+            for ch in l { if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) } }
+            out.append(cur)
+            return out
+        }
+        let header = cells(lines[0])
+        let row = cells(lines.first { $0.hasPrefix("territory,") }!)
+        return Dictionary(uniqueKeysWithValues: zip(header, row))
+    }
+
+    // MARK: Tests
+
+    /// The scheme's nature spaces, recomputed from the rules of the sample project: reservoirs are
+    /// habitat patches (8 neighbours) of at least the minimum area or holding a site of the sub-network's
+    /// inventories; major interest = reservoirs ∪ sites of every inventory (all confer major interest
+    /// in the sample); mixed vocation = the other nature cells, in regions of at least 1 ha.
+    func testNatureSpacesMatchAnIndependentCount() throws {
+        let lc = try landCover()
+        let n = lc.values.count
+        let cellHa = lc.cell * lc.cell / 10_000
+        var inv: [String: [Bool]] = [:]
+        for kind in ["ZNIEFF type 1", "Natura 2000", "Espace naturel sensible", "Terril d'intérêt écologique", "Zone humide prioritaire"] {
+            inv[kind] = try inventory(kind, cols: lc.cols, rows: lc.rows, west: lc.west, north: lc.north, cell: lc.cell)
+        }
+        let subNetworks: [(habitat: Set<UInt8>, minHa: Double, inventories: [String])] = [
+            ([20], 5, ["Natura 2000", "ZNIEFF type 1"]), ([12], 1, []), ([30], 1, ["Terril d'intérêt écologique"]),
+            ([40], 1, []), ([42, 41], 1, ["Zone humide prioritaire"]),
+        ]
+        var major = [Bool](repeating: false, count: n)
+        for s in subNetworks {
+            var sites = [Bool](repeating: false, count: n)
+            for k in s.inventories { for i in 0..<n where inv[k]![i] { sites[i] = true } }
+            let mask = (0..<n).map { lc.values[$0] != 0 && (s.habitat.contains(lc.values[$0]) || sites[$0]) }
+            let (label, sizes) = components(mask, cols: lc.cols, rows: lc.rows)
+            var keep = sizes.map { Double($0) * cellHa >= s.minHa }
+            for i in 0..<n where sites[i] && label[i] > 0 { keep[label[i]] = true }
+            for i in 0..<n where label[i] > 0 && keep[label[i]] { major[i] = true }
+        }
+        for (_, cells) in inv { for i in 0..<n where cells[i] && lc.values[i] != 0 { major[i] = true } }
+        let natural: Set<UInt8> = [12, 20, 21, 30, 31, 40, 41, 42, 50]
+        let mixedMask = (0..<n).map { !major[$0] && natural.contains(lc.values[$0]) }
+        let (label, sizes) = components(mixedMask, cols: lc.cols, rows: lc.rows)
+        let mixed = (0..<n).filter { label[$0] > 0 && sizes[label[$0]] >= 100 }.count
+        let majorHa = Double(major.filter { $0 }.count) * cellHa, mixedHa = Double(mixed) * cellHa
+        let totalHa = Double(lc.values.filter { $0 != 0 }.count) * cellHa
+        XCTAssertGreaterThan(majorHa, 0); XCTAssertGreaterThan(mixedHa, 0)
+
+        // figures.csv, whole territory.
+        let f = try territoryFigures()
+        XCTAssertEqual(Double(f["area_ha"]!)!, totalHa, accuracy: 1e-3)
+        XCTAssertEqual(Double(f["major_interest_ha"]!)!, majorHa, accuracy: 1e-3)
+        XCTAssertEqual(Double(f["mixed_vocation_ha"]!)!, mixedHa, accuracy: 1e-3)
+        XCTAssertEqual(Double(f["nature_pct"]!)!, 100 * (majorHa + mixedHa) / totalHa, accuracy: 1e-3)
+        XCTAssertEqual(Double(f["nature_vs_reference_pts"]!)!, 100 * (majorHa + mixedHa) / totalHa - 12, accuracy: 1e-3)
+
+        // The nature_spaces layer: polygon areas per typology (SpatiaLite's ST_Area through ogr2ogr).
+        let csv = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
+                                       "SELECT typology, SUM(ST_Area(geom)) / 10000.0 AS ha FROM nature_spaces GROUP BY typology", p("scheme/scheme.gpkg")])
+        var byTypology: [String: Double] = [:]
+        for line in csv.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",")
+            byTypology[String(parts[0])] = Double(parts[1])
+        }
+        XCTAssertEqual(byTypology["major_interest"] ?? -1, majorHa, accuracy: 1e-3)
+        XCTAssertEqual(byTypology["mixed_vocation"] ?? -1, mixedHa, accuracy: 1e-3)
+    }
+
+    /// Every conflict point lies on a corridor of its sub-network and on the road or railway it names
+    /// (or, for built-up land, on a built-up cell).
+    func testConflictPointsLieOnACorridorAndAnInfrastructure() throws {
+        let lc = try landCover()
+        let points = try features(p("scheme/scheme.gpkg"), "conflict_points")
+        XCTAssertFalse(points.isEmpty, "the tiny sample has conflict points")
+        var lines: [String: [[[Double]]]] = ["road": [], "railway": []]
+        for (kind, layer) in [("road", "roads"), ("railway", "railways")] {
+            for f in try features(p("territory.gpkg"), layer) {
+                let g = f["geometry"] as! [String: Any]
+                if g["type"] as! String == "LineString" { lines[kind]!.append(g["coordinates"] as! [[Double]]) }
+                else { lines[kind]! += g["coordinates"] as! [[[Double]]] }
+            }
+        }
+        func distance(_ p: [Double], _ line: [[Double]]) -> Double {
+            var best = Double.infinity
+            for k in 0..<(line.count - 1) {
+                let a = line[k], b = line[k + 1]
+                let dx = b[0] - a[0], dy = b[1] - a[1]
+                let t = max(0, min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / max(dx * dx + dy * dy, 1e-12)))
+                best = min(best, hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy))
+            }
+            return best
+        }
+        var kinds = Set<String>()
+        for f in points {
+            let props = f["properties"] as! [String: Any]
+            let xy = (f["geometry"] as! [String: Any])["coordinates"] as! [Double]
+            let kind = props["infrastructure"] as! String, sub = props["subnetwork"] as! String
+            kinds.insert(kind)
+            // On the corridor: the corridor raster of its sub-network has a value at the point, or the
+            // point lies within 1 mm of a corridor polygon of that sub-network.
+            let near = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
+                                            "SELECT MIN(ST_Distance(geom, MakePoint(\(xy[0]), \(xy[1])))) AS d FROM corridors WHERE subnetwork = '\(sub)'",
+                                            p("scheme/scheme.gpkg")])
+            let d = Double(near.split(separator: "\n")[1]) ?? .infinity
+            XCTAssertLessThan(d, 1e-3, "conflict point \(props["rank"]!) lies \(d) m from the \(sub) corridors")
+            if kind == "built-up" {
+                let c = Int((xy[0] - lc.west) / lc.cell), r = Int((lc.north - xy[1]) / lc.cell)
+                XCTAssertTrue([1, 2, 3].contains(lc.values[r * lc.cols + c]), "built-up conflict point on class \(lc.values[r * lc.cols + c])")
+            } else {
+                let dl = lines[kind]!.map { distance(xy, $0) }.min() ?? .infinity
+                XCTAssertLessThan(dl, 1e-6, "conflict point \(props["rank"]!) lies \(dl) m from the nearest \(kind)")
+                XCTAssertGreaterThan(props["crossing_m"] as! Double, 0)
+            }
+        }
+        XCTAssertTrue(kinds.contains("road") || kinds.contains("railway"), "at least one crossing of a line: \(kinds)")
+    }
+
+    /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
+    func testOutputsArePublishable() throws {
+        let info = try tool("ogrinfo", ["-q", p("scheme/scheme.gpkg")])
+        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "units", "figures", "layer_styles"] {
+            XCTAssertTrue(info.contains(layer), "scheme.gpkg lacks \(layer)")
+        }
+        let styled = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-sql", "SELECT f_table_name FROM layer_styles", p("scheme/scheme.gpkg")])
+        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "units"] {
+            XCTAssertTrue(styled.contains(layer), "no QGIS style for \(layer)")
+        }
+        let meta = try tool("ogrinfo", ["-so", p("scheme/scheme.gpkg"), "nature_spaces"])
+        XCTAssertTrue(meta.contains("sha256:"), "input checksums in the GeoPackage metadata")
+        // A checksum is the file's: compare with sha256sum.
+        let sum = try tool("sha256sum", [p("landcover.tif")]).split(separator: " ")[0]
+        XCTAssertTrue(meta.contains("landcover.tif sha256:\(sum)"))
+        let cog = try tool("gdalinfo", [p("scheme/rasters/forest_cost_distance.tif")])
+        XCTAssertTrue(cog.contains("LAYOUT=COG"), "rasters are Cloud-Optimized GeoTIFFs")
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: p("scheme/atlas.pdf")))
+        XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
+        let pages = String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page\n").count - 1
+            + String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1
+        XCTAssertGreaterThanOrEqual(pages, 7, "overview, five sub-networks, figures")
+        let png = try Data(contentsOf: URL(fileURLWithPath: p("scheme/map.png")))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        let html = try String(contentsOfFile: p("scheme/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("data:image/png;base64,"), "maps embedded in the report")
+        XCTAssertFalse(html.contains("src=\"map"), "no link to a file beside the report")
+        XCTAssertTrue(html.contains("Most important reservoirs"))
+    }
+
+    /// A failed run leaves the previous scheme untouched, and says why in one line.
+    func testFailedRunKeepsThePreviousScheme() throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: p("scheme/figures.csv")))
+        var project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        project = project.replacingOccurrences(of: "raster = \"landcover.tif\"", with: "raster = \"missing.tif\"")
+        try project.write(toFile: p("broken.toml"), atomically: true, encoding: .utf8)
+        let r = try run(trame, ["run", p("broken.toml"), "-o", p("scheme"), "-q"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        XCTAssertTrue(r.err.contains("missing.tif"), r.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: p("scheme/figures.csv"))), before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("building") }
+        XCTAssertEqual(leftovers, [])
+    }
+}
