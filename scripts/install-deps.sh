@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system packages Trame needs on Debian (GDAL, Cairo); quiet when they are already there.
+# Installs the system packages Trame needs on Debian (GDAL and its tools, Cairo, the DejaVu fonts maps are lettered with); quiet when they are already there.
 set -euo pipefail
 need=()
-for p in libgdal-dev gdal-bin libcairo2-dev; do
+for p in libgdal-dev gdal-bin libcairo2-dev fonts-dejavu-core; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -263,4 +263,62 @@ final class SchemeRunTests: XCTestCase {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("building") }
         XCTAssertEqual(leftovers, [])
     }
+
+    /// A variant of the sample project with one line replaced, written beside it.
+    func variant(_ replace: String, with new: String) throws -> String {
+        let project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        XCTAssertTrue(project.contains(replace), "the sample project holds \(replace)")
+        let path = p("variant-\(UUID().uuidString.prefix(6)).toml")
+        try project.replacingOccurrences(of: replace, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func assertRunFails(_ project: String, mentioning words: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let r = try run(trame, ["run", project, "-o", p("bad-out"), "-q"])
+        XCTAssertNotEqual(r.status, 0, file: file, line: line)
+        let last = r.err.split(separator: "\n").last.map(String.init) ?? ""
+        for w in words { XCTAssertTrue(last.contains(w), "'\(w)' not in: \(r.err)", file: file, line: line) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: p("bad-out")), "no output after a failed run", file: file, line: line)
+        return r.err
+    }
+
+    func testBadProjectsAreRefusedWithOneClearLine() throws {
+        // An unknown key and a quantity without its unit: the file and the line.
+        let text = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        let minAreaLine = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("min_area = ") }! + 1
+        var err = try assertRunFails(try variant("min_area = \"1 ha\"", with: "min_area = 1"), mentioning: [":\(minAreaLine):", "min_area", "ha"])
+        XCTAssertEqual(err.split(separator: "\n").count, 1, err)
+        err = try assertRunFails(try variant("min_area = \"1 ha\"", with: "min_area = \"1 ha\"\nminimum = 2"), mentioning: [":\(minAreaLine + 1):", "unknown key 'minimum'"])
+        // A nomenclature missing a class of the land cover.
+        let nom = try String(contentsOfFile: p("nomenclature.csv"), encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("10,") }.joined(separator: "\n")
+        try nom.write(toFile: p("nom-missing.csv"), atomically: true, encoding: .utf8)
+        _ = try assertRunFails(try variant("nomenclature = \"nomenclature.csv\"", with: "nomenclature = \"nom-missing.csv\""),
+                               mentioning: ["nom-missing.csv", "lacks class 10", "landcover.tif"])
+        // A friction table without a row for a class.
+        let fr = try String(contentsOfFile: p("friction.csv"), encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("11,") }.joined(separator: "\n")
+        try fr.write(toFile: p("friction-missing.csv"), atomically: true, encoding: .utf8)
+        _ = try assertRunFails(try variant("friction = \"friction.csv\"", with: "friction = \"friction-missing.csv\""),
+                               mentioning: ["friction-missing.csv", "no row for class 11"])
+    }
+
+    func testLayersInAnotherCRSAreReprojectedAndStrayLayersRefused() throws {
+        // Communes in WGS84: reprojected with a warning. A sub-network whose habitat class is absent then
+        // stops the run (after the warning), so the test stays quick.
+        _ = try tool("ogr2ogr", ["-t_srs", "EPSG:4326", p("communes-4326.gpkg"), p("territory.gpkg"), "communes"])
+        let nom = try String(contentsOfFile: p("nomenclature.csv"), encoding: .utf8) + "99,\"Test class\",\"Classe test\",0,0,0,1\n"
+        try nom.write(toFile: p("nom-99.csv"), atomically: true, encoding: .utf8)
+        var project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        project = project.replacingOccurrences(of: "communes = { file = \"territory.gpkg\", layer = \"communes\" }", with: "communes = { file = \"communes-4326.gpkg\" }")
+            .replacingOccurrences(of: "nomenclature = \"nomenclature.csv\"", with: "nomenclature = \"nom-99.csv\"")
+            .replacingOccurrences(of: "habitat = [12]", with: "habitat = [99]")
+        try project.write(toFile: p("reproject.toml"), atomically: true, encoding: .utf8)
+        let err = try assertRunFails(p("reproject.toml"), mentioning: ["calcicolous", "has no habitat", "99"])
+        XCTAssertTrue(err.contains("communes-4326.gpkg: communes in WGS 84") && err.contains("reprojected"), err)
+
+        // An inventory wholly outside the territory.
+        let far = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{"inventory":"ZNIEFF type 1"},"geometry":{"type":"Polygon","coordinates":[[[100000,6500000],[101000,6500000],[101000,6501000],[100000,6500000]]]}}]}"#
+        try far.write(toFile: p("far.geojson"), atomically: true, encoding: .utf8)
+        _ = try assertRunFails(try variant("source = { file = \"territory.gpkg\", layer = \"nature_inventories\", where = \"inventory = 'ZNIEFF type 1'\" }",
+                                           with: "source = { file = \"far.geojson\" }"), mentioning: ["far.geojson", "wholly outside the territory"])
+    }
 }

@@ -179,6 +179,8 @@ struct SchemeRunner {
         let areaHa = Double(lc.dataCount) * spec.cellArea / 10_000
         let builtUp = ClassSet(p.builtUp)
         let writer = RasterWriter()
+        // A corridor is cut by built-up land from half a hectare of it on (a few houses do not cut it).
+        let builtConflictCells = max(2, Int((0.5 / (spec.cellArea / 10_000)).rounded(.up)))
         for (s, sub) in p.subNetworks.enumerated() {
             let bit = UInt16(1) << UInt16(s)
             progress.step("\(sub.name): resistance and reservoirs")
@@ -248,7 +250,8 @@ struct SchemeRunner {
             // Conflict points of the corridors.
             let corridorLinks = functional.map { CorridorLink(id: $0.offset + 1, from: $0.element.from, to: $0.element.to, line: $0.element.line, dPC: metrics.linkDPC[$0.offset]) }
             let conflicts = corridors.map {
-                ConflictFinder.find(links: corridorLinks, owner: $0.link.values, infrastructure: infra, landCover: lc, builtUp: builtUp, classLabel: label)
+                ConflictFinder.find(links: corridorLinks, owner: $0.link.values, infrastructure: infra, landCover: lc, builtUp: builtUp,
+                                    minBuiltCells: builtConflictCells, classLabel: label)
             } ?? []
             allConflicts += conflicts.map { (sub.name, $0) }
 

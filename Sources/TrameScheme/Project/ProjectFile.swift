@@ -73,7 +73,10 @@ public enum ProjectFile {
         var directory: String { (file as NSString).deletingLastPathComponent }
 
         func line(_ s: Section, _ key: String? = nil) -> Int? {
-            if let key, let l = lines.lines[s.path.isEmpty ? key : "\(s.path).\(key)"] { return l }
+            if let key {
+                let full = s.path.isEmpty ? key : "\(s.path).\(key)"
+                if let l = lines.lines[full] ?? lines.tables[full] ?? lines.tables["\(full)#0"] { return l }
+            }
             return lines.tables[s.path]
         }
 

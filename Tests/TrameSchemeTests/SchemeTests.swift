@@ -1,0 +1,210 @@
+import Foundation
+import XCTest
+import TrameRaster
+import TrameVector
+@testable import TrameScheme
+
+/// The scheme's building blocks on hand-made cases whose answers are worked out in the comments.
+final class ProjectFileTests: XCTestCase {
+    let minimal = """
+    [territory]
+    name = "Test"
+    reference_share = "12 %"
+
+    [land_cover]
+    raster = "lc.tif"
+    nomenclature = "nom.csv"
+    friction = "data/friction.csv"
+    built_up = [1, 2]
+
+    [nature_spaces]
+    min_area = "50000 m2"
+
+    [[inventory]]
+    name = "ZNIEFF"
+    source = { file = "inv.gpkg", layer = "sites", where = "kind = 'Z'" }
+    partner = "DREAL"
+
+    [[subnetwork]]
+    name = "forest"
+    habitat = [20]
+    min_reservoir_area = "5 ha"
+    inventories = ["ZNIEFF"]
+    dispersal_distance = "50000 cost"
+    corridor_width = "250 m"
+
+    [buffer_zones]
+    max_break_width = "1.5 km"
+    """
+
+    func testQuantitiesCarryTheirUnits() throws {
+        XCTAssertEqual(try Quantity.area("5 ha"), 5)
+        XCTAssertEqual(try Quantity.area("50000 m2"), 5)
+        XCTAssertEqual(try Quantity.area("0.05 km²"), 5, accuracy: 1e-12)
+        XCTAssertEqual(try Quantity.length("1.5 km"), 1500)
+        XCTAssertEqual(try Quantity.length("200 m"), 200)
+        XCTAssertEqual(try Quantity.share("12 %"), 0.12, accuracy: 1e-12)
+        XCTAssertEqual(try Quantity.cost("5e4 cost"), 50_000)
+        XCTAssertEqual(try Quantity.width("300 m"), .metres(300))
+        XCTAssertEqual(try Quantity.width("5000 cost"), .cost(5000))
+        XCTAssertThrowsError(try Quantity.area("5")) { XCTAssertTrue("\($0)".contains("5 ha"), "\($0)") }
+        XCTAssertThrowsError(try Quantity.length("5 ha")) { XCTAssertTrue("\($0)".contains("not a length unit"), "\($0)") }
+        XCTAssertThrowsError(try Quantity.share("120 %"))
+    }
+
+    func testMinimalProjectTakesDefaultsAndResolvesPaths() throws {
+        let p = try ProjectFile.parse(minimal, file: "/data/tvb/project.toml")
+        XCTAssertEqual(p.landCover, "/data/tvb/lc.tif")
+        XCTAssertEqual(p.friction, "/data/tvb/data/friction.csv")
+        XCTAssertEqual(p.mixedMinAreaHa, 5)
+        XCTAssertEqual(p.referenceShare ?? 0, 0.12, accuracy: 1e-12)
+        XCTAssertEqual(p.inventories.first?.source, LayerSource(file: "/data/tvb/inv.gpkg", layer: "sites", filter: "kind = 'Z'", line: 16))
+        XCTAssertEqual(p.inventories.first?.interest, .major)
+        let f = try XCTUnwrap(p.subNetworks.first)
+        XCTAssertEqual(f.frictionColumn, "forest")
+        XCTAssertEqual(f.dispersalProbability, 0.05)
+        XCTAssertEqual(f.corridorWidth, .metres(250))
+        XCTAssertEqual(f.line, 19)
+        XCTAssertEqual(p.bufferZones.maxBreakWidth, 1500)
+        XCTAssertEqual(p.bufferZones.aroundNetwork, 200)
+        XCTAssertEqual(p.lang, "en")
+    }
+
+    func assertError(_ text: String, line: Int?, mentions words: [String], file: StaticString = #filePath, at: UInt = #line) {
+        XCTAssertThrowsError(try ProjectFile.parse(text, file: "/p/project.toml"), file: file, line: at) { e in
+            guard let pe = e as? ProjectError else { return XCTFail("\(e)", file: file, line: at) }
+            XCTAssertEqual(pe.line, line, pe.description, file: file, line: at)
+            XCTAssertTrue(pe.description.hasPrefix("/p/project.toml"), pe.description, file: file, line: at)
+            for w in words { XCTAssertTrue(pe.description.contains(w), "'\(w)' not in: \(pe.description)", file: file, line: at) }
+        }
+    }
+
+    func testErrorsNameTheLine() {
+        assertError(minimal.replacingOccurrences(of: "built_up = [1, 2]", with: "built_up = [1, 2]\nbuilt = 3"), line: 10, mentions: ["unknown key 'built'", "[land_cover]"])
+        assertError(minimal.replacingOccurrences(of: "\"50000 m2\"", with: "5"), line: 12, mentions: ["min_area", "ha"])
+        assertError(minimal.replacingOccurrences(of: "\"1.5 km\"", with: "\"1.5 ha\""), line: 28, mentions: ["max_break_width", "not a length unit"])
+        assertError(minimal.replacingOccurrences(of: "inventories = [\"ZNIEFF\"]", with: "inventories = [\"N2000\"]"), line: 23, mentions: ["N2000"])
+        assertError(minimal.replacingOccurrences(of: "name = \"forest\"\n", with: "name = \"forest\"\ncolour = \"green\"\n"), line: 21, mentions: ["#rrggbb"])
+        assertError(minimal.replacingOccurrences(of: "[[subnetwork]]", with: "[[subnetworks]]"), line: 19, mentions: ["unknown key 'subnetworks'"])
+        assertError("[territory\nname = 1", line: 1, mentions: ["not valid TOML"])
+    }
+}
+
+final class GridAnalysisTests: XCTestCase {
+    func spec(_ cols: Int, _ rows: Int, cell: Double = 10) -> GridSpec {
+        GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell))
+    }
+
+    /// Shortest 8-neighbour path lengths from the centre of a 5 × 5 grid of 10 m cells:
+    /// rook step 10, diagonal 10√2, knight (2, 1) = 10 + 10√2, corner (2, 2) = 20√2.
+    func testChamferDistanceIsTheEightNeighbourPathLength() {
+        var seeds = [UInt8](repeating: 0, count: 25)
+        seeds[12] = 1
+        let d = ChamferDistance.compute(seeds: seeds, cols: 5, rows: 5, cell: 10, limit: 100)
+        let r2 = Float(2.0.squareRoot())
+        XCTAssertEqual(d[12], 0)
+        XCTAssertEqual(d[13], 10, accuracy: 1e-4)
+        XCTAssertEqual(d[18], 10 * r2, accuracy: 1e-4)
+        XCTAssertEqual(d[19], 10 + 10 * r2, accuracy: 1e-4)
+        XCTAssertEqual(d[24], 20 * r2, accuracy: 1e-4)
+        let capped = ChamferDistance.compute(seeds: seeds, cols: 5, rows: 5, cell: 10, limit: 15)
+        XCTAssertEqual(capped[24], .infinity)
+    }
+
+    /// A row of 9 cells, town 1 at column 0 and town 2 at column 8 (10 m steps): column 2 is 20 m from
+    /// town 1 and 60 m from town 2; column 4 is 40 m from both.
+    func testTwoNearestTowns() {
+        var seeds = [Int32](repeating: 0, count: 9)
+        seeds[0] = 1; seeds[8] = 2
+        let t = TwoNearest(seeds: seeds, cols: 9, rows: 1, step: 10, limit: 1000)
+        XCTAssertEqual(t.id1[2], 1); XCTAssertEqual(t.d1[2], 20, accuracy: 1e-4)
+        XCTAssertEqual(t.id2[2], 2); XCTAssertEqual(t.d2[2], 60, accuracy: 1e-4)
+        XCTAssertEqual(t.d1[4], 40, accuracy: 1e-4); XCTAssertEqual(t.d2[4], 40, accuracy: 1e-4)
+        XCTAssertNotEqual(t.id1[4], t.id2[4])
+        let near = TwoNearest(seeds: seeds, cols: 9, rows: 1, step: 10, limit: 30)
+        XCTAssertEqual(near.id2[2], 0, "town 2 is 60 m away, beyond the 30 m limit")
+    }
+
+    /// Two towns of 3 × 10 cells side by side (columns 0–2 and 9–11) with 60 m of arable land between
+    /// them (columns 3–8), and more arable land beyond (columns 12–29): with breaks up to 100 m, the
+    /// 6 × 10 cells between the towns are an urban break opening north–south; the land beyond is not.
+    func testUrbanBreakBetweenTwoTowns() {
+        let cols = 30, rows = 10
+        var v = [Int32](repeating: 10, count: cols * rows)
+        for r in 0..<rows { for c in [0, 1, 2, 9, 10, 11] { v[r * cols + c] = 1 } }
+        let lc = Grid(spec: spec(cols, rows), values: v, noData: 0)
+        let rules = BufferZoneRules(openLand: [10], minTownHa: 0.2, maxBreakWidth: 100, aroundNetwork: 0, minAreaHa: 0.1, edge: 10)
+        let m = BufferZoneMap(landCover: lc, builtUp: ClassSet([1]), openLand: ClassSet([10]), network: [UInt8](repeating: 0, count: cols * rows), rules: rules)
+        XCTAssertEqual(m.towns.count, 2)
+        XCTAssertEqual(m.zones.count, 1)
+        XCTAssertEqual(m.zones.first?.kind, .urbanBreak)
+        XCTAssertEqual(m.zones.first?.cells, 60)
+        XCTAssertEqual(m.zones.first?.areaHa ?? 0, 0.6, accuracy: 1e-9)
+        XCTAssertEqual(m.zones.first?.opening, "north-south")
+        for r in 0..<rows { for c in 12..<cols { XCTAssertEqual(m.labels.values[r * cols + c], 0) } }
+        // Membership: 100 in the zone, fading over the 10 m edge (one cell: 0 beyond).
+        XCTAssertEqual(m.membership.values[5], 100)
+        XCTAssertEqual(m.membership.values[20], 0)
+    }
+
+    /// Nature spaces on a 6 × 3 grid (1 ha cells of 100 m): a wood (20) of 3 cells inside a reservoir, a
+    /// park (50) of 2 cells, a single hedge cell (21) apart; with a 2 ha minimum the hedge is dropped.
+    func testNatureSpaceTypology() {
+        let lc = Grid<Int32>(spec: spec(6, 3, cell: 100), values: [20, 20, 20, 10, 50, 50,
+                                                                   10, 10, 10, 10, 10, 10,
+                                                                   21, 10, 10, 10, 10, 10], noData: 0)
+        var major = [UInt8](repeating: 0, count: 18)
+        major[0] = 1; major[1] = 1; major[2] = 1
+        var inv = [UInt32](repeating: 0, count: 18)
+        inv[1] = 0b10
+        let m = NatureSpaceMap(landCover: lc, natureClasses: ClassSet([20, 21, 50]), major: major, mixedMinAreaHa: 2, inventories: inv)
+        XCTAssertEqual(m.spaces.count, 2)
+        XCTAssertEqual(m.spaces[0].typology, .major); XCTAssertEqual(m.spaces[0].areaHa, 3, accuracy: 1e-9)
+        XCTAssertEqual(m.spaces[0].inventories, 0b10); XCTAssertEqual(m.spaces[0].dominantClass, 20)
+        XCTAssertEqual(m.spaces[1].typology, .mixed); XCTAssertEqual(m.spaces[1].areaHa, 2, accuracy: 1e-9)
+        XCTAssertEqual(m.typology.values[12], 0, "the 1 ha hedge is under the 2 ha minimum")
+    }
+
+    /// A corridor (owner 1) over columns 3–6 of a 10 × 10 grid of 10 m cells; a road crosses it west–east
+    /// along y = 55 m: the stretch inside runs from x = 30 to x = 70 m (40 m, to a quarter cell), its
+    /// middle near x = 50 m. Two built-up cells inside the corridor make one built-up conflict.
+    func testConflictPointsOnAHandMadeCorridor() {
+        let cols = 10, rows = 10
+        var owner = [Int32](repeating: 0, count: cols * rows)
+        for r in 0..<rows { for c in 3...6 { owner[r * cols + c] = 1 } }
+        var v = [Int32](repeating: 10, count: cols * rows)
+        v[8 * cols + 4] = 1; v[8 * cols + 5] = 1
+        v[2 * cols + 8] = 1   // built-up outside the corridor: no conflict
+        let lc = Grid(spec: spec(cols, rows), values: v, noData: 0)
+        let road = InfrastructureLine(kind: "road", cls: "primary", name: "D1", line: [Point(-5, 55), Point(105, 55)])
+        let link = CorridorLink(id: 7, from: 1, to: 2, line: [Point(50, 95), Point(50, 5)], dPC: 12.5)
+        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [road], landCover: lc, builtUp: ClassSet([1])) { "class \($0)" }
+        XCTAssertEqual(cs.count, 2)
+        let r = cs.first { $0.kind == "road" }!
+        XCTAssertEqual(r.crossingLength, 40, accuracy: 2.5)
+        XCTAssertEqual(r.point.y, 55, accuracy: 1e-9)
+        XCTAssertEqual(r.point.x, 50, accuracy: 2.5)
+        XCTAssertEqual(r.linkID, 7); XCTAssertEqual(r.dPC, 12.5); XCTAssertEqual(r.name, "D1")
+        let b = cs.first { $0.kind == "built-up" }!
+        XCTAssertEqual(b.cls, "class 1")
+        XCTAssertEqual(b.crossingLength, 20, accuracy: 1e-9)   // two cells side by side: 10 m apart + one cell
+        XCTAssertEqual(b.point.y, 15, accuracy: 1e-9)
+    }
+
+    /// Two reservoirs of 3 and 2 ha linked at cost 1000 with p = 0.05 at 1000: in a unit of 10 ha that
+    /// holds both, PC = (3² + 2² + 2·3·2·0.05) / 10² = 13.6 / 100 = 0.136 and EC = √13.6 ha.
+    func testUnitConnectivityByHand() {
+        let alpha = -log(0.05) / 1000
+        let r = UnitConnectivity.compute(nodes: 2, edges: [(1, 2, 1000)], alpha: alpha, areas: [[1: 3, 2: 2], [1: 3]], unitArea: [10, 5])
+        XCTAssertEqual(r[0].pc, 0.136, accuracy: 1e-12)
+        XCTAssertEqual(r[0].ec, 13.6.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(r[1].pc, 9.0 / 25, accuracy: 1e-12)
+    }
+
+    func testFrenchNumbers() {
+        XCTAssertEqual(Words("fr").number(12345.67), "12\u{202F}345,7")
+        XCTAssertEqual(Words("en").number(12345.67), "12,345.7")
+        XCTAssertEqual(Words("fr").ha(3.26), "3,3 ha")
+        XCTAssertEqual(Words("fr").pct(0.161), "16,1 %")
+    }
+}
