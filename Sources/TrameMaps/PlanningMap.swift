@@ -52,6 +52,10 @@ public struct MapPage: Sendable {
     public var labels: [MapLabel]
     public var legend: [LegendSection]
     public var credits: String
+    /// Heading of the legend panel.
+    public var legendTitle = "Legend"
+    /// Point symbols that labels must not cover (world coordinates).
+    public var obstacles: [Point] = []
     /// Page height that fits a map of this extent below the title and beside the legend, for a page `width` wide.
     public static func fittingHeight(width: Double, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double), minimum: Double) -> Double {
         let u = width / 1200
@@ -102,7 +106,11 @@ public enum PlanningMap {
         c.northArrow(at: arrowBox.x + arrowBox.w / 2, arrowBox.y + 32 * u, size: 34 * u)
         let scaleBox = Rect(frame.x + 6 * u, frame.y + frame.h - 40 * u, frame.w / 5 + 90 * u, 36 * u)
         c.scaleBar(at: frame.x + 14 * u, frame.y + frame.h - 16 * u, fontSize: 10 * u)
-        let placed = placeLabels(page.labels, on: c, reserved: [arrowBox, scaleBox], u: u)
+        let symbols = page.obstacles.map { p -> Rect in
+            let q = c.page(p)
+            return Rect(q.x - 4 * u, q.y - 4 * u, 8 * u, 8 * u)
+        }
+        let placed = placeLabels(page.labels, on: c, reserved: [arrowBox, scaleBox] + symbols, u: u)
         c.unclip()
         c.stroke(frame, Colour(0.2, 0.2, 0.2), width: 1 * u)
 
@@ -110,7 +118,7 @@ public enum PlanningMap {
         let lx = W - legendW - margin
         var y = titleH + margin
         c.font(15 * u, bold: true)
-        c.text(page.legend.isEmpty ? "" : "Legend", x: lx, y: y)
+        c.text(page.legend.isEmpty ? "" : page.legendTitle, x: lx, y: y)
         y += 10 * u
         for section in page.legend where !section.entries.isEmpty {
             y += 16 * u

@@ -206,7 +206,10 @@ struct SchemeMaps {
         credits += "\(lcWord): \(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
         credits += "\(madeWith) Trame \(Trame.configuration.version)."
         let title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
-        return MapPage(title: title, subtitle: subtitle, extent: spec.extent, layers: layers, labels: labels, legend: legend, credits: credits)
+        var page = MapPage(title: title, subtitle: subtitle, extent: spec.extent, layers: layers, labels: labels, legend: legend, credits: credits)
+        page.legendTitle = w.legend
+        page.obstacles = input.hubs.map(\.0)
+        return page
     }
 
     /// Area-weighted centroid of a polygon's largest part.
