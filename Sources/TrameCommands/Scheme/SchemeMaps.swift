@@ -19,6 +19,7 @@ struct SchemeMaps {
         var bufferLabels: [Int32]
         var layers: Layers
         var infra: [InfrastructureLine]
+        var paths: [[Point]]
         var hubs: [(Point, String)]
         var units: [(String, VectorLayer)]
         var result: SchemeResult
@@ -124,6 +125,8 @@ struct SchemeMaps {
         layers.append(.lines(roads.filter { $0.cls != "motorway" }.map(\.line), colour: Colour(rgb: Palette.road.tuple, alpha: 0.6), width: 0.6, dash: []))
         layers.append(.lines(roads.filter { $0.cls == "motorway" }.map(\.line), colour: Colour(rgb: Palette.road.tuple), width: 1.6, dash: []))
         layers.append(.lines(input.infra.filter { $0.kind == "railway" }.map(\.line), colour: Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]))
+        // Walking and cycling paths: the soft-mobility vocation of the network.
+        if s == nil { layers.append(.lines(input.paths, colour: Colour(rgb: Palette.path.tuple, alpha: 0.9), width: 0.8, dash: [1.5, 1.5])) }
         // Links: functional links of the sub-network(s).
         for (k, sub) in p.subNetworks.enumerated() where s == nil || s == k {
             let lines = input.layers.links.features.filter { $0["subnetwork"].stringValue == sub.name && $0["functional"] == .integer(1) }
@@ -184,6 +187,7 @@ struct SchemeMaps {
             LegendEntry(.fill(Colour(rgb: Palette.builtUp.tuple), outline: nil), w.builtUp),
             LegendEntry(.line(Colour(rgb: Palette.road.tuple), width: 1.6, dash: []), w.roads),
             LegendEntry(.line(Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]), w.railways),
+            LegendEntry(.line(Colour(rgb: Palette.path.tuple), width: 0.8, dash: [1.5, 1.5]), w.paths),
             LegendEntry(.line(Colour(rgb: Palette.grouping.tuple), width: 1.3, dash: []), w.groupings),
             LegendEntry(.line(Colour(rgb: Palette.commune.tuple), width: 0.5, dash: [2, 2]), w.communes),
         ]))

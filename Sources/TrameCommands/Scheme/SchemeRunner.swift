@@ -34,7 +34,12 @@ struct SchemeRunner {
         let parent = finalURL.deletingLastPathComponent().path
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let tmp = (parent as NSString).appendingPathComponent(".\(finalURL.lastPathComponent).building-\(getpid())")
-        try? fm.removeItem(atPath: tmp)
+        // Leftovers of interrupted runs (their process is gone) are removed.
+        for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(".\(finalURL.lastPathComponent).building-") {
+            if let pid = Int32(name.split(separator: "-").last ?? ""), pid == getpid() || kill(pid, 0) != 0 {
+                try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
+            }
+        }
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         var done = false
         defer { if !done { try? fm.removeItem(atPath: tmp) } }
@@ -116,6 +121,8 @@ struct SchemeRunner {
         let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
         let communes = try read(p.communes, "communes"), groupings = try read(p.groupings, "groupings")
         let hubs = try read(p.leisureHubs, "leisure hubs")
+        let paths = try read(p.paths, "paths")
+        let pathLines = try paths.map { l in try SchemeInputs.lines(l, file: p.paths!.file).map(\.1) } ?? []
 
         var result = SchemeResult(title: p.title, name: p.name, crs: crs.label, cellSize: cell)
         result.referenceShare = p.referenceShare
@@ -358,7 +365,7 @@ struct SchemeRunner {
         progress.step("maps")
         let mapInput = SchemeMaps.Input(project: p, lang: lang, landCover: lc, builtUp: builtUp, typology: spaces.typology.values,
                                         reservoirBits: reservoirBits, corridorBits: corridorBits, bufferLabels: buffers.labels.values,
-                                        layers: layers, infra: infra, hubs: hubPoints.map { ($0.0, $0.1) },
+                                        layers: layers, infra: infra, paths: pathLines, hubs: hubPoints.map { ($0.0, $0.1) },
                                         units: levels.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
 

@@ -8,6 +8,7 @@ public enum Palette {
     public static let hub = RGB(245, 130, 20)
     public static let road = RGB(90, 90, 90)
     public static let railway = RGB(60, 60, 60)
+    public static let path = RGB(150, 40, 130)
     public static let commune = RGB(120, 120, 120)
     public static let grouping = RGB(50, 50, 50)
 }
@@ -40,6 +41,7 @@ public struct Words: Sendable {
     public var builtUp: String { fr ? "Espaces bâtis" : "Built-up land" }
     public var roads: String { fr ? "Routes" : "Roads" }
     public var railways: String { fr ? "Voies ferrées" : "Railways" }
+    public var paths: String { fr ? "Chemins de randonnée et véloroutes" : "Walking and cycling paths" }
     public var communes: String { fr ? "Communes" : "Communes" }
     public var groupings: String { fr ? "Intercommunalités" : "Groupings of communes" }
     public var territory: String { fr ? "Territoire" : "Territory" }
