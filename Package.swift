@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TrameSample", targets: ["TrameSample"]),
         .library(name: "TrameScheme", targets: ["TrameScheme"]),
         .library(name: "TrameMaps", targets: ["TrameMaps"]),
+        .library(name: "TrameRouting", targets: ["TrameRouting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +40,9 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
+        // Walking and cycling itineraries on a path network.
+        .target(name: "TrameRouting", dependencies: ["TrameVector"]),
+
         // Maps drawn with Cairo (PNG and PDF).
         .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),
 
@@ -47,7 +51,7 @@ let package = Package(
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
         .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
+        .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster"]),
     ]
 )

@@ -21,6 +21,7 @@ public struct Trame: ParsableCommand {
                 LinksCommand.self, CorridorsCommand.self,
             ]),
             CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self]),
+            CommandGroup(name: "Itineraries", subcommands: [RouteCommand.self, LoopCommand.self, HubsCommand.self]),
             CommandGroup(name: "Development", subcommands: [Bench.self]),
         ]
     )
