@@ -160,3 +160,63 @@ public struct PathNetwork: Sendable {
         return (comp, lengths)
     }
 }
+
+extension WayInput {
+    /// Adds a shared vertex wherever two lines cross or one ends on another without a vertex there —
+    /// for planners' layers drawn without nodes at crossings (OSM data need not: crossings without a
+    /// shared node are bridges or tunnels and must stay apart).
+    public static func nodingCrossings(_ ways: [WayInput]) -> [WayInput] {
+        struct Seg { var w: Int32; var k: Int32; var a: Point; var b: Point }
+        var segs: [Seg] = []
+        var total = 0.0
+        for (w, way) in ways.enumerated() where way.points.count >= 2 {
+            for k in 0..<(way.points.count - 1) {
+                segs.append(Seg(w: Int32(w), k: Int32(k), a: way.points[k], b: way.points[k + 1]))
+                total += way.points[k].distance(to: way.points[k + 1])
+            }
+        }
+        guard !segs.isEmpty else { return ways }
+        let size = max(4 * total / Double(segs.count), 1e-6)
+        var buckets: [SIMD2<Int64>: [Int32]] = [:]
+        for (i, s) in segs.enumerated() {
+            let x0 = Int64((min(s.a.x, s.b.x) / size).rounded(.down)), x1 = Int64((max(s.a.x, s.b.x) / size).rounded(.down))
+            let y0 = Int64((min(s.a.y, s.b.y) / size).rounded(.down)), y1 = Int64((max(s.a.y, s.b.y) / size).rounded(.down))
+            for x in x0...x1 { for y in y0...y1 { buckets[SIMD2(x, y), default: []].append(Int32(i)) } }
+        }
+        var splits: [Int: [(Double, Point)]] = [:]   // segment index → (t, point)
+        var seen = Set<Int64>()
+        for (_, list) in buckets where list.count > 1 {
+            for i in 0..<list.count {
+                for j in (i + 1)..<list.count {
+                    let p = Int(list[i]), q = Int(list[j])
+                    let key = Int64(min(p, q)) << 32 | Int64(max(p, q))
+                    guard seen.insert(key).inserted else { continue }
+                    let s = segs[p], t = segs[q]
+                    if s.w == t.w && abs(s.k - t.k) <= 1 { continue }   // neighbours on one line share a vertex already
+                    let r = (x: s.b.x - s.a.x, y: s.b.y - s.a.y), d = (x: t.b.x - t.a.x, y: t.b.y - t.a.y)
+                    let den = r.x * d.y - r.y * d.x
+                    if abs(den) < 1e-12 { continue }
+                    let u = ((t.a.x - s.a.x) * d.y - (t.a.y - s.a.y) * d.x) / den
+                    let v = ((t.a.x - s.a.x) * r.y - (t.a.y - s.a.y) * r.x) / den
+                    guard u >= 0, u <= 1, v >= 0, v <= 1 else { continue }
+                    // Both lines get the very same point, so that they join exactly.
+                    let x = u == 0 ? s.a : u == 1 ? s.b : v == 0 ? t.a : v == 1 ? t.b : Point(s.a.x + u * r.x, s.a.y + u * r.y)
+                    splits[p, default: []].append((u, x)); splits[q, default: []].append((v, x))
+                }
+            }
+        }
+        guard !splits.isEmpty else { return ways }
+        var out = ways
+        var segIndex = 0
+        for (w, way) in ways.enumerated() where way.points.count >= 2 {
+            var pts: [Point] = [way.points[0]]
+            for k in 0..<(way.points.count - 1) {
+                if let sp = splits[segIndex] { for (_, x) in sp.sorted(by: { $0.0 < $1.0 }) { pts.append(x) } }
+                pts.append(way.points[k + 1])
+                segIndex += 1
+            }
+            out[w].points = pts
+        }
+        return out
+    }
+}

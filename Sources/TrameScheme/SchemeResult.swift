@@ -64,6 +64,10 @@ public struct SchemeResult: Sendable {
     public var northSouthBreaks: Int
     public var conflicts: [Conflict]
     public var leisureHubs: [(name: String, typology: Typology?)]
+    /// Itineraries between the leisure hubs: their hubs, length (m) and green share; unreachable hubs.
+    public var itineraries: [(from: String, to: String, lengthM: Double, greenShare: Double)] = []
+    public var unreachableHubs: [String] = []
+    public var itineraryMode = ""
     public var partners: [Partner]
     public var referenceShare: Double?
     public var referenceLabel: String

@@ -222,9 +222,20 @@ final class SchemeRunTests: XCTestCase {
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
     func testOutputsArePublishable() throws {
         let info = try tool("ogrinfo", ["-q", p("scheme/scheme.gpkg")])
-        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "units", "figures", "layer_styles"] {
+        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "units", "figures", "layer_styles"] {
             XCTAssertTrue(info.contains(layer), "scheme.gpkg lacks \(layer)")
         }
+        // Itineraries: each joins two leisure hubs, and km of itineraries are in the figures.
+        let its = try features(p("scheme/scheme.gpkg"), "itineraries")
+        let hubNames = Set(try features(p("territory.gpkg"), "leisure_hubs").map { ($0["properties"] as! [String: Any])["name"] as! String })
+        for f in its {
+            let props = f["properties"] as! [String: Any]
+            XCTAssertTrue(hubNames.contains(props["hub_a"] as! String) && hubNames.contains(props["hub_b"] as! String))
+            let share = props["green_share"] as! Double
+            XCTAssertTrue(share >= 0 && share <= 1)
+        }
+        let km = its.reduce(0.0) { $0 + (($1["properties"] as! [String: Any])["length_m"] as! Double) } / 1000
+        XCTAssertEqual(Double(try territoryFigures()["itinerary_km"]!)!, km, accuracy: 0.01 + 0.001 * km)
         let styled = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-sql", "SELECT f_table_name FROM layer_styles", p("scheme/scheme.gpkg")])
         for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "units"] {
             XCTAssertTrue(styled.contains(layer), "no QGIS style for \(layer)")

@@ -99,6 +99,19 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(try bike.route(from: b, to: a).length, 98, accuracy: 1e-6)
     }
 
+    /// Two lines crossing at (50, 50) without a shared vertex: apart they make 2 edges; joined at the
+    /// crossing, 4 edges meet at one junction, and a walk from (0, 0) to (0, 100) takes 2 × 50√2 m.
+    func testJoiningCrossings() throws {
+        let ways = [WayInput(points: [Point(0, 0), Point(100, 100)], tags: [:], id: 1),
+                    WayInput(points: [Point(0, 100), Point(100, 0)], tags: [:], id: 2)]
+        XCTAssertEqual(PathNetwork(ways: ways).edgeCount, 2)
+        let net = PathNetwork(ways: WayInput.nodingCrossings(ways))
+        XCTAssertEqual(net.edgeCount, 4); XCTAssertEqual(net.nodes.count, 5)
+        let r = try Router(network: net, mode: .walk)
+        let route = try r.route(from: try XCTUnwrap(r.snap(Point(0, 0), maxDistance: 1)), to: try XCTUnwrap(r.snap(Point(0, 100), maxDistance: 1)))
+        XCTAssertEqual(route.length, 100 * 2.0.squareRoot(), accuracy: 1e-9)
+    }
+
     func testAccessTable() throws {
         let p = AccessProfile.standard
         XCTAssertTrue(p.access(["highway": "steps"], mode: .walk).forward)

@@ -27,19 +27,24 @@ enum NetworkInput {
     /// Reads the network. OSM extracts: the `lines` layer's ways that carry a `highway` tag, joined
     /// where they share a node (identical coordinates). Other layers: every line, joined where
     /// vertices lie within `snap` metres, with the tags found in fields of the same names.
-    static func load(_ path: String, layer: String?, snap: Double?, profile: AccessProfile) throws -> LoadedNetwork {
+    static func load(_ path: String, layer: String?, snap: Double?, profile: AccessProfile, filter: String? = nil,
+                     into target: SpatialReference? = nil, joinCrossings: Bool = false,
+                     extra: [(file: String, layer: String?, classField: String)] = []) throws -> LoadedNetwork {
         let t0 = Date()
         guard FileManager.default.fileExists(atPath: path) else { throw GeodataError(path, "no such file (the path network)") }
         let osm = isOSM(path)
         var l: VectorLayer
         do {
-            l = try VectorIO.read(path, layer: layer ?? (osm ? "lines" : nil), filter: osm ? "highway IS NOT NULL" : nil)
+            l = try VectorIO.read(path, layer: layer ?? (osm ? "lines" : nil), filter: osm ? "highway IS NOT NULL" : filter)
         } catch let e as GeodataError where osm {
             throw GeodataError(path, "cannot be read as an OpenStreetMap extract (\(e.problem))")
         }
         guard let src = SpatialReference.fromWKT(l.crsWKT) else { throw GeodataError(path, "the path network has no CRS; assign one (ogr2ogr -a_srs EPSG:2154)") }
         var crs = src
-        if src.isGeographic {
+        if let target, !target.isSame(as: src) {
+            crs = target
+            l = try VectorIO.reproject(l, to: target, file: path)
+        } else if src.isGeographic {
             var sx = 0.0, sy = 0.0, n = 0.0
             for f in l.features.prefix(5000) { for p in f.geometry?.points.prefix(1) ?? [] { sx += p.x; sy += p.y; n += 1 } }
             guard n > 0 else { throw GeodataError(path, "the path network holds no line") }
@@ -60,6 +65,21 @@ enum NetworkInput {
             }
         }
         guard !ways.isEmpty else { throw GeodataError(path, "the path network holds no line") }
+        // Further line layers (e.g. roads, their class field read as the highway tag).
+        for x in extra {
+            var xl = try VectorIO.read(x.file, layer: x.layer)
+            if let own = SpatialReference.fromWKT(xl.crsWKT), !own.isSame(as: crs) { xl = try VectorIO.reproject(xl, to: crs, file: x.file) }
+            for (k, f) in xl.features.enumerated() {
+                var tags: [String: String] = [:]
+                if let c = f[x.classField].stringValue, !c.isEmpty { tags["highway"] = c }
+                switch f.geometry {
+                case .lineString(let pts): ways.append(WayInput(points: pts, tags: tags, id: -(k + 1)))
+                case .multiLineString(let ls): for pts in ls { ways.append(WayInput(points: pts, tags: tags, id: -(k + 1))) }
+                default: continue
+                }
+            }
+        }
+        if joinCrossings && !osm { ways = WayInput.nodingCrossings(ways) }
         let net = PathNetwork(ways: ways, profile: profile, tolerance: osm ? 0 : (snap ?? 0.5))
         return LoadedNetwork(network: net, crs: crs, ways: ways.count, seconds: Date().timeIntervalSince(t0))
     }

@@ -18,6 +18,9 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "Snapping tolerance joining line ends of a non-OSM layer, e.g. 0.5m (OSM ways are joined at shared nodes).")
     var snap: String?
 
+    @Flag(name: .customLong("join-crossings"), help: "Join lines where they cross without a shared vertex (planners' layers; never for OSM, where such crossings are bridges).")
+    var joinCrossings = false
+
     @Option(help: "Access table (CSV key,value,walk,bike) replacing the default one; see `trame route --help`.")
     var profile: String?
 
@@ -52,7 +55,7 @@ struct NetworkOptions: ParsableArguments {
             do { prof = try AccessProfile(table: text, name: profile) } catch let e as AccessProfile.TableError { throw InputError(e.description) }
         }
         progress.step("reading the path network")
-        let loaded = try NetworkInput.load(network, layer: layer, snap: try snap.map { try Inputs.length($0) }, profile: prof)
+        let loaded = try NetworkInput.load(network, layer: layer, snap: try snap.map { try Inputs.length($0) }, profile: prof, joinCrossings: joinCrossings)
         progress.step("\(loaded.network.edgeCount) edges, \(loaded.network.nodes.count) junctions (\(String(format: "%.1f", loaded.seconds)) s)")
         var outside: [Float] = []
         if let green { outside = try NetworkInput.outsideGreen(loaded.network, crs: loaded.crs, scheme: green) }

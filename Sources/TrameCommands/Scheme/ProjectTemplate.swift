@@ -82,6 +82,17 @@ enum ProjectTemplate {
         min_area = "5 ha"                 # smaller zones are dropped
         edge = "100 m"                    # width of the diffuse edge (buffer_zones.tif fades over it)
 
+        [itineraries]
+        # Walking or cycling itineraries linking the leisure hubs on the path network, preferring the green
+        # network: a way weighs its length × (1 + prefer_green × its part outside nature spaces, corridors
+        # and buffer zones). The network may also be an OpenStreetMap extract (.osm.pbf).
+        network = { file = "territory.gpkg", layer = "paths" }
+        mode = "walk"                     # walk or bike
+        prefer_green = 1.0
+        max_snap = "1000 m"               # hubs farther than this from a path are listed as not reached
+        join_crossings = true             # lines crossing without a shared vertex meet there (not for OSM)
+        with_roads = true                 # the roads of [infrastructure] too (class = OSM highway; motorways never)
+
         [report]
         title = "\(name)"
         lang = "fr"                       # fr or en (trame run --lang overrides it)

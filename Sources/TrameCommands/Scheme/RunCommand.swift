@@ -99,6 +99,12 @@ enum SchemeSummary {
                                w.ha(s.corridorHa), w.km(s.corridorKm), s.pc, w.ha(s.ec), s.conflicts))
         }
         Swift.print("  buffer zones    \(w.ha(t.bufferHa)): \(r.urbanBreaks.count) urban breaks (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) north–south openings), \(r.networkFrames.count) network frames (\(w.ha(r.networkFrames.ha)))")
+        if !r.itineraries.isEmpty {
+            let total = r.itineraries.reduce(0) { $0 + $1.lengthM }
+            let green = r.itineraries.reduce(0) { $0 + $1.lengthM * $1.greenShare } / max(total, 1)
+            Swift.print(String(format: "  itineraries     %d (%@) linking the leisure hubs, %@, %.0f %% inside the green network", r.itineraries.count, r.itineraryMode, w.km(total / 1000), 100 * green)
+                        + (r.unreachableHubs.isEmpty ? "" : "; not reached: \(r.unreachableHubs.joined(separator: ", "))"))
+        }
         Swift.print("  conflict points \(t.conflicts)" + (t.conflictsPerRoadKm.map { String(format: " (%.2f per km of road, %@ of roads)", $0, w.km(t.roadKm)) } ?? ""))
         Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
     }

@@ -11,7 +11,7 @@ enum SchemeFigures {
         var c = ["level", "name", "area_ha", "nature_ha", "nature_pct", "major_interest_ha", "mixed_vocation_ha"]
         if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
         for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
-        c += ["corridor_ha", "buffer_zone_ha", "road_km", "conflict_points", "conflicts_per_road_km", "leisure_hubs"]
+        c += ["corridor_ha", "buffer_zone_ha", "road_km", "conflict_points", "conflicts_per_road_km", "leisure_hubs", "itinerary_km"]
         return c
     }
 
@@ -23,7 +23,7 @@ enum SchemeFigures {
                   .real(u.pc[s]), .real(u.ec[s])]
         }
         v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .integer(u.conflicts),
-              u.conflictsPerRoadKm.map { .real($0) } ?? .null, .integer(u.leisureHubs)]
+              u.conflictsPerRoadKm.map { .real($0) } ?? .null, .integer(u.leisureHubs), .real(u.itineraryKm)]
         return v
     }
 
@@ -77,6 +77,7 @@ enum SchemeStyles {
                                                    alpha: 255, width: 0.3, fillStyle: "b_diagonal", labels: [w.urbanBreak, w.networkFrame]),
             "conflict_points": QGISStyles.single(.marker, Palette.conflict.tuple, shape: "triangle"),
             "leisure_hubs": QGISStyles.single(.marker, Palette.hub.tuple, shape: "star"),
+            "itineraries": QGISStyles.single(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
             "units": QGISStyles.categorized(.fill, field: "level", [("commune", Palette.commune.tuple), ("grouping", Palette.grouping.tuple)],
                                             alpha: 0, width: 0.5, labels: [w.communes, w.groupings]),
         ]

@@ -3,6 +3,7 @@ import TrameCost
 import TrameGDAL
 import TrameGraph
 import TrameRaster
+import TrameRouting
 import TrameScheme
 import TrameVector
 
@@ -17,6 +18,7 @@ struct Layers {
     var conflicts: VectorLayer
     var hubs: VectorLayer
     var units: VectorLayer
+    var itineraries: VectorLayer
 
     init(crsWKT: String) {
         self.crsWKT = crsWKT
@@ -50,11 +52,23 @@ struct Layers {
             FieldDefinition("link_dPC", .real)], crsWKT: crsWKT)
         hubs = VectorLayer(name: "leisure_hubs", geometryKind: .point, fields: [
             FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)], crsWKT: crsWKT)
+        itineraries = VectorLayer(name: "itineraries", geometryKind: .lineString, fields: [
+            FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
+            FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
+            FieldDefinition("green_share", .real)], crsWKT: crsWKT)
         units = VectorLayer(name: "units", geometryKind: .multiPolygon, fields: [
             FieldDefinition("level", .string), FieldDefinition("name", .string)], crsWKT: crsWKT)
     }
 
-    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, units] }
+    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, units] }
+
+    mutating func addItineraries(_ its: [(name: String, hubA: String, hubB: String, route: Route)], mode: TravelMode) {
+        for it in its {
+            itineraries.features.append(Feature(geometry: .lineString(it.route.line), attributes: [
+                "name": .string(it.name), "hub_a": .string(it.hubA), "hub_b": .string(it.hubB), "mode": .string(mode.rawValue),
+                "length_m": .real(it.route.length), "time_min": .real(it.route.minutes(mode)), "green_share": .real(it.route.greenShare)]))
+        }
+    }
 
     /// Polygons of each label of a grid (8-connected cells, GDAL's polygonize), grouped by label.
     static func polygons(_ labels: Grid<Int32>) throws -> [Int: [Polygon]] {
@@ -170,7 +184,8 @@ struct Layers {
     mutating func addUnits(_ levels: [(String, VectorLayer)], figures: [UnitFigures], subNetworks: [SubNetwork]) {
         units.fields += [FieldDefinition("area_ha", .real), FieldDefinition("nature_ha", .real), FieldDefinition("nature_pct", .real),
                          FieldDefinition("major_ha", .real), FieldDefinition("mixed_ha", .real), FieldDefinition("corridor_ha", .real),
-                         FieldDefinition("buffer_ha", .real), FieldDefinition("road_km", .real), FieldDefinition("conflicts", .integer),
+                         FieldDefinition("buffer_ha", .real), FieldDefinition("road_km", .real), FieldDefinition("itinerary_km", .real),
+                         FieldDefinition("conflicts", .integer),
                          FieldDefinition("leisure_hubs", .integer)]
         for s in subNetworks { units.fields += [FieldDefinition("\(s.name)_reservoir_ha", .real), FieldDefinition("\(s.name)_EC_ha", .real)] }
         var k = 1
@@ -184,7 +199,7 @@ struct Layers {
                     "level": .string(level), "name": .string(u.name), "area_ha": .real(u.areaHa), "nature_ha": .real(u.natureHa),
                     "nature_pct": .real(100 * u.natureShare), "major_ha": .real(u.majorHa), "mixed_ha": .real(u.mixedHa),
                     "corridor_ha": .real(u.anyCorridorHa), "buffer_ha": .real(u.bufferHa), "road_km": .real(u.roadKm),
-                    "conflicts": .integer(u.conflicts), "leisure_hubs": .integer(u.leisureHubs)]
+                    "itinerary_km": .real(u.itineraryKm), "conflicts": .integer(u.conflicts), "leisure_hubs": .integer(u.leisureHubs)]
                 for (s, sub) in subNetworks.enumerated() {
                     a["\(sub.name)_reservoir_ha"] = .real(u.reservoirHa[s]); a["\(sub.name)_EC_ha"] = .real(u.ec[s])
                 }

@@ -20,6 +20,7 @@ struct SchemeMaps {
         var layers: Layers
         var infra: [InfrastructureLine]
         var paths: [[Point]]
+        var itineraries: [[Point]]
         var hubs: [(Point, String)]
         var units: [(String, VectorLayer)]
         var result: SchemeResult
@@ -127,6 +128,7 @@ struct SchemeMaps {
         layers.append(.lines(input.infra.filter { $0.kind == "railway" }.map(\.line), colour: Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]))
         // Walking and cycling paths: the soft-mobility vocation of the network.
         if s == nil { layers.append(.lines(input.paths, colour: Colour(rgb: Palette.path.tuple, alpha: 0.9), width: 0.8, dash: [1.5, 1.5])) }
+        if s == nil { layers.append(.lines(input.itineraries, colour: Colour(rgb: Palette.itinerary.tuple), width: 2.2, dash: [6, 3])) }
         // Links: functional links of the sub-network(s).
         for (k, sub) in p.subNetworks.enumerated() where s == nil || s == k {
             let lines = input.layers.links.features.filter { $0["subnetwork"].stringValue == sub.name && $0["functional"] == .integer(1) }
@@ -188,6 +190,7 @@ struct SchemeMaps {
             LegendEntry(.line(Colour(rgb: Palette.road.tuple), width: 1.6, dash: []), w.roads),
             LegendEntry(.line(Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]), w.railways),
             LegendEntry(.line(Colour(rgb: Palette.path.tuple), width: 0.8, dash: [1.5, 1.5]), w.paths),
+        ] + (input.itineraries.isEmpty || s != nil ? [] : [LegendEntry(.line(Colour(rgb: Palette.itinerary.tuple), width: 2.2, dash: [6, 3]), w.itineraries)]) + [
             LegendEntry(.line(Colour(rgb: Palette.grouping.tuple), width: 1.3, dash: []), w.groupings),
             LegendEntry(.line(Colour(rgb: Palette.commune.tuple), width: 0.5, dash: [2, 2]), w.communes),
         ]))

@@ -28,6 +28,12 @@ struct SchemeReport {
             [w.conflictPoints, "\(t.conflicts)" + (t.conflictsPerRoadKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de route" : "per km of road"))" } ?? "")],
             [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
         ]
+        if !r.itineraries.isEmpty {
+            let total = r.itineraries.reduce(0) { $0 + $1.lengthM }
+            let green = r.itineraries.reduce(0) { $0 + $1.lengthM * $1.greenShare } / max(total, 1)
+            key.append([w.itineraries, "\(w.km(total / 1000)) (\(r.itineraries.count)), \(w.pct(green)) \(w.greenShare)"
+                        + (r.unreachableHubs.isEmpty ? "" : "; \(w.fr ? "pôles non desservis" : "hubs not reached"): \(r.unreachableHubs.joined(separator: ", "))")])
+        }
         let subs = r.subNetworks.map { s in
             [w.subNetworkName(s.name, label: s.label), "\(s.reservoirs)", w.ha(s.reservoirHa), "\(s.functionalLinks)/\(s.links)", w.ha(s.corridorHa),
              w.km(s.corridorKm), String(format: "%.3g", s.pc), w.ha(s.ec), "\(s.conflicts)"]
@@ -51,6 +57,8 @@ struct SchemeReport {
             (w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts),
         ]
         out.append((w.communes, unitHeader, unitRows("commune")))
+        out.append((w.itineraries, [w.fr ? "De" : "From", w.fr ? "À" : "To", w.length, w.greenShare],
+                    r.itineraries.map { [$0.from, $0.to, "\(w.number($0.lengthM, decimals: 0)) m", w.pct($0.greenShare)] }))
         return out
     }
 
@@ -113,6 +121,7 @@ struct SchemeReport {
         html += "<h2>\(esc(w.topConflicts))</h2>" + table(tables[3].header, tables[3].rows)
         html += "<h2>\(esc(w.figuresPerUnit))</h2><h3>\(esc(w.groupings))</h3>" + table(tables[2].header, tables[2].rows)
         html += "<h3>\(esc(w.communes))</h3>" + table(tables[4].header, tables[4].rows)
+        if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(tables[5].header, tables[5].rows) }
         html += "<h2>\(esc(w.partners))</h2>" + table([w.fr ? "Partenaire" : "Partner", w.fr ? "Inventaire" : "Inventory", w.fr ? "Sites" : "Sites", w.fr ? "Portée" : "Interest", w.fr ? "Fichier" : "File"],
                                                     r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
         html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })

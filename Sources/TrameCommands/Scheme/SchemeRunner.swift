@@ -4,6 +4,7 @@ import TrameGDAL
 import TrameGraph
 import TrameMaps
 import TrameRaster
+import TrameRouting
 import TrameScheme
 import TrameVector
 
@@ -347,6 +348,56 @@ struct SchemeRunner {
         result.networkFrames = (frames.count, frames.reduce(0) { $0 + $1.areaHa })
         result.northSouthBreaks = breaks.filter { $0.opening == "north-south" }.count
 
+        // Itineraries between the leisure hubs, preferring the green network.
+        var itineraryLines: [(name: String, hubA: String, hubB: String, route: Route)] = []
+        if let it = p.itineraries, !hubPoints.isEmpty {
+            progress.step("itineraries between the leisure hubs")
+            let loaded = try NetworkInput.load(it.network.file, layer: it.network.layer, snap: nil, profile: .standard,
+                                               filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
+                                               extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
+            let net = loaded.network
+            var outside = [Float](repeating: 1, count: net.edgeCount)
+            for e in 0..<net.edgeCount {
+                let g = Array(net.geometry(e))
+                var inside = 0.0, total = 0.0
+                for k in 1..<g.count {
+                    let a = g[k - 1], b = g[k]
+                    let len = a.distance(to: b)
+                    let pieces = max(1, Int((len / (cell / 2)).rounded(.up)))
+                    for j in 0..<pieces {
+                        let t = (Double(j) + 0.5) / Double(pieces)
+                        total += len / Double(pieces)
+                        guard let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t) else { continue }
+                        let i = spec.index(col: c.col, row: c.row)
+                        if spaces.typology.values[i] != 0 || corridorBits[i] != 0 || buffers.labels.values[i] != 0 { inside += len / Double(pieces) }
+                    }
+                }
+                outside[e] = total > 0 ? Float(1 - inside / total) : 1
+            }
+            let mode = TravelMode(rawValue: it.mode) ?? .walk
+            let router: Router
+            do { router = try Router(network: net, mode: mode, outside: outside, preferGreen: it.preferGreen) } catch let e as RoutingError {
+                throw GeodataError(it.network.file, e.description)
+            }
+            var names: [String] = [], positions: [EdgePosition] = []
+            for (pt, name, _) in hubPoints {
+                if let s = router.snap(pt, maxDistance: it.maxSnap) { names.append(name); positions.append(s) } else { result.unreachableHubs.append(name) }
+            }
+            if positions.count >= 2 {
+                let hn = try router.hubNetwork(positions)
+                result.unreachableHubs += hn.unreachable.map { names[$0] }
+                for x in hn.itineraries {
+                    itineraryLines.append(("\(names[x.from]) – \(names[x.to])", names[x.from], names[x.to], x.route))
+                    result.itineraries.append((names[x.from], names[x.to], x.route.length, x.route.greenShare))
+                }
+            } else {
+                result.unreachableHubs += names
+            }
+            result.itineraryMode = mode.rawValue
+            layers.addItineraries(itineraryLines, mode: mode)
+            tally.addLength(itineraryLines.map(\.route.line), to: \.itineraryKm, scale: 0.001)
+        }
+
         // Conflict points, ranked by the importance of the link they cut.
         let ranked = allConflicts.sorted { ($0.1.dPC, $0.1.crossingLength) > ($1.1.dPC, $1.1.crossingLength) }
         result.conflicts = ranked.enumerated().map { SchemeResult.Conflict(subNetwork: $0.element.0, point: $0.element.1, rank: $0.offset + 1) }
@@ -365,7 +416,8 @@ struct SchemeRunner {
         progress.step("maps")
         let mapInput = SchemeMaps.Input(project: p, lang: lang, landCover: lc, builtUp: builtUp, typology: spaces.typology.values,
                                         reservoirBits: reservoirBits, corridorBits: corridorBits, bufferLabels: buffers.labels.values,
-                                        layers: layers, infra: infra, paths: pathLines, hubs: hubPoints.map { ($0.0, $0.1) },
+                                        layers: layers, infra: infra, paths: pathLines, itineraries: itineraryLines.map(\.route.line),
+                                        hubs: hubPoints.map { ($0.0, $0.1) },
                                         units: levels.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
 
@@ -384,7 +436,7 @@ struct SchemeRunner {
         }
         result.parameters = parameters
         var inputFiles = [p.file, p.landCover, p.nomenclature, p.friction]
-        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs].compactMap({ $0 }) + p.inventories.map(\.source) {
+        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
             inputFiles.append(src.file)
         }
         var seen = Set<String>()

@@ -21,6 +21,7 @@ public struct UnitFigures: Sendable {
     public var anyCorridorHa = 0.0
     public var bufferHa = 0.0
     public var roadKm = 0.0
+    public var itineraryKm = 0.0
     public var conflicts = 0
     public var leisureHubs = 0
 

@@ -90,6 +90,21 @@ public struct BufferZoneRules: Sendable, Equatable {
     public var edge: Double
 }
 
+/// Walking and cycling itineraries between the leisure hubs.
+public struct ItinerarySettings: Sendable, Equatable {
+    public var network: LayerSource
+    /// "walk" or "bike".
+    public var mode: String
+    /// W ≥ 0: an edge weighs its length × (1 + W × its part outside the green network).
+    public var preferGreen: Double
+    /// How far a hub may lie from the path network.
+    public var maxSnap: Double
+    /// Join lines where they cross without a shared vertex.
+    public var joinCrossings: Bool
+    /// Walk or ride on the roads of [infrastructure] too (their class read as the OSM highway tag).
+    public var withRoads: Bool
+}
+
 /// The project: everything `trame run` needs to build a territory's green and blue infrastructure.
 public struct Project: Sendable, Equatable {
     /// The project file and its folder (relative paths are resolved against it).
@@ -128,6 +143,7 @@ public struct Project: Sendable, Equatable {
 
     public var subNetworks: [SubNetwork]
     public var bufferZones: BufferZoneRules
+    public var itineraries: ItinerarySettings?
 
     public var title: String
     public var lang: String

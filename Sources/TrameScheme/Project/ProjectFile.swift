@@ -130,6 +130,12 @@ public enum ProjectFile {
             do { return try parse(str) } catch let e as Quantity.UnitError { throw fail(s, key, "'\(key)': \(e.description)") }
         }
 
+        func flag(_ s: Section, _ key: String) throws -> Bool? {
+            guard let v = s.table[key] else { return nil }
+            guard let b = v.bool else { throw fail(s, key, "'\(key)' must be true or false") }
+            return b
+        }
+
         func classes(_ s: Section, _ key: String) throws -> [Int]? {
             guard let v = s.table[key] else { return nil }
             guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of class codes, e.g. [20, 21]") }
@@ -172,7 +178,7 @@ public enum ProjectFile {
 
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
-                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "report"])
+                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "report"])
             try checkKeys(top)
             let terr = try section(root, "territory", allowed: ["name", "crs", "resolution", "boundary", "reference_share", "reference_label"], required: true)!
             let lc = try section(root, "land_cover", allowed: ["raster", "nomenclature", "friction", "built_up"], required: true)!
@@ -182,6 +188,19 @@ public enum ProjectFile {
             let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
             let buf = try section(root, "buffer_zones", allowed: ["open_land", "min_town_area", "max_break_width", "around_network", "min_area", "edge"])
             let rep = try section(root, "report", allowed: ["title", "lang"])
+            let itin = try section(root, "itineraries", allowed: ["network", "mode", "prefer_green", "max_snap", "join_crossings", "with_roads"])
+            var itineraries: ItinerarySettings? = nil
+            if let itin {
+                guard let net = try layer(itin, "network") else { throw fail(itin, nil, "[itineraries] needs network = { file = \"…\" }") }
+                let mode = try string(itin, "mode") ?? "walk"
+                guard ["walk", "bike"].contains(mode) else { throw fail(itin, "mode", "mode '\(mode)' must be \"walk\" or \"bike\"") }
+                let w = try number(itin, "prefer_green") ?? 1
+                guard w >= 0 else { throw fail(itin, "prefer_green", "prefer_green must be ≥ 0") }
+                itineraries = ItinerarySettings(network: net, mode: mode, preferGreen: w,
+                                                maxSnap: try quantity(itin, "max_snap", Quantity.length) ?? 1000,
+                                                joinCrossings: try flag(itin, "join_crossings") ?? false,
+                                                withRoads: try flag(itin, "with_roads") ?? false)
+            }
 
             let name = try string(terr, "name", required: true)!
             let builtUp = try classes(lc, "built_up") ?? []
@@ -283,7 +302,7 @@ public enum ProjectFile {
                 unitNameField: try units.flatMap { try string($0, "name_field") } ?? "name",
                 leisureHubs: try hubs.flatMap { try layer($0, "source") },
                 hubNameField: try hubs.flatMap { try string($0, "name_field") } ?? "name",
-                subNetworks: subs, bufferZones: rules,
+                subNetworks: subs, bufferZones: rules, itineraries: itineraries,
                 title: try rep.flatMap { try string($0, "title") } ?? name,
                 lang: lang)
         }

@@ -9,6 +9,7 @@ public enum Palette {
     public static let road = RGB(90, 90, 90)
     public static let railway = RGB(60, 60, 60)
     public static let path = RGB(150, 40, 130)
+    public static let itinerary = RGB(120, 20, 160)
     public static let commune = RGB(120, 120, 120)
     public static let grouping = RGB(50, 50, 50)
 }
@@ -41,6 +42,8 @@ public struct Words: Sendable {
     public var builtUp: String { fr ? "Espaces bâtis" : "Built-up land" }
     public var roads: String { fr ? "Routes" : "Roads" }
     public var railways: String { fr ? "Voies ferrées" : "Railways" }
+    public var itineraries: String { fr ? "Itinéraires entre les pôles de loisirs" : "Itineraries between the leisure hubs" }
+    public var greenShare: String { fr ? "part dans la trame verte et bleue" : "share in the green network" }
     public var paths: String { fr ? "Chemins de randonnée et véloroutes" : "Walking and cycling paths" }
     public var communes: String { fr ? "Communes" : "Communes" }
     public var groupings: String { fr ? "Intercommunalités" : "Groupings of communes" }
