@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrameGDAL
 import TrameRouting
 import TrameSample
 import TrameVector
@@ -15,6 +16,9 @@ struct BenchRouting: ParsableCommand {
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
+
+    @Option(name: .customLong("from-file"), help: "Also write the network to this GeoPackage and time reading and building it from there.")
+    var fromFile: String?
 
     func run() throws {
         var rng = SeededGenerator(seed: seed)
@@ -39,6 +43,17 @@ struct BenchRouting: ParsableCommand {
         let net = PathNetwork(ways: ways, tolerance: 0)
         let build = Date().timeIntervalSince(t0)
         print(String(format: "network: %d edges, %d junctions, %d vertices; topology built in %.2f s", net.edgeCount, net.nodes.count, net.vertices.count, build))
+        if let file = fromFile {
+            // The same network written to a GeoPackage, then read and built as `trame route` does.
+            let layer = VectorLayer(name: "paths", geometryKind: .lineString, fields: [FieldDefinition("highway", .string), FieldDefinition("oneway", .string)],
+                                    features: ways.map { Feature(geometry: .lineString($0.points), attributes: ["highway": .string($0.tags["highway"] ?? ""), "oneway": $0.tags["oneway"].map { .string($0) } ?? .null]) },
+                                    crsWKT: try SpatialReference(epsg: 2154).wkt)
+            let tw = Date()
+            try VectorIO.write([layer], to: file)
+            let written = Date().timeIntervalSince(tw)
+            let loaded = try NetworkInput.load(file, layer: nil, snap: 0, profile: .standard)
+            print(String(format: "from %@ (written in %.1f s): read and built in %.2f s, %d edges", file, written, loaded.seconds, loaded.network.edgeCount))
+        }
         for mode in TravelMode.allCases {
             let t1 = Date()
             let router = try Router(network: net, mode: mode)
