@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TrameScheme", targets: ["TrameScheme"]),
         .library(name: "TrameMaps", targets: ["TrameMaps"]),
         .library(name: "TrameRouting", targets: ["TrameRouting"]),
+        .library(name: "TrameCircuit", targets: ["TrameCircuit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +41,9 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
+        // Circuit theory on rasters and graphs (Circuitscape's modes).
+        .target(name: "TrameCircuit"),
+
         // Walking and cycling itineraries on a path network.
         .target(name: "TrameRouting", dependencies: ["TrameVector"]),
 
@@ -51,7 +55,7 @@ let package = Package(
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),

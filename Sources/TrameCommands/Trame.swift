@@ -20,7 +20,7 @@ public struct Trame: ParsableCommand {
                 ResistanceCommand.self, PatchesCommand.self, CostDistanceCommand.self, PathCommand.self,
                 LinksCommand.self, CorridorsCommand.self,
             ]),
-            CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self]),
+            CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self, CircuitCommand.self]),
             CommandGroup(name: "Itineraries", subcommands: [RouteCommand.self, LoopCommand.self, HubsCommand.self]),
             CommandGroup(name: "Development", subcommands: [Bench.self]),
         ]

@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import TrameCircuit
+import TrameGDAL
+import TrameRaster
+import TrameVector
+
+struct CircuitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "circuit",
+        abstract: "Circuit theory (Circuitscape's pairwise mode): effective resistances between focal nodes.",
+        discussion: """
+        Cells are nodes joined to their 4 or 8 neighbours; the conductance between two cells is the inverse \
+        of their mean resistance (or their mean conductance), divided by √2 on diagonals. Focal nodes are \
+        points or regions (all cells of one id short-circuited into one node); focal nodes in different \
+        components are reported as not connected (−1).
+
+        `trame circuit --ini config.ini` runs a Circuitscape .ini file as it is (raster pairwise mode; the \
+        options not supported yet are named on stderr). Writes PREFIX_resistances.out in Circuitscape's \
+        layout: the first row and column hold the focal ids.
+        """)
+
+    @Option(help: "A Circuitscape .ini file to run as it is.")
+    var ini: String?
+
+    @Option(help: "Folder for the outputs of --ini (default: as the .ini says, relative to it).")
+    var outDir: String?
+
+    @Option(help: "Resistance raster (any raster GDAL reads).")
+    var resistance: String?
+
+    @Option(help: "Focal nodes: a raster of ids (0 / NoData elsewhere) or a point layer (field id).")
+    var focal: String?
+
+    @Option(help: "Moves between cells: 4 or 8.")
+    var neighbours: Int = 8
+
+    @Option(help: "average-resistance or average-conductance.")
+    var connect: String = "average-resistance"
+
+    @Option(name: .shortAndLong, help: "Output prefix: writes PREFIX_resistances.out.")
+    var output: String?
+
+    func run() throws {
+        if let ini { try runIni(ini); return }
+        guard let resistance, let focal, let output else { throw ValidationError("give --ini, or --resistance, --focal and -o") }
+        guard neighbours == 4 || neighbours == 8 else { throw ValidationError("--neighbours is 4 or 8") }
+        guard let conn = CellConnection(rawValue: connect) else { throw ValidationError("--connect is average-resistance or average-conductance") }
+        let r = try RasterIO.read(resistance, as: Double.self)
+        var cond = [Double](repeating: .nan, count: r.count)
+        for i in 0..<r.count where !r.isNoData(r.values[i]) {
+            let v = r.values[i]
+            guard v > 0 else { throw GeodataError(resistance, "holds a resistance \(v) ≤ 0; resistances must be > 0 (NoData for barriers)") }
+            cond[i] = 1 / v
+        }
+        let ids = try focalGrid(focal, like: r, resistancePath: resistance)
+        try solveAndWrite(conductance: cond, cols: r.cols, rows: r.rows, four: neighbours == 4, connection: conn, regions: nil,
+                          focal: ids, include: nil, prefix: output, source: resistance)
+    }
+
+    /// Focal ids per cell from a raster aligned with the resistance, or from a point layer.
+    func focalGrid(_ path: String, like r: Grid<Double>, resistancePath: String) throws -> [(id: Int32, cell: Int)] {
+        if try RasterIO.contents(path).raster {
+            let g = try RasterIO.read(path, as: Double.self)
+            try RasterIO.requireAligned(r.spec, resistancePath, g.spec, path)
+            var out: [(id: Int32, cell: Int)] = []
+            for i in 0..<g.count where !g.isNoData(g.values[i]) && g.values[i] > 0 {
+                guard !r.isNoData(r.values[i]) else { throw GeodataError(path, "focal node \(Int(g.values[i])) lies on a NoData cell of \(resistancePath)") }
+                out.append((Int32(g.values[i]), i))
+            }
+            return out
+        }
+        let layer = try VectorIO.read(path)
+        var ids: [(id: Int32, cell: Int)] = []
+        for (k, f) in layer.features.enumerated() {
+            guard case .point(let p) = f.geometry else { throw GeodataError(path, "focal nodes must be points") }
+            let id = Int32(f["id"].doubleValue ?? Double(k + 1))
+            guard let c = r.spec.cell(x: p.x, y: p.y) else { throw GeodataError(path, "focal node \(id) lies outside the grid of \(resistancePath)") }
+            let i = r.spec.index(col: c.col, row: c.row)
+            guard !r.isNoData(r.values[i]) else { throw GeodataError(path, "focal node \(id) lies on a NoData cell of \(resistancePath)") }
+            ids.append((id, i))
+        }
+        return ids
+    }
+
+    func solveAndWrite(conductance: [Double], cols: Int, rows: Int, four: Bool, connection: CellConnection, regions: [Int32]?,
+                       focal: [(id: Int32, cell: Int)], include: ((Int32, Int32) -> Bool)?, onlyIDs: Set<Int32>? = nil, prefix: String, source: String) throws {
+        let allIDs = Array(Set(focal.map(\.id).filter { $0 != 0 && (onlyIDs?.contains($0) ?? true) })).sorted()
+        guard allIDs.count >= 2 else { throw GeodataError(source, "fewer than two focal nodes: nothing to connect") }
+        let rc = RasterCircuit(conductance: conductance, cols: cols, rows: rows, fourNeighbours: four, connection: connection, regions: regions, focal: focal)
+        let nodesOf = Dictionary(uniqueKeysWithValues: zip(rc.focalIDs, rc.focalNodes))
+        let present = allIDs.filter { nodesOf[$0] != nil }
+        let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } })
+        // Circuitscape's layout: every focal id, −1 for those on removed cells or in other components.
+        var text = "0 " + allIDs.map(String.init).joined(separator: " ") + "\n"
+        for a in allIDs {
+            var row = [String(a)]
+            for b in allIDs {
+                if a == b { row.append("0"); continue }
+                if let i = present.firstIndex(of: a), let j = present.firstIndex(of: b) { row.append(m[i][j] < 0 ? "-1" : String(format: "%.10g", m[i][j])) } else { row.append("-1") }
+            }
+            text += row.joined(separator: " ") + "\n"
+        }
+        let path = prefix + "_resistances.out"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try AtomicOutput.write(to: path) { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
+    }
+
+    // MARK: Circuitscape .ini
+
+    func runIni(_ path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GeodataError(path, "cannot be read") }
+        var o: [String: String] = [:]
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("[") || line.hasPrefix("#") || line.isEmpty { continue }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            o[line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func flag(_ k: String) -> Bool { (o[k] ?? "false").lowercased() == "true" }
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func file(_ k: String) throws -> String {
+            guard let v = o[k], !v.isEmpty, v != "None" else { throw GeodataError(path, "option \(k) names no file") }
+            // Paths are relative to the folder Circuitscape ran in: look upwards from the .ini's folder.
+            var d = dir
+            for _ in 0..<6 {
+                let candidate = d.appendingPathComponent(v).path
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+                d.deleteLastPathComponent()
+            }
+            throw GeodataError(path, "option \(k): file \(v) not found")
+        }
+        guard (o["data_type"] ?? "raster") == "raster" else { throw GeodataError(path, "data_type \(o["data_type"]!) is not supported yet (raster only)") }
+        guard (o["scenario"] ?? "") == "pairwise" else { throw GeodataError(path, "scenario '\(o["scenario"] ?? "")' is not supported yet (pairwise only)") }
+        var unsupported: [String] = []
+        for k in ["write_cur_maps", "write_volt_maps", "write_max_cur_maps", "use_variable_source_strengths"] where flag(k) { unsupported.append(k) }
+        if !unsupported.isEmpty {
+            FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", ")) (resistances are written)\n".utf8))
+        }
+        let habitat = try readGrid(try file("habitat_file"))
+        let isRes = flag("habitat_map_is_resistances")
+        var cond = [Double](repeating: .nan, count: habitat.count)
+        for i in 0..<habitat.count where !habitat.isNoData(habitat.values[i]) {
+            let v = habitat.values[i]
+            if v > 0 { cond[i] = isRes ? 1 / v : v }
+        }
+        if flag("use_mask") {
+            let mask = try readGrid(try file("mask_file"))
+            for i in 0..<min(mask.count, cond.count) where mask.isNoData(mask.values[i]) || mask.values[i] <= 0 { cond[i] = .nan }
+        }
+        let focal = try focalFromIni(try file("point_file"), like: habitat)
+        var regions: [Int32]? = nil
+        if flag("use_polygons") {
+            let g = try readGrid(try file("polygon_file"))
+            regions = g.values.map { g.isNoData($0) ? 0 : Int32($0) }
+        }
+        var include: ((Int32, Int32) -> Bool)? = nil
+        var onlyIDs: Set<Int32>? = nil
+        if flag("use_included_pairs") { (include, onlyIDs) = try includedPairs(try file("included_pairs_file")) }
+        let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
+        let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+        try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),
+                          connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance,
+                          regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path)
+    }
+
+    func readGrid(_ path: String) throws -> Grid<Double> {
+        try RasterIO.read(path.hasSuffix(".gz") ? "/vsigzip/" + path : path, as: Double.self)
+    }
+
+    /// Focal nodes: an ASCII grid of ids, or a text file of `id x y` lines.
+    func focalFromIni(_ path: String, like g: Grid<Double>) throws -> [(id: Int32, cell: Int)] {
+        if path.lowercased().hasSuffix(".txt") {
+            var ids: [(id: Int32, cell: Int)] = []
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            for line in text.split(whereSeparator: \.isNewline) {
+                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" }).compactMap { Double($0) }
+                guard f.count >= 3 else { continue }
+                if let c = g.spec.cell(x: f[1], y: f[2]) { ids.append((Int32(f[0]), g.spec.index(col: c.col, row: c.row))) }
+            }
+            return ids
+        }
+        let p = try readGrid(path)
+        return p.values.enumerated().compactMap { p.isNoData($0.element) || $0.element <= 0 ? nil : (Int32($0.element), $0.offset) }
+    }
+
+    /// Circuitscape's included-pairs file: `mode include|exclude` then pairs, or `min`/`max` then a matrix.
+    func includedPairs(_ path: String) throws -> ((Int32, Int32) -> Bool, Set<Int32>?) {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init) }
+        if let first = lines.first, first.first == "mode" {
+            let include = first.count > 1 && first[1] == "include"
+            var set = Set<Int64>()
+            for l in lines.dropFirst() where l.count >= 2 { if let a = Int32(l[0]), let b = Int32(l[1]) { set.insert(Int64(min(a, b)) << 32 | Int64(max(a, b))) } }
+            let ids = Set(set.flatMap { [Int32($0 >> 32), Int32($0 & 0xFFFF_FFFF)] })
+            _ = ids
+            return ({ a, b in set.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) == include }, nil)
+        }
+        var lo = -Double.infinity, hi = Double.infinity
+        var matrix: [[String]] = []
+        for l in lines where !l.isEmpty {
+            if l[0] == "min" { lo = Double(l[1]) ?? lo } else if l[0] == "max" { hi = Double(l[1]) ?? hi } else { matrix.append(l) }
+        }
+        guard let header = matrix.first else { throw GeodataError(path, "holds no matrix") }
+        let ids = header.dropFirst().compactMap { Int32(Double($0) ?? -1) }
+        var ok = Set<Int64>()
+        for row in matrix.dropFirst() {
+            guard let av = Double(row[0]) else { continue }
+            let a = Int32(av)
+            for (k, v) in row.dropFirst().enumerated() where k < ids.count {
+                if let x = Double(v), x >= lo, x <= hi { ok.insert(Int64(min(a, ids[k])) << 32 | Int64(max(a, ids[k]))) }
+            }
+        }
+        return ({ a, b in ok.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) }, Set(ids))
+    }
+}
