@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
-        .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster"]),
+        .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster", "TrameCircuit"]),
     ]
 )

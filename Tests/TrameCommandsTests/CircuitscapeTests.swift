@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+@testable import TrameCircuit
+
+/// Circuitscape.jl's own raster pairwise cases (1–17) run through `trame circuit --ini` as they are,
+/// compared with Circuitscape's verified resistances to its tolerance (1e-3); and hand-worked circuits.
+final class CircuitscapeTests: XCTestCase {
+    static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/reference/circuitscape-jl").standardized.path
+
+    var trame: URL {
+        var u = Bundle(for: CircuitscapeTests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
+        return u.appendingPathComponent("trame")
+    }
+
+    func matrix(_ path: String) throws -> (ids: [Double], values: [[Double]]) {
+        let rows = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
+            .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Double($0) } }.filter { !$0.isEmpty }
+        return (Array(rows[0].dropFirst()), rows.dropFirst().map { Array($0) })
+    }
+
+    func testRasterPairwiseCasesMatchCircuitscape() throws {
+        let out = NSTemporaryDirectory() + "trame-cs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for k in 1...17 {
+            let ini = "\(CircuitscapeTests.reference)/input/raster/pairwise/\(k)/sgVerify\(k).ini"
+            let proc = Process()
+            proc.executableURL = trame
+            proc.arguments = ["circuit", "--ini", ini, "--out-dir", out]
+            let e = Pipe(); proc.standardError = e
+            try proc.run(); proc.waitUntilExit()
+            let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(proc.terminationStatus, 0, "case \(k): \(err)")
+            let got = try matrix("\(out)/sgVerify\(k)_resistances.out")
+            let want = try matrix("\(CircuitscapeTests.reference)/output_verify/sgVerify\(k)_resistances.out")
+            XCTAssertEqual(got.ids, want.ids, "case \(k): focal ids")
+            guard got.values.count == want.values.count else { XCTFail("case \(k): rows"); continue }
+            for (a, b) in zip(got.values, want.values) {
+                XCTAssertEqual(a.count, b.count)
+                for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-3, "case \(k)") }
+            }
+        }
+    }
+
+    /// Three cells of resistance 1, 2 and 3 in a row (4 neighbours, average resistance): branches of
+    /// resistance 1.5 and 2.5 in series, R = 4 Ω between the end cells. With average conductance the
+    /// branches conduct (1 + ½)/2 = 0.75 S and (½ + ⅓)/2 = 5/12 S: R = 4/3 + 12/5 = 3.7333 Ω.
+    func testSeriesByHand() throws {
+        let cond = [1.0, 0.5, 1.0 / 3]
+        let focal: [(id: Int32, cell: Int)] = [(1, 0), (2, 2)]
+        let a = RasterCircuit(conductance: cond, cols: 3, rows: 1, fourNeighbours: true, connection: .averageResistance, focal: focal)
+        XCTAssertEqual(try Pairwise.resistances(a.circuit, focalNodes: a.focalNodes)[0][1], 4, accuracy: 1e-9)
+        let b = RasterCircuit(conductance: cond, cols: 3, rows: 1, fourNeighbours: true, connection: .averageConductance, focal: focal)
+        XCTAssertEqual(try Pairwise.resistances(b.circuit, focalNodes: b.focalNodes)[0][1], 4.0 / 3 + 12.0 / 5, accuracy: 1e-9)
+    }
+
+    /// A 2 × 2 block of unit resistances between opposite corners: 4 neighbours give two paths of 2 Ω
+    /// in parallel (1 Ω); 8 neighbours add the diagonal of √2 Ω: 1 ‖ √2 = √2 / (1 + √2) Ω.
+    /// Two cells in separate components are not connected (−1).
+    func testParallelDiagonalAndComponents() throws {
+        let focal: [(id: Int32, cell: Int)] = [(1, 0), (2, 3)]
+        let four = RasterCircuit(conductance: [1, 1, 1, 1], cols: 2, rows: 2, fourNeighbours: true, connection: .averageResistance, focal: focal)
+        XCTAssertEqual(try Pairwise.resistances(four.circuit, focalNodes: four.focalNodes)[0][1], 1, accuracy: 1e-9)
+        let eight = RasterCircuit(conductance: [1, 1, 1, 1], cols: 2, rows: 2, fourNeighbours: false, connection: .averageResistance, focal: focal)
+        let r2 = 2.0.squareRoot()
+        XCTAssertEqual(try Pairwise.resistances(eight.circuit, focalNodes: eight.focalNodes)[0][1], r2 / (1 + r2), accuracy: 1e-9)
+        let apart = RasterCircuit(conductance: [1, .nan, .nan, 1], cols: 2, rows: 2, fourNeighbours: true, connection: .averageResistance, focal: focal)
+        XCTAssertEqual(try Pairwise.resistances(apart.circuit, focalNodes: apart.focalNodes)[0][1], -1)
+    }
+}
