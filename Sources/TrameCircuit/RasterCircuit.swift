@@ -130,7 +130,10 @@ public struct RasterCircuit: Sendable {
         var nodeOf = [Int32](repeating: -1, count: n)
         var count: Int32 = 0
         var rootNode: [Int: Int32] = [:]
-        for i in 0..<n where alive[i] || (regions?[i] ?? 0) != 0 {
+        // Focal cells are nodes too, even on NoData (isolated then, but part of their focal region).
+        var focalCell = [Bool](repeating: false, count: n)
+        for (id, i) in focal where id != 0 { focalCell[i] = true }
+        for i in 0..<n where alive[i] || (regions?[i] ?? 0) != 0 || focalCell[i] {
             let r = find(i)
             if let k = rootNode[r] { nodeOf[i] = k } else { rootNode[r] = count; nodeOf[i] = count; count += 1 }
         }

@@ -67,11 +67,23 @@ public struct GroundedSolver {
 
 /// Pairwise effective resistances between focal nodes, as Circuitscape's pairwise mode: for each pair,
 /// the cells of its two focal regions are short-circuited (the other focal regions are left as they
-/// are), 1 A is injected at one and the other is grounded; R = V.
+/// are), 1 A is injected at the second and the first is grounded; R = V at the second.
 public enum Pairwise {
+    /// One solved pair: the circuit it was solved on (with its two focal regions merged), the map from
+    /// the base circuit's nodes to it, and the voltages.
+    public struct Solution {
+        public var i: Int, j: Int
+        public var resistance: Double
+        public var circuit: Circuit
+        public var node: [Int32]?
+        public var voltages: [Double]
+        public var source: Int, ground: Int
+    }
+
     /// Resistance between each pair of focal nodes (−1 when they lie in different components).
-    /// `include` limits the pairs solved (nil = all).
-    public static func resistances(_ c: Circuit, focalNodes: [[Int32]], include: ((Int, Int) -> Bool)? = nil) throws -> [[Double]] {
+    /// `include` limits the pairs solved (nil = all); `visit` sees every solution (for maps).
+    public static func resistances(_ c: Circuit, focalNodes: [[Int32]], include: ((Int, Int) -> Bool)? = nil,
+                                   visit: ((Solution) throws -> Void)? = nil) throws -> [[Double]] {
         let k = focalNodes.count
         var out = [[Double]](repeating: [Double](repeating: -1, count: k), count: k)
         let comp = c.components()
@@ -84,24 +96,49 @@ public enum Pairwise {
                 // Connected when some cell of one region shares a component with some cell of the other.
                 let ci = Set(focalNodes[i].map { comp[Int($0)] })
                 guard focalNodes[j].contains(where: { ci.contains(comp[Int($0)]) }) else { continue }
-                if !Set(focalNodes[i]).isDisjoint(with: focalNodes[j]) { out[i][j] = 0; out[j][i] = 0; continue }
-                let r: Double
+                if !Set(focalNodes[i]).isDisjoint(with: focalNodes[j]) {
+                    // One node: no resistance, no current (Circuitscape writes all-zero maps).
+                    out[i][j] = 0; out[j][i] = 0
+                    try visit?(Solution(i: i, j: j, resistance: 0, circuit: c, node: nil, voltages: [Double](repeating: 0, count: c.nodeCount),
+                                        source: Int(focalNodes[j][0]), ground: Int(focalNodes[i][0])))
+                    continue
+                }
+                let sol: Solution
                 if simple {
-                    let a = Int(focalNodes[i][0]), b = Int(focalNodes[j][0])
+                    let g = Int(focalNodes[i][0]), s = Int(focalNodes[j][0])
                     var inj = [Double](repeating: 0, count: c.nodeCount)
-                    inj[a] = 1; inj[b] = -1
-                    r = try shared.solve(injections: inj, ground: b)[a]
+                    inj[s] = 1; inj[g] = -1
+                    let v = try shared.solve(injections: inj, ground: g)
+                    sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g)
                 } else {
                     let (m, map) = c.merging([focalNodes[i], focalNodes[j]])
-                    let a = Int(map[Int(focalNodes[i][0])]), b = Int(map[Int(focalNodes[j][0])])
+                    let g = Int(map[Int(focalNodes[i][0])]), s = Int(map[Int(focalNodes[j][0])])
                     var inj = [Double](repeating: 0, count: m.nodeCount)
-                    inj[a] = 1; inj[b] = -1
+                    inj[s] = 1; inj[g] = -1
                     var solver = GroundedSolver(circuit: m)
-                    r = try solver.solve(injections: inj, ground: b)[a]
+                    let v = try solver.solve(injections: inj, ground: g)
+                    sol = Solution(i: i, j: j, resistance: v[s], circuit: m, node: map, voltages: v, source: s, ground: g)
                 }
-                out[i][j] = r; out[j][i] = r
+                out[i][j] = sol.resistance; out[j][i] = sol.resistance
+                try visit?(sol)
             }
         }
         return out
+    }
+}
+
+extension Circuit {
+    /// Current through each node for voltages v, as Circuitscape reports it: the larger of the current
+    /// flowing in and the current flowing out (so that a source or ground counts its own current).
+    public func nodeCurrents(_ v: [Double]) -> [Double] {
+        var inflow = [Double](repeating: 0, count: nodeCount), outflow = inflow
+        for i in 0..<nodeCount {
+            for k in rowStart[i]..<rowStart[i + 1] {
+                let j = Int(col[k])
+                let c = g[k] * (v[i] - v[j])
+                if c > 0 { outflow[i] += c } else { inflow[i] -= c }
+            }
+        }
+        return zip(inflow, outflow).map { max($0, $1) }
     }
 }

@@ -83,14 +83,47 @@ struct CircuitCommand: ParsableCommand {
         return ids
     }
 
+    /// Which maps to write (Circuitscape's output options).
+    struct Maps {
+        var perPairCurrent = false, cumulative = false, maximum = false, voltage = false
+        var any: Bool { perPairCurrent || cumulative || maximum || voltage }
+    }
+
     func solveAndWrite(conductance: [Double], cols: Int, rows: Int, four: Bool, connection: CellConnection, regions: [Int32]?,
-                       focal: [(id: Int32, cell: Int)], include: ((Int32, Int32) -> Bool)?, onlyIDs: Set<Int32>? = nil, prefix: String, source: String) throws {
+                       focal: [(id: Int32, cell: Int)], include: ((Int32, Int32) -> Bool)?, onlyIDs: Set<Int32>? = nil, prefix: String, source: String,
+                       maps: Maps = Maps(), spec: GridSpec? = nil) throws {
         let allIDs = Array(Set(focal.map(\.id).filter { $0 != 0 && (onlyIDs?.contains($0) ?? true) })).sorted()
         guard allIDs.count >= 2 else { throw GeodataError(source, "fewer than two focal nodes: nothing to connect") }
         let rc = RasterCircuit(conductance: conductance, cols: cols, rows: rows, fourNeighbours: four, connection: connection, regions: regions, focal: focal)
         let nodesOf = Dictionary(uniqueKeysWithValues: zip(rc.focalIDs, rc.focalNodes))
         let present = allIDs.filter { nodesOf[$0] != nil }
-        let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } })
+        let n = cols * rows
+        var cumulative = maps.cumulative ? [Double](repeating: 0, count: n) : []
+        var maximum = maps.maximum ? [Double](repeating: 0, count: n) : []
+        try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        func write(_ values: [Double], _ name: String) throws {
+            guard let spec else { return }
+            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name, format: .asciiGrid)
+        }
+        let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } }) { sol in
+            guard maps.any else { return }
+            let currents = sol.circuit.nodeCurrents(sol.voltages)
+            var cur = [Double](repeating: 0, count: n), volt = maps.voltage ? [Double](repeating: 0, count: n) : []
+            for i in 0..<n {
+                let base = rc.nodeOfCell[i]
+                guard base >= 0 else { continue }
+                let node = Int(sol.node.map { $0[Int(base)] } ?? base)
+                cur[i] = currents[node]
+                if maps.voltage { volt[i] = sol.voltages[node] }
+            }
+            let pairName = "\(present[sol.i])_\(present[sol.j])"
+            if maps.perPairCurrent { try write(cur, "_curmap_\(pairName).asc") }
+            if maps.voltage { try write(volt, "_voltmap_\(pairName).asc") }
+            if maps.cumulative { for i in 0..<n { cumulative[i] += cur[i] } }
+            if maps.maximum { for i in 0..<n { maximum[i] = max(maximum[i], cur[i]) } }
+        }
+        if maps.cumulative { try write(cumulative, "_cum_curmap.asc") }
+        if maps.maximum { try write(maximum, "_max_curmap.asc") }
         // Circuitscape's layout: every focal id, −1 for those on removed cells or in other components.
         var text = "0 " + allIDs.map(String.init).joined(separator: " ") + "\n"
         for a in allIDs {
@@ -133,9 +166,14 @@ struct CircuitCommand: ParsableCommand {
         guard (o["data_type"] ?? "raster") == "raster" else { throw GeodataError(path, "data_type \(o["data_type"]!) is not supported yet (raster only)") }
         guard (o["scenario"] ?? "") == "pairwise" else { throw GeodataError(path, "scenario '\(o["scenario"] ?? "")' is not supported yet (pairwise only)") }
         var unsupported: [String] = []
-        for k in ["write_cur_maps", "write_volt_maps", "write_max_cur_maps", "use_variable_source_strengths"] where flag(k) { unsupported.append(k) }
+        for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata", "compress_grids"] where flag(k) { unsupported.append(k) }
+        var maps = Maps()
+        maps.perPairCurrent = flag("write_cur_maps") && !flag("write_cum_cur_map_only")
+        maps.cumulative = flag("write_cur_maps") || flag("write_cum_cur_map_only")
+        maps.maximum = flag("write_max_cur_maps")
+        maps.voltage = flag("write_volt_maps")
         if !unsupported.isEmpty {
-            FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", ")) (resistances are written)\n".utf8))
+            FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", "))\n".utf8))
         }
         let habitat = try readGrid(try file("habitat_file"))
         let isRes = flag("habitat_map_is_resistances")
@@ -161,7 +199,8 @@ struct CircuitCommand: ParsableCommand {
         let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
         try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),
                           connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance,
-                          regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path)
+                          regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path,
+                          maps: maps, spec: habitat.spec)
     }
 
     func readGrid(_ path: String) throws -> Grid<Double> {

@@ -24,6 +24,11 @@ public enum AtomicOutput {
             } else {
                 try? FileManager.default.removeItem(atPath: path + ".aux.xml")
             }
+            // ASCII grids and shapefiles keep their CRS in a .prj beside them.
+            let tmpPrj = (tmp as NSString).deletingPathExtension + ".prj"
+            if !ext.isEmpty, ext != "prj", FileManager.default.fileExists(atPath: tmpPrj) {
+                _ = rename(tmpPrj, (path as NSString).deletingPathExtension + ".prj")
+            }
             guard rename(tmp, path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 cleanUp()

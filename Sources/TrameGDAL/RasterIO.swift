@@ -166,6 +166,8 @@ public enum RasterIO {
         case geotiff
         /// Cloud-optimized GeoTIFF (tiled, overviews, DEFLATE).
         case cog
+        /// ESRI ASCII grid (as Circuitscape writes its maps), 10 significant digits.
+        case asciiGrid
     }
 
     /// Writes a grid as GeoTIFF (tiled, DEFLATE) or COG, atomically.
@@ -192,8 +194,8 @@ public enum RasterIO {
                 try fill(ds, with: grid, path: path, style: style)
                 GDALFlushCache(h)
                 if CPLGetLastErrorType() == CE_Failure { throw GeodataError(path, "cannot write: \(GDALSetup.lastError())") }
-            case .cog:
-                // COG is written by copy: wrap the grid's buffer in a MEM dataset (no copy of the cells).
+            case .cog, .asciiGrid:
+                // COG and ASCII grids are written by copy: wrap the grid's buffer in a MEM dataset (no copy of the cells).
                 try grid.values.withUnsafeBufferPointer { buf in
                     guard let mem = GDALGetDriverByName("MEM"),
                           let h = GDALCreate(mem, "", Int32(grid.cols), Int32(grid.rows), 0, gdalType(T.self), nil)
@@ -203,10 +205,10 @@ public enum RasterIO {
                     let added = withCStringList(["DATAPOINTER=\(ptr)"]) { GDALAddBand(h, gdalType(T.self), $0) }
                     guard added == CE_None else { throw GeodataError(path, "cannot wrap the grid for COG output") }
                     try describeBand(src, grid: grid, style: style)
-                    guard let cog = GDALGetDriverByName("COG") else { throw GeodataError(path, "GDAL has no COG driver") }
-                    let out = withCStringList(["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"]) {
-                        GDALCreateCopy(cog, tmp, h, 0, $0, nil, nil)
-                    }
+                    let driverName = format == .cog ? "COG" : "AAIGrid"
+                    guard let drv = GDALGetDriverByName(driverName) else { throw GeodataError(path, "GDAL has no \(driverName) driver") }
+                    let opts = format == .cog ? ["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"] : ["SIGNIFICANT_DIGITS=10"]
+                    let out = withCStringList(opts) { GDALCreateCopy(drv, tmp, h, 0, $0, nil, nil) }
                     guard let out else { throw GeodataError(path, "cannot write COG: \(GDALSetup.lastError())") }
                     GDALClose(out)
                     withExtendedLifetime(src) {}
