@@ -52,8 +52,11 @@ public struct Circuit: Sendable {
     /// The circuit with each group of nodes short-circuited into one node; returns the new node of
     /// every old node.
     public func merging(_ groups: [[Int32]]) -> (circuit: Circuit, node: [Int32]) {
+        // Union–find, so that groups sharing a node merge into one.
         var rep = Array(0..<Int32(nodeCount))
-        for g in groups { if let f = g.first { for v in g { rep[Int(v)] = f } } }
+        func find(_ x: Int32) -> Int32 { var x = x; while rep[Int(x)] != x { rep[Int(x)] = rep[Int(rep[Int(x)])]; x = rep[Int(x)] }; return x }
+        for g in groups { if let f = g.first { for v in g { let a = find(f), b = find(v); if a != b { rep[Int(max(a, b))] = min(a, b) } } } }
+        for v in 0..<Int32(nodeCount) { rep[Int(v)] = find(v) }
         var newID = [Int32](repeating: -1, count: nodeCount)
         var count: Int32 = 0
         for v in 0..<nodeCount where rep[v] == Int32(v) { newID[v] = count; count += 1 }

@@ -142,3 +142,38 @@ extension Circuit {
         return zip(inflow, outflow).map { max($0, $1) }
     }
 }
+
+/// Solves with several sources and grounds at once: each source region and the ground (every ground
+/// region and, through their conductances, resistive grounds) is short-circuited into one node.
+public enum MultiSolve {
+    public struct Solution {
+        public var circuit: Circuit
+        /// Node of the solved circuit for each node of the base circuit.
+        public var node: [Int32]
+        public var voltages: [Double]
+    }
+
+    /// - Parameters:
+    ///   - sources: node groups and the current (A) each receives.
+    ///   - grounds: node groups held at 0 V.
+    ///   - groundConductance: nodes tied to ground through a conductance (S).
+    public static func solve(_ c: Circuit, sources: [(nodes: [Int32], current: Double)], grounds: [[Int32]],
+                             groundConductance: [(Int32, Double)] = []) throws -> Solution {
+        var base = c
+        var groundGroup = grounds.flatMap { $0 }
+        if !groundConductance.isEmpty {
+            let virtual = Int32(c.nodeCount)
+            base = Circuit(nodeCount: c.nodeCount + 1, branches: c.branches + groundConductance.map { ($0.0, virtual, $0.1) })
+            groundGroup.append(virtual)
+        }
+        guard !groundGroup.isEmpty else { throw CircuitError("no ground") }
+        let (m, map) = base.merging(sources.map(\.nodes) + [groundGroup])
+        var inj = [Double](repeating: 0, count: m.nodeCount)
+        for s in sources { inj[Int(map[Int(s.nodes[0])])] += s.current }
+        let g = Int(map[Int(groundGroup[0])])
+        inj[g] -= sources.reduce(0) { $0 + $1.current }
+        var solver = GroundedSolver(circuit: m)
+        let v = try solver.solve(injections: inj, ground: g)
+        return Solution(circuit: m, node: Array(map.prefix(c.nodeCount)), voltages: v)
+    }
+}

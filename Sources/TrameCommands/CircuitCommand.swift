@@ -139,6 +139,56 @@ struct CircuitCommand: ParsableCommand {
         try AtomicOutput.write(to: path) { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
     }
 
+    /// One-to-all (1 A into each focal node in turn, every other focal node of its component grounded;
+    /// its resistance is the voltage it takes) or all-to-one (1 A into every other focal node of the
+    /// component, the one grounded; Circuitscape reports 0 for it). −1 when it has no partner.
+    func solveOneAll(toAll: Bool, conductance: [Double], spec: GridSpec, four: Bool, connection: CellConnection, regions: [Int32]?,
+                     focal: [(id: Int32, cell: Int)], onlyIDs: Set<Int32>?, prefix: String, source: String, maps: Maps) throws {
+        let ids = Array(Set(focal.map(\.id).filter { $0 != 0 && (onlyIDs?.contains($0) ?? true) })).sorted()
+        guard ids.count >= 2 else { throw GeodataError(source, "fewer than two focal nodes: nothing to connect") }
+        let rc = RasterCircuit(conductance: conductance, cols: spec.cols, rows: spec.rows, fourNeighbours: four, connection: connection, regions: regions, focal: focal)
+        let nodesOf = Dictionary(uniqueKeysWithValues: zip(rc.focalIDs, rc.focalNodes))
+        let comp = rc.circuit.components()
+        let n = spec.count
+        var cumulative = [Double](repeating: 0, count: n)
+        func write(_ values: [Double], _ name: String) throws {
+            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name, format: .asciiGrid)
+        }
+        try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var text = ""
+        for id in ids {
+            guard let mine = nodesOf[id] else { text += "\(id) -1\n"; continue }
+            let myComps = Set(mine.map { comp[Int($0)] })
+            // Partners: focal nodes of the same component that are not short-circuited with this one.
+            let others = ids.filter { $0 != id }.compactMap { o in
+                nodesOf[o].flatMap { ns in ns.contains { myComps.contains(comp[Int($0)]) } && Set(ns).isDisjoint(with: mine) ? ns : nil }
+            }
+            guard !others.isEmpty else { text += "\(id) -1\n"; continue }
+            let sol = toAll
+                ? try MultiSolve.solve(rc.circuit, sources: [(mine, 1)], grounds: others)
+                : try MultiSolve.solve(rc.circuit, sources: others.map { ($0, 1.0) }, grounds: [mine])
+            let r = toAll ? sol.voltages[Int(sol.node[Int(mine[0])])] : 0
+            text += "\(id) \(String(format: "%.10g", r))\n"
+            guard maps.any else { continue }
+            // Currents on the circuit where each focal region is one node but the grounds (or sources)
+            // stay apart, so that each focal node reports its own current, as Circuitscape does.
+            let (regionCircuit, rmap) = rc.circuit.merging([mine] + others)
+            var vr = [Double](repeating: 0, count: regionCircuit.nodeCount)
+            for b in 0..<rc.circuit.nodeCount { vr[Int(rmap[b])] = sol.voltages[Int(sol.node[b])] }
+            let currents = regionCircuit.nodeCurrents(vr)
+            var cur = [Double](repeating: 0, count: n), volt = [Double](repeating: 0, count: n)
+            for i in 0..<n where rc.nodeOfCell[i] >= 0 {
+                let b = Int(rc.nodeOfCell[i])
+                cur[i] = currents[Int(rmap[b])]; volt[i] = sol.voltages[Int(sol.node[b])]
+            }
+            if maps.perPairCurrent { try write(cur, "_curmap_\(id).asc") }
+            if maps.voltage { try write(volt, "_voltmap_\(id).asc") }
+            for i in 0..<n { cumulative[i] += cur[i] }
+        }
+        if maps.cumulative { try write(cumulative, "_cum_curmap.asc") }
+        try AtomicOutput.write(to: prefix + "_resistances.out") { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
+    }
+
     // MARK: Circuitscape .ini
 
     func runIni(_ path: String) throws {
@@ -164,7 +214,10 @@ struct CircuitCommand: ParsableCommand {
             throw GeodataError(path, "option \(k): file \(v) not found")
         }
         guard (o["data_type"] ?? "raster") == "raster" else { throw GeodataError(path, "data_type \(o["data_type"]!) is not supported yet (raster only)") }
-        guard (o["scenario"] ?? "") == "pairwise" else { throw GeodataError(path, "scenario '\(o["scenario"] ?? "")' is not supported yet (pairwise only)") }
+        let scenario = o["scenario"] ?? ""
+        guard ["pairwise", "one-to-all", "all-to-one"].contains(scenario) else {
+            throw GeodataError(path, "scenario '\(scenario)' is not supported yet (pairwise, one-to-all and all-to-one are)")
+        }
         var unsupported: [String] = []
         for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata", "compress_grids"] where flag(k) { unsupported.append(k) }
         var maps = Maps()
@@ -197,9 +250,14 @@ struct CircuitCommand: ParsableCommand {
         if flag("use_included_pairs") { (include, onlyIDs) = try includedPairs(try file("included_pairs_file")) }
         let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
         let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+        let connection: CellConnection = flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance
+        if scenario != "pairwise" {
+            try solveOneAll(toAll: scenario == "one-to-all", conductance: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
+                            connection: connection, regions: regions, focal: focal, onlyIDs: onlyIDs, prefix: prefix, source: path, maps: maps)
+            return
+        }
         try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),
-                          connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance,
-                          regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path,
+                          connection: connection, regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path,
                           maps: maps, spec: habitat.spec)
     }
 
@@ -231,8 +289,7 @@ struct CircuitCommand: ParsableCommand {
             var set = Set<Int64>()
             for l in lines.dropFirst() where l.count >= 2 { if let a = Int32(l[0]), let b = Int32(l[1]) { set.insert(Int64(min(a, b)) << 32 | Int64(max(a, b))) } }
             let ids = Set(set.flatMap { [Int32($0 >> 32), Int32($0 & 0xFFFF_FFFF)] })
-            _ = ids
-            return ({ a, b in set.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) == include }, nil)
+            return ({ a, b in set.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) == include }, include ? ids : nil)
         }
         var lo = -Double.infinity, hi = Double.infinity
         var matrix: [[String]] = []
