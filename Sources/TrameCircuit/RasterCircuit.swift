@@ -69,10 +69,25 @@ public struct Circuit: Sendable {
     public func multiply(_ x: [Double], into y: inout [Double]) {
         x.withUnsafeBufferPointer { X in
             y.withUnsafeMutableBufferPointer { Y in
-                for i in 0..<nodeCount {
-                    var s = diag[i] * X[i]
-                    for k in rowStart[i]..<rowStart[i + 1] { s -= g[k] * X[Int(col[k])] }
-                    Y[i] = s
+                rowStart.withUnsafeBufferPointer { R in
+                    col.withUnsafeBufferPointer { C in
+                        g.withUnsafeBufferPointer { G in
+                            diag.withUnsafeBufferPointer { D in
+                                // Two halves on the two cores for large circuits.
+                                let n = nodeCount
+                                let parts = n > 200_000 ? 2 : 1
+                                let y = Y.baseAddress!
+                                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                                    let lo = n * p / parts, hi = n * (p + 1) / parts
+                                    for i in lo..<hi {
+                                        var s = D[i] * X[i]
+                                        for k in R[i]..<R[i + 1] { s -= G[k] * X[Int(C[k])] }
+                                        y[i] = s
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

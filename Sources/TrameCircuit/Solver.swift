@@ -89,6 +89,8 @@ public enum Pairwise {
         let comp = c.components()
         let simple = focalNodes.allSatisfy { $0.count == 1 }
         var shared = GroundedSolver(circuit: c)
+        // Large circuits: one AMG preconditioner for every pair (the Laplacian does not change).
+        var amg: AMGSolver? = simple && c.nodeCount > 20_000 ? AMGSolver(circuit: c) : nil
         for i in 0..<k {
             out[i][i] = 0
             for j in (i + 1)..<max(k, i + 1) {
@@ -108,7 +110,15 @@ public enum Pairwise {
                     let g = Int(focalNodes[i][0]), s = Int(focalNodes[j][0])
                     var inj = [Double](repeating: 0, count: c.nodeCount)
                     inj[s] = 1; inj[g] = -1
-                    let v = try shared.solve(injections: inj, ground: g)
+                    var v: [Double]
+                    if amg != nil {
+                        v = try amg!.solve(inj)
+                        // Voltages relative to the ground in its component, 0 elsewhere.
+                        let vg = v[g], cg = comp[g]
+                        for n in 0..<v.count { v[n] = comp[n] == cg ? v[n] - vg : 0 }
+                    } else {
+                        v = try shared.solve(injections: inj, ground: g)
+                    }
                     sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g)
                 } else {
                     let (m, map) = c.merging([focalNodes[i], focalNodes[j]])
