@@ -2,7 +2,7 @@
 # Installs the system packages Trame needs on Debian (GDAL and its tools, Cairo, the DejaVu fonts maps are lettered with); quiet when they are already there.
 set -euo pipefail
 need=()
-for p in libgdal-dev gdal-bin libcairo2-dev fonts-dejavu-core python3-networkx; do
+for p in libgdal-dev gdal-bin libcairo2-dev fonts-dejavu-core python3-networkx python3-scipy; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

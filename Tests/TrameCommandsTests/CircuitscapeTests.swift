@@ -134,3 +134,43 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertEqual(try Pairwise.resistances(apart.circuit, focalNodes: apart.focalNodes)[0][1], -1)
     }
 }
+
+/// The AMG-preconditioned solver on a grid large enough to coarsen, against SciPy's direct sparse solve
+/// of the same grounded system (scripts/circuit_reference.py), to 1e-8 relative.
+final class CircuitSolverTests: XCTestCase {
+    func testAMGMatchesSciPyDirectSolve() throws {
+        let size = 120
+        var state: UInt64 = 42
+        var res = [Double](repeating: 0, count: size * size)
+        for i in res.indices { state = state &* 6364136223846793005 &+ 1442695040888963407; res[i] = 1 + 99 * Double(state >> 11) / Double(1 << 53) }
+        let src = 5 * size + 7, dst = (size - 9) * size + (size - 4)
+        let rc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, fourNeighbours: true, connection: .averageResistance, focal: [(1, src), (2, dst)])
+        var solver = AMGSolver(circuit: rc.circuit)
+        XCTAssertGreaterThan(solver.amg.levelCount, 2, "the grid coarsens")
+        var b = [Double](repeating: 0, count: rc.circuit.nodeCount)
+        b[src] = 1; b[dst] = -1
+        let v = try solver.solve(b)
+        let r = v[src] - v[dst]
+        let raw = NSTemporaryDirectory() + "trame-amg-\(UUID().uuidString).bin"
+        defer { try? FileManager.default.removeItem(atPath: raw) }
+        try res.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: raw))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/circuit_reference.py").standardized.path
+        var direct: Double? = nil
+        for python in [["/usr/bin/env", "python3"], ["/usr/bin/python3"]] {
+            let proc = Process()
+            proc.executableURL = URL(fileURLWithPath: python[0])
+            proc.arguments = Array(python.dropFirst()) + [script, raw, "\(size)", "\(size)", "\(src)", "\(dst)"]
+            let out = Pipe(); proc.standardOutput = out; proc.standardError = Pipe()
+            try proc.run(); proc.waitUntilExit()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            if proc.terminationStatus == 0, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { direct = json["direct_resistance"] as? Double; break }
+        }
+        let reference = try XCTUnwrap(direct, "python3 with numpy and scipy is needed (apt-get install python3-scipy)")
+        XCTAssertEqual(r, reference, accuracy: 1e-8 * reference)
+        // The plain Jacobi-CG solver agrees too.
+        var plain = GroundedSolver(circuit: rc.circuit)
+        var inj = [Double](repeating: 0, count: rc.circuit.nodeCount)
+        inj[src] = 1; inj[dst] = -1
+        XCTAssertEqual(try plain.solve(injections: inj, ground: dst)[src], reference, accuracy: 1e-7 * reference)
+    }
+}
