@@ -189,6 +189,76 @@ struct CircuitCommand: ParsableCommand {
         try AtomicOutput.write(to: prefix + "_resistances.out") { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
     }
 
+    /// Sources or grounds: an ASCII grid of values, or a text file of `value x y` lines. Returns (cell, value).
+    func sourceOrGround(_ path: String, like g: Grid<Double>) throws -> [(cell: Int, value: Double)] {
+        if path.lowercased().hasSuffix(".txt") {
+            var out: [(Int, Double)] = []
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline) {
+                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).compactMap { Double($0) }
+                guard f.count >= 3, let c = g.spec.cell(x: f[1], y: f[2]) else { continue }
+                out.append((g.spec.index(col: c.col, row: c.row), f[0]))
+            }
+            return out
+        }
+        let r = try readGrid(path)
+        return r.values.enumerated().compactMap { r.isNoData($0.element) ? nil : ($0.offset, $0.element) }
+    }
+
+    /// Advanced mode: current sources and grounds (each tied through its resistance or conductance, or
+    /// held at 0 V) from rasters; one solve; voltage and current maps.
+    func runAdvanced(cond: [Double], spec: GridSpec, four: Bool, connection: CellConnection, regions: [Int32]?,
+                     sources: [(cell: Int, value: Double)], grounds: [(cell: Int, value: Double)], groundIsResistance: Bool,
+                     unitCurrents: Bool, directGrounds: Bool, conflict: String, prefix: String, writeCurrent: Bool, writeVoltage: Bool) throws {
+        var srcs = sources.filter { $0.value != 0 }
+        var gnds = grounds.filter { groundIsResistance ? $0.value >= 0 : $0.value > 0 }
+        // A cell both source and ground: keep both, or drop one of them (remove_src_or_gnd).
+        let srcCells = Set(srcs.map(\.cell)), gndCells = Set(gnds.map(\.cell))
+        let both = srcCells.intersection(gndCells)
+        switch conflict.lowercased() {
+        case "rmvsrc": srcs.removeAll { both.contains($0.cell) }
+        case "rmvgnd": gnds.removeAll { both.contains($0.cell) }
+        case "rmvall": srcs.removeAll { both.contains($0.cell) }; gnds.removeAll { both.contains($0.cell) }
+        default: break
+        }
+        // Sources and grounds on NoData cells are dropped (outside short-circuit regions), as in Circuitscape.
+        let rc = RasterCircuit(conductance: cond, cols: spec.cols, rows: spec.rows, fourNeighbours: four, connection: connection, regions: regions, focal: [])
+        let comp = rc.circuit.components()
+        var direct: [Int32] = [], tied: [(Int32, Double)] = []
+        for gnd in gnds {
+            let node = rc.nodeOfCell[gnd.cell]
+            guard node >= 0 else { continue }
+            let r = groundIsResistance ? gnd.value : (gnd.value > 0 ? 1 / gnd.value : .infinity)
+            if directGrounds || r == 0 { direct.append(node) } else if r.isFinite { tied.append((node, 1 / r)) }
+        }
+        // Components of a single node carry no current (Circuitscape skips them).
+        var compSize: [Int32: Int] = [:]
+        for c in comp { compSize[c, default: 0] += 1 }
+        let groundedComps = Set((direct + tied.map(\.0)).map { comp[Int($0)] }).filter { (compSize[$0] ?? 0) > 1 }
+        var current: [Int32: Double] = [:]
+        for s in srcs {
+            let node = rc.nodeOfCell[s.cell]
+            guard node >= 0, groundedComps.contains(comp[Int(node)]) else { continue }
+            current[node, default: 0] += unitCurrents ? 1 : s.value
+        }
+        let n = spec.count
+        var volt = [Double](repeating: 0, count: n), cur = [Double](repeating: 0, count: n)
+        if !current.isEmpty {
+            let sol = try MultiSolve.solve(rc.circuit, sources: current.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied)
+            // Currents on the circuit with its ground branches, each node apart.
+            let withGround = Circuit(nodeCount: rc.circuit.nodeCount + 1, branches: rc.circuit.branches + tied.map { ($0.0, Int32(rc.circuit.nodeCount), $0.1) })
+            var v = [Double](repeating: 0, count: rc.circuit.nodeCount + 1)
+            for b in 0..<rc.circuit.nodeCount { v[b] = sol.voltages[Int(sol.node[b])] }
+            let currents = withGround.nodeCurrents(v)
+            for i in 0..<n where rc.nodeOfCell[i] >= 0 {
+                let b = Int(rc.nodeOfCell[i])
+                volt[i] = v[b]; cur[i] = currents[b]
+            }
+        }
+        try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if writeVoltage { try RasterIO.write(Grid(spec: spec, values: volt, noData: -9999), to: prefix + "_voltmap.asc", format: .asciiGrid) }
+        if writeCurrent { try RasterIO.write(Grid(spec: spec, values: cur, noData: -9999), to: prefix + "_curmap.asc", format: .asciiGrid) }
+    }
+
     // MARK: Circuitscape .ini
 
     func runIni(_ path: String) throws {
@@ -215,8 +285,8 @@ struct CircuitCommand: ParsableCommand {
         }
         guard (o["data_type"] ?? "raster") == "raster" else { throw GeodataError(path, "data_type \(o["data_type"]!) is not supported yet (raster only)") }
         let scenario = o["scenario"] ?? ""
-        guard ["pairwise", "one-to-all", "all-to-one"].contains(scenario) else {
-            throw GeodataError(path, "scenario '\(scenario)' is not supported yet (pairwise, one-to-all and all-to-one are)")
+        guard ["pairwise", "one-to-all", "all-to-one", "advanced"].contains(scenario) else {
+            throw GeodataError(path, "scenario '\(scenario)' is not supported")
         }
         var unsupported: [String] = []
         for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata", "compress_grids"] where flag(k) { unsupported.append(k) }
@@ -238,6 +308,22 @@ struct CircuitCommand: ParsableCommand {
         if flag("use_mask") {
             let mask = try readGrid(try file("mask_file"))
             for i in 0..<min(mask.count, cond.count) where mask.isNoData(mask.values[i]) || mask.values[i] <= 0 { cond[i] = .nan }
+        }
+        if scenario == "advanced" {
+            var regions: [Int32]? = nil
+            if flag("use_polygons") {
+                let g = try readGrid(try file("polygon_file"))
+                regions = g.values.map { g.isNoData($0) ? 0 : Int32($0) }
+            }
+            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
+            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            try runAdvanced(cond: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
+                            connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance, regions: regions,
+                            sources: try sourceOrGround(try file("source_file"), like: habitat), grounds: try sourceOrGround(try file("ground_file"), like: habitat),
+                            groundIsResistance: flag("ground_file_is_resistances"), unitCurrents: flag("use_unit_currents"),
+                            directGrounds: flag("use_direct_grounds"), conflict: o["remove_src_or_gnd"] ?? "keepall",
+                            prefix: prefix, writeCurrent: flag("write_cur_maps"), writeVoltage: flag("write_volt_maps"))
+            return
         }
         let focal = try focalFromIni(try file("point_file"), like: habitat)
         var regions: [Int32]? = nil

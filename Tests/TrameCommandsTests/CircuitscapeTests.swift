@@ -54,6 +54,15 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertGreaterThan(compared, 120)
     }
 
+    /// Advanced mode 1–7 (sources and grounds from rasters or text lists, resistive and direct grounds,
+    /// short-circuit regions): voltage and current maps to Σ(Δ²) < 1e-6.
+    func testRasterAdvancedCases() throws {
+        let out = NSTemporaryDirectory() + "trame-csa-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for k in 1...7 { try run("\(CircuitscapeTests.reference)/input/raster/advanced/\(k)/mgVerify\(k).ini", out: out) }
+        XCTAssertEqual(try compareMaps(out, skipping: []), 11)
+    }
+
     /// Σ(Δ²) of every map written against Circuitscape's; returns how many were compared.
     func compareMaps(_ out: String, skipping: [String]) throws -> Int {
         var compared = 0
