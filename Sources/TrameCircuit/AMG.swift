@@ -239,13 +239,38 @@ public struct AMGSolver {
     public private(set) var lastIterations = 0
     public private(set) var lastResidual = 0.0
 
+    let component: [Int32]
+    let componentCount: Int
+
     public init(circuit: Circuit) {
         self.circuit = circuit
         amg = AggregationAMG(circuit)
+        component = circuit.components()
+        componentCount = Int((component.max() ?? -1) + 1)
+    }
+
+    /// Removes the constant part of z on each component: the Laplacian's null space, which the
+    /// nearly singular coarse solve would otherwise blow up.
+    func deflate(_ z: inout [Double]) {
+        var sum = [Double](repeating: 0, count: componentCount), count = [Int](repeating: 0, count: componentCount)
+        for i in 0..<z.count { let c = Int(component[i]); sum[c] += z[i]; count[c] += 1 }
+        for c in 0..<componentCount where count[c] > 0 { sum[c] /= Double(count[c]) }
+        for i in 0..<z.count { z[i] -= sum[Int(component[i])] }
     }
 
     /// Voltages up to a constant per component (differences are exact): L v = b.
+    /// Over-correction speeds the cycle up but can cost it its positivity on some circuits: when CG
+    /// breaks down, the solve restarts with a plain coarse correction.
     public mutating func solve(_ b: [Double]) throws -> [Double] {
+        do { return try solveOnce(b) } catch let first as CircuitError {
+            let w = amg.overCorrection
+            amg.overCorrection = 1
+            defer { amg.overCorrection = w }
+            do { return try solveOnce(b) } catch { throw first }
+        }
+    }
+
+    mutating func solveOnce(_ b: [Double]) throws -> [Double] {
         let n = circuit.nodeCount
         var x = [Double](repeating: 0, count: n)
         var r = b
@@ -253,6 +278,7 @@ public struct AMGSolver {
         guard bnorm > 0 else { return x }
         var z = [Double](repeating: 0, count: n)
         amg.apply(r, into: &z)
+        deflate(&z)
         var p = z
         var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
         var q = [Double](repeating: 0, count: n)
@@ -277,6 +303,7 @@ public struct AMGSolver {
             res = rr.squareRoot() / bnorm
             if res < tolerance { break }
             amg.apply(r, into: &z)
+            deflate(&z)
             var rzNew = 0.0
             r.withUnsafeBufferPointer { Rr in z.withUnsafeBufferPointer { Z in for i in 0..<n { rzNew += Rr[i] * Z[i] } } }
             let beta = rzNew / rz

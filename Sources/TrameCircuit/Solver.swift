@@ -182,8 +182,19 @@ public enum MultiSolve {
         for s in sources { inj[Int(map[Int(s.nodes[0])])] += s.current }
         let g = Int(map[Int(groundGroup[0])])
         inj[g] -= sources.reduce(0) { $0 + $1.current }
-        var solver = GroundedSolver(circuit: m)
-        let v = try solver.solve(injections: inj, ground: g)
+        var v: [Double]
+        if m.nodeCount > 20_000 {
+            // Large circuits: AMG-preconditioned CG on the consistent system, then the ground's component
+            // is shifted to put the ground at 0 V (other components carry no current).
+            var amg = AMGSolver(circuit: m)
+            v = try amg.solve(inj)
+            let comp = m.components()
+            let vg = v[g], cg = comp[g]
+            for i in 0..<v.count { v[i] = comp[i] == cg ? v[i] - vg : 0 }
+        } else {
+            var solver = GroundedSolver(circuit: m)
+            v = try solver.solve(injections: inj, ground: g)
+        }
         return Solution(circuit: m, node: Array(map.prefix(c.nodeCount)), voltages: v)
     }
 }

@@ -42,6 +42,10 @@ struct CircuitCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        do { try runChecked() } catch let e as CircuitError { throw InputError("\(ini ?? resistance ?? "circuit"): \(e.description)") }
+    }
+
+    func runChecked() throws {
         if let ini { try runIni(ini); return }
         guard let resistance, let focal, let output else { throw ValidationError("give --ini, or --resistance, --focal and -o") }
         guard neighbours == 4 || neighbours == 8 else { throw ValidationError("--neighbours is 4 or 8") }
