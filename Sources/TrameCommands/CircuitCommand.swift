@@ -263,6 +263,99 @@ struct CircuitCommand: ParsableCommand {
         if writeCurrent { try RasterIO.write(Grid(spec: spec, values: cur, noData: -9999), to: prefix + "_curmap.asc", format: .asciiGrid) }
     }
 
+    /// Network mode: a graph given as `node node value` lines (conductances or resistances), focal nodes
+    /// as a list of ids (pairwise), or sources and grounds as `node value` lists (advanced).
+    func runNetwork(scenario: String, graph: String, isResistance: Bool, focal: String?, sources: String?, grounds: String?,
+                    groundIsResistance: Bool, directGrounds: Bool, currents: Bool, voltages: Bool, prefix: String) throws {
+        func rows(_ path: String) throws -> [[Double]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
+                .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).compactMap { Double($0) } }.filter { !$0.isEmpty }
+        }
+        var index: [Int: Int32] = [:], ids: [Int] = []
+        func node(_ id: Int) -> Int32 { if let k = index[id] { return k }; let k = Int32(ids.count); index[id] = k; ids.append(id); return k }
+        var branches: [(Int32, Int32, Double)] = []
+        for r in try rows(graph) where r.count >= 3 {
+            guard r[2] > 0 else { throw GeodataError(graph, "branch \(Int(r[0]))–\(Int(r[1])) has a value \(r[2]) ≤ 0") }
+            branches.append((node(Int(r[0])), node(Int(r[1])), isResistance ? 1 / r[2] : r[2]))
+        }
+        let c = Circuit(nodeCount: ids.count, branches: branches)
+        try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        func fmt(_ v: Double) -> String { String(format: "%.10g", v) }
+        func writeText(_ text: String, _ name: String) throws {
+            try AtomicOutput.write(to: prefix + name) { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
+        }
+        func results(_ circuit: Circuit, _ map: [Int32]?, _ v: [Double]) -> (node: [Double], branch: [Double], volt: [Double]) {
+            let nodeV = (0..<c.nodeCount).map { v[Int(map?[$0] ?? Int32($0))] }
+            let nodeI = c.nodeCurrents(nodeV)
+            let branchI = c.branches.map { abs($0.2 * (nodeV[Int($0.0)] - nodeV[Int($0.1)])) }
+            return (nodeI, branchI, nodeV)
+        }
+        // Circuitscape lists the nodes and branches of the components that carry the solve.
+        let comp = c.components()
+        func nodeText(_ values: [Double], in comps: Set<Int32>) -> String {
+            ids.indices.filter { comps.contains(comp[$0]) }.sorted { ids[$0] < ids[$1] }.map { "\(ids[$0]) \(fmt(values[$0]))" }.joined(separator: "\n") + "\n"
+        }
+        // Branches that carry no current (dead ends) are left out, as Circuitscape does.
+        func branchText(_ values: [Double], in comps: Set<Int32>) -> String {
+            let top = values.max() ?? 0
+            return c.branches.indices.filter { comps.contains(comp[Int(c.branches[$0].0)]) && values[$0] > 1e-9 * max(top, 1e-300) }
+                .map { "\(ids[Int(c.branches[$0].0)]) \(ids[Int(c.branches[$0].1)]) \(fmt(values[$0]))" }.joined(separator: "\n") + "\n"
+        }
+
+        if scenario == "advanced" {
+            var inj: [Int32: Double] = [:]
+            for r in try rows(sources!) where r.count >= 2 { if let k = index[Int(r[0])] { inj[k, default: 0] += r[1] } }
+            var direct: [Int32] = [], tied: [(Int32, Double)] = []
+            for r in try rows(grounds!) where r.count >= 2 {
+                guard let k = index[Int(r[0])] else { continue }
+                let res = groundIsResistance ? r[1] : (r[1] > 0 ? 1 / r[1] : .infinity)
+                if directGrounds || res == 0 { direct.append(k) } else if res.isFinite { tied.append((k, 1 / res)) }
+            }
+            let sol = try MultiSolve.solve(c, sources: inj.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied)
+            // Currents with the ground branches, each node apart.
+            let withGround = Circuit(nodeCount: c.nodeCount + 1, branches: c.branches + tied.map { ($0.0, Int32(c.nodeCount), $0.1) })
+            var v = [Double](repeating: 0, count: c.nodeCount + 1)
+            for b in 0..<c.nodeCount { v[b] = sol.voltages[Int(sol.node[b])] }
+            let nodeI = Array(withGround.nodeCurrents(v).prefix(c.nodeCount))
+            let branchI = c.branches.map { abs($0.2 * (v[Int($0.0)] - v[Int($0.1)])) }
+            let used = Set((Array(inj.keys) + direct + tied.map(\.0)).map { comp[Int($0)] })
+            let all = Set(comp)
+            if voltages { try writeText(nodeText(Array(v.prefix(c.nodeCount)), in: all), "_voltages.txt") }
+            if currents { try writeText(nodeText(nodeI, in: all), "_node_currents.txt"); try writeText(branchText(branchI, in: used), "_branch_currents.txt") }
+            return
+        }
+        let focalIDs = Array(Set(try rows(focal!).compactMap { $0.first.map { Int($0) } })).sorted()
+        let present = focalIDs.filter { index[$0] != nil }
+        var cumNode = [Double](repeating: 0, count: c.nodeCount), cumBranch = [Double](repeating: 0, count: c.branches.count)
+        var solvedComps = Set<Int32>()
+        let m = try Pairwise.resistances(c, focalNodes: present.map { [index[$0]!] }) { sol in
+            guard currents || voltages else { return }
+            let r = results(sol.circuit, sol.node, sol.voltages)
+            let name = "\(present[sol.i])_\(present[sol.j])"
+            let here: Set<Int32> = [comp[Int(index[present[sol.i]]!)]]
+            solvedComps.formUnion(here)
+            if voltages { try writeText(nodeText(r.volt, in: here), "_voltages_\(name).txt") }
+            if currents {
+                try writeText(nodeText(r.node, in: here), "_node_currents_\(name).txt"); try writeText(branchText(r.branch, in: here), "_branch_currents_\(name).txt")
+                for k in 0..<cumNode.count { cumNode[k] += r.node[k] }
+                for k in 0..<cumBranch.count { cumBranch[k] += r.branch[k] }
+            }
+        }
+        if currents {
+            try writeText(nodeText(cumNode, in: Set(comp)), "_node_currents_cum.txt")
+            try writeText(branchText(cumBranch, in: solvedComps), "_branch_currents_cum.txt")
+        }
+        var text = "0 " + focalIDs.map(String.init).joined(separator: " ") + "\n"
+        for a in focalIDs {
+            text += "\(a) " + focalIDs.map { b -> String in
+                if a == b { return "0" }
+                guard let i = present.firstIndex(of: a), let j = present.firstIndex(of: b), m[i][j] >= 0 else { return "-1" }
+                return fmt(m[i][j])
+            }.joined(separator: " ") + "\n"
+        }
+        try writeText(text, "_resistances.out")
+    }
+
     // MARK: Circuitscape .ini
 
     func runIni(_ path: String) throws {
@@ -287,7 +380,8 @@ struct CircuitCommand: ParsableCommand {
             }
             throw GeodataError(path, "option \(k): file \(v) not found")
         }
-        guard (o["data_type"] ?? "raster") == "raster" else { throw GeodataError(path, "data_type \(o["data_type"]!) is not supported yet (raster only)") }
+        let dataType = o["data_type"] ?? "raster"
+        guard ["raster", "network"].contains(dataType) else { throw GeodataError(path, "data_type '\(dataType)' must be raster or network") }
         let scenario = o["scenario"] ?? ""
         guard ["pairwise", "one-to-all", "all-to-one", "advanced"].contains(scenario) else {
             throw GeodataError(path, "scenario '\(scenario)' is not supported")
@@ -301,6 +395,16 @@ struct CircuitCommand: ParsableCommand {
         maps.voltage = flag("write_volt_maps")
         if !unsupported.isEmpty {
             FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", "))\n".utf8))
+        }
+        if dataType == "network" {
+            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
+            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            try runNetwork(scenario: scenario, graph: try file("habitat_file"), isResistance: flag("habitat_map_is_resistances"),
+                           focal: scenario == "advanced" ? nil : try file("point_file"),
+                           sources: scenario == "advanced" ? try file("source_file") : nil, grounds: scenario == "advanced" ? try file("ground_file") : nil,
+                           groundIsResistance: flag("ground_file_is_resistances"), directGrounds: flag("use_direct_grounds"),
+                           currents: flag("write_cur_maps"), voltages: flag("write_volt_maps"), prefix: prefix)
+            return
         }
         let habitat = try readGrid(try file("habitat_file"))
         let isRes = flag("habitat_map_is_resistances")

@@ -63,6 +63,43 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertEqual(try compareMaps(out, skipping: []), 11)
     }
 
+    /// Network mode, pairwise (sgNetwork 1–3) and advanced (mgNetwork 1–3): resistances to 1e-3; voltages,
+    /// node and branch currents per pair and cumulative to Σ(Δ²) < 1e-6 (a branch Circuitscape leaves out
+    /// must carry under 1 µA here).
+    func testNetworkCases() throws {
+        let out = NSTemporaryDirectory() + "trame-csn-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for k in 1...3 {
+            try run("\(CircuitscapeTests.reference)/input/network/sgNetworkVerify\(k).ini", out: out)
+            try run("\(CircuitscapeTests.reference)/input/network/mgNetworkVerify\(k).ini", out: out)
+            let got = try matrix("\(out)/sgNetworkVerify\(k)_resistances.out"), want = try matrix("\(CircuitscapeTests.reference)/output_verify/sgNetworkVerify\(k)_resistances.out")
+            XCTAssertEqual(got.ids, want.ids)
+            for (a, b) in zip(got.values, want.values) { for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-3, "network \(k)") } }
+        }
+        func table(_ path: String) throws -> [String: Double] {
+            var d: [String: Double] = [:]
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline) {
+                let t = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                guard t.count >= 2, let v = Double(t.last!) else { continue }
+                let key = t.dropLast().compactMap { Double($0).map { Int($0) } }.sorted().map(String.init).joined(separator: "-")
+                d[key] = v
+            }
+            return d
+        }
+        var compared = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: out).filter({ $0.hasSuffix(".txt") }) {
+            let ref = "\(CircuitscapeTests.reference)/output_verify/\(name)"
+            guard FileManager.default.fileExists(atPath: ref) else { XCTFail("\(name): Circuitscape wrote no such file"); continue }
+            let a = try table("\(out)/\(name)"), b = try table(ref)
+            var d = 0.0
+            for (k, v) in b { guard let x = a[k] else { XCTFail("\(name): \(k) missing"); continue }; d += (x - v) * (x - v) }
+            for (k, x) in a where b[k] == nil { XCTAssertLessThan(abs(x), 1e-6, "\(name): extra \(k)") }
+            XCTAssertLessThan(d, 1e-6, name)
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 140)
+    }
+
     /// Σ(Δ²) of every map written against Circuitscape's; returns how many were compared.
     func compareMaps(_ out: String, skipping: [String]) throws -> Int {
         var compared = 0
