@@ -69,6 +69,8 @@ public struct GroundedSolver {
 /// the cells of its two focal regions are short-circuited (the other focal regions are left as they
 /// are), 1 A is injected at the second and the first is grounded; R = V at the second.
 public enum Pairwise {
+    /// The largest relative residual of the last `resistances` call (reported by the command line).
+    nonisolated(unsafe) public static var maxResidual = 0.0
     /// One solved pair: the circuit it was solved on (with its two focal regions merged), the map from
     /// the base circuit's nodes to it, and the voltages.
     public struct Solution {
@@ -78,6 +80,8 @@ public enum Pairwise {
         public var node: [Int32]?
         public var voltages: [Double]
         public var source: Int, ground: Int
+        /// Relative residual ‖b − L v‖ / ‖b‖ of the solve.
+        public var residual = 0.0
     }
 
     /// Resistance between each pair of focal nodes (−1 when they lie in different components).
@@ -85,6 +89,7 @@ public enum Pairwise {
     public static func resistances(_ c: Circuit, focalNodes: [[Int32]], include: ((Int, Int) -> Bool)? = nil,
                                    visit: ((Solution) throws -> Void)? = nil) throws -> [[Double]] {
         let k = focalNodes.count
+        maxResidual = 0
         var out = [[Double]](repeating: [Double](repeating: -1, count: k), count: k)
         let comp = c.components()
         let simple = focalNodes.allSatisfy { $0.count == 1 }
@@ -111,15 +116,18 @@ public enum Pairwise {
                     var inj = [Double](repeating: 0, count: c.nodeCount)
                     inj[s] = 1; inj[g] = -1
                     var v: [Double]
+                    var residual = 0.0
                     if amg != nil {
                         v = try amg!.solve(inj)
+                        residual = amg!.lastResidual
                         // Voltages relative to the ground in its component, 0 elsewhere.
                         let vg = v[g], cg = comp[g]
                         for n in 0..<v.count { v[n] = comp[n] == cg ? v[n] - vg : 0 }
                     } else {
                         v = try shared.solve(injections: inj, ground: g)
+                        residual = shared.lastResidual
                     }
-                    sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g)
+                    sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g, residual: residual)
                 } else {
                     let (m, map) = c.merging([focalNodes[i], focalNodes[j]])
                     let g = Int(map[Int(focalNodes[i][0])]), s = Int(map[Int(focalNodes[j][0])])
@@ -127,9 +135,10 @@ public enum Pairwise {
                     inj[s] = 1; inj[g] = -1
                     var solver = GroundedSolver(circuit: m)
                     let v = try solver.solve(injections: inj, ground: g)
-                    sol = Solution(i: i, j: j, resistance: v[s], circuit: m, node: map, voltages: v, source: s, ground: g)
+                    sol = Solution(i: i, j: j, resistance: v[s], circuit: m, node: map, voltages: v, source: s, ground: g, residual: solver.lastResidual)
                 }
                 out[i][j] = sol.resistance; out[j][i] = sol.resistance
+                maxResidual = max(maxResidual, sol.residual)
                 try visit?(sol)
             }
         }

@@ -8,16 +8,23 @@ import TrameVector
 struct CircuitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "circuit",
-        abstract: "Circuit theory (Circuitscape's pairwise mode): effective resistances between focal nodes.",
+        abstract: "Circuit theory as Circuitscape computes it: effective resistances, current and voltage maps.",
         discussion: """
         Cells are nodes joined to their 4 or 8 neighbours; the conductance between two cells is the inverse \
         of their mean resistance (or their mean conductance), divided by √2 on diagonals. Focal nodes are \
-        points or regions (all cells of one id short-circuited into one node); focal nodes in different \
-        components are reported as not connected (−1).
+        points or regions (the cells of one id are short-circuited while their pairs are solved); focal nodes \
+        in different components are reported as not connected (−1). Modes: pairwise (every pair), one-to-all \
+        (1 A into each focal node, the others grounded), all-to-one (1 A into all, one grounded).
 
-        `trame circuit --ini config.ini` runs a Circuitscape .ini file as it is (raster pairwise mode; the \
-        options not supported yet are named on stderr). Writes PREFIX_resistances.out in Circuitscape's \
-        layout: the first row and column hold the focal ids.
+        Solver: conjugate gradients preconditioned by aggregation algebraic multigrid, built once and reused \
+        for every pair; the largest relative residual is reported.
+
+        `trame circuit --ini config.ini` runs a Circuitscape .ini file as it is: raster (pairwise, \
+        one-to-all, all-to-one, advanced with source and ground rasters, short-circuit regions, masks, \
+        included pairs) and network (pairwise, advanced) data. An unknown option is refused by name; options \
+        not supported (variable source strengths, log-transformed maps, null currents as NoData, \
+        reclassification) are named on stderr. Outputs follow Circuitscape's names and layouts \
+        (PREFIX_resistances.out with the focal ids on the first row and column; maps as ASCII grids).
         """)
 
     @Option(help: "A Circuitscape .ini file to run as it is.")
@@ -38,8 +45,25 @@ struct CircuitCommand: ParsableCommand {
     @Option(help: "average-resistance or average-conductance.")
     var connect: String = "average-resistance"
 
-    @Option(name: .shortAndLong, help: "Output prefix: writes PREFIX_resistances.out.")
+    @Option(help: "pairwise, one-to-all or all-to-one.")
+    var mode: String = "pairwise"
+
+    @Flag(name: .customLong("current-maps"), help: "Write the cumulative and maximum current maps (PREFIX_cum_curmap, PREFIX_max_curmap).")
+    var currentMaps = false
+
+    @Flag(name: .customLong("per-pair-maps"), help: "Also write a current map per pair (or per focal node).")
+    var perPairMaps = false
+
+    @Flag(name: .customLong("voltage-maps"), help: "Write a voltage map per pair (or per focal node).")
+    var voltageMaps = false
+
+    @Flag(help: "Write maps as ESRI ASCII grids instead of GeoTIFF.")
+    var ascii = false
+
+    @Option(name: .shortAndLong, help: "Output prefix: writes PREFIX_resistances.out and the maps asked for.")
     var output: String?
+
+    @OptionGroup var common: CommonOptions
 
     func run() throws {
         do { try runChecked() } catch let e as CircuitError { throw InputError("\(ini ?? resistance ?? "circuit"): \(e.description)") }
@@ -57,9 +81,24 @@ struct CircuitCommand: ParsableCommand {
             guard v > 0 else { throw GeodataError(resistance, "holds a resistance \(v) ≤ 0; resistances must be > 0 (NoData for barriers)") }
             cond[i] = 1 / v
         }
+        guard ["pairwise", "one-to-all", "all-to-one"].contains(mode) else { throw ValidationError("--mode is pairwise, one-to-all or all-to-one") }
         let ids = try focalGrid(focal, like: r, resistancePath: resistance)
-        try solveAndWrite(conductance: cond, cols: r.cols, rows: r.rows, four: neighbours == 4, connection: conn, regions: nil,
-                          focal: ids, include: nil, prefix: output, source: resistance)
+        if Set(ids.map(\.id)).count >= 2, Set(ids.map(\.cell)).count == 1 {
+            throw GeodataError(focal, "all focal nodes lie in one cell of \(resistance): nothing to connect")
+        }
+        var maps = Maps()
+        maps.cumulative = currentMaps || perPairMaps
+        maps.maximum = currentMaps && mode == "pairwise"
+        maps.perPairCurrent = perPairMaps
+        maps.voltage = voltageMaps
+        maps.format = ascii ? .asciiGrid : .geotiff
+        if mode == "pairwise" {
+            try solveAndWrite(conductance: cond, cols: r.cols, rows: r.rows, four: neighbours == 4, connection: conn, regions: nil,
+                              focal: ids, include: nil, prefix: output, source: focal, maps: maps, spec: r.spec)
+        } else {
+            try solveOneAll(toAll: mode == "one-to-all", conductance: cond, spec: r.spec, four: neighbours == 4, connection: conn, regions: nil,
+                            focal: ids, onlyIDs: nil, prefix: output, source: focal, maps: maps)
+        }
     }
 
     /// Focal ids per cell from a raster aligned with the resistance, or from a point layer.
@@ -90,7 +129,9 @@ struct CircuitCommand: ParsableCommand {
     /// Which maps to write (Circuitscape's output options).
     struct Maps {
         var perPairCurrent = false, cumulative = false, maximum = false, voltage = false
+        var format: RasterIO.Format = .asciiGrid
         var any: Bool { perPairCurrent || cumulative || maximum || voltage }
+        var ext: String { format == .asciiGrid ? "asc" : "tif" }
     }
 
     func solveAndWrite(conductance: [Double], cols: Int, rows: Int, four: Bool, connection: CellConnection, regions: [Int32]?,
@@ -107,7 +148,7 @@ struct CircuitCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         func write(_ values: [Double], _ name: String) throws {
             guard let spec else { return }
-            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name, format: .asciiGrid)
+            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
         }
         let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } }) { sol in
             guard maps.any else { return }
@@ -138,6 +179,10 @@ struct CircuitCommand: ParsableCommand {
             }
             text += row.joined(separator: " ") + "\n"
         }
+        if !common.quiet {
+            let solved = m.enumerated().reduce(0) { acc, row in acc + row.element.enumerated().filter { $0.offset > row.offset && $0.element > 0 }.count }
+            print(String(format: "%d focal nodes, %d pairs solved; largest relative residual %.1e; wrote %@_resistances.out", allIDs.count, solved, Pairwise.maxResidual, prefix))
+        }
         let path = prefix + "_resistances.out"
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AtomicOutput.write(to: path) { try text.write(toFile: $0, atomically: false, encoding: .utf8) }
@@ -156,7 +201,7 @@ struct CircuitCommand: ParsableCommand {
         let n = spec.count
         var cumulative = [Double](repeating: 0, count: n)
         func write(_ values: [Double], _ name: String) throws {
-            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name, format: .asciiGrid)
+            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
         }
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var text = ""
@@ -367,6 +412,18 @@ struct CircuitCommand: ParsableCommand {
             guard let eq = line.firstIndex(of: "=") else { continue }
             o[line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        // Circuitscape's options: unknown ones are refused by name; those that only tune Circuitscape's
+        // own run (solver, logging, memory) are accepted and have no effect here.
+        let known: Set<String> = ["compress_grids", "connect_four_neighbors_only", "connect_using_avg_resistances", "data_type", "ground_file",
+                                  "ground_file_is_resistances", "habitat_file", "habitat_map_is_resistances", "included_pairs_file", "log_file", "log_level",
+                                  "log_transform_maps", "low_memory_mode", "mask_file", "output_file", "parallelize", "point_file", "polygon_file",
+                                  "preemptive_memory_release", "print_rusages", "print_timings", "profiler_log_file", "reclass_file", "remove_src_or_gnd",
+                                  "scenario", "screenprint_log", "set_focal_node_currents_to_zero", "set_null_currents_to_nodata",
+                                  "set_null_voltages_to_nodata", "solver", "source_file", "use_direct_grounds", "use_included_pairs", "use_mask",
+                                  "use_polygons", "use_reclass_table", "use_unit_currents", "use_variable_source_strengths", "variable_source_file",
+                                  "version", "write_cum_cur_map_only", "write_cur_maps", "write_max_cur_maps", "write_volt_maps", "max_parallel",
+                                  "suppress_messages", "write_as_tif", "cholmod_batch_size", "precision", "num_parallel"]
+        for k in o.keys.sorted() where !known.contains(k) { throw GeodataError(path, "unknown option '\(k)'") }
         func flag(_ k: String) -> Bool { (o[k] ?? "false").lowercased() == "true" }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func file(_ k: String) throws -> String {
@@ -387,7 +444,8 @@ struct CircuitCommand: ParsableCommand {
             throw GeodataError(path, "scenario '\(scenario)' is not supported")
         }
         var unsupported: [String] = []
-        for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata", "compress_grids"] where flag(k) { unsupported.append(k) }
+        for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata",
+                  "compress_grids", "use_reclass_table", "set_focal_node_currents_to_zero"] where flag(k) { unsupported.append(k) }
         var maps = Maps()
         maps.perPairCurrent = flag("write_cur_maps") && !flag("write_cum_cur_map_only")
         maps.cumulative = flag("write_cur_maps") || flag("write_cum_cur_map_only")

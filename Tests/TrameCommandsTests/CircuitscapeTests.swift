@@ -220,3 +220,61 @@ final class CircuitSolverTests: XCTestCase {
         XCTAssertEqual(try plain.solve(injections: inj, ground: dst)[src], reference, accuracy: 1e-7 * reference)
     }
 }
+
+/// `trame circuit` on GeoTIFF inputs and its refusals.
+final class CircuitCommandTests: XCTestCase {
+    var trame: URL {
+        var u = Bundle(for: CircuitCommandTests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
+        return u.appendingPathComponent("trame")
+    }
+
+    func run(_ args: [String]) throws -> (Int32, String, String) {
+        let proc = Process()
+        proc.executableURL = trame
+        proc.arguments = args
+        let o = Pipe(), e = Pipe()
+        proc.standardOutput = o; proc.standardError = e
+        try proc.run()
+        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
+        proc.waitUntilExit()
+        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    /// A 3 × 1 strip of resistances 1, 2, 3 (ASCII grids, converted by GDAL): R between the ends = 1.5 + 2.5 = 4 Ω
+    /// with 4 neighbours; maps as GeoTIFF. Refusals: a negative resistance, focal nodes on NoData or in one
+    /// cell, an unknown .ini option, a missing file.
+    func testDirectModeAndRefusals() throws {
+        let dir = NSTemporaryDirectory() + "trame-circuit-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func asc(_ name: String, _ values: String) throws -> String {
+            let path = "\(dir)/\(name)"
+            try "ncols 3\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 10\nNODATA_value -9999\n\(values)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let r = try asc("r.asc", "1 2 3"), f = try asc("f.asc", "1 -9999 2")
+        let ok = try run(["circuit", "--resistance", r, "--focal", f, "--neighbours", "4", "--current-maps", "--voltage-maps", "-o", "\(dir)/out"])
+        XCTAssertEqual(ok.0, 0, ok.2)
+        let text = try String(contentsOfFile: "\(dir)/out_resistances.out", encoding: .utf8)
+        let values = text.split(whereSeparator: \.isNewline)[1].split(separator: " ").compactMap { Double($0) }
+        XCTAssertEqual(values[2], 4, accuracy: 1e-9)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/out_cum_curmap.tif"))
+        XCTAssertTrue(ok.1.contains("residual"))
+
+        func fails(_ args: [String], _ words: [String], line: UInt = #line) throws {
+            let res = try run(args)
+            XCTAssertNotEqual(res.0, 0, line: line)
+            XCTAssertEqual(res.2.split(separator: "\n").count, 1, res.2, line: line)
+            for w in words { XCTAssertTrue(res.2.contains(w), "'\(w)' not in \(res.2)", line: line) }
+        }
+        try fails(["circuit", "--resistance", try asc("neg.asc", "1 -2 3"), "--focal", f, "-o", "\(dir)/x"], ["neg.asc", "≤ 0"])
+        try fails(["circuit", "--resistance", try asc("hole.asc", "-9999 2 3"), "--focal", f, "-o", "\(dir)/x"], ["f.asc", "NoData"])
+        try fails(["circuit", "--resistance", r, "--focal", try asc("one.asc", "1 -9999 -9999"), "-o", "\(dir)/x"], ["one.asc", "fewer than two"])
+        let ini = "\(dir)/bad.ini"
+        try "[Circuitscape mode]\ndata_type = raster\nscenario = pairwise\nhabitat_file = r.asc\npoint_file = f.asc\nwrite_colour_maps = True\n".write(toFile: ini, atomically: true, encoding: .utf8)
+        try fails(["circuit", "--ini", ini], ["bad.ini", "unknown option 'write_colour_maps'"])
+        try "[Circuitscape mode]\ndata_type = raster\nscenario = pairwise\nhabitat_file = nowhere.asc\npoint_file = f.asc\n".write(toFile: ini, atomically: true, encoding: .utf8)
+        try fails(["circuit", "--ini", ini], ["habitat_file", "nowhere.asc"])
+    }
+}
