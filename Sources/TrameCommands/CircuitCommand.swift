@@ -408,7 +408,7 @@ struct CircuitCommand: ParsableCommand {
         var o: [String: String] = [:]
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("[") || line.hasPrefix("#") || line.isEmpty { continue }
+            if line.hasPrefix("[") || line.hasPrefix("#") || line.hasPrefix(";") || line.isEmpty { continue }
             guard let eq = line.firstIndex(of: "=") else { continue }
             o[line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -422,7 +422,7 @@ struct CircuitCommand: ParsableCommand {
                                   "set_null_voltages_to_nodata", "solver", "source_file", "use_direct_grounds", "use_included_pairs", "use_mask",
                                   "use_polygons", "use_reclass_table", "use_unit_currents", "use_variable_source_strengths", "variable_source_file",
                                   "version", "write_cum_cur_map_only", "write_cur_maps", "write_max_cur_maps", "write_volt_maps", "max_parallel",
-                                  "suppress_messages", "write_as_tif", "cholmod_batch_size", "precision", "num_parallel"]
+                                  "suppress_messages", "write_as_tif", "cholmod_batch_size", "precision", "num_parallel", "use_64bit_indexing"]
         for k in o.keys.sorted() where !known.contains(k) { throw GeodataError(path, "unknown option '\(k)'") }
         func flag(_ k: String) -> Bool { (o[k] ?? "false").lowercased() == "true" }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
