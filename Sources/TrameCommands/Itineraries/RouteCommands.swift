@@ -57,6 +57,14 @@ struct NetworkOptions: ParsableArguments {
         progress.step("reading the path network")
         let loaded = try NetworkInput.load(network, layer: layer, snap: try snap.map { try Inputs.length($0) }, profile: prof, joinCrossings: joinCrossings)
         progress.step("\(loaded.network.edgeCount) edges, \(loaded.network.nodes.count) junctions (\(String(format: "%.1f", loaded.seconds)) s)")
+        // Isolated bits: pieces of the network the mode cannot reach from its largest piece.
+        let pieces = loaded.network.components(mode).length
+        if pieces.count > 1, progress.enabled {
+            let total = pieces.reduce(0, +), largest = pieces.max() ?? 0
+            FileHandle.standardError.write(Data(String(format: "trame: note: %@: %d separate pieces for a %@; the largest has %.1f km of %.1f km, %d isolated bits hold %.1f km\n",
+                                                        network, pieces.count, mode == .walk ? "walker" : "cyclist", largest / 1000, total / 1000,
+                                                        pieces.count - 1, (total - largest) / 1000).utf8))
+        }
         var outside: [Float] = []
         if let green { outside = try NetworkInput.outsideGreen(loaded.network, crs: loaded.crs, scheme: green) }
         let r: Router
@@ -138,6 +146,11 @@ struct RouteCommand: ParsableCommand {
         if net.json { print(routeJSON(route, net.mode)); return }
         print(String(format: "%@ route: %.0f m, %.0f min at %.1f km/h, %.0f %% inside the green network%@", net.mode.rawValue, route.length,
                      route.minutes(net.mode), net.mode.speedKmh, 100 * route.greenShare, net.green == nil ? " (no --green given)" : ""))
+        let pieces = loaded.network.components(net.mode).length
+        if pieces.count > 1 {
+            print(String(format: "network: %d edges; %d isolated bits (%.1f km) apart from the main network (%.1f km)", loaded.network.edgeCount,
+                         pieces.count - 1, (pieces.reduce(0, +) - (pieces.max() ?? 0)) / 1000, (pieces.max() ?? 0) / 1000))
+        }
     }
 }
 
