@@ -129,13 +129,11 @@ public enum Pairwise {
                     }
                     sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g, residual: residual)
                 } else {
-                    let (m, map) = c.merging([focalNodes[i], focalNodes[j]])
-                    let g = Int(map[Int(focalNodes[i][0])]), s = Int(map[Int(focalNodes[j][0])])
-                    var inj = [Double](repeating: 0, count: m.nodeCount)
-                    inj[s] = 1; inj[g] = -1
-                    var solver = GroundedSolver(circuit: m)
-                    let v = try solver.solve(injections: inj, ground: g)
-                    sol = Solution(i: i, j: j, resistance: v[s], circuit: m, node: map, voltages: v, source: s, ground: g, residual: solver.lastResidual)
+                    // Focal regions: short-circuit the two (MultiSolve switches to AMG on large circuits).
+                    let ms = try MultiSolve.solve(c, sources: [(focalNodes[j], 1)], grounds: [focalNodes[i]])
+                    let g = Int(ms.node[Int(focalNodes[i][0])]), s = Int(ms.node[Int(focalNodes[j][0])])
+                    sol = Solution(i: i, j: j, resistance: ms.voltages[s] - ms.voltages[g], circuit: ms.circuit, node: ms.node, voltages: ms.voltages,
+                                   source: s, ground: g, residual: ms.residual)
                 }
                 out[i][j] = sol.resistance; out[j][i] = sol.resistance
                 maxResidual = max(maxResidual, sol.residual)
@@ -170,6 +168,7 @@ public enum MultiSolve {
         /// Node of the solved circuit for each node of the base circuit.
         public var node: [Int32]
         public var voltages: [Double]
+        public var residual = 0.0
     }
 
     /// - Parameters:
@@ -192,18 +191,21 @@ public enum MultiSolve {
         let g = Int(map[Int(groundGroup[0])])
         inj[g] -= sources.reduce(0) { $0 + $1.current }
         var v: [Double]
+        var residual = 0.0
         if m.nodeCount > 20_000 {
             // Large circuits: AMG-preconditioned CG on the consistent system, then the ground's component
             // is shifted to put the ground at 0 V (other components carry no current).
             var amg = AMGSolver(circuit: m)
             v = try amg.solve(inj)
+            residual = amg.lastResidual
             let comp = m.components()
             let vg = v[g], cg = comp[g]
             for i in 0..<v.count { v[i] = comp[i] == cg ? v[i] - vg : 0 }
         } else {
             var solver = GroundedSolver(circuit: m)
             v = try solver.solve(injections: inj, ground: g)
+            residual = solver.lastResidual
         }
-        return Solution(circuit: m, node: Array(map.prefix(c.nodeCount)), voltages: v)
+        return Solution(circuit: m, node: Array(map.prefix(c.nodeCount)), voltages: v, residual: residual)
     }
 }

@@ -67,6 +67,8 @@ public struct SchemeResult: Sendable {
     /// Itineraries between the leisure hubs: their hubs, length (m) and green share; unreachable hubs.
     public var itineraries: [(from: String, to: String, lengthM: Double, greenShare: Double)] = []
     public var unreachableHubs: [String] = []
+    /// Pinch points: sub-network, link, reservoirs, area (ha), largest current (A), link dPC.
+    public var pinchPoints: [(subNetwork: String, link: Int, from: Int32, to: Int32, areaHa: Double, maxCurrent: Double, dPC: Double)] = []
     public var itineraryMode = ""
     public var partners: [Partner]
     public var referenceShare: Double?

@@ -93,6 +93,11 @@ enum ProjectTemplate {
         join_crossings = true             # lines crossing without a shared vertex meet there (not for OSM)
         with_roads = true                 # the roads of [infrastructure] too (class = OSM highway; motorways never)
 
+        [pinch_points]
+        # Current flow (circuit theory) through the corridors of the most important links, between their two
+        # reservoirs, as Linkage Mapper's Pinchpoint Mapper: a current raster and the pinch_points layer.
+        links_per_subnetwork = 50
+
         [report]
         title = "\(name)"
         lang = "fr"                       # fr or en (trame run --lang overrides it)

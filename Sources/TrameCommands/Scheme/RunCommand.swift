@@ -105,6 +105,9 @@ enum SchemeSummary {
             Swift.print(String(format: "  itineraries     %d (%@) linking the leisure hubs, %@, %.0f %% inside the green network", r.itineraries.count, r.itineraryMode, w.km(total / 1000), 100 * green)
                         + (r.unreachableHubs.isEmpty ? "" : "; not reached: \(r.unreachableHubs.joined(separator: ", "))"))
         }
+        if !r.pinchPoints.isEmpty {
+            Swift.print("  pinch points    \(r.pinchPoints.count) stretches where the current between two reservoirs concentrates (\(w.ha(r.pinchPoints.reduce(0) { $0 + $1.areaHa })))")
+        }
         Swift.print("  conflict points \(t.conflicts)" + (t.conflictsPerRoadKm.map { String(format: " (%.2f per km of road, %@ of roads)", $0, w.km(t.roadKm)) } ?? ""))
         Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
     }

@@ -77,6 +77,7 @@ enum SchemeStyles {
                                                    alpha: 255, width: 0.3, fillStyle: "b_diagonal", labels: [w.urbanBreak, w.networkFrame]),
             "conflict_points": QGISStyles.single(.marker, Palette.conflict.tuple, shape: "triangle"),
             "leisure_hubs": QGISStyles.single(.marker, Palette.hub.tuple, shape: "star"),
+            "pinch_points": QGISStyles.single(.fill, Palette.pinch.tuple, alpha: 220, width: 0.3),
             "itineraries": QGISStyles.single(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
             "units": QGISStyles.categorized(.fill, field: "level", [("commune", Palette.commune.tuple), ("grouping", Palette.grouping.tuple)],
                                             alpha: 0, width: 0.5, labels: [w.communes, w.groupings]),

@@ -19,6 +19,7 @@ struct Layers {
     var hubs: VectorLayer
     var units: VectorLayer
     var itineraries: VectorLayer
+    var pinchPoints: VectorLayer
 
     init(crsWKT: String) {
         self.crsWKT = crsWKT
@@ -56,11 +57,27 @@ struct Layers {
             FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
             FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
             FieldDefinition("green_share", .real)], crsWKT: crsWKT)
+        pinchPoints = VectorLayer(name: "pinch_points", geometryKind: .multiPolygon, fields: [
+            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+            FieldDefinition("to_reservoir", .integer), FieldDefinition("area_ha", .real), FieldDefinition("max_current_A", .real),
+            FieldDefinition("mean_current_A", .real), FieldDefinition("corridor_resistance", .real), FieldDefinition("link_dPC", .real)], crsWKT: crsWKT)
         units = VectorLayer(name: "units", geometryKind: .multiPolygon, fields: [
             FieldDefinition("level", .string), FieldDefinition("name", .string)], crsWKT: crsWKT)
     }
 
-    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, units] }
+    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units] }
+
+    mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
+        guard !p.points.isEmpty else { return }
+        let parts = try Layers.polygons(p.groups)
+        let cellHa = p.groups.spec.cellArea / 10_000
+        for pt in p.points {
+            pinchPoints.features.append(Feature(geometry: .multiPolygon(parts[Int(pt.group)] ?? []), attributes: [
+                "subnetwork": .string(sub.name), "link": .integer(pt.link), "from_reservoir": .integer(Int(pt.from)), "to_reservoir": .integer(Int(pt.to)),
+                "area_ha": .real(Double(pt.cells) * cellHa), "max_current_A": .real(pt.maxCurrent), "mean_current_A": .real(pt.meanCurrent),
+                "corridor_resistance": .real(pt.corridorResistance), "link_dPC": .real(pt.dPC)]))
+        }
+    }
 
     mutating func addItineraries(_ its: [(name: String, hubA: String, hubB: String, route: Route)], mode: TravelMode) {
         for it in its {

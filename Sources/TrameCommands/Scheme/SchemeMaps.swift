@@ -16,6 +16,7 @@ struct SchemeMaps {
         var typology: [UInt8]
         var reservoirBits: [UInt16]
         var corridorBits: [UInt16]
+        var pinchBits: [UInt16]
         var bufferLabels: [Int32]
         var layers: Layers
         var infra: [InfrastructureLine]
@@ -113,9 +114,11 @@ struct SchemeMaps {
                 return (c + r) % 7 == 0 ? (hatch, 2) : (tint, 1)
             }))
         }
-        // Corridors coloured by biotope.
+        // Corridors coloured by biotope (with their pinch points on the sub-network pages).
+        let pinchColour = Colour(rgb: Palette.pinch.tuple).argb32
         layers.append(.raster(overlay(pixels: pixels) { i in
             let bits = input.corridorBits[i]
+            if let s, input.pinchBits[i] & (1 << UInt16(s)) != 0 { return (pinchColour, 2) }
             guard bits != 0 else { return nil }
             if let s { return bits & (1 << UInt16(s)) != 0 ? (Colour(rgb: p.subNetworks[s].colour.tuple, alpha: 0.45).argb32, 1) : nil }
             let k = bits.trailingZeroBitCount
@@ -173,7 +176,7 @@ struct SchemeMaps {
                 LegendEntry(.fill(Colour(rgb: sub.colour.tuple, alpha: 0.45), outline: nil), w.corridors),
                 LegendEntry(.line(Colour(rgb: sub.colour.tuple), width: 1.4, dash: []), w.links),
                 LegendEntry(.marker(.triangle, Colour(rgb: Palette.conflict.tuple)), w.conflictPoints),
-            ]))
+            ] + (input.result.pinchPoints.contains { $0.subNetwork == sub.name } ? [LegendEntry(.fill(Colour(rgb: Palette.pinch.tuple), outline: nil), w.pinchPoints)] : [])))
         } else {
             legend.append(LegendSection(w.natureSpaces, [
                 LegendEntry(.fill(Colour(rgb: Palette.major.tuple), outline: nil), w.major),

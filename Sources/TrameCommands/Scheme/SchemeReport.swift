@@ -122,6 +122,12 @@ struct SchemeReport {
         html += "<h2>\(esc(w.figuresPerUnit))</h2><h3>\(esc(w.groupings))</h3>" + table(tables[2].header, tables[2].rows)
         html += "<h3>\(esc(w.communes))</h3>" + table(tables[4].header, tables[4].rows)
         if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(tables[5].header, tables[5].rows) }
+        if !r.pinchPoints.isEmpty {
+            html += "<h2>\(esc(w.pinchPoints))</h2><p>\(w.fr ? "Courant électrique (théorie des circuits) entre les deux réservoirs de chaque corridor, restreint au corridor ; les tronçons où il se concentre." : "Current (circuit theory) between the two reservoirs of each corridor, within the corridor; the stretches where it concentrates.")</p>"
+            html += table([w.subNetwork, w.fr ? "Liaison" : "Link", w.fr ? "Réservoirs" : "Reservoirs", w.area, w.fr ? "Courant max" : "Largest current", "dPC"],
+                          r.pinchPoints.sorted { ($0.dPC, $0.maxCurrent) > ($1.dPC, $1.maxCurrent) }.prefix(20).map {
+                              [$0.subNetwork, "\($0.link)", "\($0.from) – \($0.to)", w.ha($0.areaHa), "\(w.number($0.maxCurrent, decimals: 3)) A", w.number($0.dPC, decimals: 2) + " %"] })
+        }
         html += "<h2>\(esc(w.partners))</h2>" + table([w.fr ? "Partenaire" : "Partner", w.fr ? "Inventaire" : "Inventory", w.fr ? "Sites" : "Sites", w.fr ? "Portée" : "Interest", w.fr ? "Fichier" : "File"],
                                                     r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
         html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })

@@ -1,4 +1,5 @@
 import Foundation
+import TrameCircuit
 import TrameCost
 import TrameGDAL
 import TrameGraph
@@ -182,6 +183,7 @@ struct SchemeRunner {
         guard p.subNetworks.count <= 16 else { throw ProjectError(p.file, "at most 16 sub-networks are supported") }
         var layers = Layers(crsWKT: spec.crsWKT)
         var allConflicts: [(String, ConflictPoint)] = []
+        var pinchBits = [UInt16](repeating: 0, count: spec.count)
         let netDir = (dir as NSString).appendingPathComponent("rasters")
         try FileManager.default.createDirectory(atPath: netDir, withIntermediateDirectories: true)
         let areaHa = Double(lc.dataCount) * spec.cellArea / 10_000
@@ -254,6 +256,20 @@ struct SchemeRunner {
             for u in tally.units.indices { tally.units[u].pc[s] = local[u].pc; tally.units[u].ec[s] = local[u].ec }
             tally.units[0].pc[s] = metrics.global.PC
             tally.units[0].ec[s] = metrics.global.EC
+
+            // Pinch points: current flow through each corridor between its two reservoirs (Linkage Mapper's
+            // Pinchpoint Mapper), for the most important links; the narrowest, most-used stretches.
+            if let corridors, p.pinchPointLinks > 0 {
+                progress.step("\(sub.name): current flow through the corridors (pinch points)")
+                let pinch = try PinchPoints.compute(corridors: corridors, links: functional.map(\.element), linkIDs: functional.map { $0.offset + 1 },
+                                                    dPC: functional.map { metrics.linkDPC[$0.offset] }, labels: patches.labels, resistance: res,
+                                                    maxLinks: p.pinchPointLinks)
+                writer.write(pinch.current, to: (netDir as NSString).appendingPathComponent("\(sub.name)_current.tif"),
+                             description: "current through the corridors between their reservoirs (\(sub.name)), A per cell")
+                try layers.addPinchPoints(pinch, sub: sub)
+                for i in 0..<n where pinch.groups.values[i] > 0 { pinchBits[i] |= bit }
+                result.pinchPoints += pinch.points.map { (sub.name, $0.link, $0.from, $0.to, Double($0.cells) * spec.cellArea / 10_000, $0.maxCurrent, $0.dPC) }
+            }
 
             // Conflict points of the corridors.
             let corridorLinks = functional.map { CorridorLink(id: $0.offset + 1, from: $0.element.from, to: $0.element.to, line: $0.element.line, dPC: metrics.linkDPC[$0.offset]) }
@@ -415,7 +431,7 @@ struct SchemeRunner {
         // Maps.
         progress.step("maps")
         let mapInput = SchemeMaps.Input(project: p, lang: lang, landCover: lc, builtUp: builtUp, typology: spaces.typology.values,
-                                        reservoirBits: reservoirBits, corridorBits: corridorBits, bufferLabels: buffers.labels.values,
+                                        reservoirBits: reservoirBits, corridorBits: corridorBits, pinchBits: pinchBits, bufferLabels: buffers.labels.values,
                                         layers: layers, infra: infra, paths: pathLines, itineraries: itineraryLines.map(\.route.line),
                                         hubs: hubPoints.map { ($0.0, $0.1) },
                                         units: levels.map { ($0.level, $0.layer) }, result: result)

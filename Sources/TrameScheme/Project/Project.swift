@@ -144,6 +144,9 @@ public struct Project: Sendable, Equatable {
     public var subNetworks: [SubNetwork]
     public var bufferZones: BufferZoneRules
     public var itineraries: ItinerarySettings?
+    /// Pinch points: current flow through the corridors of this many links per sub-network (the most
+    /// important by dPC); 0 = none.
+    public var pinchPointLinks: Int
 
     public var title: String
     public var lang: String

@@ -178,7 +178,7 @@ public enum ProjectFile {
 
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
-                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "report"])
+                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report"])
             try checkKeys(top)
             let terr = try section(root, "territory", allowed: ["name", "crs", "resolution", "boundary", "reference_share", "reference_label"], required: true)!
             let lc = try section(root, "land_cover", allowed: ["raster", "nomenclature", "friction", "built_up"], required: true)!
@@ -188,6 +188,13 @@ public enum ProjectFile {
             let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
             let buf = try section(root, "buffer_zones", allowed: ["open_land", "min_town_area", "max_break_width", "around_network", "min_area", "edge"])
             let rep = try section(root, "report", allowed: ["title", "lang"])
+            let pinch = try section(root, "pinch_points", allowed: ["links_per_subnetwork"])
+            var pinchLinks = 0
+            if let pinch {
+                let v = try number(pinch, "links_per_subnetwork") ?? 50
+                guard v >= 0, v == v.rounded() else { throw fail(pinch, "links_per_subnetwork", "links_per_subnetwork must be a whole number ≥ 0") }
+                pinchLinks = Int(v)
+            }
             let itin = try section(root, "itineraries", allowed: ["network", "mode", "prefer_green", "max_snap", "join_crossings", "with_roads"])
             var itineraries: ItinerarySettings? = nil
             if let itin {
@@ -302,7 +309,7 @@ public enum ProjectFile {
                 unitNameField: try units.flatMap { try string($0, "name_field") } ?? "name",
                 leisureHubs: try hubs.flatMap { try layer($0, "source") },
                 hubNameField: try hubs.flatMap { try string($0, "name_field") } ?? "name",
-                subNetworks: subs, bufferZones: rules, itineraries: itineraries,
+                subNetworks: subs, bufferZones: rules, itineraries: itineraries, pinchPointLinks: pinchLinks,
                 title: try rep.flatMap { try string($0, "title") } ?? name,
                 lang: lang)
         }

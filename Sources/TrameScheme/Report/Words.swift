@@ -10,6 +10,7 @@ public enum Palette {
     public static let railway = RGB(60, 60, 60)
     public static let path = RGB(150, 40, 130)
     public static let itinerary = RGB(120, 20, 160)
+    public static let pinch = RGB(255, 40, 160)
     public static let commune = RGB(120, 120, 120)
     public static let grouping = RGB(50, 50, 50)
 }
@@ -43,6 +44,7 @@ public struct Words: Sendable {
     public var roads: String { fr ? "Routes" : "Roads" }
     public var railways: String { fr ? "Voies ferrées" : "Railways" }
     public var itineraries: String { fr ? "Itinéraires entre les pôles de loisirs" : "Itineraries between the leisure hubs" }
+    public var pinchPoints: String { fr ? "Points de pincement (courant concentré)" : "Pinch points (concentrated current)" }
     public var greenShare: String { fr ? "part dans la trame verte et bleue" : "share in the green network" }
     public var paths: String { fr ? "Chemins de randonnée et véloroutes" : "Walking and cycling paths" }
     public var communes: String { fr ? "Communes" : "Communes" }

@@ -1,0 +1,94 @@
+import Foundation
+import TrameCircuit
+import TrameCost
+import TrameRaster
+import TrameVector
+
+/// Pinch points of one sub-network: current through each corridor between its two reservoirs, and the
+/// stretches where it concentrates.
+struct PinchPoints {
+    struct Point {
+        var group: Int32
+        var link: Int
+        var from: Int32, to: Int32
+        var cells: Int
+        var maxCurrent: Double, meanCurrent: Double
+        var corridorResistance: Double
+        var dPC: Double
+    }
+    /// Current per cell (A; the highest over the corridors), NoData outside.
+    var current: Grid<Float>
+    /// Pinch-point group per cell (0 outside).
+    var groups: Grid<Int32>
+    var points: [Point]
+
+    /// - Parameters:
+    ///   - maxLinks: at most this many links, the most important by dPC.
+    static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
+                        resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
+        let spec = labels.spec
+        let n = spec.count, cols = spec.cols, rows = spec.rows
+        var cellsOf = [[Int]](repeating: [], count: links.count + 1)
+        for i in 0..<n { let k = Int(corridors.link.values[i]); if k > 0 { cellsOf[k].append(i) } }
+        var current = [Float](repeating: -1, count: n)
+        var groups = [Int32](repeating: 0, count: n)
+        var points: [Point] = []
+        let chosen = links.indices.sorted { dPC[$0] > dPC[$1] }.prefix(maxLinks)
+        let L = labels.values, R = resistance.values
+        for k in chosen {
+            let cells = cellsOf[k + 1]
+            guard !cells.isEmpty else { continue }
+            let from = links[k].from, to = links[k].to
+            var a = Set<Int>(), b = Set<Int>()
+            var open: [Int] = []
+            for c in cells {
+                if L[c] == from { a.insert(c); continue }
+                if L[c] == to { b.insert(c); continue }
+                open.append(c)
+                let cc = c % cols, r = c / cols
+                for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
+                    let x = cc + dc, y = r + dr
+                    guard x >= 0, x < cols, y >= 0, y < rows else { continue }
+                    let u = y * cols + x
+                    if L[u] == from { a.insert(u) } else if L[u] == to { b.insert(u) }
+                } }
+            }
+            guard !open.isEmpty else { continue }
+            let result = try CorridorCurrent.solve(cells: open, reservoirA: Array(a), reservoirB: Array(b), cols: cols, rows: rows) { c in
+                let v = R[c]
+                return resistance.isNoData(v) || v <= 0 ? 0 : 1 / Double(v)
+            }
+            guard result.resistance > 0 else { continue }
+            for (j, c) in open.enumerated() { current[c] = max(current[c], Float(result.current[j])) }
+            // The most-used tenth of the corridor's cells, in groups of 3 cells or more.
+            let sorted = result.current.sorted()
+            let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))]
+            guard threshold > 0 else { continue }
+            var inTop = Set<Int>()
+            for (j, c) in open.enumerated() where result.current[j] >= threshold { inTop.insert(c) }
+            var seen = Set<Int>()
+            let byCell = Dictionary(uniqueKeysWithValues: open.enumerated().map { ($1, result.current[$0]) })
+            for start in inTop where !seen.contains(start) {
+                var stack = [start], members: [Int] = []
+                seen.insert(start)
+                while let v = stack.popLast() {
+                    members.append(v)
+                    let cc = v % cols, r = v / cols
+                    for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
+                        let x = cc + dc, y = r + dr
+                        guard x >= 0, x < cols, y >= 0, y < rows else { continue }
+                        let u = y * cols + x
+                        if inTop.contains(u) && !seen.contains(u) { seen.insert(u); stack.append(u) }
+                    } }
+                }
+                guard members.count >= 3 else { continue }
+                let id = Int32(points.count + 1)
+                for m in members { groups[m] = id }
+                let values = members.map { byCell[$0] ?? 0 }
+                points.append(Point(group: id, link: linkIDs[k], from: from, to: to, cells: members.count, maxCurrent: values.max() ?? 0,
+                                    meanCurrent: values.reduce(0, +) / Double(values.count), corridorResistance: result.resistance, dPC: dPC[k]))
+            }
+        }
+        return PinchPoints(current: Grid(spec: spec, values: current, noData: -1), groups: Grid(spec: spec, values: groups, noData: 0), points: points)
+    }
+}
