@@ -222,9 +222,18 @@ final class SchemeRunTests: XCTestCase {
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
     func testOutputsArePublishable() throws {
         let info = try tool("ogrinfo", ["-q", p("scheme/scheme.gpkg")])
-        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "units", "figures", "layer_styles"] {
+        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "pinch_points", "units", "figures", "layer_styles"] {
             XCTAssertTrue(info.contains(layer), "scheme.gpkg lacks \(layer)")
         }
+        // Pinch points lie inside a corridor of their sub-network, and the current rasters are there.
+        let pinch = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
+                                         "SELECT COUNT(*) AS n, SUM(CASE WHEN EXISTS (SELECT 1 FROM corridors c WHERE c.subnetwork = p.subnetwork AND ST_Within(ST_PointOnSurface(p.geom), c.geom)) THEN 1 ELSE 0 END) AS inside FROM pinch_points p",
+                                         p("scheme/scheme.gpkg")])
+        let counts = pinch.split(separator: "\n")[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) }
+        guard counts.count == 2 else { return XCTFail("unexpected answer: \(pinch)") }
+        XCTAssertGreaterThan(counts[0], 0, "the tiny sample has pinch points")
+        XCTAssertEqual(counts[0], counts[1], "every pinch point lies in a corridor of its sub-network")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: p("scheme/rasters/wetland_current.tif")))
         // Itineraries: each joins two leisure hubs, and km of itineraries are in the figures.
         let its = try features(p("scheme/scheme.gpkg"), "itineraries")
         let hubNames = Set(try features(p("territory.gpkg"), "leisure_hubs").map { ($0["properties"] as! [String: Any])["name"] as! String })

@@ -117,6 +117,11 @@ public struct FigureTally {
 
     /// Adds the length of lines to each unit they cross, cut in pieces of at most half a cell.
     public mutating func addLength(_ lines: [[Point]], to field: WritableKeyPath<UnitFigures, Double>, scale: Double = 1) {
+        addLength(lines) { $0[keyPath: field] += $1 * scale }
+    }
+
+    /// Adds the length (m) of each piece of line to the units it lies in, through `add`.
+    mutating func addLength(_ lines: [[Point]], _ add: (inout UnitFigures, Double) -> Void) {
         let step = abs(spec.transform.pixelWidth) / 2
         var us: [Int] = []
         for line in lines where line.count >= 2 {
@@ -128,7 +133,7 @@ public struct FigureTally {
                     let t = (Double(p) + 0.5) / Double(pieces)
                     guard let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t) else { continue }
                     unitsOf(spec.index(col: c.col, row: c.row), into: &us)
-                    for u in us { units[u][keyPath: field] += len / Double(pieces) * scale }
+                    for u in us { add(&units[u], len / Double(pieces)) }
                 }
             }
         }
@@ -136,10 +141,7 @@ public struct FigureTally {
 
     /// Adds the corridor length of sub-network `s` (link lines), in km.
     public mutating func addCorridorLength(_ s: Int, lines: [[Point]]) {
-        var copy = self
-        for u in copy.units.indices { copy.units[u].roadKm = 0 }
-        copy.addLength(lines, to: \.roadKm, scale: 0.001)
-        for u in units.indices { units[u].corridorKm[s] += copy.units[u].roadKm }
+        addLength(lines) { $0.corridorKm[s] += $1 / 1000 }
     }
 
     /// Counts points per unit.
