@@ -18,6 +18,9 @@ struct BenchCircuit: ParsableCommand {
     @Flag(help: "Skip the Python comparison.")
     var noPython = false
 
+    @Option(name: .customLong("focal-points"), help: "Also time a pairwise run between this many focal points spread over the grid (e.g. 10 on a 3163² grid ≈ 10 M cells).")
+    var focalPoints: Int = 0
+
     func run() throws {
         var rng = SeededGenerator(seed: seed)
         let n = size * size
@@ -40,6 +43,21 @@ struct BenchCircuit: ParsableCommand {
         print(String(format: "Trame: %d × %d cells; circuit built in %.2f s; AMG setup %.2f s (%d levels: %@), CG %d iterations in %.2f s (residual %.1e); R = %.10g Ω; setup + solve %.2f s",
                      size, size, build, setup, solver.amg.levelCount, solver.amg.sizes.map(String.init).joined(separator: " → "),
                      solver.lastIterations, solve, solver.lastResidual, r, setup + solve))
+        if focalPoints >= 2 {
+            // Focal points on a ring around the centre; every pair solved with the one AMG hierarchy.
+            var focal: [(id: Int32, cell: Int)] = []
+            for k in 0..<focalPoints {
+                let a = 2 * Double.pi * Double(k) / Double(focalPoints)
+                let c = Int(Double(size) / 2 + Double(size) * 0.35 * cos(a)), r = Int(Double(size) / 2 + Double(size) * 0.35 * sin(a))
+                focal.append((Int32(k + 1), r * size + c))
+            }
+            let t3 = Date()
+            let pc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, fourNeighbours: true, connection: .averageResistance, focal: focal)
+            let m = try Pairwise.resistances(pc.circuit, focalNodes: pc.focalNodes)
+            let pairs = focalPoints * (focalPoints - 1) / 2
+            print(String(format: "pairwise: %d focal points, %d pairs in %.1f s (%.2f s per pair), largest residual %.1e; R(1,2) = %.6g Ω",
+                         focalPoints, pairs, Date().timeIntervalSince(t3), Date().timeIntervalSince(t3) / Double(pairs), Pairwise.maxResidual, m[0][1]))
+        }
         guard !noPython else { return }
         let raw = NSTemporaryDirectory() + "trame-circuit-\(getpid()).bin"
         defer { try? FileManager.default.removeItem(atPath: raw) }
