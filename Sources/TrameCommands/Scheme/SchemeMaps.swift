@@ -55,7 +55,6 @@ struct SchemeMaps {
             PlanningMap.draw(page(subNetwork: s, pixels: 1000), on: c)
             try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("map_\(sub.name).png")) { try c.writePNG($0) }
         }
-        _ = spec
     }
 
     /// An overlay built by painting every cell onto a pixel grid of about `pixels` across; a pixel takes
