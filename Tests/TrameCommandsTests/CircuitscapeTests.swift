@@ -23,7 +23,7 @@ final class CircuitscapeTests: XCTestCase {
     func run(_ ini: String, out: String) throws {
         let proc = Process()
         proc.executableURL = trame
-        proc.arguments = ["circuit", "--ini", ini, "--out-dir", out]
+        proc.arguments = ["circuit", "--ini", ini, "--out-dir", out, "--quiet"]
         let e = Pipe(); proc.standardError = e
         try proc.run(); proc.waitUntilExit()
         let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -122,7 +122,7 @@ final class CircuitscapeTests: XCTestCase {
             let ini = "\(CircuitscapeTests.reference)/input/raster/pairwise/\(k)/sgVerify\(k).ini"
             let proc = Process()
             proc.executableURL = trame
-            proc.arguments = ["circuit", "--ini", ini, "--out-dir", out]
+            proc.arguments = ["circuit", "--ini", ini, "--out-dir", out, "--quiet"]
             let e = Pipe(); proc.standardError = e
             try proc.run(); proc.waitUntilExit()
             let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
