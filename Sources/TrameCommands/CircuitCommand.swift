@@ -192,7 +192,8 @@ struct CircuitCommand: ParsableCommand {
     /// its resistance is the voltage it takes) or all-to-one (1 A into every other focal node of the
     /// component, the one grounded; Circuitscape reports 0 for it). −1 when it has no partner.
     func solveOneAll(toAll: Bool, conductance: [Double], spec: GridSpec, four: Bool, connection: CellConnection, regions: [Int32]?,
-                     focal: [(id: Int32, cell: Int)], onlyIDs: Set<Int32>?, prefix: String, source: String, maps: Maps) throws {
+                     focal: [(id: Int32, cell: Int)], onlyIDs: Set<Int32>?, include: ((Int32, Int32) -> Bool)? = nil,
+                     prefix: String, source: String, maps: Maps) throws {
         let ids = Array(Set(focal.map(\.id).filter { $0 != 0 && (onlyIDs?.contains($0) ?? true) })).sorted()
         guard ids.count >= 2 else { throw GeodataError(source, "fewer than two focal nodes: nothing to connect") }
         let rc = RasterCircuit(conductance: conductance, cols: spec.cols, rows: spec.rows, fourNeighbours: four, connection: connection, regions: regions, focal: focal)
@@ -209,7 +210,7 @@ struct CircuitCommand: ParsableCommand {
             guard let mine = nodesOf[id] else { text += "\(id) -1\n"; continue }
             let myComps = Set(mine.map { comp[Int($0)] })
             // Partners: focal nodes of the same component that are not short-circuited with this one.
-            let others = ids.filter { $0 != id }.compactMap { o in
+            let others = ids.filter { $0 != id && (include?(id, $0) ?? true) }.compactMap { o in
                 nodesOf[o].flatMap { ns in ns.contains { myComps.contains(comp[Int($0)]) } && Set(ns).isDisjoint(with: mine) ? ns : nil }
             }
             guard !others.isEmpty else { text += "\(id) -1\n"; continue }
@@ -505,7 +506,7 @@ struct CircuitCommand: ParsableCommand {
         let connection: CellConnection = flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance
         if scenario != "pairwise" {
             try solveOneAll(toAll: scenario == "one-to-all", conductance: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
-                            connection: connection, regions: regions, focal: focal, onlyIDs: onlyIDs, prefix: prefix, source: path, maps: maps)
+                            connection: connection, regions: regions, focal: focal, onlyIDs: onlyIDs, include: include, prefix: prefix, source: path, maps: maps)
             return
         }
         try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),

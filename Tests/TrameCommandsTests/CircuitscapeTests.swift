@@ -30,13 +30,13 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertEqual(proc.terminationStatus, 0, "\(ini): \(err)")
     }
 
-    /// One-to-all 1–10 and all-to-one 1–11: the resistance of each focal node ("id value" rows) to 1e-3, and
-    /// the maps. Not yet matched: one-to-all 11–13 and all-to-one 12 (variable source strengths with a
-    /// mask, a focal region split by a polygon), and the current maps of all-to-one 6, 11 and 12.
+    /// One-to-all 1–10, 12, 13 and all-to-one 1–12: the resistance of each focal node ("id value" rows) to
+    /// 1e-3, and the maps. Not yet matched: one-to-all 11 (0.016 Ω off: a focal region with a polygon) and
+    /// the current maps of all-to-one 6, 11 and 12.
     func testRasterOneToAllAndAllToOneCases() throws {
         let out = NSTemporaryDirectory() + "trame-cs1-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        for (mode, name, cases) in [("one_to_all", "oneToAllVerify", 1...10), ("all_to_one", "allToOneVerify", 1...11)] {
+        for (mode, name, cases) in [("one_to_all", "oneToAllVerify", Array(1...10) + [12, 13]), ("all_to_one", "allToOneVerify", Array(1...12))] {
             for k in cases {
                 try run("\(CircuitscapeTests.reference)/input/raster/\(mode)/\(k)/\(name)\(k).ini", out: out)
                 let got = try String(contentsOfFile: "\(out)/\(name)\(k)_resistances.out", encoding: .utf8).split(whereSeparator: \.isNewline)
@@ -49,7 +49,7 @@ final class CircuitscapeTests: XCTestCase {
                 }
             }
         }
-        let skip = ["allToOneVerify6_", "allToOneVerify11_"]
+        let skip = ["allToOneVerify6_", "allToOneVerify11_", "allToOneVerify12_"]
         let compared = try compareMaps(out, skipping: skip)
         XCTAssertGreaterThan(compared, 120)
     }
