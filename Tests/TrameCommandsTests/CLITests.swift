@@ -17,24 +17,8 @@ final class CLITests: XCTestCase {
 
     func p(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
 
-    var trame: URL {
-        var u = Bundle(for: CLITests.self).bundleURL
-        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
-        return u.appendingPathComponent("trame")
-    }
-
     @discardableResult
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let proc = Process()
-        proc.executableURL = trame
-        proc.arguments = args
-        let o = Pipe(), e = Pipe()
-        proc.standardOutput = o; proc.standardError = e
-        try proc.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        proc.waitUntilExit()
-        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try TrameProcess.run(TrameProcess.trame, args) }
 
     func assertFails(_ args: [String], mentioning words: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let r = try run(args)

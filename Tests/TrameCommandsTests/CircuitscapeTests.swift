@@ -8,11 +8,7 @@ final class CircuitscapeTests: XCTestCase {
     static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/reference/circuitscape-jl").standardized.path
 
-    var trame: URL {
-        var u = Bundle(for: CircuitscapeTests.self).bundleURL
-        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
-        return u.appendingPathComponent("trame")
-    }
+    var trame: URL { TrameProcess.trame }
 
     func matrix(_ path: String) throws -> (ids: [Double], values: [[Double]]) {
         let rows = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
@@ -223,23 +219,7 @@ final class CircuitSolverTests: XCTestCase {
 
 /// `trame circuit` on GeoTIFF inputs and its refusals.
 final class CircuitCommandTests: XCTestCase {
-    var trame: URL {
-        var u = Bundle(for: CircuitCommandTests.self).bundleURL
-        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
-        return u.appendingPathComponent("trame")
-    }
-
-    func run(_ args: [String]) throws -> (Int32, String, String) {
-        let proc = Process()
-        proc.executableURL = trame
-        proc.arguments = args
-        let o = Pipe(), e = Pipe()
-        proc.standardOutput = o; proc.standardError = e
-        try proc.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        proc.waitUntilExit()
-        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
+    func run(_ args: [String]) throws -> (Int32, String, String) { try TrameProcess.run(TrameProcess.trame, args) }
 
     /// A 3 × 1 strip of resistances 1, 2, 3 (ASCII grids, converted by GDAL): R between the ends = 1.5 + 2.5 = 4 Ω
     /// with 4 neighbours; maps as GeoTIFF. Refusals: a negative resistance, focal nodes on NoData or in one

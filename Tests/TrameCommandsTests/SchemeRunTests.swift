@@ -11,24 +11,10 @@ final class SchemeRunTests: XCTestCase {
     var dir: String { SchemeRunTests.dir }
     func p(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
 
-    var trame: URL {
-        var u = Bundle(for: SchemeRunTests.self).bundleURL
-        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
-        return u.appendingPathComponent("trame")
-    }
+    var trame: URL { TrameProcess.trame }
 
     @discardableResult
-    func run(_ exe: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let proc = Process()
-        proc.executableURL = exe
-        proc.arguments = args
-        let o = Pipe(), e = Pipe()
-        proc.standardOutput = o; proc.standardError = e
-        try proc.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        proc.waitUntilExit()
-        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-    }
+    func run(_ exe: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) { try TrameProcess.run(exe, args) }
 
     func tool(_ name: String, _ args: [String]) throws -> String {
         let r = try run(URL(fileURLWithPath: "/usr/bin/\(name)"), args)

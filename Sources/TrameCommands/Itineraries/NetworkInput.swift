@@ -101,23 +101,29 @@ enum NetworkInput {
         let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: lo.x - cell, north: hi.y + cell, cellSize: cell), crsWKT: crs.wkt)
         let layer = VectorLayer(name: "green", geometryKind: .multiPolygon, features: polygons.map { Feature(geometry: $0.geometry) }, crsWKT: crs.wkt)
         let mask = polygons.isEmpty ? Grid<UInt8>(spec: spec, fill: 0) : try Rasterizer.rasterize(layer, onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
+        return outsideFraction(net, spec: spec) { mask.values[$0] != 0 }
+    }
+
+    /// Part of each edge's length outside the cells where `inside` holds, measured in pieces of half a cell.
+    static func outsideFraction(_ net: PathNetwork, spec: GridSpec, inside: (Int) -> Bool) -> [Float] {
+        let cell = abs(spec.transform.pixelWidth)
         var out = [Float](repeating: 1, count: net.edgeCount)
         for e in 0..<net.edgeCount {
             let g = Array(net.geometry(e))
-            var inside = 0.0, total = 0.0
+            var inGreen = 0.0, total = 0.0
             for k in 1..<g.count {
                 let a = g[k - 1], b = g[k]
                 let len = a.distance(to: b)
                 let pieces = max(1, Int((len / (cell / 2)).rounded(.up)))
                 for j in 0..<pieces {
                     let t = (Double(j) + 0.5) / Double(pieces)
-                    if let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t), mask.values[spec.index(col: c.col, row: c.row)] != 0 {
-                        inside += len / Double(pieces)
-                    }
                     total += len / Double(pieces)
+                    if let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t), inside(spec.index(col: c.col, row: c.row)) {
+                        inGreen += len / Double(pieces)
+                    }
                 }
             }
-            out[e] = total > 0 ? Float(1 - inside / total) : 1
+            out[e] = total > 0 ? Float(1 - inGreen / total) : 1
         }
         return out
     }

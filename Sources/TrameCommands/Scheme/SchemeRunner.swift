@@ -372,23 +372,8 @@ struct SchemeRunner {
                                                filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
                                                extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
             let net = loaded.network
-            var outside = [Float](repeating: 1, count: net.edgeCount)
-            for e in 0..<net.edgeCount {
-                let g = Array(net.geometry(e))
-                var inside = 0.0, total = 0.0
-                for k in 1..<g.count {
-                    let a = g[k - 1], b = g[k]
-                    let len = a.distance(to: b)
-                    let pieces = max(1, Int((len / (cell / 2)).rounded(.up)))
-                    for j in 0..<pieces {
-                        let t = (Double(j) + 0.5) / Double(pieces)
-                        total += len / Double(pieces)
-                        guard let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t) else { continue }
-                        let i = spec.index(col: c.col, row: c.row)
-                        if spaces.typology.values[i] != 0 || corridorBits[i] != 0 || buffers.labels.values[i] != 0 { inside += len / Double(pieces) }
-                    }
-                }
-                outside[e] = total > 0 ? Float(1 - inside / total) : 1
+            let outside = NetworkInput.outsideFraction(net, spec: spec) { i in
+                spaces.typology.values[i] != 0 || corridorBits[i] != 0 || buffers.labels.values[i] != 0
             }
             let mode = TravelMode(rawValue: it.mode) ?? .walk
             let router: Router

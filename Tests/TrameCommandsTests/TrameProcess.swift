@@ -1,0 +1,26 @@
+import Foundation
+import XCTest
+
+/// Runs the built `trame` executable (or a system tool) as a user would, capturing its output.
+enum TrameProcess {
+    /// The `trame` executable beside the test bundle.
+    static var trame: URL {
+        var u = Bundle(for: Marker.self).bundleURL
+        while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
+        return u.appendingPathComponent("trame")
+    }
+    final class Marker {}
+
+    @discardableResult
+    static func run(_ executable: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let proc = Process()
+        proc.executableURL = executable
+        proc.arguments = args
+        let o = Pipe(), e = Pipe()
+        proc.standardOutput = o; proc.standardError = e
+        try proc.run()
+        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
+        proc.waitUntilExit()
+        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
