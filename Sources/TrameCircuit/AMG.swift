@@ -134,14 +134,20 @@ public final class AggregationAMG: @unchecked Sendable {
         return y
     }
 
-    /// Work vectors per level (solution, right-hand side, residual), allocated once.
-    var xs: [[Double]] = [], bs: [[Double]] = [], rs: [[Double]] = []
-
-    func allocateWork() {
-        if !xs.isEmpty { return }
-        xs = levels.map { [Double](repeating: 0, count: $0.n) }
-        bs = xs; rs = xs
+    /// Work vectors per level (solution, right-hand side, residual): one set per thread that cycles.
+    public final class Work {
+        var xs: [[Double]], bs: [[Double]], rs: [[Double]]
+        /// Over-correction of the coarse step for the cycles run with these buffers.
+        var overCorrection: Double
+        init(_ levels: [Level], overCorrection: Double) {
+            xs = levels.map { [Double](repeating: 0, count: $0.n) }
+            bs = xs; rs = xs
+            self.overCorrection = overCorrection
+        }
     }
+
+    public func makeWork() -> Work { Work(levels, overCorrection: overCorrection) }
+    lazy var defaultWork = Work(levels, overCorrection: overCorrection)
 
     /// One Gauss–Seidel sweep on a level, forward or backward.
     static func sweep(_ L: Level, _ X: UnsafeMutablePointer<Double>, _ B: UnsafePointer<Double>, forward: Bool) {
@@ -167,26 +173,25 @@ public final class AggregationAMG: @unchecked Sendable {
     }
 
     /// z ≈ A⁻¹ r by one V-cycle (forward Gauss–Seidel down, backward up: a symmetric preconditioner).
-    public func apply(_ r: [Double], into z: inout [Double]) {
-        allocateWork()
-        bs[0].withUnsafeMutableBufferPointer { b in r.withUnsafeBufferPointer { src in b.baseAddress!.update(from: src.baseAddress!, count: r.count) } }
-        cycle(0)
-        z.withUnsafeMutableBufferPointer { d in xs[0].withUnsafeBufferPointer { src in d.baseAddress!.update(from: src.baseAddress!, count: src.count) } }
+    public func apply(_ r: [Double], into z: inout [Double], work w: Work) {
+        w.bs[0].withUnsafeMutableBufferPointer { b in r.withUnsafeBufferPointer { src in b.baseAddress!.update(from: src.baseAddress!, count: r.count) } }
+        cycle(0, w)
+        z.withUnsafeMutableBufferPointer { d in w.xs[0].withUnsafeBufferPointer { src in d.baseAddress!.update(from: src.baseAddress!, count: src.count) } }
     }
 
     public func apply(_ r: [Double]) -> [Double] {
         var z = [Double](repeating: 0, count: r.count)
-        apply(r, into: &z)
+        apply(r, into: &z, work: defaultWork)
         return z
     }
 
-    func cycle(_ l: Int) {
-        if l == levels.count - 1 { xs[l] = coarseSolve(bs[l]); return }
+    func cycle(_ l: Int, _ w: Work) {
+        if l == levels.count - 1 { w.xs[l] = coarseSolve(w.bs[l]); return }
         let L = levels[l]
         let n = L.n, nc = L.coarseCount
-        xs[l].withUnsafeMutableBufferPointer { X in
-            bs[l].withUnsafeBufferPointer { B in
-                rs[l].withUnsafeMutableBufferPointer { Rr in
+        w.xs[l].withUnsafeMutableBufferPointer { X in
+            w.bs[l].withUnsafeBufferPointer { B in
+                w.rs[l].withUnsafeMutableBufferPointer { Rr in
                     for i in 0..<n { X[i] = 0 }
                     AggregationAMG.sweep(L, X.baseAddress!, B.baseAddress!, forward: true)
                     // Residual, restricted to the coarse level.
@@ -206,22 +211,22 @@ public final class AggregationAMG: @unchecked Sendable {
                 }
             }
         }
-        bs[l + 1].withUnsafeMutableBufferPointer { BC in
-            rs[l].withUnsafeBufferPointer { Rr in
+        w.bs[l + 1].withUnsafeMutableBufferPointer { BC in
+            w.rs[l].withUnsafeBufferPointer { Rr in
                 L.aggregate.withUnsafeBufferPointer { A in
                     for i in 0..<nc { BC[i] = 0 }
                     for i in 0..<n { BC[Int(A[i])] += Rr[i] }
                 }
             }
         }
-        cycle(l + 1)
-        let w = overCorrection
-        let coarse = xs[l + 1]
-        let rhs = bs[l]
-        xs[l].withUnsafeMutableBufferPointer { X in
+        cycle(l + 1, w)
+        let over = w.overCorrection
+        let coarse = w.xs[l + 1]
+        let rhs = w.bs[l]
+        w.xs[l].withUnsafeMutableBufferPointer { X in
             coarse.withUnsafeBufferPointer { EC in
                 L.aggregate.withUnsafeBufferPointer { A in
-                    for i in 0..<n { X[i] += w * EC[Int(A[i])] }
+                    for i in 0..<n { X[i] += over * EC[Int(A[i])] }
                 }
             }
             rhs.withUnsafeBufferPointer { B in AggregationAMG.sweep(L, X.baseAddress!, B.baseAddress!, forward: false) }
@@ -241,13 +246,24 @@ public struct AMGSolver {
 
     let component: [Int32]
     let componentCount: Int
+    let work: AggregationAMG.Work
 
     public init(circuit: Circuit) {
         self.circuit = circuit
         amg = AggregationAMG(circuit)
         component = circuit.components()
         componentCount = Int((component.max() ?? -1) + 1)
+        work = amg.makeWork()
     }
+
+    init(sharing other: AMGSolver) {
+        circuit = other.circuit; amg = other.amg; component = other.component; componentCount = other.componentCount
+        tolerance = other.tolerance; maxIterations = other.maxIterations
+        work = amg.makeWork()
+    }
+
+    /// Another solver on the same hierarchy, with work buffers of its own (for a second thread).
+    public func forked() -> AMGSolver { AMGSolver(sharing: self) }
 
     /// Removes the constant part of z on each component: the Laplacian's null space, which the
     /// nearly singular coarse solve would otherwise blow up.
@@ -263,9 +279,9 @@ public struct AMGSolver {
     /// breaks down, the solve restarts with a plain coarse correction.
     public mutating func solve(_ b: [Double]) throws -> [Double] {
         do { return try solveOnce(b) } catch let first as CircuitError {
-            let w = amg.overCorrection
-            amg.overCorrection = 1
-            defer { amg.overCorrection = w }
+            let w = work.overCorrection
+            work.overCorrection = 1
+            defer { work.overCorrection = w }
             do { return try solveOnce(b) } catch { throw first }
         }
     }
@@ -277,7 +293,7 @@ public struct AMGSolver {
         let bnorm = (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
         guard bnorm > 0 else { return x }
         var z = [Double](repeating: 0, count: n)
-        amg.apply(r, into: &z)
+        amg.apply(r, into: &z, work: work)
         deflate(&z)
         var p = z
         var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
@@ -302,7 +318,7 @@ public struct AMGSolver {
             }
             res = rr.squareRoot() / bnorm
             if res < tolerance { break }
-            amg.apply(r, into: &z)
+            amg.apply(r, into: &z, work: work)
             deflate(&z)
             var rzNew = 0.0
             r.withUnsafeBufferPointer { Rr in z.withUnsafeBufferPointer { Z in for i in 0..<n { rzNew += Rr[i] * Z[i] } } }

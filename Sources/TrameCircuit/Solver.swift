@@ -94,8 +94,12 @@ public enum Pairwise {
         let comp = c.components()
         let simple = focalNodes.allSatisfy { $0.count == 1 }
         var shared = GroundedSolver(circuit: c)
-        // Large circuits: one AMG preconditioner for every pair (the Laplacian does not change).
-        var amg: AMGSolver? = simple && c.nodeCount > 20_000 ? AMGSolver(circuit: c) : nil
+        // Large circuits: one AMG hierarchy for every pair (the Laplacian does not change), pairs solved
+        // on both cores, each with its own work buffers.
+        if simple && c.nodeCount > 20_000 {
+            return try parallelPairs(c, focalNodes: focalNodes, include: include, components: comp, visit: visit)
+        }
+        var amg: AMGSolver? = nil
         for i in 0..<k {
             out[i][i] = 0
             for j in (i + 1)..<max(k, i + 1) {
@@ -140,6 +144,56 @@ public enum Pairwise {
                 try visit?(sol)
             }
         }
+        return out
+    }
+}
+
+extension Pairwise {
+    static func parallelPairs(_ c: Circuit, focalNodes: [[Int32]], include: ((Int, Int) -> Bool)?, components comp: [Int32],
+                              visit: ((Solution) throws -> Void)?) throws -> [[Double]] {
+        let k = focalNodes.count
+        var out = [[Double]](repeating: [Double](repeating: -1, count: k), count: k)
+        for i in 0..<k { out[i][i] = 0 }
+        var pairs: [(Int, Int)] = []
+        for i in 0..<k { for j in (i + 1)..<max(k, i + 1) where include?(i, j) ?? true {
+            let a = Int(focalNodes[i][0]), b = Int(focalNodes[j][0])
+            guard comp[a] == comp[b] else { continue }
+            if a == b { out[i][j] = 0; out[j][i] = 0; continue }
+            pairs.append((i, j))
+        } }
+        let base = AMGSolver(circuit: c)
+        let lock = NSLock()
+        var failure: Error? = nil
+        let workers = min(2, max(1, pairs.count))
+        let solvers = (0..<workers).map { $0 == 0 ? base : base.forked() }
+        nonisolated(unsafe) var shared = (out: out, failure: failure)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var solver = solvers[w]
+            var p = w
+            while p < pairs.count {
+                let (i, j) = pairs[p]
+                p += workers
+                let g = Int(focalNodes[i][0]), s = Int(focalNodes[j][0])
+                var inj = [Double](repeating: 0, count: c.nodeCount)
+                inj[s] = 1; inj[g] = -1
+                do {
+                    var v = try solver.solve(inj)
+                    let vg = v[g], cg = comp[g]
+                    for n in 0..<v.count { v[n] = comp[n] == cg ? v[n] - vg : 0 }
+                    let sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g, residual: solver.lastResidual)
+                    lock.lock()
+                    defer { lock.unlock() }
+                    shared.out[i][j] = sol.resistance; shared.out[j][i] = sol.resistance
+                    maxResidual = max(maxResidual, sol.residual)
+                    if shared.failure == nil { try visit?(sol) }
+                } catch {
+                    lock.lock(); if shared.failure == nil { shared.failure = error }; lock.unlock()
+                    return
+                }
+            }
+        }
+        out = shared.out; failure = shared.failure
+        if let failure { throw failure }
         return out
     }
 }

@@ -209,6 +209,21 @@ final class CircuitSolverTests: XCTestCase {
         }
         let reference = try XCTUnwrap(direct, "python3 with numpy and scipy is needed (apt-get install python3-scipy)")
         XCTAssertEqual(r, reference, accuracy: 1e-8 * reference)
+        // Pairwise on a circuit above the AMG threshold (pairs on both cores) agrees with the plain solver.
+        let big = 160
+        var cond2 = [Double](repeating: 1, count: big * big)
+        for i in cond2.indices { state = state &* 6364136223846793005 &+ 1442695040888963407; cond2[i] = 1 / (1 + 9 * Double(state >> 11) / Double(1 << 53)) }
+        let focal2: [(id: Int32, cell: Int)] = [(1, 10 * big + 10), (2, 150 * big + 20), (3, 80 * big + 140)]
+        let pc = RasterCircuit(conductance: cond2, cols: big, rows: big, fourNeighbours: false, connection: .averageResistance, focal: focal2)
+        XCTAssertGreaterThan(pc.circuit.nodeCount, 20_000)
+        let m = try Pairwise.resistances(pc.circuit, focalNodes: pc.focalNodes)
+        var jacobi = GroundedSolver(circuit: pc.circuit)
+        for (i, j) in [(0, 1), (0, 2), (1, 2)] {
+            var b2 = [Double](repeating: 0, count: pc.circuit.nodeCount)
+            b2[Int(pc.focalNodes[j][0])] = 1; b2[Int(pc.focalNodes[i][0])] = -1
+            let rj = try jacobi.solve(injections: b2, ground: Int(pc.focalNodes[i][0]))[Int(pc.focalNodes[j][0])]
+            XCTAssertEqual(m[i][j], rj, accuracy: 1e-7 * rj)
+        }
         // The plain Jacobi-CG solver agrees too.
         var plain = GroundedSolver(circuit: rc.circuit)
         var inj = [Double](repeating: 0, count: rc.circuit.nodeCount)
