@@ -99,7 +99,6 @@ public enum Pairwise {
         if simple && c.nodeCount > 20_000 {
             return try parallelPairs(c, focalNodes: focalNodes, include: include, components: comp, visit: visit)
         }
-        var amg: AMGSolver? = nil
         for i in 0..<k {
             out[i][i] = 0
             for j in (i + 1)..<max(k, i + 1) {
@@ -119,18 +118,8 @@ public enum Pairwise {
                     let g = Int(focalNodes[i][0]), s = Int(focalNodes[j][0])
                     var inj = [Double](repeating: 0, count: c.nodeCount)
                     inj[s] = 1; inj[g] = -1
-                    var v: [Double]
-                    var residual = 0.0
-                    if amg != nil {
-                        v = try amg!.solve(inj)
-                        residual = amg!.lastResidual
-                        // Voltages relative to the ground in its component, 0 elsewhere.
-                        let vg = v[g], cg = comp[g]
-                        for n in 0..<v.count { v[n] = comp[n] == cg ? v[n] - vg : 0 }
-                    } else {
-                        v = try shared.solve(injections: inj, ground: g)
-                        residual = shared.lastResidual
-                    }
+                    let v = try shared.solve(injections: inj, ground: g)
+                    let residual = shared.lastResidual
                     sol = Solution(i: i, j: j, resistance: v[s], circuit: c, node: nil, voltages: v, source: s, ground: g, residual: residual)
                 } else {
                     // Focal regions: short-circuit the two (MultiSolve switches to AMG on large circuits).
