@@ -8,16 +8,7 @@ import TrameVector
 enum PatchLayers {
     /// One multipolygon per patch with id, area_ha, perimeter_m, capacity and inventory (1 when it holds a protected site).
     static func polygons(_ set: PatchSet) throws -> VectorLayer {
-        let poly = try Rasterizer.polygonize(set.labels, layerName: "patches", eightConnected: true)
-        var parts: [Int: [Polygon]] = [:]
-        for f in poly.features {
-            guard case .integer(let id) = f["value"], let g = f.geometry else { continue }
-            switch g {
-            case .polygon(let p): parts[id, default: []].append(p)
-            case .multiPolygon(let ps): parts[id, default: []] += ps
-            default: break
-            }
-        }
+        let parts = try Layers.polygons(set.labels)
         let features = set.patches.map { p in
             Feature(geometry: .multiPolygon(parts[Int(p.id)] ?? []), attributes: [
                 "id": .integer(Int(p.id)), "area_ha": .real(p.areaHa), "perimeter_m": .real(p.perimeter),

@@ -17,13 +17,8 @@ final class CircuitscapeTests: XCTestCase {
     }
 
     func run(_ ini: String, out: String) throws {
-        let proc = Process()
-        proc.executableURL = trame
-        proc.arguments = ["circuit", "--ini", ini, "--out-dir", out, "--quiet"]
-        let e = Pipe(); proc.standardError = e
-        try proc.run(); proc.waitUntilExit()
-        let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(proc.terminationStatus, 0, "\(ini): \(err)")
+        let r = try TrameProcess.run(trame, ["circuit", "--ini", ini, "--out-dir", out, "--quiet"])
+        XCTAssertEqual(r.status, 0, "\(ini): \(r.err)")
     }
 
     /// One-to-all 1–10, 12, 13 and all-to-one 1–12: the resistance of each focal node ("id value" rows) to
@@ -115,14 +110,7 @@ final class CircuitscapeTests: XCTestCase {
         let out = NSTemporaryDirectory() + "trame-cs-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
         for k in 1...17 {
-            let ini = "\(CircuitscapeTests.reference)/input/raster/pairwise/\(k)/sgVerify\(k).ini"
-            let proc = Process()
-            proc.executableURL = trame
-            proc.arguments = ["circuit", "--ini", ini, "--out-dir", out, "--quiet"]
-            let e = Pipe(); proc.standardError = e
-            try proc.run(); proc.waitUntilExit()
-            let err = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            XCTAssertEqual(proc.terminationStatus, 0, "case \(k): \(err)")
+            try run("\(CircuitscapeTests.reference)/input/raster/pairwise/\(k)/sgVerify\(k).ini", out: out)
             let got = try matrix("\(out)/sgVerify\(k)_resistances.out")
             let want = try matrix("\(CircuitscapeTests.reference)/output_verify/sgVerify\(k)_resistances.out")
             XCTAssertEqual(got.ids, want.ids, "case \(k): focal ids")
