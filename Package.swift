@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Trame",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "trame", targets: ["trame"]),
         .library(name: "TrameRaster", targets: ["TrameRaster"]),
@@ -16,12 +16,17 @@ let package = Package(
         .library(name: "TrameMaps", targets: ["TrameMaps"]),
         .library(name: "TrameRouting", targets: ["TrameRouting"]),
         .library(name: "TrameCircuit", targets: ["TrameCircuit"]),
+        .library(name: "TrameServer", targets: ["TrameServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C library, reached only from the edges (TrameGDAL).
@@ -53,9 +58,19 @@ let package = Package(
         // Edges: file formats and CRS through GDAL.
         .target(name: "TrameGDAL", dependencies: ["CGDAL", "TrameRaster", "TrameVector"]),
 
+        // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
+        .target(name: "TrameServer", dependencies: [
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Web")]),
+
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit", "TrameServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
@@ -70,6 +85,10 @@ let package = Package(
         .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
+        .testTarget(name: "TrameServerTests", dependencies: [
+            "TrameServer", "TrameCommands", "TrameGDAL",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster", "TrameCircuit"]),
     ]
 )

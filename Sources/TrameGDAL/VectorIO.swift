@@ -215,6 +215,20 @@ public enum VectorIO {
         return out
     }
 
+    /// The dataset's metadata items (`KEY=VALUE`, the default domain), e.g. what `write(metadata:)` stored.
+    public static func metadata(_ path: String) throws -> [String: String] {
+        let ds = try Dataset.open(path, vector: true)
+        var out: [String: String] = [:]
+        guard let list = GDALGetMetadata(ds.handle, nil) else { return out }
+        var i = 0
+        while let item = list[i] {
+            let s = String(cString: item)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            i += 1
+        }
+        return out
+    }
+
     /// Reprojects every feature of a layer to another CRS.
     public static func reproject(_ layer: VectorLayer, to target: SpatialReference, file: String = "") throws -> VectorLayer {
         guard let src = SpatialReference.fromWKT(layer.crsWKT) else {

@@ -33,7 +33,7 @@ public struct Router: Sendable {
     /// Part of each edge outside the green network (0…1); empty = unknown (no green preference).
     public let outside: [Float]
     /// W: an edge weighs length × (1 + W × its part outside the green network).
-    public let preferGreen: Double
+    public var preferGreen: Double
     let index: SegmentGrid
 
     public init(network: PathNetwork, mode: TravelMode, outside: [Float] = [], preferGreen: Double = 0) throws {

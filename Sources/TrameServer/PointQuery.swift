@@ -1,0 +1,76 @@
+import Foundation
+import TrameGDAL
+import TrameVector
+
+/// "What does the scheme say here?": the nature space and its typology, inventories and partners; the
+/// corridors with their sub-network, linked reservoirs and dPC; the reservoir, buffer zone and commune;
+/// the rasters' values; the nearest conflict point.
+public struct PointQuery: Sendable {
+    let site: SchemeSite
+    let tiles: TileRenderer
+
+    public init(site: SchemeSite, tiles: TileRenderer) { self.site = site; self.tiles = tiles }
+
+    /// The answer as a JSON object.
+    public func answer(lon: Double, lat: Double) throws -> [String: Any] {
+        guard let crs = SpatialReference.fromWKT(site.crsWKT) else { throw GeodataError(site.gpkg, "the scheme has no CRS") }
+        let p = try CoordinateTransformer(from: try SpatialReference(epsg: 4326), to: crs).transform(Point(lon, lat))
+        let probe = LonLatBox(west: lon, south: lat, east: lon, north: lat)
+        func containing(_ name: String) -> [Feature] {
+            guard let l = site.layer(name) else { return [] }
+            return l.features(in: probe).filter { i in
+                switch l.native[i] {
+                case .polygon(let g): return g.contains(p)
+                case .multiPolygon(let gs): return gs.contains { $0.contains(p) }
+                default: return false
+                }
+            }.map { l.features[$0] }
+        }
+        func object(_ f: Feature, _ keys: [String]) -> [String: Any] {
+            var o: [String: Any] = [:]
+            for k in keys {
+                switch f[k] {
+                case .integer(let i): o[k] = i
+                case .real(let d): o[k] = (d * 1000).rounded() / 1000
+                case .string(let s): o[k] = s
+                case .null: continue
+                }
+            }
+            return o
+        }
+        var out: [String: Any] = ["lon": lon, "lat": lat, "x": (p.x * 100).rounded() / 100, "y": (p.y * 100).rounded() / 100]
+        out["nature_spaces"] = containing("nature_spaces").map {
+            object($0, ["space", "typology", "typology_label", "area_ha", "dominant_class", "inventories", "partners", "leisure_hubs"])
+        }
+        out["reservoirs"] = containing("reservoirs").map { object($0, ["subnetwork", "reservoir", "area_ha", "inventories", "dPC"]) }
+        out["corridors"] = containing("corridors").map {
+            object($0, ["subnetwork", "link", "from_reservoir", "to_reservoir", "length_m", "mean_width_m", "cost", "dPC", "dominant_class"])
+        }
+        out["pinch_points"] = containing("pinch_points").map { object($0, ["subnetwork", "link", "mean_current_A", "link_dPC"]) }
+        out["buffer_zones"] = containing("buffer_zones").map { object($0, ["zone", "kind", "area_ha", "separates", "opening"]) }
+        out["units"] = containing("units").map { object($0, ["level", "name"]) }
+        var values: [[String: Any]] = []
+        for (r, v) in try tiles.values(at: p) where r.kind == .resistance || r.kind == .costDistance || r.kind == .current {
+            var o: [String: Any] = ["raster": r.name, "kind": r.kind.rawValue, "unit": r.unit]
+            if let s = r.subNetwork { o["subnetwork"] = s }
+            o["value"] = v.map { ($0 * 1000).rounded() / 1000 } ?? NSNull()
+            values.append(o)
+        }
+        out["rasters"] = values
+        if let l = site.layer("conflict_points") {
+            var best: (Int, Double)? = nil
+            for (i, g) in l.native.enumerated() {
+                guard case .point(let q)? = g else { continue }
+                let d = q.distance(to: p)
+                if best == nil || d < best!.1 { best = (i, d) }
+            }
+            if let (i, d) = best {
+                var o = object(l.features[i], ["rank", "subnetwork", "infrastructure", "class", "name", "crossing_m", "link", "link_dPC"])
+                o["distance_m"] = d.rounded()
+                if case .point(let q)? = l.features[i].geometry { o["lon"] = q.x; o["lat"] = q.y }
+                out["nearest_conflict_point"] = o
+            }
+        }
+        return out
+    }
+}
