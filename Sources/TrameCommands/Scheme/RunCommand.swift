@@ -33,15 +33,31 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")
     var lang: String?
 
+    @Option(name: .customLong("inventory"),
+            help: ArgumentHelp("Use another file for an inventory in this run: NAME=FILE (e.g. a partner's revised version; its first layer, all its sites).",
+                               valueName: "name=file"))
+    var inventoryFiles: [String] = []
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
+        for x in inventoryFiles where !x.contains("=") { throw ValidationError("--inventory takes NAME=FILE, e.g. --inventory 'Natura 2000=natura-v2.gpkg'") }
     }
 
     func run() throws {
-        let p: Project
+        var p: Project
         do { p = try ProjectFile.load(project) } catch let e as ProjectError { throw InputError(e.description) }
+        for x in inventoryFiles {
+            let eq = x.firstIndex(of: "=")!
+            let name = String(x[..<eq]), file = String(x[x.index(after: eq)...])
+            guard let k = p.inventories.firstIndex(where: { $0.name == name }) else {
+                throw InputError("\(project): no inventory named '\(name)' (known: \(p.inventories.map(\.name).joined(separator: ", ")))")
+            }
+            guard FileManager.default.fileExists(atPath: file) else { throw InputError("\(file): no such file (inventory '\(name)')") }
+            let source = file.lowercased().hasSuffix(".zip") ? "/vsizip/" + file : file
+            p.inventories[k].source = LayerSource(file: source)
+        }
         let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
         let result = try runScheme(p, out: outDir, lang: lang ?? p.lang, quiet: common.quiet)
         SchemeSummary.print(result, out: outDir, lang: lang ?? p.lang)

@@ -438,7 +438,7 @@ struct SchemeRunner {
         result.parameters = parameters
         var inputFiles = [p.file, p.landCover, p.nomenclature, p.friction]
         for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
-            inputFiles.append(src.file)
+            inputFiles.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
         }
         var seen = Set<String>()
         result.inputs = inputFiles.filter { seen.insert($0).inserted }.map { ($0, SchemeInputs.sha256($0)) }

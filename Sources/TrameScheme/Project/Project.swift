@@ -150,6 +150,9 @@ public struct Project: Sendable, Equatable {
 
     public var title: String
     public var lang: String
+    /// `trame serve`: an optional base map under the scheme (tile URL with {z}/{x}/{y}); none by default.
+    public var baseMap: String? = nil
+    public var baseMapAttribution: String? = nil
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 }

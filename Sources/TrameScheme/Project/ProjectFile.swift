@@ -178,7 +178,7 @@ public enum ProjectFile {
 
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
-                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report"])
+                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web"])
             try checkKeys(top)
             let terr = try section(root, "territory", allowed: ["name", "crs", "resolution", "boundary", "reference_share", "reference_label"], required: true)!
             let lc = try section(root, "land_cover", allowed: ["raster", "nomenclature", "friction", "built_up"], required: true)!
@@ -189,6 +189,11 @@ public enum ProjectFile {
             let buf = try section(root, "buffer_zones", allowed: ["open_land", "min_town_area", "max_break_width", "around_network", "min_area", "edge"])
             let rep = try section(root, "report", allowed: ["title", "lang"])
             let pinch = try section(root, "pinch_points", allowed: ["links_per_subnetwork"])
+            let web = try section(root, "web", allowed: ["base_map", "base_map_attribution"])
+            let baseMap = try web.flatMap { try string($0, "base_map") }
+            if let web, let b = baseMap, !(b.hasPrefix("https://") || b.hasPrefix("http://")) || !b.contains("{z}") || !b.contains("{x}") || !b.contains("{y}") {
+                throw fail(web, "base_map", "base_map must be a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+            }
             var pinchLinks = 0
             if let pinch {
                 let v = try number(pinch, "links_per_subnetwork") ?? 50
@@ -311,7 +316,7 @@ public enum ProjectFile {
                 hubNameField: try hubs.flatMap { try string($0, "name_field") } ?? "name",
                 subNetworks: subs, bufferZones: rules, itineraries: itineraries, pinchPointLinks: pinchLinks,
                 title: try rep.flatMap { try string($0, "title") } ?? name,
-                lang: lang)
+                lang: lang, baseMap: baseMap, baseMapAttribution: try web.flatMap { try string($0, "base_map_attribution") })
         }
     }
 }

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TrameGDAL
+import TrameRouting
+import TrameScheme
+import TrameServer
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Publish a finished scheme on the web: map, point queries, itineraries, partner uploads.",
+        discussion: """
+        Serves the folder that `trame run` wrote (scheme.gpkg, rasters/, report.html) at http://HOST:PORT/:
+        a map of the scheme's layers and rasters (Leaflet from Debian's libjs-leaflet; no internet needed),
+        "what is here?" on a click, walking and cycling routes and loops with GPX download, the figures,
+        and a JSON API described at /api/openapi.json.
+
+        Reading is public unless --private; writing needs an account (`trame users add`). Partners upload
+        revised versions of their own inventories; every version is kept, with who and when, in the
+        partners folder (default: OUT-partners beside OUT, which a re-run replaces). Admins re-run the
+        scheme with chosen versions; the new scheme is served when the run has finished.
+
+        The project file recorded in scheme.gpkg gives the sub-network colours, the inventories and the
+        path network; without it the map still works, without itineraries and re-runs.
+
+        Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+        """)
+
+    @Argument(help: "The scheme folder (the output of `trame run`).")
+    var folder: String
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
+    var port = 8080
+
+    @Flag(name: .customLong("private"), help: "Require sign-in for everything, reading included.")
+    var isPrivate = false
+
+    @Option(help: "Language of the page: fr or en (default: the project's [report] lang).")
+    var lang: String?
+
+    @Option(help: "Partners folder (accounts, sessions, upload versions; default: OUT-partners).")
+    var partners: String?
+
+    @Option(help: "Where libjs-leaflet is installed.")
+    var leaflet = "/usr/share/javascript/leaflet"
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port is 0…65535") }
+    }
+
+    func run() throws {
+        let progress = Progress(quiet: common.quiet)
+        let leafletJS = (leaflet as NSString).appendingPathComponent("leaflet.js")
+        guard FileManager.default.fileExists(atPath: leafletJS) else {
+            throw InputError("\(leafletJS): Leaflet is not installed (apt-get install libjs-leaflet)")
+        }
+        progress.step("loading the scheme")
+        let loaded = try ServeSetup.load(folder: folder, progress: progress)
+        let store: PartnerStore
+        do { store = try PartnerStore(folder: partners ?? PartnerStore.defaultFolder(for: folder)) } catch let e as PartnerStoreError {
+            throw InputError(e.description)
+        }
+        let settings = ServeSettings(
+            lang: lang ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
+            tileAttribution: loaded.project?.baseMapAttribution, leafletFolder: leaflet,
+            subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label, $0.colour) } ?? [],
+            inventories: loaded.project?.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) } ?? [],
+            rerun: loaded.project.map { p in ServeSetup.rerun(project: p.file, folder: folder) })
+        let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
+        var logger = Logger(label: "trame.serve")
+        logger.logLevel = common.quiet ? .warning : .info
+        let host = self.host, quiet = common.quiet
+        let title = loaded.served.site.title
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "trame"),
+            onServerRunning: { channel in
+                let p = channel.localAddress?.port ?? 0
+                let line = "trame serve: \(title) at http://\(host):\(p)/ (Ctrl-C stops)\n"
+                if !quiet || isatty(STDOUT_FILENO) == 0 { FileHandle.standardOutput.write(Data(line.utf8)) }
+            },
+            logger: logger)
+        let done = DispatchSemaphore(value: 0)
+        let failure = ErrorBox()
+        Task {
+            do { try await app.runService() } catch { failure.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let e = failure.error { throw InputError("cannot serve on \(host):\(port): \(e)") }
+    }
+}
+
+final class ErrorBox: @unchecked Sendable { var error: Error? }
+
+/// Loading a scheme for the web, and re-running it: shared by `trame serve`, its tests and its benchmark.
+enum ServeSetup {
+    struct Loaded {
+        var served: ServedScheme
+        var project: Project?
+    }
+
+    static func load(folder: String, progress: Progress) throws -> Loaded {
+        let site: SchemeSite
+        do { site = try SchemeSite.load(folder) } catch let e as GeodataError { throw InputError(e.description) }
+        var project: Project? = nil
+        if let file = site.projectFile, FileManager.default.fileExists(atPath: file) {
+            do { project = try ProjectFile.load(file) } catch let e as ProjectError {
+                FileHandle.standardError.write(Data("trame: warning: \(e.description); serving without itineraries and re-runs\n".utf8))
+            }
+        } else {
+            FileHandle.standardError.write(Data("trame: warning: \(site.projectFile ?? "the project file"): not found; serving without itineraries and re-runs\n".utf8))
+        }
+        var itineraries: ItineraryService? = nil
+        if let p = project, let it = p.itineraries {
+            progress.step("building the path network")
+            itineraries = try network(p, it, site: site)
+        }
+        let colours = Dictionary(project?.subNetworks.map { ($0.name, $0.colour) } ?? [], uniquingKeysWith: { a, _ in a })
+        return Loaded(served: ServedScheme(site: site, colours: colours, itineraries: itineraries), project: project)
+    }
+
+    /// Walking and cycling routers on the project's path network, in the scheme's CRS, preferring the
+    /// scheme's green network (nature spaces, corridors, buffer zones).
+    static func network(_ p: Project, _ it: ItinerarySettings, site: SchemeSite) throws -> ItineraryService? {
+        guard let crs = SpatialReference.fromWKT(site.crsWKT) else { return nil }
+        let loaded = try NetworkInput.load(it.network.file, layer: it.network.layer, snap: nil, profile: .standard,
+                                           filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
+                                           extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
+        let outside = try NetworkInput.outsideGreen(loaded.network, crs: crs, scheme: site.gpkg)
+        var routers: [TravelMode: TrameRouting.Router] = [:]
+        for mode in TravelMode.allCases {
+            if let r = try? TrameRouting.Router(network: loaded.network, mode: mode, outside: outside, preferGreen: it.preferGreen) { routers[mode] = r }
+        }
+        return routers.isEmpty ? nil : ItineraryService(routers: routers, crsWKT: crs.wkt, maxSnap: it.maxSnap)
+    }
+
+    /// Re-runs the project with revised inventories (`trame run --inventory NAME=FILE …` into the scheme
+    /// folder, swapped in at the end so the old scheme is served until then), then loads the new scheme.
+    /// `inProcess` runs it in this process (tests); otherwise this executable runs it as a child process,
+    /// so a crash or the run's memory never touches the server.
+    static func rerun(project: String, folder: String, inProcess: Bool = false) -> @Sendable ([String: String]) async throws -> ServedScheme {
+        { replace in
+            var args = ["run", project, "-o", folder, "--quiet"]
+            for (name, file) in replace.sorted(by: { $0.key < $1.key }) { args += ["--inventory", "\(name)=\(file)"] }
+            if inProcess {
+                var command = try RunCommand.parse(Array(args.dropFirst()))
+                try command.run()
+            } else {
+                let proc = Process()
+                proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                proc.arguments = args
+                let err = Pipe()
+                proc.standardError = err
+                proc.standardOutput = FileHandle.nullDevice
+                try proc.run()
+                let data = err.fileHandleForReading.readDataToEndOfFile()
+                proc.waitUntilExit()
+                guard proc.terminationStatus == 0 else {
+                    let msg = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                    throw InputError(msg.isEmpty ? "trame run exited with \(proc.terminationStatus)" : msg)
+                }
+            }
+            return try load(folder: folder, progress: Progress(quiet: true)).served
+        }
+    }
+}
