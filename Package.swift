@@ -85,10 +85,9 @@ let package = Package(
         .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
-        .testTarget(name: "TrameServerTests", dependencies: [
-            "TrameServer", "TrameCommands", "TrameGDAL",
+        .testTarget(name: "TrameCommandsTests", dependencies: [
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TrameCommandsTests", dependencies: ["TrameCommands", "TrameGDAL", "TrameRaster", "TrameCircuit"]),
     ]
 )

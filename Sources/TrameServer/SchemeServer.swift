@@ -387,7 +387,8 @@ public final class SchemeServer: @unchecked Sendable {
     }
 
     func inventory(_ c: ServeContext) throws -> InventoryEntry {
-        let name = c.parameters.get("name") ?? ""
+        let raw = c.parameters.get("name") ?? ""
+        let name = raw.removingPercentEncoding ?? raw
         guard let inv = settings.inventories.first(where: { $0.name == name }) else {
             throw APIError(.notFound, "no inventory '\(name)' in this scheme (see /api/inventories)")
         }

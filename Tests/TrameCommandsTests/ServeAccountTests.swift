@@ -1,0 +1,208 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+@testable import TrameCommands
+@testable import TrameServer
+import XCTest
+
+/// Sign-in, roles, uploads of revised inventories and re-runs, through HummingbirdTesting.
+final class ServeAccountTests: XCTestCase {
+    typealias Client = any TestClientProtocol
+
+    static func login(_ c: Client, _ name: String, _ password: String) async throws -> (HTTPResponse.Status, String?, String?) {
+        let body = ByteBuffer(string: "{\"name\":\"\(name)\",\"password\":\"\(password)\"}")
+        let r = try await c.execute(uri: "/api/login", method: .post, headers: [.contentType: "application/json"], body: body)
+        let setCookie = r.headers[.setCookie]
+        let token = setCookie?.split(separator: ";").first.map { String($0) }
+        return (r.status, token, setCookie)
+    }
+
+    static func upload(_ c: Client, _ inventory: String, _ data: Data, cookie: String?, filename: String = "revised.geojson") async throws -> TestResponse {
+        var h: HTTPFields = [.contentType: "application/octet-stream"]
+        if let cookie { h[.cookie] = cookie }
+        let inv = inventory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return try await c.execute(uri: "/api/inventories/\(inv)/versions?filename=\(filename)", method: .post, headers: h, body: ByteBuffer(bytes: data))
+    }
+
+    static func get(_ c: Client, _ uri: String, cookie: String?) async throws -> TestResponse {
+        try await c.execute(uri: uri, method: .get, headers: cookie.map { [.cookie: $0] } ?? [:])
+    }
+
+    /// A GeoJSON polygon layer (WGS 84) around a point, with the given properties.
+    static func geojson(_ lon: Double, _ lat: Double, size: Double = 0.002, properties: String = "\"name\": \"Marais revised\"", ring: [[Double]]? = nil) -> Data {
+        let r = ring ?? [[lon - size, lat - size], [lon + size, lat - size], [lon + size, lat + size], [lon - size, lat + size], [lon - size, lat - size]]
+        let coords = r.map { "[\($0[0]), \($0[1])]" }.joined(separator: ", ")
+        return Data("""
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {\(properties)},
+         "geometry": {"type": "Polygon", "coordinates": [[\(coords)]]}}]}
+        """.utf8)
+    }
+
+    func testRolesUploadsAndVersions() async throws {
+        let h = try ServeTests.harness()
+        let store = h.server.store
+        let inventories = h.server.settings.inventories
+        let own = inventories[0], other = inventories[1]
+        try store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
+        try store.addAccount(name: "alice", partner: own.partner, role: .partner, password: "alice-pass-1")
+        try store.addAccount(name: "bob", partner: other.partner, role: .partner, password: "bob-pass-12")
+        try store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "victor-pass")
+        XCTAssertThrowsError(try store.addAccount(name: "alice", partner: "x", role: .viewer, password: "whatever-1"))
+        XCTAssertThrowsError(try store.addAccount(name: "short", partner: "x", role: .viewer, password: "short"))
+        // Stored as bcrypt, never in clear.
+        XCTAssertTrue(try store.accounts().allSatisfy { $0.passwordHash.hasPrefix("$2") && !$0.passwordHash.contains("pass") })
+        let e = h.server.scheme.site.extent
+        let lon = (e.west + e.east) / 2, lat = (e.south + e.north) / 2
+
+        try await h.app.test(.router) { c in
+            let (bad, _, _) = try await ServeAccountTests.login(c, "alice", "wrong-password")
+            XCTAssertEqual(bad, .unauthorized)
+            let (ok, alice, setCookie) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            XCTAssertEqual(ok, .ok)
+            XCTAssertTrue(setCookie!.contains("HttpOnly") && setCookie!.contains("SameSite=Strict"), setCookie!)
+            let (_, bob, _) = try await ServeAccountTests.login(c, "bob", "bob-pass-12")
+            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "victor-pass")
+            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "admin-pass-1")
+            let session = try ServeTests.json(try await ServeAccountTests.get(c, "/api/session", cookie: alice))
+            XCTAssertEqual((session["account"] as? [String: Any])?["name"] as? String, "alice")
+
+            let good = ServeAccountTests.geojson(lon, lat)
+            var r = try await ServeAccountTests.upload(c, own.name, good, cookie: nil)
+            XCTAssertEqual(r.status, .unauthorized)
+            r = try await ServeAccountTests.upload(c, own.name, good, cookie: victor)
+            XCTAssertEqual(r.status, .forbidden)
+            r = try await ServeAccountTests.upload(c, own.name, good, cookie: bob)
+            XCTAssertEqual(r.status, .forbidden, "a partner cannot write another partner's inventory")
+            r = try await ServeAccountTests.upload(c, own.name, Data("just some text".utf8), cookie: alice, filename: "notes.txt")
+            XCTAssertEqual(r.status, .unsupportedMediaType)
+            // A bow-tie (self-intersecting ring), a layer without 'name', a site far away, garbage GeoJSON, a corrupt GeoPackage.
+            let bowtie = ServeAccountTests.geojson(lon, lat, ring: [[lon, lat], [lon + 0.01, lat + 0.01], [lon + 0.01, lat], [lon, lat + 0.01], [lon, lat]])
+            for (data, why) in [(bowtie, "invalid"), (ServeAccountTests.geojson(lon, lat, properties: "\"label\": \"x\""), "'name'"),
+                                (ServeAccountTests.geojson(-70, -30), "outside"), (Data("{\"type\": \"Feat".utf8), "cannot be read"),
+                                (Data("SQLite format 3\u{0}garbage".utf8), "cannot be read")] {
+                r = try await ServeAccountTests.upload(c, own.name, data, cookie: alice)
+                XCTAssertEqual(r.status, .unprocessableContent, why)
+                XCTAssertTrue((try ServeTests.json(r)["error"] as? String ?? "").contains(why), "\(why): \(String(buffer: r.body))")
+            }
+            XCTAssertEqual(try store.uploads().count, 0, "a malformed upload changes nothing")
+            // Too large: refused before it is read whole.
+            r = try await ServeAccountTests.upload(c, own.name, Data(count: SchemeServer.maxUploadBytes + 1), cookie: alice)
+            XCTAssertEqual(r.status, .contentTooLarge)
+
+            // Two good versions, a GeoJSON and a zipped Shapefile: both kept, nothing overwritten.
+            r = try await ServeAccountTests.upload(c, own.name, good, cookie: alice)
+            XCTAssertEqual(r.status, .created, String(buffer: r.body))
+            let zip = try ServeAccountTests.zippedShapefile(from: good)
+            r = try await ServeAccountTests.upload(c, own.name, zip, cookie: alice, filename: "revised.zip")
+            XCTAssertEqual(r.status, .created, String(buffer: r.body))
+            let versions = try store.uploads(inventory: own.name)
+            XCTAssertEqual(versions.count, 2)
+            XCTAssertEqual(Set(versions.map(\.account)), ["alice"])
+            let first = versions.last!
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first.file)), good)
+            XCTAssertEqual(first.sha256, try ServeTests.tool("sha256sum", [first.file]).split(separator: " ").first.map(String.init))
+            XCTAssertNotEqual(versions[0].file, versions[1].file)
+
+            r = try await ServeAccountTests.get(c, "/api/inventories/\(own.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/versions", cookie: bob)
+            XCTAssertEqual(r.status, .forbidden)
+            r = try await ServeAccountTests.get(c, "/api/inventories/\(own.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/versions", cookie: admin)
+            XCTAssertEqual((try ServeTests.json(r)["versions"] as! [Any]).count, 2)
+            r = try await ServeAccountTests.get(c, "/api/runs", cookie: alice)
+            XCTAssertEqual(r.status, .forbidden, "only admins see and start re-runs")
+
+            // Signing out ends the session.
+            _ = try await c.execute(uri: "/api/logout", method: .post, headers: [.cookie: alice!])
+            let after = try ServeTests.json(try await ServeAccountTests.get(c, "/api/session", cookie: alice))
+            XCTAssertTrue(after["account"] is NSNull)
+            r = try await ServeAccountTests.upload(c, own.name, good, cookie: alice)
+            XCTAssertEqual(r.status, .unauthorized)
+        }
+    }
+
+    /// The same layer as a zipped Shapefile, written by ogr2ogr and zipped by Python.
+    static func zippedShapefile(from geojson: Data) throws -> Data {
+        let dir = NSTemporaryDirectory() + "shp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try geojson.write(to: URL(fileURLWithPath: dir + "/in.geojson"))
+        _ = try ServeTests.tool("ogr2ogr", ["-f", "ESRI Shapefile", dir + "/sites.shp", dir + "/in.geojson"])
+        _ = try ServeTests.tool("python3", ["-c", """
+            import zipfile, glob, os
+            with zipfile.ZipFile('\(dir)/sites.zip', 'w') as z:
+                for f in glob.glob('\(dir)/sites.*'):
+                    if not f.endswith('.zip'): z.write(f, os.path.basename(f))
+            """])
+        return try Data(contentsOf: URL(fileURLWithPath: dir + "/sites.zip"))
+    }
+
+    func testPrivateSchemeNeedsSignIn() async throws {
+        let h = try ServeTests.harness(private: true)
+        try h.server.store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "victor-pass")
+        try await h.app.test(.router) { c in
+            for uri in ["/api/layers", "/api/layers/nature_spaces", "/api/tiles/forest_resistance/10/520/345.png", "/api/query?lon=2.8&lat=50.4",
+                        "/api/figures", "/api/route?from=2.8,50.4&to=2.81,50.4", "/api/loop?start=2.8,50.4&length_m=3000", "/scheme/report.html",
+                        "/api/inventories"] {
+                let r = try await c.execute(uri: uri, method: .get)
+                XCTAssertEqual(r.status, .unauthorized, uri)
+            }
+            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "victor-pass")
+            let r = try await ServeAccountTests.get(c, "/api/layers", cookie: victor)
+            XCTAssertEqual(r.status, .ok)
+            let forged = try await ServeAccountTests.get(c, "/api/layers", cookie: "trame_session=" + String(repeating: "ab", count: 32))
+            XCTAssertEqual(forged.status, .unauthorized)
+        }
+    }
+
+    /// An admin re-runs the scheme with a partner's revision of an inventory: the site the partner
+    /// drew over a nature space of mixed vocation raises it to major ecological interest.
+    func testRerunWithARevisedInventory() async throws {
+        let dir = NSTemporaryDirectory() + "trame-rerun-\(UUID().uuidString)"
+        var demo = try Trame.parseAsRoot(["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
+        try demo.run()
+        let h = try ServeTests.harness(demo: dir)
+        let gpkg = h.scheme + "/scheme.gpkg"
+        let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
+        // The largest mixed-vocation space and a point on it (SpatiaLite through ogr2ogr).
+        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "-dialect", "SQLite", "-sql",
+            "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])
+        let row = csv.split(separator: "\n")[1].split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) }
+        let ll = try ServeTests.gdaltransform([(Double(row[1])!, Double(row[2])!)], from: "EPSG:2154", to: "EPSG:4326")[0]
+        // Its polygon, as the partner's revised Natura 2000 layer.
+        let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"
+        _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
+                                           "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
+        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
+        try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "dreal-pass-1")
+        try await h.app.test(.router) { c in
+            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "admin-pass-1")
+            let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "dreal-pass-1")
+            let before = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
+            XCTAssertEqual((before["nature_spaces"] as! [[String: Any]]).first?["typology"] as? String, "mixed_vocation")
+            let up = try await ServeAccountTests.upload(c, inv.name, try Data(contentsOf: URL(fileURLWithPath: revised)), cookie: dreal)
+            XCTAssertEqual(up.status, .created, String(buffer: up.body))
+            let id = try XCTUnwrap(((try ServeTests.json(up))["version"] as? [String: Any])?["id"] as? Int)
+            var r = try await c.execute(uri: "/api/runs", method: .post, headers: [.cookie: dreal!, .contentType: "application/json"],
+                                        body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
+            XCTAssertEqual(r.status, .forbidden)
+            r = try await c.execute(uri: "/api/runs", method: .post, headers: [.cookie: admin!, .contentType: "application/json"],
+                                    body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
+            XCTAssertEqual(r.status, .accepted, String(buffer: r.body))
+            var status = "running"
+            for _ in 0..<240 where status == "running" {
+                try await Task.sleep(nanoseconds: 500_000_000)
+                let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
+                status = runs.first?["status"] as? String ?? "?"
+                if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
+            }
+            XCTAssertEqual(status, "done")
+            let after = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
+            let space = (after["nature_spaces"] as! [[String: Any]]).first
+            XCTAssertEqual(space?["typology"] as? String, "major_interest")
+            XCTAssertTrue((space?["inventories"] as? String ?? "").contains("Natura 2000"))
+        }
+        // The re-run recorded the uploaded file among its inputs.
+        let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, "nature_spaces"])
+        XCTAssertTrue(meta.contains("uploads/"), "the version used is among the run's inputs")
+    }
+}
