@@ -342,3 +342,33 @@ final class ServeTests: XCTestCase {
         }
     }
 }
+
+/// The page in a real browser: headless Chromium driven by Selenium (scripts/browser_test.py) against
+/// a live server on a free port.
+final class ServeBrowserTests: XCTestCase {
+    func testPageInHeadlessChromium() async throws {
+        let h = try ServeTests.harness()
+        let gpkg = h.scheme + "/scheme.gpkg"
+        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "-dialect", "SQLite", "-sql",
+            "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces ORDER BY area_ha DESC LIMIT 1"])
+        let row = csv.split(separator: "\n")[1].split(separator: ",").map { Double(String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")))! }
+        let ll = try ServeTests.gdaltransform([(row[0], row[1])], from: "EPSG:2154", to: "EPSG:4326")[0]
+        let shot = ProcessInfo.processInfo.environment["TRAME_SCREENSHOT"] ?? NSTemporaryDirectory() + "trame-browser.png"
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let script = root.appendingPathComponent("scripts/browser_test.py")
+        try await h.app.test(.live) { client in
+            let port = try XCTUnwrap(client.port)
+            let args = [script.path, "http://127.0.0.1:\(port)/", String(ll.0), String(ll.1), shot]
+            // Wait for the browser off the server's threads.
+            let r = try await withCheckedThrowingContinuation { (k: CheckedContinuation<(status: Int32, out: String, err: String), Error>) in
+                DispatchQueue.global().async { k.resume(with: Result { try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/python3"), args) }) }
+            }
+            XCTAssertEqual(r.status, 0, r.out + r.err)
+            let summary = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+            XCTAssertGreaterThan(summary?["paths"] as? Int ?? 0, 20)
+            XCTAssertTrue((summary?["route"] as? String ?? "").contains("km"))
+            XCTAssertTrue(FileManager.default.fileExists(atPath: shot))
+        }
+    }
+}

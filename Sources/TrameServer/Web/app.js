@@ -36,6 +36,7 @@ const WORDS = {
     distance: 'at', noVersion: 'no version uploaded' },
 }[LANG];
 const t = k => WORDS[k] || k;
+const COLON = LANG === 'fr' ? ' : ' : ': ';
 const $ = id => document.getElementById(id);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const num = (v, d = 0) => Number(v).toLocaleString(LANG === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -171,15 +172,15 @@ function block(title, items) {
 function showQuery(q) {
   let html = '';
   html += block(t('space'), q.nature_spaces.map(s => `<p><b>${esc(s.typology_label || s.typology)}</b> — ${num(s.area_ha, 1)} ha, ${esc(s.dominant_class || '')}<br>
-    ${s.inventories ? `${t('inventories')} : ${esc(s.inventories)}<br>` : ''}${s.partners ? `${t('partnersOf')} : ${esc(s.partners)}` : ''}
-    ${s.leisure_hubs ? `<br>${t('leisure_hubs')} : ${esc(s.leisure_hubs)}` : ''}</p>`));
+    ${s.inventories ? `${t('inventories')}${COLON}${esc(s.inventories)}<br>` : ''}${s.partners ? `${t('partnersOf')}${COLON}${esc(s.partners)}` : ''}
+    ${s.leisure_hubs ? `<br>${t('leisure_hubs')}${COLON}${esc(s.leisure_hubs)}` : ''}</p>`));
   html += block(t('reservoirs'), q.reservoirs.map(r => `<p>${esc(r.subnetwork)} n° ${r.reservoir} — ${num(r.area_ha, 1)} ha, dPC ${num(r.dPC || 0, 2)} %</p>`));
   html += block(t('corridors'), q.corridors.map(c => `<p><span class="swatch" style="background:${subColour(c.subnetwork)}"></span>
     <b>${esc(c.subnetwork)}</b>, ${t('link')} ${c.link} : ${t('reservoirsOf')} ${c.from_reservoir} ↔ ${c.to_reservoir} — dPC ${num(c.dPC || 0, 2)} %,
     ${num(c.length_m)} m, ${num(c.mean_width_m)} m</p>`));
   html += block(t('pinch_points'), q.pinch_points.map(p => `<p>${esc(p.subnetwork)} ${t('link')} ${p.link} — ${num(p.mean_current_A, 4)} A</p>`));
   html += block(t('buffer_zones'), q.buffer_zones.map(z => `<p>${esc(z.kind)} — ${num(z.area_ha, 1)} ha ${z.separates ? '(' + esc(z.separates) + ')' : ''} ${esc(z.opening || '')}</p>`));
-  html += block(t('units'), q.units.map(u => `<p>${esc(u.level)} : ${esc(u.name)}</p>`));
+  html += block(t('units'), q.units.map(u => `<p>${esc(u.level)}${COLON}${esc(u.name)}</p>`));
   if (!q.nature_spaces.length && !q.corridors.length && !q.buffer_zones.length && !q.reservoirs.length) html += `<p>${t('nothing')}</p>`;
   const vals = q.rasters.filter(r => r.value !== null);
   if (vals.length) html += block(t('values'), [`<table>${vals.map(r => `<tr><td>${esc(t(r.kind))} ${esc(r.subnetwork || '')}</td>
@@ -230,8 +231,8 @@ function showRoute(r, url) {
   if (routeLayer) map.removeLayer(routeLayer);
   routeLayer = L.geoJSON(r.geometry, { style: { color: '#e65100', weight: 5, opacity: 0.85 } }).addTo(map);
   map.fitBounds(routeLayer.getBounds(), { padding: [30, 30] });
-  $('route-result').innerHTML = `<p class="figure">${t('length')} : ${num(r.length_m / 1000, 1)} km · ${t('time')} : ${num(r.minutes)} min
-    · ${t('greenShare')} : ${num(r.green_share * 100)} %</p><p><a id="gpx-link" href="${url}&format=gpx" download>${t('gpx')}</a></p>`;
+  $('route-result').innerHTML = `<p class="figure">${t('length')}${COLON}${num(r.length_m / 1000, 1)} km · ${t('time')}${COLON}${num(r.minutes)} min
+    · ${t('greenShare')}${COLON}${num(r.green_share * 100)} %</p><p><a id="gpx-link" href="${url}&format=gpx" download>${t('gpx')}</a></p>`;
 }
 async function plan(url) {
   $('route-result').textContent = '…';
