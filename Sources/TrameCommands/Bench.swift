@@ -10,7 +10,7 @@ import TrameVector
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks: figures for speed and memory (not tests).",
-        subcommands: [BenchCostDistance.self, BenchLinks.self, BenchMetrics.self, BenchRouting.self, BenchCircuit.self])
+        subcommands: [BenchCostDistance.self, BenchLinks.self, BenchMetrics.self, BenchRouting.self, BenchCircuit.self, BenchServe.self])
 }
 
 /// Peak resident memory (bytes) of the largest finished child process.

@@ -87,6 +87,15 @@ final class ProjectFileTests: XCTestCase {
         assertError(minimal.replacingOccurrences(of: "name = \"forest\"\n", with: "name = \"forest\"\ncolour = \"green\"\n"), line: 21, mentions: ["#rrggbb"])
         assertError(minimal.replacingOccurrences(of: "[[subnetwork]]", with: "[[subnetworks]]"), line: 19, mentions: ["unknown key 'subnetworks'"])
         assertError("[territory\nname = 1", line: 1, mentions: ["not valid TOML"])
+        assertError(minimal + "\n[web]\nbase_map = \"tile.example.org/x.png\"\n", line: minimal.split(separator: "\n", omittingEmptySubsequences: false).count + 2,
+                    mentions: ["base_map", "{z}"])
+    }
+
+    func testWebBaseMap() throws {
+        let p = try ProjectFile.parse(minimal + "\n[web]\nbase_map = \"https://tiles.example.org/{z}/{x}/{y}.png\"\nbase_map_attribution = \"© Example\"\n", file: "/p/project.toml")
+        XCTAssertEqual(p.baseMap, "https://tiles.example.org/{z}/{x}/{y}.png")
+        XCTAssertEqual(p.baseMapAttribution, "© Example")
+        XCTAssertNil(try ProjectFile.parse(minimal, file: "/p/project.toml").baseMap)
     }
 }
 

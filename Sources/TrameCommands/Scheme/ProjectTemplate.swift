@@ -102,6 +102,11 @@ enum ProjectTemplate {
         title = "\(name)"
         lang = "fr"                       # fr or en (trame run --lang overrides it)
 
+        # trame serve: the scheme's web map draws no outside base map, so it works offline. To add one:
+        # [web]
+        # base_map = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        # base_map_attribution = "© OpenStreetMap contributors"
+
         # Sub-networks (sous-trames), one per dominant biotope.
         #   habitat: classes whose patches are reservoirs; supporting: classes that relay movement
         #   inventories: inventories whose sites are reservoirs whatever their size

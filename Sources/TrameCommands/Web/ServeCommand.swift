@@ -152,7 +152,7 @@ enum ServeSetup {
             var args = ["run", project, "-o", folder, "--quiet"]
             for (name, file) in replace.sorted(by: { $0.key < $1.key }) { args += ["--inventory", "\(name)=\(file)"] }
             if inProcess {
-                var command = try RunCommand.parse(Array(args.dropFirst()))
+                let command = try RunCommand.parse(Array(args.dropFirst()))
                 try command.run()
             } else {
                 let proc = Process()
