@@ -511,9 +511,13 @@ struct AccessLog<Context: RequestContext>: RouterMiddleware {
             let r = try await next(request, context)
             line(r.status.code)
             return r
-        } catch let e as HTTPResponseError {
+        } catch let e as APIError {
             line(e.status.code)
             throw e
+        } catch let e as HTTPResponseError {
+            // The router's own errors (no such route, …) answer JSON too.
+            line(e.status.code)
+            throw APIError(e.status, e.status == .notFound ? "no such page or API endpoint (see /api/openapi.json)" : e.status.reasonPhrase)
         } catch {
             line(500)
             throw error

@@ -136,6 +136,29 @@ final class ServeAccountTests: XCTestCase {
         return try Data(contentsOf: URL(fileURLWithPath: dir + "/sites.zip"))
     }
 
+    /// `trame users` as an admin types it (password on stdin), then a sign-in with it.
+    func testUsersCommand() async throws {
+        let dir = NSTemporaryDirectory() + "trame-users-\(UUID().uuidString)"
+        let trame = TrameProcess.trame
+        var r = try TrameProcess.run(trame, ["users", "add", "alice", "--partner", "DREAL Hauts-de-France", "--role", "partner", "--partners", dir],
+                                     input: "correct horse battery\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try TrameProcess.run(trame, ["users", "add", "alice", "--partner", "x", "--role", "viewer", "--partners", dir], input: "another password\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("already exists"), r.err)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1)
+        r = try TrameProcess.run(trame, ["users", "add", "bob", "--partner", "x", "--role", "boss", "--partners", dir], input: "whatever-pass\n")
+        XCTAssertNotEqual(r.status, 0)
+        r = try TrameProcess.run(trame, ["users", "list", "--partners", dir])
+        XCTAssertTrue(r.out.contains("alice\tpartner\tDREAL Hauts-de-France"), r.out)
+        let store = try PartnerStore(folder: dir)
+        XCTAssertNotNil(try store.authenticate(name: "alice", password: "correct horse battery"))
+        XCTAssertNil(try store.authenticate(name: "alice", password: "correct horse"))
+        r = try TrameProcess.run(trame, ["users", "remove", "alice", "--partners", dir])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(try store.accounts().isEmpty)
+    }
+
     func testPrivateSchemeNeedsSignIn() async throws {
         let h = try ServeTests.harness(private: true)
         try h.server.store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "victor-pass")

@@ -292,7 +292,8 @@ final class ServeTests: XCTestCase {
             ("/api/route?from=2.8,50.4&to=2.9,50.4&mode=car", .badRequest), ("/api/route?from=2.8,50.4&to=2.9,50.4&green=-1", .badRequest),
             ("/api/route?from=10,10&to=10.1,10", .unprocessableContent), ("/api/loop?start=2.8,50.4&length_m=-5", .badRequest),
             ("/api/loop?start=2.8,50.4", .badRequest), ("/leaflet/..%2F..%2F..%2Fetc%2Fpasswd", .notFound), ("/scheme/scheme.gpkg", .notFound),
-            ("/scheme/..%2Fproject.toml", .notFound), ("/api/inventories/nope/versions", .unauthorized),
+            ("/scheme/..%2Fproject.toml", .notFound), ("/api/inventories/nope/versions", .unauthorized), ("/api/nothing", .notFound),
+            ("/../../etc/passwd", .notFound),
         ]
         try await h.app.test(.router) { client in
             for (uri, status) in cases {

@@ -12,13 +12,16 @@ enum TrameProcess {
     final class Marker {}
 
     @discardableResult
-    static func run(_ executable: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ executable: URL, _ args: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let proc = Process()
         proc.executableURL = executable
         proc.arguments = args
         let o = Pipe(), e = Pipe()
         proc.standardOutput = o; proc.standardError = e
+        let i = Pipe()
+        if input != nil { proc.standardInput = i }
         try proc.run()
+        if let input { i.fileHandleForWriting.write(Data(input.utf8)); try i.fileHandleForWriting.close() }
         let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
         proc.waitUntilExit()
         return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
