@@ -207,7 +207,10 @@ public enum RasterIO {
                     try describeBand(src, grid: grid, style: style)
                     let driverName = format == .cog ? "COG" : "AAIGrid"
                     guard let drv = GDALGetDriverByName(driverName) else { throw GeodataError(path, "GDAL has no \(driverName) driver") }
-                    let opts = format == .cog ? ["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"] : ["SIGNIFICANT_DIGITS=10"]
+                    // Overviews: classes and ids keep their values (nearest); continuous values are averaged (GDAL's
+                    // default, cubic, overshoots: negative costs and resistances at coarse zooms).
+                    let resampling = T.self == Float.self || T.self == Double.self ? "AVERAGE" : "NEAREST"
+                    let opts = format == .cog ? ["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2", "RESAMPLING=\(resampling)"] : ["SIGNIFICANT_DIGITS=10"]
                     let out = withCStringList(opts) { GDALCreateCopy(drv, tmp, h, 0, $0, nil, nil) }
                     guard let out else { throw GeodataError(path, "cannot write COG: \(GDALSetup.lastError())") }
                     GDALClose(out)

@@ -85,7 +85,9 @@ public final class TileRenderer: @unchecked Sendable {
             let wr0 = max(0, Int(r0.rounded(.down))), wr1 = min(spec.rows, Int(r1.rounded(.up)))
             guard wc1 > wc0, wr1 > wr0 else { return emptyTile }
             let wc = wc1 - wc0, wr = wr1 - wr0
-            let factor = max(1.0, Double(max(wc, wr)) / 384)
+            // Cells per output pixel from the whole tile's span (not the part clipped to the raster), so that
+            // neighbouring tiles read the same overview and show no seam.
+            let factor = max(1.0, max(c1 - c0, r1 - r0) / 384)
             let bw = max(1, Int((Double(wc) / factor).rounded(.up))), bh = max(1, Int((Double(wr) / factor).rounded(.up)))
             let buf = try reader.read(col: wc0, row: wr0, cols: wc, rows: wr, outCols: bw, outRows: bh)
             let lut = colourTable(r)

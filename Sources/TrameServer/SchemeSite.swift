@@ -116,7 +116,10 @@ public struct SchemeSite: Sendable {
             switch kind {
             case .natureSpaces: range = (1, 2)
             case .bufferZones: range = (0, 100)
-            default: range = reader.range() ?? (0, 1)
+            default:
+                // Approximate (read on an overview); costs, resistances and currents are never negative.
+                let r = reader.range() ?? (0, 1)
+                range = (max(0, r.min), max(r.max, 0))
             }
             rasters.append(RasterLayer(name: name, path: path, kind: kind, subNetwork: sub, range: range))
         }

@@ -96,6 +96,7 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let e = failure.error { throw InputError("cannot serve on \(host):\(port): \(e)") }
+        if !quiet { FileHandle.standardError.write(Data("trame serve: stopped\n".utf8)) }
     }
 }
 
