@@ -130,7 +130,18 @@ struct CircuitCommand: ParsableCommand {
     struct Maps {
         var perPairCurrent = false, cumulative = false, maximum = false, voltage = false
         var format: RasterIO.Format = .asciiGrid
+        /// Circuitscape's set_null_currents_to_nodata / set_null_voltages_to_nodata: cells without
+        /// conductance (NoData, zero, masked) written as NoData instead of 0.
+        var nullCurrents = false, nullVoltages = false
+        var nullCells: [Bool] = []
         var any: Bool { perPairCurrent || cumulative || maximum || voltage }
+
+        func masked(_ values: [Double], voltage: Bool) -> [Double] {
+            guard voltage ? nullVoltages : nullCurrents, nullCells.count == values.count else { return values }
+            var v = values
+            for i in v.indices where nullCells[i] { v[i] = -9999 }
+            return v
+        }
         var ext: String { format == .asciiGrid ? "asc" : "tif" }
     }
 
@@ -148,7 +159,8 @@ struct CircuitCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         func write(_ values: [Double], _ name: String) throws {
             guard let spec else { return }
-            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
+            try RasterIO.write(Grid(spec: spec, values: maps.masked(values, voltage: name.hasPrefix("_voltmap")), noData: -9999),
+                               to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
         }
         let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } }) { sol in
             guard maps.any else { return }
@@ -202,7 +214,8 @@ struct CircuitCommand: ParsableCommand {
         let n = spec.count
         var cumulative = [Double](repeating: 0, count: n)
         func write(_ values: [Double], _ name: String) throws {
-            try RasterIO.write(Grid(spec: spec, values: values, noData: -9999), to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
+            try RasterIO.write(Grid(spec: spec, values: maps.masked(values, voltage: name.hasPrefix("_voltmap")), noData: -9999),
+                               to: prefix + name.replacingOccurrences(of: ".asc", with: ".\(maps.ext)"), format: maps.format)
         }
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var text = ""
@@ -258,7 +271,8 @@ struct CircuitCommand: ParsableCommand {
     /// held at 0 V) from rasters; one solve; voltage and current maps.
     func runAdvanced(cond: [Double], spec: GridSpec, four: Bool, connection: CellConnection, regions: [Int32]?,
                      sources: [(cell: Int, value: Double)], grounds: [(cell: Int, value: Double)], groundIsResistance: Bool,
-                     unitCurrents: Bool, directGrounds: Bool, conflict: String, prefix: String, writeCurrent: Bool, writeVoltage: Bool) throws {
+                     unitCurrents: Bool, directGrounds: Bool, conflict: String, prefix: String, writeCurrent: Bool, writeVoltage: Bool,
+                     masking: Maps = Maps()) throws {
         var srcs = sources.filter { $0.value != 0 }
         var gnds = grounds.filter { groundIsResistance ? $0.value >= 0 : $0.value > 0 }
         // A cell both source and ground: keep both, or drop one of them (remove_src_or_gnd).
@@ -305,8 +319,8 @@ struct CircuitCommand: ParsableCommand {
             }
         }
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if writeVoltage { try RasterIO.write(Grid(spec: spec, values: volt, noData: -9999), to: prefix + "_voltmap.asc", format: .asciiGrid) }
-        if writeCurrent { try RasterIO.write(Grid(spec: spec, values: cur, noData: -9999), to: prefix + "_curmap.asc", format: .asciiGrid) }
+        if writeVoltage { try RasterIO.write(Grid(spec: spec, values: masking.masked(volt, voltage: true), noData: -9999), to: prefix + "_voltmap.asc", format: .asciiGrid) }
+        if writeCurrent { try RasterIO.write(Grid(spec: spec, values: masking.masked(cur, voltage: false), noData: -9999), to: prefix + "_curmap.asc", format: .asciiGrid) }
     }
 
     /// Network mode: a graph given as `node node value` lines (conductances or resistances), focal nodes
@@ -445,13 +459,15 @@ struct CircuitCommand: ParsableCommand {
             throw GeodataError(path, "scenario '\(scenario)' is not supported")
         }
         var unsupported: [String] = []
-        for k in ["use_variable_source_strengths", "log_transform_maps", "set_null_currents_to_nodata", "set_null_voltages_to_nodata",
-                  "compress_grids", "use_reclass_table", "set_focal_node_currents_to_zero"] where flag(k) { unsupported.append(k) }
+        for k in ["use_variable_source_strengths", "log_transform_maps", "compress_grids", "use_reclass_table", "set_focal_node_currents_to_zero"]
+        where flag(k) { unsupported.append(k) }
         var maps = Maps()
         maps.perPairCurrent = flag("write_cur_maps") && !flag("write_cum_cur_map_only")
         maps.cumulative = flag("write_cur_maps") || flag("write_cum_cur_map_only")
         maps.maximum = flag("write_max_cur_maps")
         maps.voltage = flag("write_volt_maps")
+        maps.nullCurrents = flag("set_null_currents_to_nodata")
+        maps.nullVoltages = flag("set_null_voltages_to_nodata")
         if !unsupported.isEmpty {
             FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", "))\n".utf8))
         }
@@ -476,6 +492,7 @@ struct CircuitCommand: ParsableCommand {
             let mask = try readGrid(try file("mask_file"))
             for i in 0..<min(mask.count, cond.count) where mask.isNoData(mask.values[i]) || mask.values[i] <= 0 { cond[i] = .nan }
         }
+        maps.nullCells = cond.map { !($0 > 0) || !$0.isFinite }
         if scenario == "advanced" {
             var regions: [Int32]? = nil
             if flag("use_polygons") {
@@ -489,7 +506,7 @@ struct CircuitCommand: ParsableCommand {
                             sources: try sourceOrGround(try file("source_file"), like: habitat), grounds: try sourceOrGround(try file("ground_file"), like: habitat),
                             groundIsResistance: flag("ground_file_is_resistances"), unitCurrents: flag("use_unit_currents"),
                             directGrounds: flag("use_direct_grounds"), conflict: o["remove_src_or_gnd"] ?? "keepall",
-                            prefix: prefix, writeCurrent: flag("write_cur_maps"), writeVoltage: flag("write_volt_maps"))
+                            prefix: prefix, writeCurrent: flag("write_cur_maps"), writeVoltage: flag("write_volt_maps"), masking: maps)
             return
         }
         let focal = try focalFromIni(try file("point_file"), like: habitat)
