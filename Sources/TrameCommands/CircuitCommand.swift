@@ -210,7 +210,13 @@ struct CircuitCommand: ParsableCommand {
         guard ids.count >= 2 else { throw GeodataError(source, "fewer than two focal nodes: nothing to connect") }
         let rc = RasterCircuit(conductance: conductance, cols: spec.cols, rows: spec.rows, fourNeighbours: four, connection: connection, regions: regions, focal: focal)
         let nodesOf = Dictionary(uniqueKeysWithValues: zip(rc.focalIDs, rc.focalNodes))
-        let comp = rc.circuit.components()
+        // The circuit with the cells of each focal id joined into one node, as Circuitscape joins them in
+        // these modes (even across otherwise separate parts of the grid; ids sharing a cell or a
+        // short-circuit region become one node).
+        let (base, joinedNode) = rc.circuit.merging(rc.focalNodes)
+        let comp = base.components()
+        let focalNode = nodesOf.mapValues { Array(Set($0.map { joinedNode[Int($0)] })).sorted() }
+        let cellNode = rc.nodeOfCell.map { $0 >= 0 ? joinedNode[Int($0)] : -1 }
         let n = spec.count
         var cumulative = [Double](repeating: 0, count: n)
         func write(_ values: [Double], _ name: String) throws {
@@ -220,28 +226,28 @@ struct CircuitCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var text = ""
         for id in ids {
-            guard let mine = nodesOf[id] else { text += "\(id) -1\n"; continue }
+            guard let mine = focalNode[id] else { text += "\(id) -1\n"; continue }
             let myComps = Set(mine.map { comp[Int($0)] })
-            // Partners: focal nodes of the same component that are not short-circuited with this one.
+            // Partners: focal nodes of the same component that are not this one's node.
             let others = ids.filter { $0 != id && (include?(id, $0) ?? true) }.compactMap { o in
-                nodesOf[o].flatMap { ns in ns.contains { myComps.contains(comp[Int($0)]) } && Set(ns).isDisjoint(with: mine) ? ns : nil }
+                focalNode[o].flatMap { ns in ns.contains { myComps.contains(comp[Int($0)]) } && Set(ns).isDisjoint(with: mine) ? ns : nil }
             }
             guard !others.isEmpty else { text += "\(id) -1\n"; continue }
             let sol = toAll
-                ? try MultiSolve.solve(rc.circuit, sources: [(mine, 1)], grounds: others)
-                : try MultiSolve.solve(rc.circuit, sources: others.map { ($0, 1.0) }, grounds: [mine])
+                ? try MultiSolve.solve(base, sources: [(mine, 1)], grounds: others)
+                : try MultiSolve.solve(base, sources: others.map { ($0, 1.0) }, grounds: [mine])
             let r = toAll ? sol.voltages[Int(sol.node[Int(mine[0])])] : 0
             text += "\(id) \(String(format: "%.10g", r))\n"
             guard maps.any else { continue }
-            // Currents on the circuit where each focal region is one node but the grounds (or sources)
+            // Currents on the circuit where each focal node is one node but the grounds (or sources)
             // stay apart, so that each focal node reports its own current, as Circuitscape does.
-            let (regionCircuit, rmap) = rc.circuit.merging([mine] + others)
+            let (regionCircuit, rmap) = base.merging([mine] + others)
             var vr = [Double](repeating: 0, count: regionCircuit.nodeCount)
-            for b in 0..<rc.circuit.nodeCount { vr[Int(rmap[b])] = sol.voltages[Int(sol.node[b])] }
+            for b in 0..<base.nodeCount { vr[Int(rmap[b])] = sol.voltages[Int(sol.node[b])] }
             let currents = regionCircuit.nodeCurrents(vr)
             var cur = [Double](repeating: 0, count: n), volt = [Double](repeating: 0, count: n)
-            for i in 0..<n where rc.nodeOfCell[i] >= 0 {
-                let b = Int(rc.nodeOfCell[i])
+            for i in 0..<n where cellNode[i] >= 0 {
+                let b = Int(cellNode[i])
                 cur[i] = currents[Int(rmap[b])]; volt[i] = sol.voltages[Int(sol.node[b])]
             }
             if maps.perPairCurrent { try write(cur, "_curmap_\(id).asc") }

@@ -27,7 +27,7 @@ final class CircuitscapeTests: XCTestCase {
     func testRasterOneToAllAndAllToOneCases() throws {
         let out = NSTemporaryDirectory() + "trame-cs1-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        for (mode, name, cases) in [("one_to_all", "oneToAllVerify", Array(1...10) + [12, 13]), ("all_to_one", "allToOneVerify", Array(1...12))] {
+        for (mode, name, cases) in [("one_to_all", "oneToAllVerify", Array(1...13)), ("all_to_one", "allToOneVerify", Array(1...12))] {
             for k in cases {
                 try run("\(CircuitscapeTests.reference)/input/raster/\(mode)/\(k)/\(name)\(k).ini", out: out)
                 let got = try String(contentsOfFile: "\(out)/\(name)\(k)_resistances.out", encoding: .utf8).split(whereSeparator: \.isNewline)
@@ -40,8 +40,7 @@ final class CircuitscapeTests: XCTestCase {
                 }
             }
         }
-        let skip = ["allToOneVerify6_", "allToOneVerify11_", "allToOneVerify12_"]
-        let compared = try compareMaps(out, skipping: skip)
+        let compared = try compareMaps(out, skipping: [])
         XCTAssertGreaterThan(compared, 120)
     }
 
