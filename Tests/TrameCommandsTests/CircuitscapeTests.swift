@@ -21,9 +21,11 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(ini): \(r.err)")
     }
 
-    /// One-to-all 1–10, 12, 13 and all-to-one 1–12: the resistance of each focal node ("id value" rows) to
-    /// 1e-3, and the maps. Not yet matched: one-to-all 11 (0.016 Ω off: a focal region with a polygon) and
-    /// the current maps of all-to-one 6, 11 and 12.
+    /// One-to-all 1–13 and all-to-one 1–12: the resistance of each focal node ("id value" rows) to 1e-3, and
+    /// the maps. Not matched: the current maps of all-to-one 12, the one case combining included pairs with
+    /// short-circuit regions and focal regions: there Circuitscape.jl (onetoall.jl) rebuilds its node map
+    /// from the original polygons for each point while keeping the Laplacian built on the merged ones, so
+    /// its maps follow that mixed numbering; the resistances (0 or −1) match.
     func testRasterOneToAllAndAllToOneCases() throws {
         let out = NSTemporaryDirectory() + "trame-cs1-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -40,8 +42,8 @@ final class CircuitscapeTests: XCTestCase {
                 }
             }
         }
-        let compared = try compareMaps(out, skipping: [])
-        XCTAssertGreaterThan(compared, 120)
+        let compared = try compareMaps(out, skipping: ["allToOneVerify12_"])
+        XCTAssertGreaterThan(compared, 130)
     }
 
     /// Advanced mode 1–7 (sources and grounds from rasters or text lists, resistive and direct grounds,
