@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 @testable import TrameCommands
@@ -41,7 +42,10 @@ final class ServeAccountTests: XCTestCase {
     }
 
     func testRolesUploadsAndVersions() async throws {
-        let h = try ServeTests.harness()
+        let log = LogRecorder()
+        var logger = Logger(label: "test") { _ in log }
+        logger.logLevel = .trace
+        let h = try ServeTests.harness(logger: logger)
         let store = h.server.store
         let inventories = h.server.settings.inventories
         let own = inventories[0], other = inventories[1]
@@ -118,6 +122,13 @@ final class ServeAccountTests: XCTestCase {
             XCTAssertTrue(after["account"] is NSNull)
             r = try await ServeAccountTests.upload(c, own.name, good, cookie: alice)
             XCTAssertEqual(r.status, .unauthorized)
+        }
+        // Requests were logged, never a password or a session token.
+        let lines = log.lines
+        XCTAssertTrue(lines.contains { $0.contains("POST /api/login 200") }, "\(lines.prefix(5))")
+        XCTAssertTrue(lines.contains { $0.contains("/versions 403") })
+        for secret in ["alice-pass-1", "bob-pass-12", "admin-pass-1", "victor-pass", "wrong-password", "trame_session="] {
+            XCTAssertFalse(lines.contains { $0.contains(secret) }, secret)
         }
     }
 
@@ -227,5 +238,22 @@ final class ServeAccountTests: XCTestCase {
         // The re-run recorded the uploaded file among its inputs.
         let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, "nature_spaces"])
         XCTAssertTrue(meta.contains("uploads/"), "the version used is among the run's inputs")
+    }
+}
+
+/// Keeps every log line (message and metadata) for the test to read.
+final class LogRecorder: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let all = metadata.merging(extra ?? [:]) { $1 }
+        lock.lock(); stored.append("\(message) \(all)"); lock.unlock()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import TrameGDAL
@@ -32,7 +33,7 @@ final class ServeTests: XCTestCase {
         var app: Application<RouterResponder<ServeContext>>
     }
 
-    static func harness(private isPrivate: Bool = false, demo: String? = nil, inProcessRerun: Bool = true) throws -> Harness {
+    static func harness(private isPrivate: Bool = false, demo: String? = nil, inProcessRerun: Bool = true, logger: Logger? = nil) throws -> Harness {
         let dir = try demo ?? ServeTests.sample()
         let scheme = dir + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
@@ -43,7 +44,7 @@ final class ServeTests: XCTestCase {
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
                                      rerun: ServeSetup.rerun(project: p.file, folder: scheme, inProcess: inProcessRerun))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
-        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         return Harness(server: server, scheme: scheme, app: app)
     }
 
