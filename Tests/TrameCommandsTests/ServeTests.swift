@@ -44,7 +44,10 @@ final class ServeTests: XCTestCase {
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
                                      rerun: ServeSetup.rerun(project: p.file, folder: scheme, inProcess: inProcessRerun))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
-        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        // Request lines only at warning level unless a test records them.
+        var quiet = Logger(label: "trame.serve.test")
+        quiet.logLevel = .warning
+        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger ?? quiet)
         return Harness(server: server, scheme: scheme, app: app)
     }
 

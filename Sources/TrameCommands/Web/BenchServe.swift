@@ -14,8 +14,8 @@ struct BenchServe: ParsableCommand {
         commandName: "serve",
         abstract: "Time `trame serve` on a scheme: start-up, 5 km × 5 km layer requests, raster tiles, 200 clients (wrk).",
         discussion: """
-        Make the large sample first: trame demo --size large --out /tmp/large (about 3 minutes), then
-        trame bench serve --scheme /tmp/large/scheme. Requests go over loopback HTTP to the server running
+        Make the large sample first: trame demo --size large --out /tmp/large (about 3 minutes), then \
+        trame bench serve --scheme /tmp/large/scheme. Requests go over loopback HTTP to the server running \
         in this process; boxes and tiles are drawn at random (fixed seed) inside the territory.
         """)
 

@@ -12,17 +12,17 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Publish a finished scheme on the web: map, point queries, itineraries, partner uploads.",
         discussion: """
-        Serves the folder that `trame run` wrote (scheme.gpkg, rasters/, report.html) at http://HOST:PORT/:
-        a map of the scheme's layers and rasters (Leaflet from Debian's libjs-leaflet; no internet needed),
-        "what is here?" on a click, walking and cycling routes and loops with GPX download, the figures,
+        Serves the folder that `trame run` wrote (scheme.gpkg, rasters/, report.html) at http://HOST:PORT/: \
+        a map of the scheme's layers and rasters (Leaflet from Debian's libjs-leaflet; no internet needed), \
+        "what is here?" on a click, walking and cycling routes and loops with GPX download, the figures, \
         and a JSON API described at /api/openapi.json.
 
-        Reading is public unless --private; writing needs an account (`trame users add`). Partners upload
-        revised versions of their own inventories; every version is kept, with who and when, in the
-        partners folder (default: OUT-partners beside OUT, which a re-run replaces). Admins re-run the
+        Reading is public unless --private; writing needs an account (`trame users add`). Partners upload \
+        revised versions of their own inventories; every version is kept, with who and when, in the \
+        partners folder (default: OUT-partners beside OUT, which a re-run replaces). Admins re-run the \
         scheme with chosen versions; the new scheme is served when the run has finished.
 
-        The project file recorded in scheme.gpkg gives the sub-network colours, the inventories and the
+        The project file recorded in scheme.gpkg gives the sub-network colours, the inventories and the \
         path network; without it the map still works, without itineraries and re-runs.
 
         Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.

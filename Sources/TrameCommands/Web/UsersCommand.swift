@@ -7,8 +7,8 @@ struct UsersCommand: ParsableCommand {
         commandName: "users",
         abstract: "Accounts of the partners who sign in to `trame serve`.",
         discussion: """
-        Roles: viewer (reads, also a --private scheme), partner (uploads revised versions of the inventories
-        whose partner, in the project file, is the account's partner), admin (sees every version, re-runs
+        Roles: viewer (reads, also a --private scheme), partner (uploads revised versions of the inventories \
+        whose partner, in the project file, is the account's partner), admin (sees every version, re-runs \
         the scheme). Passwords are stored as bcrypt hashes (cost 12) in OUT-partners/partners.sqlite.
         """,
         subcommands: [Add.self, List.self, Remove.self])
