@@ -243,6 +243,14 @@ public final class PartnerStore: Sendable {
         }
     }
 
+    /// Marks runs left "running" by a server that stopped as failed (called when a server starts).
+    public func abandonUnfinishedRuns() throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE scheme_run SET status = 'failed', message = 'interrupted: the server stopped during the run', finished_at = ? WHERE status = 'running'",
+                           arguments: [Date()])
+        }
+    }
+
     public func runs() throws -> [SchemeRun] { try db.read { try SchemeRun.order(Column("id").desc).fetchAll($0) } }
 
     static func slug(_ s: String) -> String {

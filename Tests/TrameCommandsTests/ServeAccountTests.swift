@@ -123,6 +123,10 @@ final class ServeAccountTests: XCTestCase {
             r = try await ServeAccountTests.upload(c, own.name, good, cookie: alice)
             XCTAssertEqual(r.status, .unauthorized)
         }
+        // A run left "running" by a stopped server is marked failed when the next one starts.
+        let stale = try store.startRun(account: "admin", uploads: [1])
+        try store.abandonUnfinishedRuns()
+        XCTAssertEqual(try store.runs().first { $0.id == stale.id }?.status, "failed")
         // Requests were logged, never a password or a session token.
         let lines = log.lines
         XCTAssertTrue(lines.contains { $0.contains("POST /api/login 200") }, "\(lines.prefix(5))")

@@ -65,7 +65,10 @@ struct ServeCommand: ParsableCommand {
         progress.step("loading the scheme")
         let loaded = try ServeSetup.load(folder: folder, progress: progress)
         let store: PartnerStore
-        do { store = try PartnerStore(folder: partners ?? PartnerStore.defaultFolder(for: folder)) } catch let e as PartnerStoreError {
+        do {
+            store = try PartnerStore(folder: partners ?? PartnerStore.defaultFolder(for: folder))
+            try store.abandonUnfinishedRuns()
+        } catch let e as PartnerStoreError {
             throw InputError(e.description)
         }
         let settings = ServeSettings(
@@ -150,27 +153,36 @@ enum ServeSetup {
     /// so a crash or the run's memory never touches the server.
     static func rerun(project: String, folder: String, inProcess: Bool = false) -> @Sendable ([String: String]) async throws -> ServedScheme {
         { replace in
-            var args = ["run", project, "-o", folder, "--quiet"]
-            for (name, file) in replace.sorted(by: { $0.key < $1.key }) { args += ["--inventory", "\(name)=\(file)"] }
-            if inProcess {
-                let command = try RunCommand.parse(Array(args.dropFirst()))
-                try command.run()
-            } else {
-                let proc = Process()
-                proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-                proc.arguments = args
-                let err = Pipe()
-                proc.standardError = err
-                proc.standardOutput = FileHandle.nullDevice
-                try proc.run()
-                let data = err.fileHandleForReading.readDataToEndOfFile()
-                proc.waitUntilExit()
-                guard proc.terminationStatus == 0 else {
-                    let msg = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                    throw InputError(msg.isEmpty ? "trame run exited with \(proc.terminationStatus)" : msg)
+            // The run and the loading block a thread for minutes: off Swift concurrency's small pool.
+            try await withCheckedThrowingContinuation { (k: CheckedContinuation<ServedScheme, Error>) in
+                DispatchQueue.global().async {
+                    k.resume(with: Result { try rerunNow(project: project, folder: folder, replace: replace, inProcess: inProcess) })
                 }
             }
-            return try load(folder: folder, progress: Progress(quiet: true)).served
         }
+    }
+
+    static func rerunNow(project: String, folder: String, replace: [String: String], inProcess: Bool) throws -> ServedScheme {
+        var args = ["run", project, "-o", folder, "--quiet"]
+        for (name, file) in replace.sorted(by: { $0.key < $1.key }) { args += ["--inventory", "\(name)=\(file)"] }
+        if inProcess {
+            let command = try RunCommand.parse(Array(args.dropFirst()))
+            try command.run()
+        } else {
+            let proc = Process()
+            proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            proc.arguments = args
+            let err = Pipe()
+            proc.standardError = err
+            proc.standardOutput = FileHandle.nullDevice
+            try proc.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            proc.waitUntilExit()
+            guard proc.terminationStatus == 0 else {
+                let msg = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw InputError(msg.isEmpty ? "trame run exited with \(proc.terminationStatus)" : msg)
+            }
+        }
+        return try load(folder: folder, progress: Progress(quiet: true)).served
     }
 }
