@@ -13,8 +13,7 @@ public struct PointQuery: Sendable {
 
     /// The answer as a JSON object.
     public func answer(lon: Double, lat: Double) throws -> [String: Any] {
-        guard let crs = SpatialReference.fromWKT(site.crsWKT) else { throw GeodataError(site.gpkg, "the scheme has no CRS") }
-        let p = try CoordinateTransformer(from: try SpatialReference(epsg: 4326), to: crs).transform(Point(lon, lat))
+        let p = try tiles.withWorkspace { try $0.fromWGS84.transform(Point(lon, lat)) }
         let probe = LonLatBox(west: lon, south: lat, east: lon, north: lat)
         func containing(_ name: String) -> [Feature] {
             guard let l = site.layer(name) else { return [] }

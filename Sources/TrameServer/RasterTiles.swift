@@ -18,10 +18,13 @@ public final class TileRenderer: @unchecked Sendable {
 
     final class Workspace {
         var readers: [String: RasterWindowReader] = [:]
+        /// Web Mercator → the scheme's CRS (tiles), and WGS 84 → the scheme's CRS (clicked points).
         let toScheme: CoordinateTransformer
+        let fromWGS84: CoordinateTransformer
         init(crsWKT: String) throws {
             guard let crs = SpatialReference.fromWKT(crsWKT) else { throw GeodataError("", "the scheme's rasters have no CRS") }
             toScheme = try CoordinateTransformer(from: try SpatialReference(epsg: 3857), to: crs)
+            fromWGS84 = try CoordinateTransformer(from: try SpatialReference(epsg: 4326), to: crs)
         }
         func reader(_ r: RasterLayer) throws -> RasterWindowReader {
             if let x = readers[r.name] { return x }
@@ -42,7 +45,7 @@ public final class TileRenderer: @unchecked Sendable {
         lock.lock()
         let w = pool.popLast()
         lock.unlock()
-        let ws = try w ?? Workspace(crsWKT: site.rasters.first.map { try RasterIO.describe($0.path).spec.crsWKT } ?? site.crsWKT)
+        let ws = try w ?? Workspace(crsWKT: site.crsWKT)
         defer { lock.lock(); pool.append(ws); lock.unlock() }
         return try body(ws)
     }
