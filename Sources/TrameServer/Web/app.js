@@ -36,6 +36,16 @@ const WORDS = {
     distance: 'at', noVersion: 'no version uploaded' },
 }[LANG];
 const t = k => WORDS[k] || k;
+// What raster values mean, with their unit, by raster kind.
+const UNITS = {
+  fr: { resistance: 'résistance (unités de coût par mètre)', cost_distance: 'unités de coût (résistance × m)',
+    current: 'courant (A, 1 A injecté par liaison)', corridors: 'corridor (numéro de liaison)',
+    nature_spaces: '1 intérêt écologique majeur, 2 vocation mixte', buffer_zones: 'appartenance à la zone tampon (%)' },
+  en: { resistance: 'resistance (cost units per metre)', cost_distance: 'cost units (resistance × m)',
+    current: 'current (A, 1 A injected per link)', corridors: 'corridor (link number)',
+    nature_spaces: '1 major ecological interest, 2 mixed vocation', buffer_zones: 'buffer-zone membership (%)' },
+}[LANG];
+const unitOf = r => UNITS[r.kind] || r.unit;
 const COLON = LANG === 'fr' ? ' : ' : ': ';
 const $ = id => document.getElementById(id);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -156,7 +166,7 @@ function buildLayerList() {
     const tl = L.tileLayer(r.tiles, { opacity: 0.85, maxZoom: 20, zIndex: 250 });
     const label = r.subnetwork ? `${t(r.kind === 'corridors' ? 'corridorsRaster' : r.kind)} — ${esc(r.subnetwork)}` : t(r.name);
     const ramp = r.ramp ? `<span class="ramp" style="background:linear-gradient(to right,${r.ramp.join(',')})"></span>
-      <small>${num(r.min, r.max < 10 ? 3 : 0)} – ${num(r.max, r.max < 10 ? 3 : 0)} ${esc(r.unit)}</small>` : `<small>${esc(r.unit)}</small>`;
+      <small>${num(r.min, r.max < 10 ? 3 : 0)} – ${num(r.max, r.max < 10 ? 3 : 0)} ${esc(unitOf(r))}</small>` : `<small>${esc(unitOf(r))}</small>`;
     const row = document.createElement('div');
     row.innerHTML = `<label class="layer-row"><input type="checkbox" data-raster="${r.name}"> ${label}</label><div class="legend-sub">${ramp}</div>`;
     row.querySelector('input').addEventListener('change', e => { if (e.target.checked) tl.addTo(map); else map.removeLayer(tl); });
@@ -184,7 +194,7 @@ function showQuery(q) {
   if (!q.nature_spaces.length && !q.corridors.length && !q.buffer_zones.length && !q.reservoirs.length) html += `<p>${t('nothing')}</p>`;
   const vals = q.rasters.filter(r => r.value !== null);
   if (vals.length) html += block(t('values'), [`<table>${vals.map(r => `<tr><td>${esc(t(r.kind))} ${esc(r.subnetwork || '')}</td>
-    <td class="num">${num(r.value, r.value < 10 ? 3 : 0)}</td><td><small>${esc(r.unit)}</small></td></tr>`).join('')}</table>`]);
+    <td class="num">${num(r.value, r.value < 10 ? 3 : 0)}</td><td><small>${esc(unitOf(r))}</small></td></tr>`).join('')}</table>`]);
   const c = q.nearest_conflict_point;
   if (c) html += block(t('nearest'), [`<p>n° ${c.rank} — ${esc(c.infrastructure)} ${esc(c.name || c.class || '')} (${esc(c.subnetwork)}), ${t('distance')} ${num(c.distance_m)} m</p>`]);
   $('query-result').innerHTML = html;
