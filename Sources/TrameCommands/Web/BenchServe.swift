@@ -38,15 +38,15 @@ struct BenchServe: ParsableCommand {
         let partners = NSTemporaryDirectory() + "trame-bench-partners-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: partners) }
         let server = SchemeServer(scheme: loaded.served, store: try PartnerStore(folder: partners), settings: ServeSettings(lang: "en"))
-        let portBox = ErrorBox(), ready = DispatchSemaphore(value: 0)
+        let bound = BoundPort(), ready = DispatchSemaphore(value: 0)
         var logger = Logger(label: "trame.bench")
         logger.logLevel = .warning
         let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { ch in portBox.error = PortNumber(value: ch.localAddress?.port ?? 0); ready.signal() },
+                              onServerRunning: { ch in bound.port = ch.localAddress?.port ?? 0; ready.signal() },
                               logger: logger)
         Task { try? await app.runService() }
         ready.wait()
-        let port = (portBox.error as! PortNumber).value
+        let port = bound.port
         let base = "http://127.0.0.1:\(port)"
         let site = loaded.served.site
         let e = site.extent
@@ -114,7 +114,8 @@ struct BenchServe: ParsableCommand {
         print(errors ? "  errors above: the server did not hold the load" : "  no error: every answer 2xx, no socket error")
     }
 
-    struct PortNumber: Error { var value: Int }
+    /// The port the server was given (set once, before `ready` is signalled).
+    final class BoundPort: @unchecked Sendable { var port = 0 }
 
     /// Sequential GETs; prints median and 90th percentile.
     func report(_ label: String, _ paths: [String], base: String) throws {
