@@ -187,7 +187,7 @@ struct CorridorsCommand: ParsableCommand {
         if let p = polygons {
             progress.step("polygonizing")
             let poly = try Rasterizer.polygonize(map.link, layerName: "corridors", eightConnected: true)
-            let out = VectorLayer(name: "corridors", geometryKind: .polygon,
+            let out = VectorLayer(name: "corridors", geometryKind: .multiPolygon,
                                   fields: [FieldDefinition("link", .integer), FieldDefinition("from", .integer), FieldDefinition("to", .integer), FieldDefinition("area_ha", .real)],
                                   features: poly.features.compactMap { f in
                                       guard case .integer(let k) = f["value"], k >= 1, k <= linkList.count else { return nil }

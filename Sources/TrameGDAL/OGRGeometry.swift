@@ -39,6 +39,26 @@ enum OGRGeometryBridge {
         }
     }
 
+    /// The polygons of a geometry made valid by GEOS when it is not (self-touching rings where raster
+    /// cells meet at a corner, holes cutting the interior): same area, OGC-valid parts, so that QGIS's
+    /// processing tools accept them. Valid polygons are read as they are.
+    static func validPolygons(_ g: OGRGeometryH) -> [Polygon] {
+        func polygons(_ h: OGRGeometryH) -> [Polygon] {
+            switch OGR_GT_Flatten(OGR_G_GetGeometryType(h)) {
+            case wkbPolygon: return polygon(h).map { [$0] } ?? []
+            case wkbMultiPolygon, wkbGeometryCollection:
+                let n = OGR_G_GetGeometryCount(h)
+                return n > 0 ? (0..<n).compactMap { OGR_G_GetGeometryRef(h, $0) }.flatMap(polygons) : []
+            default: return []
+            }
+        }
+        guard OGR_G_IsValid(g) == 0 else { return polygons(g) }
+        CPLErrorReset()
+        guard let fixed = withCStringList(["METHOD=STRUCTURE"], { OGR_G_MakeValidEx(g, $0) }) else { return polygons(g) }
+        defer { OGR_G_DestroyGeometry(fixed) }
+        return polygons(fixed)
+    }
+
     static func makeLine(_ type: OGRwkbGeometryType, _ pts: [Point]) -> OGRGeometryH {
         let h = OGR_G_CreateGeometry(type)!
         OGR_G_SetPointCount(h, Int32(pts.count))

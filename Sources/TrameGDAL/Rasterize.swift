@@ -106,10 +106,13 @@ public enum Rasterizer {
         while let f = OGR_L_GetNextFeature(l) {
             defer { OGR_F_Destroy(f) }
             let v = Int(OGR_F_GetFieldAsInteger64(f, 0))
-            let g = OGR_F_GetGeometryRef(f).flatMap(OGRGeometryBridge.geometry)
-            feats.append(Feature(geometry: g, attributes: ["value": .integer(v)]))
+            guard let h = OGR_F_GetGeometryRef(f) else { continue }
+            // Cells meeting at a corner give self-touching rings: made valid (same area).
+            let parts = OGRGeometryBridge.validPolygons(h)
+            guard !parts.isEmpty else { continue }
+            feats.append(Feature(geometry: parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts), attributes: ["value": .integer(v)]))
         }
-        return VectorLayer(name: layerName, geometryKind: .polygon, fields: [FieldDefinition("value", .integer)],
+        return VectorLayer(name: layerName, geometryKind: .multiPolygon, fields: [FieldDefinition("value", .integer)],
                            features: feats, crsWKT: grid.spec.crsWKT)
     }
 

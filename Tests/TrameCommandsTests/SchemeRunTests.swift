@@ -211,6 +211,15 @@ final class SchemeRunTests: XCTestCase {
         for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "pinch_points", "units", "figures", "layer_styles"] {
             XCTAssertTrue(info.contains(layer), "scheme.gpkg lacks \(layer)")
         }
+        // Every polygon is OGC-valid for GEOS (QGIS's processing tools stop on invalid geometries).
+        for layer in ["nature_spaces", "reservoirs", "corridors", "buffer_zones", "pinch_points"] {
+            let v = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
+                                         "SELECT COUNT(*) AS n, SUM(ST_IsValid(geom)) AS valid FROM \(layer)", p("scheme/scheme.gpkg")])
+            let nv = v.split(separator: "\n")[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \r"))) }
+            XCTAssertEqual(nv.count, 2, v)
+            XCTAssertGreaterThan(nv.first ?? 0, 0, layer)
+            XCTAssertEqual(nv.first, nv.last, "\(layer): every polygon valid")
+        }
         // Pinch points lie inside a corridor of their sub-network, and the current rasters are there.
         let pinch = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
                                          "SELECT COUNT(*) AS n, SUM(CASE WHEN EXISTS (SELECT 1 FROM corridors c WHERE c.subnetwork = p.subnetwork AND ST_Within(ST_PointOnSurface(p.geom), c.geom)) THEN 1 ELSE 0 END) AS inside FROM pinch_points p",

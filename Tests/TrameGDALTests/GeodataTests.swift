@@ -286,6 +286,15 @@ final class GeodataTests: XCTestCase {
         XCTAssertEqual(seven.geometry?.length ?? 0, 160, accuracy: 1e-9)
         let b = try XCTUnwrap(seven.geometry?.bounds)
         XCTAssertEqual(b.minX, 20); XCTAssertEqual(b.maxX, 60); XCTAssertEqual(b.minY, 30); XCTAssertEqual(b.maxY, 70)
+
+        // Two cells meeting at a corner, joined 8-connected: GDAL draws one self-touching ring; it comes
+        // back as two valid squares of 100 m² each (GEOS-valid, same area).
+        var diag = Grid<Int32>(spec: GridSpec(cols: 3, rows: 3, transform: GeoTransform(west: 0, north: 30, cellSize: 10)), fill: 0)
+        diag[0, 0] = 5; diag[1, 1] = 5; diag[2, 0] = 5
+        let joined = try Rasterizer.polygonize(diag, eightConnected: true)
+        XCTAssertEqual(joined.features.count, 1)
+        XCTAssertEqual(joined.features[0].geometry?.area ?? 0, 300, accuracy: 1e-9)
+        XCTAssertTrue(VectorIO.invalidGeometries(joined).isEmpty)
     }
 }
 
