@@ -320,7 +320,7 @@ public final class SchemeServer: @unchecked Sendable {
             throw APIError(.badRequest, "x and y must be integers from 0 to \(n - 1) at zoom \(z)")
         }
         let png = try s.tiles.tile(r, z: z, x: x, y: y)
-        return SchemeServer.bytes(png, type: "image/png", cache: "public, max-age=3600")
+        return SchemeServer.bytes(png, type: "image/png", cache: settings.isPrivate ? "private, max-age=3600" : "public, max-age=3600")
     }
 
     func query(_ req: Request) throws -> Response {
