@@ -47,8 +47,8 @@ public final class RasterWindowReader {
         return v.isNaN ? nil : v
     }
 
-    /// Minimum and maximum of the valid cells, read on the coarsest overview that still has 256 cells
-    /// across (exact when the raster has no overviews).
+    /// Minimum and maximum of the valid cells, approximate (GDAL reads an overview or a subsample):
+    /// for colour ramps, not for figures.
     public func range() -> (min: Double, max: Double)? {
         var pair = [Double](repeating: 0, count: 2)
         CPLErrorReset()
