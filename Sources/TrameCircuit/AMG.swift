@@ -287,45 +287,10 @@ public struct AMGSolver {
     }
 
     mutating func solveOnce(_ b: [Double]) throws -> [Double] {
-        let n = circuit.nodeCount
-        var x = [Double](repeating: 0, count: n)
-        var r = b
-        let bnorm = (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        guard bnorm > 0 else { return x }
-        var z = [Double](repeating: 0, count: n)
-        amg.apply(r, into: &z, work: work)
-        deflate(&z)
-        var p = z
-        var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-        var q = [Double](repeating: 0, count: n)
-        var res = 1.0
-        var it = 0
-        while it < maxIterations {
-            it += 1
-            circuit.multiply(p, into: &q)
-            var pq = 0.0, rr = 0.0
-            p.withUnsafeBufferPointer { P in q.withUnsafeBufferPointer { Q in for i in 0..<n { pq += P[i] * Q[i] } } }
-            guard pq > 0 else { break }
-            let alpha = rz / pq
-            x.withUnsafeMutableBufferPointer { X in
-                r.withUnsafeMutableBufferPointer { Rr in
-                    p.withUnsafeBufferPointer { P in
-                        q.withUnsafeBufferPointer { Q in
-                            for i in 0..<n { X[i] += alpha * P[i]; Rr[i] -= alpha * Q[i]; rr += Rr[i] * Rr[i] }
-                        }
-                    }
-                }
-            }
-            res = rr.squareRoot() / bnorm
-            if res < tolerance { break }
-            amg.apply(r, into: &z, work: work)
-            deflate(&z)
-            var rzNew = 0.0
-            r.withUnsafeBufferPointer { Rr in z.withUnsafeBufferPointer { Z in for i in 0..<n { rzNew += Rr[i] * Z[i] } } }
-            let beta = rzNew / rz
-            rz = rzNew
-            p.withUnsafeMutableBufferPointer { P in z.withUnsafeBufferPointer { Z in for i in 0..<n { P[i] = Z[i] + beta * P[i] } } }
-        }
+        let (c, amg, work) = (circuit, amg, work)
+        let (x, res, it) = ConjugateGradient.solve(b, tolerance: tolerance, maxIterations: maxIterations,
+            multiply: { p, q in c.multiply(p, into: &q) },
+            precondition: { r, z in amg.apply(r, into: &z, work: work); deflate(&z) })
         lastIterations = it; lastResidual = res
         guard res < max(tolerance * 1000, 1e-6) else { throw CircuitError("AMG-CG stopped at a relative residual of \(res) after \(it) iterations") }
         return x

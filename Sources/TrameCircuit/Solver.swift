@@ -22,46 +22,72 @@ public struct GroundedSolver {
     ///   - injections: current (A) entering each node (sums to zero with the ground's share).
     ///   - ground: the node held at 0 V.
     public mutating func solve(injections b: [Double], ground: Int) throws -> [Double] {
-        let n = circuit.nodeCount
-        var x = [Double](repeating: 0, count: n)
         var r = b
         r[ground] = 0
-        let bnorm = (r.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        guard bnorm > 0 else { return x }
-        var z = [Double](repeating: 0, count: n)
         let inv = circuit.diag.map { $0 > 0 ? 1 / $0 : 0 }
-        for i in 0..<n { z[i] = r[i] * inv[i] }
-        z[ground] = 0
-        var p = z
-        var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-        var q = [Double](repeating: 0, count: n)
-        var it = 0
-        var res = 1.0
-        while it < maxIterations {
-            it += 1
-            circuit.multiply(p, into: &q)
-            q[ground] = 0
-            var pq = 0.0
-            for i in 0..<n { pq += p[i] * q[i] }
-            guard pq > 0 else { break }
-            let alpha = rz / pq
-            var rr = 0.0
-            for i in 0..<n { x[i] += alpha * p[i]; r[i] -= alpha * q[i]; rr += r[i] * r[i] }
-            res = rr.squareRoot() / bnorm
-            if res < tolerance { break }
-            var rzNew = 0.0
-            for i in 0..<n { z[i] = r[i] * inv[i]; rzNew += r[i] * z[i] }
-            z[ground] = 0
-            let beta = rzNew / rz
-            rz = rzNew
-            for i in 0..<n { p[i] = z[i] + beta * p[i] }
-        }
+        let c = circuit
+        // The ground's row and column are left out: its entries of q and z stay 0.
+        let (solved, res, it) = ConjugateGradient.solve(r, tolerance: tolerance, maxIterations: maxIterations,
+            multiply: { p, q in c.multiply(p, into: &q); q[ground] = 0 },
+            precondition: { r, z in for i in 0..<r.count { z[i] = r[i] * inv[i] }; z[ground] = 0 })
+        var x = solved
         lastResidual = res; lastIterations = it
         guard res < max(tolerance * 1000, 1e-6) else {
             throw CircuitError("the solver stopped at a relative residual of \(res) after \(it) iterations")
         }
         x[ground] = 0
         return x
+    }
+}
+
+/// Preconditioned conjugate gradients for L x = b, L symmetric positive (semi-)definite: the loop the
+/// Jacobi-preconditioned grounded solver and the AMG-preconditioned solver share.
+enum ConjugateGradient {
+    /// - Parameters:
+    ///   - multiply: q = L p.
+    ///   - precondition: z ≈ L⁻¹ r.
+    /// - Returns: x, the relative residual ‖r‖ / ‖b‖ reached, and the iterations taken.
+    static func solve(_ b: [Double], tolerance: Double, maxIterations: Int,
+                      multiply: (_ p: [Double], _ q: inout [Double]) -> Void,
+                      precondition: (_ r: [Double], _ z: inout [Double]) -> Void) -> (x: [Double], residual: Double, iterations: Int) {
+        let n = b.count
+        var x = [Double](repeating: 0, count: n)
+        var r = b
+        let bnorm = (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        guard bnorm > 0 else { return (x, 0, 0) }
+        var z = [Double](repeating: 0, count: n)
+        precondition(r, &z)
+        var p = z
+        var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
+        var q = [Double](repeating: 0, count: n)
+        var res = 1.0
+        var it = 0
+        while it < maxIterations {
+            it += 1
+            multiply(p, &q)
+            var pq = 0.0, rr = 0.0
+            p.withUnsafeBufferPointer { P in q.withUnsafeBufferPointer { Q in for i in 0..<n { pq += P[i] * Q[i] } } }
+            guard pq > 0 else { break }
+            let alpha = rz / pq
+            x.withUnsafeMutableBufferPointer { X in
+                r.withUnsafeMutableBufferPointer { Rr in
+                    p.withUnsafeBufferPointer { P in
+                        q.withUnsafeBufferPointer { Q in
+                            for i in 0..<n { X[i] += alpha * P[i]; Rr[i] -= alpha * Q[i]; rr += Rr[i] * Rr[i] }
+                        }
+                    }
+                }
+            }
+            res = rr.squareRoot() / bnorm
+            if res < tolerance { break }
+            precondition(r, &z)
+            var rzNew = 0.0
+            r.withUnsafeBufferPointer { Rr in z.withUnsafeBufferPointer { Z in for i in 0..<n { rzNew += Rr[i] * Z[i] } } }
+            let beta = rzNew / rz
+            rz = rzNew
+            p.withUnsafeMutableBufferPointer { P in z.withUnsafeBufferPointer { Z in for i in 0..<n { P[i] = Z[i] + beta * P[i] } } }
+        }
+        return (x, res, it)
     }
 }
 
