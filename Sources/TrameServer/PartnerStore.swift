@@ -195,10 +195,9 @@ public final class PartnerStore: Sendable {
 
     // MARK: Upload versions
 
-    /// Keeps a validated file as a new version: copied under `uploads/` with its id, then recorded.
-    public func addUpload(inventory: String, partner: String, account: String, temporaryFile: String, originalName: String,
+    /// Keeps a validated file as a new version: written under `uploads/` with its id, then recorded.
+    public func addUpload(inventory: String, partner: String, account: String, data: Data, originalName: String,
                           extension ext: String, features: Int, crs: String) throws -> Upload {
-        let data = try Data(contentsOf: URL(fileURLWithPath: temporaryFile))
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         return try db.write { db in
             var u = Upload(id: nil, inventory: inventory, partner: partner, account: account, createdAt: Date(), file: "",

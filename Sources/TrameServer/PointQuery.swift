@@ -49,7 +49,7 @@ public struct PointQuery: Sendable {
         out["buffer_zones"] = containing("buffer_zones").map { object($0, ["zone", "kind", "area_ha", "separates", "opening"]) }
         out["units"] = containing("units").map { object($0, ["level", "name"]) }
         var values: [[String: Any]] = []
-        for (r, v) in try tiles.values(at: p) where r.kind == .resistance || r.kind == .costDistance || r.kind == .current {
+        for (r, v) in try tiles.values(at: p, kinds: [.resistance, .costDistance, .current]) {
             var o: [String: Any] = ["raster": r.name, "kind": r.kind.rawValue, "unit": r.unit]
             if let s = r.subNetwork { o["subnetwork"] = s }
             o["value"] = v.map { ($0 * 1000).rounded() / 1000 } ?? NSNull()

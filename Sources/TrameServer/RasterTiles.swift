@@ -50,10 +50,10 @@ public final class TileRenderer: @unchecked Sendable {
         return try body(ws)
     }
 
-    /// The value of each raster at a point of the scheme's CRS (nil on NoData or outside).
-    public func values(at p: Point) throws -> [(raster: RasterLayer, value: Double?)] {
+    /// The value of each raster of the given kinds at a point of the scheme's CRS (nil on NoData or outside).
+    public func values(at p: Point, kinds: Set<RasterLayer.Kind>) throws -> [(raster: RasterLayer, value: Double?)] {
         try withWorkspace { ws in
-            try site.rasters.map { r in
+            try site.rasters.filter { kinds.contains($0.kind) }.map { r in
                 let reader = try ws.reader(r)
                 let c = reader.spec.transform.fractionalCell(x: p.x, y: p.y)
                 return (r, try reader.value(col: Int(c.col.rounded(.down)), row: Int(c.row.rounded(.down))))

@@ -419,16 +419,17 @@ public final class SchemeServer: @unchecked Sendable {
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "the upload is empty: send the file as the request body") }
         let original = String(req.uri.queryParameters["filename"] ?? "upload").split(separator: "/").last.map(String.init) ?? "upload"
         let s = scheme.site
+        let data = Data(buffer.readableBytesView)
         let scratch = (store.folder as NSString).appendingPathComponent("incoming")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let passed: UploadCheck.Passed, tmp: String
         do {
-            (passed, tmp) = try UploadCheck.check(Data(buffer.readableBytesView), name: original, schemeCRS: s.crsWKT, territory: s.extent, in: scratch)
+            (passed, tmp) = try UploadCheck.check(data, name: original, schemeCRS: s.crsWKT, territory: s.extent, in: scratch)
         } catch let f as UploadCheck.Failure {
             throw APIError(f.status == 415 ? .unsupportedMediaType : .unprocessableContent, f.description)
         }
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let u = try store.addUpload(inventory: inv.name, partner: inv.partner, account: a.name, temporaryFile: tmp, originalName: original,
+        let u = try store.addUpload(inventory: inv.name, partner: inv.partner, account: a.name, data: data, originalName: original,
                                     extension: passed.ext, features: passed.features, crs: passed.crs)
         c.logger.info("upload kept", metadata: ["inventory": .string(inv.name), "version": .stringConvertible(u.id ?? 0), "account": .string(a.name)])
         return SchemeServer.json(["version": SchemeServer.uploadObject(u)], status: .created)

@@ -131,7 +131,7 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(Simplifier.line(spike, 0.6), [Point(0, 0), Point(4, 0)])
     }
 
-    func testZoomSimplifiesWithinHalfAPixel() async throws {
+    func testZoomLevelsOnlyDropVertices() async throws {
         let h = try ServeTests.harness()
         let l = h.server.scheme.site.layer("nature_spaces")!
         let full = l.features.compactMap(\.geometry).reduce(0) { $0 + $1.points.count }
