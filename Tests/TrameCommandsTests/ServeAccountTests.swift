@@ -202,9 +202,8 @@ final class ServeAccountTests: XCTestCase {
         let gpkg = h.scheme + "/scheme.gpkg"
         let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
         // The largest mixed-vocation space and a point on it (SpatiaLite through ogr2ogr).
-        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "-dialect", "SQLite", "-sql",
-            "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])
-        let row = csv.split(separator: "\n")[1].split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) }
+        let row = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
+            "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])[0]
         let ll = try ServeTests.gdaltransform([(Double(row[1])!, Double(row[2])!)], from: "EPSG:2154", to: "EPSG:4326")[0]
         // Its polygon, as the partner's revised Natura 2000 layer.
         let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"

@@ -63,6 +63,14 @@ final class ServeTests: XCTestCase {
         return r.out
     }
 
+    /// The data rows of what ogr2ogr writes as CSV (header dropped, quotes removed); `args` follow
+    /// `ogr2ogr -f CSV /vsistdout/`.
+    static func ogrRows(_ args: [String]) throws -> [[String]] {
+        try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/"] + args).split(whereSeparator: \.isNewline).dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+    }
+
     /// lon/lat → Lambert-93 (or back) with gdaltransform, many points at once.
     static func gdaltransform(_ pts: [(Double, Double)], from: String, to: String) throws -> [(Double, Double)] {
         let input = NSTemporaryDirectory() + "pts-\(UUID().uuidString).txt"
@@ -83,8 +91,7 @@ final class ServeTests: XCTestCase {
             let b = try XCTUnwrap(l.boxes[min(4, l.boxes.count - 1)])
             let cx = (b.west + b.east) / 2, cy = (b.south + b.north) / 2
             let box = [cx - 0.02, cy - 0.013, cx + 0.02, cy + 0.013]
-            let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, layer, "-spat_srs", "EPSG:4326", "-spat"] + box.map { String($0) } + ["-select", key])
-            let gdal = Set(csv.split(separator: "\n").dropFirst().map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) })
+            let gdal = Set(try ServeTests.ogrRows([gpkg, layer, "-spat_srs", "EPSG:4326", "-spat"] + box.map { String($0) } + ["-select", key]).map { $0[0] })
             try await h.app.test(.router) { client in
                 let r = try await client.execute(uri: "/api/layers/\(layer)?bbox=\(box.map { String($0) }.joined(separator: ","))", method: .get)
                 XCTAssertEqual(r.status, .ok)
@@ -101,11 +108,8 @@ final class ServeTests: XCTestCase {
 
     func testPointCoordinatesEqualOgr2ogrInWGS84() async throws {
         let h = try ServeTests.harness()
-        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", h.scheme + "/scheme.gpkg", "conflict_points", "-t_srs", "EPSG:4326",
-                                                  "-lco", "GEOMETRY=AS_XY", "-select", "rank"])
         var ref: [Int: (Double, Double)] = [:]
-        for l in csv.split(separator: "\n").dropFirst() {
-            let v = l.split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) }
+        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", "conflict_points", "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]) {
             ref[Int(v[2])!] = (Double(v[0])!, Double(v[1])!)
         }
         XCTAssertFalse(ref.isEmpty)
@@ -189,18 +193,16 @@ final class ServeTests: XCTestCase {
     func testQueryNamesTheNatureSpaceTheRasterValuesAndTheNearestConflict() async throws {
         let h = try ServeTests.harness()
         let gpkg = h.scheme + "/scheme.gpkg"
-        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "-dialect", "SQLite", "-sql",
+        let rows = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
             // A cell centre (10 m cells from a round origin) next to a point on each of the largest spaces, kept when inside.
             """
             SELECT space, typology, x, y FROM (SELECT space, typology, geom, area_ha,
               CAST(ST_X(ST_PointOnSurface(geom)) / 10 AS INTEGER) * 10 + 5.0 AS x, CAST(ST_Y(ST_PointOnSurface(geom)) / 10 AS INTEGER) * 10 + 5.0 AS y
               FROM nature_spaces) WHERE ST_Intersects(geom, MakePoint(x, y, 2154)) ORDER BY area_ha DESC LIMIT 3
             """])
-        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) } }
         let pts = rows.map { (Double($0[2])!, Double($0[3])!) }
         let ll = try ServeTests.gdaltransform(pts, from: "EPSG:2154", to: "EPSG:4326")
-        let conflicts = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "conflict_points", "-lco", "GEOMETRY=AS_XY", "-select", "rank"])
-            .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double(String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")))! } }
+        let conflicts = try ServeTests.ogrRows([gpkg, "conflict_points", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]).map { $0.map { Double($0)! } }
         try await h.app.test(.router) { client in
             for (k, row) in rows.enumerated() {
                 let q = try ServeTests.json(try await client.execute(uri: String(format: "/api/query?lon=%.9f&lat=%.9f", ll[k].0, ll[k].1), method: .get))
@@ -259,8 +261,7 @@ final class ServeTests: XCTestCase {
             XCTAssertEqual(g.headers[.contentType], "application/gpx+xml")
             let gpx = NSTemporaryDirectory() + "route-\(UUID().uuidString).gpx"
             try Data(buffer: g.body).write(to: URL(fileURLWithPath: gpx))
-            let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpx, "track_points", "-lco", "GEOMETRY=AS_XY", "-select", "track_fid"])
-            let pts = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(2).map { Double($0)! } }
+            let pts = try ServeTests.ogrRows([gpx, "track_points", "-lco", "GEOMETRY=AS_XY", "-select", "track_fid"]).map { $0.prefix(2).map { Double($0)! } }
             XCTAssertEqual(pts.count, coords.count)
             for (p, c) in zip(pts, coords) { XCTAssertEqual(p[0], c[0], accuracy: 2e-6); XCTAssertEqual(p[1], c[1], accuracy: 2e-6) }
 
@@ -354,9 +355,8 @@ final class ServeBrowserTests: XCTestCase {
     func testPageInHeadlessChromium() async throws {
         let h = try ServeTests.harness()
         let gpkg = h.scheme + "/scheme.gpkg"
-        let csv = try ServeTests.tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", gpkg, "-dialect", "SQLite", "-sql",
-            "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces ORDER BY area_ha DESC LIMIT 1"])
-        let row = csv.split(separator: "\n")[1].split(separator: ",").map { Double(String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")))! }
+        let row = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
+            "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces ORDER BY area_ha DESC LIMIT 1"])[0].map { Double($0)! }
         let ll = try ServeTests.gdaltransform([(row[0], row[1])], from: "EPSG:2154", to: "EPSG:4326")[0]
         let shot = ProcessInfo.processInfo.environment["TRAME_SCREENSHOT"] ?? NSTemporaryDirectory() + "trame-browser.png"
         var root = URL(fileURLWithPath: #filePath)
