@@ -53,8 +53,7 @@ final class ServeTests: XCTestCase {
 
     static func json(_ r: TestResponse) throws -> [String: Any] {
         let d = Data(buffer: r.body)
-        guard let o = try JSONSerialization.jsonObject(with: d) as? [String: Any] else { throw XCTSkip("not a JSON object") }
-        return o
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: d) as? [String: Any], "not a JSON object: \(String(decoding: d, as: UTF8.self).prefix(200))")
     }
 
     static func tool(_ name: String, _ args: [String]) throws -> String {
