@@ -5,16 +5,16 @@ import TrameGDAL
 import TrameRaster
 import TrameVector
 
-let sharedDir: URL = {
+let fixturesDir: URL = {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        .appendingPathComponent("Fixtures")
 }()
 
-/// Compares with GRASS GIS r.cost 8.2.1 outputs in ../shared/reference/costdistance
+/// Compares with GRASS GIS r.cost 8.2.1 outputs in Tests/Fixtures/reference/costdistance
 /// (GRASS reports resistance × cell widths; Trame resistance × metres = GRASS × cell size).
 final class CostDistanceReferenceTests: XCTestCase {
     func run(_ name: String, _ nb: Neighbourhood, _ file: String) throws {
-        let dir = sharedDir.appendingPathComponent("reference/costdistance/\(name)")
+        let dir = fixturesDir.appendingPathComponent("reference/costdistance/\(name)")
         let res = try RasterIO.read(dir.appendingPathComponent("resistance.tif").path, as: Float.self)
         let src = try VectorIO.read(dir.appendingPathComponent("sources.gpkg").path)
         let sources = src.features.map { f -> CostSource in

@@ -185,19 +185,19 @@ final class GeodataTests: XCTestCase {
     }
 
     func testReadsRealOSMExtract() throws {
-        let p = sharedDir.appendingPathComponent("data/osm/kotka-karhula.osm.pbf").path
+        let p = fixturesDir.appendingPathComponent("data/osm/kotka-karhula.osm.pbf").path
         let d = try VectorIO.describe(p)
         XCTAssertEqual(d.driver, "OSM")
         XCTAssertTrue(d.layers.map(\.name).contains("lines"))
         let lines = try VectorIO.read(p, layer: "lines")
         let cycleways = lines.features.filter { $0["highway"] == .string("cycleway") }
-        XCTAssertEqual(cycleways.count, 81, "the shared README counts 81 cycleways")
+        XCTAssertEqual(cycleways.count, 81, "Tests/Fixtures/README.md counts 81 cycleways")
         XCTAssertTrue(lines.features.allSatisfy { f in f.geometry.map { g in g.points.allSatisfy { $0.x > 26.9 && $0.x < 27.0 && $0.y > 60.5 && $0.y < 60.56 } } ?? true })
     }
 
     /// An ESRI ASCII grid from Circuitscape's test inputs, read through GDAL like any raster.
     func testReadsASCIIGrid() throws {
-        let p = sharedDir.appendingPathComponent("reference/circuitscape-jl/input/raster/advanced/1/cellmap5x5.asc").path
+        let p = fixturesDir.appendingPathComponent("reference/circuitscape-jl/input/raster/advanced/1/cellmap5x5.asc").path
         let g = try RasterIO.read(p, as: Float.self)
         XCTAssertEqual(try RasterIO.describe(p).driver, "AAIGrid")
         XCTAssertEqual(g.cols, 5); XCTAssertEqual(g.rows, 5)
@@ -209,7 +209,7 @@ final class GeodataTests: XCTestCase {
     }
 
     func testReadsRealLandCoverInAnotherCRS() throws {
-        let p = sharedDir.appendingPathComponent("data/landcover/nlcd-puerto-rico-3km.tif").path
+        let p = fixturesDir.appendingPathComponent("data/landcover/nlcd-puerto-rico-3km.tif").path
         let g = try RasterIO.read(p, as: UInt8.self)
         XCTAssertEqual(g.cols, 84); XCTAssertEqual(g.rows, 46)
         let crs = try XCTUnwrap(SpatialReference.fromWKT(g.spec.crsWKT))
@@ -298,7 +298,7 @@ final class GeodataTests: XCTestCase {
     }
 }
 
-let sharedDir: URL = {
+let fixturesDir: URL = {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        .appendingPathComponent("Fixtures")
 }()

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 @testable import TrameGraph
 
-/// `../shared/` beside the checkout holds the reference outputs (read-only, never copied in).
-let sharedDir: URL = {
+/// `Tests/Fixtures/` holds the reference outputs (copied from the project's shared data; see its README).
+let fixturesDir: URL = {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        .appendingPathComponent("Fixtures")
 }()
 
 final class ConnectivityMetricsTests: XCTestCase {
@@ -22,7 +22,7 @@ final class ConnectivityMetricsTests: XCTestCase {
     }
 
     func testReferenceCasesFromNetworkx() throws {
-        let root = sharedDir.appendingPathComponent("reference/metrics")
+        let root = fixturesDir.appendingPathComponent("reference/metrics")
         let cases = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
         XCTAssertGreaterThanOrEqual(cases.count, 3)
         for name in cases {
