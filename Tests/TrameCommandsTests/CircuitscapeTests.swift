@@ -6,7 +6,7 @@ import XCTest
 /// compared with Circuitscape's verified resistances to its tolerance (1e-3); and hand-worked circuits.
 final class CircuitscapeTests: XCTestCase {
     static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../Fixtures/reference/circuitscape-jl").standardized.path
+        .appendingPathComponent("../Fixtures/reference/circuitscape-jl").standardized.path
 
     var trame: URL { TrameProcess.trame }
 

@@ -7,7 +7,7 @@ import TrameVector
 /// The itinerary engine: hand-made networks worked out in the comments, real OpenStreetMap extracts
 /// checked against networkx, GPX read back by GDAL's GPX driver, access rules checked tag by tag.
 final class RoutingTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures").standardized.path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized.path
     static let kotka = fixtures + "/data/osm/kotka-karhula.osm.pbf"
     static let helsinki = fixtures + "/data/osm/helsinki-centre.osm.pbf"
     var dir: String!
