@@ -3,6 +3,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameRaster
+import TrameScheme
 
 struct PatchesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +30,12 @@ struct PatchesCommand: ParsableCommand {
 
     func validate() throws {
         guard connexity == 4 || connexity == 8 else { throw ValidationError("--connexity is 4 or 8") }
+        try OptionRanges.quantity(minArea, option: "--min-area", Inputs.area, OptionRanges.minArea)
+        for s in habitat.split(separator: ",", omittingEmptySubsequences: false) {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            guard let v = Int(t) else { throw ValidationError("--habitat: '\(t)' is not a class code") }
+            guard Ranges.classCode.contains(Double(v)) else { throw ValidationError("--habitat: class code \(t) is out of range: \(Ranges.classCode.text)") }
+        }
     }
 
     func run() throws {

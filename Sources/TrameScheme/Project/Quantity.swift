@@ -46,8 +46,14 @@ public enum Quantity {
 
     /// A share as a fraction: "12 %" → 0.12.
     public static func share(_ text: String) throws -> Double {
+        let v = try percent(text)
+        guard Ranges.share.contains(v) else { throw UnitError(description: "share '\(text)' must lie between 0 % and 100 %") }
+        return v
+    }
+
+    /// A percentage as a fraction, unchecked: "12 %" → 0.12 (the caller checks the range).
+    public static func percent(_ text: String) throws -> Double {
         guard let (v, unit) = split(text), unit == "%" else { throw UnitError(description: "'\(text)' is not a share; write e.g. \"12 %\"") }
-        guard v >= 0, v <= 100 else { throw UnitError(description: "share '\(text)' must lie between 0 % and 100 %") }
         return v / 100
     }
 

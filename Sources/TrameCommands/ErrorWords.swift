@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TrameCircuit
+import TrameCost
+import TrameGDAL
+import TrameGraph
+import TrameRouting
+import TrameScheme
+
+/// Turns any error a command throws into the words of one line: Trame's own errors as they describe
+/// themselves (`FILE: problem`), Foundation's file errors as plain words naming the path (never the raw
+/// `NSCocoaErrorDomain` text).
+enum ErrorWords {
+    /// The line for `error`, or nil for ArgumentParser's own errors (their message is used).
+    static func describe(_ error: Error) -> String? {
+        switch error {
+        case let e as GeodataError: return e.description
+        case let e as InputError: return e.description
+        case let e as ProjectError: return e.description
+        case let e as CostError: return e.description
+        case let e as GraphError: return e.description
+        case let e as RoutingError: return e.description
+        case let e as CircuitError: return e.description
+        case is ValidationError, is CleanExit, is ExitCode: return nil
+        case let e as CocoaError: return file(e as NSError)
+        case let e as POSIXError: return e.code.rawValue > 0 ? String(cString: strerror(e.code.rawValue)).lowercasedFirst : "system error"
+        default: break
+        }
+        if type(of: error) is NSError.Type {
+            let ns = error as NSError
+            if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain { return file(ns) }
+            return ns.localizedDescription
+        }
+        if let c = error as? CustomStringConvertible { return c.description }
+        return nil
+    }
+
+    /// "PATH: no such file or folder", "PATH: permission denied", …
+    static func file(_ ns: NSError) -> String {
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        let words: String
+        if ns.domain == NSPOSIXErrorDomain {
+            words = posix(Int32(truncatingIfNeeded: ns.code))
+        } else {
+            switch CocoaError.Code(rawValue: ns.code) {
+            case .fileNoSuchFile, .fileReadNoSuchFile: words = "no such file or folder"
+            case .fileReadNoPermission, .fileWriteNoPermission: words = "permission denied"
+            case .fileWriteOutOfSpace: words = "no space left on the disk"
+            case .fileWriteVolumeReadOnly: words = "the disk is read-only"
+            case .fileWriteFileExists: words = "already exists"
+            case .fileReadCorruptFile: words = "cannot be read (corrupt file)"
+            case .fileReadInapplicableStringEncoding, .fileWriteInapplicableStringEncoding: words = "is not UTF-8 text"
+            case .fileReadTooLarge: words = "too large to read"
+            case .fileLocking: words = "locked by another program"
+            case .fileReadInvalidFileName, .fileWriteInvalidFileName: words = "not a valid file name"
+            default:
+                if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+                    words = posix(Int32(truncatingIfNeeded: u.code))
+                } else {
+                    words = "the file operation failed (code \(ns.code))"
+                }
+            }
+        }
+        return path.map { "\($0): \(words)" } ?? words
+    }
+
+    static func posix(_ code: Int32) -> String {
+        code > 0 ? String(cString: strerror(code)).lowercasedFirst : "system error"
+    }
+}
+
+private extension String {
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
+}
