@@ -22,13 +22,13 @@ enum ErrorWords {
         case let e as RoutingError: return e.description
         case let e as CircuitError: return e.description
         case is ValidationError, is CleanExit, is ExitCode: return nil
-        case let e as CocoaError: return file(e as NSError)
+        case let e as CocoaError: return file(domain: NSCocoaErrorDomain, code: e.code.rawValue, userInfo: e.userInfo)
         case let e as POSIXError: return e.code.rawValue > 0 ? String(cString: strerror(e.code.rawValue)).lowercasedFirst : "system error"
         default: break
         }
         if type(of: error) is NSError.Type {
             let ns = error as NSError
-            if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain { return file(ns) }
+            if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain { return file(domain: ns.domain, code: ns.code, userInfo: ns.userInfo) }
             return ns.localizedDescription
         }
         if let c = error as? CustomStringConvertible { return c.description }
@@ -36,13 +36,13 @@ enum ErrorWords {
     }
 
     /// "PATH: no such file or folder", "PATH: permission denied", …
-    static func file(_ ns: NSError) -> String {
-        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+    static func file(domain: String, code: Int, userInfo: [String: Any]) -> String {
+        let path = (userInfo[NSFilePathErrorKey] as? String) ?? (userInfo[NSURLErrorKey] as? URL)?.path
         let words: String
-        if ns.domain == NSPOSIXErrorDomain {
-            words = posix(Int32(truncatingIfNeeded: ns.code))
+        if domain == NSPOSIXErrorDomain {
+            words = posix(Int32(truncatingIfNeeded: code))
         } else {
-            switch CocoaError.Code(rawValue: ns.code) {
+            switch CocoaError.Code(rawValue: code) {
             case .fileNoSuchFile, .fileReadNoSuchFile: words = "no such file or folder"
             case .fileReadNoPermission, .fileWriteNoPermission: words = "permission denied"
             case .fileWriteOutOfSpace: words = "no space left on the disk"
@@ -54,10 +54,10 @@ enum ErrorWords {
             case .fileLocking: words = "locked by another program"
             case .fileReadInvalidFileName, .fileWriteInvalidFileName: words = "not a valid file name"
             default:
-                if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+                if let u = userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
                     words = posix(Int32(truncatingIfNeeded: u.code))
                 } else {
-                    words = "the file operation failed (code \(ns.code))"
+                    words = "the file operation failed (code \(code))"
                 }
             }
         }

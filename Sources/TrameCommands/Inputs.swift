@@ -85,8 +85,12 @@ enum Inputs {
                 throw GeodataError(path, "line \(line): \(row.count) values where the header has \(header.count) (\(header.joined(separator: ","))): \(what); "
                                    + "leave a cell empty or write inf for an impassable class")
             }
-            guard let wide = Int(row[0]) else { throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer") }
-            guard Ranges.classCode.contains(Double(wide)), let code = Int32(exactly: wide) else {
+            let wide = Int(row[0])
+            let digits = row[0].hasPrefix("-") || row[0].hasPrefix("+") ? row[0].dropFirst() : Substring(row[0])
+            guard wide != nil || !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer")
+            }
+            guard let wide, Ranges.classCode.contains(Double(wide)), let code = Int32(exactly: wide) else {
                 throw GeodataError(path, "line \(line): class code \(row[0]) is out of range: \(Ranges.classCode.text)")
             }
             if let first = seen[code] { throw GeodataError(path, "line \(line): class \(code) appears twice (first on line \(first))") }
