@@ -21,7 +21,7 @@ struct PatchesCommand: ParsableCommand {
 
     @Option(help: "Land-cover raster (integer class codes).") var landcover: String
     @Option(help: "Habitat class codes, comma-separated (e.g. 20,21).") var habitat: String
-    @Option(help: "Minimum patch area (5ha, 50000m2).") var minArea = "1ha"
+    @Option(help: "Minimum patch area (5ha, 50000m2; \(OptionRanges.minArea.text)).") var minArea = "1ha"
     @Option(help: "Cells joined through edges only (4) or also corners (8).") var connexity = 8
     @Option(help: "Inventory polygons to include as reservoirs (GeoPackage, Shapefile…).") var include: String?
     @Option(name: .shortAndLong, help: "Output polygons (GeoPackage or GeoJSON).") var output: String

@@ -30,7 +30,7 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("prefer-green"), help: "W ≥ 0: an edge weighs its length × (1 + W × its part outside the green network); 0 = plain shortest.")
     var preferGreen: Double = 0
 
-    @Option(name: .customLong("max-snap"), help: "How far a start or end may lie from the nearest usable way, e.g. 500m.")
+    @Option(name: .customLong("max-snap"), help: "How far a start or end may lie from the nearest usable way, e.g. 500m (\(OptionRanges.maxSnap.text)).")
     var maxSnap: String = "500m"
 
     @Option(help: "CRS of the coordinates given (default: the network's own CRS; EPSG:4326 for OSM extracts, as lon,lat).")
@@ -167,7 +167,7 @@ struct LoopCommand: ParsableCommand {
     @Option(help: "Start X,Y (lon,lat for an OSM extract).")
     var start: String
 
-    @Option(help: "Length of the loop, e.g. 12km.")
+    @Option(help: "Length of the loop, e.g. 12km (\(OptionRanges.loopLength.text)).")
     var length: String
 
     @Option(help: "Seed choosing the loop's bearings: another seed gives another loop.")

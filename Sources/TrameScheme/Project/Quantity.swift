@@ -17,7 +17,8 @@ public enum Quantity {
             if "eE".contains(t[end]), t.index(after: end) == t.endIndex || !"0123456789+-".contains(t[t.index(after: end)]) { break }
             end = t.index(after: end)
         }
-        guard let v = Double(t[..<end].replacingOccurrences(of: "_", with: "")), v.isFinite else { return nil }
+        // A number too large for a Double reads as infinity: kept, so that the range check names it.
+        guard let v = Double(t[..<end].replacingOccurrences(of: "_", with: "")), !v.isNaN else { return nil }
         return (v, t[end...].trimmingCharacters(in: .whitespaces).lowercased())
     }
 
