@@ -372,10 +372,14 @@ struct CircuitCommand: ParsableCommand {
 
         if scenario == "advanced" {
             var inj: [Int32: Double] = [:]
-            for r in try rows(sources!) where r.count >= 2 { if let k = index[try FileNumbers.int(r[0], sources!, "node id")] { inj[k, default: 0] += r[1] } }
+            for r in try rows(sources!) where r.count >= 2 {
+                let id = try FileNumbers.int(r[0], sources!, "node id")
+                if let k = index[id] { inj[k, default: 0] += r[1] }
+            }
             var direct: [Int32] = [], tied: [(Int32, Double)] = []
             for r in try rows(grounds!) where r.count >= 2 {
-                guard let k = index[try FileNumbers.int(r[0], grounds!, "node id")] else { continue }
+                let id = try FileNumbers.int(r[0], grounds!, "node id")
+                guard let k = index[id] else { continue }
                 let res = groundIsResistance ? r[1] : (r[1] > 0 ? 1 / r[1] : .infinity)
                 if directGrounds || res == 0 { direct.append(k) } else if res.isFinite { tied.append((k, 1 / res)) }
             }
