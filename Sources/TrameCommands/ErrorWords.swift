@@ -31,8 +31,7 @@ enum ErrorWords {
             if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain { return file(domain: ns.domain, code: ns.code, userInfo: ns.userInfo) }
             return ns.localizedDescription
         }
-        if let c = error as? CustomStringConvertible { return c.description }
-        return nil
+        return String(describing: error)
     }
 
     /// "PATH: no such file or folder", "PATH: permission denied", …
@@ -56,8 +55,12 @@ enum ErrorWords {
             default:
                 if let u = userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
                     words = posix(Int32(truncatingIfNeeded: u.code))
+                } else if (256..<512).contains(code) {
+                    words = "cannot be read (check that it exists and that you may read it)"
+                } else if (512..<1024).contains(code) {
+                    words = "cannot be written (check that each folder on the path is a folder you may write in)"
                 } else {
-                    words = "the file operation failed (code \(code))"
+                    words = "the file operation failed (Foundation error \(code))"
                 }
             }
         }

@@ -199,7 +199,7 @@ final class RangeCLITests: XCTestCase {
         try "not a folder".write(toFile: p("file"), atomically: true, encoding: .utf8)
         try assertOneLine(["init", p("file/sub")], mentioning: [p("file")])
         try assertOneLine(["route", "--from", "0,0"], mentioning: ["--network"])
-        try assertOneLine(["costdistance", "--bogus"], mentioning: ["--bogus"])
+        try assertOneLine(["costdistance", "--resistance", p("r.tif"), "--sources", p("s.tif"), "-o", p("cd.tif"), "--bogus"], mentioning: ["--bogus"])
         try assertOneLine(["run", p("missing.toml")], mentioning: [p("missing.toml"), "no such project file"])
         let help = try run(["route", "--help"])
         XCTAssertEqual(help.status, 0)
