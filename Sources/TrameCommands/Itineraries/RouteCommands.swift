@@ -177,6 +177,9 @@ struct LoopCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        if let v = try? Inputs.length(length), v.isFinite, v < OptionRanges.loopLength.low {
+            throw ValidationError("--length \(length) is out of range: \(OptionRanges.loopLength.text) (too short for a loop)")
+        }
         try OptionRanges.quantity(length, option: "--length", Inputs.length, OptionRanges.loopLength)
     }
 
