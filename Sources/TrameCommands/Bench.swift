@@ -67,6 +67,12 @@ struct BenchCostDistance: ParsableCommand {
     @Flag(help: "Skip GRASS even if installed.") var noGrass = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    func validate() throws {
+        try OptionRanges.count(size, option: "--size", OptionRanges.benchRasterSide)
+        try OptionRanges.count(sources, option: "--sources", OptionRanges.benchSources)
+        guard neighbours == 8 || neighbours == 16 else { throw ValidationError("--neighbours is 8 or 16") }
+    }
+
     func run() throws {
         let dir = work ?? NSTemporaryDirectory() + "trame-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -171,6 +177,8 @@ struct BenchMetrics: ParsableCommand {
 
     @Option(help: "Number of patches.") var nodes = 3000
     @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func validate() throws { try OptionRanges.count(nodes, option: "--nodes", OptionRanges.benchNodes) }
 
     func run() throws {
         var rng = SeededGenerator(seed: seed)

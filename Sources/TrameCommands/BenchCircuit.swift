@@ -21,6 +21,11 @@ struct BenchCircuit: ParsableCommand {
     @Option(name: .customLong("focal-points"), help: "Also time a pairwise run between this many focal points spread over the grid (e.g. 10 on a 3163² grid ≈ 10 M cells).")
     var focalPoints: Int = 0
 
+    func validate() throws {
+        try OptionRanges.count(size, option: "--size", OptionRanges.benchCircuitSide)
+        try OptionRanges.count(focalPoints, option: "--focal-points", OptionRanges.benchFocalPoints)
+    }
+
     func run() throws {
         var rng = SeededGenerator(seed: seed)
         let n = size * size

@@ -108,8 +108,9 @@ struct CircuitCommand: ParsableCommand {
             try RasterIO.requireAligned(r.spec, resistancePath, g.spec, path)
             var out: [(id: Int32, cell: Int)] = []
             for i in 0..<g.count where !g.isNoData(g.values[i]) && g.values[i] > 0 {
-                guard !r.isNoData(r.values[i]) else { throw GeodataError(path, "focal node \(Int(g.values[i])) lies on a NoData cell of \(resistancePath)") }
-                out.append((Int32(g.values[i]), i))
+                let id = try FileNumbers.int32(g.values[i], path, "focal node id")
+                guard !r.isNoData(r.values[i]) else { throw GeodataError(path, "focal node \(id) lies on a NoData cell of \(resistancePath)") }
+                out.append((id, i))
             }
             return out
         }
@@ -117,7 +118,7 @@ struct CircuitCommand: ParsableCommand {
         var ids: [(id: Int32, cell: Int)] = []
         for (k, f) in layer.features.enumerated() {
             guard case .point(let p) = f.geometry else { throw GeodataError(path, "focal nodes must be points") }
-            let id = Int32(f["id"].doubleValue ?? Double(k + 1))
+            let id = try FileNumbers.int32(f["id"].doubleValue ?? Double(k + 1), path, "focal node id")
             guard let c = r.spec.cell(x: p.x, y: p.y) else { throw GeodataError(path, "focal node \(id) lies outside the grid of \(resistancePath)") }
             let i = r.spec.index(col: c.col, row: c.row)
             guard !r.isNoData(r.values[i]) else { throw GeodataError(path, "focal node \(id) lies on a NoData cell of \(resistancePath)") }
@@ -341,8 +342,9 @@ struct CircuitCommand: ParsableCommand {
         func node(_ id: Int) -> Int32 { if let k = index[id] { return k }; let k = Int32(ids.count); index[id] = k; ids.append(id); return k }
         var branches: [(Int32, Int32, Double)] = []
         for r in try rows(graph) where r.count >= 3 {
-            guard r[2] > 0 else { throw GeodataError(graph, "branch \(Int(r[0]))–\(Int(r[1])) has a value \(r[2]) ≤ 0") }
-            branches.append((node(Int(r[0])), node(Int(r[1])), isResistance ? 1 / r[2] : r[2]))
+            let a = try FileNumbers.int(r[0], graph, "node id"), b = try FileNumbers.int(r[1], graph, "node id")
+            guard r[2] > 0 else { throw GeodataError(graph, "branch \(a)–\(b) has a value \(r[2]) ≤ 0") }
+            branches.append((node(a), node(b), isResistance ? 1 / r[2] : r[2]))
         }
         let c = Circuit(nodeCount: ids.count, branches: branches)
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -370,10 +372,14 @@ struct CircuitCommand: ParsableCommand {
 
         if scenario == "advanced" {
             var inj: [Int32: Double] = [:]
-            for r in try rows(sources!) where r.count >= 2 { if let k = index[Int(r[0])] { inj[k, default: 0] += r[1] } }
+            for r in try rows(sources!) where r.count >= 2 {
+                let id = try FileNumbers.int(r[0], sources!, "node id")
+                if let k = index[id] { inj[k, default: 0] += r[1] }
+            }
             var direct: [Int32] = [], tied: [(Int32, Double)] = []
             for r in try rows(grounds!) where r.count >= 2 {
-                guard let k = index[Int(r[0])] else { continue }
+                let id = try FileNumbers.int(r[0], grounds!, "node id")
+                guard let k = index[id] else { continue }
                 let res = groundIsResistance ? r[1] : (r[1] > 0 ? 1 / r[1] : .infinity)
                 if directGrounds || res == 0 { direct.append(k) } else if res.isFinite { tied.append((k, 1 / res)) }
             }
@@ -390,7 +396,7 @@ struct CircuitCommand: ParsableCommand {
             if currents { try writeText(nodeText(nodeI, in: all), "_node_currents.txt"); try writeText(branchText(branchI, in: used), "_branch_currents.txt") }
             return
         }
-        let focalIDs = Array(Set(try rows(focal!).compactMap { $0.first.map { Int($0) } })).sorted()
+        let focalIDs = Array(Set(try rows(focal!).compactMap { try $0.first.map { try FileNumbers.int($0, focal!, "focal node id") } })).sorted()
         let present = focalIDs.filter { index[$0] != nil }
         var cumNode = [Double](repeating: 0, count: c.nodeCount), cumBranch = [Double](repeating: 0, count: c.branches.count)
         var solvedComps = Set<Int32>()
@@ -502,8 +508,8 @@ struct CircuitCommand: ParsableCommand {
         if scenario == "advanced" {
             var regions: [Int32]? = nil
             if flag("use_polygons") {
-                let g = try readGrid(try file("polygon_file"))
-                regions = g.values.map { g.isNoData($0) ? 0 : Int32($0) }
+                let polygons = try file("polygon_file"), g = try readGrid(polygons)
+                regions = try g.values.map { g.isNoData($0) ? 0 : try FileNumbers.int32($0, polygons, "region id") }
             }
             let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
             let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
@@ -518,8 +524,8 @@ struct CircuitCommand: ParsableCommand {
         let focal = try focalFromIni(try file("point_file"), like: habitat)
         var regions: [Int32]? = nil
         if flag("use_polygons") {
-            let g = try readGrid(try file("polygon_file"))
-            regions = g.values.map { g.isNoData($0) ? 0 : Int32($0) }
+            let polygons = try file("polygon_file"), g = try readGrid(polygons)
+            regions = try g.values.map { g.isNoData($0) ? 0 : try FileNumbers.int32($0, polygons, "region id") }
         }
         var include: ((Int32, Int32) -> Bool)? = nil
         var onlyIDs: Set<Int32>? = nil
@@ -549,12 +555,12 @@ struct CircuitCommand: ParsableCommand {
             for line in text.split(whereSeparator: \.isNewline) {
                 let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" }).compactMap { Double($0) }
                 guard f.count >= 3 else { continue }
-                if let c = g.spec.cell(x: f[1], y: f[2]) { ids.append((Int32(f[0]), g.spec.index(col: c.col, row: c.row))) }
+                if let c = g.spec.cell(x: f[1], y: f[2]) { ids.append((try FileNumbers.int32(f[0], path, "focal node id"), g.spec.index(col: c.col, row: c.row))) }
             }
             return ids
         }
         let p = try readGrid(path)
-        return p.values.enumerated().compactMap { p.isNoData($0.element) || $0.element <= 0 ? nil : (Int32($0.element), $0.offset) }
+        return try p.values.enumerated().compactMap { p.isNoData($0.element) || $0.element <= 0 ? nil : (try FileNumbers.int32($0.element, path, "focal node id"), $0.offset) }
     }
 
     /// Circuitscape's included-pairs file: `mode include|exclude` then pairs, or `min`/`max` then a matrix.
@@ -563,9 +569,9 @@ struct CircuitCommand: ParsableCommand {
         if let first = lines.first, first.first == "mode" {
             let include = first.count > 1 && first[1] == "include"
             var set = Set<Int64>()
-            for l in lines.dropFirst() where l.count >= 2 { if let a = Int32(l[0]), let b = Int32(l[1]) { set.insert(Int64(min(a, b)) << 32 | Int64(max(a, b))) } }
-            let ids = Set(set.flatMap { [Int32($0 >> 32), Int32($0 & 0xFFFF_FFFF)] })
-            return ({ a, b in set.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) == include }, include ? ids : nil)
+            for l in lines.dropFirst() where l.count >= 2 { if let a = Int32(l[0]), let b = Int32(l[1]) { set.insert(FileNumbers.pair(a, b)) } }
+            let ids = Set(set.flatMap { let (a, b) = FileNumbers.unpair($0); return [a, b] })
+            return ({ a, b in set.contains(FileNumbers.pair(a, b)) == include }, include ? ids : nil)
         }
         var lo = -Double.infinity, hi = Double.infinity
         var matrix: [[String]] = []
@@ -573,15 +579,15 @@ struct CircuitCommand: ParsableCommand {
             if l[0] == "min" { lo = Double(l[1]) ?? lo } else if l[0] == "max" { hi = Double(l[1]) ?? hi } else { matrix.append(l) }
         }
         guard let header = matrix.first else { throw GeodataError(path, "holds no matrix") }
-        let ids = header.dropFirst().compactMap { Int32(Double($0) ?? -1) }
+        let ids = try header.dropFirst().compactMap { try Double($0).map { try FileNumbers.int32($0, path, "focal node id") } }
         var ok = Set<Int64>()
         for row in matrix.dropFirst() {
             guard let av = Double(row[0]) else { continue }
-            let a = Int32(av)
+            let a = try FileNumbers.int32(av, path, "focal node id")
             for (k, v) in row.dropFirst().enumerated() where k < ids.count {
-                if let x = Double(v), x >= lo, x <= hi { ok.insert(Int64(min(a, ids[k])) << 32 | Int64(max(a, ids[k]))) }
+                if let x = Double(v), x >= lo, x <= hi { ok.insert(FileNumbers.pair(a, ids[k])) }
             }
         }
-        return ({ a, b in ok.contains(Int64(min(a, b)) << 32 | Int64(max(a, b))) }, Set(ids))
+        return ({ a, b in ok.contains(FileNumbers.pair(a, b)) }, Set(ids))
     }
 }

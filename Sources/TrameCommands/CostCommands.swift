@@ -32,9 +32,12 @@ struct CostDistanceCommand: ParsableCommand {
     @Flag(help: "Write cloud-optimized GeoTIFFs.") var cog = false
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if let m = maxCost { try OptionRanges.number(m, option: "--max-cost", OptionRanges.maxCost) }
+    }
+
     func run() throws {
         try Inputs.distinctOutputs([output, allocation, direction], inputs: [resistance, sources])
-        if let m = maxCost, !(m > 0) { throw InputError("--max-cost must be > 0") }
         let progress = Progress(quiet: common.quiet)
         let res = try Inputs.resistance(resistance)
         try Inputs.requireProjected(res.spec, resistance)
@@ -124,6 +127,10 @@ struct LinksCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output links (GeoPackage or GeoJSON).") var output: String
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if let m = maxCost { try OptionRanges.number(m, option: "--max-cost", OptionRanges.maxCost) }
+    }
+
     func run() throws {
         try Inputs.distinctOutputs([output], inputs: [resistance, patches])
         let progress = Progress(quiet: common.quiet)
@@ -164,6 +171,8 @@ struct CorridorsCommand: ParsableCommand {
 
     func validate() throws {
         guard (width == nil) != (buffer == nil) else { throw ValidationError("give exactly one of --width and --buffer") }
+        if let width { try OptionRanges.number(width, option: "--width", OptionRanges.corridorWidth) }
+        if let buffer { try OptionRanges.quantity(buffer, option: "--buffer", Inputs.length, OptionRanges.corridorBuffer) }
     }
 
     func run() throws {
@@ -176,8 +185,11 @@ struct CorridorsCommand: ParsableCommand {
             guard let a = f["from"].doubleValue, let b = f["to"].doubleValue, let c = f["cost"].doubleValue else {
                 throw GeodataError(links, "a link lacks the fields from, to and cost (write links with `trame links`)")
             }
-            guard case .lineString(let line)? = f.geometry else { throw GeodataError(links, "link \(Int(a))–\(Int(b)) has no line geometry") }
-            return PatchLink(from: Int32(a), to: Int32(b), cost: c, length: f["length_m"].doubleValue ?? 0, euclidean: 0, line: line)
+            guard let from = Int32(exactly: a), let to = Int32(exactly: b), from > 0, to > 0 else {
+                throw GeodataError(links, "link \(fmt(a))–\(fmt(b)): from and to must be patch ids (whole numbers from 1 to 2,147,483,647)")
+            }
+            guard case .lineString(let line)? = f.geometry else { throw GeodataError(links, "link \(from)–\(to) has no line geometry") }
+            return PatchLink(from: from, to: to, cost: c, length: f["length_m"].doubleValue ?? 0, euclidean: 0, line: line)
         }
         let w: CorridorWidth = try width.map { .cost($0) } ?? .metres(try Inputs.length(buffer!))
         let map: CorridorMap

@@ -19,6 +19,8 @@ struct Info: ParsableCommand {
     @Option(help: "Largest number of distinct values for which the value table is printed.")
     var maxClasses = 256
 
+    func validate() throws { try OptionRanges.count(maxClasses, option: "--max-classes", OptionRanges.maxClasses) }
+
     func run() throws {
         let kind = try RasterIO.contents(file)
         if kind.raster { try describeRaster() }

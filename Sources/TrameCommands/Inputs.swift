@@ -4,6 +4,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameRaster
+import TrameScheme
 import TrameVector
 
 /// Reading and checking the inputs every step shares.
@@ -57,6 +58,9 @@ enum Inputs {
     }
 
     /// Parses friction-table CSV text; `path` names it in errors.
+    ///
+    /// Every row has exactly the header's columns (a short row would silently make a class impassable);
+    /// codes are whole numbers a 32-bit land cover holds, each once; resistances lie in `Ranges.resistance`.
     static func frictionTableText(_ text: String, name path: String) throws -> ResistanceTable {
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
@@ -66,25 +70,45 @@ enum Inputs {
             throw GeodataError(path, "needs a header row: code,label,<one resistance column per sub-network>")
         }
         let columns = Array(header.dropFirst(2))
+        for (k, name) in columns.enumerated() {
+            if name.isEmpty { throw GeodataError(path, "line 1: column \(k + 3) of the header has no name") }
+            if columns[..<k].contains(name) { throw GeodataError(path, "line 1: column '\(name)' appears twice in the header") }
+        }
         var rows: [ResistanceTable.Row] = []
         var line = 1
-        var seen = Set<Int>()
+        var seen: [Int32: Int] = [:]
         while let row = reader.next() {
             line += 1
             if row.allSatisfy({ $0.isEmpty }) { continue }
-            guard let code = Int(row[0]) else { throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer") }
-            guard seen.insert(code).inserted else { throw GeodataError(path, "line \(line): class \(code) appears twice") }
+            guard row.count == header.count else {
+                let what = row.count < header.count ? "a missing column" : "an extra column"
+                throw GeodataError(path, "line \(line): \(row.count) values where the header has \(header.count) (\(header.joined(separator: ","))): \(what); "
+                                   + "leave a cell empty or write inf for an impassable class")
+            }
+            let wide = Int(row[0])
+            let digits = row[0].hasPrefix("-") || row[0].hasPrefix("+") ? row[0].dropFirst() : Substring(row[0])
+            guard wide != nil || !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer")
+            }
+            guard let wide, Ranges.classCode.contains(Double(wide)), let code = Int32(exactly: wide) else {
+                throw GeodataError(path, "line \(line): class code \(row[0]) is out of range: \(Ranges.classCode.text)")
+            }
+            if let first = seen[code] { throw GeodataError(path, "line \(line): class \(code) appears twice (first on line \(first))") }
+            seen[code] = line
             var values: [Double?] = []
             for (k, name) in columns.enumerated() {
-                let text = k + 2 < row.count ? row[k + 2].lowercased() : ""
+                let text = row[k + 2].lowercased()
                 if text.isEmpty || text == "inf" || text == "infinity" { values.append(nil); continue }
                 guard let v = Double(text), v.isFinite else {
                     throw GeodataError(path, "line \(line), column '\(name)': '\(row[k + 2])' is not a number (use inf or leave empty for impassable)")
                 }
-                guard v > 0 else { throw GeodataError(path, "line \(line), column '\(name)': resistance \(v) must be > 0") }
+                guard v > 0 else { throw GeodataError(path, "line \(line), column '\(name)': resistance \(row[k + 2]) must be > 0 (use inf or leave empty for impassable)") }
+                guard Ranges.resistance.contains(v) else {
+                    throw GeodataError(path, "line \(line), column '\(name)': resistance \(row[k + 2]) is out of range: \(Ranges.resistance.text)")
+                }
                 values.append(v)
             }
-            rows.append(.init(code: code, label: row.count > 1 ? row[1] : "", values: values))
+            rows.append(.init(code: Int(code), label: row[1], values: values))
         }
         guard !rows.isEmpty else { throw GeodataError(path, "holds no class row") }
         return ResistanceTable(columns: columns, rows: rows)
@@ -130,7 +154,10 @@ enum Inputs {
             var layer = try VectorIO.read(path)
             try VectorIO.requireSameCRS(spec.crsWKT, resistancePath, layer.crsWKT, path)
             for (k, f) in layer.features.enumerated() {
-                let id = Int32(f["id"].doubleValue ?? Double(f.fid ?? k + 1))
+                let idValue = f["id"].doubleValue ?? Double(f.fid ?? k + 1)
+                guard let id = Int32(exactly: idValue) else {
+                    throw GeodataError(path, "source id \(fmt(idValue)) is not a whole number from 1 to 2,147,483,647")
+                }
                 guard let g = f.geometry else { continue }
                 switch g {
                 case .point(let p):

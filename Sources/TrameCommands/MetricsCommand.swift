@@ -44,6 +44,10 @@ struct MetricsCommand: ParsableCommand {
         guard tables != layers else { throw ValidationError("give either --nodes and --edges, or --patches and --links") }
         if tables, nodes == nil || edges == nil { throw ValidationError("--nodes and --edges go together") }
         if layers, patches == nil || links == nil { throw ValidationError("--patches and --links go together") }
+        try OptionRanges.number(distance, option: "--distance", OptionRanges.graphDistance)
+        try OptionRanges.number(probability, option: "--probability", OptionRanges.probability)
+        try OptionRanges.number(area, option: "--area", OptionRanges.landscapeArea)
+        if let maxDistance { try OptionRanges.number(maxDistance, option: "--max-distance", OptionRanges.graphMaxDistance) }
     }
 
     func run() throws {

@@ -3,6 +3,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameRaster
+import TrameScheme
 
 struct PatchesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct PatchesCommand: ParsableCommand {
 
     @Option(help: "Land-cover raster (integer class codes).") var landcover: String
     @Option(help: "Habitat class codes, comma-separated (e.g. 20,21).") var habitat: String
-    @Option(help: "Minimum patch area (5ha, 50000m2).") var minArea = "1ha"
+    @Option(help: "Minimum patch area (5ha, 50000m2; \(OptionRanges.minArea.text)).") var minArea = "1ha"
     @Option(help: "Cells joined through edges only (4) or also corners (8).") var connexity = 8
     @Option(help: "Inventory polygons to include as reservoirs (GeoPackage, Shapefile…).") var include: String?
     @Option(name: .shortAndLong, help: "Output polygons (GeoPackage or GeoJSON).") var output: String
@@ -29,6 +30,12 @@ struct PatchesCommand: ParsableCommand {
 
     func validate() throws {
         guard connexity == 4 || connexity == 8 else { throw ValidationError("--connexity is 4 or 8") }
+        try OptionRanges.quantity(minArea, option: "--min-area", Inputs.area, OptionRanges.minArea)
+        for s in habitat.split(separator: ",", omittingEmptySubsequences: false) {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            guard let v = Int(t) else { throw ValidationError("--habitat: '\(t)' is not a class code") }
+            guard Ranges.classCode.contains(Double(v)) else { throw ValidationError("--habitat: class code \(t) is out of range: \(Ranges.classCode.text)") }
+        }
     }
 
     func run() throws {

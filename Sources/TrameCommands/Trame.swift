@@ -29,20 +29,21 @@ public struct Trame: ParsableCommand {
 
     public init() {}
 
-    /// Runs the command; errors print one line on stderr (`trame: FILE: problem`) and exit non-zero.
+    /// Runs the command; errors print one line on stderr (`trame: FILE: problem`, or `trame: problem`)
+    /// and exit non-zero. `--help` and `--version` are printed by ArgumentParser as usual.
     public static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let e as GeodataError {
-            FileHandle.standardError.write(Data("trame: \(e.description)\n".utf8))
-            Foundation.exit(1)
-        } catch let e as InputError {
-            FileHandle.standardError.write(Data("trame: \(e.description)\n".utf8))
-            Foundation.exit(1)
-        } catch {
-            exit(withError: error)
-        }
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { fail(error, message(for: error)) }
+        do { try command.run() } catch { fail(error, ErrorWords.describe(error) ?? message(for: error)) }
+    }
+
+    /// Prints one line and exits: status 1 for Trame's errors, ArgumentParser's status (64) for usage errors.
+    static func fail(_ error: Error, _ text: String) -> Never {
+        let code = exitCode(for: error)
+        if code == .success || error is ExitCode { exit(withError: error) }
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        FileHandle.standardError.write(Data("trame: \(line.isEmpty ? "failed" : line)\n".utf8))
+        Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
     }
 }
 

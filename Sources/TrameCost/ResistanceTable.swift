@@ -32,7 +32,10 @@ public struct ResistanceTable: Sendable {
     public func resistance(for landCover: Grid<Int32>, column name: String? = nil) throws -> Grid<Float> {
         let col = try column(name)
         var lut: [Int32: Float] = [:]
-        for r in rows { lut[Int32(r.code)] = r.values[col].map { Float($0) } ?? ResistanceTable.impassable }
+        for r in rows {
+            guard let code = Int32(exactly: r.code) else { throw CostError("class code \(r.code) of the friction table does not fit a 32-bit land cover") }
+            lut[code] = r.values[col].map { Float($0) } ?? ResistanceTable.impassable
+        }
         var missing = Set<Int32>()
         var out = [Float](repeating: ResistanceTable.impassable, count: landCover.count)
         landCover.values.withUnsafeBufferPointer { src in

@@ -294,24 +294,43 @@ struct SegmentGrid: Sendable {
     }
 
     func nearest(_ p: Point, network net: PathNetwork, maxDistance: Double) -> EdgePosition? {
-        let c = Int(((p.x - minX) / size).rounded(.down)), r = Int(((p.y - minY) / size).rounded(.down))
+        guard p.x.isFinite, p.y.isFinite, maxDistance >= 0, !maxDistance.isNaN else { return nil }
+        // Nothing lies beyond the buckets: a point farther than maxDistance from them has no way near it.
+        let maxX = minX + Double(cols) * size, maxY = minY + Double(rows) * size
+        let gap = hypot(max(0, minX - p.x, p.x - maxX), max(0, minY - p.y, p.y - maxY))
+        guard gap <= maxDistance else { return nil }
+        // Start from the bucket nearest the point (the point's own when it lies inside): every point of a
+        // bucket `ring` rings away lies at least (ring − 1) × size from the point, as when it lies inside.
+        let c = Int(min(max(((p.x - minX) / size).rounded(.down), 0), Double(cols - 1)))
+        let r = Int(min(max(((p.y - minY) / size).rounded(.down), 0), Double(rows - 1)))
         var best: (d: Double, k: Int, t: Double)? = nil
-        let maxRing = Int((maxDistance / size).rounded(.up)) + 1
+        // Rings past the farthest bucket hold nothing: the search is bounded by the grid, whatever maxDistance.
+        let lastRing = max(c, cols - 1 - c, r, rows - 1 - r)
+        let maxRing = min(lastRing, Int(min((maxDistance / size).rounded(.up), Double(lastRing))) + 1)
         var ring = 0
+        func visit(_ rr: Int, _ cc: Int) {
+            let cell = rr * cols + cc
+            for j in Int(start[cell])..<Int(start[cell + 1]) {
+                let k = Int(entries[j])
+                let a = net.vertices[k], b = net.vertices[k + 1]
+                let dx = b.x - a.x, dy = b.y - a.y
+                let l2 = dx * dx + dy * dy
+                let t = l2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0
+                let d = hypot(p.x - a.x - t * dx, p.y - a.y - t * dy)
+                if d < (best?.d ?? .infinity) { best = (d, k, t) }
+            }
+        }
         while ring <= maxRing {
-            for rr in (r - ring)...(r + ring) {
-                for cc in (c - ring)...(c + ring) where max(abs(rr - r), abs(cc - c)) == ring {
-                    guard rr >= 0, rr < rows, cc >= 0, cc < cols else { continue }
-                    let cell = rr * cols + cc
-                    for j in Int(start[cell])..<Int(start[cell + 1]) {
-                        let k = Int(entries[j])
-                        let a = net.vertices[k], b = net.vertices[k + 1]
-                        let dx = b.x - a.x, dy = b.y - a.y
-                        let l2 = dx * dx + dy * dy
-                        let t = l2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0
-                        let d = hypot(p.x - a.x - t * dx, p.y - a.y - t * dy)
-                        if d < (best?.d ?? .infinity) { best = (d, k, t) }
-                    }
+            // The ring's buckets inside the grid: its top and bottom rows whole, then its two side columns.
+            let r0 = max(r - ring, 0), r1 = min(r + ring, rows - 1), c0 = max(c - ring, 0), c1 = min(c + ring, cols - 1)
+            for rr in [r - ring, r + ring] where rr >= 0 && rr < rows && (ring > 0 || rr == r) {
+                for cc in c0...c1 { visit(rr, cc) }
+                if ring == 0 { break }
+            }
+            if ring > 0, r0 <= r1 {
+                for rr in max(r0, r - ring + 1)...min(r1, r + ring - 1) {
+                    if c - ring >= 0 { visit(rr, c - ring) }
+                    if c + ring < cols { visit(rr, c + ring) }
                 }
             }
             // Once something is found, one more ring guarantees it is the nearest.

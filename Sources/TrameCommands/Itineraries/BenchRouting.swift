@@ -14,6 +14,8 @@ struct BenchRouting: ParsableCommand {
     @Option(help: "Nodes per side of the grid (710 → about 1 M edges).")
     var side: Int = 710
 
+    func validate() throws { try OptionRanges.count(side, option: "--side", OptionRanges.benchRoutingSide) }
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 

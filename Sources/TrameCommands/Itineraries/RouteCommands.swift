@@ -30,7 +30,7 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("prefer-green"), help: "W ≥ 0: an edge weighs its length × (1 + W × its part outside the green network); 0 = plain shortest.")
     var preferGreen: Double = 0
 
-    @Option(name: .customLong("max-snap"), help: "How far a start or end may lie from the nearest usable way, e.g. 500m.")
+    @Option(name: .customLong("max-snap"), help: "How far a start or end may lie from the nearest usable way, e.g. 500m (\(OptionRanges.maxSnap.text)).")
     var maxSnap: String = "500m"
 
     @Option(help: "CRS of the coordinates given (default: the network's own CRS; EPSG:4326 for OSM extracts, as lon,lat).")
@@ -42,8 +42,10 @@ struct NetworkOptions: ParsableArguments {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if preferGreen < 0 { throw ValidationError("--prefer-green must be ≥ 0") }
+        try OptionRanges.number(preferGreen, option: "--prefer-green", OptionRanges.preferGreen)
         if preferGreen > 0 && green == nil { throw ValidationError("--prefer-green needs --green scheme.gpkg") }
+        try OptionRanges.quantity(maxSnap, option: "--max-snap", Inputs.length, OptionRanges.maxSnap)
+        if let snap { try OptionRanges.quantity(snap, option: "--snap", Inputs.length, OptionRanges.joinSnap) }
     }
 
     /// Loads the network and builds the router.
@@ -79,7 +81,7 @@ struct NetworkOptions: ParsableArguments {
         let p = try NetworkInput.point(text, crs: crs, network: loaded.crs, default: inputCRS)
         let limit = try Inputs.length(maxSnap)
         guard let s = r.snap(p, maxDistance: limit) else {
-            throw InputError("\(what) \(text) lies farther than \(Int(limit)) m from any way a \(mode == .walk ? "walker" : "cyclist") may use in \(network) (raise --max-snap or check --crs)")
+            throw InputError("\(what) \(text) lies farther than \(fmt(limit)) m from any way a \(mode == .walk ? "walker" : "cyclist") may use in \(network) (raise --max-snap or check --crs)")
         }
         return s
     }
@@ -165,7 +167,7 @@ struct LoopCommand: ParsableCommand {
     @Option(help: "Start X,Y (lon,lat for an OSM extract).")
     var start: String
 
-    @Option(help: "Length of the loop, e.g. 12km.")
+    @Option(help: "Length of the loop, e.g. 12km (\(OptionRanges.loopLength.text)).")
     var length: String
 
     @Option(help: "Seed choosing the loop's bearings: another seed gives another loop.")
@@ -174,9 +176,15 @@ struct LoopCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output: .gpx, .gpkg or .geojson.")
     var output: String?
 
+    func validate() throws {
+        if let v = try? Inputs.length(length), v.isFinite, v < OptionRanges.loopLength.low {
+            throw ValidationError("--length \(length) is out of range: \(OptionRanges.loopLength.text) (too short for a loop)")
+        }
+        try OptionRanges.quantity(length, option: "--length", Inputs.length, OptionRanges.loopLength)
+    }
+
     func run() throws {
         let target = try Inputs.length(length)
-        guard target >= 200 else { throw InputError("--length \(length) is too short for a loop (at least 200 m)") }
         let (r, loaded, inCRS) = try net.router()
         let s = try net.position(start, "start", r, loaded, inCRS)
         let route: Route
@@ -216,7 +224,7 @@ struct HubsCommand: ParsableCommand {
             let name = f[nameField].stringValue ?? "hub \(k + 1)"
             if let s = r.snap(p, maxDistance: limit) { names.append(name); positions.append(s) } else { far.append(name) }
         }
-        guard positions.count >= 2 else { throw GeodataError(hubs, "fewer than two hubs lie within \(Int(limit)) m of a usable way") }
+        guard positions.count >= 2 else { throw GeodataError(hubs, "fewer than two hubs lie within \(fmt(limit)) m of a usable way") }
         let result = try r.hubNetwork(positions)
         let unreachable = far + result.unreachable.map { names[$0] }
         let routes = result.itineraries.map { it in

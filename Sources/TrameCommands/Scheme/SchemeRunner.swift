@@ -80,6 +80,9 @@ struct SchemeRunner {
             }
         }
         let cell = abs(spec.transform.pixelWidth)
+        guard Ranges.resolution.contains(cell) else {
+            throw GeodataError(p.landCover, "has \(fmt(cell)) m cells, out of range: \(Ranges.resolution.text)")
+        }
         if let r = p.resolution, abs(r - cell) > 1e-6 * r {
             throw GeodataError(p.landCover, "has \(fmt(cell)) m cells but the project says resolution = \"\(fmt(r)) m\"")
         }

@@ -111,13 +111,6 @@ public enum ProjectFile {
             return str
         }
 
-        func number(_ s: Section, _ key: String) throws -> Double? {
-            guard let v = s.table[key] else { return nil }
-            if let d = v.double { return d }
-            if let i = v.int { return Double(i) }
-            throw fail(s, key, "'\(key)' must be a number")
-        }
-
         func quantity<T>(_ s: Section, _ key: String, _ parse: (String) throws -> T) throws -> T? {
             guard let v = s.table[key] else { return nil }
             guard let str = v.string else {
@@ -139,12 +132,60 @@ public enum ProjectFile {
         func classes(_ s: Section, _ key: String) throws -> [Int]? {
             guard let v = s.table[key] else { return nil }
             guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of class codes, e.g. [20, 21]") }
+            let range = entry(s.path, key).range
             var out: [Int] = []
             for x in a {
                 guard let i = x.int else { throw fail(s, key, "'\(key)' must hold integer class codes") }
+                guard range.contains(Double(i)) else { throw fail(s, key, "\(key): class code \(i) is out of range: \(range.text)") }
                 out.append(i)
             }
             return out
+        }
+
+        /// The table entry of a key holding a number; every such key is in `ProjectKeys.all` (a test reads them all).
+        func entry(_ section: String, _ key: String) -> ProjectKey {
+            guard let e = ProjectKeys.entry(section, key) else { preconditionFailure("\(section).\(key) is missing from ProjectKeys.all") }
+            return e
+        }
+
+        func outOfRange(_ s: Section, _ key: String, _ shown: String, _ e: ProjectKey) -> ProjectError {
+            fail(s, key, "\(key) \(shown) is out of range: \(e.rangeText)")
+        }
+
+        /// How the value of a key was written, for messages: "\"1e308 ha\"", "9223372036854775807".
+        func written(_ v: any TOMLValueConvertible) -> String {
+            if let str = v.string { return "\"\(str)\"" }
+            if let i = v.int { return String(i) }
+            if let d = v.double { return "\(d)" }
+            return "\(v)"
+        }
+
+        /// A quantity with its unit (area, length, cost, share), checked against its range; the table's
+        /// default when the key or its whole section is absent.
+        func measure(_ s: Section?, _ section: String, _ key: String) throws -> Double? {
+            let e = entry(section, key)
+            guard let s, let raw = s.table[key] else { return e.defaultValue }
+            let parse: (String) throws -> Double = switch e.kind {
+            case .area: Quantity.area
+            case .length: Quantity.length
+            case .cost: Quantity.cost
+            case .share: Quantity.percent
+            default: preconditionFailure("\(key) is not a quantity with a unit")
+            }
+            let v = try quantity(s, key, parse)!
+            guard e.range.contains(v) else { throw outOfRange(s, key, written(raw), e) }
+            return v
+        }
+
+        /// A plain number (count or weight), checked against its range; counts must be whole.
+        func count(_ s: Section?, _ section: String, _ key: String) throws -> Double? {
+            let e = entry(section, key)
+            guard let s, let raw = s.table[key] else { return e.defaultValue }
+            let v: Double
+            if let i = raw.int { v = Double(i) } else if let d = raw.double { v = d } else { throw fail(s, key, "'\(key)' must be a number") }
+            if e.kind == .count, v != v.rounded(.towardZero) { throw fail(s, key, "\(key) \(written(raw)) must be a whole number (\(e.rangeText))") }
+            guard e.range.contains(v) else { throw outOfRange(s, key, written(raw), e) }
+            return v
         }
 
         func strings(_ s: Section, _ key: String) throws -> [String]? {
@@ -195,10 +236,8 @@ public enum ProjectFile {
                 throw fail(web, "base_map", "base_map must be a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png")
             }
             var pinchLinks = 0
-            if let pinch {
-                let v = try number(pinch, "links_per_subnetwork") ?? 50
-                guard v >= 0, v == v.rounded() else { throw fail(pinch, "links_per_subnetwork", "links_per_subnetwork must be a whole number ≥ 0") }
-                pinchLinks = Int(v)
+            if let pinch, let v = try count(pinch, "pinch_points", "links_per_subnetwork") {
+                pinchLinks = Int(v)   // whole and within 0 … 1,000,000: checked
             }
             let itin = try section(root, "itineraries", allowed: ["network", "mode", "prefer_green", "max_snap", "join_crossings", "with_roads"])
             var itineraries: ItinerarySettings? = nil
@@ -206,10 +245,9 @@ public enum ProjectFile {
                 guard let net = try layer(itin, "network") else { throw fail(itin, nil, "[itineraries] needs network = { file = \"…\" }") }
                 let mode = try string(itin, "mode") ?? "walk"
                 guard ["walk", "bike"].contains(mode) else { throw fail(itin, "mode", "mode '\(mode)' must be \"walk\" or \"bike\"") }
-                let w = try number(itin, "prefer_green") ?? 1
-                guard w >= 0 else { throw fail(itin, "prefer_green", "prefer_green must be ≥ 0") }
+                let w = try count(itin, "itineraries", "prefer_green")!
                 itineraries = ItinerarySettings(network: net, mode: mode, preferGreen: w,
-                                                maxSnap: try quantity(itin, "max_snap", Quantity.length) ?? 1000,
+                                                maxSnap: try measure(itin, "itineraries", "max_snap")!,
                                                 joinCrossings: try flag(itin, "join_crossings") ?? false,
                                                 withRoads: try flag(itin, "with_roads") ?? false)
             }
@@ -259,20 +297,25 @@ public enum ProjectFile {
                 for n in invNames where !inventories.contains(where: { $0.name == n }) {
                     throw fail(s, "inventories", "sub-network '\(sname)' names inventory '\(n)', which no [[inventory]] defines")
                 }
-                var prob = 0.05
+                let probEntry = entry("subnetwork", "dispersal_probability")
+                var prob = probEntry.defaultValue!
                 if let v = t["dispersal_probability"] {
-                    if let d = v.double { prob = d } else if let str = v.string {
-                        do { prob = try Quantity.share(str) } catch let e as Quantity.UnitError { throw fail(s, "dispersal_probability", e.description) }
+                    if let d = v.double ?? v.int.map(Double.init) { prob = d } else if let str = v.string {
+                        do { prob = try Quantity.percent(str) } catch let e as Quantity.UnitError { throw fail(s, "dispersal_probability", e.description) }
                     } else { throw fail(s, "dispersal_probability", "'dispersal_probability' must be a number such as 0.05 or \"5 %\"") }
+                    guard probEntry.range.contains(prob) else { throw outOfRange(s, "dispersal_probability", written(v), probEntry) }
                 }
-                guard prob > 0, prob < 1 else { throw fail(s, "dispersal_probability", "dispersal_probability must lie strictly between 0 and 1") }
-                let dispersal = try quantity(s, "dispersal_distance", Quantity.cost) ?? 10_000
-                guard dispersal > 0 else { throw fail(s, "dispersal_distance", "dispersal_distance must be > 0") }
+                let dispersal = try measure(s, "subnetwork", "dispersal_distance")!
+                let widthEntry = entry("subnetwork", "corridor_width")
                 let width = try quantity(s, "corridor_width", Quantity.width) ?? .cost(dispersal / 10)
+                switch width {
+                case .cost(let w) where !widthEntry.ranges[0].contains(w), .metres(let w) where !widthEntry.ranges[1].contains(w):
+                    throw outOfRange(s, "corridor_width", t["corridor_width"].map(written) ?? "\"\(width)\"", widthEntry)
+                default: break
+                }
                 let colourText = try string(s, "colour") ?? "#2e7d32"
                 guard let colour = RGB(hex: colourText) else { throw fail(s, "colour", "colour '\(colourText)' must be #rrggbb") }
-                let minArea = try quantity(s, "min_reservoir_area", Quantity.area) ?? 1
-                guard minArea >= 0 else { throw fail(s, "min_reservoir_area", "min_reservoir_area must be ≥ 0 ha") }
+                let minArea = try measure(s, "subnetwork", "min_reservoir_area")!
                 subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname, habitat: habitat,
                                        supporting: try classes(s, "supporting") ?? [], frictionColumn: try string(s, "friction_column") ?? sname,
                                        minReservoirHa: minArea, inventories: invNames, dispersalCost: dispersal,
@@ -281,29 +324,25 @@ public enum ProjectFile {
 
             let rules = BufferZoneRules(
                 openLand: try buf.flatMap { try classes($0, "open_land") } ?? [],
-                minTownHa: try buf.flatMap { try quantity($0, "min_town_area", Quantity.area) } ?? 20,
-                maxBreakWidth: try buf.flatMap { try quantity($0, "max_break_width", Quantity.length) } ?? 1500,
-                aroundNetwork: try buf.flatMap { try quantity($0, "around_network", Quantity.length) } ?? 200,
-                minAreaHa: try buf.flatMap { try quantity($0, "min_area", Quantity.area) } ?? 5,
-                edge: try buf.flatMap { try quantity($0, "edge", Quantity.length) } ?? 50)
+                minTownHa: try measure(buf, "buffer_zones", "min_town_area")!,
+                maxBreakWidth: try measure(buf, "buffer_zones", "max_break_width")!,
+                aroundNetwork: try measure(buf, "buffer_zones", "around_network")!,
+                minAreaHa: try measure(buf, "buffer_zones", "min_area")!,
+                edge: try measure(buf, "buffer_zones", "edge")!)
 
             let lang = try rep.flatMap { try string($0, "lang") } ?? "en"
             guard ["en", "fr"].contains(lang) else { throw fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"") }
-            var resolution: Double? = nil
-            if let q = try quantity(terr, "resolution", Quantity.length) {
-                guard q > 0 else { throw fail(terr, "resolution", "resolution must be > 0 m") }
-                resolution = q
-            }
+            let resolution = try measure(terr, "territory", "resolution")
             return Project(
                 file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,
-                boundary: try layer(terr, "boundary"), referenceShare: try quantity(terr, "reference_share", Quantity.share),
+                boundary: try layer(terr, "boundary"), referenceShare: try measure(terr, "territory", "reference_share"),
                 referenceLabel: try string(terr, "reference_label") ?? "reference",
                 landCover: path(try string(lc, "raster", required: true)!),
                 nomenclature: path(try string(lc, "nomenclature", required: true)!),
                 friction: path(try string(lc, "friction", required: true)!),
                 builtUp: builtUp,
                 natureClasses: try ns.flatMap { try classes($0, "classes") },
-                mixedMinAreaHa: try ns.flatMap { try quantity($0, "min_area", Quantity.area) } ?? 1,
+                mixedMinAreaHa: try measure(ns, "nature_spaces", "min_area")!,
                 inventories: inventories,
                 roads: try infra.flatMap { try layer($0, "roads") },
                 roadClassField: try infra.flatMap { try string($0, "road_class_field") } ?? "class",

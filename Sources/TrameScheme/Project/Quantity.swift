@@ -17,7 +17,8 @@ public enum Quantity {
             if "eE".contains(t[end]), t.index(after: end) == t.endIndex || !"0123456789+-".contains(t[t.index(after: end)]) { break }
             end = t.index(after: end)
         }
-        guard let v = Double(t[..<end].replacingOccurrences(of: "_", with: "")), v.isFinite else { return nil }
+        // A number too large for a Double reads as infinity: kept, so that the range check names it.
+        guard let v = Double(t[..<end].replacingOccurrences(of: "_", with: "")), !v.isNaN else { return nil }
         return (v, t[end...].trimmingCharacters(in: .whitespaces).lowercased())
     }
 
@@ -46,8 +47,14 @@ public enum Quantity {
 
     /// A share as a fraction: "12 %" → 0.12.
     public static func share(_ text: String) throws -> Double {
+        let v = try percent(text)
+        guard Ranges.share.contains(v) else { throw UnitError(description: "share '\(text)' must lie between 0 % and 100 %") }
+        return v
+    }
+
+    /// A percentage as a fraction, unchecked: "12 %" → 0.12 (the caller checks the range).
+    public static func percent(_ text: String) throws -> Double {
         guard let (v, unit) = split(text), unit == "%" else { throw UnitError(description: "'\(text)' is not a share; write e.g. \"12 %\"") }
-        guard v >= 0, v <= 100 else { throw UnitError(description: "share '\(text)' must lie between 0 % and 100 %") }
         return v / 100
     }
 
