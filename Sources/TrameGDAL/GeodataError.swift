@@ -20,6 +20,8 @@ enum GDALSetup {
         if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil { CPLSetConfigOption("GDAL_CACHEMAX", "64") }
         // Write GeoPackages that QGIS and older readers open without complaint.
         CPLSetConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF")
+        // Reading a .gz input must not leave a side file (`.gz.properties`) beside the user's data.
+        CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO")
     }()
 
     static func ensure() { _ = once }
