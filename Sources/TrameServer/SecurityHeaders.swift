@@ -88,9 +88,9 @@ struct SameOriginWrites<Context: RequestContext>: RouterMiddleware {
     static func refusal(_ head: HTTPRequest) -> String? {
         if let site = head.headerFields[.secFetchSite]?.lowercased(), site == "cross-site" { return "Sec-Fetch-Site: cross-site" }
         guard let origin = head.headerFields[.origin] else { return nil }
-        guard let (scheme, from) = authority(ofOrigin: origin) else { return "Origin: \(origin.prefix(80))" }
+        guard let from = authority(ofOrigin: origin) else { return "Origin: \(origin.prefix(80))" }
         // The Host the browser sent, read with the Origin's scheme (a TLS proxy may stand in front).
-        guard let host = head.authority.map({ normalise($0, scheme: scheme) }), host == from else {
+        guard let host = head.authority.map({ normalise($0, scheme: from.scheme) }), host == from.authority else {
             return "Origin \(origin.prefix(80)) is not this server"
         }
         return nil
