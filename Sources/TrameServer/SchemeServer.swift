@@ -19,8 +19,7 @@ public struct ServeContext: RequestContext, RemoteAddressRequestContext {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
-    /// The client's IP address for throttling sign-ins ("local" when the connection has none).
-    public var clientAddress: String { remoteAddress?.ipAddress ?? "local" }
+
     /// Bodies larger than this are refused (413) before they are read whole.
     public var maxUploadSize: Int { SchemeServer.maxUploadBytes }
 }
@@ -255,7 +254,7 @@ public final class SchemeServer: @unchecked Sendable {
         do { body = try await req.decode(as: LoginBody.self, context: c) } catch {
             throw APIError(.badRequest, "send {\"name\": …, \"password\": …} as JSON")
         }
-        let address = c.clientAddress
+        let address = ClientAddress.of(peer: c.remoteAddress, forwardedFor: req.headers[.xForwardedFor])
         if case .locked(let wait, let failures) = throttle.begin(account: body.name, address: address) {
             c.logger.warning("sign-in throttled", metadata: ["account": .string(String(body.name.prefix(64))), "address": .string(address),
                                                              "failures": .stringConvertible(failures), "retry_after_s": .stringConvertible(wait)])

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The outermost middleware: every answer, errors included, leaves as a response carrying the security
 /// headers; an error that is not an `APIError` answers a generic JSON 500 (its details go to the log
@@ -72,12 +73,14 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
 
 /// Refuses (403) a state-changing request (POST, PUT, PATCH, DELETE) sent from another site: an `Origin`
 /// naming another host than the request's `Host`, or `Sec-Fetch-Site: cross-site`. Requests without
-/// these headers (curl, scripts) pass: the session cookie is SameSite=Strict besides.
+/// these headers (curl, scripts) pass: the session cookie is SameSite=Strict besides. Behind a reverse
+/// proxy on this machine (the peer is a loopback address), `X-Forwarded-Host` counts as the Host too.
 struct SameOriginWrites<Context: RequestContext>: RouterMiddleware {
     static var writes: Set<HTTPRequest.Method> { [.post, .put, .patch, .delete] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if SameOriginWrites.writes.contains(request.method), let why = SameOriginWrites.refusal(request.head) {
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress
+        if SameOriginWrites.writes.contains(request.method), let why = SameOriginWrites.refusal(request.head, proxied: ClientAddress.isLoopback(peer)) {
             context.logger.warning("cross-site request refused", metadata: ["path": .string(request.uri.path), "why": .string(why)])
             throw APIError(.forbidden, "cross-site requests may not change anything here (\(why))")
         }
@@ -85,12 +88,14 @@ struct SameOriginWrites<Context: RequestContext>: RouterMiddleware {
     }
 
     /// Why the request counts as cross-site; nil when it does not.
-    static func refusal(_ head: HTTPRequest) -> String? {
+    static func refusal(_ head: HTTPRequest, proxied: Bool = false) -> String? {
         if let site = head.headerFields[.secFetchSite]?.lowercased(), site == "cross-site" { return "Sec-Fetch-Site: cross-site" }
         guard let origin = head.headerFields[.origin] else { return nil }
         guard let from = authority(ofOrigin: origin) else { return "Origin: \(origin.prefix(80))" }
         // The Host the browser sent, read with the Origin's scheme (a TLS proxy may stand in front).
-        guard let host = head.authority.map({ normalise($0, scheme: from.scheme) }), host == from.authority else {
+        var hosts = [head.authority]
+        if proxied { hosts.append(head.headerFields[.xForwardedHost]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }) }
+        guard hosts.contains(where: { $0.map { normalise($0, scheme: from.scheme) } == from.authority }) else {
             return "Origin \(origin.prefix(80)) is not this server"
         }
         return nil
@@ -120,4 +125,25 @@ extension HTTPField.Name {
     static var referrerPolicy: Self { .init("Referrer-Policy")! }
     static var crossOriginOpenerPolicy: Self { .init("Cross-Origin-Opener-Policy")! }
     static var secFetchSite: Self { .init("Sec-Fetch-Site")! }
+    static var xForwardedFor: Self { .init("X-Forwarded-For")! }
+    static var xForwardedHost: Self { .init("X-Forwarded-Host")! }
+}
+
+/// The client's address for throttling sign-ins: the connection's peer; behind a reverse proxy on this
+/// machine (a loopback peer), the last address of `X-Forwarded-For` (the one the proxy added); "local"
+/// when there is no peer (router-only tests).
+enum ClientAddress {
+    static func of(peer: SocketAddress?, forwardedFor: String?) -> String {
+        guard let peer, let ip = peer.ipAddress else { return "local" }
+        if isLoopback(peer), let last = forwardedFor?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+           !last.isEmpty, last.count <= 64, last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
+            return last
+        }
+        return ip
+    }
+
+    static func isLoopback(_ peer: SocketAddress?) -> Bool {
+        guard let ip = peer?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
 }

@@ -289,6 +289,23 @@ final class ServeSecurityTests: XCTestCase {
         }
     }
 
+    /// Behind a reverse proxy on this machine: the proxy's X-Forwarded-Host and X-Forwarded-For count;
+    /// from any other peer they are ignored.
+    func testReverseProxyHeadersAreTrustedFromLoopbackOnly() throws {
+        let local = try SocketAddress(ipAddress: "127.0.0.1", port: 5000), remote = try SocketAddress(ipAddress: "198.51.100.2", port: 5000)
+        XCTAssertEqual(ClientAddress.of(peer: local, forwardedFor: "6.6.6.6, 203.0.113.7"), "203.0.113.7", "the address the proxy added")
+        XCTAssertEqual(ClientAddress.of(peer: remote, forwardedFor: "203.0.113.7"), "198.51.100.2")
+        XCTAssertEqual(ClientAddress.of(peer: local, forwardedFor: nil), "127.0.0.1")
+        XCTAssertEqual(ClientAddress.of(peer: nil, forwardedFor: "203.0.113.7"), "local")
+        var head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1:8080", path: "/api/login")
+        head.headerFields[.origin] = "https://trame.example.org"
+        head.headerFields[HTTPField.Name("X-Forwarded-Host")!] = "trame.example.org"
+        XCTAssertNil(SameOriginWrites<ServeContext>.refusal(head, proxied: true))
+        XCTAssertNotNil(SameOriginWrites<ServeContext>.refusal(head, proxied: false))
+        head.headerFields[.origin] = "https://evil.example"
+        XCTAssertNotNil(SameOriginWrites<ServeContext>.refusal(head, proxied: true))
+    }
+
     // MARK: Headers
 
     func testSecurityHeadersOnEveryAnswer() async throws {
