@@ -185,7 +185,7 @@ public final class PartnerStore: Sendable {
     /// threads, never on the caller's (an event loop or Swift's cooperative pool); throws
     /// `HashWorkers.Busy` when too many checks are already waiting.
     public func authenticate(name: String, password: String) async throws -> Account? {
-        let a = try db.read { try Account.filter(Column("name") == name).fetchOne($0) }
+        let a = try await db.read { try Account.filter(Column("name") == name).fetchOne($0) }
         let hash = a?.passwordHash
         let matches = try await HashWorkers.shared.run { [self] in
             Bcrypt.verify(password, hash: hash ?? self.standInHash)
