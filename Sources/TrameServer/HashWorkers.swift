@@ -23,13 +23,28 @@ public final class HashWorkers: @unchecked Sendable {
         self.threadCount = threads
         for k in 0..<threads {
             // The threads live as long as the process (the pool is meant to be made once).
-            let t = Thread { self.work() }
-            t.name = "trame-bcrypt-\(k)"
+            let t = Thread { self.work(name: "trame-bcrypt-\(k)") }
             t.start()
         }
     }
 
-    private func work() {
+    /// The pool's threads (pthread ids), to tell whether code runs on one of them.
+    private var threads: [pthread_t] = []
+
+    /// Whether the caller runs on one of this pool's threads.
+    public var isCurrentThreadAWorker: Bool {
+        let me = pthread_self()
+        condition.lock(); defer { condition.unlock() }
+        return threads.contains { pthread_equal($0, me) != 0 }
+    }
+
+    private func work(name: String) {
+        #if os(Linux)
+        _ = pthread_setname_np(pthread_self(), name)  // seen in top -H and gdb (Foundation's Thread.name is not applied on Linux)
+        #endif
+        condition.lock()
+        threads.append(pthread_self())
+        condition.unlock()
         while true {
             condition.lock()
             while jobs.isEmpty { condition.wait() }

@@ -26,8 +26,8 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The CSP source of a base map's tile URL: `https://{s}.tile.example.org/{z}/{x}/{y}.png` →
-    /// `https://*.tile.example.org`; a placeholder elsewhere in the host leaves the scheme alone
-    /// (`https:`); nil for a URL that is not http(s).
+    /// `https://*.tile.example.org` (a placeholder in the first label makes it a wildcard); a placeholder
+    /// further in the host leaves the scheme alone (`https:`); nil for a URL that is not http(s).
     static func tileSource(_ url: String) -> String? {
         guard let sep = url.range(of: "://") else { return nil }
         let scheme = url[..<sep.lowerBound].lowercased()
