@@ -23,7 +23,9 @@ public final class HashWorkers: @unchecked Sendable {
         self.threadCount = threads
         for k in 0..<threads {
             // The threads live as long as the process (the pool is meant to be made once).
-            let t = Thread { self.work(name: "trame-bcrypt-\(k)") }
+            // Foundation's Thread.name is not applied on Linux; `threads` tells the pool's threads instead.
+            let t = Thread { self.work() }
+            t.name = "trame-bcrypt-\(k)"
             t.start()
         }
     }
@@ -38,10 +40,7 @@ public final class HashWorkers: @unchecked Sendable {
         return threads.contains { pthread_equal($0, me) != 0 }
     }
 
-    private func work(name: String) {
-        #if os(Linux)
-        _ = pthread_setname_np(pthread_self(), name)  // seen in top -H and gdb (Foundation's Thread.name is not applied on Linux)
-        #endif
+    private func work() {
         condition.lock()
         threads.append(pthread_self())
         condition.unlock()
