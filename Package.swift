@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("Web")]),
+        ], resources: [.copy("Web"), .copy("Passwords")]),
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [

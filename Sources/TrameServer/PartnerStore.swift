@@ -80,8 +80,24 @@ public final class PartnerStore: Sendable {
 
     public init(folder: String, bcryptCost: UInt8 = 12) throws {
         self.folder = folder; self.cost = bcryptCost
-        try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent("uploads"), withIntermediateDirectories: true)
+        // Owner only: the folder and uploads/ 0700, the database 0600, also when they already exist
+        // (the folder first, so nobody else can reach the files while they are being made).
+        let uploads = (folder as NSString).appendingPathComponent("uploads")
         let path = (folder as NSString).appendingPathComponent("partners.sqlite")
+        do {
+            for dir in [folder, uploads] {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try PartnerStore.restrict(dir, 0o700)
+            }
+            if !FileManager.default.fileExists(atPath: path) {
+                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw PartnerStoreError("\(path): cannot be created")
+                }
+            }
+            try PartnerStore.restrict(path, 0o600)
+        } catch let e as PartnerStoreError { throw e } catch {
+            throw PartnerStoreError("\(folder): cannot be made readable by its owner only (\(error.localizedDescription))")
+        }
         do { db = try DatabaseQueue(path: path) } catch { throw PartnerStoreError("\(path): cannot be opened as a database (\(error))") }
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
@@ -121,6 +137,17 @@ public final class PartnerStore: Sendable {
             }
         }
         do { try m.migrate(db) } catch { throw PartnerStoreError("\(path): \(error)") }
+        // SQLite's journal files take the database's mode; any left from before are restricted too.
+        for extra in ["-journal", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + extra) {
+            try? PartnerStore.restrict(path + extra, 0o600)
+        }
+    }
+
+    /// Sets a file's or folder's permission bits (chmod).
+    static func restrict(_ path: String, _ mode: mode_t) throws {
+        guard chmod(path, mode) == 0 else {
+            throw PartnerStoreError("\(path): cannot set its mode to \(String(mode, radix: 8)) (\(String(cString: strerror(errno))))")
+        }
     }
 
     /// The partners folder of a scheme output folder: `OUT-partners` beside it.
@@ -136,7 +163,7 @@ public final class PartnerStore: Sendable {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
             throw PartnerStoreError("account name '\(name)' must be letters, digits and . _ - @ only")
         }
-        guard password.count >= 8 else { throw PartnerStoreError("the password must have at least 8 characters") }
+        if let problem = PasswordPolicy.problem(password, accountName: name) { throw PartnerStoreError(problem) }
         var a = Account(id: nil, name: name, partner: partner, role: role, passwordHash: Bcrypt.hash(password, cost: cost), createdAt: Date())
         do {
             a = try db.write { db in var x = a; try x.insert(db); return x }
@@ -153,13 +180,37 @@ public final class PartnerStore: Sendable {
         guard n > 0 else { throw PartnerStoreError("no account named '\(name)'") }
     }
 
-    /// The account when the password matches (bcrypt); nil otherwise. Takes as long for an unknown name.
-    public func authenticate(name: String, password: String) throws -> Account? {
-        let a = try db.read { try Account.filter(Column("name") == name).fetchOne($0) }
-        guard let a else { _ = Bcrypt.verify(password, hash: PartnerStore.dummyHash); return nil }
-        return Bcrypt.verify(password, hash: a.passwordHash) ? a : nil
+    /// The account when the password matches (bcrypt); nil otherwise. An unknown name is checked against
+    /// a stand-in hash of the same cost, so it takes as long as a known one. bcrypt runs on `HashWorkers`
+    /// threads, never on the caller's (an event loop or Swift's cooperative pool); throws
+    /// `HashWorkers.Busy` when too many checks are already waiting.
+    public func authenticate(name: String, password: String) async throws -> Account? {
+        let a = try await db.read { try Account.filter(Column("name") == name).fetchOne($0) }
+        let hash = a?.passwordHash
+        let matches = try await HashWorkers.shared.run { [self] in
+            Bcrypt.verify(password, hash: hash ?? self.standInHash)
+        }
+        guard let a, matches else { return nil }
+        return a
     }
-    static let dummyHash = Bcrypt.hash("not a password", cost: 4)
+
+    /// A bcrypt hash at the store's cost that no password matches (random), made once when first needed.
+    var standInHash: String {
+        standIn.lock.lock(); defer { standIn.lock.unlock() }
+        if let h = standIn.hash { return h }
+        var g = SystemRandomNumberGenerator()
+        let h = Bcrypt.hash((0..<4).map { _ in String(g.next() as UInt64, radix: 36) }.joined(), cost: cost)
+        standIn.hash = h
+        return h
+    }
+    private final class StandIn: @unchecked Sendable { let lock = NSLock(); var hash: String? }
+    private let standIn = StandIn()
+
+    /// The cost written in a bcrypt hash (`$2b$12$…` → 12).
+    public static func cost(of hash: String) -> Int? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: true)
+        return parts.count >= 3 ? Int(parts[1]) : nil
+    }
 
     // MARK: Sessions
 
@@ -225,6 +276,18 @@ public final class PartnerStore: Sendable {
     public func upload(id: Int64) throws -> Upload? { try db.read { try Upload.fetchOne($0, key: id) } }
 
     // MARK: Re-runs
+
+    /// Records a new re-run unless one is still running (nil then): the check and the insert in one
+    /// write transaction, so two admins asking at once get one run.
+    public func startRunIfIdle(account: String, uploads: [Int64]) throws -> SchemeRun? {
+        try db.write { db in
+            guard try SchemeRun.filter(Column("status") == "running").fetchCount(db) == 0 else { return nil }
+            var r = SchemeRun(id: nil, account: account, uploads: uploads.map(String.init).joined(separator: ","), startedAt: Date(),
+                              finishedAt: nil, status: "running", message: "")
+            try r.insert(db)
+            return r
+        }
+    }
 
     public func startRun(account: String, uploads: [Int64]) throws -> SchemeRun {
         try db.write { db in

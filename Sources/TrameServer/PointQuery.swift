@@ -11,9 +11,19 @@ public struct PointQuery: Sendable {
 
     public init(site: SchemeSite, tiles: TileRenderer) { self.site = site; self.tiles = tiles }
 
-    /// The answer as a JSON object.
+    /// A point the scheme's CRS cannot hold (a pole in Lambert-93, say): the query answers 400.
+    public struct OutsideProjection: Error, CustomStringConvertible {
+        public var lon: Double, lat: Double
+        public var description: String { "the point \(lon),\(lat) cannot be placed in the scheme's coordinate system (too far from the territory)" }
+    }
+
+    /// The answer as a JSON object; throws `OutsideProjection` where the reprojection fails.
     public func answer(lon: Double, lat: Double) throws -> [String: Any] {
-        let p = try tiles.withWorkspace { try $0.fromWGS84.transform(Point(lon, lat)) }
+        // Only the reprojection's own failure means "outside"; a workspace that cannot open stays a server fault.
+        let projected = try tiles.withWorkspace { ws in Result { try ws.fromWGS84.transform(Point(lon, lat)) } }
+        guard case .success(let p) = projected else { throw OutsideProjection(lon: lon, lat: lat) }
+        // Finite, but far enough to overflow a raster's cell index: nothing of the scheme is there either.
+        guard abs(p.x) < 1e12, abs(p.y) < 1e12 else { throw OutsideProjection(lon: lon, lat: lat) }
         let probe = LonLatBox(west: lon, south: lat, east: lon, north: lat)
         func containing(_ name: String) -> [Feature] {
             guard let l = site.layer(name) else { return [] }

@@ -8,12 +8,18 @@ import TrameRouting
 import TrameScheme
 import TrameVector
 
-/// Per-request context: the signed-in account, if any.
-public struct ServeContext: RequestContext {
+/// Per-request context: the signed-in account, if any, and the client's address.
+public struct ServeContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var account: Account?
     public var sessionToken: String?
-    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    /// The peer of the connection (nil in router-only tests).
+    public var remoteAddress: SocketAddress?
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
     /// Bodies larger than this are refused (413) before they are read whole.
     public var maxUploadSize: Int { SchemeServer.maxUploadBytes }
 }
@@ -59,6 +65,11 @@ public struct ServeSettings: Sendable {
     public var inventories: [InventoryEntry]
     /// Runs the scheme again with revised inventories (name → file) and answers the new scheme, or throws.
     public var rerun: (@Sendable ([String: String]) async throws -> ServedScheme)?
+    /// Marks the session cookie `Secure` (served behind HTTPS).
+    public var secureCookies = false
+    /// Sign-in throttling per account name and per client address.
+    public var accountLimits = LoginThrottle.accountLimits
+    public var addressLimits = LoginThrottle.addressLimits
 
     public init(lang: String = "fr", isPrivate: Bool = false, tileURL: String? = nil, tileAttribution: String? = nil,
                 leafletFolder: String = "/usr/share/javascript/leaflet", subNetworks: [(name: String, label: String, colour: RGB)] = [],
@@ -79,9 +90,15 @@ public final class SchemeServer: @unchecked Sendable {
     private let lock = NSLock()
     /// Files of Leaflet's folder the server may send (read once; nothing else is reachable).
     let leafletFiles: Set<String>
+    /// Failed sign-ins per account name and client address.
+    public let throttle: LoginThrottle
 
     public init(scheme: ServedScheme, store: PartnerStore, settings: ServeSettings) {
         self.current = scheme; self.store = store; self.settings = settings
+        throttle = LoginThrottle(account: settings.accountLimits, address: settings.addressLimits)
+        // The stand-in hash for unknown names, made now off the request path (the first unknown name
+        // would otherwise take two hashes' time).
+        Task { [store] in _ = try? await HashWorkers.shared.run { store.standInHash } }
         var files = Set<String>()
         let fm = FileManager.default
         for sub in ["", "images/"] {
@@ -98,10 +115,11 @@ public final class SchemeServer: @unchecked Sendable {
 
     // MARK: Helpers
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ object: Any, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var h: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        h.append(contentsOf: extra)
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func bytes(_ b: [UInt8], type: String, cache: String? = nil, extra: HTTPFields = [:]) -> Response {
@@ -150,7 +168,9 @@ public final class SchemeServer: @unchecked Sendable {
 
     public func router() -> Hummingbird.Router<ServeContext> {
         let router = Hummingbird.Router(context: ServeContext.self)
+        router.add(middleware: SecurityHeaders(tileURL: settings.tileURL, isPrivate: settings.isPrivate))
         router.add(middleware: AccessLog())
+        router.add(middleware: SameOriginWrites())
         router.add(middleware: SessionReader(store: store))
 
         // The page and its assets.
@@ -184,7 +204,8 @@ public final class SchemeServer: @unchecked Sendable {
         router.post("/api/logout") { _, c in
             if let t = c.sessionToken { try self.store.closeSession(t) }
             var r = SchemeServer.json(["signed_out": true])
-            r.setCookie(Cookie(name: SchemeServer.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            r.setCookie(Cookie(name: SchemeServer.sessionCookie, value: "", maxAge: 0, path: "/", secure: self.settings.secureCookies,
+                               httpOnly: true, sameSite: .strict))
             return r
         }
         router.get("/api/layers") { _, c in try self.requireReader(c); return self.layerList() }
@@ -233,13 +254,27 @@ public final class SchemeServer: @unchecked Sendable {
         do { body = try await req.decode(as: LoginBody.self, context: c) } catch {
             throw APIError(.badRequest, "send {\"name\": …, \"password\": …} as JSON")
         }
-        guard let a = try store.authenticate(name: body.name, password: body.password) else {
+        let address = ClientAddress.of(peer: c.remoteAddress, forwardedFor: req.headers[.xForwardedFor])
+        if case .locked(let wait, let failures) = throttle.begin(account: body.name, address: address) {
+            c.logger.warning("sign-in throttled", metadata: ["account": .string(String(body.name.prefix(64))), "address": .string(address),
+                                                             "failures": .stringConvertible(failures), "retry_after_s": .stringConvertible(wait)])
+            return SchemeServer.json(["error": "too many failed sign-ins: try again in \(wait) s", "retry_after": wait],
+                                     status: .tooManyRequests, extra: [.retryAfter: String(wait)])
+        }
+        let account: Account?
+        do { account = try await store.authenticate(name: body.name, password: body.password) } catch is HashWorkers.Busy {
+            throttle.cancel(account: body.name, address: address)  // not checked: neither a failure nor a success
+            return SchemeServer.json(["error": HashWorkers.Busy().description], status: .serviceUnavailable, extra: [.retryAfter: "1"])
+        }
+        guard let a = account else {
+            throttle.finish(account: body.name, address: address, success: false)
             throw APIError(.unauthorized, "unknown account or wrong password")
         }
+        throttle.finish(account: body.name, address: address, success: true)
         let token = try store.openSession(for: a)
         var r = SchemeServer.json(["account": ["name": a.name, "partner": a.partner, "role": a.role.rawValue]])
         r.setCookie(Cookie(name: SchemeServer.sessionCookie, value: token, maxAge: Int(PartnerStore.sessionLifetime), path: "/",
-                           httpOnly: true, sameSite: .strict))
+                           secure: settings.secureCookies, httpOnly: true, sameSite: .strict))
         return r
     }
 
@@ -327,7 +362,11 @@ public final class SchemeServer: @unchecked Sendable {
         let lon = try SchemeServer.number(req.uri.queryParameters["lon"], "lon", range: -180...180)
         let lat = try SchemeServer.number(req.uri.queryParameters["lat"], "lat", range: -90...90)
         let s = scheme
-        return SchemeServer.json(try PointQuery(site: s.site, tiles: s.tiles).answer(lon: lon, lat: lat))
+        let answer: [String: Any]
+        do { answer = try PointQuery(site: s.site, tiles: s.tiles).answer(lon: lon, lat: lat) } catch let e as PointQuery.OutsideProjection {
+            throw APIError(.badRequest, e.description)
+        }
+        return SchemeServer.json(answer)
     }
 
     // MARK: Itineraries
@@ -470,8 +509,9 @@ public final class SchemeServer: @unchecked Sendable {
             guard replace[u.inventory] == nil else { throw APIError(.badRequest, "two versions of '\(u.inventory)' given; choose one") }
             replace[u.inventory] = u.file
         }
-        guard !(try store.runs().contains { $0.status == "running" }) else { throw APIError(.conflict, "a re-run is already going on") }
-        let run = try store.startRun(account: a.name, uploads: body.uploads)
+        guard let run = try store.startRunIfIdle(account: a.name, uploads: body.uploads) else {
+            throw APIError(.conflict, "a re-run is already going on")
+        }
         let logger = c.logger
         Task.detached {
             do {
@@ -520,8 +560,10 @@ struct AccessLog<Context: RequestContext>: RouterMiddleware {
             line(e.status.code)
             throw APIError(e.status, e.status == .notFound ? "no such page or API endpoint (see /api/openapi.json)" : e.status.reasonPhrase)
         } catch {
+            // Anything else is a fault of the server: logged here, answered with a generic JSON message.
             line(500)
-            throw error
+            context.logger.error("unexpected error", metadata: ["path": .string(request.uri.path), "error": .string("\(error)")])
+            throw APIError(.internalServerError, "the server failed to answer this request (see its log)")
         }
     }
 }

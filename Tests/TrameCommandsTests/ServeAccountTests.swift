@@ -49,11 +49,11 @@ final class ServeAccountTests: XCTestCase {
         let store = h.server.store
         let inventories = h.server.settings.inventories
         let own = inventories[0], other = inventories[1]
-        try store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
-        try store.addAccount(name: "alice", partner: own.partner, role: .partner, password: "alice-pass-1")
-        try store.addAccount(name: "bob", partner: other.partner, role: .partner, password: "bob-pass-12")
-        try store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "victor-pass")
-        XCTAssertThrowsError(try store.addAccount(name: "alice", partner: "x", role: .viewer, password: "whatever-1"))
+        try store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
+        try store.addAccount(name: "alice", partner: own.partner, role: .partner, password: "heron-meadow-27")
+        try store.addAccount(name: "bob", partner: other.partner, role: .partner, password: "bittern-reed-33")
+        try store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "plover-dune-58")
+        XCTAssertThrowsError(try store.addAccount(name: "alice", partner: "x", role: .viewer, password: "whatever-long-1"))
         XCTAssertThrowsError(try store.addAccount(name: "short", partner: "x", role: .viewer, password: "short"))
         // Stored as bcrypt, never in clear.
         XCTAssertTrue(try store.accounts().allSatisfy { $0.passwordHash.hasPrefix("$2") && !$0.passwordHash.contains("pass") })
@@ -63,12 +63,12 @@ final class ServeAccountTests: XCTestCase {
         try await h.app.test(.router) { c in
             let (bad, _, _) = try await ServeAccountTests.login(c, "alice", "wrong-password")
             XCTAssertEqual(bad, .unauthorized)
-            let (ok, alice, setCookie) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (ok, alice, setCookie) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             XCTAssertEqual(ok, .ok)
             XCTAssertTrue(setCookie!.contains("HttpOnly") && setCookie!.contains("SameSite=Strict"), setCookie!)
-            let (_, bob, _) = try await ServeAccountTests.login(c, "bob", "bob-pass-12")
-            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "victor-pass")
-            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "admin-pass-1")
+            let (_, bob, _) = try await ServeAccountTests.login(c, "bob", "bittern-reed-33")
+            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "plover-dune-58")
+            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "kestrel-orchard-41")
             let session = try ServeTests.json(try await ServeAccountTests.get(c, "/api/session", cookie: alice))
             XCTAssertEqual((session["account"] as? [String: Any])?["name"] as? String, "alice")
 
@@ -131,7 +131,7 @@ final class ServeAccountTests: XCTestCase {
         let lines = log.lines
         XCTAssertTrue(lines.contains { $0.contains("POST /api/login 200") }, "\(lines.prefix(5))")
         XCTAssertTrue(lines.contains { $0.contains("/versions 403") })
-        for secret in ["alice-pass-1", "bob-pass-12", "admin-pass-1", "victor-pass", "wrong-password", "trame_session="] {
+        for secret in ["heron-meadow-27", "bittern-reed-33", "kestrel-orchard-41", "plover-dune-58", "wrong-password", "trame_session="] {
             XCTAssertFalse(lines.contains { $0.contains(secret) }, secret)
         }
     }
@@ -167,8 +167,10 @@ final class ServeAccountTests: XCTestCase {
         r = try TrameProcess.run(trame, ["users", "list", "--partners", dir])
         XCTAssertTrue(r.out.contains("alice\tpartner\tDREAL Hauts-de-France"), r.out)
         let store = try PartnerStore(folder: dir)
-        XCTAssertNotNil(try store.authenticate(name: "alice", password: "correct horse battery"))
-        XCTAssertNil(try store.authenticate(name: "alice", password: "correct horse"))
+        let signedIn = try await store.authenticate(name: "alice", password: "correct horse battery")
+        XCTAssertNotNil(signedIn)
+        let wrong = try await store.authenticate(name: "alice", password: "correct horse")
+        XCTAssertNil(wrong)
         r = try TrameProcess.run(trame, ["users", "remove", "alice", "--partners", dir])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(try store.accounts().isEmpty)
@@ -176,7 +178,7 @@ final class ServeAccountTests: XCTestCase {
 
     func testPrivateSchemeNeedsSignIn() async throws {
         let h = try ServeTests.harness(private: true)
-        try h.server.store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "victor-pass")
+        try h.server.store.addAccount(name: "victor", partner: "Public", role: .viewer, password: "plover-dune-58")
         try await h.app.test(.router) { c in
             for uri in ["/api/layers", "/api/layers/nature_spaces", "/api/tiles/forest_resistance/10/520/345.png", "/api/query?lon=2.8&lat=50.4",
                         "/api/figures", "/api/route?from=2.8,50.4&to=2.81,50.4", "/api/loop?start=2.8,50.4&length_m=3000", "/scheme/report.html",
@@ -184,7 +186,7 @@ final class ServeAccountTests: XCTestCase {
                 let r = try await c.execute(uri: uri, method: .get)
                 XCTAssertEqual(r.status, .unauthorized, uri)
             }
-            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "victor-pass")
+            let (_, victor, _) = try await ServeAccountTests.login(c, "victor", "plover-dune-58")
             let r = try await ServeAccountTests.get(c, "/api/layers", cookie: victor)
             XCTAssertEqual(r.status, .ok)
             let forged = try await ServeAccountTests.get(c, "/api/layers", cookie: "trame_session=" + String(repeating: "ab", count: 32))
@@ -209,11 +211,11 @@ final class ServeAccountTests: XCTestCase {
         let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"
         _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
                                            "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
-        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
-        try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "dreal-pass-1")
+        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
+        try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "curlew-marsh-62")
         try await h.app.test(.router) { c in
-            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "admin-pass-1")
-            let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "dreal-pass-1")
+            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "kestrel-orchard-41")
+            let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "curlew-marsh-62")
             let before = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
             XCTAssertEqual((before["nature_spaces"] as! [[String: Any]]).first?["typology"] as? String, "mixed_vocation")
             let up = try await ServeAccountTests.upload(c, inv.name, try Data(contentsOf: URL(fileURLWithPath: revised)), cookie: dreal)

@@ -49,6 +49,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Where libjs-leaflet is installed.")
     var leaflet = "/usr/share/javascript/leaflet"
 
+    @Flag(help: "Mark the session cookie Secure: only sent over HTTPS (use it behind an HTTPS reverse proxy).")
+    var secureCookies = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -71,12 +74,13 @@ struct ServeCommand: ParsableCommand {
         } catch let e as PartnerStoreError {
             throw InputError(e.description)
         }
-        let settings = ServeSettings(
+        var settings = ServeSettings(
             lang: lang ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
             tileAttribution: loaded.project?.baseMapAttribution, leafletFolder: leaflet,
             subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label, $0.colour) } ?? [],
             inventories: loaded.project?.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) } ?? [],
             rerun: loaded.project.map { p in ServeSetup.rerun(project: p.file, folder: folder) })
+        settings.secureCookies = secureCookies
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
         var logger = Logger(label: "trame.serve")
         logger.logLevel = common.quiet ? .warning : .info

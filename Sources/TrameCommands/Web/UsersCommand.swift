@@ -9,7 +9,10 @@ struct UsersCommand: ParsableCommand {
         discussion: """
         Roles: viewer (reads, also a --private scheme), partner (uploads revised versions of the inventories \
         whose partner, in the project file, is the account's partner), admin (sees every version, re-runs \
-        the scheme). Passwords are stored as bcrypt hashes (cost 12) in OUT-partners/partners.sqlite.
+        the scheme). Passwords are stored as bcrypt hashes (cost 12) in OUT-partners/partners.sqlite \
+        (readable by its owner only). A password has at least 12 characters, not only blanks, at least 5 \
+        different ones, does not contain the account's name and is not among the 10,000 most common \
+        passwords.
         """,
         subcommands: [Add.self, List.self, Remove.self])
 
@@ -49,6 +52,8 @@ struct UsersCommand: ParsableCommand {
                 guard p1 == p2 else { throw InputError("the two passwords differ") }
                 password = p1
             }
+            // Said before the store is opened or anything is written.
+            if let problem = PasswordPolicy.problem(password, accountName: name) { throw InputError(problem) }
             do {
                 try place.store().addAccount(name: name, partner: partner, role: Role(rawValue: role)!, password: password)
             } catch let e as PartnerStoreError { throw InputError(e.description) }
