@@ -58,8 +58,10 @@ done
 bin="$(swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address --show-bin-path)"
 echo "fuzz.sh: built in $(( $(date +%s) - t0 )) s" >&2
 
-# Swift's runtime and GDAL keep allocations until exit: no leak reports. GDAL's messages go nowhere.
+# Swift's runtime and GDAL keep allocations until exit: no leak reports. GDAL's messages go nowhere. Swift's
+# own backtracer is off: it reads memory ASan calls wild and hides the crash behind its own report.
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
+export SWIFT_BACKTRACE=enable=no
 export CPL_LOG=/dev/null
 
 status=0
@@ -96,7 +98,7 @@ for t in "${targets[@]}"; do
     status=1
     line="$line, CRASH (exit $rc): ${new:-see $log}"
     echo "---- $t: libFuzzer's report ($log) ----" >&2
-    grep -E "ERROR|SUMMARY|Fatal error|#[0-9]+ 0x|artifact|Test unit" "$log" | grep -v "Cannot export" | head -25 >&2
+    grep -E "ERROR|SUMMARY|Fatal error|Assertion|#[0-9]+ 0x|artifact|Test unit" "$log" | grep -v "Cannot export" | head -25 >&2
   else
     line="$line, no crash"
   fi
