@@ -93,3 +93,25 @@ let package = Package(
         ]),
     ]
 )
+
+// Fuzz targets (libFuzzer), declared only when TRAME_FUZZ=1 so that `swift build` and `swift test` never see
+// them. `scripts/fuzz.sh` builds them in their own scratch folder (.build-fuzz) with `-sanitize=fuzzer,address`.
+// Each is an executable whose entry point (`Fuzz…_main`, the name SwiftPM's Linux link gives `main`) hands
+// over to libFuzzer's driver; `LLVMFuzzerTestOneInput` feeds one input to the parser under test.
+if Context.environment["TRAME_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("Project", ["TrameScheme"]),
+        ("Quantity", ["TrameScheme"]),
+        ("Ini", ["TrameCircuit"]),
+        ("Friction", ["TrameCommands"]),
+        ("Nomenclature", ["TrameCommands"]),
+        ("Upload", ["TrameServer", "TrameGDAL"]),
+        ("Query", ["TrameServer"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: dependencies + ["CFuzzDriver"], path: "Fuzz/Targets/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: "Fuzz\(name)", targets: ["Fuzz\(name)"]))
+    }
+}

@@ -334,17 +334,19 @@ struct CircuitCommand: ParsableCommand {
     /// as a list of ids (pairwise), or sources and grounds as `node value` lists (advanced).
     func runNetwork(scenario: String, graph: String, isResistance: Bool, focal: String?, sources: String?, grounds: String?,
                     groundIsResistance: Bool, directGrounds: Bool, currents: Bool, voltages: Bool, prefix: String) throws {
-        func rows(_ path: String) throws -> [[Double]] {
-            try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
-                .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).compactMap { Double($0) } }.filter { !$0.isEmpty }
-        }
+        func rows(_ path: String) throws -> [[Double]] { CircuitscapeText.numberRows(try String(contentsOfFile: path, encoding: .utf8)) }
+        /// A node id as written; nil (the line is skipped) when it is not an integer.
+        func id(_ v: Double) -> Int? { CircuitscapeText.nodeID(v).map(Int.init) }
         var index: [Int: Int32] = [:], ids: [Int] = []
         func node(_ id: Int) -> Int32 { if let k = index[id] { return k }; let k = Int32(ids.count); index[id] = k; ids.append(id); return k }
         var branches: [(Int32, Int32, Double)] = []
-        for r in try rows(graph) where r.count >= 3 {
-            let a = try FileNumbers.int(r[0], graph, "node id"), b = try FileNumbers.int(r[1], graph, "node id")
-            guard r[2] > 0 else { throw GeodataError(graph, "branch \(a)–\(b) has a value \(r[2]) ≤ 0") }
-            branches.append((node(a), node(b), isResistance ? 1 / r[2] : r[2]))
+        let graphBranches: [(from: Int, to: Int, value: Double)]
+        do { graphBranches = try CircuitscapeText.branches(try String(contentsOfFile: graph, encoding: .utf8)) } catch let e as CircuitscapeFileError {
+            throw GeodataError(graph, e.problem)
+        }
+        for r in graphBranches {
+            guard r.value > 0 else { throw GeodataError(graph, "branch \(r.from)–\(r.to) has a value \(r.value) ≤ 0") }
+            branches.append((node(r.from), node(r.to), isResistance ? 1 / r.value : r.value))
         }
         let c = Circuit(nodeCount: ids.count, branches: branches)
         try FileManager.default.createDirectory(atPath: ((prefix + "_x") as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -372,14 +374,10 @@ struct CircuitCommand: ParsableCommand {
 
         if scenario == "advanced" {
             var inj: [Int32: Double] = [:]
-            for r in try rows(sources!) where r.count >= 2 {
-                let id = try FileNumbers.int(r[0], sources!, "node id")
-                if let k = index[id] { inj[k, default: 0] += r[1] }
-            }
+            for r in try rows(sources!) where r.count >= 2 { if let n = id(r[0]), let k = index[n] { inj[k, default: 0] += r[1] } }
             var direct: [Int32] = [], tied: [(Int32, Double)] = []
             for r in try rows(grounds!) where r.count >= 2 {
-                let id = try FileNumbers.int(r[0], grounds!, "node id")
-                guard let k = index[id] else { continue }
+                guard let n = id(r[0]), let k = index[n] else { continue }
                 let res = groundIsResistance ? r[1] : (r[1] > 0 ? 1 / r[1] : .infinity)
                 if directGrounds || res == 0 { direct.append(k) } else if res.isFinite { tied.append((k, 1 / res)) }
             }
@@ -396,7 +394,7 @@ struct CircuitCommand: ParsableCommand {
             if currents { try writeText(nodeText(nodeI, in: all), "_node_currents.txt"); try writeText(branchText(branchI, in: used), "_branch_currents.txt") }
             return
         }
-        let focalIDs = Array(Set(try rows(focal!).compactMap { try $0.first.map { try FileNumbers.int($0, focal!, "focal node id") } })).sorted()
+        let focalIDs = Array(Set(try rows(focal!).compactMap { $0.first.flatMap(id) })).sorted()
         let present = focalIDs.filter { index[$0] != nil }
         var cumNode = [Double](repeating: 0, count: c.nodeCount), cumBranch = [Double](repeating: 0, count: c.branches.count)
         var solvedComps = Set<Int32>()
@@ -432,26 +430,10 @@ struct CircuitCommand: ParsableCommand {
 
     func runIni(_ path: String) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GeodataError(path, "cannot be read") }
-        var o: [String: String] = [:]
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("[") || line.hasPrefix("#") || line.hasPrefix(";") || line.isEmpty { continue }
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            o[line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: eq)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        // Circuitscape's options: unknown ones are refused by name; those that only tune Circuitscape's
-        // own run (solver, logging, memory) are accepted and have no effect here.
-        let known: Set<String> = ["compress_grids", "connect_four_neighbors_only", "connect_using_avg_resistances", "data_type", "ground_file",
-                                  "ground_file_is_resistances", "habitat_file", "habitat_map_is_resistances", "included_pairs_file", "log_file", "log_level",
-                                  "log_transform_maps", "low_memory_mode", "mask_file", "output_file", "parallelize", "point_file", "polygon_file",
-                                  "preemptive_memory_release", "print_rusages", "print_timings", "profiler_log_file", "reclass_file", "remove_src_or_gnd",
-                                  "scenario", "screenprint_log", "set_focal_node_currents_to_zero", "set_null_currents_to_nodata",
-                                  "set_null_voltages_to_nodata", "solver", "source_file", "use_direct_grounds", "use_included_pairs", "use_mask",
-                                  "use_polygons", "use_reclass_table", "use_unit_currents", "use_variable_source_strengths", "variable_source_file",
-                                  "version", "write_cum_cur_map_only", "write_cur_maps", "write_max_cur_maps", "write_volt_maps", "max_parallel",
-                                  "suppress_messages", "write_as_tif", "cholmod_batch_size", "precision", "num_parallel", "use_64bit_indexing"]
-        for k in o.keys.sorted() where !known.contains(k) { throw GeodataError(path, "unknown option '\(k)'") }
-        func flag(_ k: String) -> Bool { (o[k] ?? "false").lowercased() == "true" }
+        let ini: CircuitscapeIni
+        do { ini = try CircuitscapeIni(parsing: text) } catch let e as CircuitscapeFileError { throw GeodataError(path, e.problem) }
+        let o = ini.options
+        func flag(_ k: String) -> Bool { ini.flag(k) }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func file(_ k: String) throws -> String {
             guard let v = o[k], !v.isEmpty, v != "None" else { throw GeodataError(path, "option \(k) names no file") }
@@ -464,12 +446,7 @@ struct CircuitCommand: ParsableCommand {
             }
             throw GeodataError(path, "option \(k): file \(v) not found")
         }
-        let dataType = o["data_type"] ?? "raster"
-        guard ["raster", "network"].contains(dataType) else { throw GeodataError(path, "data_type '\(dataType)' must be raster or network") }
-        let scenario = o["scenario"] ?? ""
-        guard ["pairwise", "one-to-all", "all-to-one", "advanced"].contains(scenario) else {
-            throw GeodataError(path, "scenario '\(scenario)' is not supported")
-        }
+        let dataType = ini.dataType, scenario = ini.scenario
         var unsupported: [String] = []
         for k in ["use_variable_source_strengths", "log_transform_maps", "compress_grids", "use_reclass_table", "set_focal_node_currents_to_zero"]
         where flag(k) { unsupported.append(k) }
@@ -508,8 +485,8 @@ struct CircuitCommand: ParsableCommand {
         if scenario == "advanced" {
             var regions: [Int32]? = nil
             if flag("use_polygons") {
-                let polygons = try file("polygon_file"), g = try readGrid(polygons)
-                regions = try g.values.map { g.isNoData($0) ? 0 : try FileNumbers.int32($0, polygons, "region id") }
+                let g = try readGrid(try file("polygon_file"))
+                regions = try regionIDs(g, path: try file("polygon_file"))
             }
             let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
             let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
@@ -524,8 +501,8 @@ struct CircuitCommand: ParsableCommand {
         let focal = try focalFromIni(try file("point_file"), like: habitat)
         var regions: [Int32]? = nil
         if flag("use_polygons") {
-            let polygons = try file("polygon_file"), g = try readGrid(polygons)
-            regions = try g.values.map { g.isNoData($0) ? 0 : try FileNumbers.int32($0, polygons, "region id") }
+            let g = try readGrid(try file("polygon_file"))
+            regions = try regionIDs(g, path: try file("polygon_file"))
         }
         var include: ((Int32, Int32) -> Bool)? = nil
         var onlyIDs: Set<Int32>? = nil
@@ -547,47 +524,40 @@ struct CircuitCommand: ParsableCommand {
         try RasterIO.read(path.hasSuffix(".gz") ? "/vsigzip/" + path : path, as: Double.self)
     }
 
+    /// Region ids of a polygon grid (NoData is 0).
+    func regionIDs(_ g: Grid<Double>, path: String) throws -> [Int32] {
+        try g.values.map { v in
+            if g.isNoData(v) { return 0 }
+            guard let id = CircuitscapeText.nodeID(v) else { throw GeodataError(path, "region \(v) is not an integer id") }
+            return id
+        }
+    }
+
     /// Focal nodes: an ASCII grid of ids, or a text file of `id x y` lines.
     func focalFromIni(_ path: String, like g: Grid<Double>) throws -> [(id: Int32, cell: Int)] {
         if path.lowercased().hasSuffix(".txt") {
-            var ids: [(id: Int32, cell: Int)] = []
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            for line in text.split(whereSeparator: \.isNewline) {
-                let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" }).compactMap { Double($0) }
-                guard f.count >= 3 else { continue }
-                if let c = g.spec.cell(x: f[1], y: f[2]) { ids.append((try FileNumbers.int32(f[0], path, "focal node id"), g.spec.index(col: c.col, row: c.row))) }
+            let points: [(id: Int32, x: Double, y: Double)]
+            do { points = try CircuitscapeText.focalPoints(try String(contentsOfFile: path, encoding: .utf8)) } catch let e as CircuitscapeFileError {
+                throw GeodataError(path, e.problem)
             }
-            return ids
+            return points.compactMap { p in g.spec.cell(x: p.x, y: p.y).map { (p.id, g.spec.index(col: $0.col, row: $0.row)) } }
         }
         let p = try readGrid(path)
-        return try p.values.enumerated().compactMap { p.isNoData($0.element) || $0.element <= 0 ? nil : (try FileNumbers.int32($0.element, path, "focal node id"), $0.offset) }
+        var ids: [(id: Int32, cell: Int)] = []
+        for (i, v) in p.values.enumerated() where !p.isNoData(v) && v > 0 {
+            guard let id = CircuitscapeText.nodeID(v) else { throw GeodataError(path, "focal node \(v) is not an integer id") }
+            ids.append((id, i))
+        }
+        return ids
     }
 
     /// Circuitscape's included-pairs file: `mode include|exclude` then pairs, or `min`/`max` then a matrix.
     func includedPairs(_ path: String) throws -> ((Int32, Int32) -> Bool, Set<Int32>?) {
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init) }
-        if let first = lines.first, first.first == "mode" {
-            let include = first.count > 1 && first[1] == "include"
-            var set = Set<Int64>()
-            for l in lines.dropFirst() where l.count >= 2 { if let a = Int32(l[0]), let b = Int32(l[1]) { set.insert(FileNumbers.pair(a, b)) } }
-            let ids = Set(set.flatMap { let (a, b) = FileNumbers.unpair($0); return [a, b] })
-            return ({ a, b in set.contains(FileNumbers.pair(a, b)) == include }, include ? ids : nil)
+        do {
+            let pairs = try CircuitscapeText.includedPairs(try String(contentsOfFile: path, encoding: .utf8))
+            return (pairs.include, pairs.ids)
+        } catch let e as CircuitscapeFileError {
+            throw GeodataError(path, e.problem)
         }
-        var lo = -Double.infinity, hi = Double.infinity
-        var matrix: [[String]] = []
-        for l in lines where !l.isEmpty {
-            if l[0] == "min" { lo = Double(l[1]) ?? lo } else if l[0] == "max" { hi = Double(l[1]) ?? hi } else { matrix.append(l) }
-        }
-        guard let header = matrix.first else { throw GeodataError(path, "holds no matrix") }
-        let ids = try header.dropFirst().compactMap { try Double($0).map { try FileNumbers.int32($0, path, "focal node id") } }
-        var ok = Set<Int64>()
-        for row in matrix.dropFirst() {
-            guard let av = Double(row[0]) else { continue }
-            let a = try FileNumbers.int32(av, path, "focal node id")
-            for (k, v) in row.dropFirst().enumerated() where k < ids.count {
-                if let x = Double(v), x >= lo, x <= hi { ok.insert(FileNumbers.pair(a, ids[k])) }
-            }
-        }
-        return ({ a, b in ok.contains(FileNumbers.pair(a, b)) }, Set(ids))
     }
 }

@@ -64,20 +64,4 @@ enum FileNumbers {
         }
         return Int32(v.rounded(.towardZero))
     }
-
-    /// A node id of a graph file (64-bit).
-    static func int(_ v: Double, _ path: String, _ what: String) throws -> Int {
-        guard v.isFinite, v > -9.2e18, v < 9.2e18 else { throw GeodataError(path, "\(what) \(v) is not a whole number a 64-bit integer holds") }
-        return Int(v.rounded(.towardZero))
-    }
-
-    /// The unordered pair {a, b} as one 64-bit key (negative ids too).
-    static func pair(_ a: Int32, _ b: Int32) -> Int64 {
-        Int64(min(a, b)) << 32 | Int64(UInt32(bitPattern: max(a, b)))
-    }
-
-    /// The two ids of a pair key.
-    static func unpair(_ k: Int64) -> (Int32, Int32) {
-        (Int32(truncatingIfNeeded: k >> 32), Int32(truncatingIfNeeded: k))
-    }
 }

@@ -144,6 +144,24 @@ public final class SchemeServer: @unchecked Sendable {
         return Point(lon, lat)
     }
 
+    /// The `zoom` of a layer request: nil when absent, 0–24 when given.
+    static func zoom(_ text: Substring?) throws -> Int? {
+        guard let text else { return nil }
+        guard let v = Int(text), (0...24).contains(v) else { throw APIError(.badRequest, "zoom must be an integer from 0 to 24") }
+        return v
+    }
+
+    /// A tile's `z`, `x` and `y.png` path components: zoom 0–22, x and y inside the zoom's grid.
+    static func tileAddress(z zText: String, x xText: String, y yText: String) throws -> (z: Int, x: Int, y: Int) {
+        guard yText.hasSuffix(".png") else { throw APIError(.badRequest, "tiles are PNG: …/{z}/{x}/{y}.png") }
+        guard let z = Int(zText), (0...22).contains(z) else { throw APIError(.badRequest, "z must be an integer from 0 to 22") }
+        let n = 1 << z
+        guard let x = Int(xText), let y = Int(yText.dropLast(4)), (0..<n).contains(x), (0..<n).contains(y) else {
+            throw APIError(.badRequest, "x and y must be integers from 0 to \(n - 1) at zoom \(z)")
+        }
+        return (z, x, y)
+    }
+
     static func number(_ text: Substring?, _ what: String, range: ClosedRange<Double>, default d: Double? = nil) throws -> Double {
         guard let text else {
             if let d { return d }
@@ -315,11 +333,7 @@ public final class SchemeServer: @unchecked Sendable {
             }
             box = parsed
         }
-        var zoom: Int? = nil
-        if let z = req.uri.queryParameters["zoom"] {
-            guard let v = Int(z), (0...24).contains(v) else { throw APIError(.badRequest, "zoom must be an integer from 0 to 24") }
-            zoom = v
-        }
+        let zoom = try SchemeServer.zoom(req.uri.queryParameters["zoom"])
         return SchemeServer.bytes(Array(l.geoJSON(box: box, zoom: zoom).utf8), type: "application/geo+json", cache: "no-cache")
     }
 
@@ -346,14 +360,7 @@ public final class SchemeServer: @unchecked Sendable {
         let name = c.parameters.get("raster") ?? ""
         let s = scheme
         guard let r = s.site.raster(name) else { throw APIError(.notFound, "no raster '\(name)' in this scheme (see /api/layers)") }
-        var yText = c.parameters.get("y") ?? ""
-        guard yText.hasSuffix(".png") else { throw APIError(.badRequest, "tiles are PNG: …/{z}/{x}/{y}.png") }
-        yText.removeLast(4)
-        guard let z = Int(c.parameters.get("z") ?? ""), (0...22).contains(z) else { throw APIError(.badRequest, "z must be an integer from 0 to 22") }
-        let n = 1 << z
-        guard let x = Int(c.parameters.get("x") ?? ""), let y = Int(yText), (0..<n).contains(x), (0..<n).contains(y) else {
-            throw APIError(.badRequest, "x and y must be integers from 0 to \(n - 1) at zoom \(z)")
-        }
+        let (z, x, y) = try SchemeServer.tileAddress(z: c.parameters.get("z") ?? "", x: c.parameters.get("x") ?? "", y: c.parameters.get("y") ?? "")
         let png = try s.tiles.tile(r, z: z, x: x, y: y)
         return SchemeServer.bytes(png, type: "image/png", cache: settings.isPrivate ? "private, max-age=3600" : "public, max-age=3600")
     }

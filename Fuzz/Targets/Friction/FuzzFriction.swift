@@ -1,0 +1,18 @@
+// libFuzzer target: the friction table (CSV text) read by Inputs.frictionTableText (internal to TrameCommands: @testable).
+// Invariant: no crash, no hang; every failure is a thrown error. Run with scripts/fuzz.sh friction.
+import CFuzzDriver
+import Foundation
+@testable import TrameCommands
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data, let text = String(bytes: UnsafeBufferPointer(start: data, count: size), encoding: .utf8) else { return 0 }
+    _ = try? Inputs.frictionTableText(text, name: "friction.csv")
+    return 0
+}
+
+@_cdecl("FuzzFriction_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc, argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) }
+}
