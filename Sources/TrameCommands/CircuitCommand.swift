@@ -30,7 +30,7 @@ struct CircuitCommand: ParsableCommand {
     @Option(help: "A Circuitscape .ini file to run as it is.")
     var ini: String?
 
-    @Option(help: "Folder for the outputs of --ini (default: as the .ini says, relative to it).")
+    @Option(help: "Folder for the outputs of --ini: new, empty or an earlier `trame circuit --out-dir` folder (default: as the .ini says, relative to it).")
     var outDir: String?
 
     @Option(help: "Resistance raster (any raster GDAL reads).")
@@ -445,6 +445,8 @@ struct CircuitCommand: ParsableCommand {
                                   "version", "write_cum_cur_map_only", "write_cur_maps", "write_max_cur_maps", "write_volt_maps", "max_parallel",
                                   "suppress_messages", "write_as_tif", "cholmod_batch_size", "precision", "num_parallel", "use_64bit_indexing"]
         for k in o.keys.sorted() where !known.contains(k) { throw GeodataError(path, "unknown option '\(k)'") }
+        // --out-dir is new, empty or an earlier `trame circuit`'s output folder: refused before any work.
+        let folder = try outDir.map { try OutputFolder.check($0, command: "circuit", version: Trame.configuration.version) }
         func flag(_ k: String) -> Bool { (o[k] ?? "false").lowercased() == "true" }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func file(_ k: String) throws -> String {
@@ -478,8 +480,7 @@ struct CircuitCommand: ParsableCommand {
             FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", "))\n".utf8))
         }
         if dataType == "network" {
-            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
             try runNetwork(scenario: scenario, graph: try file("habitat_file"), isResistance: flag("habitat_map_is_resistances"),
                            focal: scenario == "advanced" ? nil : try file("point_file"),
                            sources: scenario == "advanced" ? try file("source_file") : nil, grounds: scenario == "advanced" ? try file("ground_file") : nil,
@@ -505,8 +506,7 @@ struct CircuitCommand: ParsableCommand {
                 let g = try readGrid(try file("polygon_file"))
                 regions = g.values.map { g.isNoData($0) ? 0 : Int32($0) }
             }
-            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
             try runAdvanced(cond: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
                             connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance, regions: regions,
                             sources: try sourceOrGround(try file("source_file"), like: habitat), grounds: try sourceOrGround(try file("ground_file"), like: habitat),
@@ -524,8 +524,7 @@ struct CircuitCommand: ParsableCommand {
         var include: ((Int32, Int32) -> Bool)? = nil
         var onlyIDs: Set<Int32>? = nil
         if flag("use_included_pairs") { (include, onlyIDs) = try includedPairs(try file("included_pairs_file")) }
-        let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-        let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+        let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
         let connection: CellConnection = flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance
         if scenario != "pairwise" {
             try solveOneAll(toAll: scenario == "one-to-all", conductance: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
@@ -535,6 +534,16 @@ struct CircuitCommand: ParsableCommand {
         try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),
                           connection: connection, regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path,
                           maps: maps, spec: habitat.spec)
+    }
+
+    /// PREFIX of the outputs: output_file without its extension, in --out-dir (claimed first: its marker
+    /// then names the files PREFIX_* as Trame's) or, without --out-dir, relative to the .ini as Circuitscape has it.
+    func outputPrefix(_ o: [String: String], besideIni dir: URL, folder: OutputFolder?) throws -> String {
+        let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
+        guard let folder else { return dir.appendingPathComponent(outName).path }
+        let base = (outName as NSString).lastPathComponent
+        try folder.claim(prefixes: [base + "_"])
+        return (folder.name as NSString).appendingPathComponent(base)
     }
 
     func readGrid(_ path: String) throws -> Grid<Double> {
