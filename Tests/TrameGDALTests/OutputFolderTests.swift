@@ -26,7 +26,7 @@ final class OutputFolderTests: XCTestCase {
     }
 
     /// The refusal: one line naming the folder, holding every word of `words`.
-    func assertRefused(_ name: String, _ command: String = "run", inputs: [String] = [], _ words: [String], line: UInt = #line) {
+    func assertRefused(_ name: String, command: String = "run", inputs: [String] = [], _ words: [String], line: UInt = #line) {
         XCTAssertThrowsError(try check(name, command, inputs: inputs), line: line) { e in
             guard let g = e as? GeodataError else { return XCTFail("\(e)", line: line) }
             XCTAssertEqual(g.file, p(name), line: line)
@@ -94,7 +94,7 @@ final class OutputFolderTests: XCTestCase {
         // What readers add beside Trame's files, and Trame's own unfinished files, are Trame's.
         try write("out/scheme.gpkg-wal"); try write("out/rasters/forest.tif.aux.xml"); try write("out/.figures.trame-123-456.csv")
         XCTAssertNoThrow(try check("out"))
-        assertRefused("out", "demo", ["holds the output of `trame run`", "not of `trame demo`"])
+        assertRefused("out", command: "demo", ["holds the output of `trame run`", "not of `trame demo`"])
         try write("out/rasters/mine.qml")
         assertRefused("out", ["rasters/mine.qml"])
         try FileManager.default.removeItem(atPath: p("out/rasters/mine.qml"))
@@ -117,7 +117,7 @@ final class OutputFolderTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: p("demo/.scheme.building-\(try deadPID())"), withIntermediateDirectories: true)
         XCTAssertNoThrow(try check("demo", "demo"))
         try write("demo/scheme/thesis.txt")
-        assertRefused("demo", "demo", ["scheme/thesis.txt"])
+        assertRefused("demo", command: "demo", ["scheme/thesis.txt"])
         try FileManager.default.removeItem(atPath: p("demo/scheme/thesis.txt"))
         // A later claim keeps what the earlier ones listed; prefixes cover families of files.
         try check("demo", "demo").claim(prefixes: ["circuit_"])
@@ -126,7 +126,7 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertEqual(again.previous.files, ["landcover.tif", "scheme"])
         XCTAssertEqual(again.previous.prefixes, ["circuit_"])
         try write("demo/other_resistances.out")
-        assertRefused("demo", "demo", ["other_resistances.out"])
+        assertRefused("demo", command: "demo", ["other_resistances.out"])
     }
 
     func testAFailedBuildLeavesTheFolderAndNoLeftover() throws {
