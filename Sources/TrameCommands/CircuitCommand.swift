@@ -24,7 +24,10 @@ struct CircuitCommand: ParsableCommand {
         included pairs) and network (pairwise, advanced) data. An unknown option is refused by name; options \
         not supported (variable source strengths, log-transformed maps, null currents as NoData, \
         reclassification) are named on stderr. Outputs follow Circuitscape's names and layouts \
-        (PREFIX_resistances.out with the focal ids on the first row and column; maps as ASCII grids).
+        (PREFIX_resistances.out with the focal ids on the first row and column; maps as ASCII grids). \
+        --out-dir must be a new or empty folder or an earlier `trame circuit --out-dir` folder (marked by \
+        .trame-output, which lists the PREFIX_ families written there); a folder holding anything else is \
+        refused, nothing touched.
         """)
 
     @Option(help: "A Circuitscape .ini file to run as it is.")

@@ -131,7 +131,7 @@ final class OutputFolderRunTests: XCTestCase {
 
         // `-o .` in the project's folder, the same by its path, and a folder above it.
         assertRefused(try trame(["run", "project.toml", "-o", ".", "-q"], cwd: demo), naming: ".", ["holds the inputs", "project.toml", "landcover.tif"])
-        assertRefused(try trame(["run", project, "-o", demo, "-q"]), naming: demo, ["holds the inputs", "territory.gpkg", "choose a new folder"])
+        assertRefused(try trame(["run", project, "-o", demo, "-q"]), naming: demo, ["holds the inputs of this run (project.toml, landcover.tif, nomenclature.csv, …)", "choose a new folder"])
         assertRefused(try trame(["run", project, "-o", base, "-q"]), naming: base, ["holds the inputs", "demo/project.toml"])
         // A user's folder, a file, and a folder holding the project through a symbolic link.
         assertRefused(try trame(["run", project, "-o", work + "/mydocs", "-q"]), naming: work + "/mydocs",

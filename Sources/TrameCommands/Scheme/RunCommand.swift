@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
 
         OUT must be a new folder, an empty one, or the output of an earlier `trame run` (Trame marks its \
         outputs with a .trame-output file listing what it wrote). Anything else — a file, a folder holding \
-        a file Trame did not write, the project's own folder — is refused before anything is read or \
+        a file Trame did not write, the project's own folder — is refused at once, nothing \
         touched. The scheme is built in a hidden folder beside OUT (.OUT.building-PID) and exchanged with \
         OUT in one step at the end, so OUT is always either the complete previous scheme or the complete \
         new one; a failed or interrupted run leaves OUT as it was, and its leftovers are removed by the \
