@@ -254,7 +254,7 @@ final class OutputFolderRunTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.err)
         }
         XCTAssertTrue(try String(contentsOfFile: again + "/.trame-output", encoding: .utf8).contains("\ncommand demo\n"))
-        XCTAssertEqual(try files(in: again), ["landcover.tif", "territory.gpkg", "nomenclature.csv", "friction.csv", "project.toml"])
+        XCTAssertEqual(try files(in: again), ["landcover.tif", "landcover.tif.aux.xml", "territory.gpkg", "nomenclature.csv", "friction.csv", "project.toml"])
         let r = try trame(["demo", "--size", "tiny", "--generate-only", "--out", demo, "-q"])
         XCTAssertEqual(r.status, 0, "the sample's own folder, with its scheme: \(r.err)")
     }
