@@ -231,7 +231,6 @@ final class OutputFolderRunTests: XCTestCase {
         r = try trame(["run", project, "-o", fresh, "-q"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(try leftovers(in: work), [])
-        XCTAssertLessThan(Date().timeIntervalSince(started), 120, "the test stays short")
     }
 
     // MARK: trame demo, trame circuit
