@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         // Cairo, reached only from the map renderer (TrameMaps).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // Atomic folder swaps (renameat2 RENAME_EXCHANGE), reached only from TrameGDAL's OutputFolder.
+        .target(name: "CTrameSys"),
 
         // Pure-Swift algorithms: no GDAL, no argument parsing.
         .target(name: "TrameRaster"),
@@ -56,7 +58,7 @@ let package = Package(
         .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),
 
         // Edges: file formats and CRS through GDAL.
-        .target(name: "TrameGDAL", dependencies: ["CGDAL", "TrameRaster", "TrameVector"]),
+        .target(name: "TrameGDAL", dependencies: ["CGDAL", "CTrameSys", "TrameRaster", "TrameVector"]),
 
         // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
         .target(name: "TrameServer", dependencies: [

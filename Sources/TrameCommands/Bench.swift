@@ -63,7 +63,7 @@ struct BenchCostDistance: ParsableCommand {
     @Option(help: "Raster side in cells.") var size = 4000
     @Option(help: "Number of sources.") var sources = 50
     @Option(help: "Neighbours: 8 or 16.") var neighbours = 8
-    @Option(help: "Work folder (default: a temporary folder, removed afterwards).") var work: String?
+    @Option(help: "Work folder, kept afterwards: new, empty or an earlier bench's (default: a temporary folder, removed afterwards).") var work: String?
     @Flag(help: "Skip GRASS even if installed.") var noGrass = false
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
@@ -75,6 +75,11 @@ struct BenchCostDistance: ParsableCommand {
 
     func run() throws {
         let dir = work ?? NSTemporaryDirectory() + "trame-bench-\(getpid())"
+        if let work {
+            // --work is new, empty or an earlier bench's work folder (it replaces grassdb/ there).
+            try OutputFolder.check(work, command: "bench costdistance", version: Trame.configuration.version)
+                .claim(files: ["resistance.tif", "sources.gpkg", "trame.tif", "grass.tif"], prefixes: ["grassdb/"])
+        }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { if work == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let f = { (n: String) in (dir as NSString).appendingPathComponent(n) }

@@ -24,13 +24,16 @@ struct CircuitCommand: ParsableCommand {
         included pairs) and network (pairwise, advanced) data. An unknown option is refused by name; options \
         not supported (variable source strengths, log-transformed maps, null currents as NoData, \
         reclassification) are named on stderr. Outputs follow Circuitscape's names and layouts \
-        (PREFIX_resistances.out with the focal ids on the first row and column; maps as ASCII grids).
+        (PREFIX_resistances.out with the focal ids on the first row and column; maps as ASCII grids). \
+        --out-dir must be a new or empty folder or an earlier `trame circuit --out-dir` folder (marked by \
+        .trame-output, which lists the PREFIX_ families written there); a folder holding anything else is \
+        refused, nothing touched.
         """)
 
     @Option(help: "A Circuitscape .ini file to run as it is.")
     var ini: String?
 
-    @Option(help: "Folder for the outputs of --ini (default: as the .ini says, relative to it).")
+    @Option(help: "Folder for the outputs of --ini: new, empty or an earlier `trame circuit --out-dir` folder (default: as the .ini says, relative to it).")
     var outDir: String?
 
     @Option(help: "Resistance raster (any raster GDAL reads).")
@@ -433,6 +436,8 @@ struct CircuitCommand: ParsableCommand {
         let ini: CircuitscapeIni
         do { ini = try CircuitscapeIni(parsing: text) } catch let e as CircuitscapeFileError { throw GeodataError(path, e.problem) }
         let o = ini.options
+        // --out-dir is new, empty or an earlier `trame circuit`'s output folder: refused before any work.
+        let folder = try outDir.map { try OutputFolder.check($0, command: "circuit", version: Trame.configuration.version) }
         func flag(_ k: String) -> Bool { ini.flag(k) }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func file(_ k: String) throws -> String {
@@ -461,8 +466,7 @@ struct CircuitCommand: ParsableCommand {
             FileHandle.standardError.write(Data("trame: warning: \(path): not supported yet, ignored: \(unsupported.joined(separator: ", "))\n".utf8))
         }
         if dataType == "network" {
-            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
             try runNetwork(scenario: scenario, graph: try file("habitat_file"), isResistance: flag("habitat_map_is_resistances"),
                            focal: scenario == "advanced" ? nil : try file("point_file"),
                            sources: scenario == "advanced" ? try file("source_file") : nil, grounds: scenario == "advanced" ? try file("ground_file") : nil,
@@ -488,8 +492,7 @@ struct CircuitCommand: ParsableCommand {
                 let g = try readGrid(try file("polygon_file"))
                 regions = try regionIDs(g, path: try file("polygon_file"))
             }
-            let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-            let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+            let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
             try runAdvanced(cond: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
                             connection: flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance, regions: regions,
                             sources: try sourceOrGround(try file("source_file"), like: habitat), grounds: try sourceOrGround(try file("ground_file"), like: habitat),
@@ -507,8 +510,7 @@ struct CircuitCommand: ParsableCommand {
         var include: ((Int32, Int32) -> Bool)? = nil
         var onlyIDs: Set<Int32>? = nil
         if flag("use_included_pairs") { (include, onlyIDs) = try includedPairs(try file("included_pairs_file")) }
-        let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
-        let prefix = outDir.map { ($0 as NSString).appendingPathComponent((outName as NSString).lastPathComponent) } ?? dir.appendingPathComponent(outName).path
+        let prefix = try outputPrefix(o, besideIni: dir, folder: folder)
         let connection: CellConnection = flag("connect_using_avg_resistances") ? .averageResistance : .averageConductance
         if scenario != "pairwise" {
             try solveOneAll(toAll: scenario == "one-to-all", conductance: cond, spec: habitat.spec, four: flag("connect_four_neighbors_only"),
@@ -518,6 +520,16 @@ struct CircuitCommand: ParsableCommand {
         try solveAndWrite(conductance: cond, cols: habitat.cols, rows: habitat.rows, four: flag("connect_four_neighbors_only"),
                           connection: connection, regions: regions, focal: focal, include: include, onlyIDs: onlyIDs, prefix: prefix, source: path,
                           maps: maps, spec: habitat.spec)
+    }
+
+    /// PREFIX of the outputs: output_file without its extension, in --out-dir (claimed first: its marker
+    /// then names the files PREFIX_* as Trame's) or, without --out-dir, relative to the .ini as Circuitscape has it.
+    func outputPrefix(_ o: [String: String], besideIni dir: URL, folder: OutputFolder?) throws -> String {
+        let outName = ((o["output_file"] ?? "output/circuit.out") as NSString).deletingPathExtension
+        guard let folder else { return dir.appendingPathComponent(outName).path }
+        let base = (outName as NSString).lastPathComponent
+        try folder.claim(prefixes: [base + "_"])
+        return (folder.name as NSString).appendingPathComponent(base)
     }
 
     func readGrid(_ path: String) throws -> Grid<Double> {

@@ -17,7 +17,8 @@ struct Demo: ParsableCommand {
         old colliery railways (cavaliers), woods in clusters, rivers with wet margins, dry grassland on \
         chalk slopes, farmland around. The same --seed always gives the same territory.
 
-        Written to --out:
+        Written to --out (a new or empty folder, or an earlier demo; a folder holding anything else is \
+        refused, nothing touched):
           landcover.tif     land cover, 10 m cells, UInt8 classes (see nomenclature.csv)
           territory.gpkg    nature_inventories, roads, railways, paths, communes, groupings, leisure_hubs
           nomenclature.csv  class code, English and French labels, colour
@@ -27,7 +28,7 @@ struct Demo: ParsableCommand {
                             map.png, atlas.pdf, report.html, figures.csv
         """)
 
-    @Option(help: "Folder to write the territory in (created if missing).")
+    @Option(help: "Folder to write the territory in: new, empty or an earlier demo (created if missing).")
     var out: String
 
     @Option(help: "Random seed: the same seed gives the same territory.")
@@ -46,7 +47,9 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         let progress = Progress(quiet: common.quiet)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // --out is new, empty or an earlier demo; the marker names what this demo writes before it writes it.
+        let folder = try OutputFolder.check(out, command: "demo", version: Trame.configuration.version)
+        try folder.claim(files: Demo.files)
         let t0 = Date()
         let lambert93 = try SpatialReference(epsg: 2154)
         let territory = TerritoryGenerator(size: size, seed: seed, crsWKT: lambert93.wkt).generate(progress: progress.step)
@@ -89,6 +92,9 @@ struct Demo: ParsableCommand {
         SchemeSummary.print(result, out: schemeDir, lang: lang ?? project.lang)
         print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), written))
     }
+
+    /// What a demo writes into --out (the scheme folder holds its own marker, written by `trame run`).
+    static let files = ["landcover.tif", "territory.gpkg", "nomenclature.csv", "friction.csv", "project.toml", "scheme"]
 
     func writeNomenclature(_ path: String) throws {
         var text = "code,label,label_fr,red,green,blue,natural\n"

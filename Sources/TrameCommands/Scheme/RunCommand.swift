@@ -14,7 +14,15 @@ struct RunCommand: ParsableCommand {
         conflict points where roads, railways or built-up land cut a corridor, and figures per commune \
         and grouping.
 
-        Written to OUT (built aside and swapped in at the end; a failed run leaves OUT as it was):
+        OUT must be a new folder, an empty one, or the output of an earlier `trame run` (Trame marks its \
+        outputs with a .trame-output file listing what it wrote). Anything else — a file, a folder holding \
+        a file Trame did not write, the project's own folder — is refused at once, nothing \
+        touched. The scheme is built in a hidden folder beside OUT (.OUT.building-PID) and exchanged with \
+        OUT in one step at the end, so OUT is always either the complete previous scheme or the complete \
+        new one; a failed or interrupted run leaves OUT as it was, and its leftovers are removed by the \
+        next run.
+
+        Written to OUT:
           scheme.gpkg   nature_spaces, reservoirs, links, corridors, buffer_zones, conflict_points,
                         leisure_hubs, units, and the tables figures and run_parameters; QGIS styles;
                         parameters and input checksums in the GeoPackage metadata
@@ -27,7 +35,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The project file (TOML).")
     var project: String
 
-    @Option(name: [.short, .customLong("out")], help: "Output folder (default: 'scheme' beside the project file).")
+    @Option(name: [.short, .customLong("out")], help: "Output folder: new, empty or an earlier scheme (default: 'scheme' beside the project file).")
     var out: String?
 
     @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")

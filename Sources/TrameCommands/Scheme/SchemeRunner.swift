@@ -12,8 +12,9 @@ import TrameVector
 /// Builds a whole scheme from a project: every sub-network, the nature spaces by typology, buffer
 /// zones, conflict points and figures, then the GeoPackage, rasters, maps and report.
 ///
-/// Everything is written into a temporary folder beside OUT and swapped in at the end, so a failed
-/// or interrupted run leaves the previous OUT as it was.
+/// Everything is written into a hidden folder beside OUT and exchanged with it in one step at the end
+/// (`OutputFolder.replace`), so a failed or interrupted run leaves the previous OUT as it was. OUT must be
+/// new, empty or an earlier scheme, and hold none of the inputs (`OutputFolder.check`).
 struct SchemeRunner {
     let project: Project
     let out: String
@@ -31,36 +32,24 @@ struct SchemeRunner {
 
     func run() throws -> SchemeResult {
         let t0 = Date()
-        let fm = FileManager.default
-        let finalURL = URL(fileURLWithPath: out).standardizedFileURL
-        let parent = finalURL.deletingLastPathComponent().path
-        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        let tmp = (parent as NSString).appendingPathComponent(".\(finalURL.lastPathComponent).building-\(getpid())")
-        // Leftovers of interrupted runs (their process is gone) are removed.
-        for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(".\(finalURL.lastPathComponent).building-") {
-            if let pid = Int32(name.split(separator: "-").last ?? ""), pid == getpid() || kill(pid, 0) != 0 {
-                try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
-            }
+        // OUT is new, empty or an earlier scheme, and holds none of the inputs; checked before anything is read.
+        let folder = try OutputFolder.check(out, command: "run", version: Trame.configuration.version, inputs: SchemeRunner.inputFiles(project))
+        return try folder.replace { building in
+            var result = try build(into: building)
+            result.seconds = Date().timeIntervalSince(t0)
+            try SchemeReport(result: result, lang: lang, folder: building).write()
+            return result
         }
-        try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-        var done = false
-        defer { if !done { try? fm.removeItem(atPath: tmp) } }
+    }
 
-        var result = try build(into: tmp)
-        result.seconds = Date().timeIntervalSince(t0)
-        try SchemeReport(result: result, lang: lang, folder: tmp).write()
-
-        // Swap the finished scheme in.
-        if fm.fileExists(atPath: finalURL.path) {
-            let old = (parent as NSString).appendingPathComponent(".\(finalURL.lastPathComponent).old-\(getpid())")
-            try fm.moveItem(atPath: finalURL.path, toPath: old)
-            try fm.moveItem(atPath: tmp, toPath: finalURL.path)
-            try? fm.removeItem(atPath: old)
-        } else {
-            try fm.moveItem(atPath: tmp, toPath: finalURL.path)
+    /// The files a run reads: the project file, land cover, tables and every layer's file.
+    static func inputFiles(_ p: Project) -> [String] {
+        var files = [p.file, p.landCover, p.nomenclature, p.friction]
+        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
+            files.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
         }
-        done = true
-        return result
+        var seen = Set<String>()
+        return files.filter { seen.insert($0).inserted }
     }
 
     // MARK: - Building
@@ -439,12 +428,7 @@ struct SchemeRunner {
             parameters.append(("subnetwork_\(s.name)", "habitat \(s.habitat.map(String.init).joined(separator: " ")); supporting \(s.supporting.map(String.init).joined(separator: " ")); friction column \(s.frictionColumn); min reservoir \(fmt(s.minReservoirHa)) ha; dispersal \(fmt(s.dispersalCost)) cost at p = \(s.dispersalProbability); corridor width \(s.corridorWidth)"))
         }
         result.parameters = parameters
-        var inputFiles = [p.file, p.landCover, p.nomenclature, p.friction]
-        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
-            inputFiles.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
-        }
-        var seen = Set<String>()
-        result.inputs = inputFiles.filter { seen.insert($0).inserted }.map { ($0, SchemeInputs.sha256($0)) }
+        result.inputs = SchemeRunner.inputFiles(p).map { ($0, SchemeInputs.sha256($0)) }
         var metadata: [String: String] = ["TRAME_VERSION": Trame.configuration.version, "TRAME_PROJECT": p.name,
                                           "TRAME_RUN": ISO8601DateFormatter().string(from: Date())]
         for (k, v) in parameters { metadata["TRAME_PARAM_\(k.uppercased())"] = v }

@@ -1,0 +1,15 @@
+#ifndef CTRAMESYS_H
+#define CTRAMESYS_H
+
+/// Atomic folder swaps for Trame's outputs (Sources/TrameGDAL/OutputFolder.swift).
+/// Both return 0, or -1 with errno set (EINVAL or ENOSYS when the file system or kernel
+/// cannot do it: the caller then falls back to plain renames).
+
+/// Exchanges two existing paths in one step (Linux renameat2 RENAME_EXCHANGE, macOS RENAME_SWAP):
+/// no moment exists where either name is missing.
+int trame_exchange(const char *a, const char *b);
+
+/// Renames `from` to `to`, failing with EEXIST if `to` exists (RENAME_NOREPLACE, RENAME_EXCL).
+int trame_rename_noreplace(const char *from, const char *to);
+
+#endif
