@@ -155,7 +155,7 @@ public enum UploadCheck {
 
     static func limit(_ resource: __rlimit_resource, soft: UInt64, hard: UInt64) {
         var r = rlimit(rlim_cur: rlim_t(soft), rlim_max: rlim_t(hard))
-        _ = setrlimit(resource, &r)
+        _ = setrlimit(__rlimit_resource_t(resource.rawValue), &r)
     }
 
     /// Moves this process into a network namespace of its own, where nothing is reachable (not even

@@ -74,15 +74,14 @@ public final class UploadChecker: @unchecked Sendable {
         guard let ext = UploadCheck.type(of: data) else {
             throw UploadCheck.Failure(status: 415, description: "\(name): not a GeoPackage, a GeoJSON file or a zipped Shapefile")
         }
-        lock.lock()
-        if stopped { lock.unlock(); throw UploadCheck.Failure(status: 503, description: "the server is stopping; send \(name) again later") }
-        guard slots < limits.concurrent else {
-            lock.unlock()
-            throw UploadCheck.Failure(status: 503, description: "the server is checking other uploads; send \(name) again in a minute")
+        let refusal: String? = lock.withLock {
+            if stopped { return "the server is stopping; send \(name) again later" }
+            guard slots < limits.concurrent else { return "the server is checking other uploads; send \(name) again in a minute" }
+            slots += 1
+            return nil
         }
-        slots += 1
-        lock.unlock()
-        defer { lock.lock(); slots -= 1; lock.unlock() }
+        if let refusal { throw UploadCheck.Failure(status: 503, description: refusal) }
+        defer { lock.withLock { slots -= 1 } }
 
         let dir = (scratch as NSString).appendingPathComponent("check-\(UUID().uuidString)")
         let fm = FileManager.default
@@ -95,7 +94,7 @@ public final class UploadChecker: @unchecked Sendable {
             let request = UploadCheck.Request(name: name, file: file, ext: ext, crs: schemeCRS,
                                               territory: [territory.west, territory.south, territory.east, territory.north])
             try JSONEncoder().encode(request).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("request.json")))
-            fm.createFile(atPath: verdictFile, contents: nil)
+            _ = fm.createFile(atPath: verdictFile, contents: nil)
         } catch {
             throw UploadCheck.Failure(status: 503, description: "\(name): the server cannot store it for checking (disk full?)")
         }
@@ -119,7 +118,7 @@ public final class UploadChecker: @unchecked Sendable {
             if stopping { child.kill(.stopping) }
         })
         try? out.close()
-        lock.lock(); running[child.pid] = nil; lock.unlock()
+        lock.withLock { running[child.pid] = nil }
 
         switch ended.reason {
         case .budget:

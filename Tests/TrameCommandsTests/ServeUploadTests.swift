@@ -146,8 +146,7 @@ final class ServeUploadTests: XCTestCase {
         let vrt = Data("""
         <OGRVRTDataSource><OGRVRTLayer name="sites"><SrcDataSource>/vsicurl/\(url)/x.geojson</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>
         """.utf8)
-        var linked = String(decoding: ServeAccountTests.geojson(s.lon, s.lat), as: UTF8.self)
-        linked = linked.replacingOccurrences(of: "{\"type\": \"FeatureCollection\",",
+        let linked = String(decoding: ServeAccountTests.geojson(s.lon, s.lat), as: UTF8.self).replacingOccurrences(of: "{\"type\": \"FeatureCollection\",",
                                              with: "{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"link\", \"properties\": {\"href\": \"\(url)/crs.wkt\", \"type\": \"ogcwkt\"}},")
         let file = try ServeUploadTests.tmp("linked.geojson")
         try Data(linked.utf8).write(to: URL(fileURLWithPath: file))
@@ -543,16 +542,17 @@ final class Listener: @unchecked Sendable {
     var connections: Int { lock.lock(); defer { lock.unlock() }; return count }
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &len) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && listen(sock, 16) == 0 && getsockname(sock, $0, &len) == 0 }
         }
         guard ok else { throw NSError(domain: "listener", code: Int(errno)) }
+        fd = sock
         port = Int(UInt16(bigEndian: addr.sin_port))
         Thread.detachNewThread { [self] in
             while true {
