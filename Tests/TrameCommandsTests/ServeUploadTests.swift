@@ -182,8 +182,8 @@ final class ServeUploadTests: XCTestCase {
             INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0);
             """)
         let t0 = Date()
-        let probe = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/timeout"), ["3", "ogrinfo", "-ro", "-so", endless.path, "endless"])
-        XCTAssertEqual(probe.status, 124, "ogrinfo is still counting the endless view after 3 s: \(probe.out.prefix(200)) \(probe.err.prefix(200))")
+        let probe = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/timeout"), ["-s", "KILL", "3", "ogrinfo", "-ro", "-so", endless.path, "endless"])
+        XCTAssertEqual(probe.status, 137, "ogrinfo is still counting the endless view after 3 s: \(probe.out.prefix(200)) \(probe.err.prefix(200))")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(t0), 3)
         let plain = try ServeUploadTests.gpkg(good, sql: """
             CREATE VIEW renamed AS SELECT fid, geom, name FROM sites;
