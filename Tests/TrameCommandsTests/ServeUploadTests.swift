@@ -523,7 +523,7 @@ final class ServeUploadTests: XCTestCase {
                                         body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
             XCTAssertEqual(r.status, .accepted, String(buffer: r.body))
             var status = "running"
-            for _ in 0..<240 where status == "running" {
+            for _ in 0..<720 where status == "running" {
                 try await Task.sleep(nanoseconds: 500_000_000)
                 let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
                 status = runs.first?["status"] as? String ?? "?"
