@@ -22,7 +22,7 @@ public struct Trame: ParsableCommand {
             ]),
             CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self, CircuitCommand.self]),
             CommandGroup(name: "Itineraries", subcommands: [RouteCommand.self, LoopCommand.self, HubsCommand.self]),
-            CommandGroup(name: "Publishing", subcommands: [ServeCommand.self, UsersCommand.self]),
+            CommandGroup(name: "Publishing", subcommands: [ServeCommand.self, UsersCommand.self, CheckUploadCommand.self]),
             CommandGroup(name: "Development", subcommands: [Bench.self]),
         ]
     )

@@ -9,14 +9,29 @@ final class Dataset {
     init(handle: GDALDatasetH, path: String) { self.handle = handle; self.path = path }
     deinit { GDALClose(handle) }
 
-    static func open(_ path: String, raster: Bool = false, vector: Bool = false, update: Bool = false) throws -> Dataset {
+    /// `allowedDrivers` (GDAL short names) limits which drivers may open the file; nil lets every
+    /// registered driver try, as before.
+    static func open(_ path: String, raster: Bool = false, vector: Bool = false, update: Bool = false,
+                     allowedDrivers: [String]? = nil) throws -> Dataset {
         GDALSetup.ensure()
         var flags: Int32 = 0
         if raster { flags |= GDAL_OF_RASTER }
         if vector { flags |= GDAL_OF_VECTOR }
         if update { flags |= GDAL_OF_UPDATE }
         CPLErrorReset()
-        guard let h = GDALOpenEx(path, UInt32(flags), nil, nil, nil) else {
+        let opened: GDALDatasetH?
+        if let allowedDrivers {
+            opened = withCStringList(allowedDrivers) { list in
+                GDALOpenEx(path, UInt32(flags), list.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }, nil, nil)
+            }
+        } else {
+            opened = GDALOpenEx(path, UInt32(flags), nil, nil, nil)
+        }
+        guard let h = opened else {
+            // A restricted open says only that no allowed driver took the file (no other driver is tried).
+            if let allowedDrivers {
+                throw GeodataError(path, "not readable as \(allowedDrivers.joined(separator: ", ")) (corrupt or another format)")
+            }
             if FileManager.default.fileExists(atPath: path), raster, !vector,
                let any = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR), nil, nil, nil) {
                 GDALClose(any)

@@ -24,9 +24,10 @@ public enum VectorIO {
         }
     }
 
-    /// Layers of a vector file (GeoPackage, GeoJSON, Shapefile, OSM PBF, …).
-    public static func describe(_ path: String) throws -> (driver: String, layers: [LayerDescription]) {
-        let ds = try Dataset.open(path, vector: true)
+    /// Layers of a vector file (GeoPackage, GeoJSON, Shapefile, OSM PBF, …). `allowedDrivers` (GDAL
+    /// short names, e.g. `["GPKG"]`) limits the drivers that may open it; nil allows every one.
+    public static func describe(_ path: String, allowedDrivers: [String]? = nil) throws -> (driver: String, layers: [LayerDescription]) {
+        let ds = try Dataset.open(path, vector: true, allowedDrivers: allowedDrivers)
         let n = GDALDatasetGetLayerCount(ds.handle)
         var out: [LayerDescription] = []
         for i in 0..<n {
@@ -66,8 +67,9 @@ public enum VectorIO {
     ///
     /// - Throws: when the file cannot be opened, the layer does not exist, or it is empty
     ///   (unless `allowEmpty`).
-    public static func read(_ path: String, layer: String? = nil, filter: String? = nil, allowEmpty: Bool = false) throws -> VectorLayer {
-        let ds = try Dataset.open(path, vector: true)
+    public static func read(_ path: String, layer: String? = nil, filter: String? = nil, allowEmpty: Bool = false,
+                            allowedDrivers: [String]? = nil) throws -> VectorLayer {
+        let ds = try Dataset.open(path, vector: true, allowedDrivers: allowedDrivers)
         let n = GDALDatasetGetLayerCount(ds.handle)
         guard n > 0 else { throw GeodataError(path, "holds no vector layer") }
         let l: OGRLayerH

@@ -92,10 +92,14 @@ public final class SchemeServer: @unchecked Sendable {
     let leafletFiles: Set<String>
     /// Failed sign-ins per account name and client address.
     public let throttle: LoginThrottle
+    /// Checks uploads in child processes (`trame check-upload`); scratch in the partners folder's `incoming/`.
+    /// Set another one (executable, limits) before `router()` is called.
+    public var checker: UploadChecker
 
     public init(scheme: ServedScheme, store: PartnerStore, settings: ServeSettings) {
         self.current = scheme; self.store = store; self.settings = settings
         throttle = LoginThrottle(account: settings.accountLimits, address: settings.addressLimits)
+        self.checker = UploadChecker(scratch: (store.folder as NSString).appendingPathComponent("incoming"))
         // The stand-in hash for unknown names, made now off the request path (the first unknown name
         // would otherwise take two hashes' time).
         Task { [store] in _ = try? await HashWorkers.shared.run { store.standInHash } }
@@ -466,15 +470,14 @@ public final class SchemeServer: @unchecked Sendable {
         let original = String(req.uri.queryParameters["filename"] ?? "upload").split(separator: "/").last.map(String.init) ?? "upload"
         let s = scheme.site
         let data = Data(buffer.readableBytesView)
-        let scratch = (store.folder as NSString).appendingPathComponent("incoming")
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let passed: UploadCheck.Passed, tmp: String
+        // Checked in a child process (bounded in time and memory, no network); the bytes kept are these.
+        let passed: UploadCheck.Passed
         do {
-            (passed, tmp) = try UploadCheck.check(data, name: original, schemeCRS: s.crsWKT, territory: s.extent, in: scratch)
+            passed = try await checker.check(data, name: original, schemeCRS: s.crsWKT, territory: s.extent)
         } catch let f as UploadCheck.Failure {
-            throw APIError(f.status == 415 ? .unsupportedMediaType : .unprocessableContent, f.description)
+            c.logger.info("upload refused", metadata: ["inventory": .string(inv.name), "status": .stringConvertible(f.status)])
+            throw APIError(f.status == 415 ? .unsupportedMediaType : f.status == 503 ? .serviceUnavailable : .unprocessableContent, f.description)
         }
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
         let u = try store.addUpload(inventory: inv.name, partner: inv.partner, account: a.name, data: data, originalName: original,
                                     extension: passed.ext, features: passed.features, crs: passed.crs)
         c.logger.info("upload kept", metadata: ["inventory": .string(inv.name), "version": .stringConvertible(u.id ?? 0), "account": .string(a.name)])

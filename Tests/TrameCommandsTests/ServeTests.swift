@@ -44,6 +44,8 @@ final class ServeTests: XCTestCase {
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
                                      rerun: ServeSetup.rerun(project: p.file, folder: scheme, inProcess: inProcessRerun))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
+        // Uploads are checked by the built `trame` (the test runner is not it).
+        server.checker = UploadChecker(executable: TrameProcess.trame.path, scratch: partners + "/incoming")
         // Request lines only at warning level unless a test records them.
         var quiet = Logger(label: "trame.serve.test")
         quiet.logLevel = .warning

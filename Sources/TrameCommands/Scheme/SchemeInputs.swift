@@ -60,11 +60,20 @@ enum SchemeInputs {
         return other
     }
 
+    /// The file on disk behind a GDAL path: the zip itself for `/vsizip/A.zip` or `/vsizip/A.zip/B.shp`
+    /// (a zipped Shapefile, e.g. a partner's upload given with `--inventory`), the path otherwise.
+    static func archivePath(_ path: String) -> String {
+        guard path.hasPrefix("/vsizip/") else { return path }
+        let inner = String(path.dropFirst("/vsizip/".count))
+        if let r = inner.range(of: ".zip/", options: [.caseInsensitive, .backwards]) { return String(inner[..<r.upperBound].dropLast()) }
+        return inner
+    }
+
     /// Reads a layer named in the project; reprojects it to `crsWKT` with a warning when it is in
     /// another CRS; refuses a layer without CRS or wholly outside the territory.
     static func layer(_ src: LayerSource, role: String, crsWKT: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
                       allowEmpty: Bool = false, warn: (String) -> Void) throws -> VectorLayer {
-        guard FileManager.default.fileExists(atPath: src.file) else { throw GeodataError(src.file, "no such file (\(role))") }
+        guard FileManager.default.fileExists(atPath: archivePath(src.file)) else { throw GeodataError(src.file, "no such file (\(role))") }
         var l = try VectorIO.read(src.file, layer: src.layer, filter: src.filter, allowEmpty: allowEmpty)
         guard let target = SpatialReference.fromWKT(crsWKT) else { return l }
         guard let own = SpatialReference.fromWKT(l.crsWKT) else {

@@ -102,6 +102,8 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
+        // Upload checks still running are killed with the server (their scratch is swept at the next start).
+        server.checker.stopAll()
         if let e = failure.error { throw InputError("cannot serve on \(host):\(port): \(e)") }
         if !quiet { FileHandle.standardError.write(Data("trame serve: stopped\n".utf8)) }
     }
