@@ -23,6 +23,9 @@ public enum ProjectFile {
 
     public static func parse(_ text: String, file: String) throws -> Project {
         let root: TOMLTable
+        do { try TOMLShapeCheck.check(text) } catch let p as TOMLShapeCheck.Problem {
+            throw ProjectError(file, line: p.line, "not valid TOML: \(p.message)")
+        }
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ProjectError(file, line: e.source.begin.line, "not valid TOML: \(e.description)")
         }
