@@ -1,4 +1,4 @@
-// libFuzzer target: a partner's upload (bytes): UploadCheck.type(of:) and UploadCheck.check, GDAL inside. Time budget per input: libFuzzer's -timeout (scripts/fuzz.sh gives this target more).
+// libFuzzer target: a partner's upload (bytes): UploadCheck.type(of:), then the checking child's UploadCheck.check(path:…) (inspection with SQLite/ZIPFoundation, then GDAL with three drivers). Time budget per input: libFuzzer's -timeout (scripts/fuzz.sh gives this target more).
 // Invariant: no crash, no hang; every failure is a thrown error. Run with scripts/fuzz.sh upload.
 import CFuzzDriver
 import Foundation
@@ -14,14 +14,20 @@ let dir: String = {
     return d
 }()
 
+/// As in the checking child (`trame check-upload`): GDAL with the three upload drivers only.
+let lockedDown: Void = { _ = UntrustedInput.lockDown(drivers: Set(UploadCheck.drivers)) }()
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
+    _ = lockedDown
     let bytes = Data(bytes: data, count: size)
-    _ = UploadCheck.type(of: bytes)
-    if let (_, kept) = try? UploadCheck.check(bytes, name: "upload", schemeCRS: schemeCRS, territory: territory, in: dir) {
-        try? FileManager.default.removeItem(atPath: kept)
-    }
+    // What the server does before the child: the type from the first bytes; then the child's check.
+    guard let ext = UploadCheck.type(of: bytes) else { return 0 }
+    let path = dir + "/upload." + ext
+    guard (try? bytes.write(to: URL(fileURLWithPath: path))) != nil else { return 0 }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = try? UploadCheck.check(path: path, ext: ext, name: "upload", schemeCRS: schemeCRS, territory: territory)
     return 0
 }
 
