@@ -39,7 +39,7 @@ final class ProjectFuzzRegressionTests: XCTestCase {
         for n in ["review-pinch-links-inf.toml", "review-pinch-links-1e300.toml"] {
             let text = try String(contentsOfFile: "\(Self.fuzz)/reproducers/fixed/project/\(n)", encoding: .utf8)
             let e = error(text)
-            XCTAssertTrue(e.contains("links_per_subnetwork") && e.contains("out of range"), "\(n): \(e)")
+            XCTAssertTrue(e.hasPrefix("p.toml:") && e.contains("links_per_subnetwork"), "\(n): \(e)")
         }
     }
 }
