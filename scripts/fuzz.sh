@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [--ci] [--merge] [SECONDS] [TARGET…]
 #
 # Targets (Fuzz/Targets/*): project quantity ini friction nomenclature upload query (default: all).
-# SECONDS is the time per target (default 60); --ci runs 25 s per target.
+# SECONDS is the time per target (default 60); --ci runs 15 s per target.
 #
 # The targets are declared in Package.swift only when TRAME_FUZZ=1 and are built here in their own scratch
 # folder (.build-fuzz, git-ignored) with -sanitize=fuzzer,address, so `swift build` and `swift test` never
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 ci=0; merge=0; seconds=60; targets=()
 for a in "$@"; do
   case "$a" in
-    --ci) ci=1; seconds=25 ;;
+    --ci) ci=1; seconds=15 ;;
     --merge) merge=1 ;;
     ''|*[!0-9]*) targets+=("$a") ;;
     *) seconds="$a" ;;
