@@ -32,8 +32,8 @@ final class ServeUploadTests: XCTestCase {
     static func setup() throws -> Setup {
         let h = try ServeTests.harness()
         let inv = h.server.settings.inventories[0]
-        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
-        try h.server.store.addAccount(name: "alice", partner: inv.partner, role: .partner, password: "alice-pass-1")
+        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
+        try h.server.store.addAccount(name: "alice", partner: inv.partner, role: .partner, password: "heron-meadow-27")
         let e = h.server.scheme.site.extent
         return Setup(h: h, partner: "alice", inventory: inv.name, lon: (e.west + e.east) / 2, lat: (e.south + e.north) / 2)
     }
@@ -121,7 +121,7 @@ final class ServeUploadTests: XCTestCase {
             ("sites.zip", try ServeUploadTests.zip([("sites.shp", vrt)] + parts), .unprocessableContent),
         ]
         try await s.h.app.test(.router) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             for (name, data, status) in uploads {
                 let r = try await ServeAccountTests.upload(c, s.inventory, data, cookie: alice, filename: name)
                 XCTAssertEqual(r.status, status, String(buffer: r.body))
@@ -154,7 +154,7 @@ final class ServeUploadTests: XCTestCase {
         XCTAssertGreaterThan(listener.connections, 0, "GDAL itself fetches the CRS link (the fixture is real)")
         let before = listener.connections
         try await s.h.app.test(.router) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             for (name, data) in [("linked.geojson", Data(linked.utf8)), ("remote.zip", try ServeUploadTests.zip([("remote.vrt", vrt)])),
                                  ("remote.zip", try ServeUploadTests.zip([("remote.shp", vrt), ("remote.shx", vrt), ("remote.dbf", vrt)]))] {
                 let r = try await ServeAccountTests.upload(c, s.inventory, data, cookie: alice, filename: name)
@@ -192,7 +192,7 @@ final class ServeUploadTests: XCTestCase {
             INSERT INTO gpkg_geometry_columns VALUES ('renamed', 'geom', 'POLYGON', 4326, 0, 0);
             """)
         try await s.h.app.test(.router) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             for (data, view) in [(endless.data, "endless"), (plain.data, "renamed")] {
                 let t = Date()
                 let r = try await ServeAccountTests.upload(c, s.inventory, data, cookie: alice, filename: "sites.gpkg")
@@ -227,7 +227,7 @@ final class ServeUploadTests: XCTestCase {
             """)
         let virtual = try ServeUploadTests.gpkg(good, sql: "CREATE VIRTUAL TABLE notes USING fts4(body);")
         try await s.h.app.test(.router) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             for (data, what) in [(foreign.data, "trigger ('audit')"), (disguised.data, "trigger ('rtree_sites_geom_delete')"),
                                  (counted.data, "trigger ('trigger_insert_feature_count_sites')"), (virtual.data, "virtual table ('notes')")] {
                 let r = try await ServeAccountTests.upload(c, s.inventory, data, cookie: alice, filename: "sites.gpkg")
@@ -290,7 +290,7 @@ final class ServeUploadTests: XCTestCase {
         let extra = try ServeUploadTests.zip([("sites.shp", try part("shp")), ("sites.shx", try part("shx")), ("sites.dbf", try part("dbf")), ("notes.txt", Data("x".utf8))])
 
         try await s.h.app.test(.router) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             for (data, why) in [(geojsonBomb, "not a Shapefile component"), (shpBomb, "zip bomb"), (climbing, "points outside"),
                                 (nested, "points outside"), (extra, "not a Shapefile component")] {
                 let t = Date()
@@ -326,7 +326,7 @@ final class ServeUploadTests: XCTestCase {
         s.h.server.checker = UploadChecker(executable: script, arguments: [], scratch: scratch, limits: .init(seconds: 3, concurrent: 2))
         let good = ServeAccountTests.geojson(s.lon, s.lat)
         try await s.h.app.test(.live) { c in
-            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "alice-pass-1")
+            let (_, alice, _) = try await ServeAccountTests.login(c, "alice", "heron-meadow-27")
             let t0 = Date()
             async let slow = ServeAccountTests.upload(c, s.inventory, good, cookie: alice)
             // While it runs: its scratch folder exists, and the server answers.
@@ -419,7 +419,7 @@ final class ServeUploadTests: XCTestCase {
         let site = try SchemeSite.load(scheme)
         let partners = try ServeUploadTests.tmp("partners")
         try PartnerStore(folder: partners, bcryptCost: 4).addAccount(name: "alice", partner: project.inventories[0].partner, role: .partner,
-                                                                     password: "alice-pass-1")
+                                                                     password: "heron-meadow-27")
         // A large but ordinary layer: 120,000 small squares inside the territory (about 40 MB).
         let big = try ServeUploadTests.tmp("big.geojson")
         let e = site.extent
@@ -457,7 +457,7 @@ final class ServeUploadTests: XCTestCase {
         var login = URLRequest(url: URL(string: base + "/api/login")!)
         login.httpMethod = "POST"
         login.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        login.httpBody = Data("{\"name\": \"alice\", \"password\": \"alice-pass-1\"}".utf8)
+        login.httpBody = Data("{\"name\": \"alice\", \"password\": \"heron-meadow-27\"}".utf8)
         let (_, signedIn) = try await URLSession.shared.data(for: login)
         let cookie = try XCTUnwrap((signedIn as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie")?.split(separator: ";").first.map(String.init))
         var upload = URLRequest(url: URL(string: base + "/api/inventories/\(project.inventories[0].name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/versions?filename=big.geojson")!)
@@ -511,11 +511,11 @@ final class ServeUploadTests: XCTestCase {
         _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
                                            "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
         let zip = try ServeAccountTests.zippedShapefile(from: try Data(contentsOf: URL(fileURLWithPath: revised)))
-        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "admin-pass-1")
-        try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "dreal-pass-1")
+        try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
+        try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "bittern-reed-33")
         try await h.app.test(.router) { c in
-            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "admin-pass-1")
-            let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "dreal-pass-1")
+            let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "kestrel-orchard-41")
+            let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "bittern-reed-33")
             let up = try await ServeAccountTests.upload(c, inv.name, zip, cookie: dreal, filename: "natura.zip")
             XCTAssertEqual(up.status, .created, String(buffer: up.body))
             let id = try XCTUnwrap(((try ServeTests.json(up))["version"] as? [String: Any])?["id"] as? Int)
