@@ -171,6 +171,9 @@ final class RangeCLITests: XCTestCase {
         try assertOneLine(["metrics", "--nodes", p("n.csv"), "--edges", p("e.csv"), "--distance", "100", "--probability", "1", "--area", "10", "-o", p("o.csv")],
                           mentioning: ["--probability 1 is out of range: strictly between 0 and 1"])
         try assertOneLine(["bench", "costdistance", "--size", "9223372036854775807"], mentioning: ["--size", "out of range"])
+        // The upload checker's own limits (the server passes them; a huge memory would wrap when shifted to bytes).
+        try assertOneLine(["check-upload", p("nowhere"), "--memory-mb", "17592186044416"], mentioning: ["--memory-mb 256 to 1048576"])
+        try assertOneLine(["check-upload", p("nowhere"), "--cpu-seconds", "0"], mentioning: ["--cpu-seconds is 1 to 3600"])
         // A boundary value passes validation: the error is then about the missing network, not the range.
         try assertOneLine(["route"] + net + ["--max-snap", "100km"], mentioning: [p("none.gpkg"), "no such file"])
     }

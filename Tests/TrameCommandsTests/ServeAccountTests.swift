@@ -194,23 +194,29 @@ final class ServeAccountTests: XCTestCase {
         }
     }
 
-    /// An admin re-runs the scheme with a partner's revision of an inventory: the site the partner
-    /// drew over a nature space of mixed vocation raises it to major ecological interest.
-    func testRerunWithARevisedInventory() async throws {
+    /// The re-run tests' case: the tiny demo served, a point (lon, lat) on its largest nature space of mixed
+    /// vocation (SpatiaLite through ogr2ogr, then gdaltransform), and that space's polygon written as a
+    /// partner's revised Natura 2000 layer (GeoJSON in WGS 84).
+    static func revisedSiteCase() throws -> (h: ServeTests.Harness, gpkg: String, inv: InventoryEntry, ll: (Double, Double), revised: String) {
         let dir = NSTemporaryDirectory() + "trame-rerun-\(UUID().uuidString)"
         var demo = try Trame.parseAsRoot(["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
         try demo.run()
         let h = try ServeTests.harness(demo: dir)
         let gpkg = h.scheme + "/scheme.gpkg"
         let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
-        // The largest mixed-vocation space and a point on it (SpatiaLite through ogr2ogr).
         let row = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
             "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])[0]
         let ll = try ServeTests.gdaltransform([(Double(row[1])!, Double(row[2])!)], from: "EPSG:2154", to: "EPSG:4326")[0]
-        // Its polygon, as the partner's revised Natura 2000 layer.
         let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"
         _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
                                            "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
+        return (h, gpkg, inv, (ll.0, ll.1), revised)
+    }
+
+    /// An admin re-runs the scheme with a partner's revision of an inventory: the site the partner
+    /// drew over a nature space of mixed vocation raises it to major ecological interest.
+    func testRerunWithARevisedInventory() async throws {
+        let (h, gpkg, inv, ll, revised) = try ServeAccountTests.revisedSiteCase()
         try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
         try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "curlew-marsh-62")
         try await h.app.test(.router) { c in

@@ -498,18 +498,7 @@ final class ServeUploadTests: XCTestCase {
 
     /// The tester's re-run failure ("/vsizip/…zip: no such file"): a zipped Shapefile upload now re-runs.
     func testRerunWithAZippedShapefile() async throws {
-        let dir = NSTemporaryDirectory() + "trame-rerun-zip-\(UUID().uuidString)"
-        var demo = try Trame.parseAsRoot(["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
-        try demo.run()
-        let h = try ServeTests.harness(demo: dir)
-        let gpkg = h.scheme + "/scheme.gpkg"
-        let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
-        let row = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
-            "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])[0]
-        let ll = try ServeTests.gdaltransform([(Double(row[1])!, Double(row[2])!)], from: "EPSG:2154", to: "EPSG:4326")[0]
-        let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"
-        _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
-                                           "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
+        let (h, gpkg, inv, ll, revised) = try ServeAccountTests.revisedSiteCase()
         let zip = try ServeAccountTests.zippedShapefile(from: try Data(contentsOf: URL(fileURLWithPath: revised)))
         try h.server.store.addAccount(name: "admin", partner: "Agence", role: .admin, password: "kestrel-orchard-41")
         try h.server.store.addAccount(name: "dreal", partner: inv.partner, role: .partner, password: "bittern-reed-33")

@@ -21,7 +21,9 @@ struct CheckUploadCommand: ParsableCommand {
     var memoryMb = 3072
 
     func validate() throws {
-        guard cpuSeconds > 0, memoryMb >= 256 else { throw ValidationError("--cpu-seconds > 0 and --memory-mb ≥ 256") }
+        guard (1...3600).contains(cpuSeconds), (256...1_048_576).contains(memoryMb) else {
+            throw ValidationError("--cpu-seconds is 1 to 3600 and --memory-mb 256 to 1048576")
+        }
     }
 
     func run() throws {
