@@ -62,21 +62,28 @@ let package = Package(
         // Edges: file formats and CRS through GDAL.
         .target(name: "TrameGDAL", dependencies: ["CGDAL", "CTrameSys", "TrameRaster", "TrameVector"]),
 
+        // Partners' uploads checked before they are kept: type, SQLite/zip inspection, GDAL with three drivers
+        // (runs in the `trame check-upload` child; no web stack, so it fuzzes quickly).
+        .target(name: "TrameUploads", dependencies: [
+            "TrameVector", "TrameGDAL",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
         .target(name: "TrameServer", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme", "TrameUploads",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Web"), .copy("Passwords")]),
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit", "TrameServer",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit", "TrameServer", "TrameUploads",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
@@ -94,7 +101,7 @@ let package = Package(
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer",
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameUploads",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
@@ -112,7 +119,7 @@ if Context.environment["TRAME_FUZZ"] == "1" {
         ("Ini", ["TrameCircuit"]),
         ("Friction", ["TrameCommands"]),
         ("Nomenclature", ["TrameCommands"]),
-        ("Upload", ["TrameServer", "TrameGDAL"]),
+        ("Upload", ["TrameUploads", "TrameGDAL", "TrameVector"]),
         ("Query", ["TrameServer"]),
     ]
     for (name, dependencies) in fuzzTargets {

@@ -6,6 +6,7 @@ import NIOCore
 import TrameGDAL
 import TrameRouting
 import TrameScheme
+import TrameUploads
 import TrameVector
 
 /// Per-request context: the signed-in account, if any, and the client's address.

@@ -1,6 +1,8 @@
 import Foundation
 import ServiceLifecycle
 import TrameGDAL
+import TrameUploads
+import TrameVector
 
 #if canImport(Glibc)
 import Glibc

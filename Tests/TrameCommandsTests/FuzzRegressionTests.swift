@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import TrameCircuit
 @testable import TrameServer
+@testable import TrameUploads
+import TrameVector
 
 /// Replays the seeds and the fixed crash reproducers of the fuzz targets whose code these tests reach
 /// (Fuzz/corpus/TARGET, Fuzz/reproducers/fixed/TARGET; see scripts/fuzz.sh): each input must parse or

@@ -9,6 +9,7 @@ import TrameRaster
 import TrameVector
 @testable import TrameCommands
 @testable import TrameServer
+@testable import TrameUploads
 import XCTest
 
 /// `trame serve` on the tiny sample scheme, through HummingbirdTesting, checked against GDAL's own

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import NIOCore
 @testable import TrameCommands
 @testable import TrameServer
+@testable import TrameUploads
 import XCTest
 
 #if canImport(Glibc)
@@ -512,7 +513,7 @@ final class ServeUploadTests: XCTestCase {
                                         body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
             XCTAssertEqual(r.status, .accepted, String(buffer: r.body))
             var status = "running"
-            for _ in 0..<720 where status == "running" {
+            for _ in 0..<2400 where status == "running" {   // up to 20 min: a loaded 2-core machine
                 try await Task.sleep(nanoseconds: 500_000_000)
                 let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
                 status = runs.first?["status"] as? String ?? "?"

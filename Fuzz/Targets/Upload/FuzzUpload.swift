@@ -3,7 +3,8 @@
 import CFuzzDriver
 import Foundation
 import TrameGDAL
-@testable import TrameServer
+import TrameUploads
+import TrameVector
 
 /// The sample scheme's CRS (Lambert-93) and a territory box around the sample's place in northern France.
 let schemeCRS = (try? SpatialReference(epsg: 2154).wkt) ?? ""

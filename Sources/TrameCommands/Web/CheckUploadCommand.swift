@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameServer
+import TrameUploads
 
 /// `trame check-upload DIR` (hidden): what `trame serve` runs in a child process to check one upload.
 /// It limits its own processor time and memory first, leaves the network, keeps only GDAL's GPKG,

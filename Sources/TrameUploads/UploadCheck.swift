@@ -44,26 +44,29 @@ public enum UploadCheck {
     }
 
     /// What the server asks the child to check (request.json in the check's folder).
-    struct Request: Codable {
-        var name: String
-        var file: String
-        var ext: String
-        var crs: String
-        var territory: [Double]
+    public struct Request: Codable {
+        public var name: String
+        public var file: String
+        public var ext: String
+        public var crs: String
+        public var territory: [Double]
+        public init(name: String, file: String, ext: String, crs: String, territory: [Double]) {
+            self.name = name; self.file = file; self.ext = ext; self.crs = crs; self.territory = territory
+        }
     }
 
     /// What the child answers on its standard output, one JSON object.
-    struct Verdict: Codable {
-        var ok: Bool
-        var status: Int?
-        var error: String?
-        var passed: Passed?
+    public struct Verdict: Codable {
+        public var ok: Bool
+        public var status: Int?
+        public var error: String?
+        public var passed: Passed?
         /// Whether the child runs in a network namespace of its own (no interface but a down loopback).
-        var isolated: Bool?
+        public var isolated: Bool?
     }
 
     /// Checks one file (inside the child): inspection first, then GDAL with the three drivers only.
-    static func check(path: String, ext: String, name: String, schemeCRS: String, territory: LonLatBox) throws -> Passed {
+    public static func check(path: String, ext: String, name: String, schemeCRS: String, territory: LonLatBox) throws -> Passed {
         func fail(_ why: String) -> Failure { Failure(status: 422, description: "\(name): \(why)") }
         let source: String
         let kind: String

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Compares two scheme folders written by `trame run` / `trame demo` (e.g. before and after a refactor).
+
+    scripts/compare_schemes.py OLD NEW
+
+Same when: figures.csv is byte-identical; every layer and table of scheme.gpkg has the same fields and
+the same features (attributes and geometry as WKT, through GDAL's ogr2ogr); every raster under rasters/
+has the same size, CRS, NoData and band checksums (gdalinfo -checksum); the same files exist. The run's
+date, duration and the project's path (metadata, report.html) are left out. Prints what differs and exits 1,
+or prints a summary and exits 0. Needs GDAL's command-line tools (Debian gdal-bin).
+"""
+import csv, io, json, os, subprocess, sys
+
+def run(*args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+def files(root):
+    out = set()
+    for d, _, fs in os.walk(root):
+        for f in fs:
+            rel = os.path.relpath(os.path.join(d, f), root)
+            out.add(rel)
+    return out
+
+def layers(gpkg):
+    """Layer and table names, in order (`ogrinfo -ro -q` lists them as `1: name (geometry)`)."""
+    out = []
+    for line in run("ogrinfo", "-ro", "-q", gpkg).splitlines():
+        head, sep, rest = line.partition(": ")
+        if sep and head.strip().isdigit():
+            out.append(rest.split(" (")[0].strip())
+    return out
+
+def layer_rows(gpkg, name):
+    text = run("ogr2ogr", "-f", "CSV", "/vsistdout/", gpkg, name, "-lco", "GEOMETRY=AS_WKT")
+    return list(csv.reader(io.StringIO(text)))
+
+def raster_sig(path):
+    info = json.loads(run("gdalinfo", "-json", "-checksum", path))
+    bands = [(b.get("checksum"), b.get("noDataValue"), b.get("type")) for b in info.get("bands", [])]
+    return (tuple(info.get("size", [])), info.get("coordinateSystem", {}).get("wkt", ""), tuple(info.get("geoTransform", [])), tuple(map(str, bands)))
+
+def main(old, new):
+    problems = []
+    fo, fn = files(old), files(new)
+    for f in sorted(fo ^ fn):
+        problems.append(f"only in {'OLD' if f in fo else 'NEW'}: {f}")
+    if os.path.exists(os.path.join(old, "figures.csv")):
+        a = open(os.path.join(old, "figures.csv"), "rb").read(); b = open(os.path.join(new, "figures.csv"), "rb").read()
+        if a != b:
+            la, lb = a.decode().splitlines(), b.decode().splitlines()
+            diff = [(i + 1, x, y) for i, (x, y) in enumerate(zip(la, lb)) if x != y][:5]
+            problems.append(f"figures.csv differs ({len(la)} vs {len(lb)} lines); first: {diff}")
+    gpkg_o, gpkg_n = os.path.join(old, "scheme.gpkg"), os.path.join(new, "scheme.gpkg")
+    nfeat = 0
+    if os.path.exists(gpkg_o) and os.path.exists(gpkg_n):
+        lo, ln = layers(gpkg_o), layers(gpkg_n)
+        if lo != ln:
+            problems.append(f"scheme.gpkg layers differ: {lo} vs {ln}")
+        for name in [l for l in lo if l in ln]:
+            ro, rn = layer_rows(gpkg_o, name), layer_rows(gpkg_n, name)
+            if name == "run_parameters":   # the project path and input checksums may differ by folder
+                ro = [r for r in ro if r and r[0] not in ("project", "land_cover")]
+                rn = [r for r in rn if r and r[0] not in ("project", "land_cover")]
+            nfeat += max(len(ro) - 1, 0)
+            if ro != rn:
+                if ro[:1] != rn[:1]:
+                    problems.append(f"layer {name}: fields differ: {ro[:1]} vs {rn[:1]}")
+                else:
+                    diff = [(i, x, y) for i, (x, y) in enumerate(zip(ro, rn)) if x != y][:2]
+                    problems.append(f"layer {name}: {len(ro) - 1} vs {len(rn) - 1} features; first differences: {diff}"[:600])
+    nras = 0
+    for f in sorted(fo & fn):
+        if f.endswith(".tif"):
+            nras += 1
+            a, b = raster_sig(os.path.join(old, f)), raster_sig(os.path.join(new, f))
+            if a != b:
+                problems.append(f"raster {f} differs: {a[0]} {a[3]} vs {b[0]} {b[3]}")
+    if problems:
+        print("\n".join(problems)); return 1
+    print(f"same: {len(fo)} files, figures.csv, {nfeat} rows in the layers and tables of scheme.gpkg, {nras} rasters")
+    return 0
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__); sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2]))
