@@ -1,31 +1,30 @@
 import Foundation
-import TrameCircuit
 import TrameCost
 import TrameRaster
-import TrameVector
 
 /// Pinch points of one sub-network: current through each corridor between its two reservoirs, and the
 /// stretches where it concentrates.
-struct PinchPoints {
-    struct Point {
-        var group: Int32
-        var link: Int
-        var from: Int32, to: Int32
-        var cells: Int
-        var maxCurrent: Double, meanCurrent: Double
-        var corridorResistance: Double
-        var dPC: Double
+public struct PinchPoints: Sendable {
+    /// One pinch point: a group of 3 or more touching cells among the most-used tenth of a corridor's cells.
+    public struct Point: Sendable {
+        public var group: Int32
+        public var link: Int
+        public var from: Int32, to: Int32
+        public var cells: Int
+        public var maxCurrent: Double, meanCurrent: Double
+        public var corridorResistance: Double
+        public var dPC: Double
     }
     /// Current per cell (A; the highest over the corridors), NoData outside.
-    var current: Grid<Float>
+    public var current: Grid<Float>
     /// Pinch-point group per cell (0 outside).
-    var groups: Grid<Int32>
-    var points: [Point]
+    public var groups: Grid<Int32>
+    public var points: [Point]
 
     /// - Parameters:
     ///   - maxLinks: at most this many links, the most important by dPC.
-    static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
-                        resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
+    public static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
+                               resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
         let spec = labels.spec
         let n = spec.count, cols = spec.cols, rows = spec.rows
         var cellsOf = [[Int]](repeating: [], count: links.count + 1)
