@@ -21,6 +21,9 @@ public struct PinchPoints: Sendable {
     public var groups: Grid<Int32>
     public var points: [Point]
 
+    /// The 8 neighbours, row by row from the one above-left (the order the groups are grown in).
+    static let around = Neighbourhood.queen.steps.sorted { ($0.dr, $0.dc) < ($1.dr, $1.dc) }
+
     /// - Parameters:
     ///   - maxLinks: at most this many links, the most important by dPC.
     public static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
@@ -45,12 +48,12 @@ public struct PinchPoints: Sendable {
                 if L[c] == to { b.insert(c); continue }
                 open.append(c)
                 let cc = c % cols, r = c / cols
-                for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
-                    let x = cc + dc, y = r + dr
+                for step in Self.around {
+                    let x = cc + step.dc, y = r + step.dr
                     guard x >= 0, x < cols, y >= 0, y < rows else { continue }
                     let u = y * cols + x
                     if L[u] == from { a.insert(u) } else if L[u] == to { b.insert(u) }
-                } }
+                }
             }
             guard !open.isEmpty else { continue }
             let result = try CorridorCurrent.solve(cells: open, reservoirA: Array(a), reservoirB: Array(b), cols: cols, rows: rows) { c in
@@ -73,12 +76,12 @@ public struct PinchPoints: Sendable {
                 while let v = stack.popLast() {
                     members.append(v)
                     let cc = v % cols, r = v / cols
-                    for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
-                        let x = cc + dc, y = r + dr
+                    for step in Self.around {
+                        let x = cc + step.dc, y = r + step.dr
                         guard x >= 0, x < cols, y >= 0, y < rows else { continue }
                         let u = y * cols + x
                         if inTop.contains(u) && !seen.contains(u) { seen.insert(u); stack.append(u) }
-                    } }
+                    }
                 }
                 guard members.count >= 3 else { continue }
                 let id = Int32(points.count + 1)

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import TrameCircuit
+@testable import TrameCircuit
 @testable import TrameCost
 import TrameRaster
 
@@ -59,5 +59,10 @@ final class PinchPointsTests: XCTestCase {
         for c in 0..<l.labels.count { XCTAssertEqual(p.groups.values[c], narrow.contains(c) ? 1 : 0, "cell \(c)") }
         for c in narrow { XCTAssertEqual(Double(p.current.values[c]), 1, accuracy: 1e-5) }
         for c in 0..<l.labels.count where l.corridors.link.values[c] == 1 && !narrow.contains(c) { XCTAssertLessThan(p.current.values[c], 0.99, "cell \(c)") }
+    }
+
+    /// Groups grow through the 8 neighbours, row by row from the one above-left.
+    func testNeighbourOrder() {
+        XCTAssertEqual(PinchPoints.around.map { [$0.dc, $0.dr] }, [[-1, -1], [0, -1], [1, -1], [-1, 0], [1, 0], [-1, 1], [0, 1], [1, 1]])
     }
 }
