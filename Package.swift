@@ -51,7 +51,7 @@ let package = Package(
         ]),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
-        .target(name: "TrameCircuit"),
+        .target(name: "TrameCircuit", dependencies: ["TrameRaster", "TrameCost"]),
 
         // Walking and cycling itineraries on a path network.
         .target(name: "TrameRouting", dependencies: ["TrameVector"]),
@@ -99,6 +99,8 @@ let package = Package(
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
         .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
+        .testTarget(name: "TrameCircuitTests", dependencies: ["TrameCircuit", "TrameRaster", "TrameCost", "TrameGDAL"]),
+        .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
             "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameUploads",

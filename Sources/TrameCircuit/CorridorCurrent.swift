@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 
 /// Current flow through one corridor between its two reservoirs, the Linkage Mapper way (Pinchpoint
 /// Mapper): a circuit on the corridor's cells only, the edge cells of each reservoir along the corridor
@@ -16,17 +17,17 @@ public enum CorridorCurrent {
     ///   - reservoirA, reservoirB: cells of each reservoir next to the corridor (focal regions).
     ///   - conductance: per grid cell (1 / resistance; ≤ 0 or NaN = barrier).
     public static func solve(cells: [Int], reservoirA: [Int], reservoirB: [Int], cols: Int, rows: Int,
-                             conductance: (Int) -> Double, eightNeighbours: Bool = true) throws -> Result {
+                             conductance: (Int) -> Double, neighbourhood: Neighbourhood = .queen) throws -> Result {
         var local: [Int: Int32] = [:]
         var all = cells + reservoirA + reservoirB
         all = Array(Set(all))
         for c in all where conductance(c) > 0 && conductance(c).isFinite { local[c] = Int32(local.count) }
         var branches: [(Int32, Int32, Double)] = []
-        let steps: [(Int, Int, Double)] = eightNeighbours ? [(1, 0, 1), (0, 1, 1), (1, 1, 2.0.squareRoot()), (-1, 1, 2.0.squareRoot())] : [(1, 0, 1), (0, 1, 1)]
+        let steps = neighbourhood.forwardSteps
         for (cell, i) in local {
             let c = cell % cols, r = cell / cols
-            for (dc, dr, d) in steps {
-                let cc = c + dc, rr = r + dr
+            for step in steps {
+                let cc = c + step.dc, rr = r + step.dr, d = step.length
                 guard cc >= 0, cc < cols, rr < rows, let j = local[rr * cols + cc] else { continue }
                 let a = conductance(cell), b = conductance(rr * cols + cc)
                 branches.append((i, j, 1 / ((1 / a + 1 / b) / 2) / d))

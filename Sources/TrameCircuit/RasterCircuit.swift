@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 
 /// How the conductance between two neighbouring cells is drawn from their values, as Circuitscape does.
 public enum CellConnection: String, Sendable, CaseIterable {
@@ -126,9 +127,10 @@ public struct RasterCircuit: Sendable {
 
     /// - Parameters:
     ///   - conductance: per cell, NaN or ≤ 0 = removed (convert resistances with 1/r before).
+    ///   - neighbourhood: the cells each cell is joined to (rook: 4, queen: 8, knight: 16), each pair once.
     ///   - regions: optional short-circuit region id per cell (0 = none): each region is one node.
     ///   - focal: focal nodes as (id, cell); the cells of one id form a focal region.
-    public init(conductance: [Double], cols: Int, rows: Int, fourNeighbours: Bool, connection: CellConnection,
+    public init(conductance: [Double], cols: Int, rows: Int, neighbourhood: Neighbourhood, connection: CellConnection,
                 regions: [Int32]? = nil, focal: [(id: Int32, cell: Int)]) {
         self.cols = cols; self.rows = rows
         let n = cols * rows
@@ -156,14 +158,14 @@ public struct RasterCircuit: Sendable {
             if let k = rootNode[r] { nodeOf[i] = k } else { rootNode[r] = count; nodeOf[i] = count; count += 1 }
         }
         var branches: [(Int32, Int32, Double)] = []
-        branches.reserveCapacity(n * (fourNeighbours ? 2 : 4))
-        let steps: [(Int, Int, Double)] = fourNeighbours ? [(1, 0, 1), (0, 1, 1)] : [(1, 0, 1), (0, 1, 1), (1, 1, 2.0.squareRoot()), (-1, 1, 2.0.squareRoot())]
+        let steps = neighbourhood.forwardSteps
+        branches.reserveCapacity(n * steps.count)
         for r in 0..<rows {
             for c in 0..<cols {
                 let i = r * cols + c
                 guard alive[i] else { continue }
-                for (dc, dr, dist) in steps {
-                    let cc = c + dc, rr = r + dr
+                for step in steps {
+                    let cc = c + step.dc, rr = r + step.dr, dist = step.length
                     guard cc >= 0, cc < cols, rr < rows else { continue }
                     let j = rr * cols + cc
                     guard alive[j] else { continue }
@@ -180,4 +182,10 @@ public struct RasterCircuit: Sendable {
         focalIDs = fmap.keys.sorted()
         focalNodes = focalIDs.map { fmap[$0]!.sorted() }
     }
+}
+
+extension Neighbourhood {
+    /// The steps that join each pair of neighbouring cells once: those going down a row, or along the
+    /// row to the right, in `steps`' order (rook: → ↓; queen: → ↓ ↘ ↙; knight adds its four downward moves).
+    public var forwardSteps: [Step] { steps.filter { $0.dr > 0 || ($0.dr == 0 && $0.dc > 0) } }
 }

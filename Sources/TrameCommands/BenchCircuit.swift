@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameCircuit
+import TrameRaster
 import TrameSample
 
 struct BenchCircuit: ParsableCommand {
@@ -33,7 +34,7 @@ struct BenchCircuit: ParsableCommand {
         for i in 0..<n { res[i] = rng.uniform(1, 100) }
         let src = (size / 10) * size + size / 10, dst = (size - size / 10) * size + (size - size / 10)
         let t0 = Date()
-        let rc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, fourNeighbours: true, connection: .averageResistance,
+        let rc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, neighbourhood: .rook, connection: .averageResistance,
                                focal: [(1, src), (2, dst)])
         let build = Date().timeIntervalSince(t0)
         let t1 = Date()
@@ -57,7 +58,7 @@ struct BenchCircuit: ParsableCommand {
                 focal.append((Int32(k + 1), r * size + c))
             }
             let t3 = Date()
-            let pc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, fourNeighbours: true, connection: .averageResistance, focal: focal)
+            let pc = RasterCircuit(conductance: res.map { 1 / $0 }, cols: size, rows: size, neighbourhood: .rook, connection: .averageResistance, focal: focal)
             let m = try Pairwise.resistances(pc.circuit, focalNodes: pc.focalNodes)
             let pairs = focalPoints * (focalPoints - 1) / 2
             print(String(format: "pairwise: %d focal points, %d pairs in %.1f s (%.2f s per pair), largest residual %.1e; R(1,2) = %.6g Ω",

@@ -1,4 +1,5 @@
 import Foundation
+import TrameCircuit
 import TrameCost
 import TrameGDAL
 import TrameGraph

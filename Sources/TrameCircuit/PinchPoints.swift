@@ -1,31 +1,33 @@
 import Foundation
-import TrameCircuit
 import TrameCost
 import TrameRaster
-import TrameVector
 
 /// Pinch points of one sub-network: current through each corridor between its two reservoirs, and the
 /// stretches where it concentrates.
-struct PinchPoints {
-    struct Point {
-        var group: Int32
-        var link: Int
-        var from: Int32, to: Int32
-        var cells: Int
-        var maxCurrent: Double, meanCurrent: Double
-        var corridorResistance: Double
-        var dPC: Double
+public struct PinchPoints: Sendable {
+    /// One pinch point: a group of 3 or more touching cells among the most-used tenth of a corridor's cells.
+    public struct Point: Sendable {
+        public var group: Int32
+        public var link: Int
+        public var from: Int32, to: Int32
+        public var cells: Int
+        public var maxCurrent: Double, meanCurrent: Double
+        public var corridorResistance: Double
+        public var dPC: Double
     }
     /// Current per cell (A; the highest over the corridors), NoData outside.
-    var current: Grid<Float>
+    public var current: Grid<Float>
     /// Pinch-point group per cell (0 outside).
-    var groups: Grid<Int32>
-    var points: [Point]
+    public var groups: Grid<Int32>
+    public var points: [Point]
+
+    /// The 8 neighbours, row by row from the one above-left (the order the groups are grown in).
+    static let around = Neighbourhood.queen.steps.sorted { ($0.dr, $0.dc) < ($1.dr, $1.dc) }
 
     /// - Parameters:
     ///   - maxLinks: at most this many links, the most important by dPC.
-    static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
-                        resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
+    public static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
+                               resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
         let spec = labels.spec
         let n = spec.count, cols = spec.cols, rows = spec.rows
         var cellsOf = [[Int]](repeating: [], count: links.count + 1)
@@ -46,12 +48,12 @@ struct PinchPoints {
                 if L[c] == to { b.insert(c); continue }
                 open.append(c)
                 let cc = c % cols, r = c / cols
-                for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
-                    let x = cc + dc, y = r + dr
+                for step in Self.around {
+                    let x = cc + step.dc, y = r + step.dr
                     guard x >= 0, x < cols, y >= 0, y < rows else { continue }
                     let u = y * cols + x
                     if L[u] == from { a.insert(u) } else if L[u] == to { b.insert(u) }
-                } }
+                }
             }
             guard !open.isEmpty else { continue }
             let result = try CorridorCurrent.solve(cells: open, reservoirA: Array(a), reservoirB: Array(b), cols: cols, rows: rows) { c in
@@ -74,12 +76,12 @@ struct PinchPoints {
                 while let v = stack.popLast() {
                     members.append(v)
                     let cc = v % cols, r = v / cols
-                    for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
-                        let x = cc + dc, y = r + dr
+                    for step in Self.around {
+                        let x = cc + step.dc, y = r + step.dr
                         guard x >= 0, x < cols, y >= 0, y < rows else { continue }
                         let u = y * cols + x
                         if inTop.contains(u) && !seen.contains(u) { seen.insert(u); stack.append(u) }
-                    } }
+                    }
                 }
                 guard members.count >= 3 else { continue }
                 let id = Int32(points.count + 1)
