@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TrameRaster"),
         .target(name: "TrameVector"),
         .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"]),
-        .target(name: "TrameGraph"),
+        .target(name: "TrameGraph", dependencies: ["TrameRaster"]),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
@@ -51,10 +51,10 @@ let package = Package(
         ]),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
-        .target(name: "TrameCircuit"),
+        .target(name: "TrameCircuit", dependencies: ["TrameRaster"]),
 
         // Walking and cycling itineraries on a path network.
-        .target(name: "TrameRouting", dependencies: ["TrameVector"]),
+        .target(name: "TrameRouting", dependencies: ["TrameRaster", "TrameVector"]),
 
         // Maps drawn with Cairo (PNG and PDF).
         .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 import TrameVector
 
 /// Round trips and the hub network.
@@ -75,7 +76,7 @@ extension Router {
         let n = network.nodes.count
         var dist = [Double](repeating: .infinity, count: n)
         var label = [Int32](repeating: -1, count: n)
-        var heap = BinaryHeap()
+        var heap = MinHeap<Int32>()
         for (h, p) in hubs.enumerated() {
             let e = p.edge, len = network.edgeLength[e]
             let f = len > 0 ? weight(e) / len : 1
@@ -110,13 +111,11 @@ extension Router {
             add(i, j, abs(hubs[i].offset - hubs[j].offset) * (len > 0 ? weight(hubs[i].edge) / len : 1))
         } }
         // Kruskal.
-        var parent = Array(hubs.indices)
-        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
+        var sets = UnionFind(count: hubs.count)
         var tree: [(Int, Int)] = []
         for (key, _) in cand.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
             let a = key >> 32, b = key & 0xFFFF_FFFF
-            let ra = find(a), rb = find(b)
-            if ra != rb { parent[ra] = rb; tree.append((a, b)) }
+            if sets.union(a, b) { tree.append((a, b)) }
         }
         // Trace each itinerary on the two-way network.
         let twoWay = try Router(network: network.twoWay(mode), mode: mode, outside: outside, preferGreen: preferGreen)

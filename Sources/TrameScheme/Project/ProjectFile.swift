@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 import TOMLKit
 
 /// A problem in a project file; names the file and, when known, the line.
