@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
-            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph",
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameSample",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
         .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
-        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
+        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster", "TrameCost"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
