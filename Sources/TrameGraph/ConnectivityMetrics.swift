@@ -219,7 +219,7 @@ struct SubtreeSearch {
     let buf: Buffers
     let n: Int
     var stamp = 0
-    var heap = MinHeap<Int>()
+    var heap = MinHeap()
 
     init(adj: LandscapeGraph.Adjacency, n: Int) {
         buf = Buffers(adj: adj, n: n); self.n = n

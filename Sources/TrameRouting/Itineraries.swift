@@ -76,22 +76,23 @@ extension Router {
         let n = network.nodes.count
         var dist = [Double](repeating: .infinity, count: n)
         var label = [Int32](repeating: -1, count: n)
-        var heap = MinHeap<Int32>()
+        var heap = MinHeap()
         for (h, p) in hubs.enumerated() {
             let e = p.edge, len = network.edgeLength[e]
             let f = len > 0 ? weight(e) / len : 1
             for (v, c) in [(network.edgeFrom[e], p.offset * f), (network.edgeTo[e], (len - p.offset) * f)] where c < dist[Int(v)] {
-                dist[Int(v)] = c; label[Int(v)] = Int32(h); heap.push(c, v)
+                dist[Int(v)] = c; label[Int(v)] = Int32(h); heap.push(c, Int(v))
             }
         }
-        while let (d, v) = heap.pop() {
+        while let (d, item) = heap.pop() {
+            let v = Int32(item)
             if d > dist[Int(v)] { continue }
             for k in network.adjStart[Int(v)]..<network.adjStart[Int(v) + 1] {
                 let e = Int(network.adjEdge[k])
                 guard network.usable(e, mode) else { continue }
                 let u = network.edgeFrom[e] == v ? network.edgeTo[e] : network.edgeFrom[e]
                 let nd = d + weight(e)
-                if nd < dist[Int(u)] { dist[Int(u)] = nd; label[Int(u)] = label[Int(v)]; heap.push(nd, u) }
+                if nd < dist[Int(u)] { dist[Int(u)] = nd; label[Int(u)] = label[Int(v)]; heap.push(nd, Int(u)) }
             }
         }
         // Candidate hub pairs across catchment boundaries (and hubs sharing an edge).

@@ -64,7 +64,7 @@ public struct Router: Sendable {
         var dist: [Double]
         var prevEdge: [Int32]
         var touched: [Int32] = []
-        var heap = MinHeap<Int32>()
+        var heap = MinHeap()
         init(nodes: Int) { dist = [Double](repeating: .infinity, count: nodes); prevEdge = [Int32](repeating: -1, count: nodes) }
         mutating func reset() {
             for v in touched { dist[Int(v)] = .infinity; prevEdge[Int(v)] = -1 }
@@ -74,7 +74,7 @@ public struct Router: Sendable {
         mutating func relax(_ v: Int32, _ d: Double, _ e: Int32, _ key: Double) {
             if dist[Int(v)] == .infinity { touched.append(v) }
             dist[Int(v)] = d; prevEdge[Int(v)] = e
-            heap.push(key, v)
+            heap.push(key, Int(v))
         }
     }
 
@@ -139,7 +139,8 @@ public struct Router: Sendable {
         var ends: [Int32: (cost: Double, forward: Bool)] = [:]
         for a in arrivals(t) where a.cost < (ends[a.node]?.cost ?? .infinity) { ends[a.node] = (a.cost, a.forward) }
         var bestEnd: Int32 = -1
-        while let (key, v) = search.heap.pop() {
+        while let (key, item) = search.heap.pop() {
+            let v = Int32(item)
             let dv = search.dist[Int(v)]
             if key > dv + h(v) + 1e-9 { continue }   // stale entry
             if key >= best { break }

@@ -193,11 +193,13 @@ struct TwoNearest {
         let n = cols * rows
         d1 = [Float](repeating: .infinity, count: n); d2 = d1
         id1 = [Int32](repeating: 0, count: n); id2 = id1
-        var heap = MinHeap<(cell: Int, label: Int32)>()
-        for i in 0..<n where seeds[i] != 0 { heap.push(0, (i, seeds[i])) }
+        // Items pack the cell (high bits) and the label (low 32 bits).
+        var heap = MinHeap()
+        for i in 0..<n where seeds[i] != 0 { heap.push(0, i << 32 | Int(UInt32(bitPattern: seeds[i]))) }
         // Neighbours pushed in row-major order: ties between two towns go as the heap orders them.
         let steps = Neighbourhood.queen.rowMajorSteps
-        while let (d, (v, label)) = heap.pop() {
+        while let (d, item) = heap.pop() {
+            let v = item >> 32, label = Int32(truncatingIfNeeded: item)
             let fd = Float(d)
             if id1[v] == 0 { id1[v] = label; d1[v] = fd } else if id1[v] != label && id2[v] == 0 { id2[v] = label; d2[v] = fd } else { continue }
             let c = v % cols, r = v / cols
@@ -209,7 +211,7 @@ struct TwoNearest {
                 if nd > limit { continue }
                 // Skip when u already holds this label or two others.
                 if id1[u] == label || id2[u] != 0 { continue }
-                heap.push(nd, (u, label))
+                heap.push(nd, u << 32 | Int(UInt32(bitPattern: label)))
             }
         }
     }

@@ -173,7 +173,7 @@ public enum UnitConnectivity {
         let cutoff = -log(1e-12) / alpha
         for s in needed {
             var d = [Double](repeating: .infinity, count: nodes + 1)
-            var heap = MinHeap<Int>()
+            var heap = MinHeap()
             heap.push(0, Int(s))
             d[Int(s)] = 0
             while let (dv, v) = heap.pop() {
