@@ -103,4 +103,19 @@ final class ComponentsTests: XCTestCase {
         h.push(2, 7); h.removeAll()
         XCTAssertNil(h.pop())
     }
+
+    /// A copy is a value: popping from it leaves the original whole (storage copied on write).
+    func testMinHeapCopies() {
+        var a = MinHeap()
+        for k in [4.0, 2, 8, 6] { a.push(k, Int(k)) }
+        var b = a
+        XCTAssertEqual(b.pop()?.key, 2)
+        b.push(1, 1)
+        XCTAssertEqual(a.count, 4)
+        var keys: [Double] = []
+        while let (k, _) = a.pop() { keys.append(k) }
+        XCTAssertEqual(keys, [2, 4, 6, 8])
+        XCTAssertEqual(b.count, 4)
+        XCTAssertEqual(b.pop()?.key, 1)
+    }
 }
