@@ -42,11 +42,11 @@ let package = Package(
         .target(name: "TrameRaster"),
         .target(name: "TrameVector"),
         .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"]),
-        .target(name: "TrameGraph"),
+        .target(name: "TrameGraph", dependencies: ["TrameRaster"]),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
-            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph",
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameSample",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TrameCircuit", dependencies: ["TrameRaster", "TrameCost"]),
 
         // Walking and cycling itineraries on a path network.
-        .target(name: "TrameRouting", dependencies: ["TrameVector"]),
+        .target(name: "TrameRouting", dependencies: ["TrameRaster", "TrameVector"]),
 
         // Maps drawn with Cairo (PNG and PDF).
         .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
         .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
-        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
+        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster", "TrameCost"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameCircuitTests", dependencies: ["TrameCircuit", "TrameRaster", "TrameCost", "TrameGDAL"]),
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),

@@ -54,14 +54,13 @@ public struct Circuit: Sendable {
     /// every old node.
     public func merging(_ groups: [[Int32]]) -> (circuit: Circuit, node: [Int32]) {
         // Union–find, so that groups sharing a node merge into one.
-        var rep = Array(0..<Int32(nodeCount))
-        func find(_ x: Int32) -> Int32 { var x = x; while rep[Int(x)] != x { rep[Int(x)] = rep[Int(rep[Int(x)])]; x = rep[Int(x)] }; return x }
-        for g in groups { if let f = g.first { for v in g { let a = find(f), b = find(v); if a != b { rep[Int(max(a, b))] = min(a, b) } } } }
-        for v in 0..<Int32(nodeCount) { rep[Int(v)] = find(v) }
+        var sets = UnionFind(count: nodeCount)
+        for g in groups { if let f = g.first { for v in g { sets.union(Int(f), Int(v)) } } }
+        let rep = (0..<nodeCount).map { sets.find($0) }
         var newID = [Int32](repeating: -1, count: nodeCount)
         var count: Int32 = 0
-        for v in 0..<nodeCount where rep[v] == Int32(v) { newID[v] = count; count += 1 }
-        let map = (0..<nodeCount).map { newID[Int(rep[$0])] }
+        for v in 0..<nodeCount where rep[v] == v { newID[v] = count; count += 1 }
+        let map = (0..<nodeCount).map { newID[rep[$0]] }
         let b = branches.map { (map[Int($0.0)], map[Int($0.1)], $0.2) }
         return (Circuit(nodeCount: Int(count), branches: b), map)
     }
@@ -135,14 +134,12 @@ public struct RasterCircuit: Sendable {
         self.cols = cols; self.rows = rows
         let n = cols * rows
         // Union of the cells of one region or one focal id (a small union–find on cells).
-        var parent = Array(0..<n)
-        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
-        func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
+        var sets = UnionFind(count: n)
         let alive = conductance.map { $0.isFinite && $0 > 0 }
         for labels in [regions].compactMap({ $0 }) {
             var first: [Int32: Int] = [:]
             for i in 0..<n where labels[i] != 0 {
-                if let f = first[labels[i]] { union(f, i) } else { first[labels[i]] = i }
+                if let f = first[labels[i]] { sets.union(f, i) } else { first[labels[i]] = i }
             }
         }
         // A cell of a short-circuit region belongs to the region's node even where the map has no
@@ -154,7 +151,7 @@ public struct RasterCircuit: Sendable {
         var focalCell = [Bool](repeating: false, count: n)
         for (id, i) in focal where id != 0 { focalCell[i] = true }
         for i in 0..<n where alive[i] || (regions?[i] ?? 0) != 0 || focalCell[i] {
-            let r = find(i)
+            let r = sets.find(i)
             if let k = rootNode[r] { nodeOf[i] = k } else { rootNode[r] = count; nodeOf[i] = count; count += 1 }
         }
         var branches: [(Int32, Int32, Double)] = []

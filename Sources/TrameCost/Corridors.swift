@@ -11,11 +11,21 @@ public struct CorridorMap: Sendable {
     public var link: Grid<Int32>
 }
 
-public enum CorridorWidth: Sendable {
+/// How wide corridors are drawn around a least-cost link (the project file's `corridor_width`).
+public enum CorridorWidth: Sendable, Equatable, CustomStringConvertible {
     /// Linkage Mapper's normalised least-cost corridor: cells with CD_A + CD_B − LCD_AB ≤ width (cost units).
     case cost(Double)
     /// A buffer of this many metres around the least-cost path.
     case metres(Double)
+
+    /// "5000 cost" or "200 m", as the project file writes it.
+    public var description: String {
+        func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+        return switch self {
+        case .cost(let w): "\(number(w)) cost"
+        case .metres(let w): "\(number(w)) m"
+        }
+    }
 }
 
 public enum CorridorBuilder {
@@ -32,7 +42,7 @@ public enum CorridorBuilder {
         var owner = [Int32](repeating: 0, count: spec.count)
         switch width {
         case .cost(let w):
-            guard w >= 0 else { throw CostError("corridor width must be ≥ 0 cost units") }
+            guard w >= 0 else { throw CostError.negativeCorridorWidth }
             let L = patches.labels.values
             var cellsOf: [Int32: [Int]] = [:]
             for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
@@ -103,7 +113,7 @@ public enum CorridorBuilder {
                 }
             }
         case .metres(let m):
-            guard m > 0 else { throw CostError("corridor buffer must be > 0 m") }
+            guard m > 0 else { throw CostError.nonPositiveCorridorBuffer }
             let t = spec.transform
             let cw = abs(t.pixelWidth), ch = abs(t.pixelHeight)
             for (k, link) in links.enumerated() {

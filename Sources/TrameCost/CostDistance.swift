@@ -38,12 +38,12 @@ public enum CostDistance {
                                progress: ((Double) -> Void)? = nil) throws -> CostSurface {
         let spec = resistance.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
-        guard !sources.isEmpty else { throw CostError("no source cell") }
+        guard !sources.isEmpty else { throw CostError.noSource }
         for s in sources {
-            guard s.cell >= 0 && s.cell < n else { throw CostError("source cell \(s.cell) lies outside the \(cols)×\(rows) grid") }
+            guard s.cell >= 0 && s.cell < n else { throw CostError.sourceOutsideGrid(cell: s.cell, cols: cols, rows: rows) }
             let r = resistance.values[s.cell]
             guard !resistance.isNoData(r), r > 0, r.isFinite else {
-                throw CostError("source \(s.id) at column \(s.cell % cols), row \(s.cell / cols) lies on an impassable cell")
+                throw CostError.sourceImpassable(id: s.id, column: s.cell % cols, row: s.cell / cols)
             }
         }
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)

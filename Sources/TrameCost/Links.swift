@@ -48,15 +48,15 @@ public enum LinkBuilder {
                                        neighbourhood: Neighbourhood = .queen, maxCost: Double? = nil,
                                        progress: ((String) -> Void)? = nil) throws -> (links: [PatchLink], surface: CostSurface?) {
         guard resistance.spec.isGeometricallyAligned(with: patches.labels.spec) else {
-            throw CostError("the patch grid is not aligned with the resistance grid")
+            throw CostError.patchGridNotAligned
         }
-        guard !patches.patches.isEmpty else { throw CostError("no patch to link") }
+        guard !patches.patches.isEmpty else { throw CostError.noPatchToLink }
         var links: [PatchLink]
         var surface: CostSurface? = nil
         switch topology {
         case .planar: (links, surface) = try planar(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: maxCost, progress: progress)
         case .complete:
-            guard let m = maxCost else { throw CostError("the complete topology needs a maximum cost (--max-cost)") }
+            guard let m = maxCost else { throw CostError.completeTopologyNeedsMaxCost }
             links = try complete(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: m, progress: progress)
         }
         progress?("Euclidean distances between patch edges")
@@ -80,7 +80,7 @@ public enum LinkBuilder {
                        progress: ((String) -> Void)?) throws -> ([PatchLink], CostSurface) {
         progress?("cost distance from all patches")
         let all = sources(patches).filter { resistance.values[$0.cell] > 0 && !resistance.isNoData(resistance.values[$0.cell]) }
-        guard !all.isEmpty else { throw CostError("every patch cell is impassable in the resistance grid") }
+        guard !all.isEmpty else { throw CostError.patchesImpassable }
         let surface = try CostDistance.compute(resistance: resistance, sources: all, neighbourhood: neighbourhood, allocation: true)
         progress?("scanning allocation boundaries")
         let spec = resistance.spec

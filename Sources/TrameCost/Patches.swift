@@ -18,14 +18,14 @@ public struct PatchSet: Sendable {
     }
 }
 
-/// Labels connected components of habitat (flood fill with an explicit stack), drops those under a
+/// Labels connected components of habitat (`Components.label`), drops those under a
 /// minimum area, and keeps every component that holds an inventory cell whatever its size.
 ///
 /// - Complexity: O(cells), no per-cell allocation.
 public enum PatchFinder {
     public static func find(landCover: Grid<Int32>, habitat: Set<Int32>, minAreaHa: Double, connexity: Neighbourhood = .queen,
                             inventory: Grid<UInt8>? = nil) throws -> PatchSet {
-        guard connexity != .knight else { throw CostError("patch connexity is 4 or 8") }
+        guard connexity != .knight else { throw CostError.patchConnexity }
         let spec = landCover.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
         let cellHa = spec.cellArea / 10_000
@@ -38,30 +38,20 @@ public enum PatchFinder {
             }
         }
         guard habitatCount > 0 else {
-            throw CostError("no habitat cell: none of the classes \(habitat.sorted().map(String.init).joined(separator: ", ")) is present")
+            throw CostError.noHabitat(classes: habitat.sorted())
         }
-        var labels = [Int32](repeating: 0, count: n)
-        let steps = connexity.steps
-        var stack: [Int] = []
+        // Per component: cells, cell edges facing non-habitat or the border (rook steps), inventory.
         var provisional: [(cells: Int, edges: Int, inventory: Bool)] = []
-        var next: Int32 = 1
-        for seed in 0..<n where isHabitat[seed] && labels[seed] == 0 {
-            var cells = 0, edges = 0, inv = false
-            labels[seed] = next; stack.append(seed)
-            while let v = stack.popLast() {
-                cells += 1
-                if let g = inventory, g.values[v] != 0 { inv = true }
-                let c = v % cols, r = v / cols
-                for (k, s) in steps.enumerated() {
-                    let cc = c + s.dc, rr = r + s.dr
-                    let inside = cc >= 0 && cc < cols && rr >= 0 && rr < rows
-                    let u = v + s.dr * cols + s.dc
-                    if k < 4 && (!inside || !isHabitat[u]) { edges += 1 }
-                    if inside && isHabitat[u] && labels[u] == 0 { labels[u] = next; stack.append(u) }
-                }
+        let rook = Neighbourhood.rook.steps
+        var labels = Components.label(cols: cols, rows: rows, steps: connexity.steps, region: { isHabitat[$0] ? true : nil }) { id, v in
+            if Int(id) > provisional.count { provisional.append((0, 0, false)) }
+            provisional[Int(id) - 1].cells += 1
+            if let g = inventory, g.values[v] != 0 { provisional[Int(id) - 1].inventory = true }
+            let c = v % cols, r = v / cols
+            for s in rook {
+                let cc = c + s.dc, rr = r + s.dr
+                if !(cc >= 0 && cc < cols && rr >= 0 && rr < rows) || !isHabitat[rr * cols + cc] { provisional[Int(id) - 1].edges += 1 }
             }
-            provisional.append((cells, edges, inv))
-            next += 1
         }
         // Keep patches over the minimum area (or holding an inventory site); renumber 1…count.
         var newId = [Int32](repeating: 0, count: provisional.count + 1)
@@ -87,7 +77,7 @@ extension PatchSet {
             if g.isNoData(g.values[i]) || g.values[i] < 0 { g.values[i] = 0 }
             maxId = max(maxId, g.values[i])
         }
-        guard maxId > 0 else { throw CostError("holds no patch (every cell is 0 or NoData)") }
+        guard maxId > 0 else { throw CostError.noPatchInRaster }
         var cells = [Int](repeating: 0, count: Int(maxId) + 1), edges = cells
         let cols = g.cols, rows = g.rows
         for r in 0..<rows {

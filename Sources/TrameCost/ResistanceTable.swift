@@ -17,10 +17,10 @@ public struct ResistanceTable: Sendable {
 
     /// Index of a column by name; the first column when `name` is nil.
     public func column(_ name: String?) throws -> Int {
-        guard !columns.isEmpty else { throw CostError("the friction table has no resistance column") }
+        guard !columns.isEmpty else { throw CostError.noResistanceColumn }
         guard let name else { return 0 }
         guard let i = columns.firstIndex(of: name) else {
-            throw CostError("the friction table has no column '\(name)' (columns: \(columns.joined(separator: ", ")))")
+            throw CostError.unknownColumn(name: name, columns: columns)
         }
         return i
     }
@@ -33,7 +33,7 @@ public struct ResistanceTable: Sendable {
         let col = try column(name)
         var lut: [Int32: Float] = [:]
         for r in rows {
-            guard let code = Int32(exactly: r.code) else { throw CostError("class code \(r.code) of the friction table does not fit a 32-bit land cover") }
+            guard let code = Int32(exactly: r.code) else { throw CostError.classCodeTooWide(code: r.code) }
             lut[code] = r.values[col].map { Float($0) } ?? ResistanceTable.impassable
         }
         var missing = Set<Int32>()
@@ -52,7 +52,7 @@ public struct ResistanceTable: Sendable {
             }
         }
         guard missing.isEmpty else {
-            throw CostError("the friction table has no value for class(es) \(missing.sorted().map(String.init).joined(separator: ", ")) present in the land cover")
+            throw CostError.missingClasses(missing.sorted())
         }
         return Grid(spec: landCover.spec, values: out, noData: ResistanceTable.impassable)
     }
@@ -61,8 +61,3 @@ public struct ResistanceTable: Sendable {
     public static let impassable: Float = -9999
 }
 
-/// A problem with cost-analysis input (table, sources, parameters).
-public struct CostError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    public init(_ d: String) { description = d }
-}

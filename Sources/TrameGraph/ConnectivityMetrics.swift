@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 
 /// How the probability of dispersal decays with distance: p = exp(−α·d), with α set so that
 /// a given distance has a given probability (e.g. 5 % at 1 000 m): α = −ln(P0) / D0.
@@ -195,8 +196,6 @@ struct SubtreeSearch {
         let weight: UnsafeMutableBufferPointer<Double>
         let childStart, childList, mark, sub: UnsafeMutableBufferPointer<Int>
         let newDist, oldDist: UnsafeMutableBufferPointer<Double>
-        let heapKey: UnsafeMutableBufferPointer<Double>
-        let heapVal: UnsafeMutableBufferPointer<Int>
 
         init(adj: LandscapeGraph.Adjacency, n: Int) {
             self.n = n
@@ -209,20 +208,18 @@ struct SubtreeSearch {
             childStart = copy([Int](repeating: 0, count: n + 1)); childList = copy([Int](repeating: 0, count: n))
             mark = copy([Int](repeating: 0, count: n)); sub = copy([Int](repeating: 0, count: n))
             newDist = copy([Double](repeating: .infinity, count: n)); oldDist = copy([Double](repeating: .infinity, count: n))
-            let cap = 2 * adj.target.count + n + 1
-            heapKey = .allocate(capacity: cap); heapVal = .allocate(capacity: cap)
         }
 
         deinit {
-            for b in [start, target, edge, childStart, childList, mark, sub, heapVal] { b.deallocate() }
-            for b in [weight, newDist, oldDist, heapKey] { b.deallocate() }
+            for b in [start, target, edge, childStart, childList, mark, sub] { b.deallocate() }
+            for b in [weight, newDist, oldDist] { b.deallocate() }
         }
     }
 
     let buf: Buffers
     let n: Int
     var stamp = 0
-    var heapCount = 0
+    var heap = MinHeap()
 
     init(adj: LandscapeGraph.Adjacency, n: Int) {
         buf = Buffers(adj: adj, n: n); self.n = n
@@ -233,38 +230,6 @@ struct SubtreeSearch {
 
     func hasChildren(_ k: Int) -> Bool { buf.childStart[k + 1] > buf.childStart[k] }
 
-    @inline(__always) mutating func push(_ key: Double, _ v: Int) {
-        let K = buf.heapKey, V = buf.heapVal
-        var i = heapCount
-        heapCount += 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            if K[p] <= key { break }
-            K[i] = K[p]; V[i] = V[p]; i = p
-        }
-        K[i] = key; V[i] = v
-    }
-
-    @inline(__always) mutating func pop() -> (Double, Int)? {
-        guard heapCount > 0 else { return nil }
-        let K = buf.heapKey, V = buf.heapVal
-        let top = (K[0], V[0])
-        heapCount -= 1
-        let n = heapCount
-        if n == 0 { return top }
-        let key = K[n], val = V[n]
-        var i = 0
-        while true {
-            let l = 2 * i + 1
-            if l >= n { break }
-            let c = (l + 1 < n && K[l + 1] < K[l]) ? l + 1 : l
-            if K[c] >= key { break }
-            K[i] = K[c]; V[i] = V[c]; i = c
-        }
-        K[i] = key; V[i] = val
-        return top
-    }
-
     /// Dijkstra from `s` (hop counts when `unit`), also indexing each node's children.
     mutating func tree(from s: Int, unit: Bool) -> Tree {
         var dist = [Double](repeating: .infinity, count: n)
@@ -273,15 +238,15 @@ struct SubtreeSearch {
         var order: [Int] = []
         order.reserveCapacity(n)
         let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
-        heapCount = 0
-        dist[s] = 0; push(0, s)
-        while let (cost, v) = pop() {
+        heap.removeAll()
+        dist[s] = 0; heap.push(0, s)
+        while let (cost, v) = heap.pop() {
             if done[v] || cost > dist[v] { continue }
             done[v] = true; order.append(v)
             for k in start[v]..<start[v + 1] {
                 let u = target[k]
                 let nd = cost + (unit ? 1 : weight[k])
-                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = edge[k]; push(nd, u) }
+                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = edge[k]; heap.push(nd, u) }
             }
         }
         // Children in compressed form.
@@ -332,7 +297,7 @@ struct SubtreeSearch {
         let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
         let mark = buf.mark, sub = buf.sub, newDist = buf.newDist, old = buf.oldDist
         let st = stamp
-        heapCount = 0
+        heap.removeAll()
         for q in 0..<count {
             let v = sub[q]
             var best = Double.infinity
@@ -343,15 +308,15 @@ struct SubtreeSearch {
                 if d < best { best = d }
             }
             newDist[v] = best
-            if best < .infinity { push(best, v) }
+            if best < .infinity { heap.push(best, v) }
         }
-        while let (cost, v) = pop() {
+        while let (cost, v) = heap.pop() {
             if cost > newDist[v] { continue }
             for k in start[v]..<start[v + 1] {
                 let u = target[k]
                 guard mark[u] == st, u != blockedNode, edge[k] != blockedEdge else { continue }
                 let nd = cost + (unit ? 1 : weight[k])
-                if nd < newDist[u] { newDist[u] = nd; push(nd, u) }
+                if nd < newDist[u] { newDist[u] = nd; heap.push(nd, u) }
             }
         }
     }

@@ -32,4 +32,8 @@ public enum Neighbourhood: Int, CaseIterable, Sendable {
               Step(dc: -2, dr: -1, length: k), Step(dc: -1, dr: -2, length: k)]
         return s
     }
+
+    /// The same steps in row-major order (the row above left to right, then the row itself, then the row
+    /// below), for searches whose ties are broken in that order.
+    public var rowMajorSteps: [Step] { steps.sorted { ($0.dr, $0.dc) < ($1.dr, $1.dc) } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 import TrameVector
 
 /// Round trips and the hub network.
@@ -75,22 +76,23 @@ extension Router {
         let n = network.nodes.count
         var dist = [Double](repeating: .infinity, count: n)
         var label = [Int32](repeating: -1, count: n)
-        var heap = BinaryHeap()
+        var heap = MinHeap()
         for (h, p) in hubs.enumerated() {
             let e = p.edge, len = network.edgeLength[e]
             let f = len > 0 ? weight(e) / len : 1
             for (v, c) in [(network.edgeFrom[e], p.offset * f), (network.edgeTo[e], (len - p.offset) * f)] where c < dist[Int(v)] {
-                dist[Int(v)] = c; label[Int(v)] = Int32(h); heap.push(c, v)
+                dist[Int(v)] = c; label[Int(v)] = Int32(h); heap.push(c, Int(v))
             }
         }
-        while let (d, v) = heap.pop() {
+        while let (d, item) = heap.pop() {
+            let v = Int32(item)
             if d > dist[Int(v)] { continue }
             for k in network.adjStart[Int(v)]..<network.adjStart[Int(v) + 1] {
                 let e = Int(network.adjEdge[k])
                 guard network.usable(e, mode) else { continue }
                 let u = network.edgeFrom[e] == v ? network.edgeTo[e] : network.edgeFrom[e]
                 let nd = d + weight(e)
-                if nd < dist[Int(u)] { dist[Int(u)] = nd; label[Int(u)] = label[Int(v)]; heap.push(nd, u) }
+                if nd < dist[Int(u)] { dist[Int(u)] = nd; label[Int(u)] = label[Int(v)]; heap.push(nd, Int(u)) }
             }
         }
         // Candidate hub pairs across catchment boundaries (and hubs sharing an edge).
@@ -110,13 +112,11 @@ extension Router {
             add(i, j, abs(hubs[i].offset - hubs[j].offset) * (len > 0 ? weight(hubs[i].edge) / len : 1))
         } }
         // Kruskal.
-        var parent = Array(hubs.indices)
-        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
+        var sets = UnionFind(count: hubs.count)
         var tree: [(Int, Int)] = []
         for (key, _) in cand.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
             let a = key >> 32, b = key & 0xFFFF_FFFF
-            let ra = find(a), rb = find(b)
-            if ra != rb { parent[ra] = rb; tree.append((a, b)) }
+            if sets.union(a, b) { tree.append((a, b)) }
         }
         // Trace each itinerary on the two-way network.
         let twoWay = try Router(network: network.twoWay(mode), mode: mode, outside: outside, preferGreen: preferGreen)

@@ -1,4 +1,5 @@
 import Foundation
+import TrameRaster
 import TrameVector
 
 /// A place on an edge: the edge, the distance from its start along it, and the point itself.
@@ -63,17 +64,17 @@ public struct Router: Sendable {
         var dist: [Double]
         var prevEdge: [Int32]
         var touched: [Int32] = []
-        var heap = BinaryHeap()
+        var heap = MinHeap()
         init(nodes: Int) { dist = [Double](repeating: .infinity, count: nodes); prevEdge = [Int32](repeating: -1, count: nodes) }
         mutating func reset() {
             for v in touched { dist[Int(v)] = .infinity; prevEdge[Int(v)] = -1 }
             touched.removeAll(keepingCapacity: true)
-            heap.clear()
+            heap.removeAll()
         }
         mutating func relax(_ v: Int32, _ d: Double, _ e: Int32, _ key: Double) {
             if dist[Int(v)] == .infinity { touched.append(v) }
             dist[Int(v)] = d; prevEdge[Int(v)] = e
-            heap.push(key, v)
+            heap.push(key, Int(v))
         }
     }
 
@@ -138,7 +139,8 @@ public struct Router: Sendable {
         var ends: [Int32: (cost: Double, forward: Bool)] = [:]
         for a in arrivals(t) where a.cost < (ends[a.node]?.cost ?? .infinity) { ends[a.node] = (a.cost, a.forward) }
         var bestEnd: Int32 = -1
-        while let (key, v) = search.heap.pop() {
+        while let (key, item) = search.heap.pop() {
+            let v = Int32(item)
             let dv = search.dist[Int(v)]
             if key > dv + h(v) + 1e-9 { continue }   // stale entry
             if key >= best { break }
@@ -217,42 +219,6 @@ public struct Router: Sendable {
         if k1 > k0 { pts += g[k0..<k1] }
         pts.append(p1)
         return a <= b ? pts : pts.reversed()
-    }
-}
-
-/// A binary min-heap of (key, node) in flat arrays.
-struct BinaryHeap {
-    var keys: [Double] = [], items: [Int32] = []
-    mutating func clear() { keys.removeAll(keepingCapacity: true); items.removeAll(keepingCapacity: true) }
-    var isEmpty: Bool { keys.isEmpty }
-    mutating func push(_ k: Double, _ v: Int32) {
-        keys.append(k); items.append(v)
-        var i = keys.count - 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            if keys[p] <= k { break }
-            keys[i] = keys[p]; items[i] = items[p]; i = p
-        }
-        keys[i] = k; items[i] = v
-    }
-    mutating func pop() -> (Double, Int32)? {
-        guard let top = keys.first else { return nil }
-        let out = (top, items[0])
-        let lk = keys.removeLast(), lv = items.removeLast()
-        let n = keys.count
-        if n > 0 {
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                if l >= n { break }
-                let r = l + 1
-                let c = r < n && keys[r] < keys[l] ? r : l
-                if keys[c] >= lk { break }
-                keys[i] = keys[c]; items[i] = items[c]; i = c
-            }
-            keys[i] = lk; items[i] = lv
-        }
-        return out
     }
 }
 

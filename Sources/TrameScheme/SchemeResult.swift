@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 
 /// What a scheme run found, for the report, the figures table and the console summary.
 public struct SchemeResult: Sendable {
@@ -19,12 +20,12 @@ public struct SchemeResult: Sendable {
         public var conflicts: Int
         public var dispersalCost: Double
         public var dispersalProbability: Double
-        public var corridorWidth: CorridorWidthSpec
+        public var corridorWidth: CorridorWidth
         public var topReservoirs: [(id: Int32, areaHa: Double, dPC: Double, inventories: String)]
         public var topLinks: [(id: Int, from: Int32, to: Int32, cost: Double, lengthM: Double, dPC: Double)]
         public init(name: String, label: String, colour: RGB, reservoirs: Int, reservoirHa: Double, links: Int, functionalLinks: Int,
                     corridorHa: Double, corridorKm: Double, pc: Double, ec: Double, components: Int, conflicts: Int,
-                    dispersalCost: Double, dispersalProbability: Double, corridorWidth: CorridorWidthSpec) {
+                    dispersalCost: Double, dispersalProbability: Double, corridorWidth: CorridorWidth) {
             self.name = name; self.label = label; self.colour = colour; self.reservoirs = reservoirs; self.reservoirHa = reservoirHa
             self.links = links; self.functionalLinks = functionalLinks; self.corridorHa = corridorHa; self.corridorKm = corridorKm
             self.pc = pc; self.ec = ec; self.components = components; self.conflicts = conflicts

@@ -116,6 +116,24 @@ final class HandWorkedTests: XCTestCase {
         XCTAssertThrowsError(try PatchFinder.find(landCover: lc, habitat: [99], minAreaHa: 0))
     }
 
+    /// `PatchFinder.find` fails for two different reasons, each its own case with its own message.
+    func testPatchFinderErrorsSayWhatWentWrong() {
+        let spec = GridSpec(cols: 2, rows: 1, transform: GeoTransform(west: 0, north: 10, cellSize: 10))
+        let lc = Grid<Int32>(spec: spec, values: [20, 11], noData: nil)
+        XCTAssertThrowsError(try PatchFinder.find(landCover: lc, habitat: [99, 7], minAreaHa: 0)) { e in
+            XCTAssertEqual(e as? CostError, .noHabitat(classes: [7, 99]))
+            XCTAssertEqual((e as? CostError)?.description, "no habitat cell: none of the classes 7, 99 is present")
+        }
+        XCTAssertThrowsError(try PatchFinder.find(landCover: lc, habitat: [20], minAreaHa: 0, connexity: .knight)) { e in
+            XCTAssertEqual(e as? CostError, .patchConnexity)
+            XCTAssertEqual((e as? CostError)?.description, "patch connexity is 4 or 8")
+        }
+        // An inventory cell stands in for absent habitat classes: no error.
+        var inv = Grid<UInt8>(spec: spec, fill: 0)
+        inv.values[1] = 1
+        XCTAssertEqual(try PatchFinder.find(landCover: lc, habitat: [99], minAreaHa: 0, inventory: inv).patches.map(\.cells), [1])
+    }
+
     /// Two one-cell patches on a uniform grid: the link is the straight row between them, the planar and
     /// complete topologies agree, and a zero-width corridor is exactly that row.
     func testLinksAndCorridorOnUniformGrid() throws {

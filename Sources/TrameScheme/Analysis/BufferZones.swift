@@ -193,61 +193,26 @@ struct TwoNearest {
         let n = cols * rows
         d1 = [Float](repeating: .infinity, count: n); d2 = d1
         id1 = [Int32](repeating: 0, count: n); id2 = id1
+        // Items pack the cell (high bits) and the label (low 32 bits).
         var heap = MinHeap()
-        for i in 0..<n where seeds[i] != 0 { heap.push(0, i, seeds[i]) }
-        let diag = step * 2.0.squareRoot()
-        while let (d, v, label) = heap.pop() {
+        for i in 0..<n where seeds[i] != 0 { heap.push(0, i << 32 | Int(UInt32(bitPattern: seeds[i]))) }
+        // Neighbours pushed in row-major order: ties between two towns go as the heap orders them.
+        let steps = Neighbourhood.queen.rowMajorSteps
+        while let (d, item) = heap.pop() {
+            let v = item >> 32, label = Int32(truncatingIfNeeded: item)
             let fd = Float(d)
             if id1[v] == 0 { id1[v] = label; d1[v] = fd } else if id1[v] != label && id2[v] == 0 { id2[v] = label; d2[v] = fd } else { continue }
             let c = v % cols, r = v / cols
-            for dr in -1...1 {
-                let rr = r + dr
-                if rr < 0 || rr >= rows { continue }
-                for dc in -1...1 where dr != 0 || dc != 0 {
-                    let cc = c + dc
-                    if cc < 0 || cc >= cols { continue }
-                    let u = rr * cols + cc
-                    let nd = d + (dr != 0 && dc != 0 ? diag : step)
-                    if nd > limit { continue }
-                    // Skip when u already holds this label or two others.
-                    if id1[u] == label || id2[u] != 0 { continue }
-                    heap.push(nd, u, label)
-                }
+            for s in steps {
+                let cc = c + s.dc, rr = r + s.dr
+                guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
+                let u = rr * cols + cc
+                let nd = d + step * s.length
+                if nd > limit { continue }
+                // Skip when u already holds this label or two others.
+                if id1[u] == label || id2[u] != 0 { continue }
+                heap.push(nd, u << 32 | Int(UInt32(bitPattern: label)))
             }
-        }
-    }
-
-    /// A binary heap of (distance, cell, label) in flat arrays.
-    struct MinHeap {
-        var keys: [Double] = [], cells: [Int] = [], labels: [Int32] = []
-        mutating func push(_ k: Double, _ c: Int, _ l: Int32) {
-            keys.append(k); cells.append(c); labels.append(l)
-            var i = keys.count - 1
-            while i > 0 {
-                let p = (i - 1) / 2
-                if keys[p] <= keys[i] { break }
-                keys.swapAt(p, i); cells.swapAt(p, i); labels.swapAt(p, i)
-                i = p
-            }
-        }
-        mutating func pop() -> (Double, Int, Int32)? {
-            guard let top = keys.first else { return nil }
-            let out = (top, cells[0], labels[0])
-            let last = keys.count - 1
-            keys.swapAt(0, last); cells.swapAt(0, last); labels.swapAt(0, last)
-            keys.removeLast(); cells.removeLast(); labels.removeLast()
-            var i = 0
-            let m = keys.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var s = i
-                if l < m && keys[l] < keys[s] { s = l }
-                if r < m && keys[r] < keys[s] { s = r }
-                if s == i { break }
-                keys.swapAt(s, i); cells.swapAt(s, i); labels.swapAt(s, i)
-                i = s
-            }
-            return out
         }
     }
 }

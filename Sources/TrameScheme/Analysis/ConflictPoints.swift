@@ -91,25 +91,19 @@ public enum ConflictFinder {
             }
         }
         // Built-up land: groups of built-up cells of one corridor (8 neighbours).
+        // Groups in the order of their first cell, each group's cells in the order of a depth-first fill
+        // spreading to neighbours in row-major order (the centre cell nearest is the first one on a tie).
         let cols = spec.cols, rows = spec.rows
-        var seen = [Bool](repeating: false, count: spec.count)
-        var stack: [Int] = [], group: [Int] = []
-        for i in 0..<spec.count where owner[i] > 0 && !seen[i] && builtUp.contains(landCover.values[i]) {
-            let id = owner[i]
-            group.removeAll(keepingCapacity: true)
-            seen[i] = true; stack.append(i)
-            while let v = stack.popLast() {
-                group.append(v)
-                let c = v % cols, r = v / cols
-                for dr in -1...1 {
-                    for dc in -1...1 where dr != 0 || dc != 0 {
-                        let cc = c + dc, rr = r + dr
-                        guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
-                        let u = rr * cols + cc
-                        if !seen[u] && owner[u] == id && builtUp.contains(landCover.values[u]) { seen[u] = true; stack.append(u) }
-                    }
-                }
-            }
+        var groupCells: [Int] = [], groupStart: [Int] = []
+        _ = Components.label(cols: cols, rows: rows, steps: Neighbourhood.queen.rowMajorSteps,
+                             region: { owner[$0] > 0 && builtUp.contains(landCover.values[$0]) ? owner[$0] : nil }) { id, v in
+            if Int(id) > groupStart.count { groupStart.append(groupCells.count) }
+            groupCells.append(v)
+        }
+        groupStart.append(groupCells.count)
+        for k in 0..<(groupStart.count - 1) {
+            let group = groupCells[groupStart[k]..<groupStart[k + 1]]
+            let id = owner[group.first!]
             guard group.count >= minBuiltCells else { continue }
             var sx = 0.0, sy = 0.0
             var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity

@@ -173,12 +173,12 @@ public enum UnitConnectivity {
         let cutoff = -log(1e-12) / alpha
         for s in needed {
             var d = [Double](repeating: .infinity, count: nodes + 1)
-            var heap = TwoNearest.MinHeap()
-            heap.push(0, Int(s), 0)
+            var heap = MinHeap()
+            heap.push(0, Int(s))
             d[Int(s)] = 0
-            while let (dv, v, _) = heap.pop() {
+            while let (dv, v) = heap.pop() {
                 if dv > d[v] || dv > cutoff { continue }
-                for (u, c) in adj[v] where dv + c < d[u] { d[u] = dv + c; heap.push(d[u], u, 0) }
+                for (u, c) in adj[v] where dv + c < d[u] { d[u] = dv + c; heap.push(d[u], u) }
             }
             dist[s] = d
         }

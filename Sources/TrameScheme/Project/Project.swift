@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 
 /// A vector layer named in the project file: a file, optionally a layer in it and an attribute filter.
 public struct LayerSource: Sendable, Equatable {
@@ -54,7 +55,7 @@ public struct SubNetwork: Sendable, Equatable {
     /// Cost (resistance × m) at which dispersal has the probability below.
     public var dispersalCost: Double
     public var dispersalProbability: Double
-    public var corridorWidth: CorridorWidthSpec
+    public var corridorWidth: CorridorWidth
     /// Colour on maps and in QGIS styles.
     public var colour: RGB
     public var line: Int?

@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 import TOMLKit
 
 /// A problem in a project file; names the file and, when known, the line.
@@ -224,15 +225,17 @@ public enum ProjectFile {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
                                                              "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web"])
             try checkKeys(top)
-            let terr = try section(root, "territory", allowed: ["name", "crs", "resolution", "boundary", "reference_share", "reference_label"], required: true)!
-            let lc = try section(root, "land_cover", allowed: ["raster", "nomenclature", "friction", "built_up"], required: true)!
-            let ns = try section(root, "nature_spaces", allowed: ["classes", "min_area"])
+            // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
+            func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
+            let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label"]), required: true)!
+            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction"]), required: true)!
+            let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: ["roads", "road_class_field", "railways", "paths"])
             let units = try section(root, "units", allowed: ["communes", "groupings", "name_field"])
             let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
-            let buf = try section(root, "buffer_zones", allowed: ["open_land", "min_town_area", "max_break_width", "around_network", "min_area", "edge"])
+            let buf = try section(root, "buffer_zones", allowed: keys("buffer_zones"))
             let rep = try section(root, "report", allowed: ["title", "lang"])
-            let pinch = try section(root, "pinch_points", allowed: ["links_per_subnetwork"])
+            let pinch = try section(root, "pinch_points", allowed: keys("pinch_points"))
             let web = try section(root, "web", allowed: ["base_map", "base_map_attribution"])
             let baseMap = try web.flatMap { try string($0, "base_map") }
             if let web, let b = baseMap, !(b.hasPrefix("https://") || b.hasPrefix("http://")) || !b.contains("{z}") || !b.contains("{x}") || !b.contains("{y}") {
@@ -242,7 +245,7 @@ public enum ProjectFile {
             if let pinch, let v = try count(pinch, "pinch_points", "links_per_subnetwork") {
                 pinchLinks = Int(v)   // whole and within 0 … 1,000,000: checked
             }
-            let itin = try section(root, "itineraries", allowed: ["network", "mode", "prefer_green", "max_snap", "join_crossings", "with_roads"])
+            let itin = try section(root, "itineraries", allowed: keys("itineraries", ["network", "mode", "join_crossings", "with_roads"]))
             var itineraries: ItinerarySettings? = nil
             if let itin {
                 guard let net = try layer(itin, "network") else { throw fail(itin, nil, "[itineraries] needs network = { file = \"…\" }") }
@@ -284,9 +287,7 @@ public enum ProjectFile {
             }
             for (k, item) in sarr.enumerated() {
                 guard let t = item.table else { throw ProjectError(file, "sub-network \(k + 1) must be a table") }
-                let s = Section(table: t, path: "subnetwork#\(k)", allowed: [
-                    "name", "label", "habitat", "supporting", "friction_column", "min_reservoir_area", "inventories",
-                    "dispersal_distance", "dispersal_probability", "corridor_width", "colour"])
+                let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "friction_column", "inventories", "colour"])))
                 try checkKeys(s)
                 let sname = try string(s, "name", required: true)!
                 guard sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {

@@ -134,6 +134,11 @@ public struct ProjectKey: Sendable {
     /// The default as the README shows it ("5 ha", "none", "required").
     public var defaultText: String
     public var meaning: String
+    /// Its line in the `run_parameters` table (nil: not listed there).
+    public var parameter: RunParameter?
+    /// How the commented template writes it (nil: the template writes a value of its own, such as the
+    /// sample's class lists and each sub-network's values).
+    public var template: TemplateLine?
 
     /// "[buffer_zones] min_area", "[[subnetwork]] habitat".
     public var label: String { section == "subnetwork" ? "[[subnetwork]] \(name)" : "[\(section)] \(name)" }
@@ -141,30 +146,44 @@ public struct ProjectKey: Sendable {
     public var rangeText: String { ranges.map(\.text).joined(separator: ", or ") }
 }
 
+/// A key's line in the run's parameters table: its name there and its rank among the table's key lines.
+public struct RunParameter: Sendable, Equatable {
+    public var name: String
+    public var rank: Int
+}
+
+/// A key's line in the commented project template: the value as written, the comment after it.
+public struct TemplateLine: Sendable, Equatable {
+    public var value: String
+    public var comment: String?
+}
+
 public enum ProjectKeys {
     private static func key(_ section: String, _ name: String, _ kind: KeyKind, _ ranges: [ValueRange], _ def: Double?, _ defText: String? = nil,
-                            _ meaning: String) -> ProjectKey {
+                            _ meaning: String, parameter: (String, Int)? = nil, template: (String, String?)? = nil) -> ProjectKey {
         ProjectKey(section: section, name: name, kind: kind, ranges: ranges, defaultValue: def,
-                   defaultText: defText ?? def.map { ranges[0].show($0) } ?? "none", meaning: meaning)
+                   defaultText: defText ?? def.map { ranges[0].show($0) } ?? "none", meaning: meaning,
+                   parameter: parameter.map { RunParameter(name: $0.0, rank: $0.1) },
+                   template: template.map { TemplateLine(value: $0.0, comment: $0.1) })
     }
 
     /// Every number of the project file, in the order of the template.
     public static let all: [ProjectKey] = [
-        key("territory", "resolution", .length, [Ranges.resolution], nil, "the land cover's", "cell size the land cover must have (checked)"),
-        key("territory", "reference_share", .share, [Ranges.share], nil, "none", "share of nature spaces to compare with (e.g. the region's)"),
-        key("land_cover", "built_up", .classCodes, [Ranges.classCode], nil, "required", "built-up classes: they cut corridors and frame urban breaks"),
-        key("nature_spaces", "classes", .classCodes, [Ranges.classCode], nil, "the nomenclature's natural column", "classes that make nature spaces"),
-        key("nature_spaces", "min_area", .area, [Ranges.area], 1, nil, "smallest nature space of mixed vocation"),
+        key("territory", "resolution", .length, [Ranges.resolution], nil, "the land cover's", "cell size the land cover must have (checked)", template: ("\"10 m\"", "cell size of the land cover")),
+        key("territory", "reference_share", .share, [Ranges.share], nil, "none", "share of nature spaces to compare with (e.g. the region's)", template: ("\"12 %\"", "share of nature spaces to compare with (here: the region's)")),
+        key("land_cover", "built_up", .classCodes, [Ranges.classCode], nil, "required", "built-up classes: they cut corridors and frame urban breaks", parameter: ("built_up", 3), template: ("[1, 2, 3]", "towns and industry: they cut corridors and frame the urban breaks")),
+        key("nature_spaces", "classes", .classCodes, [Ranges.classCode], nil, "the nomenclature's natural column", "classes that make nature spaces", parameter: ("nature_classes", 1)),
+        key("nature_spaces", "min_area", .area, [Ranges.area], 1, nil, "smallest nature space of mixed vocation", parameter: ("mixed_min_area", 2), template: ("\"1 ha\"", "smallest nature space of mixed vocation")),
         key("buffer_zones", "open_land", .classCodes, [Ranges.classCode], nil, "none", "farmland and natural classes that can lie in a buffer zone"),
-        key("buffer_zones", "min_town_area", .area, [Ranges.area], 20, nil, "smaller built-up clusters are hamlets, not towns"),
-        key("buffer_zones", "max_break_width", .length, [Ranges.distance], 1500, nil, "open land between two towns closer than this is an urban break"),
-        key("buffer_zones", "around_network", .length, [Ranges.distance], 200, nil, "open land this close to a reservoir or corridor frames the network"),
-        key("buffer_zones", "min_area", .area, [Ranges.area], 5, nil, "smaller buffer zones are dropped"),
-        key("buffer_zones", "edge", .length, [Ranges.width], 50, nil, "width of the diffuse edge drawn around each zone"),
-        key("itineraries", "prefer_green", .weight, [Ranges.weight], 1, "1", "W: a way weighs its length × (1 + W × its part outside the green network)"),
-        key("itineraries", "max_snap", .length, [Ranges.snap], 1000, nil, "hubs farther than this from a usable way are listed as not reached"),
+        key("buffer_zones", "min_town_area", .area, [Ranges.area], 20, nil, "smaller built-up clusters are hamlets, not towns", parameter: ("buffer_min_town_area", 6), template: ("\"20 ha\"", "smaller built-up clusters are hamlets, not towns")),
+        key("buffer_zones", "max_break_width", .length, [Ranges.distance], 1500, nil, "open land between two towns closer than this is an urban break", parameter: ("buffer_max_break_width", 4), template: ("\"1500 m\"", "open land between two towns closer than this is an urban break")),
+        key("buffer_zones", "around_network", .length, [Ranges.distance], 200, nil, "open land this close to a reservoir or corridor frames the network", parameter: ("buffer_around_network", 5), template: ("\"200 m\"", "open land this close to a reservoir or corridor frames it")),
+        key("buffer_zones", "min_area", .area, [Ranges.area], 5, nil, "smaller buffer zones are dropped", parameter: ("buffer_min_area", 7), template: ("\"5 ha\"", "smaller zones are dropped")),
+        key("buffer_zones", "edge", .length, [Ranges.width], 50, nil, "width of the diffuse edge drawn around each zone", parameter: ("buffer_edge", 8), template: ("\"100 m\"", "width of the diffuse edge (buffer_zones.tif fades over it)")),
+        key("itineraries", "prefer_green", .weight, [Ranges.weight], 1, "1", "W: a way weighs its length × (1 + W × its part outside the green network)", template: ("1.0", nil)),
+        key("itineraries", "max_snap", .length, [Ranges.snap], 1000, nil, "hubs farther than this from a usable way are listed as not reached", template: ("\"1000 m\"", "hubs farther than this from a path are listed as not reached")),
         key("pinch_points", "links_per_subnetwork", .count, [ValueRange(0, 1_000_000, unit: .none)], 50, "50",
-            "links per sub-network whose corridors get a current map (0 = none)"),
+            "links per sub-network whose corridors get a current map (0 = none)", template: ("50", nil)),
         key("subnetwork", "habitat", .classCodes, [Ranges.classCode], nil, "required", "classes whose patches are reservoirs"),
         key("subnetwork", "supporting", .classCodes, [Ranges.classCode], nil, "none", "classes that relay movement"),
         key("subnetwork", "min_reservoir_area", .area, [Ranges.area], 1, nil, "smallest habitat patch kept as a reservoir"),
@@ -173,6 +192,27 @@ public enum ProjectKeys {
         key("subnetwork", "corridor_width", .width, [Ranges.cost, Ranges.width], nil, "dispersal_distance ÷ 10",
             "cost-weighted width (Linkage Mapper) or a buffer around the least-cost path"),
     ]
+
+    /// The keys listed in the run's parameters table, in its order.
+    public static var parameters: [ProjectKey] {
+        all.filter { $0.parameter != nil }.sorted { $0.parameter!.rank < $1.parameter!.rank }
+    }
+
+    /// The keys of one section, in the table's order.
+    public static func keys(in section: String) -> [ProjectKey] { all.filter { $0.section == section } }
+
+    /// The template's lines for the keys of `section` in the table's order: `name = value` and the key's
+    /// comment from column 35. `values` gives the value of a key whose template line has none.
+    public static func templateLines(_ section: String, values: [String: String] = [:]) -> String {
+        keys(in: section).map { k in
+            let value = values[k.name] ?? k.template?.value ?? ""
+            var line = "\(k.name) = \(value)"
+            if let c = k.template?.comment {
+                line += String(repeating: " ", count: max(1, 34 - line.count)) + "# \(c)"
+            }
+            return line
+        }.joined(separator: "\n")
+    }
 
     /// The entry for a key; `section` may be a table path such as "subnetwork#2".
     public static func entry(_ section: String, _ name: String) -> ProjectKey? {

@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 
 /// Quantities written with their unit in a project file: "5 ha", "1000 m", "1.5 km", "12 %", "50000 cost".
 ///
@@ -69,7 +70,7 @@ public enum Quantity {
     }
 
     /// A corridor width: a cost ("5000 cost", Linkage Mapper's cost-weighted width) or a distance ("200 m").
-    public static func width(_ text: String) throws -> CorridorWidthSpec {
+    public static func width(_ text: String) throws -> CorridorWidth {
         guard let (v, unit) = split(text) else { throw UnitError(description: "'\(text)' is not a width; write \"5000 cost\" or \"200 m\"") }
         switch unit {
         case "cost", "cost units": return .cost(v)
@@ -81,19 +82,4 @@ public enum Quantity {
     }
 
     static func fmtNumber(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
-}
-
-/// How wide corridors are drawn around a least-cost link.
-public enum CorridorWidthSpec: Sendable, Equatable, CustomStringConvertible {
-    /// Linkage Mapper's width: cells where CD_A + CD_B − LCD ≤ w cost units.
-    case cost(Double)
-    /// A buffer of w metres around the least-cost path.
-    case metres(Double)
-
-    public var description: String {
-        switch self {
-        case .cost(let w): "\(Quantity.fmtNumber(w)) cost"
-        case .metres(let w): "\(Quantity.fmtNumber(w)) m"
-        }
-    }
 }

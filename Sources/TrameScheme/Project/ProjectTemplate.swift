@@ -2,14 +2,19 @@ import Foundation
 import TrameSample
 
 /// The commented project file: `trame init` writes it as a template, `trame demo` for the sample territory.
-enum ProjectTemplate {
-    static func text(name: String, forSample: Bool) -> String {
+///
+/// The lines of the numbers come from `ProjectKeys.all` (each key's template value and comment), a
+/// section's keys where the section lists them; the sample's class lists and each sub-network's values
+/// are written here.
+public enum ProjectTemplate {
+    public static func text(name: String, forSample: Bool) -> String {
         let colours = ["forest": "#2e7d32", "calcicolous": "#c9b037", "mining": "#7a5230", "river": "#1f5fbf", "wetland": "#3fb8b0"]
         let supporting: [String: [LandCoverClass]] = [
             "forest": [.hedgesAndCopses, .urbanPark], "calcicolous": [.grassland, .quarry], "mining": [.collieryRailway, .quarry],
             "river": [.wetland], "wetland": [.riverOrCanal, .grassland],
         ]
         let widths: [String: String] = ["forest": "5000 cost", "calcicolous": "3000 cost", "mining": "4000 cost", "river": "2000 cost", "wetland": "3000 cost"]
+        let natural = LandCoverClass.allCases.filter(\.isNatural).map { String($0.code) }.joined(separator: ", ")
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
         # \(forSample ? "Written by `trame demo` for the generated sample territory." : "Template written by `trame init`: replace the files and values with your territory's.")
@@ -20,20 +25,18 @@ enum ProjectTemplate {
         [territory]
         name = "\(name)"
         crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
-        resolution = "10 m"               # cell size of the land cover
-        reference_share = "12 %"          # share of nature spaces to compare with (here: the region's)
+        \(ProjectKeys.templateLines("territory"))
         reference_label = "moyenne régionale"
 
         [land_cover]
         raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)
         nomenclature = "nomenclature.csv" # code,label,label_fr,red,green,blue,natural
         friction = "friction.csv"         # code,label,<one resistance column per sub-network>; inf = impassable
-        built_up = [1, 2, 3]              # towns and industry: they cut corridors and frame the urban breaks
+        \(ProjectKeys.templateLines("land_cover"))
 
         [nature_spaces]
         # Classes that make nature spaces (default: the nomenclature's natural column).
-        classes = [\(LandCoverClass.allCases.filter(\.isNatural).map { String($0.code) }.joined(separator: ", "))]
-        min_area = "1 ha"                 # smallest nature space of mixed vocation
+        \(ProjectKeys.templateLines("nature_spaces", values: ["classes": "[\(natural)]"]))
 
         # Inventories supplied by partners. interest = "major" makes their sites nature spaces of major
         # ecological interest; "information" only records them on the spaces they overlap.
@@ -57,6 +60,8 @@ enum ProjectTemplate {
 
             """
         }
+        let openLand = LandCoverClass.allCases.filter { !$0.isNatural && ![.denseUrban, .lowDensityUrban, .industrial, .motorway, .otherRoad, .activeRailway].contains($0) }
+            .map { String($0.code) }.joined(separator: ", ")
         s += """
         [infrastructure]
         roads = { file = "territory.gpkg", layer = "roads" }
@@ -75,12 +80,7 @@ enum ProjectTemplate {
 
         [buffer_zones]
         # Farmland and natural land that can be a buffer zone (default: every class but built_up).
-        open_land = [\(LandCoverClass.allCases.filter { !$0.isNatural && ![.denseUrban, .lowDensityUrban, .industrial, .motorway, .otherRoad, .activeRailway].contains($0) }.map { String($0.code) }.joined(separator: ", "))]
-        min_town_area = "20 ha"           # smaller built-up clusters are hamlets, not towns
-        max_break_width = "1500 m"        # open land between two towns closer than this is an urban break
-        around_network = "200 m"          # open land this close to a reservoir or corridor frames it
-        min_area = "5 ha"                 # smaller zones are dropped
-        edge = "100 m"                    # width of the diffuse edge (buffer_zones.tif fades over it)
+        \(ProjectKeys.templateLines("buffer_zones", values: ["open_land": "[\(openLand)]"]))
 
         [itineraries]
         # Walking or cycling itineraries linking the leisure hubs on the path network, preferring the green
@@ -88,15 +88,14 @@ enum ProjectTemplate {
         # and buffer zones). The network may also be an OpenStreetMap extract (.osm.pbf).
         network = { file = "territory.gpkg", layer = "paths" }
         mode = "walk"                     # walk or bike
-        prefer_green = 1.0
-        max_snap = "1000 m"               # hubs farther than this from a path are listed as not reached
+        \(ProjectKeys.templateLines("itineraries"))
         join_crossings = true             # lines crossing without a shared vertex meet there (not for OSM)
         with_roads = true                 # the roads of [infrastructure] too (class = OSM highway; motorways never)
 
         [pinch_points]
         # Current flow (circuit theory) through the corridors of the most important links, between their two
         # reservoirs, as Linkage Mapper's Pinchpoint Mapper: a current raster and the pinch_points layer.
-        links_per_subnetwork = 50
+        \(ProjectKeys.templateLines("pinch_points"))
 
         [report]
         title = "\(name)"
