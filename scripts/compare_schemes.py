@@ -1,13 +1,19 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compares two scheme folders written by `trame run` / `trame demo` (e.g. before and after a refactor).
 
-    scripts/compare_schemes.py OLD NEW
+    scripts/compare_schemes.py [--strict] OLD NEW
 
 Same when: figures.csv is byte-identical; every layer and table of scheme.gpkg has the same fields and
 the same features (attributes and geometry as WKT, through GDAL's ogr2ogr); every raster under rasters/
 has the same size, CRS, NoData and band checksums (gdalinfo -checksum); the same files exist. The run's
 date, duration and the project's path (metadata, report.html) are left out. Prints what differs and exits 1,
-or prints a summary and exits 0. Needs GDAL's command-line tools (Debian gdal-bin).
+or prints a summary and exits 0. Needs GDAL's command-line tools and Python bindings (Debian gdal-bin,
+python3-gdal, with Debian's own /usr/bin/python3).
+
+Pinch points (the pinch_points layer and the *_current.tif rasters) are reported as notes, not
+differences, unless --strict: before issue 14 two runs of the same binary already differed there
+(64 vs 65 pinch points on the tiny sample; hash order seeded per process). The notes compare them as a
+set, numbers to 9 significant digits, currents to 1e-9 A.
 """
 import csv, io, json, os, subprocess, sys
 
@@ -40,8 +46,20 @@ def raster_sig(path):
     bands = [(b.get("checksum"), b.get("noDataValue"), b.get("type")) for b in info.get("bands", [])]
     return (tuple(info.get("size", [])), info.get("coordinateSystem", {}).get("wkt", ""), tuple(info.get("geoTransform", [])), tuple(map(str, bands)))
 
-def main(old, new):
-    problems = []
+def rounded(row):
+    """A row with every number to 9 significant digits (and its WKT's numbers too)."""
+    import re
+    return [re.sub(r"-?\d+\.\d+(e-?\d+)?", lambda m: "%.9g" % float(m.group(0)), c) for c in row]
+
+def max_difference(a, b):
+    from osgeo import gdal
+    import numpy
+    x = gdal.Open(a).ReadAsArray().astype(numpy.float64)
+    y = gdal.Open(b).ReadAsArray().astype(numpy.float64)
+    return float(numpy.nanmax(numpy.abs(x - y))) if x.shape == y.shape else float("inf")
+
+def main(old, new, strict=False):
+    problems, notes = [], []
     fo, fn = files(old), files(new)
     for f in sorted(fo ^ fn):
         problems.append(f"only in {'OLD' if f in fo else 'NEW'}: {f}")
@@ -59,9 +77,16 @@ def main(old, new):
             problems.append(f"scheme.gpkg layers differ: {lo} vs {ln}")
         for name in [l for l in lo if l in ln]:
             ro, rn = layer_rows(gpkg_o, name), layer_rows(gpkg_n, name)
-            if name == "run_parameters":   # the project path and input checksums may differ by folder
-                ro = [r for r in ro if r and r[0] not in ("project", "land_cover")]
-                rn = [r for r in rn if r and r[0] not in ("project", "land_cover")]
+            if name == "run_parameters":   # paths differ by folder; a generated territory.gpkg holds its date
+                keep = lambda r: r and r[0] not in ("project", "land_cover") and not r[0].startswith("input ")
+                ro, rn = [r for r in ro if keep(r)], [r for r in rn if keep(r)]
+            if name == "layer_styles":     # update_time
+                ro, rn = [r[:-1] for r in ro], [r[:-1] for r in rn]
+            if name == "pinch_points":
+                ro, rn = ro[:1] + sorted(map(rounded, ro[1:])), rn[:1] + sorted(map(rounded, rn[1:]))
+                if ro != rn and not strict:
+                    notes.append(f"note: pinch_points: {len(ro) - 1} vs {len(rn) - 1} features, {len(set(map(tuple, ro)) & set(map(tuple, rn))) - 1} in common")
+                    continue
             nfeat += max(len(ro) - 1, 0)
             if ro != rn:
                 if ro[:1] != rn[:1]:
@@ -74,14 +99,20 @@ def main(old, new):
         if f.endswith(".tif"):
             nras += 1
             a, b = raster_sig(os.path.join(old, f)), raster_sig(os.path.join(new, f))
+            if a != b and f.endswith("_current.tif") and not strict:
+                d = max_difference(os.path.join(old, f), os.path.join(new, f)) if a[:3] == b[:3] else float("inf")
+                notes.append(f"note: {f}: largest difference {d:.3g} A")
+                continue
             if a != b:
                 problems.append(f"raster {f} differs: {a[0]} {a[3]} vs {b[0]} {b[3]}")
+    print("\n".join(notes + problems))
     if problems:
-        print("\n".join(problems)); return 1
+        return 1
     print(f"same: {len(fo)} files, figures.csv, {nfeat} rows in the layers and tables of scheme.gpkg, {nras} rasters")
     return 0
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = [a for a in sys.argv[1:] if a != "--strict"]
+    if len(args) != 2:
         print(__doc__); sys.exit(2)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(args[0], args[1], strict="--strict" in sys.argv))
