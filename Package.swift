@@ -46,8 +46,9 @@ let package = Package(
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
-            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph",
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameRouting",
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "CSV", package: "CSV.swift"),
         ]),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
@@ -90,11 +91,11 @@ let package = Package(
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
         .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),
         .testTarget(name: "TrameGraphTests", dependencies: ["TrameGraph"]),
-        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster"]),
+        .testTarget(name: "TrameSchemeTests", dependencies: ["TrameScheme", "TrameRaster", "TrameCost"]),
         .testTarget(name: "TrameMapsTests", dependencies: ["TrameMaps", "TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer",
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
@@ -110,8 +111,8 @@ if Context.environment["TRAME_FUZZ"] == "1" {
         ("Project", ["TrameScheme"]),
         ("Quantity", ["TrameScheme"]),
         ("Ini", ["TrameCircuit"]),
-        ("Friction", ["TrameCommands"]),
-        ("Nomenclature", ["TrameCommands"]),
+        ("Friction", ["TrameScheme"]),
+        ("Nomenclature", ["TrameScheme"]),
         ("Upload", ["TrameServer", "TrameGDAL"]),
         ("Query", ["TrameServer"]),
     ]

@@ -9,6 +9,7 @@ import TrameRaster
 import TrameVector
 @testable import TrameCommands
 @testable import TrameServer
+import TrameScheme
 import XCTest
 
 /// `trame serve` on the tiny sample scheme, through HummingbirdTesting, checked against GDAL's own
@@ -86,7 +87,7 @@ final class ServeTests: XCTestCase {
     func testLayerBoxAgreesWithGDALSpatialFilter() async throws {
         let h = try ServeTests.harness()
         let gpkg = h.scheme + "/scheme.gpkg"
-        for (layer, key) in [("corridors", "link"), ("nature_spaces", "space"), ("buffer_zones", "zone")] {
+        for (layer, key) in [(SchemeLayer.corridors.name, "link"), (SchemeLayer.natureSpaces.name, "space"), (SchemeLayer.bufferZones.name, "zone")] {
             // A box of about 3 × 3 km around the middle of the layer's fifth feature.
             let l = try XCTUnwrap(h.server.scheme.site.layer(layer))
             let b = try XCTUnwrap(l.boxes[min(4, l.boxes.count - 1)])
@@ -110,7 +111,7 @@ final class ServeTests: XCTestCase {
     func testPointCoordinatesEqualOgr2ogrInWGS84() async throws {
         let h = try ServeTests.harness()
         var ref: [Int: (Double, Double)] = [:]
-        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", "conflict_points", "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]) {
+        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", SchemeLayer.conflictPoints.name, "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]) {
             ref[Int(v[2])!] = (Double(v[0])!, Double(v[1])!)
         }
         XCTAssertFalse(ref.isEmpty)
@@ -138,7 +139,7 @@ final class ServeTests: XCTestCase {
 
     func testZoomLevelsOnlyDropVertices() async throws {
         let h = try ServeTests.harness()
-        let l = h.server.scheme.site.layer("nature_spaces")!
+        let l = h.server.scheme.site.layer(SchemeLayer.natureSpaces.name)!
         let full = l.features.compactMap(\.geometry).reduce(0) { $0 + $1.points.count }
         for z in [8, 12] {
             let simplified = l.features.indices.compactMap { l.geometry($0, zoom: z) }.reduce(0) { $0 + $1.points.count }
@@ -203,11 +204,11 @@ final class ServeTests: XCTestCase {
             """])
         let pts = rows.map { (Double($0[2])!, Double($0[3])!) }
         let ll = try ServeTests.gdaltransform(pts, from: "EPSG:2154", to: "EPSG:4326")
-        let conflicts = try ServeTests.ogrRows([gpkg, "conflict_points", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]).map { $0.map { Double($0)! } }
+        let conflicts = try ServeTests.ogrRows([gpkg, SchemeLayer.conflictPoints.name, "-lco", "GEOMETRY=AS_XY", "-select", "rank"]).map { $0.map { Double($0)! } }
         try await h.app.test(.router) { client in
             for (k, row) in rows.enumerated() {
                 let q = try ServeTests.json(try await client.execute(uri: String(format: "/api/query?lon=%.9f&lat=%.9f", ll[k].0, ll[k].1), method: .get))
-                let spaces = q["nature_spaces"] as! [[String: Any]]
+                let spaces = q[SchemeLayer.natureSpaces.name] as! [[String: Any]]
                 XCTAssertEqual(spaces.count, 1)
                 XCTAssertEqual("\(spaces.first?["space"] ?? "")", row[0])
                 XCTAssertEqual(spaces.first?["typology"] as? String, row[1])
@@ -236,7 +237,7 @@ final class ServeTests: XCTestCase {
 
     func testRoutesPreferGreenAndExportGPX() async throws {
         let h = try ServeTests.harness()
-        let hubs = h.server.scheme.site.layer("leisure_hubs")!.features.compactMap { f -> [Double]? in
+        let hubs = h.server.scheme.site.layer(SchemeLayer.leisureHubs.name)!.features.compactMap { f -> [Double]? in
             if case .point(let p)? = f.geometry { return [p.x, p.y] }; return nil
         }
         XCTAssertGreaterThanOrEqual(hubs.count, 2)
@@ -328,7 +329,7 @@ final class ServeTests: XCTestCase {
             XCTAssertEqual(rep.status, .ok)
             let layers = try ServeTests.json(try await client.execute(uri: "/api/layers", method: .get))
             let names = (layers["layers"] as! [[String: Any]]).map { $0["name"] as! String }
-            for n in ["nature_spaces", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "pinch_points"] {
+            for n in [SchemeLayer.natureSpaces, .corridors, .bufferZones, .conflictPoints, .leisureHubs, .itineraries, .pinchPoints].map(\.name) {
                 XCTAssertTrue(names.contains(n), n)
             }
             let rasters = (layers["rasters"] as! [[String: Any]]).map { $0["kind"] as! String }

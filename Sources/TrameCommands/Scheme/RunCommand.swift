@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
     var out: String?
 
     @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")
-    var lang: String?
+    var lang: Language?
 
     @Option(name: .customLong("inventory"),
             help: ArgumentHelp("Use another file for an inventory in this run: NAME=FILE (e.g. a partner's revised version; its first layer, all its sites).",
@@ -49,7 +49,6 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
         for x in inventoryFiles where !x.contains("=") { throw ValidationError("--inventory takes NAME=FILE, e.g. --inventory 'Natura 2000=natura-v2.gpkg'") }
     }
 
@@ -67,8 +66,8 @@ struct RunCommand: ParsableCommand {
             p.inventories[k].source = LayerSource(file: source)
         }
         let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
-        let result = try runScheme(p, out: outDir, lang: lang ?? p.lang, quiet: common.quiet)
-        SchemeSummary.print(result, out: outDir, lang: lang ?? p.lang)
+        let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet)
+        SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang)
     }
 }
 

@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
     var isPrivate = false
 
     @Option(help: "Language of the page: fr or en (default: the project's [report] lang).")
-    var lang: String?
+    var lang: Language?
 
     @Option(help: "Partners folder (accounts, sessions, upload versions; default: OUT-partners).")
     var partners: String?
@@ -55,7 +55,6 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
         guard (0...65535).contains(port) else { throw ValidationError("--port is 0…65535") }
     }
 
@@ -75,7 +74,7 @@ struct ServeCommand: ParsableCommand {
             throw InputError(e.description)
         }
         var settings = ServeSettings(
-            lang: lang ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
+            lang: lang?.rawValue ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
             tileAttribution: loaded.project?.baseMapAttribution, leafletFolder: leaflet,
             subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label, $0.colour) } ?? [],
             inventories: loaded.project?.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) } ?? [],
