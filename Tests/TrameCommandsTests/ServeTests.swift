@@ -34,7 +34,7 @@ final class ServeTests: XCTestCase {
         var app: Application<RouterResponder<ServeContext>>
     }
 
-    static func harness(private isPrivate: Bool = false, demo: String? = nil, inProcessRerun: Bool = true, logger: Logger? = nil) throws -> Harness {
+    static func harness(private isPrivate: Bool = false, demo: String? = nil, logger: Logger? = nil) throws -> Harness {
         let dir = try demo ?? ServeTests.sample()
         let scheme = dir + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
@@ -43,7 +43,7 @@ final class ServeTests: XCTestCase {
         let store = try PartnerStore(folder: partners, bcryptCost: 4)
         let settings = ServeSettings(lang: "en", isPrivate: isPrivate, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
-                                     rerun: ServeSetup.rerun(project: p.file, folder: scheme, inProcess: inProcessRerun))
+                                     rerun: ServeSetup.rerun(project: p.file, folder: scheme))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
         // Uploads are checked by the built `trame` (the test runner is not it).
         server.checker = UploadChecker(executable: TrameProcess.trame.path, scratch: partners + "/incoming")
