@@ -46,8 +46,9 @@ let package = Package(
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
-            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameSample",
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameRouting", "TrameSample",
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "CSV", package: "CSV.swift"),
         ]),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
@@ -103,7 +104,7 @@ let package = Package(
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameUploads",
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
@@ -119,9 +120,7 @@ if Context.environment["TRAME_FUZZ"] == "1" {
         ("Project", ["TrameScheme"]),
         ("Quantity", ["TrameScheme"]),
         ("Ini", ["TrameCircuit"]),
-        ("Friction", ["TrameCommands"]),
-        ("Nomenclature", ["TrameCommands"]),
-        ("Upload", ["TrameUploads", "TrameGDAL", "TrameVector"]),
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads",
         ("Query", ["TrameServer"]),
     ]
     for (name, dependencies) in fuzzTargets {

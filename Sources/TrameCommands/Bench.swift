@@ -5,6 +5,7 @@ import TrameGDAL
 import TrameGraph
 import TrameRaster
 import TrameSample
+import TrameScheme
 import TrameVector
 
 struct Bench: ParsableCommand {
@@ -158,7 +159,7 @@ struct BenchLinks: ParsableCommand {
     func run() throws {
         let t = TerritoryGenerator(size: size, seed: seed, crsWKT: try SpatialReference(epsg: 2154).wkt).generate()
         let lc = t.landCover.map(noData: Int32(0)) { Int32($0) }
-        let table = try Inputs.frictionTableText(SubNetworkPreset.frictionCSV, name: "friction.csv")
+        let table = try FrictionTable.parse(SubNetworkPreset.frictionCSV, name: "friction.csv")
         let res = try table.resistance(for: lc, column: "forest")
         let patches = try PatchFinder.find(landCover: lc, habitat: [Int32(LandCoverClass.broadleafWoodland.rawValue)], minAreaHa: 1)
         let sources = LinkBuilder.sources(patches)

@@ -41,7 +41,7 @@ struct Demo: ParsableCommand {
     var generateOnly = false
 
     @Option(help: "Language of maps and report: fr or en (default: fr, as the project file says).")
-    var lang: String?
+    var lang: Language?
 
     @OptionGroup var common: CommonOptions
 
@@ -88,8 +88,8 @@ struct Demo: ParsableCommand {
         let project: Project
         do { project = try ProjectFile.load(projectPath) } catch let e as ProjectError { throw InputError(e.description) }
         let schemeDir = (out as NSString).appendingPathComponent("scheme")
-        let result = try runScheme(project, out: schemeDir, lang: lang ?? project.lang, quiet: common.quiet)
-        SchemeSummary.print(result, out: schemeDir, lang: lang ?? project.lang)
+        let result = try runScheme(project, out: schemeDir, lang: lang?.rawValue ?? project.lang, quiet: common.quiet)
+        SchemeSummary.print(result, out: schemeDir, lang: lang?.rawValue ?? project.lang)
         print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), written))
     }
 

@@ -15,6 +15,7 @@ enum ErrorWords {
     static func describe(_ error: Error) -> String? {
         switch error {
         case let e as GeodataError: return e.description
+        case let e as InputFileError: return e.description
         case let e as InputError: return e.description
         case let e as ProjectError: return e.description
         case let e as CostError: return e.description

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CSV
 import Foundation
 import TrameCost
 import TrameGDAL
@@ -47,71 +46,6 @@ enum Inputs {
             throw GeodataError(path, "is in \(crs.label), in degrees; costs need a projected CRS in metres such as Lambert-93 (gdalwarp -t_srs EPSG:2154)")
         }
         guard spec.transform.isNorthUp else { throw GeodataError(path, "is rotated; resample it north-up (gdalwarp)") }
-    }
-
-    /// A friction table (CSV): `code,label,<one resistance column per sub-network>`.
-    /// Empty cells and `inf` mark impassable classes.
-    static func frictionTable(_ path: String) throws -> ResistanceTable {
-        guard FileManager.default.fileExists(atPath: path) else { throw GeodataError(path, "no such file") }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GeodataError(path, "cannot be read as UTF-8 text") }
-        return try frictionTableText(text, name: path)
-    }
-
-    /// Parses friction-table CSV text; `path` names it in errors.
-    ///
-    /// Every row has exactly the header's columns (a short row would silently make a class impassable);
-    /// codes are whole numbers a 32-bit land cover holds, each once; resistances lie in `Ranges.resistance`.
-    static func frictionTableText(_ text: String, name path: String) throws -> ResistanceTable {
-        let reader: CSVReader
-        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
-            throw GeodataError(path, "is not a readable CSV file (\(error))")
-        }
-        guard let header = reader.headerRow, header.count >= 3 else {
-            throw GeodataError(path, "needs a header row: code,label,<one resistance column per sub-network>")
-        }
-        let columns = Array(header.dropFirst(2))
-        for (k, name) in columns.enumerated() {
-            if name.isEmpty { throw GeodataError(path, "line 1: column \(k + 3) of the header has no name") }
-            if columns[..<k].contains(name) { throw GeodataError(path, "line 1: column '\(name)' appears twice in the header") }
-        }
-        var rows: [ResistanceTable.Row] = []
-        var line = 1
-        var seen: [Int32: Int] = [:]
-        while let row = reader.next() {
-            line += 1
-            if row.allSatisfy({ $0.isEmpty }) { continue }
-            guard row.count == header.count else {
-                let what = row.count < header.count ? "a missing column" : "an extra column"
-                throw GeodataError(path, "line \(line): \(row.count) values where the header has \(header.count) (\(header.joined(separator: ","))): \(what); "
-                                   + "leave a cell empty or write inf for an impassable class")
-            }
-            let wide = Int(row[0])
-            let digits = row[0].hasPrefix("-") || row[0].hasPrefix("+") ? row[0].dropFirst() : Substring(row[0])
-            guard wide != nil || !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw GeodataError(path, "line \(line): class code '\(row[0])' is not an integer")
-            }
-            guard let wide, Ranges.classCode.contains(Double(wide)), let code = Int32(exactly: wide) else {
-                throw GeodataError(path, "line \(line): class code \(row[0]) is out of range: \(Ranges.classCode.text)")
-            }
-            if let first = seen[code] { throw GeodataError(path, "line \(line): class \(code) appears twice (first on line \(first))") }
-            seen[code] = line
-            var values: [Double?] = []
-            for (k, name) in columns.enumerated() {
-                let text = row[k + 2].lowercased()
-                if text.isEmpty || text == "inf" || text == "infinity" { values.append(nil); continue }
-                guard let v = Double(text), v.isFinite else {
-                    throw GeodataError(path, "line \(line), column '\(name)': '\(row[k + 2])' is not a number (use inf or leave empty for impassable)")
-                }
-                guard v > 0 else { throw GeodataError(path, "line \(line), column '\(name)': resistance \(row[k + 2]) must be > 0 (use inf or leave empty for impassable)") }
-                guard Ranges.resistance.contains(v) else {
-                    throw GeodataError(path, "line \(line), column '\(name)': resistance \(row[k + 2]) is out of range: \(Ranges.resistance.text)")
-                }
-                values.append(v)
-            }
-            rows.append(.init(code: Int(code), label: row[1], values: values))
-        }
-        guard !rows.isEmpty else { throw GeodataError(path, "holds no class row") }
-        return ResistanceTable(columns: columns, rows: rows)
     }
 
     /// "5ha", "5 ha", "50000m2", "5" (hectares).

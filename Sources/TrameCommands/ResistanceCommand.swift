@@ -3,6 +3,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameRaster
+import TrameScheme
 
 struct ResistanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,7 @@ struct ResistanceCommand: ParsableCommand {
     func run() throws {
         try Inputs.distinctOutputs([output], inputs: [landcover, friction])
         let progress = Progress(quiet: common.quiet)
-        let table = try Inputs.frictionTable(friction)
+        let table = try FrictionTable.read(friction)
         let lc = try Inputs.landCover(landcover)
         progress.step("mapping \(lc.count.formatted()) cells")
         let res: Grid<Float>

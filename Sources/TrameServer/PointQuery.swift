@@ -1,5 +1,6 @@
 import Foundation
 import TrameGDAL
+import TrameScheme
 import TrameVector
 
 /// "What does the scheme say here?": the nature space and its typology, inventories and partners; the
@@ -48,16 +49,16 @@ public struct PointQuery: Sendable {
             return o
         }
         var out: [String: Any] = ["lon": lon, "lat": lat, "x": (p.x * 100).rounded() / 100, "y": (p.y * 100).rounded() / 100]
-        out["nature_spaces"] = containing("nature_spaces").map {
+        out[SchemeLayer.natureSpaces.name] = containing(SchemeLayer.natureSpaces.name).map {
             object($0, ["space", "typology", "typology_label", "area_ha", "dominant_class", "inventories", "partners", "leisure_hubs"])
         }
-        out["reservoirs"] = containing("reservoirs").map { object($0, ["subnetwork", "reservoir", "area_ha", "inventories", "dPC"]) }
-        out["corridors"] = containing("corridors").map {
+        out[SchemeLayer.reservoirs.name] = containing(SchemeLayer.reservoirs.name).map { object($0, ["subnetwork", "reservoir", "area_ha", "inventories", "dPC"]) }
+        out[SchemeLayer.corridors.name] = containing(SchemeLayer.corridors.name).map {
             object($0, ["subnetwork", "link", "from_reservoir", "to_reservoir", "length_m", "mean_width_m", "cost", "dPC", "dominant_class"])
         }
-        out["pinch_points"] = containing("pinch_points").map { object($0, ["subnetwork", "link", "mean_current_A", "link_dPC"]) }
-        out["buffer_zones"] = containing("buffer_zones").map { object($0, ["zone", "kind", "area_ha", "separates", "opening"]) }
-        out["units"] = containing("units").map { object($0, ["level", "name"]) }
+        out[SchemeLayer.pinchPoints.name] = containing(SchemeLayer.pinchPoints.name).map { object($0, ["subnetwork", "link", "mean_current_A", "link_dPC"]) }
+        out[SchemeLayer.bufferZones.name] = containing(SchemeLayer.bufferZones.name).map { object($0, ["zone", "kind", "area_ha", "separates", "opening"]) }
+        out[SchemeLayer.units.name] = containing(SchemeLayer.units.name).map { object($0, ["level", "name"]) }
         var values: [[String: Any]] = []
         for (r, v) in try tiles.values(at: p, kinds: [.resistance, .costDistance, .current]) {
             var o: [String: Any] = ["raster": r.name, "kind": r.kind.rawValue, "unit": r.unit]
@@ -66,7 +67,7 @@ public struct PointQuery: Sendable {
             values.append(o)
         }
         out["rasters"] = values
-        if let l = site.layer("conflict_points") {
+        if let l = site.layer(SchemeLayer.conflictPoints.name) {
             var best: (Int, Double)? = nil
             for (i, g) in l.native.enumerated() {
                 guard case .point(let q)? = g else { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import TrameGDAL
+import TrameScheme
 import TrameVector
 
 /// A raster of the scheme's `rasters/` folder that the server renders as tiles.
@@ -57,8 +58,8 @@ public struct SchemeSite: Sendable {
     public let extent: LonLatBox
 
     /// Layers the server publishes, in drawing order.
-    public static let layerNames = ["units", "buffer_zones", "nature_spaces", "reservoirs", "corridors", "pinch_points", "links",
-                                    "itineraries", "conflict_points", "leisure_hubs"]
+    public static let layerNames = [SchemeLayer.units, .bufferZones, .natureSpaces, .reservoirs, .corridors, .pinchPoints, .links,
+                                    .itineraries, .conflictPoints, .leisureHubs].map(\.name)
 
     public func layer(_ name: String) -> WebLayer? { layers.first { $0.name == name } }
     public func raster(_ name: String) -> RasterLayer? { rasters.first { $0.name == name } }
@@ -78,7 +79,9 @@ public struct SchemeSite: Sendable {
         }
         let described = try VectorIO.describe(gpkg).layers
         let present = Set(described.map(\.name))
-        guard present.contains("nature_spaces") else { throw GeodataError(gpkg, "has no layer 'nature_spaces': it is not a scheme that `trame run` wrote") }
+        guard present.contains(SchemeLayer.natureSpaces.name) else {
+            throw GeodataError(gpkg, "has no layer '\(SchemeLayer.natureSpaces.name)': it is not a scheme that `trame run` wrote")
+        }
         let names = layerNames.filter { present.contains($0) }
 
         // Read and reproject the layers on both cores.

@@ -1,4 +1,5 @@
 import Foundation
+import TrameScheme
 import XCTest
 
 /// Runs the whole scheme on the tiny sample territory with the `trame` executable, then checks its
@@ -160,7 +161,7 @@ final class SchemeRunTests: XCTestCase {
     /// (or, for built-up land, on a built-up cell).
     func testConflictPointsLieOnACorridorAndAnInfrastructure() throws {
         let lc = try landCover()
-        let points = try features(p("scheme/scheme.gpkg"), "conflict_points")
+        let points = try features(p("scheme/scheme.gpkg"), SchemeLayer.conflictPoints.name)
         XCTAssertFalse(points.isEmpty, "the tiny sample has conflict points")
         var lines: [String: [[[Double]]]] = ["road": [], "railway": []]
         for (kind, layer) in [("road", "roads"), ("railway", "railways")] {
@@ -208,11 +209,11 @@ final class SchemeRunTests: XCTestCase {
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
     func testOutputsArePublishable() throws {
         let info = try tool("ogrinfo", ["-q", p("scheme/scheme.gpkg")])
-        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "pinch_points", "units", "figures", "layer_styles"] {
+        for layer in [SchemeLayer.natureSpaces, .reservoirs, .links, .corridors, .bufferZones, .conflictPoints, .leisureHubs, .itineraries, .pinchPoints, .units].map(\.name) + ["figures", "layer_styles"] {
             XCTAssertTrue(info.contains(layer), "scheme.gpkg lacks \(layer)")
         }
         // Every polygon is OGC-valid for GEOS (QGIS's processing tools stop on invalid geometries).
-        for layer in ["nature_spaces", "reservoirs", "corridors", "buffer_zones", "pinch_points"] {
+        for layer in [SchemeLayer.natureSpaces, .reservoirs, .corridors, .bufferZones, .pinchPoints].map(\.name) {
             let v = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
                                          "SELECT COUNT(*) AS n, SUM(ST_IsValid(geom)) AS valid FROM \(layer)", p("scheme/scheme.gpkg")])
             let nv = v.split(separator: "\n")[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \r"))) }
@@ -230,7 +231,7 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertEqual(counts[0], counts[1], "every pinch point lies in a corridor of its sub-network")
         XCTAssertTrue(FileManager.default.fileExists(atPath: p("scheme/rasters/wetland_current.tif")))
         // Itineraries: each joins two leisure hubs, and km of itineraries are in the figures.
-        let its = try features(p("scheme/scheme.gpkg"), "itineraries")
+        let its = try features(p("scheme/scheme.gpkg"), SchemeLayer.itineraries.name)
         let hubNames = Set(try features(p("territory.gpkg"), "leisure_hubs").map { ($0["properties"] as! [String: Any])["name"] as! String })
         for f in its {
             let props = f["properties"] as! [String: Any]
@@ -241,10 +242,10 @@ final class SchemeRunTests: XCTestCase {
         let km = its.reduce(0.0) { $0 + (($1["properties"] as! [String: Any])["length_m"] as! Double) } / 1000
         XCTAssertEqual(Double(try territoryFigures()["itinerary_km"]!)!, km, accuracy: 0.01 + 0.001 * km)
         let styled = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-sql", "SELECT f_table_name FROM layer_styles", p("scheme/scheme.gpkg")])
-        for layer in ["nature_spaces", "reservoirs", "links", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "units"] {
+        for layer in [SchemeLayer.natureSpaces, .reservoirs, .links, .corridors, .bufferZones, .conflictPoints, .leisureHubs, .units].map(\.name) {
             XCTAssertTrue(styled.contains(layer), "no QGIS style for \(layer)")
         }
-        let meta = try tool("ogrinfo", ["-so", p("scheme/scheme.gpkg"), "nature_spaces"])
+        let meta = try tool("ogrinfo", ["-so", p("scheme/scheme.gpkg"), SchemeLayer.natureSpaces.name])
         XCTAssertTrue(meta.contains("sha256:"), "input checksums in the GeoPackage metadata")
         // A checksum is the file's: compare with sha256sum.
         let sum = try tool("sha256sum", [p("landcover.tif")]).split(separator: " ")[0]

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 @testable import TrameCommands
 @testable import TrameServer
+import TrameScheme
 import XCTest
 
 /// Sign-in, roles, uploads of revised inventories and re-runs, through HummingbirdTesting.
@@ -223,7 +224,7 @@ final class ServeAccountTests: XCTestCase {
             let (_, admin, _) = try await ServeAccountTests.login(c, "admin", "kestrel-orchard-41")
             let (_, dreal, _) = try await ServeAccountTests.login(c, "dreal", "curlew-marsh-62")
             let before = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
-            XCTAssertEqual((before["nature_spaces"] as! [[String: Any]]).first?["typology"] as? String, "mixed_vocation")
+            XCTAssertEqual((before[SchemeLayer.natureSpaces.name] as! [[String: Any]]).first?["typology"] as? String, "mixed_vocation")
             let up = try await ServeAccountTests.upload(c, inv.name, try Data(contentsOf: URL(fileURLWithPath: revised)), cookie: dreal)
             XCTAssertEqual(up.status, .created, String(buffer: up.body))
             let id = try XCTUnwrap(((try ServeTests.json(up))["version"] as? [String: Any])?["id"] as? Int)
@@ -242,12 +243,12 @@ final class ServeAccountTests: XCTestCase {
             }
             XCTAssertEqual(status, "done")
             let after = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
-            let space = (after["nature_spaces"] as! [[String: Any]]).first
+            let space = (after[SchemeLayer.natureSpaces.name] as! [[String: Any]]).first
             XCTAssertEqual(space?["typology"] as? String, "major_interest")
             XCTAssertTrue((space?["inventories"] as? String ?? "").contains("Natura 2000"))
         }
         // The re-run recorded the uploaded file among its inputs.
-        let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, "nature_spaces"])
+        let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, SchemeLayer.natureSpaces.name])
         XCTAssertTrue(meta.contains("uploads/"), "the version used is among the run's inputs")
     }
 }

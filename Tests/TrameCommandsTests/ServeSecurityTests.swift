@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 @testable import TrameCommands
 @testable import TrameServer
+import TrameScheme
 import XCTest
 
 /// What a hostile tester found in `trame serve`, each case reproduced and now refused: password guessing,
@@ -400,7 +401,7 @@ final class ServeSecurityTests: XCTestCase {
             // Far from the territory but within reach of the projection: an empty answer.
             let far = try await c.execute(uri: "/api/query?lon=10&lat=45", method: .get)
             XCTAssertEqual(far.status, .ok)
-            XCTAssertEqual((try ServeTests.json(far)["nature_spaces"] as? [Any])?.count, 0)
+            XCTAssertEqual((try ServeTests.json(far)[SchemeLayer.natureSpaces.name] as? [Any])?.count, 0)
             let boom = try await c.execute(uri: "/boom", method: .get)
             XCTAssertEqual(boom.status, .internalServerError)
             let message = try XCTUnwrap(try ServeTests.json(boom)["error"] as? String)

@@ -10,6 +10,7 @@ import TrameVector
 @testable import TrameCommands
 @testable import TrameServer
 @testable import TrameUploads
+import TrameScheme
 import XCTest
 
 /// `trame serve` on the tiny sample scheme, through HummingbirdTesting, checked against GDAL's own
@@ -34,7 +35,7 @@ final class ServeTests: XCTestCase {
         var app: Application<RouterResponder<ServeContext>>
     }
 
-    static func harness(private isPrivate: Bool = false, demo: String? = nil, inProcessRerun: Bool = true, logger: Logger? = nil) throws -> Harness {
+    static func harness(private isPrivate: Bool = false, demo: String? = nil, logger: Logger? = nil) throws -> Harness {
         let dir = try demo ?? ServeTests.sample()
         let scheme = dir + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
@@ -43,7 +44,7 @@ final class ServeTests: XCTestCase {
         let store = try PartnerStore(folder: partners, bcryptCost: 4)
         let settings = ServeSettings(lang: "en", isPrivate: isPrivate, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
-                                     rerun: ServeSetup.rerun(project: p.file, folder: scheme, inProcess: inProcessRerun))
+                                     rerun: ServeSetup.rerun(project: p.file, folder: scheme))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
         // Uploads are checked by the built `trame` (the test runner is not it).
         server.checker = UploadChecker(executable: TrameProcess.trame.path, scratch: partners + "/incoming")
@@ -87,7 +88,7 @@ final class ServeTests: XCTestCase {
     func testLayerBoxAgreesWithGDALSpatialFilter() async throws {
         let h = try ServeTests.harness()
         let gpkg = h.scheme + "/scheme.gpkg"
-        for (layer, key) in [("corridors", "link"), ("nature_spaces", "space"), ("buffer_zones", "zone")] {
+        for (layer, key) in [(SchemeLayer.corridors.name, "link"), (SchemeLayer.natureSpaces.name, "space"), (SchemeLayer.bufferZones.name, "zone")] {
             // A box of about 3 × 3 km around the middle of the layer's fifth feature.
             let l = try XCTUnwrap(h.server.scheme.site.layer(layer))
             let b = try XCTUnwrap(l.boxes[min(4, l.boxes.count - 1)])
@@ -111,7 +112,7 @@ final class ServeTests: XCTestCase {
     func testPointCoordinatesEqualOgr2ogrInWGS84() async throws {
         let h = try ServeTests.harness()
         var ref: [Int: (Double, Double)] = [:]
-        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", "conflict_points", "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]) {
+        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", SchemeLayer.conflictPoints.name, "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]) {
             ref[Int(v[2])!] = (Double(v[0])!, Double(v[1])!)
         }
         XCTAssertFalse(ref.isEmpty)
@@ -139,7 +140,7 @@ final class ServeTests: XCTestCase {
 
     func testZoomLevelsOnlyDropVertices() async throws {
         let h = try ServeTests.harness()
-        let l = h.server.scheme.site.layer("nature_spaces")!
+        let l = h.server.scheme.site.layer(SchemeLayer.natureSpaces.name)!
         let full = l.features.compactMap(\.geometry).reduce(0) { $0 + $1.points.count }
         for z in [8, 12] {
             let simplified = l.features.indices.compactMap { l.geometry($0, zoom: z) }.reduce(0) { $0 + $1.points.count }
@@ -204,11 +205,11 @@ final class ServeTests: XCTestCase {
             """])
         let pts = rows.map { (Double($0[2])!, Double($0[3])!) }
         let ll = try ServeTests.gdaltransform(pts, from: "EPSG:2154", to: "EPSG:4326")
-        let conflicts = try ServeTests.ogrRows([gpkg, "conflict_points", "-lco", "GEOMETRY=AS_XY", "-select", "rank"]).map { $0.map { Double($0)! } }
+        let conflicts = try ServeTests.ogrRows([gpkg, SchemeLayer.conflictPoints.name, "-lco", "GEOMETRY=AS_XY", "-select", "rank"]).map { $0.map { Double($0)! } }
         try await h.app.test(.router) { client in
             for (k, row) in rows.enumerated() {
                 let q = try ServeTests.json(try await client.execute(uri: String(format: "/api/query?lon=%.9f&lat=%.9f", ll[k].0, ll[k].1), method: .get))
-                let spaces = q["nature_spaces"] as! [[String: Any]]
+                let spaces = q[SchemeLayer.natureSpaces.name] as! [[String: Any]]
                 XCTAssertEqual(spaces.count, 1)
                 XCTAssertEqual("\(spaces.first?["space"] ?? "")", row[0])
                 XCTAssertEqual(spaces.first?["typology"] as? String, row[1])
@@ -237,7 +238,7 @@ final class ServeTests: XCTestCase {
 
     func testRoutesPreferGreenAndExportGPX() async throws {
         let h = try ServeTests.harness()
-        let hubs = h.server.scheme.site.layer("leisure_hubs")!.features.compactMap { f -> [Double]? in
+        let hubs = h.server.scheme.site.layer(SchemeLayer.leisureHubs.name)!.features.compactMap { f -> [Double]? in
             if case .point(let p)? = f.geometry { return [p.x, p.y] }; return nil
         }
         XCTAssertGreaterThanOrEqual(hubs.count, 2)
@@ -329,7 +330,7 @@ final class ServeTests: XCTestCase {
             XCTAssertEqual(rep.status, .ok)
             let layers = try ServeTests.json(try await client.execute(uri: "/api/layers", method: .get))
             let names = (layers["layers"] as! [[String: Any]]).map { $0["name"] as! String }
-            for n in ["nature_spaces", "corridors", "buffer_zones", "conflict_points", "leisure_hubs", "itineraries", "pinch_points"] {
+            for n in [SchemeLayer.natureSpaces, .corridors, .bufferZones, .conflictPoints, .leisureHubs, .itineraries, .pinchPoints].map(\.name) {
                 XCTAssertTrue(names.contains(n), n)
             }
             let rasters = (layers["rasters"] as! [[String: Any]]).map { $0["kind"] as! String }

@@ -9,6 +9,7 @@ import NIOCore
 @testable import TrameCommands
 @testable import TrameServer
 @testable import TrameUploads
+import TrameScheme
 import XCTest
 
 #if canImport(Glibc)
@@ -521,9 +522,9 @@ final class ServeUploadTests: XCTestCase {
             }
             XCTAssertEqual(status, "done")
             let after = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
-            XCTAssertEqual((after["nature_spaces"] as! [[String: Any]]).first?["typology"] as? String, "major_interest")
+            XCTAssertEqual((after[SchemeLayer.natureSpaces.name] as! [[String: Any]]).first?["typology"] as? String, "major_interest")
         }
-        let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, "nature_spaces"])
+        let meta = try ServeTests.tool("ogrinfo", ["-ro", "-so", "-q", gpkg, SchemeLayer.natureSpaces.name])
         XCTAssertTrue(meta.contains(".zip"), "the zipped version is among the run's inputs")
     }
 }

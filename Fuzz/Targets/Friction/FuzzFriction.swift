@@ -1,13 +1,13 @@
-// libFuzzer target: the friction table (CSV text) read by Inputs.frictionTableText (internal to TrameCommands: @testable).
+// libFuzzer target: the friction table (CSV text) read by FrictionTable.parse (TrameScheme).
 // Invariant: no crash, no hang; every failure is a thrown error. Run with scripts/fuzz.sh friction.
 import CFuzzDriver
 import Foundation
-@testable import TrameCommands
+import TrameScheme
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, let text = String(bytes: UnsafeBufferPointer(start: data, count: size), encoding: .utf8) else { return 0 }
-    _ = try? Inputs.frictionTableText(text, name: "friction.csv")
+    _ = try? FrictionTable.parse(text, name: "friction.csv")
     return 0
 }
 

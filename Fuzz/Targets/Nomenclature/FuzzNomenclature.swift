@@ -1,8 +1,8 @@
-// libFuzzer target: the land-cover nomenclature (CSV) read by SchemeInputs.nomenclature (internal, path-based: the input goes through a temporary file).
+// libFuzzer target: the land-cover nomenclature (CSV) read by Nomenclature.read (TrameScheme; path-based: the input goes through a temporary file).
 // Invariant: no crash, no hang; every failure is a thrown error. Run with scripts/fuzz.sh nomenclature.
 import CFuzzDriver
 import Foundation
-@testable import TrameCommands
+import TrameScheme
 
 let path = NSTemporaryDirectory() + "/trame-fuzz-nomenclature-\(getpid()).csv"
 
@@ -10,7 +10,7 @@ let path = NSTemporaryDirectory() + "/trame-fuzz-nomenclature-\(getpid()).csv"
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size)) else { fatalError("cannot write \(path)") }
-    _ = try? SchemeInputs.nomenclature(path)
+    _ = try? Nomenclature.read(path)
     return 0
 }
 

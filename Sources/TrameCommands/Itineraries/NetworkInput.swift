@@ -3,6 +3,7 @@ import Foundation
 import TrameGDAL
 import TrameRaster
 import TrameRouting
+import TrameScheme
 import TrameVector
 
 extension TravelMode: ExpressibleByArgument {}
@@ -87,7 +88,7 @@ enum NetworkInput {
     /// Part of each edge outside the green network of a scheme (nature spaces, corridors, buffer zones).
     static func outsideGreen(_ net: PathNetwork, crs: SpatialReference, scheme: String) throws -> [Float] {
         var polygons: [Feature] = []
-        for name in ["nature_spaces", "corridors", "buffer_zones"] {
+        for name in SchemeLayer.greenNetwork.map(\.name) {
             let have = try VectorIO.describe(scheme).layers.contains { $0.name == name }
             guard have else { throw GeodataError(scheme, "has no layer '\(name)': give the scheme.gpkg that `trame run` wrote") }
             var l = try VectorIO.read(scheme, layer: name, allowEmpty: true)

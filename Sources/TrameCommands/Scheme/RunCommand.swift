@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
     var out: String?
 
     @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")
-    var lang: String?
+    var lang: Language?
 
     @Option(name: .customLong("inventory"),
             help: ArgumentHelp("Use another file for an inventory in this run: NAME=FILE (e.g. a partner's revised version; its first layer, all its sites).",
@@ -49,16 +49,28 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
         for x in inventoryFiles where !x.contains("=") { throw ValidationError("--inventory takes NAME=FILE, e.g. --inventory 'Natura 2000=natura-v2.gpkg'") }
     }
 
     func run() throws {
+        let replace = inventoryFiles.map { x in
+            let eq = x.firstIndex(of: "=")!
+            return (name: String(x[..<eq]), file: String(x[x.index(after: eq)...]))
+        }
+        let p = try RunCommand.loadProject(project, replacing: replace)
+        let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
+        let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet)
+        SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang)
+    }
+}
+
+extension RunCommand {
+    /// Loads a project file, with other files for some inventories (a partner's revised version: its first
+    /// layer, all its sites), in the order given; a zip is read through /vsizip/.
+    static func loadProject(_ project: String, replacing files: [(name: String, file: String)]) throws -> Project {
         var p: Project
         do { p = try ProjectFile.load(project) } catch let e as ProjectError { throw InputError(e.description) }
-        for x in inventoryFiles {
-            let eq = x.firstIndex(of: "=")!
-            let name = String(x[..<eq]), file = String(x[x.index(after: eq)...])
+        for (name, file) in files {
             guard let k = p.inventories.firstIndex(where: { $0.name == name }) else {
                 throw InputError("\(project): no inventory named '\(name)' (known: \(p.inventories.map(\.name).joined(separator: ", ")))")
             }
@@ -66,9 +78,7 @@ struct RunCommand: ParsableCommand {
             let source = file.lowercased().hasSuffix(".zip") ? "/vsizip/" + file : file
             p.inventories[k].source = LayerSource(file: source)
         }
-        let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
-        let result = try runScheme(p, out: outDir, lang: lang ?? p.lang, quiet: common.quiet)
-        SchemeSummary.print(result, out: outDir, lang: lang ?? p.lang)
+        return p
     }
 }
 

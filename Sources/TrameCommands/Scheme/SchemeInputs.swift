@@ -1,4 +1,3 @@
-import CSV
 import Crypto
 import Foundation
 import TrameGDAL
@@ -6,60 +5,8 @@ import TrameRaster
 import TrameScheme
 import TrameVector
 
-/// One class of the land-cover nomenclature.
-struct NomenclatureEntry {
-    var code: Int
-    var label: String
-    var labelFr: String
-    var colour: (Int, Int, Int)
-    var natural: Bool
-}
-
 /// Reading and checking the inputs a project names, before any computation starts.
 enum SchemeInputs {
-    /// Reads a nomenclature CSV: `code,label[,label_fr,red,green,blue,natural]`.
-    static func nomenclature(_ path: String) throws -> [Int: NomenclatureEntry] {
-        guard FileManager.default.fileExists(atPath: path) else { throw GeodataError(path, "no such file (the nomenclature)") }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw GeodataError(path, "cannot be read as UTF-8 text") }
-        let reader: CSVReader
-        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
-            throw GeodataError(path, "is not a readable CSV file (\(error))")
-        }
-        guard let header = reader.headerRow?.map({ $0.lowercased() }), let ci = header.firstIndex(of: "code"), let li = header.firstIndex(of: "label") else {
-            throw GeodataError(path, "needs a header with at least the columns code and label")
-        }
-        func col(_ name: String) -> Int? { header.firstIndex(of: name) }
-        var out: [Int: NomenclatureEntry] = [:]
-        var line = 1
-        while let row = reader.next() {
-            line += 1
-            if row.allSatisfy({ $0.isEmpty }) { continue }
-            func cell(_ k: Int?) -> String? { k.flatMap { $0 < row.count ? row[$0] : nil } }
-            guard let code = Int(cell(ci) ?? "") else { throw GeodataError(path, "line \(line): class code '\(cell(ci) ?? "")' is not an integer") }
-            guard out[code] == nil else { throw GeodataError(path, "line \(line): class \(code) appears twice") }
-            let label = cell(li) ?? ""
-            let rgb = (Int(cell(col("red")) ?? "") ?? 150, Int(cell(col("green")) ?? "") ?? 150, Int(cell(col("blue")) ?? "") ?? 150)
-            let natural = ["1", "true", "yes", "oui"].contains((cell(col("natural")) ?? "0").lowercased())
-            out[code] = NomenclatureEntry(code: code, label: label, labelFr: cell(col("label_fr")).flatMap { $0.isEmpty ? nil : $0 } ?? label,
-                                          colour: rgb, natural: natural)
-        }
-        guard !out.isEmpty else { throw GeodataError(path, "holds no class") }
-        return out
-    }
-
-    /// Class codes present in a land-cover grid, with their cell counts.
-    static func histogram(_ g: Grid<Int32>) -> [Int32: Int] {
-        var small = [Int](repeating: 0, count: 65_536)
-        var other: [Int32: Int] = [:]
-        g.values.withUnsafeBufferPointer { V in
-            for v in V where !g.isNoData(v) {
-                if v >= 0 && v < 65_536 { small[Int(v)] += 1 } else { other[v, default: 0] += 1 }
-            }
-        }
-        for (k, c) in small.enumerated() where c > 0 { other[Int32(k)] = c }
-        return other
-    }
-
     /// The file on disk behind a GDAL path: the zip itself for `/vsizip/A.zip` or `/vsizip/A.zip/B.shp`
     /// (a zipped Shapefile, e.g. a partner's upload given with `--inventory`), the path otherwise.
     static func archivePath(_ path: String) -> String {
@@ -116,5 +63,116 @@ enum SchemeInputs {
         var hasher = SHA256()
         while let d = try? h.read(upToCount: 4 << 20), !d.isEmpty { hasher.update(data: d) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Reads a project's inputs through GDAL into the pipeline's first value (`SchemeInput`), checking each as
+/// soon as it is read: the land cover (CRS, cell size), the tables, the layers (reprojected when needed),
+/// the inventories and units as grids, the infrastructure lines.
+struct SchemeReader {
+    let project: Project
+    let lang: String
+    let progress: Progress
+    let warn: (String) -> Void
+
+    func read() throws -> SchemeInput {
+        let p = project
+        progress.step("reading the land cover")
+        let lc = try Inputs.landCover(p.landCover)
+        let crs = try checkGrid(lc.spec)
+        let nomenclature = try Nomenclature.read(p.nomenclature)
+        let histogram = Nomenclature.histogram(lc)
+        try InputChecks.nomenclature(nomenclature, histogram: histogram, project: p)
+        let table = try FrictionTable.read(p.friction)
+        try InputChecks.friction(table, nomenclature: nomenclature, histogram: histogram, project: p)
+
+        progress.step("reading the layers")
+        let spec = lc.spec
+        func read(_ src: LayerSource?, _ role: String) throws -> VectorLayer? {
+            try src.map { try SchemeInputs.layer($0, role: role, crsWKT: spec.crsWKT, extent: spec.extent, warn: warn) }
+        }
+        var inventoryLayers: [VectorLayer] = []
+        for inv in p.inventories { inventoryLayers.append(try read(inv.source, "inventory '\(inv.name)'")!) }
+        guard p.inventories.count <= 32 else { throw ProjectError(p.file, "at most 32 inventories are supported; \(p.inventories.count) are listed") }
+        let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
+        let communes = try read(p.communes, "communes"), groupings = try read(p.groupings, "groupings")
+        let hubs = try read(p.leisureHubs, "leisure hubs")
+        let paths = try read(p.paths, "paths")
+        let pathLines = try paths.map { l in try SchemeInputs.lines(l, file: p.paths!.file).map(\.1) } ?? []
+
+        progress.step("rasterising \(p.inventories.count) inventories")
+        let inventoryBits = try inventoryGrid(inventoryLayers, spec: spec)
+        progress.step("rasterising the units")
+        let units = [try unitLevel(communes, p.communes, level: "commune", spec: spec),
+                     try unitLevel(groupings, p.groupings, level: "grouping", spec: spec)].compactMap { $0 }
+        return SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
+                           inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
+                           infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
+    }
+
+    /// The land cover is projected, in the project's CRS if it names one, with cells of the project's resolution.
+    func checkGrid(_ spec: GridSpec) throws -> SpatialReference {
+        let p = project
+        try Inputs.requireProjected(spec, p.landCover)
+        let crs = SpatialReference.fromWKT(spec.crsWKT)!
+        if let want = p.crs {
+            let expected = try SpatialReference(definition: want)
+            guard expected.isSame(as: crs) else {
+                throw GeodataError(p.landCover, "is in \(crs.label) but the project says \(want); reproject it (gdalwarp -t_srs \(want)) or fix [territory] crs")
+            }
+        }
+        let cell = abs(spec.transform.pixelWidth)
+        guard Ranges.resolution.contains(cell) else {
+            throw GeodataError(p.landCover, "has \(fmt(cell)) m cells, out of range: \(Ranges.resolution.text)")
+        }
+        if let r = p.resolution, abs(r - cell) > 1e-6 * r {
+            throw GeodataError(p.landCover, "has \(fmt(cell)) m cells but the project says resolution = \"\(fmt(r)) m\"")
+        }
+        return crs
+    }
+
+    /// Inventories as bits per cell (bit k: inventory k); warns of an inventory that covers no cell.
+    func inventoryGrid(_ layers: [VectorLayer], spec: GridSpec) throws -> [UInt32] {
+        var bits = [UInt32](repeating: 0, count: spec.count)
+        for (k, inv) in project.inventories.enumerated() {
+            let g = try Rasterizer.rasterize(layers[k], onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
+            let bit = UInt32(1) << UInt32(k)
+            var cells = 0
+            for i in 0..<spec.count where g.values[i] != 0 { bits[i] |= bit; cells += 1 }
+            if cells == 0 { warn("\(inv.source.label): inventory '\(inv.name)' covers no cell of the land cover") }
+        }
+        return bits
+    }
+
+    /// Communes or groupings as a unit grid, named by the project's unit name field.
+    func unitLevel(_ l: VectorLayer?, _ src: LayerSource?, level: String, spec: GridSpec) throws -> UnitLevel? {
+        guard var l, let src else { return nil }
+        let field = project.unitNameField
+        guard l.fields.contains(where: { $0.name == field }) else {
+            throw GeodataError(src.file, "\(level) layer '\(l.name)' has no field '\(field)' ([units] name_field)")
+        }
+        let names = l.features.enumerated().map { k, f in f[field].stringValue ?? "\(level) \(k + 1)" }
+        l.fields.append(FieldDefinition("trame_unit", .integer))
+        for k in l.features.indices { l.features[k].attributes["trame_unit"] = .integer(k + 1) }
+        let g = try Rasterizer.rasterize(l, onto: spec, as: Int32.self, burn: .attribute("trame_unit"), fill: 0)
+        return UnitLevel(level: level, grid: g.values, names: names, layer: l)
+    }
+
+    /// Roads and railways as lines, with their class and name.
+    func infrastructure(roads: VectorLayer?, railways: VectorLayer?) throws -> [InfrastructureLine] {
+        let p = project
+        var infra: [InfrastructureLine] = []
+        if let roads, let src = p.roads {
+            for (f, pts) in try SchemeInputs.lines(roads, file: src.file) {
+                infra.append(InfrastructureLine(kind: "road", cls: f[p.roadClassField].stringValue ?? "road",
+                                                name: f["ref"].stringValue ?? f["name"].stringValue ?? "", line: pts))
+            }
+        }
+        if let railways, let src = p.railways {
+            for (f, pts) in try SchemeInputs.lines(railways, file: src.file) {
+                infra.append(InfrastructureLine(kind: "railway", cls: f["class"].stringValue ?? "railway", name: f["name"].stringValue ?? "", line: pts))
+            }
+        }
+        return infra
     }
 }

@@ -24,48 +24,19 @@ struct Layers {
 
     init(crsWKT: String) {
         self.crsWKT = crsWKT
-        reservoirs = VectorLayer(name: "reservoirs", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("subnetwork", .string), FieldDefinition("reservoir", .integer), FieldDefinition("area_ha", .real),
-            FieldDefinition("perimeter_m", .real), FieldDefinition("inventories", .string), FieldDefinition("dPC", .real),
-            FieldDefinition("dPC_intra", .real), FieldDefinition("dPC_flux", .real), FieldDefinition("dPC_connector", .real),
-            FieldDefinition("BC", .real), FieldDefinition("component", .integer)], crsWKT: crsWKT)
-        links = VectorLayer(name: "links", geometryKind: .lineString, fields: [
-            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
-            FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real),
-            FieldDefinition("euclidean_m", .real), FieldDefinition("probability", .real), FieldDefinition("functional", .integer),
-            FieldDefinition("dPC", .real)], crsWKT: crsWKT)
-        corridors = VectorLayer(name: "corridors", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
-            FieldDefinition("to_reservoir", .integer), FieldDefinition("length_m", .real), FieldDefinition("area_ha", .real),
-            FieldDefinition("mean_width_m", .real), FieldDefinition("width_rule", .string), FieldDefinition("cost", .real),
-            FieldDefinition("habitat_share_pct", .real), FieldDefinition("classes", .string), FieldDefinition("dominant_class", .string),
-            FieldDefinition("dPC", .real)], crsWKT: crsWKT)
-        natureSpaces = VectorLayer(name: "nature_spaces", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("space", .integer), FieldDefinition("typology", .string), FieldDefinition("typology_label", .string),
-            FieldDefinition("area_ha", .real), FieldDefinition("dominant_class", .string), FieldDefinition("inventories", .string),
-            FieldDefinition("partners", .string), FieldDefinition("leisure_hubs", .string)], crsWKT: crsWKT)
-        bufferZones = VectorLayer(name: "buffer_zones", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("area_ha", .real),
-            FieldDefinition("separates", .string), FieldDefinition("opening", .string)], crsWKT: crsWKT)
-        conflicts = VectorLayer(name: "conflict_points", geometryKind: .point, fields: [
-            FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("infrastructure", .string),
-            FieldDefinition("class", .string), FieldDefinition("name", .string), FieldDefinition("crossing_m", .real),
-            FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer),
-            FieldDefinition("link_dPC", .real)], crsWKT: crsWKT)
-        hubs = VectorLayer(name: "leisure_hubs", geometryKind: .point, fields: [
-            FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)], crsWKT: crsWKT)
-        itineraries = VectorLayer(name: "itineraries", geometryKind: .lineString, fields: [
-            FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
-            FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
-            FieldDefinition("green_share", .real)], crsWKT: crsWKT)
-        pinchPoints = VectorLayer(name: "pinch_points", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
-            FieldDefinition("to_reservoir", .integer), FieldDefinition("area_ha", .real), FieldDefinition("max_current_A", .real),
-            FieldDefinition("mean_current_A", .real), FieldDefinition("corridor_resistance", .real), FieldDefinition("link_dPC", .real)], crsWKT: crsWKT)
-        units = VectorLayer(name: "units", geometryKind: .multiPolygon, fields: [
-            FieldDefinition("level", .string), FieldDefinition("name", .string)], crsWKT: crsWKT)
+        reservoirs = SchemeLayer.reservoirs.empty(crsWKT: crsWKT)
+        links = SchemeLayer.links.empty(crsWKT: crsWKT)
+        corridors = SchemeLayer.corridors.empty(crsWKT: crsWKT)
+        natureSpaces = SchemeLayer.natureSpaces.empty(crsWKT: crsWKT)
+        bufferZones = SchemeLayer.bufferZones.empty(crsWKT: crsWKT)
+        conflicts = SchemeLayer.conflictPoints.empty(crsWKT: crsWKT)
+        hubs = SchemeLayer.leisureHubs.empty(crsWKT: crsWKT)
+        itineraries = SchemeLayer.itineraries.empty(crsWKT: crsWKT)
+        pinchPoints = SchemeLayer.pinchPoints.empty(crsWKT: crsWKT)
+        units = SchemeLayer.units.empty(crsWKT: crsWKT)
     }
 
+    /// In the GeoPackage's order (`SchemeLayer.allCases`).
     var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units] }
 
     mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
@@ -115,13 +86,12 @@ struct Layers {
         }
     }
 
-    mutating func addLinks(_ ls: [PatchLink], sub: SubNetwork, metrics: ConnectivityResult, functional: Set<Int>) {
-        let alpha = -log(sub.dispersalProbability) / sub.dispersalCost
+    mutating func addLinks(_ ls: [PatchLink], sub: SubNetwork, metrics: ConnectivityResult, decay: ExponentialDecay, functional: Set<Int>) {
         for (k, l) in ls.enumerated() {
             links.features.append(Feature(geometry: .lineString(l.line), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(k + 1), "from_reservoir": .integer(Int(l.from)),
                 "to_reservoir": .integer(Int(l.to)), "cost": .real(l.cost), "length_m": .real(l.length), "euclidean_m": .real(l.euclidean),
-                "probability": .real(exp(-alpha * l.cost)), "functional": .integer(functional.contains(k) ? 1 : 0),
+                "probability": .real(decay.probability(l.cost)), "functional": .integer(functional.contains(k) ? 1 : 0),
                 "dPC": .real(metrics.linkDPC[k])]))
         }
     }

@@ -6,6 +6,7 @@ import FoundationNetworking
 import Hummingbird
 import Logging
 import TrameSample
+import TrameScheme
 import TrameServer
 
 /// `trame bench serve`: start-up time, layer and tile latencies, and 200 concurrent clients with wrk.
@@ -69,7 +70,7 @@ struct BenchServe: ParsableCommand {
         }
         var mix: [String] = []
         print("latency over loopback, \(samples) requests each (median / 90th percentile / bytes per answer):")
-        for layer in ["nature_spaces", "corridors", "buffer_zones", "conflict_points"] where site.layer(layer) != nil {
+        for layer in (SchemeLayer.greenNetwork + [.conflictPoints]).map(\.name) where site.layer(layer) != nil {
             let paths = (0..<samples).map { _ in "/api/layers/\(layer)?bbox=\(randomBox())&zoom=\(z)" }
             mix += paths.prefix(50)
             try report("  layer \(layer), 5 km × 5 km at zoom \(z)", paths, base: base)

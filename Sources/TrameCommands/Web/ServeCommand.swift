@@ -41,7 +41,7 @@ struct ServeCommand: ParsableCommand {
     var isPrivate = false
 
     @Option(help: "Language of the page: fr or en (default: the project's [report] lang).")
-    var lang: String?
+    var lang: Language?
 
     @Option(help: "Partners folder (accounts, sessions, upload versions; default: OUT-partners).")
     var partners: String?
@@ -55,7 +55,6 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let lang, !["fr", "en"].contains(lang) { throw ValidationError("--lang is fr or en") }
         guard (0...65535).contains(port) else { throw ValidationError("--port is 0…65535") }
     }
 
@@ -75,7 +74,7 @@ struct ServeCommand: ParsableCommand {
             throw InputError(e.description)
         }
         var settings = ServeSettings(
-            lang: lang ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
+            lang: lang?.rawValue ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
             tileAttribution: loaded.project?.baseMapAttribution, leafletFolder: leaflet,
             subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label, $0.colour) } ?? [],
             inventories: loaded.project?.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) } ?? [],
@@ -153,42 +152,24 @@ enum ServeSetup {
         return routers.isEmpty ? nil : ItineraryService(routers: routers, crsWKT: crs.wkt, maxSnap: it.maxSnap)
     }
 
-    /// Re-runs the project with revised inventories (`trame run --inventory NAME=FILE …` into the scheme
-    /// folder, swapped in at the end so the old scheme is served until then), then loads the new scheme.
-    /// `inProcess` runs it in this process (tests); otherwise this executable runs it as a child process,
-    /// so a crash or the run's memory never touches the server.
-    static func rerun(project: String, folder: String, inProcess: Bool = false) -> @Sendable ([String: String]) async throws -> ServedScheme {
+    /// Re-runs the project with revised inventories into the scheme folder (swapped in at the end, so the
+    /// old scheme is served until then), then loads the new scheme. It runs in this process on a thread of
+    /// its own (the server lets one re-run go at a time), the partners' files given as values: inventory
+    /// name → file.
+    static func rerun(project: String, folder: String) -> @Sendable ([String: String]) async throws -> ServedScheme {
         { replace in
             // The run and the loading block a thread for minutes: off Swift concurrency's small pool.
             try await withCheckedThrowingContinuation { (k: CheckedContinuation<ServedScheme, Error>) in
                 DispatchQueue.global().async {
-                    k.resume(with: Result { try rerunNow(project: project, folder: folder, replace: replace, inProcess: inProcess) })
+                    k.resume(with: Result { try rerunNow(project: project, folder: folder, replace: replace) })
                 }
             }
         }
     }
 
-    static func rerunNow(project: String, folder: String, replace: [String: String], inProcess: Bool) throws -> ServedScheme {
-        var args = ["run", project, "-o", folder, "--quiet"]
-        for (name, file) in replace.sorted(by: { $0.key < $1.key }) { args += ["--inventory", "\(name)=\(file)"] }
-        if inProcess {
-            let command = try RunCommand.parse(Array(args.dropFirst()))
-            try command.run()
-        } else {
-            let proc = Process()
-            proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            proc.arguments = args
-            let err = Pipe()
-            proc.standardError = err
-            proc.standardOutput = FileHandle.nullDevice
-            try proc.run()
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            proc.waitUntilExit()
-            guard proc.terminationStatus == 0 else {
-                let msg = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw InputError(msg.isEmpty ? "trame run exited with \(proc.terminationStatus)" : msg)
-            }
-        }
+    static func rerunNow(project: String, folder: String, replace: [String: String]) throws -> ServedScheme {
+        let p = try RunCommand.loadProject(project, replacing: replace.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        _ = try runScheme(p, out: folder, lang: p.lang, quiet: true)
         return try load(folder: folder, progress: Progress(quiet: true)).served
     }
 }

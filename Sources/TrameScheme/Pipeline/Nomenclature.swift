@@ -1,0 +1,66 @@
+import CSV
+import Foundation
+import TrameRaster
+
+/// One class of the land-cover nomenclature.
+public struct NomenclatureEntry: Sendable {
+    public var code: Int
+    public var label: String
+    public var labelFr: String
+    public var colour: (Int, Int, Int)
+    public var natural: Bool
+    public init(code: Int, label: String, labelFr: String, colour: (Int, Int, Int), natural: Bool) {
+        self.code = code; self.label = label; self.labelFr = labelFr; self.colour = colour; self.natural = natural
+    }
+}
+
+/// The land-cover nomenclature: class code → entry.
+public enum Nomenclature {
+    /// Reads a nomenclature CSV: `code,label[,label_fr,red,green,blue,natural]`.
+    public static func read(_ path: String) throws -> [Int: NomenclatureEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { throw InputFileError(path, "no such file (the nomenclature)") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw InputFileError(path, "cannot be read as UTF-8 text") }
+        return try parse(text, name: path)
+    }
+
+    /// Parses nomenclature CSV text; `path` names it in errors.
+    public static func parse(_ text: String, name path: String) throws -> [Int: NomenclatureEntry] {
+        let reader: CSVReader
+        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
+            throw InputFileError(path, "is not a readable CSV file (\(error))")
+        }
+        guard let header = reader.headerRow?.map({ $0.lowercased() }), let ci = header.firstIndex(of: "code"), let li = header.firstIndex(of: "label") else {
+            throw InputFileError(path, "needs a header with at least the columns code and label")
+        }
+        func col(_ name: String) -> Int? { header.firstIndex(of: name) }
+        var out: [Int: NomenclatureEntry] = [:]
+        var line = 1
+        while let row = reader.next() {
+            line += 1
+            if row.allSatisfy({ $0.isEmpty }) { continue }
+            func cell(_ k: Int?) -> String? { k.flatMap { $0 < row.count ? row[$0] : nil } }
+            guard let code = Int(cell(ci) ?? "") else { throw InputFileError(path, "line \(line): class code '\(cell(ci) ?? "")' is not an integer") }
+            guard out[code] == nil else { throw InputFileError(path, "line \(line): class \(code) appears twice") }
+            let label = cell(li) ?? ""
+            let rgb = (Int(cell(col("red")) ?? "") ?? 150, Int(cell(col("green")) ?? "") ?? 150, Int(cell(col("blue")) ?? "") ?? 150)
+            let natural = ["1", "true", "yes", "oui"].contains((cell(col("natural")) ?? "0").lowercased())
+            out[code] = NomenclatureEntry(code: code, label: label, labelFr: cell(col("label_fr")).flatMap { $0.isEmpty ? nil : $0 } ?? label,
+                                          colour: rgb, natural: natural)
+        }
+        guard !out.isEmpty else { throw InputFileError(path, "holds no class") }
+        return out
+    }
+
+    /// Class codes present in a land-cover grid, with their cell counts.
+    public static func histogram(_ g: Grid<Int32>) -> [Int32: Int] {
+        var small = [Int](repeating: 0, count: 65_536)
+        var other: [Int32: Int] = [:]
+        g.values.withUnsafeBufferPointer { V in
+            for v in V where !g.isNoData(v) {
+                if v >= 0 && v < 65_536 { small[Int(v)] += 1 } else { other[v, default: 0] += 1 }
+            }
+        }
+        for (k, c) in small.enumerated() where c > 0 { other[Int32(k)] = c }
+        return other
+    }
+}

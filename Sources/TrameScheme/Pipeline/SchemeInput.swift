@@ -1,0 +1,102 @@
+import Foundation
+import TrameCost
+import TrameRaster
+import TrameVector
+
+/// A level of units (communes, groupings) as a grid of unit numbers (1…, 0 outside) with their names.
+public struct UnitLevel: Sendable {
+    public var level: String
+    public var grid: [Int32]
+    public var names: [String]
+    /// The unit polygons, with a `trame_unit` field holding their number.
+    public var layer: VectorLayer
+    public init(level: String, grid: [Int32], names: [String], layer: VectorLayer) {
+        self.level = level; self.grid = grid; self.names = names; self.layer = layer
+    }
+}
+
+/// Everything the stages read, already in memory and on the land cover's grid: the first stage's value.
+public struct SchemeInput: Sendable {
+    public var project: Project
+    public var landCover: Grid<Int32>
+    /// The land cover's CRS as people read it ("RGF93 v1 / Lambert-93").
+    public var crsLabel: String
+    public var nomenclature: [Int: NomenclatureEntry]
+    public var friction: ResistanceTable
+    /// Per inventory (the project's order): its layer, for the nature spaces' attributes and the partners.
+    public var inventoryLayers: [VectorLayer]
+    /// Per cell, bit k set where inventory k has a site.
+    public var inventoryBits: [UInt32]
+    public var units: [UnitLevel]
+    public var infrastructure: [InfrastructureLine]
+    public var hubs: VectorLayer?
+    public var pathLines: [[Point]]
+    public var language: String
+
+    public init(project: Project, landCover: Grid<Int32>, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
+                inventoryLayers: [VectorLayer], inventoryBits: [UInt32], units: [UnitLevel], infrastructure: [InfrastructureLine],
+                hubs: VectorLayer?, pathLines: [[Point]], language: String) {
+        self.project = project; self.landCover = landCover; self.crsLabel = crsLabel; self.nomenclature = nomenclature
+        self.friction = friction; self.inventoryLayers = inventoryLayers; self.inventoryBits = inventoryBits; self.units = units
+        self.infrastructure = infrastructure; self.hubs = hubs; self.pathLines = pathLines; self.language = language
+    }
+
+    public var spec: GridSpec { landCover.spec }
+
+    /// Inventories whose sites are of major interest, as a bit mask over `inventoryBits`.
+    public var majorInventoryMask: UInt32 {
+        project.inventories.enumerated().reduce(UInt32(0)) { $0 | ($1.element.interest == .major ? UInt32(1) << UInt32($1.offset) : 0) }
+    }
+
+    /// The label of a land-cover class in the run's language.
+    public func label(_ code: Int32) -> String {
+        guard let e = nomenclature[Int(code)] else { return "class \(code)" }
+        return language == "fr" ? e.labelFr : e.label
+    }
+
+    /// The names of the inventories whose bits are set, joined by "; ".
+    public func inventoryNames(_ bits: UInt32) -> String {
+        project.inventories.enumerated().filter { bits & (1 << UInt32($0.offset)) != 0 }.map(\.element.name).joined(separator: "; ")
+    }
+
+    /// Built-up classes.
+    public var builtUp: ClassSet { ClassSet(project.builtUp) }
+
+    /// The classes of nature spaces: the project's, else the nomenclature's natural ones.
+    public var natureClassCodes: [Int] { project.natureClasses ?? nomenclature.values.filter(\.natural).map(\.code) }
+
+    /// Land area of the territory (cells holding data), ha.
+    public var areaHa: Double { Double(landCover.dataCount) * spec.cellArea / 10_000 }
+}
+
+/// The checks of the tables against the land cover and the project, run as soon as each table is read.
+public enum InputChecks {
+    /// Every class of the land cover is in the nomenclature.
+    public static func nomenclature(_ nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) throws {
+        let missing = histogram.keys.filter { nomenclature[Int($0)] == nil }.sorted()
+        if !missing.isEmpty {
+            throw InputFileError(p.nomenclature, "lacks class\(missing.count > 1 ? "es" : "") \(missing.map { "\($0) (\(histogram[$0]!) cells)" }.joined(separator: ", ")) found in \(p.landCover)")
+        }
+    }
+
+    /// Every class of the land cover has a friction row; every sub-network its column and known classes;
+    /// the project's other classes are in the nomenclature.
+    public static func friction(_ table: ResistanceTable, nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) throws {
+        let frictionCodes = Set(table.rows.map(\.code))
+        let noFriction = histogram.keys.filter { !frictionCodes.contains(Int($0)) }.sorted()
+        if !noFriction.isEmpty {
+            throw InputFileError(p.friction, "has no row for class\(noFriction.count > 1 ? "es" : "") \(noFriction.map(String.init).joined(separator: ", ")) found in \(p.landCover)")
+        }
+        for s in p.subNetworks {
+            guard table.columns.contains(s.frictionColumn) else {
+                throw InputFileError(p.friction, "has no column '\(s.frictionColumn)' for sub-network '\(s.name)' (columns: \(table.columns.joined(separator: ", ")))")
+            }
+            for c in s.habitat + s.supporting where nomenclature[c] == nil {
+                throw ProjectError(p.file, line: s.line, "sub-network '\(s.name)' names class \(c), which \((p.nomenclature as NSString).lastPathComponent) does not define")
+            }
+        }
+        for c in p.builtUp + p.bufferZones.openLand + (p.natureClasses ?? []) where nomenclature[c] == nil {
+            throw ProjectError(p.file, "class \(c) is not in \((p.nomenclature as NSString).lastPathComponent)")
+        }
+    }
+}

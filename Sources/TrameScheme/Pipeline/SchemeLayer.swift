@@ -1,0 +1,82 @@
+import TrameVector
+
+/// The vector layers of `scheme.gpkg`, declared once: name, geometry and fields. The writer makes its
+/// empty layers from here; the server, the router set-up and the tests name layers through it.
+public enum SchemeLayer: String, CaseIterable, Sendable {
+    // In the GeoPackage's order.
+    case natureSpaces = "nature_spaces"
+    case reservoirs
+    case corridors
+    case links
+    case bufferZones = "buffer_zones"
+    case conflictPoints = "conflict_points"
+    case leisureHubs = "leisure_hubs"
+    case itineraries
+    case pinchPoints = "pinch_points"
+    case units
+
+    /// The layer's name in the GeoPackage.
+    public var name: String { rawValue }
+
+    public var geometryKind: GeometryKind {
+        switch self {
+        case .natureSpaces, .reservoirs, .corridors, .bufferZones, .pinchPoints, .units: .multiPolygon
+        case .links, .itineraries: .lineString
+        case .conflictPoints, .leisureHubs: .point
+        }
+    }
+
+    /// The fields every scheme has (the units layer adds its figures, some per sub-network, after these).
+    public var fields: [FieldDefinition] {
+        switch self {
+        case .reservoirs:
+            [FieldDefinition("subnetwork", .string), FieldDefinition("reservoir", .integer), FieldDefinition("area_ha", .real),
+             FieldDefinition("perimeter_m", .real), FieldDefinition("inventories", .string), FieldDefinition("dPC", .real),
+             FieldDefinition("dPC_intra", .real), FieldDefinition("dPC_flux", .real), FieldDefinition("dPC_connector", .real),
+             FieldDefinition("BC", .real), FieldDefinition("component", .integer)]
+        case .links:
+            [FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+             FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real),
+             FieldDefinition("euclidean_m", .real), FieldDefinition("probability", .real), FieldDefinition("functional", .integer),
+             FieldDefinition("dPC", .real)]
+        case .corridors:
+            [FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+             FieldDefinition("to_reservoir", .integer), FieldDefinition("length_m", .real), FieldDefinition("area_ha", .real),
+             FieldDefinition("mean_width_m", .real), FieldDefinition("width_rule", .string), FieldDefinition("cost", .real),
+             FieldDefinition("habitat_share_pct", .real), FieldDefinition("classes", .string), FieldDefinition("dominant_class", .string),
+             FieldDefinition("dPC", .real)]
+        case .natureSpaces:
+            [FieldDefinition("space", .integer), FieldDefinition("typology", .string), FieldDefinition("typology_label", .string),
+             FieldDefinition("area_ha", .real), FieldDefinition("dominant_class", .string), FieldDefinition("inventories", .string),
+             FieldDefinition("partners", .string), FieldDefinition("leisure_hubs", .string)]
+        case .bufferZones:
+            [FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("area_ha", .real),
+             FieldDefinition("separates", .string), FieldDefinition("opening", .string)]
+        case .conflictPoints:
+            [FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("infrastructure", .string),
+             FieldDefinition("class", .string), FieldDefinition("name", .string), FieldDefinition("crossing_m", .real),
+             FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer),
+             FieldDefinition("link_dPC", .real)]
+        case .leisureHubs:
+            [FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)]
+        case .itineraries:
+            [FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
+             FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
+             FieldDefinition("green_share", .real)]
+        case .pinchPoints:
+            [FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),
+             FieldDefinition("to_reservoir", .integer), FieldDefinition("area_ha", .real), FieldDefinition("max_current_A", .real),
+             FieldDefinition("mean_current_A", .real), FieldDefinition("corridor_resistance", .real), FieldDefinition("link_dPC", .real)]
+        case .units:
+            [FieldDefinition("level", .string), FieldDefinition("name", .string)]
+        }
+    }
+
+    /// The layer with its fields and no feature.
+    public func empty(crsWKT: String) -> VectorLayer {
+        VectorLayer(name: name, geometryKind: geometryKind, fields: fields, crsWKT: crsWKT)
+    }
+
+    /// The layers whose polygons make the green network (itineraries prefer them).
+    public static let greenNetwork: [SchemeLayer] = [.natureSpaces, .corridors, .bufferZones]
+}
