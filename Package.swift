@@ -120,7 +120,9 @@ if Context.environment["TRAME_FUZZ"] == "1" {
         ("Project", ["TrameScheme"]),
         ("Quantity", ["TrameScheme"]),
         ("Ini", ["TrameCircuit"]),
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads",
+        ("Friction", ["TrameScheme"]),
+        ("Nomenclature", ["TrameScheme"]),
+        ("Upload", ["TrameUploads", "TrameGDAL", "TrameVector"]),
         ("Query", ["TrameServer"]),
     ]
     for (name, dependencies) in fuzzTargets {
