@@ -71,6 +71,16 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
 
+        // Publishing a scheme: its input files read through GDAL, the pipeline run (`SchemeJob`, the one entry
+        // point of `trame run`, `trame demo` and the server's re-runs), and every output: GeoPackage layers
+        // and QGIS styles, Cloud-Optimized GeoTIFFs, maps and atlas, report, figures.csv.
+        .target(name: "TramePublish", dependencies: [
+            "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameCircuit", "TrameRouting", "TrameSample", "TrameScheme",
+            "TrameGDAL", "TrameMaps",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
+
         // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
         .target(name: "TrameServer", dependencies: [
             "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme", "TrameUploads",
@@ -84,7 +94,7 @@ let package = Package(
 
         // The command line.
         .target(name: "TrameCommands", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit", "TrameServer", "TrameUploads",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameSample", "TrameCost", "TrameGraph", "TrameScheme", "TrameMaps", "TrameRouting", "TrameCircuit", "TrameServer", "TrameUploads", "TramePublish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
@@ -104,7 +114,7 @@ let package = Package(
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads",
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads", "TramePublish",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -3,6 +3,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameGraph
+import TramePublish
 import TrameRaster
 import TrameSample
 import TrameScheme
@@ -78,7 +79,7 @@ struct BenchCostDistance: ParsableCommand {
         let dir = work ?? NSTemporaryDirectory() + "trame-bench-\(getpid())"
         if let work {
             // --work is new, empty or an earlier bench's work folder (it replaces grassdb/ there).
-            try OutputFolder.check(work, command: "bench costdistance", version: Trame.configuration.version)
+            try OutputFolder.check(work, command: "bench costdistance", version: TrameVersion.current)
                 .claim(files: ["resistance.tif", "sources.gpkg", "trame.tif", "grass.tif"], prefixes: ["grassdb/"])
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

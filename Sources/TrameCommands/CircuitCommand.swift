@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import TrameCircuit
 import TrameGDAL
+import TramePublish
 import TrameRaster
+import TrameScheme
 import TrameVector
 
 extension CircuitMode: ExpressibleByArgument {}
@@ -297,7 +299,7 @@ struct CircuitCommand: ParsableCommand {
         do { ini = try CircuitscapeIni(parsing: text) } catch let e as CircuitscapeFileError { throw GeodataError(path, e.problem) }
         let o = ini.options
         // --out-dir is new, empty or an earlier `trame circuit`'s output folder: refused before any work.
-        let folder = try outDir.map { try OutputFolder.check($0, command: "circuit", version: Trame.configuration.version) }
+        let folder = try outDir.map { try OutputFolder.check($0, command: "circuit", version: TrameVersion.current) }
         func flag(_ k: String) -> Bool { ini.flag(k) }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func file(_ k: String) throws -> String {

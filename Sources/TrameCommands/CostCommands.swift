@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import TrameCost
 import TrameGDAL
+import TramePublish
 import TrameRaster
+import TrameScheme
 import TrameVector
 
 struct CostDistanceCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 import TrameRaster
 import TrameSample
 import TrameScheme
@@ -48,7 +49,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         let progress = Progress(quiet: common.quiet)
         // --out is new, empty or an earlier demo; the marker names what this demo writes before it writes it.
-        let folder = try OutputFolder.check(out, command: "demo", version: Trame.configuration.version)
+        let folder = try OutputFolder.check(out, command: "demo", version: TrameVersion.current)
         try folder.claim(files: Demo.files)
         let t0 = Date()
         let lambert93 = try SpatialReference(epsg: 2154)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 import TrameRaster
 import TrameVector
 
@@ -89,13 +90,4 @@ struct Info: ParsableCommand {
             print("  Fields:    " + (l.fields.isEmpty ? "none" : l.fields.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")))
         }
     }
-}
-
-/// A number as a person reads it: no trailing zeros, at most 6 decimals.
-func fmt(_ v: Double) -> String {
-    if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-    var s = String(format: "%.6f", v)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
 }

@@ -3,6 +3,8 @@ import CSV
 import Foundation
 import TrameGDAL
 import TrameGraph
+import TramePublish
+import TrameScheme
 import TrameVector
 
 struct MetricsCommand: ParsableCommand {

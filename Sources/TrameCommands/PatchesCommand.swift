@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrameCost
 import TrameGDAL
+import TramePublish
 import TrameRaster
 import TrameScheme
 

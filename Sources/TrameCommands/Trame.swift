@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 
 /// The `trame` command: one entry point, one subcommand per step, like GRASS modules.
 public struct Trame: ParsableCommand {
@@ -12,7 +13,7 @@ public struct Trame: ParsableCommand {
         QGIS and GDAL open. Distances are in metres, areas in hectares, costs in resistance × metres.
         Start with `trame demo --out DIR` to generate and analyse a sample territory.
         """,
-        version: "0.1.0",
+        version: TrameVersion.current,
         groupedSubcommands: [
             CommandGroup(name: "Scheme", subcommands: [InitCommand.self, RunCommand.self, Demo.self]),
             CommandGroup(name: "Data", subcommands: [Info.self]),
@@ -45,10 +46,4 @@ public struct Trame: ParsableCommand {
         FileHandle.standardError.write(Data("trame: \(line.isEmpty ? "failed" : line)\n".utf8))
         Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
     }
-}
-
-/// Bad input that is not a file problem (a value, a table, a combination of options).
-public struct InputError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ d: String) { description = d }
 }

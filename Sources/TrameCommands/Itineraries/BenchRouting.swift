@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 import TrameRouting
 import TrameSample
 import TrameVector

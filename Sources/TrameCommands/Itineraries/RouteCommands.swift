@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 import TrameRouting
+import TrameScheme
 import TrameVector
 
 /// Options shared by the itinerary commands.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrameGDAL
+import TramePublish
 import TrameScheme
 
 struct RunCommand: ParsableCommand {
@@ -57,38 +58,17 @@ struct RunCommand: ParsableCommand {
             let eq = x.firstIndex(of: "=")!
             return (name: String(x[..<eq]), file: String(x[x.index(after: eq)...]))
         }
-        let p = try RunCommand.loadProject(project, replacing: replace)
+        let p = try SchemeJob.loadProject(project, replacing: replace)
         let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
         let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet)
         SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang)
     }
 }
 
-extension RunCommand {
-    /// Loads a project file, with other files for some inventories (a partner's revised version: its first
-    /// layer, all its sites), in the order given; a zip is read through /vsizip/.
-    static func loadProject(_ project: String, replacing files: [(name: String, file: String)]) throws -> Project {
-        var p: Project
-        do { p = try ProjectFile.load(project) } catch let e as ProjectError { throw InputError(e.description) }
-        for (name, file) in files {
-            guard let k = p.inventories.firstIndex(where: { $0.name == name }) else {
-                throw InputError("\(project): no inventory named '\(name)' (known: \(p.inventories.map(\.name).joined(separator: ", ")))")
-            }
-            guard FileManager.default.fileExists(atPath: file) else { throw InputError("\(file): no such file (inventory '\(name)')") }
-            let source = file.lowercased().hasSuffix(".zip") ? "/vsizip/" + file : file
-            p.inventories[k].source = LayerSource(file: source)
-        }
-        return p
-    }
-}
-
-/// Runs a project, turning project errors into one-line input errors.
+/// Runs a project with progress on a terminal (quiet in scripts).
 func runScheme(_ p: Project, out: String, lang: String, quiet: Bool) throws -> SchemeResult {
-    do {
-        return try SchemeRunner(project: p, out: out, lang: lang, progress: Progress(quiet: quiet)).run()
-    } catch let e as ProjectError {
-        throw InputError(e.description)
-    }
+    let progress = Progress(quiet: quiet)
+    return try SchemeJob(project: p, out: out, lang: lang, progress: progress.step).run()
 }
 
 struct InitCommand: ParsableCommand {

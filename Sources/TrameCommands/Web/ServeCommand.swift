@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TrameGDAL
+import TramePublish
 import TrameRouting
 import TrameScheme
 import TrameServer
@@ -168,8 +169,8 @@ enum ServeSetup {
     }
 
     static func rerunNow(project: String, folder: String, replace: [String: String]) throws -> ServedScheme {
-        let p = try RunCommand.loadProject(project, replacing: replace.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        _ = try runScheme(p, out: folder, lang: p.lang, quiet: true)
+        let p = try SchemeJob.loadProject(project, replacing: replace.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        _ = try SchemeJob(project: p, out: folder, lang: p.lang).run()
         return try load(folder: folder, progress: Progress(quiet: true)).served
     }
 }

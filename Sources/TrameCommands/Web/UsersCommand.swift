@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrameScheme
 import TrameServer
 
 struct UsersCommand: ParsableCommand {

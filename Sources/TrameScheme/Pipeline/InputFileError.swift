@@ -17,3 +17,9 @@ func readable(_ v: Double) -> String {
     if s.hasSuffix(".") { s.removeLast() }
     return s
 }
+
+/// Bad input that is not a file problem (a value, a table, a combination of options).
+public struct InputError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

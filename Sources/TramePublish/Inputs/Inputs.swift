@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import TrameCost
 import TrameGDAL
@@ -7,16 +6,16 @@ import TrameScheme
 import TrameVector
 
 /// Reading and checking the inputs every step shares.
-enum Inputs {
+public enum Inputs {
     /// A land-cover raster as integer class codes (refuses floating-point bands).
-    static func landCover(_ path: String) throws -> Grid<Int32> {
+    public static func landCover(_ path: String) throws -> Grid<Int32> {
         let g = try RasterIO.read(path, as: Int32.self)
         if g.dataCount == 0 { throw GeodataError(path, "every cell is NoData") }
         return g
     }
 
     /// A resistance raster: NoData and values ≤ 0 are refused unless NoData; impassable cells are NoData.
-    static func resistance(_ path: String) throws -> Grid<Float> {
+    public static func resistance(_ path: String) throws -> Grid<Float> {
         var g = try RasterIO.read(path, as: Float.self)
         var data = 0
         for v in g.values where !g.isNoData(v) {
@@ -30,7 +29,7 @@ enum Inputs {
     }
 
     /// A resistance raster and an aligned patch-id raster (from `trame patches --raster`).
-    static func resistanceAndPatches(_ resistancePath: String, _ patchesPath: String) throws -> (Grid<Float>, PatchSet) {
+    public static func resistanceAndPatches(_ resistancePath: String, _ patchesPath: String) throws -> (Grid<Float>, PatchSet) {
         let res = try resistance(resistancePath)
         try requireProjected(res.spec, resistancePath)
         let labels = try RasterIO.read(patchesPath, as: Int32.self)
@@ -38,7 +37,7 @@ enum Inputs {
         do { return (res, try PatchSet(labels: labels)) } catch let e as CostError { throw GeodataError(patchesPath, e.description) }
     }
 
-    static func requireProjected(_ spec: GridSpec, _ path: String) throws {
+    public static func requireProjected(_ spec: GridSpec, _ path: String) throws {
         guard let crs = SpatialReference.fromWKT(spec.crsWKT) else {
             throw GeodataError(path, "has no CRS; assign one (gdal_edit.py -a_srs EPSG:2154)")
         }
@@ -49,7 +48,7 @@ enum Inputs {
     }
 
     /// "5ha", "5 ha", "50000m2", "5" (hectares).
-    static func area(_ text: String) throws -> Double {
+    public static func area(_ text: String) throws -> Double {
         let t = text.lowercased().replacingOccurrences(of: " ", with: "")
         if t.hasSuffix("ha"), let v = Double(t.dropLast(2)) { return v }
         if t.hasSuffix("m2"), let v = Double(t.dropLast(2)) { return v / 10_000 }
@@ -59,7 +58,7 @@ enum Inputs {
     }
 
     /// "50m", "50", "1.5km" (metres).
-    static func length(_ text: String) throws -> Double {
+    public static func length(_ text: String) throws -> Double {
         let t = text.lowercased().replacingOccurrences(of: " ", with: "")
         if t.hasSuffix("km"), let v = Double(t.dropLast(2)) { return v * 1000 }
         if t.hasSuffix("m"), let v = Double(t.dropLast(1)) { return v }
@@ -68,7 +67,7 @@ enum Inputs {
     }
 
     /// "X,Y" in the grid's CRS.
-    static func point(_ text: String) throws -> Point {
+    public static func point(_ text: String) throws -> Point {
         let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, let x = parts[0], let y = parts[1] else { throw InputError("point '\(text)' must be X,Y in map units (e.g. 685000,7035000)") }
         return Point(x, y)
@@ -76,7 +75,7 @@ enum Inputs {
 
     /// Sources from a raster (every non-NoData, non-zero cell; its value is the id) or a vector layer
     /// (points: their cell; polygons and lines: every cell they cover; id from the field `id`, else the feature id).
-    static func sources(_ path: String, on resistance: Grid<Float>, resistancePath: String) throws -> [CostSource] {
+    public static func sources(_ path: String, on resistance: Grid<Float>, resistancePath: String) throws -> [CostSource] {
         let spec = resistance.spec
         var out: [CostSource] = []
         let kind = try RasterIO.contents(path)
@@ -126,7 +125,7 @@ enum Inputs {
     }
 
     /// Refuses to overwrite an input with an output.
-    static func distinctOutputs(_ paths: [String?], inputs: [String]) throws {
+    public static func distinctOutputs(_ paths: [String?], inputs: [String]) throws {
         let outs = paths.compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for i in inputs.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) where outs.contains(i) {
             throw InputError("\(i): would be both read and written; choose another output name")
@@ -135,14 +134,3 @@ enum Inputs {
     }
 }
 
-/// Options for cost-based steps.
-struct NeighbourOptions: ParsableArguments {
-    @Option(name: .customLong("neighbours"), help: "Moves between cells: 8 (queen) or 16 (adds knight's moves, as GRASS r.cost -k).")
-    var neighbours: Int = 8
-
-    func validate() throws {
-        guard neighbours == 8 || neighbours == 16 || neighbours == 4 else { throw ValidationError("--neighbours is 4, 8 or 16") }
-    }
-
-    var neighbourhood: Neighbourhood { Neighbourhood(rawValue: neighbours) ?? .queen }
-}

@@ -7,8 +7,8 @@ import TrameVector
 
 /// The scheme's maps: `map.png` (overview in the manner of a planning brochure), `atlas.pdf`
 /// (overview, one page per sub-network, figures) and one small PNG per sub-network for the report.
-struct SchemeMaps {
-    struct Input {
+public struct SchemeMaps {
+    public struct Input {
         var project: Project
         var lang: String
         var landCover: Grid<Int32>
@@ -26,10 +26,10 @@ struct SchemeMaps {
         var units: [(String, VectorLayer)]
         var result: SchemeResult
     }
-    let input: Input
-    var words: Words { Words(input.lang) }
+    public let input: Input
+    public var words: Words { Words(input.lang) }
 
-    func write(into dir: String) throws {
+    public func write(into dir: String) throws {
         let spec = input.landCover.spec
         // Overview PNG, 2400 px wide.
         let overview = page(subNetwork: nil, pixels: 1700)
@@ -59,7 +59,7 @@ struct SchemeMaps {
 
     /// An overlay built by painting every cell onto a pixel grid of about `pixels` across; a pixel takes
     /// the colour of its highest-priority cell, so that thin corridors stay visible at small scales.
-    func overlay(pixels: Int, _ paint: (Int) -> (UInt32, UInt8)?) -> RasterOverlay {
+    public func overlay(pixels: Int, _ paint: (Int) -> (UInt32, UInt8)?) -> RasterOverlay {
         let spec = input.landCover.spec
         let f = max(1, Int((Double(max(spec.cols, spec.rows)) / Double(pixels)).rounded(.up)))
         let w = (spec.cols + f - 1) / f, h = (spec.rows + f - 1) / f
@@ -80,7 +80,7 @@ struct SchemeMaps {
                              extent: (e.minX, e.maxY - Double(h * f) * cell, e.minX + Double(w * f) * cell, e.maxY))
     }
 
-    func page(subNetwork s: Int?, pixels: Int) -> MapPage {
+    public func page(subNetwork s: Int?, pixels: Int) -> MapPage {
         let p = input.project, w = words
         let spec = input.landCover.spec
         let lc = input.landCover
@@ -213,7 +213,7 @@ struct SchemeMaps {
         let lcName = (p.landCover as NSString).lastPathComponent
         let lcWord = w.fr ? "Occupation du sol" : "Land cover", cellsWord = w.fr ? "mailles de" : "cells of", madeWith = w.fr ? "Réalisé avec" : "Made with"
         credits += "\(lcWord): \(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
-        credits += "\(madeWith) Trame \(Trame.configuration.version)."
+        credits += "\(madeWith) Trame \(TrameVersion.current)."
         let title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
         var page = MapPage(title: title, subtitle: subtitle, extent: spec.extent, layers: layers, labels: labels, legend: legend, credits: credits)
         page.legendTitle = w.legend
@@ -222,7 +222,7 @@ struct SchemeMaps {
     }
 
     /// Area-weighted centroid of a polygon's largest part.
-    func centroid(_ g: Geometry?) -> Point? {
+    public func centroid(_ g: Geometry?) -> Point? {
         let parts: [Polygon]
         switch g { case .polygon(let p): parts = [p]; case .multiPolygon(let ps): parts = ps; default: return nil }
         guard let big = parts.max(by: { $0.area < $1.area }), big.exterior.count >= 3 else { return nil }

@@ -9,20 +9,20 @@ import TrameScheme
 import TrameVector
 
 /// The vector layers of `scheme.gpkg`, filled step by step.
-struct Layers {
-    let crsWKT: String
-    var reservoirs: VectorLayer
-    var links: VectorLayer
-    var corridors: VectorLayer
-    var natureSpaces: VectorLayer
-    var bufferZones: VectorLayer
-    var conflicts: VectorLayer
-    var hubs: VectorLayer
-    var units: VectorLayer
-    var itineraries: VectorLayer
-    var pinchPoints: VectorLayer
+public struct Layers {
+    public let crsWKT: String
+    public var reservoirs: VectorLayer
+    public var links: VectorLayer
+    public var corridors: VectorLayer
+    public var natureSpaces: VectorLayer
+    public var bufferZones: VectorLayer
+    public var conflicts: VectorLayer
+    public var hubs: VectorLayer
+    public var units: VectorLayer
+    public var itineraries: VectorLayer
+    public var pinchPoints: VectorLayer
 
-    init(crsWKT: String) {
+    public init(crsWKT: String) {
         self.crsWKT = crsWKT
         reservoirs = SchemeLayer.reservoirs.empty(crsWKT: crsWKT)
         links = SchemeLayer.links.empty(crsWKT: crsWKT)
@@ -37,9 +37,9 @@ struct Layers {
     }
 
     /// In the GeoPackage's order (`SchemeLayer.allCases`).
-    var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units] }
+    public var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units] }
 
-    mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
+    public mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
         guard !p.points.isEmpty else { return }
         let parts = try Layers.polygons(p.groups)
         let cellHa = p.groups.spec.cellArea / 10_000
@@ -51,7 +51,7 @@ struct Layers {
         }
     }
 
-    mutating func addItineraries(_ its: [(name: String, hubA: String, hubB: String, route: Route)], mode: TravelMode) {
+    public mutating func addItineraries(_ its: [(name: String, hubA: String, hubB: String, route: Route)], mode: TravelMode) {
         for it in its {
             itineraries.features.append(Feature(geometry: .lineString(it.route.line), attributes: [
                 "name": .string(it.name), "hub_a": .string(it.hubA), "hub_b": .string(it.hubB), "mode": .string(mode.rawValue),
@@ -60,7 +60,7 @@ struct Layers {
     }
 
     /// Polygons of each label of a grid (8-connected cells, GDAL's polygonize), grouped by label.
-    static func polygons(_ labels: Grid<Int32>) throws -> [Int: [Polygon]] {
+    public static func polygons(_ labels: Grid<Int32>) throws -> [Int: [Polygon]] {
         let poly = try Rasterizer.polygonize(labels, layerName: "p", eightConnected: true)
         var parts: [Int: [Polygon]] = [:]
         for f in poly.features {
@@ -74,7 +74,7 @@ struct Layers {
         return parts
     }
 
-    mutating func addReservoirs(_ patches: PatchSet, sub: SubNetwork, metrics: ConnectivityResult, inventories: (Int32) -> String) throws {
+    public mutating func addReservoirs(_ patches: PatchSet, sub: SubNetwork, metrics: ConnectivityResult, inventories: (Int32) -> String) throws {
         let parts = try Layers.polygons(patches.labels)
         for (k, p) in patches.patches.enumerated() {
             let m = metrics.nodes[k]
@@ -86,7 +86,7 @@ struct Layers {
         }
     }
 
-    mutating func addLinks(_ ls: [PatchLink], sub: SubNetwork, metrics: ConnectivityResult, decay: ExponentialDecay, functional: Set<Int>) {
+    public mutating func addLinks(_ ls: [PatchLink], sub: SubNetwork, metrics: ConnectivityResult, decay: ExponentialDecay, functional: Set<Int>) {
         for (k, l) in ls.enumerated() {
             links.features.append(Feature(geometry: .lineString(l.line), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(k + 1), "from_reservoir": .integer(Int(l.from)),
@@ -97,7 +97,7 @@ struct Layers {
     }
 
     /// One polygon per corridor, tagged with its sub-network, the classes it crosses, its width and length.
-    mutating func addCorridors(_ map: CorridorMap, links: [(offset: Int, element: PatchLink)], sub: SubNetwork, metrics: ConnectivityResult,
+    public mutating func addCorridors(_ map: CorridorMap, links: [(offset: Int, element: PatchLink)], sub: SubNetwork, metrics: ConnectivityResult,
                                landCover: Grid<Int32>, label: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.link)
         // Class counts per corridor (corridor ids are 1…links.count in the order given).
@@ -125,7 +125,7 @@ struct Layers {
         }
     }
 
-    mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], label: (Int32) -> String) throws {
+    public mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], label: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.labels)
         for s in map.spaces {
             let invs = inventories.enumerated().filter { s.inventories & (1 << UInt32($0.offset)) != 0 }.map(\.element)
@@ -139,7 +139,7 @@ struct Layers {
         }
     }
 
-    mutating func addHubs(_ pts: [(Point, String, NatureSpace?)]) {
+    public mutating func addHubs(_ pts: [(Point, String, NatureSpace?)]) {
         for (p, name, space) in pts {
             hubs.features.append(Feature(geometry: .point(p), attributes: [
                 "name": .string(name), "nature_space": space.map { .integer(Int($0.id)) } ?? .null,
@@ -147,7 +147,7 @@ struct Layers {
         }
     }
 
-    mutating func addBufferZones(_ map: BufferZoneMap, townName: (Int32) -> String) throws {
+    public mutating func addBufferZones(_ map: BufferZoneMap, townName: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.labels)
         for z in map.zones {
             bufferZones.features.append(Feature(geometry: .multiPolygon(parts[Int(z.id)] ?? []), attributes: [
@@ -157,7 +157,7 @@ struct Layers {
         }
     }
 
-    mutating func addConflicts(_ cs: [SchemeResult.Conflict]) {
+    public mutating func addConflicts(_ cs: [SchemeResult.Conflict]) {
         for c in cs {
             let p = c.point
             conflicts.features.append(Feature(geometry: .point(p.point), attributes: [
@@ -169,7 +169,7 @@ struct Layers {
     }
 
     /// Communes and groupings with their figures as attributes.
-    mutating func addUnits(_ levels: [(String, VectorLayer)], figures: [UnitFigures], subNetworks: [SubNetwork]) {
+    public mutating func addUnits(_ levels: [(String, VectorLayer)], figures: [UnitFigures], subNetworks: [SubNetwork]) {
         units.fields += [FieldDefinition("area_ha", .real), FieldDefinition("nature_ha", .real), FieldDefinition("nature_pct", .real),
                          FieldDefinition("major_ha", .real), FieldDefinition("mixed_ha", .real), FieldDefinition("corridor_ha", .real),
                          FieldDefinition("buffer_ha", .real), FieldDefinition("road_km", .real), FieldDefinition("itinerary_km", .real),

@@ -1,12 +1,12 @@
 import TrameSample
 
 /// QGIS styles (QML) for the layers Trame writes, stored in the GeoPackage's `layer_styles` table.
-enum QGISStyles {
-    enum Kind { case fill, line, marker }
+public enum QGISStyles {
+    public enum Kind { case fill, line, marker }
 
-    static func rgba(_ c: (Int, Int, Int), _ a: Int = 255) -> String { "\(c.0),\(c.1),\(c.2),\(a)" }
+    public static func rgba(_ c: (Int, Int, Int), _ a: Int = 255) -> String { "\(c.0),\(c.1),\(c.2),\(a)" }
 
-    static func symbol(_ kind: Kind, name: String, colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
+    public static func symbol(_ kind: Kind, name: String, colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
                        fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
         let props: [(String, String)]
         let cls: String, type: String
@@ -28,19 +28,19 @@ enum QGISStyles {
             + "<layer class=\"\(cls)\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">\(options)</Option></layer></symbol>"
     }
 
-    static func document(_ renderer: String) -> String {
+    public static func document(_ renderer: String) -> String {
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology\">"
             + renderer + "</qgis>"
     }
 
-    static func single(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
+    public static func single(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
                        fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
         document("<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><symbols>"
                  + symbol(kind, name: "0", colour: colour, alpha: alpha, width: width, fillStyle: fillStyle, shape: shape, dash: dash)
                  + "</symbols></renderer-v2>")
     }
 
-    static func categorized(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4,
+    public static func categorized(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4,
                             fillStyle: String = "solid", labels: [String]? = nil) -> String {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -53,7 +53,7 @@ enum QGISStyles {
     }
 
     /// Styles of the sample territory's layers.
-    static var territory: [String: String] {
+    public static var territory: [String: String] {
         [
             "nature_inventories": categorized(.fill, field: "inventory", [
                 ("ZNIEFF type 1", (60, 160, 60)), ("Natura 2000", (30, 110, 170)), ("Espace naturel sensible", (200, 160, 40)),
@@ -69,7 +69,7 @@ enum QGISStyles {
     }
 
     /// Styles of the ecological network's layers for each sub-network.
-    static func network(_ names: [String]) -> [String: String] {
+    public static func network(_ names: [String]) -> [String: String] {
         var out: [String: String] = [:]
         for n in names {
             out["\(n)_reservoirs"] = single(.fill, (40, 140, 60), alpha: 180)

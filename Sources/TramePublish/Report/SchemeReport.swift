@@ -4,13 +4,13 @@ import TrameScheme
 
 /// `report.html`: one self-contained file (maps embedded) that partners can read: key figures, maps,
 /// tables per unit, top reservoirs, links and conflict points, parameters, partners and their data.
-struct SchemeReport {
-    let result: SchemeResult
-    let lang: String
-    let folder: String
+public struct SchemeReport {
+    public let result: SchemeResult
+    public let lang: String
+    public let folder: String
 
     /// The tables shared by the report and the atlas's figures page.
-    static func tables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
+    public static func tables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
         let t = r.territory
         var key: [[String]] = [
             [w.fr ? "Surface du territoire" : "Territory area", w.ha(t.areaHa)],
@@ -62,7 +62,7 @@ struct SchemeReport {
         return out
     }
 
-    func write() throws {
+    public func write() throws {
         let w = Words(lang)
         let r = result
         func esc(_ s: String) -> String {
@@ -132,7 +132,7 @@ struct SchemeReport {
                                                     r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
         html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })
         html += "<h3>\(esc(w.inputs))</h3>" + table([w.fr ? "Fichier" : "File", "SHA-256"], r.inputs.map { [$0.file, $0.sha256] })
-        html += "<p><small>Trame \(Trame.configuration.version) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
+        html += "<p><small>Trame \(TrameVersion.current) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
         try AtomicOutput.write(to: (folder as NSString).appendingPathComponent("report.html")) { tmp in
             try html.write(toFile: tmp, atomically: false, encoding: .utf8)
         }

@@ -5,9 +5,9 @@ import TrameRaster
 import TrameVector
 
 /// Vector layers of the engine's results.
-enum PatchLayers {
+public enum PatchLayers {
     /// One multipolygon per patch with id, area_ha, perimeter_m, capacity and inventory (1 when it holds a protected site).
-    static func polygons(_ set: PatchSet) throws -> VectorLayer {
+    public static func polygons(_ set: PatchSet) throws -> VectorLayer {
         let parts = try Layers.polygons(set.labels)
         let features = set.patches.map { p in
             Feature(geometry: .multiPolygon(parts[Int(p.id)] ?? []), attributes: [
@@ -20,7 +20,7 @@ enum PatchLayers {
                            features: features, crsWKT: set.labels.spec.crsWKT)
     }
 
-    static func links(_ links: [PatchLink], crsWKT: String) -> VectorLayer {
+    public static func links(_ links: [PatchLink], crsWKT: String) -> VectorLayer {
         VectorLayer(name: "links", geometryKind: .lineString,
                     fields: [FieldDefinition("id", .integer), FieldDefinition("from", .integer), FieldDefinition("to", .integer),
                              FieldDefinition("cost", .real), FieldDefinition("length_m", .real), FieldDefinition("euclidean_m", .real)],

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import TrameGDAL
 import TrameRaster
@@ -6,21 +5,19 @@ import TrameRouting
 import TrameScheme
 import TrameVector
 
-extension TravelMode: ExpressibleByArgument {}
-
 /// A path network read from a line layer or an OSM extract, in a metric CRS.
-struct LoadedNetwork {
-    var network: PathNetwork
+public struct LoadedNetwork {
+    public var network: PathNetwork
     /// The metric CRS the network is in (the layer's own, or the UTM zone of an OSM extract).
-    var crs: SpatialReference
-    var ways: Int
-    var seconds: Double
+    public var crs: SpatialReference
+    public var ways: Int
+    public var seconds: Double
 }
 
-enum NetworkInput {
-    static let tagKeys = ["highway", "access", "foot", "bicycle", "oneway", "oneway:bicycle"]
+public enum NetworkInput {
+    public static let tagKeys = ["highway", "access", "foot", "bicycle", "oneway", "oneway:bicycle"]
 
-    static func isOSM(_ path: String) -> Bool {
+    public static func isOSM(_ path: String) -> Bool {
         let l = path.lowercased()
         return l.hasSuffix(".pbf") || l.hasSuffix(".osm")
     }
@@ -28,7 +25,7 @@ enum NetworkInput {
     /// Reads the network. OSM extracts: the `lines` layer's ways that carry a `highway` tag, joined
     /// where they share a node (identical coordinates). Other layers: every line, joined where
     /// vertices lie within `snap` metres, with the tags found in fields of the same names.
-    static func load(_ path: String, layer: String?, snap: Double?, profile: AccessProfile, filter: String? = nil,
+    public static func load(_ path: String, layer: String?, snap: Double?, profile: AccessProfile, filter: String? = nil,
                      into target: SpatialReference? = nil, joinCrossings: Bool = false,
                      extra: [(file: String, layer: String?, classField: String)] = []) throws -> LoadedNetwork {
         let t0 = Date()
@@ -86,7 +83,7 @@ enum NetworkInput {
     }
 
     /// Part of each edge outside the green network of a scheme (nature spaces, corridors, buffer zones).
-    static func outsideGreen(_ net: PathNetwork, crs: SpatialReference, scheme: String) throws -> [Float] {
+    public static func outsideGreen(_ net: PathNetwork, crs: SpatialReference, scheme: String) throws -> [Float] {
         var polygons: [Feature] = []
         for name in SchemeLayer.greenNetwork.map(\.name) {
             let have = try VectorIO.describe(scheme).layers.contains { $0.name == name }
@@ -106,7 +103,7 @@ enum NetworkInput {
     }
 
     /// Part of each edge's length outside the cells where `inside` holds, measured in pieces of half a cell.
-    static func outsideFraction(_ net: PathNetwork, spec: GridSpec, inside: (Int) -> Bool) -> [Float] {
+    public static func outsideFraction(_ net: PathNetwork, spec: GridSpec, inside: (Int) -> Bool) -> [Float] {
         let cell = abs(spec.transform.pixelWidth)
         var out = [Float](repeating: 1, count: net.edgeCount)
         for e in 0..<net.edgeCount {
@@ -130,7 +127,7 @@ enum NetworkInput {
     }
 
     /// A point given on the command line, in `crs` (or the network's CRS), brought into the network's CRS.
-    static func point(_ text: String, crs: String?, network: SpatialReference, default defaultCRS: SpatialReference?) throws -> Point {
+    public static func point(_ text: String, crs: String?, network: SpatialReference, default defaultCRS: SpatialReference?) throws -> Point {
         let p = try Inputs.point(text)
         let from: SpatialReference
         if let crs { from = try SpatialReference(definition: crs) } else if let d = defaultCRS { from = d } else { return p }

@@ -5,9 +5,9 @@ import TrameScheme
 import TrameVector
 
 /// The figures of a scheme as a table (in the GeoPackage) and as `figures.csv`.
-enum SchemeFigures {
+public enum SchemeFigures {
     /// Column names and values of one unit's row, units in the names.
-    static func columns(_ r: SchemeResult) -> [String] {
+    public static func columns(_ r: SchemeResult) -> [String] {
         var c = ["level", "name", "area_ha", "nature_ha", "nature_pct", "major_interest_ha", "mixed_vocation_ha"]
         if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
         for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
@@ -15,7 +15,7 @@ enum SchemeFigures {
         return c
     }
 
-    static func row(_ u: UnitFigures, _ r: SchemeResult) -> [FieldValue] {
+    public static func row(_ u: UnitFigures, _ r: SchemeResult) -> [FieldValue] {
         var v: [FieldValue] = [.string(u.level), .string(u.name), .real(u.areaHa), .real(u.natureHa), .real(100 * u.natureShare), .real(u.majorHa), .real(u.mixedHa)]
         if let ref = r.referenceShare { v.append(.real(100 * (u.natureShare - ref))) }
         for s in r.subNetworks.indices {
@@ -27,7 +27,7 @@ enum SchemeFigures {
         return v
     }
 
-    static func table(_ r: SchemeResult) -> VectorLayer {
+    public static func table(_ r: SchemeResult) -> VectorLayer {
         let cols = columns(r)
         let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (n == "conflict_points" || n == "leisure_hubs" ? .integer : .real)) }
         return VectorLayer(name: "figures", geometryKind: .unknown, fields: fields, features: r.units.map { u in
@@ -35,7 +35,7 @@ enum SchemeFigures {
         })
     }
 
-    static func parameterTable(_ r: SchemeResult) -> VectorLayer {
+    public static func parameterTable(_ r: SchemeResult) -> VectorLayer {
         var rows = r.parameters.map { ($0.0, $0.1) }
         rows += r.inputs.map { ("input \(($0.file as NSString).lastPathComponent)", "sha256 \($0.sha256)") }
         rows += r.partners.map { ("partner \($0.partner)", "\($0.inventory): \($0.sites) sites, interest \($0.interest.rawValue), from \($0.file)") }
@@ -43,7 +43,7 @@ enum SchemeFigures {
                            features: rows.map { Feature(geometry: nil, attributes: ["parameter": .string($0.0), "value": .string($0.1)]) })
     }
 
-    static func writeCSV(_ r: SchemeResult, to path: String) throws {
+    public static func writeCSV(_ r: SchemeResult, to path: String) throws {
         try AtomicOutput.write(to: path) { tmp in
             guard let stream = OutputStream(toFileAtPath: tmp, append: false) else { throw GeodataError(path, "cannot create") }
             let w = try CSVWriter(stream: stream)
@@ -62,8 +62,8 @@ enum SchemeFigures {
 }
 
 /// QGIS styles of the scheme's layers, in the colours of the printed map.
-enum SchemeStyles {
-    static func styles(_ subs: [SubNetwork], lang: String) -> [String: String] {
+public enum SchemeStyles {
+    public static func styles(_ subs: [SubNetwork], lang: String) -> [String: String] {
         let w = Words(lang)
         let subCats = subs.map { ($0.name, $0.colour.tuple) }
         let subLabels = subs.map { w.subNetworkName($0.name, label: $0.label) }

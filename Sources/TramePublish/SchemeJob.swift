@@ -15,19 +15,41 @@ import TrameVector
 /// Everything is written into a hidden folder beside OUT and exchanged with it in one step at the end
 /// (`OutputFolder.replace`), so a failed or interrupted run leaves the previous OUT as it was. OUT must be
 /// new, empty or an earlier scheme, and hold none of the inputs (`OutputFolder.check`).
-struct SchemeRunner {
-    let project: Project
-    let out: String
-    let lang: String
-    let progress: Progress
-    var warn: (String) -> Void = { FileHandle.standardError.write(Data("trame: warning: \($0)\n".utf8)) }
+public struct SchemeJob {
+    public let project: Project
+    public let out: String
+    public let lang: String
+    /// One line per step ("buffer zones"); the CLI shows them on a terminal.
+    public let progress: (String) -> Void
+    /// Warnings (a layer reprojected, an inventory covering no cell); the CLI prints them on stderr.
+    public var warn: (String) -> Void = { FileHandle.standardError.write(Data("trame: warning: \($0)\n".utf8)) }
     /// How each sub-network is analysed.
-    var model: SubNetworkModel = LeastCostSubNetwork()
+    public var model: SubNetworkModel = LeastCostSubNetwork()
 
-    func run() throws -> SchemeResult {
+    public init(project: Project, out: String, lang: String, progress: @escaping (String) -> Void = { _ in }) {
+        self.project = project; self.out = out; self.lang = lang; self.progress = progress
+    }
+
+    /// Loads a project file, with other files for some inventories (a partner's revised version: its first
+    /// layer, all its sites), in the order given; a zip is read through /vsizip/.
+    public static func loadProject(_ project: String, replacing files: [(name: String, file: String)] = []) throws -> Project {
+        var p = try ProjectFile.load(project)
+        for (name, file) in files {
+            guard let k = p.inventories.firstIndex(where: { $0.name == name }) else {
+                throw InputError("\(project): no inventory named '\(name)' (known: \(p.inventories.map(\.name).joined(separator: ", ")))")
+            }
+            guard FileManager.default.fileExists(atPath: file) else { throw InputError("\(file): no such file (inventory '\(name)')") }
+            let source = file.lowercased().hasSuffix(".zip") ? "/vsizip/" + file : file
+            p.inventories[k].source = LayerSource(file: source)
+        }
+        return p
+    }
+
+    /// Builds the scheme into `out` (checked first, built aside, swapped in at the end) and returns its figures.
+    public func run() throws -> SchemeResult {
         let t0 = Date()
         // OUT is new, empty or an earlier scheme, and holds none of the inputs; checked before anything is read.
-        let folder = try OutputFolder.check(out, command: "run", version: Trame.configuration.version, inputs: SchemeRunner.inputFiles(project))
+        let folder = try OutputFolder.check(out, command: "run", version: TrameVersion.current, inputs: SchemeJob.inputFiles(project))
         return try folder.replace { building in
             var result = try build(into: building)
             result.seconds = Date().timeIntervalSince(t0)
@@ -37,7 +59,7 @@ struct SchemeRunner {
     }
 
     /// The files a run reads: the project file, land cover, tables and every layer's file.
-    static func inputFiles(_ p: Project) -> [String] {
+    public static func inputFiles(_ p: Project) -> [String] {
         var files = [p.file, p.landCover, p.nomenclature, p.friction]
         for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
             files.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
@@ -49,7 +71,7 @@ struct SchemeRunner {
     // MARK: - Building
 
     /// Reads the inputs, runs the stages (TrameScheme's `Pipeline`) and writes their outputs into `dir`.
-    func build(into dir: String) throws -> SchemeResult {
+    public func build(into dir: String) throws -> SchemeResult {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
         let writer = RasterWriter(folder: dir)
@@ -59,13 +81,13 @@ struct SchemeRunner {
         tally.addLength(input.infrastructure.filter { $0.kind == "road" }.map(\.line), to: \.roadKm, scale: 0.001)
         let networks = try analyseSubNetworks(input, sink: writer, layers: &layers, tally: &tally)
 
-        progress.step("nature spaces by typology")
+        progress("nature spaces by typology")
         let spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
         tally.addPoints(spaces.hubs.map(\.point), to: \.leisureHubs)
         try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, label: input.label)
         layers.addHubs(spaces.hubs.map { ($0.point, $0.name, $0.space) })
 
-        progress.step("buffer zones")
+        progress("buffer zones")
         let buffers = BufferZoneStage.run(input, network: networks.masks.network, sink: writer)
         try layers.addBufferZones(buffers.map, townName: { buffers.townNames[Int($0) - 1] })
 
@@ -78,7 +100,7 @@ struct SchemeRunner {
         layers.addConflicts(conflicts)
         tally.addPoints(conflicts.map(\.point.point), to: \.conflicts)
 
-        progress.step("figures per unit")
+        progress("figures per unit")
         let lc = input.landCover
         var valid = [Bool](repeating: false, count: input.spec.count)
         for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
@@ -86,7 +108,7 @@ struct SchemeRunner {
         layers.addUnits(input.units.map { ($0.level, $0.layer) }, figures: tally.units, subNetworks: project.subNetworks)
 
         let result = assemble(input, networks: networks, spaces: spaces, buffers: buffers, itineraries: itineraries, conflicts: conflicts, units: tally.units)
-        progress.step("maps")
+        progress("maps")
         let mapInput = SchemeMaps.Input(project: project, lang: lang, landCover: lc, builtUp: input.builtUp, typology: spaces.spaces.typology.values,
                                         reservoirBits: networks.masks.reservoirs, corridorBits: networks.masks.corridors,
                                         pinchBits: networks.masks.pinchPoints, bufferLabels: buffers.map.labels.values,
@@ -95,13 +117,13 @@ struct SchemeRunner {
                                         units: input.units.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
         try publishTables(result, layers: layers, into: dir)
-        progress.step("finishing the rasters (COG)")
+        progress("finishing the rasters (COG)")
         try writer.finish()
         return result
     }
 
     /// What the sub-networks leave once their grids are freed.
-    struct SubNetworks {
+    public struct SubNetworks {
         var masks: NetworkMasks
         var summaries: [SchemeResult.SubNetworkSummary] = []
         var conflicts: [(subNetwork: String, point: ConflictPoint)] = []
@@ -110,12 +132,12 @@ struct SchemeRunner {
 
     /// Every sub-network, one at a time (each frees its grids before the next): analysis, masks, figures,
     /// pinch points, conflict points and layers.
-    func analyseSubNetworks(_ input: SchemeInput, sink: RasterWriter, layers: inout Layers, tally: inout FigureTally) throws -> SubNetworks {
+    public func analyseSubNetworks(_ input: SchemeInput, sink: RasterWriter, layers: inout Layers, tally: inout FigureTally) throws -> SubNetworks {
         let p = project
         guard p.subNetworks.count <= 16 else { throw ProjectError(p.file, "at most 16 sub-networks are supported") }
         var out = SubNetworks(masks: NetworkMasks(count: input.spec.count))
         for s in p.subNetworks.indices {
-            let a = try model.analyse(s, of: input, sink: sink, progress: progress.step)
+            let a = try model.analyse(s, of: input, sink: sink, progress: progress)
             let sub = a.sub
             if let corridors = a.corridors {
                 sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif", description: "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
@@ -126,7 +148,7 @@ struct SchemeRunner {
             let conflicts = ConflictStage.find(a, input: input)
             out.conflicts += conflicts.map { (sub.name, $0) }
 
-            progress.step("\(sub.name): layers")
+            progress("\(sub.name): layers")
             let invOfPatch = SubNetworkFigures.inventoriesOfReservoirs(a, inventoryBits: input.inventoryBits)
             try layers.addReservoirs(a.patches, sub: sub, metrics: a.metrics, inventories: { input.inventoryNames(invOfPatch[Int($0)]) })
             layers.addLinks(a.links, sub: sub, metrics: a.metrics, decay: a.decay, functional: Set(a.functional.map(\.offset)))
@@ -141,10 +163,10 @@ struct SchemeRunner {
 
     /// Pinch points: current flow through each corridor between its two reservoirs (Linkage Mapper's
     /// Pinchpoint Mapper), for the most important links; the narrowest, most-used stretches.
-    func pinchPoints(_ a: SubNetworkAnalysis, sink: RasterWriter, layers: inout Layers, into out: inout SubNetworks) throws {
+    public func pinchPoints(_ a: SubNetworkAnalysis, sink: RasterWriter, layers: inout Layers, into out: inout SubNetworks) throws {
         guard let corridors = a.corridors, project.pinchPointLinks > 0 else { return }
         let sub = a.sub, functional = a.functional
-        progress.step("\(sub.name): current flow through the corridors (pinch points)")
+        progress("\(sub.name): current flow through the corridors (pinch points)")
         let pinch = try PinchPoints.compute(corridors: corridors, links: functional.map(\.element), linkIDs: functional.map { $0.offset + 1 },
                                             dPC: functional.map { a.metrics.linkDPC[$0.offset] }, labels: a.patches.labels, resistance: a.resistance,
                                             maxLinks: project.pinchPointLinks)
@@ -157,10 +179,10 @@ struct SchemeRunner {
     }
 
     /// Itineraries between the leisure hubs, preferring the green network (nature spaces, corridors, buffer zones).
-    func itineraries(_ input: SchemeInput, spaces: NatureSpaces, corridors: [UInt16], buffers: BufferZones) throws -> ItineraryNetwork? {
+    public func itineraries(_ input: SchemeInput, spaces: NatureSpaces, corridors: [UInt16], buffers: BufferZones) throws -> ItineraryNetwork? {
         let p = project
         guard let it = p.itineraries, !spaces.hubs.isEmpty else { return nil }
-        progress.step("itineraries between the leisure hubs")
+        progress("itineraries between the leisure hubs")
         let crs = SpatialReference.fromWKT(input.spec.crsWKT)!
         let loaded = try NetworkInput.load(it.network.file, layer: it.network.layer, snap: nil, profile: .standard,
                                            filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
@@ -173,7 +195,7 @@ struct SchemeRunner {
     }
 
     /// The scheme's figures, assembled once from the stages' results, for the report, the tables and the console.
-    func assemble(_ input: SchemeInput, networks: SubNetworks, spaces: NatureSpaces, buffers: BufferZones, itineraries: ItineraryNetwork?,
+    public func assemble(_ input: SchemeInput, networks: SubNetworks, spaces: NatureSpaces, buffers: BufferZones, itineraries: ItineraryNetwork?,
                   conflicts: [SchemeResult.Conflict], units: [UnitFigures]) -> SchemeResult {
         let p = project
         var r = SchemeResult(title: p.title, name: p.name, crs: input.crsLabel, cellSize: abs(input.spec.transform.pixelWidth))
@@ -197,31 +219,21 @@ struct SchemeRunner {
         }
         r.conflicts = conflicts
         r.units = units
-        r.parameters = SchemeRunner.parameters(p, input: input)
-        r.inputs = SchemeRunner.inputFiles(p).map { ($0, SchemeInputs.sha256($0)) }
+        r.parameters = SchemeJob.parameters(p, input: input)
+        r.inputs = SchemeJob.inputFiles(p).map { ($0, SchemeInputs.sha256($0)) }
         return r
     }
 
-    /// The run's parameters, as the `run_parameters` table and the GeoPackage metadata give them.
-    static func parameters(_ p: Project, input: SchemeInput) -> [(String, String)] {
-        var parameters: [(String, String)] = [
-            ("project", p.file), ("land_cover", p.landCover), ("cell_size", "\(fmt(abs(input.spec.transform.pixelWidth))) m"), ("crs", input.crsLabel),
-            ("nature_classes", input.natureClassCodes.sorted().map(String.init).joined(separator: " ")),
-            ("mixed_min_area", "\(fmt(p.mixedMinAreaHa)) ha"), ("built_up", p.builtUp.map(String.init).joined(separator: " ")),
-            ("buffer_max_break_width", "\(fmt(p.bufferZones.maxBreakWidth)) m"), ("buffer_around_network", "\(fmt(p.bufferZones.aroundNetwork)) m"),
-            ("buffer_min_town_area", "\(fmt(p.bufferZones.minTownHa)) ha"), ("buffer_min_area", "\(fmt(p.bufferZones.minAreaHa)) ha"),
-            ("buffer_edge", "\(fmt(p.bufferZones.edge)) m"),
-        ]
-        for s in p.subNetworks {
-            parameters.append(("subnetwork_\(s.name)", "habitat \(s.habitat.map(String.init).joined(separator: " ")); supporting \(s.supporting.map(String.init).joined(separator: " ")); friction column \(s.frictionColumn); min reservoir \(fmt(s.minReservoirHa)) ha; dispersal \(fmt(s.dispersalCost)) cost at p = \(s.dispersalProbability); corridor width \(s.corridorWidth)"))
-        }
-        return parameters
+    /// The run's parameters, as the `run_parameters` table and the GeoPackage metadata give them
+    /// (TrameScheme's `RunParameters`, from the project keys' table).
+    public static func parameters(_ p: Project, input: SchemeInput) -> [(String, String)] {
+        RunParameters.rows(p, cellSize: abs(input.spec.transform.pixelWidth), crs: input.crsLabel, naturalClasses: input.natureClassCodes)
     }
 
     /// scheme.gpkg (layers, styles, the figures and run_parameters tables, metadata) and figures.csv.
-    func publishTables(_ result: SchemeResult, layers: Layers, into dir: String) throws {
-        progress.step("writing scheme.gpkg")
-        var metadata: [String: String] = ["TRAME_VERSION": Trame.configuration.version, "TRAME_PROJECT": project.name,
+    public func publishTables(_ result: SchemeResult, layers: Layers, into dir: String) throws {
+        progress("writing scheme.gpkg")
+        var metadata: [String: String] = ["TRAME_VERSION": TrameVersion.current, "TRAME_PROJECT": project.name,
                                           "TRAME_RUN": ISO8601DateFormatter().string(from: Date())]
         for (k, v) in result.parameters { metadata["TRAME_PARAM_\(k.uppercased())"] = v }
         for (k, i) in result.inputs.enumerated() { metadata["TRAME_INPUT_\(k + 1)"] = "\(i.file) sha256:\(i.sha256)" }
@@ -235,16 +247,16 @@ struct SchemeRunner {
 
 /// Writes rasters as Cloud-Optimized GeoTIFFs on a background queue while the run goes on; `name` is
 /// the path inside `folder`.
-final class RasterWriter: RasterSink, @unchecked Sendable {
-    let folder: String
-    let queue = DispatchQueue(label: "trame.raster-writer")
-    let group = DispatchGroup()
-    let lock = NSLock()
-    var failure: Error?
+public final class RasterWriter: RasterSink, @unchecked Sendable {
+    public let folder: String
+    public let queue = DispatchQueue(label: "trame.raster-writer")
+    public let group = DispatchGroup()
+    public let lock = NSLock()
+    public var failure: Error?
 
-    init(folder: String) { self.folder = folder }
+    public init(folder: String) { self.folder = folder }
 
-    func write<T: GridScalar>(_ grid: Grid<T>, to name: String, description: String,
+    public func write<T: GridScalar>(_ grid: Grid<T>, to name: String, description: String,
                               categories: [Int: String], colours: [Int: (UInt8, UInt8, UInt8)]) {
         let path = (folder as NSString).appendingPathComponent(name)
         queue.async(group: group) {
@@ -256,7 +268,7 @@ final class RasterWriter: RasterSink, @unchecked Sendable {
         }
     }
 
-    func finish() throws {
+    public func finish() throws {
         group.wait()
         if let failure { throw failure }
     }

@@ -6,10 +6,10 @@ import TrameScheme
 import TrameVector
 
 /// Reading and checking the inputs a project names, before any computation starts.
-enum SchemeInputs {
+public enum SchemeInputs {
     /// The file on disk behind a GDAL path: the zip itself for `/vsizip/A.zip` or `/vsizip/A.zip/B.shp`
     /// (a zipped Shapefile, e.g. a partner's upload given with `--inventory`), the path otherwise.
-    static func archivePath(_ path: String) -> String {
+    public static func archivePath(_ path: String) -> String {
         guard path.hasPrefix("/vsizip/") else { return path }
         let inner = String(path.dropFirst("/vsizip/".count))
         if let r = inner.range(of: ".zip/", options: [.caseInsensitive, .backwards]) { return String(inner[..<r.upperBound].dropLast()) }
@@ -18,7 +18,7 @@ enum SchemeInputs {
 
     /// Reads a layer named in the project; reprojects it to `crsWKT` with a warning when it is in
     /// another CRS; refuses a layer without CRS or wholly outside the territory.
-    static func layer(_ src: LayerSource, role: String, crsWKT: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+    public static func layer(_ src: LayerSource, role: String, crsWKT: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
                       allowEmpty: Bool = false, warn: (String) -> Void) throws -> VectorLayer {
         guard FileManager.default.fileExists(atPath: archivePath(src.file)) else { throw GeodataError(src.file, "no such file (\(role))") }
         var l = try VectorIO.read(src.file, layer: src.layer, filter: src.filter, allowEmpty: allowEmpty)
@@ -43,7 +43,7 @@ enum SchemeInputs {
     }
 
     /// Lines of a layer (lines and multilines; other geometries are refused).
-    static func lines(_ l: VectorLayer, file: String) throws -> [(Feature, [Point])] {
+    public static func lines(_ l: VectorLayer, file: String) throws -> [(Feature, [Point])] {
         var out: [(Feature, [Point])] = []
         for f in l.features {
             switch f.geometry {
@@ -57,7 +57,7 @@ enum SchemeInputs {
     }
 
     /// SHA-256 of a file, read in blocks.
-    static func sha256(_ path: String) -> String {
+    public static func sha256(_ path: String) -> String {
         guard let h = FileHandle(forReadingAtPath: path) else { return "unreadable" }
         defer { try? h.close() }
         var hasher = SHA256()
@@ -69,15 +69,15 @@ enum SchemeInputs {
 /// Reads a project's inputs through GDAL into the pipeline's first value (`SchemeInput`), checking each as
 /// soon as it is read: the land cover (CRS, cell size), the tables, the layers (reprojected when needed),
 /// the inventories and units as grids, the infrastructure lines.
-struct SchemeReader {
-    let project: Project
-    let lang: String
-    let progress: Progress
-    let warn: (String) -> Void
+public struct SchemeReader {
+    public let project: Project
+    public let lang: String
+    public let progress: (String) -> Void
+    public let warn: (String) -> Void
 
-    func read() throws -> SchemeInput {
+    public func read() throws -> SchemeInput {
         let p = project
-        progress.step("reading the land cover")
+        progress("reading the land cover")
         let lc = try Inputs.landCover(p.landCover)
         let crs = try checkGrid(lc.spec)
         let nomenclature = try Nomenclature.read(p.nomenclature)
@@ -86,7 +86,7 @@ struct SchemeReader {
         let table = try FrictionTable.read(p.friction)
         try InputChecks.friction(table, nomenclature: nomenclature, histogram: histogram, project: p)
 
-        progress.step("reading the layers")
+        progress("reading the layers")
         let spec = lc.spec
         func read(_ src: LayerSource?, _ role: String) throws -> VectorLayer? {
             try src.map { try SchemeInputs.layer($0, role: role, crsWKT: spec.crsWKT, extent: spec.extent, warn: warn) }
@@ -100,9 +100,9 @@ struct SchemeReader {
         let paths = try read(p.paths, "paths")
         let pathLines = try paths.map { l in try SchemeInputs.lines(l, file: p.paths!.file).map(\.1) } ?? []
 
-        progress.step("rasterising \(p.inventories.count) inventories")
+        progress("rasterising \(p.inventories.count) inventories")
         let inventoryBits = try inventoryGrid(inventoryLayers, spec: spec)
-        progress.step("rasterising the units")
+        progress("rasterising the units")
         let units = [try unitLevel(communes, p.communes, level: "commune", spec: spec),
                      try unitLevel(groupings, p.groupings, level: "grouping", spec: spec)].compactMap { $0 }
         return SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
@@ -111,7 +111,7 @@ struct SchemeReader {
     }
 
     /// The land cover is projected, in the project's CRS if it names one, with cells of the project's resolution.
-    func checkGrid(_ spec: GridSpec) throws -> SpatialReference {
+    public func checkGrid(_ spec: GridSpec) throws -> SpatialReference {
         let p = project
         try Inputs.requireProjected(spec, p.landCover)
         let crs = SpatialReference.fromWKT(spec.crsWKT)!
@@ -132,7 +132,7 @@ struct SchemeReader {
     }
 
     /// Inventories as bits per cell (bit k: inventory k); warns of an inventory that covers no cell.
-    func inventoryGrid(_ layers: [VectorLayer], spec: GridSpec) throws -> [UInt32] {
+    public func inventoryGrid(_ layers: [VectorLayer], spec: GridSpec) throws -> [UInt32] {
         var bits = [UInt32](repeating: 0, count: spec.count)
         for (k, inv) in project.inventories.enumerated() {
             let g = try Rasterizer.rasterize(layers[k], onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
@@ -145,7 +145,7 @@ struct SchemeReader {
     }
 
     /// Communes or groupings as a unit grid, named by the project's unit name field.
-    func unitLevel(_ l: VectorLayer?, _ src: LayerSource?, level: String, spec: GridSpec) throws -> UnitLevel? {
+    public func unitLevel(_ l: VectorLayer?, _ src: LayerSource?, level: String, spec: GridSpec) throws -> UnitLevel? {
         guard var l, let src else { return nil }
         let field = project.unitNameField
         guard l.fields.contains(where: { $0.name == field }) else {
@@ -159,7 +159,7 @@ struct SchemeReader {
     }
 
     /// Roads and railways as lines, with their class and name.
-    func infrastructure(roads: VectorLayer?, railways: VectorLayer?) throws -> [InfrastructureLine] {
+    public func infrastructure(roads: VectorLayer?, railways: VectorLayer?) throws -> [InfrastructureLine] {
         let p = project
         var infra: [InfrastructureLine] = []
         if let roads, let src = p.roads {

@@ -1,0 +1,12 @@
+import ArgumentParser
+import TrameRouting
+import TrameScheme
+
+// Enums of the algorithm modules parsed by ArgumentParser (which names their values in help and errors);
+// the conformances live here because only the CLI module imports ArgumentParser.
+
+/// `--lang fr|en` (run, demo, serve).
+extension Language: ExpressibleByArgument {}
+
+/// `--mode walk|bike` (route, loop, hubs).
+extension TravelMode: ExpressibleByArgument {}
