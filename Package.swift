@@ -1,6 +1,13 @@
 // swift-tools-version:5.10
 import PackageDescription
 
+// Debug builds (`swift build`, `swift test`) still optimise Trame's computing modules (`-O`, with testing
+// enabled as usual): unoptimised, their grid passes run 20–40 times slower, and the end-to-end tests, which
+// build whole sample schemes, took most of CI's time. TRAME_DEBUG_ONONE=1 builds them unoptimised, for a
+// debugger. Release builds are unchanged.
+let optimisedInDebug: [SwiftSetting] = Context.environment["TRAME_DEBUG_ONONE"] == "1"
+    ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Trame",
     platforms: [.macOS(.v14)],
@@ -39,29 +46,29 @@ let package = Package(
         .target(name: "CTrameSys"),
 
         // Pure-Swift algorithms: no GDAL, no argument parsing.
-        .target(name: "TrameRaster"),
-        .target(name: "TrameVector"),
-        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"]),
-        .target(name: "TrameGraph", dependencies: ["TrameRaster"]),
-        .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"]),
+        .target(name: "TrameRaster", swiftSettings: optimisedInDebug),
+        .target(name: "TrameVector", swiftSettings: optimisedInDebug),
+        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
+        .target(name: "TrameGraph", dependencies: ["TrameRaster"], swiftSettings: optimisedInDebug),
+        .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.
         .target(name: "TrameScheme", dependencies: [
             "TrameRaster", "TrameVector", "TrameCost", "TrameGraph", "TrameRouting", "TrameSample",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "CSV", package: "CSV.swift"),
-        ]),
+        ], swiftSettings: optimisedInDebug),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
-        .target(name: "TrameCircuit", dependencies: ["TrameRaster", "TrameCost"]),
+        .target(name: "TrameCircuit", dependencies: ["TrameRaster", "TrameCost"], swiftSettings: optimisedInDebug),
 
         // Walking and cycling itineraries on a path network.
-        .target(name: "TrameRouting", dependencies: ["TrameRaster", "TrameVector"]),
+        .target(name: "TrameRouting", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
 
         // Maps drawn with Cairo (PNG and PDF).
-        .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"]),
+        .target(name: "TrameMaps", dependencies: ["CCairo", "TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
 
         // Edges: file formats and CRS through GDAL.
-        .target(name: "TrameGDAL", dependencies: ["CGDAL", "CTrameSys", "TrameRaster", "TrameVector"]),
+        .target(name: "TrameGDAL", dependencies: ["CGDAL", "CTrameSys", "TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
 
         // Partners' uploads checked before they are kept: type, SQLite/zip inspection, GDAL with three drivers
         // (runs in the `trame check-upload` child; no web stack, so it fuzzes quickly).
@@ -79,7 +86,7 @@ let package = Package(
             "TrameGDAL", "TrameMaps",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
-        ]),
+        ], swiftSettings: optimisedInDebug),
 
         // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
         .target(name: "TrameServer", dependencies: [

@@ -90,7 +90,7 @@ public struct LeastCostSubNetwork: SubNetworkModel {
         let patches: PatchSet
         do {
             patches = try PatchFinder.find(landCover: input.landCover, habitat: Set(sub.habitat.map(Int32.init)), minAreaHa: sub.minReservoirHa, inventory: invGrid)
-        } catch is CostError {
+        } catch CostError.noHabitat {
             throw ProjectError(p.file, line: sub.line, "sub-network '\(sub.name)' has no habitat: none of the classes \(sub.habitat.map(String.init).joined(separator: ", ")) occurs in \((p.landCover as NSString).lastPathComponent) and no inventory site is given to it")
         }
         guard !patches.patches.isEmpty else {
