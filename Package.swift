@@ -90,7 +90,7 @@ let package = Package(
 
         // `trame serve`: the scheme on the web (layers, tiles, point queries, itineraries, partner uploads).
         .target(name: "TrameServer", dependencies: [
-            "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme", "TrameUploads",
+            "TrameRaster", "TrameVector", "TrameGDAL", "TrameRouting", "TrameMaps", "TrameScheme", "TrameUploads", "TramePublish",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -110,6 +110,9 @@ let package = Package(
         ]),
         .executableTarget(name: "trame", dependencies: ["TrameCommands"]),
 
+        // Shared by the test targets only: running the built `trame` as a user would.
+        .target(name: "TrameTestSupport"),
+
         .testTarget(name: "TrameRasterTests", dependencies: ["TrameRaster"]),
         .testTarget(name: "TrameGDALTests", dependencies: ["TrameGDAL", "TrameRaster", "TrameVector"]),
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
@@ -120,8 +123,12 @@ let package = Package(
         .testTarget(name: "TrameCircuitTests", dependencies: ["TrameCircuit", "TrameRaster", "TrameCost", "TrameGDAL"]),
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
+        .testTarget(name: "TrameServerTests", dependencies: [
+            "TrameServer", "TrameUploads", "TramePublish", "TrameScheme", "TrameGDAL", "TrameRaster", "TrameVector", "TrameRouting", "TrameTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TrameCommandsTests", dependencies: [
-            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads", "TramePublish",
+            "TrameCommands", "TrameGDAL", "TrameRaster", "TrameVector", "TrameCircuit", "TrameServer", "TrameScheme", "TrameUploads", "TramePublish", "TrameTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -17,6 +17,8 @@ set, numbers to 9 significant digits, currents to 1e-9 A.
 """
 import csv, io, json, os, subprocess, sys
 
+csv.field_size_limit(1 << 30)   # a large polygon's WKT
+
 def run(*args):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 

@@ -50,60 +50,16 @@ struct Demo: ParsableCommand {
         let progress = Progress(quiet: common.quiet)
         // --out is new, empty or an earlier demo; the marker names what this demo writes before it writes it.
         let folder = try OutputFolder.check(out, command: "demo", version: TrameVersion.current)
-        try folder.claim(files: Demo.files)
+        try folder.claim(files: SampleFiles.files)
         let t0 = Date()
-        let lambert93 = try SpatialReference(epsg: 2154)
-        let territory = TerritoryGenerator(size: size, seed: seed, crsWKT: lambert93.wkt).generate(progress: progress.step)
-        let generated = Date().timeIntervalSince(t0)
-
-        progress.step("writing landcover.tif")
-        let lcPath = (out as NSString).appendingPathComponent("landcover.tif")
-        try RasterIO.write(territory.landCover, to: lcPath, bandDescription: "land cover (Trame sample nomenclature)",
-                           categories: LandCoverClass.categoryNames,
-                           colours: Dictionary(uniqueKeysWithValues: LandCoverClass.allCases.map { ($0.code, $0.colour) }))
-        progress.step("writing territory.gpkg")
-        let groupings = try Rasterizer.dissolve(territory.communes, by: SampleTerritory.groupingField)
-        let groupLayer = VectorLayer(name: "groupings", geometryKind: .multiPolygon, fields: [FieldDefinition("name", .string)],
-                                     features: groupings.map { g in
-                                         let geom: Geometry = if case .polygon(let p) = g.geometry { .multiPolygon([p]) } else { g.geometry }
-                                         return Feature(geometry: geom, attributes: ["name": g.key])
-                                     }, crsWKT: lambert93.wkt)
-        let gpkgPath = (out as NSString).appendingPathComponent("territory.gpkg")
-        try VectorIO.write(territory.vectorLayers + [groupLayer], to: gpkgPath, styles: QGISStyles.territory)
-        try writeNomenclature((out as NSString).appendingPathComponent("nomenclature.csv"))
-        let written = Date().timeIntervalSince(t0)
-        printSummary(territory, groupings: groupings.count, generated: generated, written: written)
-        if generateOnly {
-            let frictionPath = (out as NSString).appendingPathComponent("friction.csv")
-            try AtomicOutput.write(to: frictionPath) { try SubNetworkPreset.frictionCSV.write(toFile: $0, atomically: false, encoding: .utf8) }
-            let projectPath = (out as NSString).appendingPathComponent("project.toml")
-            try AtomicOutput.write(to: projectPath) { try ProjectTemplate.text(name: "Bassin minier (sample, seed \(seed))", forSample: true).write(toFile: $0, atomically: false, encoding: .utf8) }
-            return
-        }
-
-        let frictionPath = (out as NSString).appendingPathComponent("friction.csv")
-        try AtomicOutput.write(to: frictionPath) { try SubNetworkPreset.frictionCSV.write(toFile: $0, atomically: false, encoding: .utf8) }
-        let projectPath = (out as NSString).appendingPathComponent("project.toml")
-        let name = "Bassin minier (sample, seed \(seed))"
-        try AtomicOutput.write(to: projectPath) { try ProjectTemplate.text(name: name, forSample: true).write(toFile: $0, atomically: false, encoding: .utf8) }
-        let project: Project
-        do { project = try ProjectFile.load(projectPath) } catch let e as ProjectError { throw InputError(e.description) }
+        let sample = try SampleFiles.write(size: size, seed: seed, into: out, progress: progress.step)
+        printSummary(sample.territory, groupings: sample.groupings, generated: sample.generated, written: sample.written)
+        if generateOnly { return }
+        let project = try ProjectFile.load(sample.projectPath)
         let schemeDir = (out as NSString).appendingPathComponent("scheme")
         let result = try runScheme(project, out: schemeDir, lang: lang?.rawValue ?? project.lang, quiet: common.quiet)
         SchemeSummary.print(result, out: schemeDir, lang: lang?.rawValue ?? project.lang)
-        print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), written))
-    }
-
-    /// What a demo writes into --out (the scheme folder holds its own marker, written by `trame run`).
-    static let files = ["landcover.tif", "territory.gpkg", "nomenclature.csv", "friction.csv", "project.toml", "scheme"]
-
-    func writeNomenclature(_ path: String) throws {
-        var text = "code,label,label_fr,red,green,blue,natural\n"
-        for c in LandCoverClass.allCases {
-            let (r, g, b) = c.colour
-            text += "\(c.code),\"\(c.label)\",\"\(c.frenchLabel)\",\(r),\(g),\(b),\(c.isNatural ? 1 : 0)\n"
-        }
-        try AtomicOutput.write(to: path) { tmp in try text.write(toFile: tmp, atomically: false, encoding: .utf8) }
+        print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), sample.written))
     }
 
     func printSummary(_ t: SampleTerritory, groupings: Int, generated: Double, written: Double) {

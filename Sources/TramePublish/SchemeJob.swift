@@ -91,7 +91,10 @@ public struct SchemeJob {
         let buffers = BufferZoneStage.run(input, network: networks.masks.network, sink: writer)
         try layers.addBufferZones(buffers.map, townName: { buffers.townNames[Int($0) - 1] })
 
-        let itineraries = try itineraries(input, spaces: spaces, corridors: networks.masks.corridors, buffers: buffers)
+        let green = SchemeJob.greenNetwork(spaces: spaces, corridors: networks.masks.corridors, buffers: buffers)
+        writer.write(green, to: NetworkInput.greenMaskName, description: "green network of the itineraries: 1 in nature spaces, corridors and buffer zones",
+                     categories: [0: "", 1: "green network"], colours: [1: (60, 160, 80)])
+        let itineraries = try itineraries(input, spaces: spaces, green: green)
         if let itineraries {
             layers.addItineraries(itineraries.routes.map { ($0.name, $0.hubA, $0.hubB, $0.route) }, mode: itineraries.mode)
             tally.addLength(itineraries.routes.map(\.route.line), to: \.itineraryKm, scale: 0.001)
@@ -179,7 +182,7 @@ public struct SchemeJob {
     }
 
     /// Itineraries between the leisure hubs, preferring the green network (nature spaces, corridors, buffer zones).
-    public func itineraries(_ input: SchemeInput, spaces: NatureSpaces, corridors: [UInt16], buffers: BufferZones) throws -> ItineraryNetwork? {
+    public func itineraries(_ input: SchemeInput, spaces: NatureSpaces, green: Grid<UInt8>) throws -> ItineraryNetwork? {
         let p = project
         guard let it = p.itineraries, !spaces.hubs.isEmpty else { return nil }
         progress("itineraries between the leisure hubs")
@@ -187,11 +190,16 @@ public struct SchemeJob {
         let loaded = try NetworkInput.load(it.network.file, layer: it.network.layer, snap: nil, profile: .standard,
                                            filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
                                            extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
-        let typology = spaces.spaces.typology.values, buffer = buffers.map.labels.values
-        let outside = NetworkInput.outsideFraction(loaded.network, spec: input.spec) { i in
-            typology[i] != 0 || corridors[i] != 0 || buffer[i] != 0
-        }
+        let outside = GreenShare.outsideFraction(loaded.network, mask: green)
         return try ItineraryStage.run(it, network: loaded.network, outside: outside, hubs: spaces.hubs, networkFile: it.network.file)
+    }
+
+    /// The green network the itineraries prefer: 1 where a cell is in a nature space, a corridor or a buffer zone.
+    static func greenNetwork(spaces: NatureSpaces, corridors: [UInt16], buffers: BufferZones) -> Grid<UInt8> {
+        let typology = spaces.spaces.typology.values, buffer = buffers.map.labels.values
+        var g = [UInt8](repeating: 0, count: typology.count)
+        for i in g.indices where typology[i] != 0 || corridors[i] != 0 || buffer[i] != 0 { g[i] = 1 }
+        return Grid(spec: spaces.spaces.typology.spec, values: g, noData: nil)
     }
 
     /// The scheme's figures, assembled once from the stages' results, for the report, the tables and the console.

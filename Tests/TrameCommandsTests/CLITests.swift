@@ -1,4 +1,5 @@
 import Foundation
+import TrameTestSupport
 import XCTest
 import TrameGDAL
 import TrameRaster

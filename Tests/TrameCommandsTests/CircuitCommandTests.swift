@@ -1,4 +1,5 @@
 import Foundation
+import TrameTestSupport
 import XCTest
 
 /// `trame circuit --ini` end to end: one Circuitscape.jl case per mode (the modes themselves are tested

@@ -1,4 +1,5 @@
 import Foundation
+import TrameTestSupport
 import XCTest
 
 /// The output-folder rule through the `trame` executable: `run -o`, `demo --out` and `circuit --out-dir`

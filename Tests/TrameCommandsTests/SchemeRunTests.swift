@@ -1,5 +1,6 @@
 import Foundation
 import TrameScheme
+import TrameTestSupport
 import XCTest
 
 /// Runs the whole scheme on the tiny sample territory with the `trame` executable, then checks its

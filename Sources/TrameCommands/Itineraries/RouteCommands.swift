@@ -26,7 +26,7 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "Access table (CSV key,value,walk,bike) replacing the default one; see `trame route --help`.")
     var profile: String?
 
-    @Option(help: "A scheme.gpkg whose nature spaces, corridors and buffer zones make the green network.")
+    @Option(help: "A scheme.gpkg written by `trame run`: the green network (nature spaces, corridors, buffer zones) is the rasters/green_network.tif beside it, as the run measured it.")
     var green: String?
 
     @Option(name: .customLong("prefer-green"), help: "W ≥ 0: an edge weighs its length × (1 + W × its part outside the green network); 0 = plain shortest.")

@@ -34,7 +34,7 @@ struct BenchServe: ParsableCommand {
 
     func run() throws {
         let t0 = Date()
-        let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
+        let loaded = try ServeSetup.load(folder: scheme)
         let startup = Date().timeIntervalSince(t0)
         let partners = NSTemporaryDirectory() + "trame-bench-partners-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: partners) }

@@ -82,49 +82,24 @@ public enum NetworkInput {
         return LoadedNetwork(network: net, crs: crs, ways: ways.count, seconds: Date().timeIntervalSince(t0))
     }
 
-    /// Part of each edge outside the green network of a scheme (nature spaces, corridors, buffer zones).
+    /// Part of each edge outside the green network of a scheme, from the mask `trame run` wrote beside
+    /// its GeoPackage (rasters/green_network.tif), as the run itself measured it (`GreenShare`); the
+    /// network's points are converted into the mask's CRS when they differ (an OSM extract in UTM).
     public static func outsideGreen(_ net: PathNetwork, crs: SpatialReference, scheme: String) throws -> [Float] {
-        var polygons: [Feature] = []
-        for name in SchemeLayer.greenNetwork.map(\.name) {
-            let have = try VectorIO.describe(scheme).layers.contains { $0.name == name }
-            guard have else { throw GeodataError(scheme, "has no layer '\(name)': give the scheme.gpkg that `trame run` wrote") }
-            var l = try VectorIO.read(scheme, layer: name, allowEmpty: true)
-            if let own = SpatialReference.fromWKT(l.crsWKT), !own.isSame(as: crs) { l = try VectorIO.reproject(l, to: crs, file: scheme) }
-            polygons += l.features
+        let folder = (scheme as NSString).deletingLastPathComponent
+        let path = (folder as NSString).appendingPathComponent(greenMaskName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GeodataError(scheme, "has no \(greenMaskName) beside it: give the scheme.gpkg of a scheme folder written by `trame run` (re-run a scheme written before Trame wrote that mask)")
         }
-        var lo = (x: Double.infinity, y: Double.infinity), hi = (x: -Double.infinity, y: -Double.infinity)
-        for p in net.vertices { lo = (min(lo.x, p.x), min(lo.y, p.y)); hi = (max(hi.x, p.x), max(hi.y, p.y)) }
-        let cell = 10.0
-        let cols = Int((hi.x - lo.x) / cell) + 3, rows = Int((hi.y - lo.y) / cell) + 3
-        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: lo.x - cell, north: hi.y + cell, cellSize: cell), crsWKT: crs.wkt)
-        let layer = VectorLayer(name: "green", geometryKind: .multiPolygon, features: polygons.map { Feature(geometry: $0.geometry) }, crsWKT: crs.wkt)
-        let mask = polygons.isEmpty ? Grid<UInt8>(spec: spec, fill: 0) : try Rasterizer.rasterize(layer, onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
-        return outsideFraction(net, spec: spec) { mask.values[$0] != 0 }
+        let mask = try RasterIO.read(path, as: UInt8.self)
+        guard let maskCRS = SpatialReference.fromWKT(mask.spec.crsWKT) else { throw GeodataError(path, "has no CRS") }
+        if maskCRS.isSame(as: crs) { return GreenShare.outsideFraction(net, mask: mask) }
+        let toMask = try CoordinateTransformer(from: crs, to: maskCRS)
+        return GreenShare.outsideFraction(net, mask: mask) { try? toMask.transform($0) }
     }
 
-    /// Part of each edge's length outside the cells where `inside` holds, measured in pieces of half a cell.
-    public static func outsideFraction(_ net: PathNetwork, spec: GridSpec, inside: (Int) -> Bool) -> [Float] {
-        let cell = abs(spec.transform.pixelWidth)
-        var out = [Float](repeating: 1, count: net.edgeCount)
-        for e in 0..<net.edgeCount {
-            let g = Array(net.geometry(e))
-            var inGreen = 0.0, total = 0.0
-            for k in 1..<g.count {
-                let a = g[k - 1], b = g[k]
-                let len = a.distance(to: b)
-                let pieces = max(1, Int((len / (cell / 2)).rounded(.up)))
-                for j in 0..<pieces {
-                    let t = (Double(j) + 0.5) / Double(pieces)
-                    total += len / Double(pieces)
-                    if let c = spec.cell(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t), inside(spec.index(col: c.col, row: c.row)) {
-                        inGreen += len / Double(pieces)
-                    }
-                }
-            }
-            out[e] = total > 0 ? Float(1 - inGreen / total) : 1
-        }
-        return out
-    }
+    /// The green network's mask in a scheme folder: 1 in nature spaces, corridors and buffer zones.
+    public static let greenMaskName = "rasters/green_network.tif"
 
     /// A point given on the command line, in `crs` (or the network's CRS), brought into the network's CRS.
     public static func point(_ text: String, crs: String?, network: SpatialReference, default defaultCRS: SpatialReference?) throws -> Point {

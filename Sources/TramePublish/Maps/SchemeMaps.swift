@@ -82,6 +82,18 @@ public struct SchemeMaps {
 
     public func page(subNetwork s: Int?, pixels: Int) -> MapPage {
         let p = input.project, w = words
+        let (subtitle, credits) = subtitleAndCredits(subNetwork: s)
+        let title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
+        var page = MapPage(title: title, subtitle: subtitle, extent: input.landCover.spec.extent, layers: layers(subNetwork: s, pixels: pixels),
+                           labels: labels(), legend: legend(subNetwork: s), credits: credits)
+        page.legendTitle = w.legend
+        page.obstacles = input.hubs.map(\.0)
+        return page
+    }
+
+    /// The map's layers, drawn in order: land, buffer zones, corridors, lines, links, units, points.
+    func layers(subNetwork s: Int?, pixels: Int) -> [MapLayer] {
+        let p = input.project
         let spec = input.landCover.spec
         let lc = input.landCover
         var layers: [MapLayer] = []
@@ -155,8 +167,12 @@ public struct SchemeMaps {
             layers.append(.markers(pts, shape: .triangle, size: 7, fill: Colour(rgb: Palette.conflict.tuple)))
         }
         layers.append(.markers(input.hubs.map(\.0), shape: .circle, size: 8, fill: Colour(rgb: Palette.hub.tuple)))
+        return layers
+    }
 
-        // Labels: groupings first, then leisure hubs.
+    /// Labels: groupings first, then leisure hubs.
+    func labels() -> [MapLabel] {
+        let p = input.project
         var labels: [MapLabel] = []
         if let groupings = input.units.first(where: { $0.0 == "grouping" }) {
             for f in groupings.1.features {
@@ -165,8 +181,12 @@ public struct SchemeMaps {
             }
         }
         for (pt, name) in input.hubs { labels.append(MapLabel(name, at: pt, priority: 10, size: 0.8)) }
+        return labels
+    }
 
-        // Legend.
+    /// The legend of the overview or of one sub-network's page.
+    func legend(subNetwork s: Int?) -> [LegendSection] {
+        let p = input.project, w = words
         var legend: [LegendSection] = []
         if let s {
             let sub = p.subNetworks[s]
@@ -196,7 +216,12 @@ public struct SchemeMaps {
             LegendEntry(.line(Colour(rgb: Palette.grouping.tuple), width: 1.3, dash: []), w.groupings),
             LegendEntry(.line(Colour(rgb: Palette.commune.tuple), width: 0.5, dash: [2, 2]), w.communes),
         ]))
+        return legend
+    }
 
+    /// The subtitle (key figures) and the credits line.
+    func subtitleAndCredits(subNetwork s: Int?) -> (String, String) {
+        let p = input.project, w = words
         let t = input.result.territory
         let subtitle: String
         if let s {
@@ -214,11 +239,7 @@ public struct SchemeMaps {
         let lcWord = w.fr ? "Occupation du sol" : "Land cover", cellsWord = w.fr ? "mailles de" : "cells of", madeWith = w.fr ? "Réalisé avec" : "Made with"
         credits += "\(lcWord): \(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
         credits += "\(madeWith) Trame \(TrameVersion.current)."
-        let title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
-        var page = MapPage(title: title, subtitle: subtitle, extent: spec.extent, layers: layers, labels: labels, legend: legend, credits: credits)
-        page.legendTitle = w.legend
-        page.obstacles = input.hubs.map(\.0)
-        return page
+        return (subtitle, credits)
     }
 
     /// Area-weighted centroid of a polygon's largest part.

@@ -124,17 +124,23 @@ public struct BufferZoneMap: Sendable {
             return zone
         }
 
-        // Diffuse edge: membership fades linearly over the edge width outside each zone, on open land.
+        membership = Grid(spec: spec, values: BufferZoneMap.diffuseEdge(labels: comps.labels, open: open, spec: spec, width: rules.edge), noData: nil)
+        labels = Grid(spec: spec, values: comps.labels, noData: 0)
+    }
+
+    /// Diffuse edge: membership (per cent) fades linearly over `width` metres (at least a cell) outside each
+    /// zone, on open land; 100 inside a zone.
+    static func diffuseEdge(labels: [Int32], open: [Bool], spec: GridSpec, width: Double) -> [UInt8] {
+        let n = spec.count, cell = abs(spec.transform.pixelWidth)
         var inZone = [UInt8](repeating: 0, count: n)
-        for i in 0..<n where comps.labels[i] != 0 { inZone[i] = 1 }
-        let edge = Float(max(rules.edge, cell))
-        let dZone = ChamferDistance.compute(seeds: inZone, cols: cols, rows: rows, cell: cell, limit: edge)
+        for i in 0..<n where labels[i] != 0 { inZone[i] = 1 }
+        let edge = Float(max(width, cell))
+        let dZone = ChamferDistance.compute(seeds: inZone, cols: spec.cols, rows: spec.rows, cell: cell, limit: edge)
         var member = [UInt8](repeating: 0, count: n)
         for i in 0..<n {
             if inZone[i] != 0 { member[i] = 100 } else if open[i] && dZone[i] < edge { member[i] = UInt8((100 * (1 - dZone[i] / edge)).rounded()) }
         }
-        membership = Grid(spec: spec, values: member, noData: nil)
-        labels = Grid(spec: spec, values: comps.labels, noData: 0)
+        return member
     }
 }
 

@@ -4,9 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-@testable import TrameCommands
-@testable import TrameServer
+import TramePublish
 import TrameScheme
+@testable import TrameServer
+import TrameTestSupport
 import XCTest
 
 /// What a hostile tester found in `trame serve`, each case reproduced and now refused: password guessing,
@@ -27,7 +28,7 @@ final class ServeSecurityTests: XCTestCase {
                       rerun: (@Sendable ([String: String]) async throws -> ServedScheme)? = nil,
                       extraRoutes: ((Hummingbird.Router<ServeContext>) -> Void)? = nil) throws -> Served {
         let scheme = try ServeTests.sample() + "/scheme"
-        let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
+        let loaded = try ServeSetup.load(folder: scheme)
         let p = loaded.project!
         let store = try PartnerStore(folder: NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)", bcryptCost: cost)
         var settings = ServeSettings(lang: "en", isPrivate: isPrivate, tileURL: tileURL, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
@@ -414,7 +415,7 @@ final class ServeSecurityTests: XCTestCase {
     // MARK: Re-runs
 
     func testTwoReRunsAskedAtOnceGiveOneRun() async throws {
-        let scheme = try ServeSetup.load(folder: try ServeTests.sample() + "/scheme", progress: Progress(quiet: true)).served
+        let scheme = try ServeSetup.load(folder: try ServeTests.sample() + "/scheme").served
         let s = try ServeSecurityTests.serve(rerun: { _ in
             try await Task.sleep(nanoseconds: 1_500_000_000)
             return scheme

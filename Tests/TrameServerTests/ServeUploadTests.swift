@@ -1,4 +1,7 @@
 import Foundation
+import TramePublish
+import TrameScheme
+import TrameTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -6,7 +9,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import TrameCommands
 @testable import TrameServer
 @testable import TrameUploads
 import TrameScheme
@@ -417,7 +419,7 @@ final class ServeUploadTests: XCTestCase {
     /// seconds, and no checker process outlives it.
     func testSIGTERMStopsTheServerWhileAnUploadIsChecked() async throws {
         let scheme = try ServeTests.sample() + "/scheme"
-        let project = try XCTUnwrap(try ServeSetup.load(folder: scheme, progress: Progress(quiet: true)).project)
+        let project = try XCTUnwrap(try ServeSetup.load(folder: scheme).project)
         let site = try SchemeSite.load(scheme)
         let partners = try ServeUploadTests.tmp("partners")
         try PartnerStore(folder: partners, bcryptCost: 4).addAccount(name: "alice", partner: project.inventories[0].partner, role: .partner,
@@ -513,13 +515,7 @@ final class ServeUploadTests: XCTestCase {
             let r = try await c.execute(uri: "/api/runs", method: .post, headers: [.cookie: admin!, .contentType: "application/json"],
                                         body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
             XCTAssertEqual(r.status, .accepted, String(buffer: r.body))
-            var status = "running"
-            for _ in 0..<2400 where status == "running" {   // up to 20 min: a loaded 2-core machine
-                try await Task.sleep(nanoseconds: 500_000_000)
-                let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
-                status = runs.first?["status"] as? String ?? "?"
-                if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
-            }
+            let status = try await ServeAccountTests.finishedRun(c, cookie: admin)
             XCTAssertEqual(status, "done")
             let after = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
             XCTAssertEqual((after[SchemeLayer.natureSpaces.name] as! [[String: Any]]).first?["typology"] as? String, "major_interest")

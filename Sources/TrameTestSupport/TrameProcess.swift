@@ -1,10 +1,9 @@
 import Foundation
-import XCTest
 
 /// Runs the built `trame` executable (or a system tool) as a user would, capturing its output.
-enum TrameProcess {
+public enum TrameProcess {
     /// The `trame` executable beside the test bundle.
-    static var trame: URL {
+    public static var trame: URL {
         var u = Bundle(for: Marker.self).bundleURL
         while !FileManager.default.fileExists(atPath: u.appendingPathComponent("trame").path) && u.path != "/" { u.deleteLastPathComponent() }
         return u.appendingPathComponent("trame")
@@ -12,7 +11,7 @@ enum TrameProcess {
     final class Marker {}
 
     @discardableResult
-    static func run(_ executable: URL, _ args: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    public static func run(_ executable: URL, _ args: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let proc = Process()
         proc.executableURL = executable
         proc.arguments = args

@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import NIOCore
-@testable import TrameCommands
-@testable import TrameServer
+import TramePublish
 import TrameScheme
+@testable import TrameServer
+import TrameTestSupport
 import XCTest
 
 /// Sign-in, roles, uploads of revised inventories and re-runs, through HummingbirdTesting.
@@ -26,6 +27,32 @@ final class ServeAccountTests: XCTestCase {
         if let cookie { h[.cookie] = cookie }
         let inv = inventory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         return try await c.execute(uri: "/api/inventories/\(inv)/versions?filename=\(filename)", method: .post, headers: h, body: ByteBuffer(bytes: data))
+    }
+
+    /// Polls /api/runs until the latest re-run is no longer running (up to 20 min: a loaded 2-core
+    /// machine); its status ("done" or "failed", whose message fails the test).
+    static func finishedRun(_ c: some TestClientProtocol, cookie admin: String?) async throws -> String {
+        var status = "running"
+        for _ in 0..<2400 where status == "running" {
+            try await Task.sleep(nanoseconds: 500_000_000)
+            let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
+            status = runs.first?["status"] as? String ?? "?"
+            if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
+        }
+        return status
+    }
+
+    /// Polls /api/runs until the latest re-run is no longer running (up to 20 min: a loaded 2-core
+    /// machine) and returns its status; a failed run's message fails the test.
+    static func finishedRun(_ c: Client, cookie admin: String?) async throws -> String {
+        var status = "running"
+        for _ in 0..<2400 where status == "running" {
+            try await Task.sleep(nanoseconds: 500_000_000)
+            let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
+            status = runs.first?["status"] as? String ?? "?"
+            if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
+        }
+        return status
     }
 
     static func get(_ c: Client, _ uri: String, cookie: String?) async throws -> TestResponse {
@@ -200,8 +227,8 @@ final class ServeAccountTests: XCTestCase {
     /// partner's revised Natura 2000 layer (GeoJSON in WGS 84).
     static func revisedSiteCase() throws -> (h: ServeTests.Harness, gpkg: String, inv: InventoryEntry, ll: (Double, Double), revised: String) {
         let dir = NSTemporaryDirectory() + "trame-rerun-\(UUID().uuidString)"
-        var demo = try Trame.parseAsRoot(["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
-        try demo.run()
+        let made = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
+        guard made.status == 0 else { throw NSError(domain: "trame demo", code: Int(made.status), userInfo: [NSLocalizedDescriptionKey: made.err]) }
         let h = try ServeTests.harness(demo: dir)
         let gpkg = h.scheme + "/scheme.gpkg"
         let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
@@ -234,13 +261,7 @@ final class ServeAccountTests: XCTestCase {
             r = try await c.execute(uri: "/api/runs", method: .post, headers: [.cookie: admin!, .contentType: "application/json"],
                                     body: ByteBuffer(string: "{\"uploads\": [\(id)]}"))
             XCTAssertEqual(r.status, .accepted, String(buffer: r.body))
-            var status = "running"
-            for _ in 0..<240 where status == "running" {
-                try await Task.sleep(nanoseconds: 500_000_000)
-                let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
-                status = runs.first?["status"] as? String ?? "?"
-                if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
-            }
+            let status = try await ServeAccountTests.finishedRun(c, cookie: admin)
             XCTAssertEqual(status, "done")
             let after = try ServeTests.json(try await ServeAccountTests.get(c, String(format: "/api/query?lon=%.9f&lat=%.9f", ll.0, ll.1), cookie: nil))
             let space = (after[SchemeLayer.natureSpaces.name] as! [[String: Any]]).first

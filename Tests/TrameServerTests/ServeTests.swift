@@ -1,16 +1,17 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import NIOCore
 import TrameGDAL
+import TramePublish
 import TrameRaster
-import TrameVector
-@testable import TrameCommands
-@testable import TrameServer
-@testable import TrameUploads
 import TrameScheme
+@testable import TrameServer
+import TrameTestSupport
+@testable import TrameUploads
+import TrameVector
 import XCTest
 
 /// `trame serve` on the tiny sample scheme, through HummingbirdTesting, checked against GDAL's own
@@ -23,8 +24,8 @@ final class ServeTests: XCTestCase {
         if let d = demo { return d }
         let dir = NSTemporaryDirectory() + "trame-serve-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: dir)
-        var c = try Trame.parseAsRoot(["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
-        try c.run()
+        let made = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
+        guard made.status == 0 else { throw NSError(domain: "trame demo", code: Int(made.status), userInfo: [NSLocalizedDescriptionKey: made.err]) }
         demo = dir
         return dir
     }
@@ -38,7 +39,7 @@ final class ServeTests: XCTestCase {
     static func harness(private isPrivate: Bool = false, demo: String? = nil, logger: Logger? = nil) throws -> Harness {
         let dir = try demo ?? ServeTests.sample()
         let scheme = dir + "/scheme"
-        let loaded = try ServeSetup.load(folder: scheme, progress: Progress(quiet: true))
+        let loaded = try ServeSetup.load(folder: scheme)
         let p = loaded.project!
         let partners = NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)"
         let store = try PartnerStore(folder: partners, bcryptCost: 4)
