@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
         .testTarget(name: "TrameServerTests", dependencies: [
-            "TrameServer", "TrameUploads", "TramePublish", "TrameScheme", "TrameGDAL", "TrameRaster", "TrameVector", "TrameRouting", "TrameTestSupport",
+            "TrameServer", "TrameUploads", "TramePublish", "TrameScheme", "TrameSample", "TrameGDAL", "TrameRaster", "TrameVector", "TrameRouting", "TrameTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TrameCommandsTests", dependencies: [

@@ -19,12 +19,14 @@ public enum CorridorCurrent {
     public static func solve(cells: [Int], reservoirA: [Int], reservoirB: [Int], cols: Int, rows: Int,
                              conductance: (Int) -> Double, neighbourhood: Neighbourhood = .queen) throws -> Result {
         var local: [Int: Int32] = [:]
-        var all = cells + reservoirA + reservoirB
-        all = Array(Set(all))
+        // In cell order, never in hash order: the same corridor gives the same circuit, hence the same
+        // floating-point sums, in every run.
+        let all = Array(Set(cells + reservoirA + reservoirB)).sorted()
         for c in all where conductance(c) > 0 && conductance(c).isFinite { local[c] = Int32(local.count) }
         var branches: [(Int32, Int32, Double)] = []
         let steps = neighbourhood.forwardSteps
-        for (cell, i) in local {
+        for cell in all {
+            guard let i = local[cell] else { continue }
             let c = cell % cols, r = cell / cols
             for step in steps {
                 let cc = c + step.dc, rr = r + step.dr, d = step.length
@@ -38,7 +40,7 @@ public enum CorridorCurrent {
         guard !fa.isEmpty, !fb.isEmpty else { return Result(current: [Double](repeating: 0, count: cells.count), resistance: -1) }
         var current = [Double](repeating: 0, count: cells.count)
         var resistance = -1.0
-        _ = try Pairwise.resistances(circuit, focalNodes: [Array(Set(fa)), Array(Set(fb))]) { sol in
+        _ = try Pairwise.resistances(circuit, focalNodes: [Array(Set(fa)).sorted(), Array(Set(fb)).sorted()]) { sol in
             resistance = sol.resistance
             let nodeI = sol.circuit.nodeCurrents(sol.voltages)
             for (k, cell) in cells.enumerated() {

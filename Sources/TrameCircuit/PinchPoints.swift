@@ -56,7 +56,7 @@ public struct PinchPoints: Sendable {
                 }
             }
             guard !open.isEmpty else { continue }
-            let result = try CorridorCurrent.solve(cells: open, reservoirA: Array(a), reservoirB: Array(b), cols: cols, rows: rows) { c in
+            let result = try CorridorCurrent.solve(cells: open, reservoirA: a.sorted(), reservoirB: b.sorted(), cols: cols, rows: rows) { c in
                 let v = R[c]
                 return resistance.isNoData(v) || v <= 0 ? 0 : 1 / Double(v)
             }
@@ -70,7 +70,7 @@ public struct PinchPoints: Sendable {
             for (j, c) in open.enumerated() where result.current[j] >= threshold { inTop.insert(c) }
             var seen = Set<Int>()
             let byCell = Dictionary(uniqueKeysWithValues: open.enumerated().map { ($1, result.current[$0]) })
-            for start in inTop where !seen.contains(start) {
+            for start in inTop.sorted() where !seen.contains(start) {
                 var stack = [start], members: [Int] = []
                 seen.insert(start)
                 while let v = stack.popLast() {

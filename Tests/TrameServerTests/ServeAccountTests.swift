@@ -30,19 +30,6 @@ final class ServeAccountTests: XCTestCase {
     }
 
     /// Polls /api/runs until the latest re-run is no longer running (up to 20 min: a loaded 2-core
-    /// machine); its status ("done" or "failed", whose message fails the test).
-    static func finishedRun(_ c: some TestClientProtocol, cookie admin: String?) async throws -> String {
-        var status = "running"
-        for _ in 0..<2400 where status == "running" {
-            try await Task.sleep(nanoseconds: 500_000_000)
-            let runs = try ServeTests.json(try await ServeAccountTests.get(c, "/api/runs", cookie: admin))["runs"] as! [[String: Any]]
-            status = runs.first?["status"] as? String ?? "?"
-            if status == "failed" { XCTFail("\(runs.first!["message"]!)") }
-        }
-        return status
-    }
-
-    /// Polls /api/runs until the latest re-run is no longer running (up to 20 min: a loaded 2-core
     /// machine) and returns its status; a failed run's message fails the test.
     static func finishedRun(_ c: Client, cookie admin: String?) async throws -> String {
         var status = "running"
@@ -227,8 +214,7 @@ final class ServeAccountTests: XCTestCase {
     /// partner's revised Natura 2000 layer (GeoJSON in WGS 84).
     static func revisedSiteCase() throws -> (h: ServeTests.Harness, gpkg: String, inv: InventoryEntry, ll: (Double, Double), revised: String) {
         let dir = NSTemporaryDirectory() + "trame-rerun-\(UUID().uuidString)"
-        let made = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
-        guard made.status == 0 else { throw NSError(domain: "trame demo", code: Int(made.status), userInfo: [NSLocalizedDescriptionKey: made.err]) }
+        try ServeTests.makeSample(in: dir)
         let h = try ServeTests.harness(demo: dir)
         let gpkg = h.scheme + "/scheme.gpkg"
         let inv = h.server.settings.inventories.first { $0.name == "Natura 2000" }!
@@ -275,18 +261,30 @@ final class ServeAccountTests: XCTestCase {
 }
 
 /// Keeps every log line (message and metadata) for the test to read.
+/// Records log lines. Hummingbird's test client sets metadata on the request logger from several tasks at
+/// once, and a class handler is shared by every copy of the Logger: everything it keeps is behind the lock.
 final class LogRecorder: LogHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
+    private var storedMetadata: Logger.Metadata = [:]
+    private var level: Logger.Level = .trace
+    var metadata: Logger.Metadata {
+        get { lock.withLock { storedMetadata } }
+        set { lock.withLock { storedMetadata = newValue } }
+    }
+    var logLevel: Logger.Level {
+        get { lock.withLock { level } }
+        set { lock.withLock { level = newValue } }
+    }
+    var lines: [String] { lock.withLock { stored } }
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { lock.withLock { storedMetadata[key] } }
+        set { lock.withLock { storedMetadata[key] = newValue } }
     }
     func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = metadata.merging(extra ?? [:]) { $1 }
-        lock.lock(); stored.append("\(message) \(all)"); lock.unlock()
+        lock.withLock {
+            let all = storedMetadata.merging(extra ?? [:]) { $1 }
+            stored.append("\(message) \(all)")
+        }
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import TrameGDAL
 import TramePublish
+import TrameSample
 import TrameRaster
 import TrameScheme
 @testable import TrameServer
@@ -24,10 +25,18 @@ final class ServeTests: XCTestCase {
         if let d = demo { return d }
         let dir = NSTemporaryDirectory() + "trame-serve-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: dir)
-        let made = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", dir, "--quiet", "--lang", "en"])
-        guard made.status == 0 else { throw NSError(domain: "trame demo", code: Int(made.status), userInfo: [NSLocalizedDescriptionKey: made.err]) }
+        try ServeTests.makeSample(in: dir)
         demo = dir
         return dir
+    }
+
+    /// The tiny sample territory and its scheme (scheme/) written into `dir`, as `trame demo --size tiny
+    /// --lang en` writes them, through the same calls (TramePublish's SampleFiles and SchemeJob).
+    static func makeSample(in dir: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let sample = try SampleFiles.write(size: .tiny, seed: 1, into: dir, progress: { _ in })
+        let project = try ProjectFile.load(sample.projectPath)
+        _ = try SchemeJob(project: project, out: dir + "/scheme", lang: "en").run()
     }
 
     struct Harness {
