@@ -24,6 +24,16 @@ public struct PinchPoints: Sendable {
     /// The 8 neighbours, row by row from the one above-left (the order the groups are grown in).
     static let around = Neighbourhood.queen.steps.sorted { ($0.dr, $0.dc) < ($1.dr, $1.dc) }
 
+    /// The 8 neighbours of cell `c` inside the grid, row by row.
+    static func forEachNeighbour(of c: Int, cols: Int, rows: Int, _ body: (Int) -> Void) {
+        let cc = c % cols, r = c / cols
+        for step in around {
+            let x = cc + step.dc, y = r + step.dr
+            guard x >= 0, x < cols, y >= 0, y < rows else { continue }
+            body(y * cols + x)
+        }
+    }
+
     /// - Parameters:
     ///   - maxLinks: at most this many links, the most important by dPC.
     public static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
@@ -47,11 +57,7 @@ public struct PinchPoints: Sendable {
                 if L[c] == from { a.insert(c); continue }
                 if L[c] == to { b.insert(c); continue }
                 open.append(c)
-                let cc = c % cols, r = c / cols
-                for step in Self.around {
-                    let x = cc + step.dc, y = r + step.dr
-                    guard x >= 0, x < cols, y >= 0, y < rows else { continue }
-                    let u = y * cols + x
+                Self.forEachNeighbour(of: c, cols: cols, rows: rows) { u in
                     if L[u] == from { a.insert(u) } else if L[u] == to { b.insert(u) }
                 }
             }
@@ -75,11 +81,7 @@ public struct PinchPoints: Sendable {
                 seen.insert(start)
                 while let v = stack.popLast() {
                     members.append(v)
-                    let cc = v % cols, r = v / cols
-                    for step in Self.around {
-                        let x = cc + step.dc, y = r + step.dr
-                        guard x >= 0, x < cols, y >= 0, y < rows else { continue }
-                        let u = y * cols + x
+                    Self.forEachNeighbour(of: v, cols: cols, rows: rows) { u in
                         if inTop.contains(u) && !seen.contains(u) { seen.insert(u); stack.append(u) }
                     }
                 }
