@@ -146,6 +146,21 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertEqual(Double(f["nature_pct"]!)!, 100 * (majorHa + mixedHa) / totalHa, accuracy: 1e-3)
         XCTAssertEqual(Double(f["nature_vs_reference_pts"]!)!, 100 * (majorHa + mixedHa) / totalHa - 12, accuracy: 1e-3)
 
+        // figures.csv keeps the precision of the GeoPackage's figures table (read by GDAL): tiny PCs included.
+        let table = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "figures"]).split(separator: "\n").map(String.init)
+        let tableHeader = table[0].split(separator: ",").map(String.init)
+        let tableRow = table.first { $0.hasPrefix("territory,") }!
+        let tableCells = tableRow.replacingOccurrences(of: "\"[^\"]*\"", with: "name", options: .regularExpression).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var compared = 0, small = 0
+        for (k, column) in tableHeader.enumerated() where k < tableCells.count {
+            guard let want = Double(tableCells[k]), let got = f[column].flatMap(Double.init) else { continue }
+            XCTAssertEqual(got, want, accuracy: abs(want) * 1e-12, "figures.csv \(column): \(f[column]!) vs the figures table's \(tableCells[k])")
+            compared += 1
+            if want != 0 && abs(want) < 1e-3 { small += 1 }
+        }
+        XCTAssertGreaterThan(compared, 20)
+        XCTAssertGreaterThan(small, 0, "the sample has PCs below 0.001, which 4 decimals wrote as 0.0000")
+
         // The nature_spaces layer: polygon areas per typology (SpatiaLite's ST_Area through ogr2ogr).
         let csv = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-dialect", "sqlite", "-sql",
                                        "SELECT typology, SUM(ST_Area(geom)) / 10000.0 AS ha FROM nature_spaces GROUP BY typology", p("scheme/scheme.gpkg")])

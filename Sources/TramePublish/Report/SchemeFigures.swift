@@ -51,7 +51,9 @@ public enum SchemeFigures {
             for u in r.units {
                 try w.write(row: row(u, r).map { v in
                     switch v {
-                    case .real(let d): String(format: "%.4f", d)
+                    // 15 significant digits, as GDAL writes reals: a PC of 3.15e-05 stays 3.15e-05 (not
+                    // 0.0000), and 952.18 is not written 952.1800000000001.
+                    case .real(let d): d.isFinite ? String(format: "%.15g", d) : ""
                     default: v.description
                     }
                 })
