@@ -15,9 +15,9 @@ public enum GreenShare {
         var out = [Float](repeating: 1, count: net.edgeCount)
         mask.values.withUnsafeBufferPointer { m in
             for e in 0..<net.edgeCount {
-                let g = Array(net.geometry(e))
+                let g = net.geometry(e)   // a slice of the network's vertices: no copy per edge
                 var inGreen = 0.0, total = 0.0
-                for k in 1..<g.count {
+                for k in (g.startIndex + 1)..<g.endIndex {
                     let a = g[k - 1], b = g[k]
                     let len = a.distance(to: b)
                     let pieces = max(1, Int((len / (cell / 2)).rounded(.up)))
