@@ -157,11 +157,14 @@ public struct Layers {
         }
     }
 
-    public mutating func addConflicts(_ cs: [SchemeResult.Conflict]) {
+    /// Conflict points, their kind named in the run's language (`kind_label`) beside its code (`kind`).
+    public mutating func addConflicts(_ cs: [SchemeResult.Conflict], lang: String) {
+        let words = Words(lang)
         for c in cs {
             let p = c.point
             conflicts.features.append(Feature(geometry: .point(p.point), attributes: [
-                "rank": .integer(c.rank), "subnetwork": .string(c.subNetwork), "infrastructure": .string(p.kind),
+                "rank": .integer(c.rank), "subnetwork": .string(c.subNetwork), "kind": .string(p.kind.rawValue),
+                "kind_label": .string(words.conflictKind(p.kind)), "infrastructure": .string(p.kind.infrastructure),
                 "class": .string(p.cls), "name": .string(p.name), "crossing_m": .real(p.crossingLength),
                 "link": .integer(p.linkID), "from_reservoir": .integer(Int(p.from)), "to_reservoir": .integer(Int(p.to)),
                 "link_dPC": .real(p.dPC)]))
