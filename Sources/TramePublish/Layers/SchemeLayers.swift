@@ -108,6 +108,7 @@ public struct Layers {
             if k > 0 { counts[k][landCover.values[i], default: 0] += 1 }
         }
         let cellHa = landCover.spec.cellArea / 10_000
+        let widths = CorridorWidths.mean(owner: map.link.values, lines: links.map(\.element.line), spec: landCover.spec)
         for (j, l) in links.enumerated() {
             let c = counts[j + 1]
             let cells = c.values.reduce(0, +)
@@ -119,7 +120,7 @@ public struct Layers {
             corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
                 "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(areaHa),
-                "mean_width_m": .real(areaHa * 10_000 / max(l.element.length, 1)), "width_rule": .string(sub.corridorWidth.description),
+                "mean_width_m": .real(widths[j]), "width_rule": .string(sub.corridorWidth.description),
                 "cost": .real(l.element.cost), "habitat_share_pct": .real(100 * Double(habitatCells) / Double(cells)),
                 "classes": .string(classes), "dominant_class": .string(label(sorted[0].key)), "dPC": .real(metrics.linkDPC[l.offset])]))
         }

@@ -104,15 +104,8 @@ public enum ConflictFinder {
             guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
             return owner[spec.index(col: c.col, row: c.row)]
         }
-        // Each corridor's mean width: its area over its link's length.
-        var corridorCells = [Int](repeating: 0, count: links.count + 1)
-        for v in owner where v > 0 && Int(v) <= links.count { corridorCells[Int(v)] += 1 }
-        func meanWidth(_ id: Int32) -> Double {
-            let line = links[Int(id) - 1].line
-            var len = 0.0
-            for k in 0..<max(0, line.count - 1) { len += line[k].distance(to: line[k + 1]) }
-            return Double(corridorCells[Int(id)]) * spec.cellArea / max(len, cell)
-        }
+        let widths = CorridorWidths.mean(owner: owner, lines: links.map(\.line), spec: spec)
+        func meanWidth(_ id: Int32) -> Double { widths[Int(id) - 1] }
         // Roads and railways: runs of samples along each line inside the corridors.
         struct Stretch { var kind: String; var cls: String; var name: String; var point: Point; var start: Point; var end: Point; var length: Double; var link: Int32 }
         var stretches: [Stretch] = []
