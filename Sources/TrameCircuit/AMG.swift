@@ -293,6 +293,7 @@ public struct AMGSolver {
     mutating func solveOnce(_ b: [Double]) throws -> [Double] {
         let (c, amg, work) = (circuit, amg, work)
         let out = ConjugateGradient.solve(b, tolerance: tolerance, energyTolerance: resistanceTolerance, maxIterations: maxIterations,
+                                          normL: 2 * (c.diag.max() ?? 0),
             multiply: { p, q in c.multiply(p, into: &q) },
             precondition: { r, z in amg.apply(r, into: &z, work: work); deflate(&z) })
         lastIterations = out.iterations; lastResidual = out.residual; lastResistanceError = out.energyError

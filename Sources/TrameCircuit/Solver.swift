@@ -36,6 +36,7 @@ public struct GroundedSolver {
         let c = circuit
         // The ground's row and column are left out: its entries of q and z stay 0.
         let out = ConjugateGradient.solve(r, tolerance: tolerance, energyTolerance: resistanceTolerance, maxIterations: maxIterations,
+                                          normL: 2 * (circuit.diag.max() ?? 0),
             multiply: { p, q in c.multiply(p, into: &q); q[ground] = 0 },
             precondition: { r, z in for i in 0..<r.count { z[i] = r[i] * inv[i] }; z[ground] = 0 })
         var x = out.x
@@ -84,7 +85,8 @@ enum ConjugateGradient {
     /// - Parameters:
     ///   - multiply: q = L p.
     ///   - precondition: z ≈ L⁻¹ r.
-    static func solve(_ b: [Double], tolerance: Double, energyTolerance: Double, maxIterations: Int,
+    ///   - normL: ‖L‖∞ (twice the largest diagonal entry of a Laplacian), for the rounding floor of the residual.
+    static func solve(_ b: [Double], tolerance: Double, energyTolerance: Double, maxIterations: Int, normL: Double,
                       multiply: (_ p: [Double], _ q: inout [Double]) -> Void,
                       precondition: (_ r: [Double], _ z: inout [Double]) -> Void) -> Outcome {
         let n = b.count
@@ -139,7 +141,13 @@ enum ConjugateGradient {
         var tr = 0.0
         for i in 0..<n { let d = b[i] - q[i]; tr += d * d }
         let trueResidual = tr.squareRoot() / bnorm
-        return Outcome(x: x, residual: trueResidual, iterations: it, energyError: energyError, converged: converged && trueResidual <= 10 * tolerance)
+        // The recomputed residual cannot go below the rounding of L x itself, about ε ‖L‖ ‖x‖ (large conductances,
+        // such as a ground tied to many cells, and large voltages): past that floor the recurrence's residual,
+        // which keeps falling, is the one that tells convergence.
+        let xnorm = (x.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let floor = 64 * Double.ulpOfOne * normL * xnorm / bnorm
+        return Outcome(x: x, residual: trueResidual, iterations: it, energyError: energyError,
+                       converged: converged && trueResidual <= max(10 * tolerance, floor))
     }
 
     /// The relative gap estimate after `count` iterations: the sum of the last d terms over bᵀx_k, d the shortest

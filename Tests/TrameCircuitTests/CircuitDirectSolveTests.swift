@@ -10,10 +10,10 @@ final class CircuitDirectSolveTests: XCTestCase {
     /// A rows × cols grid of conductances: resistances log-uniform in 1–10⁴ (four decades), about 15 % of the
     /// cells NoData at random and two rectangular NoData holes (which may cut islands off); `count` focal cells
     /// drawn among the live ones.
-    static func randomGrid(rows: Int, cols: Int, seed: UInt64, focalCount: Int) -> (conductance: [Double], focal: [(id: Int32, cell: Int)]) {
+    static func randomGrid(rows: Int, cols: Int, seed: UInt64, focalCount: Int, decades: Double = 4) -> (conductance: [Double], focal: [(id: Int32, cell: Int)]) {
         var state = seed
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
-        var c = (0..<(rows * cols)).map { _ in 1 / pow(10, 4 * next()) }
+        var c = (0..<(rows * cols)).map { _ in 1 / pow(10, decades * next()) }
         for i in c.indices where next() < 0.15 { c[i] = .nan }
         for _ in 0..<2 {
             let r0 = Int(next() * Double(rows - 10)), c0 = Int(next() * Double(cols - 10))
@@ -87,3 +87,4 @@ final class CircuitDirectSolveTests: XCTestCase {
         try compare(rows: 150, cols: 160, neighbours: .rook, connection: .averageResistance, grids: 1, focalCount: 5)
     }
 }
+
