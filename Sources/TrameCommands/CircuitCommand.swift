@@ -28,11 +28,13 @@ struct CircuitCommand: ParsableCommand {
         Solver (--solver, or the .ini's `solver`; --solver wins): cg (the default, Circuitscape's cg+amg) is \
         conjugate gradients preconditioned by aggregation algebraic multigrid (Jacobi below 20 000 cells), \
         built once and reused for every pair, stopped when the residual and the estimated error of each \
-        resistance are both below 1e-10 relative; it needs little memory beyond the grid. cholmod factors the \
+        resistance are below 1e-10 and 1e-12 relative; it needs little memory beyond the grid. cholmod factors the \
         grounded circuit once with SuiteSparse's CHOLMOD (a direct Cholesky solve, exact to rounding) and \
-        then answers each pair by two triangular solves: faster when there are many focal nodes or a small \
-        grid, but the factor grows faster than the grid (about 0.6 GB at 1000 × 1000 cells, 4 neighbours; \
-        measure with `trame bench circuit`). The largest relative residual is reported.
+        then answers each pair by two triangular solves: faster as soon as there are several pairs (measured \
+        here, 4 neighbours: 36× with 20 focal nodes on 200 × 200 cells, 19× with 10 on 500 × 500, 5× with 5 on \
+        1000 × 1000), slower for a single pair (cg 2–2.6× faster), and the factor takes memory that grows faster \
+        than the grid (360 MB at 1000 × 1000 cells; compare with `trame bench circuit`). The largest relative \
+        residual is reported.
 
         `trame circuit --ini config.ini` runs a Circuitscape .ini file as it is: raster (pairwise, \
         one-to-all, all-to-one, advanced with source and ground rasters, short-circuit regions, masks, \
