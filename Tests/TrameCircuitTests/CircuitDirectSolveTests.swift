@@ -86,5 +86,38 @@ final class CircuitDirectSolveTests: XCTestCase {
     func testAMGGridMatchesDirectSolve() throws {
         try compare(rows: 150, cols: 160, neighbours: .rook, connection: .averageResistance, grids: 1, focalCount: 5)
     }
-}
 
+    /// The resistance-error test on its own (the residual test relaxed to 1, never binding): Jacobi-CG stopped on the
+    /// estimated relative error of R at 1e-5, 1e-7 and 1e-9 lands within that bound of SciPy's R each time, from below
+    /// (bᵀx_k grows towards R), and did stop early at the loose bounds (its error there is larger than at 1e-9).
+    func testResistanceErrorEstimateBoundsTheTrueError() throws {
+        for neighbours in [Neighbourhood.rook, .queen] {
+            var seed = UInt64.random(in: 1...UInt64.max)
+            var grid = Self.randomGrid(rows: 60, cols: 80, seed: seed, focalCount: 2)
+            var want = try Self.direct(grid.conductance, rows: 60, cols: 80, neighbours: neighbours == .rook ? 4 : 8, connection: .averageResistance, focal: grid.focal)
+            while want[0][1] <= 0 {   // the two cells in one component
+                seed &+= 1
+                grid = Self.randomGrid(rows: 60, cols: 80, seed: seed, focalCount: 2)
+                want = try Self.direct(grid.conductance, rows: 60, cols: 80, neighbours: neighbours == .rook ? 4 : 8, connection: .averageResistance, focal: grid.focal)
+            }
+            let rc = RasterCircuit(conductance: grid.conductance, cols: 80, rows: 60, neighbourhood: neighbours, connection: .averageResistance, focal: grid.focal)
+            let a = Int(rc.focalNodes[0][0]), b = Int(rc.focalNodes[1][0])
+            var inj = [Double](repeating: 0, count: rc.circuit.nodeCount)
+            inj[b] = 1; inj[a] = -1
+            var errors: [Double] = []
+            for bound in [1e-5, 1e-7, 1e-9] {
+                var solver = GroundedSolver(circuit: rc.circuit)
+                solver.tolerance = 1
+                solver.resistanceTolerance = bound
+                let r = try solver.solve(injections: inj, ground: a)[b]
+                let error = (want[0][1] - r) / want[0][1]
+                print("estimate bound \(bound): \(solver.lastIterations) iterations, estimated \(solver.lastResistanceError), true \(error) (seed \(seed))")
+                XCTAssertGreaterThan(error, -1e-11, "seed \(seed): from below")
+                XCTAssertLessThan(error, bound, "seed \(seed)")
+                XCTAssertLessThanOrEqual(solver.lastResistanceError, bound)
+                errors.append(error)
+            }
+            XCTAssertGreaterThan(errors[0], errors[2], "seed \(seed): stopped earlier at 1e-5 than at 1e-9")
+        }
+    }
+}
