@@ -42,6 +42,9 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         // Cairo, reached only from the map renderer (TrameMaps).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // SuiteSparse's CHOLMOD (Debian's libsuitesparse-dev; SuiteSparse 5 ships no pkg-config file), reached only
+        // from TrameCircuit's direct solver (`solver = cholmod`).
+        .systemLibrary(name: "CCholmod", providers: [.apt(["libsuitesparse-dev"])]),
         // Atomic folder swaps (renameat2 RENAME_EXCHANGE), reached only from TrameGDAL's OutputFolder.
         .target(name: "CTrameSys"),
 
@@ -59,7 +62,7 @@ let package = Package(
         ], swiftSettings: optimisedInDebug),
 
         // Circuit theory on rasters and graphs (Circuitscape's modes).
-        .target(name: "TrameCircuit", dependencies: ["TrameRaster", "TrameCost"], swiftSettings: optimisedInDebug),
+        .target(name: "TrameCircuit", dependencies: ["CCholmod", "TrameRaster", "TrameCost"], swiftSettings: optimisedInDebug),
 
         // Walking and cycling itineraries on a path network.
         .target(name: "TrameRouting", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),

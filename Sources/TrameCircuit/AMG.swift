@@ -239,10 +239,14 @@ public final class AggregationAMG: @unchecked Sendable {
 public struct AMGSolver {
     public let circuit: Circuit
     public let amg: AggregationAMG
+    /// Relative residual to reach, and estimated relative error of bᵀv (the resistance of a unit pair; see
+    /// `ConjugateGradient`).
     public var tolerance = 1e-10
+    public var resistanceTolerance = 1e-12
     public var maxIterations = 2000
     public private(set) var lastIterations = 0
     public private(set) var lastResidual = 0.0
+    public private(set) var lastResistanceError = 0.0
 
     let component: [Int32]
     let componentCount: Int
@@ -258,7 +262,7 @@ public struct AMGSolver {
 
     init(sharing other: AMGSolver) {
         circuit = other.circuit; amg = other.amg; component = other.component; componentCount = other.componentCount
-        tolerance = other.tolerance; maxIterations = other.maxIterations
+        tolerance = other.tolerance; resistanceTolerance = other.resistanceTolerance; maxIterations = other.maxIterations
         work = amg.makeWork()
     }
 
@@ -288,11 +292,12 @@ public struct AMGSolver {
 
     mutating func solveOnce(_ b: [Double]) throws -> [Double] {
         let (c, amg, work) = (circuit, amg, work)
-        let (x, res, it) = ConjugateGradient.solve(b, tolerance: tolerance, maxIterations: maxIterations,
+        let out = ConjugateGradient.solve(b, tolerance: tolerance, energyTolerance: resistanceTolerance, maxIterations: maxIterations,
+                                          normL: 2 * (c.diag.max() ?? 0),
             multiply: { p, q in c.multiply(p, into: &q) },
             precondition: { r, z in amg.apply(r, into: &z, work: work); deflate(&z) })
-        lastIterations = it; lastResidual = res
-        guard res < max(tolerance * 1000, 1e-6) else { throw CircuitError("AMG-CG stopped at a relative residual of \(res) after \(it) iterations") }
-        return x
+        lastIterations = out.iterations; lastResidual = out.residual; lastResistanceError = out.energyError
+        guard out.converged else { throw out.failure("conjugate gradients (AMG)") }
+        return out.x
     }
 }

@@ -10,8 +10,8 @@ public struct CircuitscapeFileError: Error, CustomStringConvertible {
 
 /// Circuitscape's .ini: `key = value` lines (sections, comments and blank lines skipped), keys lower-cased.
 ///
-/// Unknown options are refused by name; those that only tune Circuitscape's own run (solver, logging,
-/// memory) are accepted and have no effect here. `data_type` and `scenario` are checked.
+/// Unknown options are refused by name; those that only tune Circuitscape's own run (logging, memory,
+/// parallelism) are accepted and have no effect here. `data_type`, `scenario` and `solver` are checked.
 public struct CircuitscapeIni: Sendable {
     public static let knownOptions: Set<String> = [
         "compress_grids", "connect_four_neighbors_only", "connect_using_avg_resistances", "data_type", "ground_file",
@@ -30,6 +30,8 @@ public struct CircuitscapeIni: Sendable {
     public var dataType: String
     /// "pairwise", "one-to-all", "all-to-one" or "advanced".
     public var scenario: String
+    /// `solver`: cg+amg (Circuitscape's default, also when absent) or cholmod.
+    public var solver: CircuitSolverKind
 
     public init(parsing text: String) throws {
         var o: [String: String] = [:]
@@ -47,6 +49,7 @@ public struct CircuitscapeIni: Sendable {
         guard ["pairwise", "one-to-all", "all-to-one", "advanced"].contains(scenario) else {
             throw CircuitscapeFileError("scenario '\(scenario)' is not supported")
         }
+        solver = try CircuitSolverKind(iniValue: o["solver"] ?? "cg+amg")
     }
 
     public subscript(_ key: String) -> String? { options[key] }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrameCircuit
 import TrameRouting
 import TrameScheme
 
@@ -10,3 +11,6 @@ extension Language: ExpressibleByArgument {}
 
 /// `--mode walk|bike` (route, loop, hubs).
 extension TravelMode: ExpressibleByArgument {}
+
+/// `--solver cg|cholmod` (circuit, bench circuit).
+extension CircuitSolverKind: ExpressibleByArgument {}

@@ -18,8 +18,10 @@ struct CircuitscapeCase {
     /// Network outputs by file name (PREFIX_voltages_1_2.txt, …): value per node id or per "id-id" branch.
     var tables: [String: [String: Double]] = [:]
 
-    init(_ iniPath: String) throws {
+    /// - Parameter solver: the solver to run with (nil: the .ini's `solver`).
+    init(_ iniPath: String, solver override: CircuitSolverKind? = nil) throws {
         let ini = try CircuitscapeIni(parsing: try String(contentsOfFile: iniPath, encoding: .utf8))
+        let solver = override ?? ini.solver
         let prefix = ((ini["output_file"] ?? "") as NSString).lastPathComponent.split(separator: ".").first.map(String.init) ?? ""
         func file(_ k: String) -> String { Self.reference + "/" + ini[k]! }
         func text(_ k: String) throws -> String { try String(contentsOfFile: file(k), encoding: .utf8) }
@@ -40,14 +42,14 @@ struct CircuitscapeCase {
                     CircuitscapeText.numberRows(try text(k)).filter { $0.count >= 2 }.compactMap { r in CircuitscapeText.nodeID(r[0]).map { (Int($0), r[1]) } }
                 }
                 let r = try NetworkAdvanced.solve(net, sources: try rows("source_file"), grounds: try rows("ground_file"),
-                                                  groundIsResistance: ini.flag("ground_file_is_resistances"), directGrounds: ini.flag("use_direct_grounds"))
+                                                  groundIsResistance: ini.flag("ground_file_is_resistances"), directGrounds: ini.flag("use_direct_grounds"), solver: solver)
                 if voltages { tables["\(prefix)_voltages.txt"] = nodes(r.voltages) }
                 if currents { tables["\(prefix)_node_currents.txt"] = nodes(r.nodeCurrents); tables["\(prefix)_branch_currents.txt"] = branches(r.branchCurrents) }
                 return
             }
             let ids = Array(Set(CircuitscapeText.numberRows(try text("point_file")).compactMap { $0.first.flatMap(CircuitscapeText.nodeID).map(Int.init) })).sorted()
             var pairTables: [String: [String: Double]] = [:]
-            let r = try NetworkPairwise.solve(net, focalIDs: ids, currents: currents, voltages: voltages) { p in
+            let r = try NetworkPairwise.solve(net, focalIDs: ids, currents: currents, voltages: voltages, solver: solver) { p in
                 let name = "\(prefix)_%@_\(p.from)_\(p.to).txt"
                 if let v = p.voltages { pairTables[name.replacingOccurrences(of: "%@", with: "voltages")] = nodes(v) }
                 if let n = p.nodeCurrents { pairTables[name.replacingOccurrences(of: "%@", with: "node_currents")] = nodes(n) }
@@ -72,7 +74,7 @@ struct CircuitscapeCase {
             guard ini.flag(voltage ? "set_null_voltages_to_nodata" : "set_null_currents_to_nodata") else { return v }
             return v.indices.map { null[$0] ? -9999 : v[$0] }
         }
-        var options = RasterCircuitOptions(neighbourhood: ini.neighbourhood, connection: ini.connection)
+        var options = RasterCircuitOptions(neighbourhood: ini.neighbourhood, connection: ini.connection, solver: solver)
         if ini.flag("use_polygons") {
             let g = try grid("polygon_file")
             options.regions = g.values.map { g.isNoData($0) ? 0 : CircuitscapeText.nodeID($0)! }

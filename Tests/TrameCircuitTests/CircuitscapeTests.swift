@@ -38,6 +38,35 @@ final class CircuitscapeTests: XCTestCase {
         XCTAssertGreaterThan(compared, 250, "current and voltage maps compared")
     }
 
+    /// `solver` read from the .ini: pairwise 1 (short-circuit regions, every map) asks for cholmod, pairwise 2 for
+    /// Circuitscape's default cg+amg; another solver is refused by name. Pairwise 1 run by each solver matches
+    /// Circuitscape's verified resistances, which it printed to 10 significant digits: to 6e-10 relative (half a
+    /// unit of the 10th digit is at most 5e-10 of the value), and its maps to Σ(Δ²) < 1e-6.
+    func testIniSolverCholmod() throws {
+        let one = "\(reference)/input/raster/pairwise/1/sgVerify1.ini"
+        XCTAssertEqual(try CircuitscapeIni(parsing: String(contentsOfFile: one, encoding: .utf8)).solver, .cholmod)
+        XCTAssertEqual(try CircuitscapeIni(parsing: String(contentsOfFile: "\(reference)/input/raster/pairwise/2/sgVerify2.ini", encoding: .utf8)).solver, .cg)
+        XCTAssertEqual(try CircuitscapeIni(parsing: "scenario = pairwise\n").solver, .cg)
+        XCTAssertThrowsError(try CircuitscapeIni(parsing: "scenario = pairwise\nsolver = mkl_pardiso\n")) {
+            XCTAssertEqual("\($0)", "solver 'mkl_pardiso' is not supported: cg+amg or cholmod")
+        }
+        let want = try CircuitscapeCase.rows("sgVerify1_resistances.out")
+        for solver in CircuitSolverKind.allCases {
+            let run = try CircuitscapeCase(one, solver: solver)
+            XCTAssertEqual(run.resistances.first, want.first, "\(solver): focal ids")
+            XCTAssertEqual(run.resistances.count, want.count)
+            var compared = 0
+            for (a, b) in zip(run.resistances.dropFirst(), want.dropFirst()) {
+                for (x, y) in zip(a.dropFirst(), b.dropFirst()) {
+                    XCTAssertEqual(x, y, accuracy: 6e-10 * abs(y), "\(solver)")
+                    if y > 0 { compared += 1 }
+                }
+            }
+            XCTAssertEqual(compared, 28, "\(solver): 14 pairs both ways (of the 15 connected pairs, ids 4 and 5 share a region: 0)")
+            XCTAssertGreaterThan(try compareMaps(run.maps), 10, "\(solver)")
+        }
+    }
+
     /// One-to-all 1–13 and all-to-one 1–12: the resistance of each focal node ("id value" rows) to 1e-3, and
     /// the maps. Not matched: the current maps of all-to-one 12, the one case combining included pairs with
     /// short-circuit regions and focal regions: there Circuitscape.jl (onetoall.jl) rebuilds its node map

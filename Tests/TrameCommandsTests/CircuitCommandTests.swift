@@ -43,6 +43,24 @@ final class CircuitscapeIniTests: XCTestCase {
         return d
     }
 
+    /// Pairwise case 1 asks for `solver = cholmod`; `--solver cg` overrides it. Both match Circuitscape's verified
+    /// resistances, printed there to 10 significant digits: to 6e-10 relative (half a unit of the 10th digit).
+    func testSolverFromIniAndOverride() throws {
+        let ref = Self.reference
+        for solver in ["", "cg", "cholmod"] {
+            let out = NSTemporaryDirectory() + "trame-csi-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let r = try TrameProcess.run(trame, ["circuit", "--ini", "\(ref)/input/raster/pairwise/1/sgVerify1.ini", "--out-dir", out] + (solver.isEmpty ? [] : ["--solver", solver]))
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertTrue(r.out.contains("(\(solver.isEmpty ? "cholmod" : solver))"), r.out)
+            let got = try rows("\(out)/sgVerify1_resistances.out"), want = try rows("\(ref)/output_verify/sgVerify1_resistances.out")
+            XCTAssertEqual(got.count, want.count)
+            for (a, b) in zip(got.dropFirst(), want.dropFirst()) {
+                for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 6e-10 * abs(y), "--solver \(solver)") }
+            }
+        }
+    }
+
     /// Raster pairwise (case 1: short-circuit regions, per-pair, cumulative and maximum current maps,
     /// voltage maps), one-to-all (case 1), advanced (case 1) and network pairwise and advanced (case 1).
     func testOneCasePerModeThroughTheCommand() throws {
@@ -108,6 +126,13 @@ final class CircuitCommandTests: XCTestCase {
         XCTAssertEqual(values[2], 4, accuracy: 1e-9)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/out_cum_curmap.tif"))
         XCTAssertTrue(ok.1.contains("residual"))
+        XCTAssertTrue(ok.1.contains("(cg)"), ok.1)
+        // The same strip by CHOLMOD: 4 Ω as worked by hand above.
+        let direct = try run(["circuit", "--resistance", r, "--focal", f, "--neighbours", "4", "--solver", "cholmod", "-o", "\(dir)/direct"])
+        XCTAssertEqual(direct.0, 0, direct.2)
+        XCTAssertTrue(direct.1.contains("(cholmod)"), direct.1)
+        let directText = try String(contentsOfFile: "\(dir)/direct_resistances.out", encoding: .utf8)
+        XCTAssertEqual(directText.split(whereSeparator: \.isNewline)[1].split(separator: " ").compactMap { Double($0) }[2], 4, accuracy: 1e-12)
 
         func fails(_ args: [String], _ words: [String], line: UInt = #line) throws {
             let res = try run(args)
@@ -123,5 +148,8 @@ final class CircuitCommandTests: XCTestCase {
         try fails(["circuit", "--ini", ini], ["bad.ini", "unknown option 'write_colour_maps'"])
         try "[Circuitscape mode]\ndata_type = raster\nscenario = pairwise\nhabitat_file = nowhere.asc\npoint_file = f.asc\n".write(toFile: ini, atomically: true, encoding: .utf8)
         try fails(["circuit", "--ini", ini], ["habitat_file", "nowhere.asc"])
+        try fails(["circuit", "--resistance", r, "--focal", f, "--solver", "pardiso", "-o", "\(dir)/x"], ["--solver", "pardiso"])
+        try "[Circuitscape mode]\ndata_type = raster\nscenario = pairwise\nhabitat_file = r.asc\npoint_file = f.asc\nsolver = mkl_pardiso\n".write(toFile: ini, atomically: true, encoding: .utf8)
+        try fails(["circuit", "--ini", ini], ["bad.ini", "solver 'mkl_pardiso' is not supported"])
     }
 }

@@ -12,15 +12,17 @@ public enum CircuitMode: String, CaseIterable, Sendable {
 }
 
 /// How a raster becomes a circuit: the neighbours each cell is joined to, how two cells' values make
-/// their branch, and the short-circuit regions.
+/// their branch, and the short-circuit regions; and which solver solves it.
 public struct RasterCircuitOptions: Sendable {
     public var neighbourhood: Neighbourhood
     public var connection: CellConnection
     /// Short-circuit region id per cell (0: none), or nil.
     public var regions: [Int32]?
+    public var solver: CircuitSolverKind
 
-    public init(neighbourhood: Neighbourhood = .queen, connection: CellConnection = .averageResistance, regions: [Int32]? = nil) {
-        self.neighbourhood = neighbourhood; self.connection = connection; self.regions = regions
+    public init(neighbourhood: Neighbourhood = .queen, connection: CellConnection = .averageResistance, regions: [Int32]? = nil,
+                solver: CircuitSolverKind = .cg) {
+        self.neighbourhood = neighbourhood; self.connection = connection; self.regions = regions; self.solver = solver
     }
 }
 

@@ -15,7 +15,7 @@ public enum NetworkAdvanced {
     ///   - groundIsResistance: ground values are resistances (0: direct ground), else conductances.
     ///   - directGrounds: every ground is held at 0 V.
     public static func solve(_ net: CircuitNetwork, sources: [(id: Int, value: Double)], grounds: [(id: Int, value: Double)],
-                             groundIsResistance: Bool, directGrounds: Bool) throws -> Result {
+                             groundIsResistance: Bool, directGrounds: Bool, solver: CircuitSolverKind = .cg) throws -> Result {
         let c = net.circuit, comp = net.components
         var inj: [Int32: Double] = [:]
         for s in sources { if let k = net.index[s.id] { inj[k, default: 0] += s.value } }
@@ -25,7 +25,7 @@ public enum NetworkAdvanced {
             let res = groundIsResistance ? g.value : (g.value > 0 ? 1 / g.value : .infinity)
             if directGrounds || res == 0 { direct.append(k) } else if res.isFinite { tied.append((k, 1 / res)) }
         }
-        let sol = try MultiSolve.solve(c, sources: inj.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied)
+        let sol = try MultiSolve.solve(c, sources: inj.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied, solver: solver)
         // Currents with the ground branches, each node apart.
         let withGround = Circuit(nodeCount: c.nodeCount + 1, branches: c.branches + tied.map { ($0.0, Int32(c.nodeCount), $0.1) })
         var v = [Double](repeating: 0, count: c.nodeCount + 1)

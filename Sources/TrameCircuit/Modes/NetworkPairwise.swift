@@ -25,13 +25,13 @@ public enum NetworkPairwise {
     /// - Parameters:
     ///   - focalIDs: the focal node ids, sorted and distinct.
     ///   - perPair: sees each pair's tables as it is solved (when currents or voltages are asked for).
-    public static func solve(_ net: CircuitNetwork, focalIDs: [Int], currents: Bool, voltages: Bool,
+    public static func solve(_ net: CircuitNetwork, focalIDs: [Int], currents: Bool, voltages: Bool, solver: CircuitSolverKind = .cg,
                              perPair: ((PairTables) throws -> Void)? = nil) throws -> Result {
         let c = net.circuit, comp = net.components
         let present = focalIDs.filter { net.index[$0] != nil }
         var cumNode = [Double](repeating: 0, count: c.nodeCount), cumBranch = [Double](repeating: 0, count: c.branches.count)
         var solvedComps = Set<Int32>()
-        let m = try Pairwise.resistances(c, focalNodes: present.map { [net.index[$0]!] }) { sol in
+        let m = try Pairwise.resistances(c, focalNodes: present.map { [net.index[$0]!] }, solver: solver, visit: currents || voltages ? { sol in
             guard currents || voltages else { return }
             let r = net.results(sol.node, sol.voltages)
             let here: Set<Int32> = [comp[Int(net.index[present[sol.i]]!)]]
@@ -43,7 +43,7 @@ public enum NetworkPairwise {
                 for k in 0..<cumNode.count { cumNode[k] += r.node[k] }
                 for k in 0..<cumBranch.count { cumBranch[k] += r.branch[k] }
             }
-        }
+        } : nil)
         let row = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
         let resistances = focalIDs.map { a in
             focalIDs.map { b -> Double in

@@ -50,8 +50,8 @@ public enum RasterOneToAll {
             }
             guard !others.isEmpty else { resistances.append(-1); continue }
             let sol = toAll
-                ? try MultiSolve.solve(base, sources: [(mine, 1)], grounds: others)
-                : try MultiSolve.solve(base, sources: others.map { ($0, 1.0) }, grounds: [mine])
+                ? try MultiSolve.solve(base, sources: [(mine, 1)], grounds: others, solver: options.solver)
+                : try MultiSolve.solve(base, sources: others.map { ($0, 1.0) }, grounds: [mine], solver: options.solver)
             resistances.append(toAll ? sol.voltages[Int(sol.node[Int(mine[0])])] : 0)
             guard maps.any else { continue }
             // Currents on the circuit where each focal node is one node but the grounds (or sources)

@@ -65,7 +65,8 @@ public enum RasterAdvanced {
         let n = cols * rows
         var volt = [Double](repeating: 0, count: n), cur = [Double](repeating: 0, count: n)
         if !current.isEmpty {
-            let sol = try MultiSolve.solve(rc.circuit, sources: current.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied)
+            let sol = try MultiSolve.solve(rc.circuit, sources: current.map { ([$0.key], $0.value) }, grounds: direct.isEmpty ? [] : [direct], groundConductance: tied,
+                                           solver: options.solver)
             // Currents on the circuit with its ground branches, each node apart.
             let withGround = Circuit(nodeCount: rc.circuit.nodeCount + 1, branches: rc.circuit.branches + tied.map { ($0.0, Int32(rc.circuit.nodeCount), $0.1) })
             var v = [Double](repeating: 0, count: rc.circuit.nodeCount + 1)

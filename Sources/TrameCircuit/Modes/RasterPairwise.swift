@@ -42,7 +42,8 @@ public enum RasterPairwise {
         let n = cols * rows
         var cumulative = maps.cumulative ? [Double](repeating: 0, count: n) : []
         var maximum = maps.maximum ? [Double](repeating: 0, count: n) : []
-        let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } }) { sol in
+        let m = try Pairwise.resistances(rc.circuit, focalNodes: present.map { nodesOf[$0]! }, include: include.map { f in { f(present[$0], present[$1]) } },
+                                        solver: options.solver, visit: maps.any ? { sol in
             guard maps.any else { return }
             let currents = sol.circuit.nodeCurrents(sol.voltages)
             var cur = [Double](repeating: 0, count: n), volt = maps.voltage ? [Double](repeating: 0, count: n) : []
@@ -58,7 +59,7 @@ public enum RasterPairwise {
             }
             if maps.cumulative { for i in 0..<n { cumulative[i] += cur[i] } }
             if maps.maximum { for i in 0..<n { maximum[i] = max(maximum[i], cur[i]) } }
-        }
+        } : nil)
         // Circuitscape's layout: every focal id, −1 for those on removed cells or in other components.
         let row = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
         let resistances = allIDs.map { a in
