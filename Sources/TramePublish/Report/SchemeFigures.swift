@@ -12,6 +12,7 @@ public enum SchemeFigures {
         if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
         for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
         c += ["corridor_ha", "buffer_zone_ha", "road_km", "conflict_points", "conflicts_per_road_km", "leisure_hubs", "itinerary_km"]
+        if r.hydrography != nil { c += ["watercourse_km", "watercourse_good_continuity_km", "river_obstacles", "river_obstacles_per_km"] }
         return c
     }
 
@@ -24,12 +25,15 @@ public enum SchemeFigures {
         }
         v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .integer(u.conflicts),
               u.conflictsPerRoadKm.map { .real($0) } ?? .null, .integer(u.leisureHubs), .real(u.itineraryKm)]
+        if r.hydrography != nil {
+            v += [.real(u.watercourseKm), .real(u.continuityKm), .integer(u.obstacles), u.obstaclesPerKm.map { .real($0) } ?? .null]
+        }
         return v
     }
 
     public static func table(_ r: SchemeResult) -> VectorLayer {
         let cols = columns(r)
-        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (n == "conflict_points" || n == "leisure_hubs" ? .integer : .real)) }
+        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (["conflict_points", "leisure_hubs", "river_obstacles"].contains(n) ? .integer : .real)) }
         return VectorLayer(name: "figures", geometryKind: .unknown, fields: fields, features: r.units.map { u in
             Feature(geometry: nil, attributes: Dictionary(uniqueKeysWithValues: zip(cols, row(u, r))))
         })

@@ -35,6 +35,8 @@ public struct ConflictPoint: Sendable {
     public var linkID: Int
     public var from: Int32, to: Int32
     public var dPC: Double
+    /// For a river obstacle: metres of river its removal would reconnect (`WatercourseConflicts`).
+    public var reconnected: Double? = nil
 }
 
 public enum ConflictFinder {

@@ -24,6 +24,11 @@ public struct UnitFigures: Sendable {
     public var itineraryKm = 0.0
     public var conflicts = 0
     public var leisureHubs = 0
+    /// Hydrography (the first sub-network built on the watercourses): km of watercourse, km in good
+    /// continuity, obstacles placed on the watercourses.
+    public var watercourseKm = 0.0
+    public var continuityKm = 0.0
+    public var obstacles = 0
 
     public init(level: String, name: String, subNetworks: Int) {
         self.level = level; self.name = name
@@ -33,6 +38,7 @@ public struct UnitFigures: Sendable {
 
     public var natureShare: Double { areaHa > 0 ? natureHa / areaHa : 0 }
     public var conflictsPerRoadKm: Double? { roadKm > 0 ? Double(conflicts) / roadKm : nil }
+    public var obstaclesPerKm: Double? { watercourseKm > 0 ? Double(obstacles) / watercourseKm : nil }
 }
 
 /// Tallies figures per unit from the scheme's grids, lines and points.
@@ -142,6 +148,14 @@ public struct FigureTally {
     /// Adds the corridor length of sub-network `s` (link lines), in km.
     public mutating func addCorridorLength(_ s: Int, lines: [[Point]]) {
         addLength(lines) { $0.corridorKm[s] += $1 / 1000 }
+    }
+
+    /// The hydrography's figures: watercourse km (every piece of line on the land cover, barrier classes
+    /// included: `lines`), km in good continuity (the pieces of stretches whose reach is long enough), obstacles.
+    public mutating func addHydrography(watercourse lines: [[Point]], continuity: [[Point]], obstacles: [Point]) {
+        addLength(lines) { $0.watercourseKm += $1 / 1000 }
+        addLength(continuity) { $0.continuityKm += $1 / 1000 }
+        addPoints(obstacles, to: \.obstacles)
     }
 
     /// Counts points per unit.
