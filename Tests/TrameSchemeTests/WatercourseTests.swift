@@ -47,13 +47,13 @@ final class WatercourseTests: XCTestCase {
         let net = network()
         XCTAssertEqual(net.watercourseLength, 550, accuracy: 0.01)
         XCTAssertEqual(net.barrierLength, 20, accuracy: 0.01)
-        XCTAssertEqual(net.pieces.map(\.length), [100, 150, 50, 80, 50, 100].map(Double.init), accuracy: 0.01)
+        assertClose(net.pieces.map(\.length), [100, 150, 50, 80, 50, 100].map(Double.init), accuracy: 0.01)
         XCTAssertEqual(net.pieces.map(\.stretch), [1, 2, 3, 4, 5, 2])
-        XCTAssertEqual(net.stretches.map(\.length), [100, 250, 50, 80, 50].map(Double.init), accuracy: 0.01)
+        assertClose(net.stretches.map(\.length), [100, 250, 50, 80, 50].map(Double.init), accuracy: 0.01)
         XCTAssertEqual(net.stretches[1].names, ["A", "B"])
         XCTAssertEqual(net.stretchLength, 530, accuracy: 0.01)
         XCTAssertEqual(net.stretches.map(\.reach), [1, 2, 2, 3, 4])
-        XCTAssertEqual(net.reachLengths, [100, 300, 80, 50].map(Double.init), accuracy: 0.01)
+        assertClose(net.reachLengths, [100, 300, 80, 50].map(Double.init), accuracy: 0.01)
         XCTAssertEqual(net.links.count, 1)
         XCTAssertEqual(net.links[0].from, 2); XCTAssertEqual(net.links[0].to, 3)
         XCTAssertEqual(net.links[0].passability, 0.66)
@@ -63,7 +63,7 @@ final class WatercourseTests: XCTestCase {
         XCTAssertEqual(net.obstacles.map(\.from), [1, 2, 5])
         XCTAssertEqual(net.obstacles.map(\.to), [2, 3, 2])
         XCTAssertEqual(net.obstacles.map(\.link), [nil, 0, nil])
-        XCTAssertEqual(net.obstacles.map(\.reconnected), [100, 0, 50].map(Double.init), accuracy: 0.01)
+        assertClose(net.obstacles.map(\.reconnected), [100, 0, 50].map(Double.init), accuracy: 0.01)
         // O1 is placed on A's axis, 2 m south of where it was given.
         XCTAssertEqual(net.obstacles[0].at.x, 100, accuracy: 1e-9); XCTAssertEqual(net.obstacles[0].at.y, 150, accuracy: 1e-9)
         // Good continuity: reaches of at least 200 m → 300 m; of at least 100 m → 100 + 300 m.
@@ -78,7 +78,7 @@ final class WatercourseTests: XCTestCase {
         XCTAssertEqual(net.stretches.count, 1)
         XCTAssertEqual(net.stretchLength, 550, accuracy: 0.01)
         XCTAssertEqual(net.barrierLength, 0)
-        XCTAssertEqual(net.reachLengths, [550], accuracy: 0.01)
+        assertClose(net.reachLengths, [550], accuracy: 0.01)
         // Two lines crossing without a shared vertex meet too: C runs north–south across A at x = 50.
         let crossing = watercourses + [Watercourse(name: "C", line: [Point(50, 20), Point(50, 280)])]
         let c = WatercourseBuilder.build(watercourses: crossing, obstacles: [], landCover: landCover(), barrier: ClassSet([Int]()),
@@ -157,7 +157,7 @@ final class WatercourseTests: XCTestCase {
         let w = try XCTUnwrap(a.watercourse)
         XCTAssertEqual(a.patches.patches.map(\.cells), [11, 24, 4, 8, 6])
         let ar = [0.11, 0.24, 0.04, 0.08, 0.06]
-        XCTAssertEqual(a.patches.patches.map(\.areaHa), ar, accuracy: 1e-12)
+        assertClose(a.patches.patches.map(\.areaHa), ar, accuracy: 1e-12)
         let alpha = -log(0.05) / 1000
         XCTAssertEqual(a.links.count, 1)
         XCTAssertEqual(a.links[0].cost, -log(0.66) / alpha, accuracy: 1e-9)
@@ -165,7 +165,7 @@ final class WatercourseTests: XCTestCase {
         let num = ar.map { $0 * $0 }.reduce(0, +) + 2 * ar[1] * ar[2] * 0.66
         XCTAssertEqual(a.metrics.global.PC, num / 144, accuracy: 1e-12)
         let gains = [2 * ar[0] * ar[1] + 2 * ar[0] * ar[2] * 0.66, 2 * ar[1] * ar[2] * 0.34, 2 * ar[4] * ar[1] + 2 * ar[4] * ar[2] * 0.66]
-        XCTAssertEqual(w.removalDPC, gains.map { 100 * $0 / num }, accuracy: 1e-9)
+        assertClose(w.removalDPC, gains.map { 100 * $0 / num }, accuracy: 1e-9)
         XCTAssertEqual(w.goodContinuityLength, 300, accuracy: 0.01)
         // Corridors: the strip (108 cells, see testRiparianStrip), owned by stretch.
         XCTAssertEqual(a.corridors?.link.values.filter { $0 > 0 }.count, 108)
@@ -176,7 +176,7 @@ final class WatercourseTests: XCTestCase {
         // Conflict points: the three placed obstacles, then the road over S1's strip.
         let cs = WatercourseConflicts.find(a, input: input)
         XCTAssertEqual(cs.map(\.kind), ["river obstacle", "river obstacle", "river obstacle", "road"])
-        XCTAssertEqual(cs.prefix(3).map { $0.reconnected ?? -1 }, [100, 0, 50], accuracy: 0.01)
+        assertClose(cs.prefix(3).map { $0.reconnected ?? -1 }, [100, 0, 50], accuracy: 0.01)
         XCTAssertEqual(cs.prefix(3).map(\.linkID), [0, 1, 0])
         XCTAssertEqual(cs[0].cls, "weir, passability 0")
         XCTAssertEqual(cs[3].from, 1); XCTAssertEqual(cs[3].to, 1)
@@ -209,9 +209,8 @@ final class WatercourseTests: XCTestCase {
     }
 }
 
-extension XCTestCase {
-    func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "counts", file: file, line: line)
-        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
-    }
+/// Two arrays of numbers equal within `accuracy`, element by element.
+func assertClose(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, "counts: \(a) vs \(b)", file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
 }
