@@ -145,7 +145,9 @@ public struct SchemeJob {
             let a = try model.analyse(s, of: input, sink: sink, progress: progress)
             let sub = a.sub
             if let corridors = a.corridors {
-                sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif", description: "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
+                sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif",
+                           description: a.watercourse != nil ? "riparian strip (\(sub.name)), m from the watercourse's axis"
+                                                             : "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
             }
             let corridorMask = out.masks.add(a)
             SubNetworkFigures.add(a, corridorMask: corridorMask, to: &tally)

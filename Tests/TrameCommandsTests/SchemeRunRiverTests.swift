@@ -23,10 +23,12 @@ extension SchemeRunTests {
         extent = ogr.Geometry(ogr.wkbPolygon)
         extent.AddGeometry(ring)
         lines = ogr.Geometry(ogr.wkbMultiLineString)
-        for f in ogr.Open(d + '/territory.gpkg').GetLayerByName('watercourses'):
+        src = ogr.Open(d + '/territory.gpkg')
+        for f in src.GetLayerByName('watercourses'):
             lines.AddGeometry(f.GetGeometryRef().Clone())
         inside = lines.Intersection(extent)
-        corridors = ogr.Open(d + '/scheme/scheme.gpkg').GetLayerByName('corridors')
+        scheme = ogr.Open(d + '/scheme/scheme.gpkg')
+        corridors = scheme.GetLayerByName('corridors')
         corridors.SetAttributeFilter("subnetwork = 'river'")
         polys = ogr.Geometry(ogr.wkbMultiPolygon)
         total, n = 0.0, 0
@@ -43,6 +45,55 @@ extension SchemeRunTests {
         let r = try run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, dir])
         XCTAssertEqual(r.status, 0, r.err)
         return try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Double]
+    }
+
+    /// The river sub-network's reservoirs as the sample project defines them, from GEOS and GDAL's rasteriser
+    /// (not Trame): the cells the watercourses (clipped to the land cover) cross — ALL_TOUCHED — and the
+    /// river cells (class 40) whose centre lies within 25 m of them (a 64-segment-per-quadrant buffer
+    /// rasterised at cell centres).
+    func riverReservoirs() throws -> [Bool] {
+        if let cached = SchemeRunTests.riverMask { return cached }
+        let script = """
+        import sys
+        from osgeo import gdal, ogr
+        d, out = sys.argv[1], sys.argv[2]
+        lc = gdal.Open(d + '/landcover.tif')
+        gt = lc.GetGeoTransform()
+        cols, rows = lc.RasterXSize, lc.RasterYSize
+        ring = ogr.Geometry(ogr.wkbLinearRing)
+        x0, y0, x1, y1 = gt[0], gt[3], gt[0] + cols * gt[1], gt[3] + rows * gt[5]
+        for x, y in [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]:
+            ring.AddPoint_2D(x, y)
+        extent = ogr.Geometry(ogr.wkbPolygon)
+        extent.AddGeometry(ring)
+        src = ogr.Open(d + '/territory.gpkg')
+        wl = src.GetLayerByName('watercourses')
+        lines = ogr.Geometry(ogr.wkbMultiLineString)
+        for f in wl:
+            lines.AddGeometry(f.GetGeometryRef().Clone())
+        inside = lines.Intersection(extent)
+        def burn(geom, touched):
+            mem = gdal.GetDriverByName('MEM').Create('', cols, rows, 1, gdal.GDT_Byte)
+            mem.SetGeoTransform(gt)
+            mem.SetProjection(lc.GetProjection())
+            ds = ogr.GetDriverByName('Memory').CreateDataSource('m')
+            lyr = ds.CreateLayer('l', srs=wl.GetSpatialRef())
+            f = ogr.Feature(lyr.GetLayerDefn())
+            f.SetGeometry(geom)
+            lyr.CreateFeature(f)
+            gdal.RasterizeLayer(mem, [1], lyr, burn_values=[1], options=['ALL_TOUCHED=TRUE'] if touched else [])
+            return mem.GetRasterBand(1).ReadRaster()
+        axis = burn(inside, True)
+        near = burn(inside.Buffer(25, 64), False)
+        cls = lc.GetRasterBand(1).ReadRaster()
+        open(out, 'wb').write(bytes(1 if axis[i] or (near[i] and cls[i] == 40) else 0 for i in range(cols * rows)))
+        """
+        let out = p("river-reservoirs.bin")
+        let r = try run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, dir, out])
+        XCTAssertEqual(r.status, 0, r.err)
+        let mask = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out))).map { $0 != 0 }
+        SchemeRunTests.riverMask = mask
+        return mask
     }
 
     /// River corridors follow the watercourses: the sample has no barrier class, so the stretches are the

@@ -9,6 +9,8 @@ import XCTest
 final class SchemeRunTests: XCTestCase {
     static var dir: String = NSTemporaryDirectory() + "trame-scheme-\(UUID().uuidString)"
     static var ran = false
+    /// The river sub-network's reservoirs recomputed by `riverReservoirs()` (once).
+    static var riverMask: [Bool]? = nil
 
     var dir: String { SchemeRunTests.dir }
     func p(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
@@ -117,7 +119,7 @@ final class SchemeRunTests: XCTestCase {
         }
         let subNetworks: [(habitat: Set<UInt8>, minHa: Double, inventories: [String])] = [
             ([20], 5, ["Natura 2000", "ZNIEFF type 1"]), ([12], 1, []), ([30], 1, ["Terril d'intérêt écologique"]),
-            ([40], 1, []), ([42, 41], 1, ["Zone humide prioritaire"]),
+            ([42, 41], 1, ["Zone humide prioritaire"]),
         ]
         var major = [Bool](repeating: false, count: n)
         for s in subNetworks {
@@ -129,6 +131,10 @@ final class SchemeRunTests: XCTestCase {
             for i in 0..<n where sites[i] && label[i] > 0 { keep[label[i]] = true }
             for i in 0..<n where label[i] > 0 && keep[label[i]] { major[i] = true }
         }
+        // The river sub-network is built on the watercourses: its reservoirs are the cells the watercourses
+        // cross and its habitat (40) within its 25 m riparian strip (GEOS and GDAL's rasteriser).
+        let river = try riverReservoirs()
+        for i in 0..<n where river[i] && lc.values[i] != 0 { major[i] = true }
         for (_, cells) in inv { for i in 0..<n where cells[i] && lc.values[i] != 0 { major[i] = true } }
         let natural: Set<UInt8> = [12, 20, 21, 30, 31, 40, 41, 42, 50]
         let mixedMask = (0..<n).map { !major[$0] && natural.contains(lc.values[$0]) }

@@ -109,10 +109,11 @@ final class WatercourseTests: XCTestCase {
     }
 
     /// The model on the same territory: river sub-network on habitat 8 (absent), so its reservoirs are the
-    /// axis cells alone, each taken by the first piece drawn through it (pieces in the order A1 … B2):
-    /// row 15 (y 140–150) holds A: A1 columns 0–10 (11 cells), A2 11–25 (15), A3 26–29 (4; its end stops
-    /// just short of x = 300), A4 32–39 (8); column 20 holds B: B1 rows 0–5 (6), B2 rows 6–14 (9; row 5 is
-    /// B1's, row 15 A2's). Areas (0.01 ha a cell): S1 0.11, S2 0.24, S3 0.04, S4 0.08, S5 0.06 ha; land 12 ha.
+    /// axis cells alone: the cells each piece passes through, a boundary line counting for the cell below
+    /// it or east of it (cells are [x0, x0 + 10) × (y0 − 10, y0]: y = 150 lies in row 15, x = 200 in column 20).
+    /// Row 15 holds A: A1 columns 0–9 (10 cells; x = 100 is where A2 starts), A2 10–24 (15), A3 25–29 (5; its
+    /// end stops just short of x = 300), A4 32–39 (8); column 20 holds B: B1 rows 0–4 (5), B2 rows 5–14 (10).
+    /// Areas (0.01 ha a cell): S1 0.10, S2 0.25, S3 0.05, S4 0.08, S5 0.05 ha; land 12 ha.
     /// The link S2–S3 (O2) costs −ln(0.66)/α, so p*₂₃ = 0.66 and
     /// PC = (Σ aᵢ² + 2 a₂ a₃ 0.66) / 12². Removing O1 adds 2 a₁ a₂ + 2 a₁ a₃ 0.66 to the numerator; O2
     /// 2 a₂ a₃ (1 − 0.66); O3 2 a₅ a₂ + 2 a₅ a₃ 0.66.
@@ -155,8 +156,8 @@ final class WatercourseTests: XCTestCase {
         input.hydrography = HydrographyInput(watercourses: watercourses, obstacles: obstacles)
         let a = try ProjectSubNetworkModel().analyse(0, of: input, sink: PipelineStageTests.RecordingSink()) { _ in }
         let w = try XCTUnwrap(a.watercourse)
-        XCTAssertEqual(a.patches.patches.map(\.cells), [11, 24, 4, 8, 6])
-        let ar = [0.11, 0.24, 0.04, 0.08, 0.06]
+        XCTAssertEqual(a.patches.patches.map(\.cells), [10, 25, 5, 8, 5])
+        let ar = [0.10, 0.25, 0.05, 0.08, 0.05]
         assertClose(a.patches.patches.map(\.areaHa), ar, accuracy: 1e-12)
         let alpha = -log(0.05) / 1000
         XCTAssertEqual(a.links.count, 1)

@@ -349,17 +349,32 @@ public enum WatercourseBuilder {
         return (Grid(spec: spec, values: owner, noData: 0), Grid(spec: spec, values: dist, noData: -9999))
     }
 
-    /// Cells the stretches' axes pass through (sampled every quarter cell), labelled by stretch.
+    /// Cells the stretches' axes pass through, labelled by stretch (a cell two stretches cross keeps the
+    /// first piece's): each segment is cut where it crosses the grid's lines and each part's middle names its
+    /// cell, so a corner clipped by a few centimetres counts (as GDAL's ALL_TOUCHED burns a line).
     public static func axisCells(_ net: WatercourseNetwork, spec: GridSpec, into labels: inout [Int32]) {
-        let step = abs(spec.transform.pixelWidth) / 4
+        let t = spec.transform
+        let cw = abs(t.pixelWidth), ch = abs(t.pixelHeight)
+        var ts: [Double] = []
         for piece in net.pieces {
             let line = piece.line
             for s in 1..<line.count {
                 let p = line[s - 1], q = line[s]
-                let n = max(1, Int((p.distance(to: q) / step).rounded(.up)))
-                for j in 0...n {
-                    let t = Double(j) / Double(n)
-                    guard let c = spec.cell(x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t) else { continue }
+                let dx = q.x - p.x, dy = q.y - p.y
+                ts.removeAll(keepingCapacity: true)
+                ts.append(0); ts.append(1)
+                if dx != 0 {
+                    let k0 = Int(((min(p.x, q.x) - t.originX) / cw).rounded(.up)), k1 = Int(((max(p.x, q.x) - t.originX) / cw).rounded(.down))
+                    if k0 <= k1 { for k in k0...k1 { ts.append((t.originX + Double(k) * cw - p.x) / dx) } }
+                }
+                if dy != 0 {
+                    let k0 = Int(((t.originY - max(p.y, q.y)) / ch).rounded(.up)), k1 = Int(((t.originY - min(p.y, q.y)) / ch).rounded(.down))
+                    if k0 <= k1 { for k in k0...k1 { ts.append((t.originY - Double(k) * ch - p.y) / dy) } }
+                }
+                ts.sort()
+                for j in 1..<ts.count where ts[j] > ts[j - 1] && ts[j - 1] < 1 && ts[j] > 0 {
+                    let m = (max(0, ts[j - 1]) + min(1, ts[j])) / 2
+                    guard let c = spec.cell(x: p.x + dx * m, y: p.y + dy * m) else { continue }
                     let i = spec.index(col: c.col, row: c.row)
                     if labels[i] == 0 { labels[i] = piece.stretch }
                 }

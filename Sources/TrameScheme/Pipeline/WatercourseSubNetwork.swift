@@ -86,6 +86,15 @@ public struct WatercourseSubNetwork: SubNetworkModel {
         let spec = input.spec, n = spec.count, lc = input.landCover.values
         var labels = [Int32](repeating: 0, count: n)
         WatercourseBuilder.axisCells(net, spec: spec, into: &labels)
+        // A stretch whose axis cells were all taken by stretches drawn before it (a piece shorter than a
+        // cell between two obstacles) keeps the cell at the middle of its longest piece: every node is drawn.
+        var drawn = [Bool](repeating: false, count: net.stretches.count + 1)
+        for v in labels where v > 0 { drawn[Int(v)] = true }
+        for s in net.stretches where !drawn[Int(s.id)] {
+            let piece = net.pieces[s.pieces.max { net.pieces[$0].length < net.pieces[$1].length }!]
+            let m = piece.line[piece.line.count / 2], q = piece.line[(piece.line.count - 1) / 2]
+            if let c = spec.cell(x: (m.x + q.x) / 2, y: (m.y + q.y) / 2) { labels[spec.index(col: c.col, row: c.row)] = s.id }
+        }
         let habitat = ClassSet(sub.habitat)
         var invMask: UInt32 = 0
         for name in sub.inventories { invMask |= UInt32(1) << UInt32(input.project.inventories.firstIndex { $0.name == name }!) }
