@@ -29,8 +29,9 @@ public struct SchemeReport {
             [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
         ]
         if let h = r.hydrography {
-            key.append([w.watercourses, "\(w.km(h.watercourseKm)), \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM))); "
-                        + "\(h.obstacles) \(w.obstacles.lowercased()) (\(h.breaking) \(w.fr ? "infranchissables" : "breaking")), \(w.number(h.obstaclesPerKm, decimals: 2)) \(w.fr ? "par km" : "per km"); "
+            let sep = w.fr ? " ; " : "; "
+            key.append([w.watercourses, "\(w.km(h.watercourseKm)), \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM)))\(sep)"
+                        + "\(h.obstacles) \(w.obstacles.lowercased()) (\(h.breaking) \(w.fr ? "infranchissables" : "breaking")), \(w.number(h.obstaclesPerKm, decimals: 2)) \(w.fr ? "par km" : "per km")\(sep)"
                         + "\(w.fr ? "corridors de cours d'eau" : "river corridors") \(w.km(h.corridorKm))"])
         }
         if !r.itineraries.isEmpty {
