@@ -9,6 +9,8 @@ public struct CorridorMap: Sendable {
     public var value: Grid<Float>
     /// Per cell: the index (1-based, in the links array) of the link whose corridor holds the cell.
     public var link: Grid<Int32>
+
+    public init(value: Grid<Float>, link: Grid<Int32>) { self.value = value; self.link = link }
 }
 
 /// How wide corridors are drawn around a least-cost link (the project file's `corridor_width`).

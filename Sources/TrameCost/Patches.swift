@@ -6,6 +6,9 @@ public struct PatchSet: Sendable {
     public var labels: Grid<Int32>
     public var patches: [Patch]
 
+    /// Patches as another model draws them (ids 1…count in order, labels holding them).
+    public init(labels: Grid<Int32>, patches: [Patch]) { self.labels = labels; self.patches = patches }
+
     public struct Patch: Sendable, Equatable {
         public var id: Int32
         public var cells: Int
@@ -15,6 +18,10 @@ public struct PatchSet: Sendable {
         public var perimeter: Double
         /// Whether an inventory site (protected area) is part of it.
         public var fromInventory: Bool
+
+        public init(id: Int32, cells: Int, areaHa: Double, perimeter: Double, fromInventory: Bool) {
+            self.id = id; self.cells = cells; self.areaHa = areaHa; self.perimeter = perimeter; self.fromInventory = fromInventory
+        }
     }
 }
 

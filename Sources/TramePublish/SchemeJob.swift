@@ -24,7 +24,7 @@ public struct SchemeJob {
     /// Warnings (a layer reprojected, an inventory covering no cell); the CLI prints them on stderr.
     public var warn: (String) -> Void = { FileHandle.standardError.write(Data("trame: warning: \($0)\n".utf8)) }
     /// How each sub-network is analysed.
-    public var model: SubNetworkModel = LeastCostSubNetwork()
+    public var model: SubNetworkModel = ProjectSubNetworkModel()
 
     public init(project: Project, out: String, lang: String, progress: @escaping (String) -> Void = { _ in }) {
         self.project = project; self.out = out; self.lang = lang; self.progress = progress
@@ -61,7 +61,8 @@ public struct SchemeJob {
     /// The files a run reads: the project file, land cover, tables and every layer's file.
     public static func inputFiles(_ p: Project) -> [String] {
         var files = [p.file, p.landCover, p.nomenclature, p.friction]
-        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network].compactMap({ $0 }) + p.inventories.map(\.source) {
+        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network, p.hydrography?.watercourses,
+                    p.hydrography?.obstacles].compactMap({ $0 }) + p.inventories.map(\.source) {
             files.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
         }
         var seen = Set<String>()
@@ -132,6 +133,7 @@ public struct SchemeJob {
         var summaries: [SchemeResult.SubNetworkSummary] = []
         var conflicts: [(subNetwork: String, point: ConflictPoint)] = []
         var pinchPoints: [(subNetwork: String, link: Int, from: Int32, to: Int32, areaHa: Double, maxCurrent: Double, dPC: Double)] = []
+        var hydrography: SchemeResult.HydrographySummary? = nil
     }
 
     /// Every sub-network, one at a time (each frees its grids before the next): analysis, masks, figures,
@@ -144,19 +146,32 @@ public struct SchemeJob {
             let a = try model.analyse(s, of: input, sink: sink, progress: progress)
             let sub = a.sub
             if let corridors = a.corridors {
-                sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif", description: "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
+                sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif",
+                           description: a.watercourse != nil ? "riparian strip (\(sub.name)), m from the watercourse's axis"
+                                                             : "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
             }
             let corridorMask = out.masks.add(a)
             SubNetworkFigures.add(a, corridorMask: corridorMask, to: &tally)
+            if let w = a.watercourse, out.hydrography == nil {
+                // The hydrography's figures, once (every watercourse sub-network has the same watercourses).
+                out.hydrography = SchemeResult.HydrographySummary(sub.name, w)
+                let net = w.network
+                tally.addHydrography(watercourse: input.hydrography?.watercourses.map(\.line) ?? [],
+                                     continuity: net.pieces.filter { net.inGoodContinuity(net.stretches[Int($0.stretch) - 1], minReach: w.settings.goodContinuity) }.map(\.line),
+                                     obstacles: net.obstacles.map(\.at))
+            }
             try pinchPoints(a, sink: sink, layers: &layers, into: &out)
-            let conflicts = ConflictStage.find(a, input: input)
+            let conflicts = a.watercourse != nil ? WatercourseConflicts.find(a, input: input) : ConflictStage.find(a, input: input)
             out.conflicts += conflicts.map { (sub.name, $0) }
 
             progress("\(sub.name): layers")
             let invOfPatch = SubNetworkFigures.inventoriesOfReservoirs(a, inventoryBits: input.inventoryBits)
             try layers.addReservoirs(a.patches, sub: sub, metrics: a.metrics, inventories: { input.inventoryNames(invOfPatch[Int($0)]) })
             layers.addLinks(a.links, sub: sub, metrics: a.metrics, decay: a.decay, functional: Set(a.functional.map(\.offset)))
-            if let corridors = a.corridors {
+            if let corridors = a.corridors, let w = a.watercourse {
+                try layers.addStretchCorridors(corridors, network: w.network, width: w.settings.riparianStrip, sub: sub, metrics: a.metrics,
+                                               landCover: input.landCover, label: input.label)
+            } else if let corridors = a.corridors {
                 try layers.addCorridors(corridors, links: a.functional, sub: sub, metrics: a.metrics, landCover: input.landCover, label: input.label)
             }
             out.summaries.append(SubNetworkFigures.summary(a, corridorCells: corridorMask.reduce(0) { $0 + Int($1) }, conflicts: conflicts.count,
@@ -168,7 +183,8 @@ public struct SchemeJob {
     /// Pinch points: current flow through each corridor between its two reservoirs (Linkage Mapper's
     /// Pinchpoint Mapper), for the most important links; the narrowest, most-used stretches.
     public func pinchPoints(_ a: SubNetworkAnalysis, sink: RasterWriter, layers: inout Layers, into out: inout SubNetworks) throws {
-        guard let corridors = a.corridors, project.pinchPointLinks > 0 else { return }
+        // No pinch points along a riparian strip (a few cells wide: current through it says nothing more).
+        guard let corridors = a.corridors, project.pinchPointLinks > 0, a.watercourse == nil else { return }
         let sub = a.sub, functional = a.functional
         progress("\(sub.name): current flow through the corridors (pinch points)")
         let pinch = try PinchPoints.compute(corridors: corridors, links: functional.map(\.element), linkIDs: functional.map { $0.offset + 1 },
@@ -228,6 +244,7 @@ public struct SchemeJob {
         }
         r.conflicts = conflicts
         r.units = units
+        r.hydrography = networks.hydrography
         r.parameters = SchemeJob.parameters(p, input: input)
         r.inputs = SchemeJob.inputFiles(p).map { ($0, SchemeInputs.sha256($0)) }
         return r

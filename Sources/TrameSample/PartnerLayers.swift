@@ -58,7 +58,55 @@ struct PartnerLayers {
     func make(rng: inout SeededGenerator, landCover: Grid<UInt8>) -> SampleTerritory {
         SampleTerritory(landCover: landCover, inventories: inventories(rng: &rng), roads: roadLayer(),
                         railways: railwayLayer(), paths: pathLayer(rng: &rng), communes: communeLayer(),
-                        leisureHubs: leisureHubLayer(rng: &rng))
+                        leisureHubs: leisureHubLayer(rng: &rng), watercourses: watercourseLayer(), obstacles: obstacleLayer())
+    }
+
+    // MARK: Hydrography
+
+    static let riverNames = ["La Lawe", "La Clarence", "La Loisne", "Le Surgeon", "La Blanche", "Le Grand Courant"]
+    static let canalName = "Canal d'Aire à La Bassée"
+
+    /// The rivers (flowing north) and the canal, whole: a partner's layer runs past the territory's edge.
+    func watercourseLayer() -> VectorLayer {
+        var f = rivers.enumerated().map { k, r in
+            Feature(geometry: .lineString(r), attributes: ["name": .string(PartnerLayers.riverNames[k % PartnerLayers.riverNames.count]), "kind": .string("river")])
+        }
+        f.append(Feature(geometry: .lineString(canal), attributes: ["name": .string(PartnerLayers.canalName), "kind": .string("canal")]))
+        return VectorLayer(name: "watercourses", geometryKind: .lineString, fields: [FieldDefinition("name", .string), FieldDefinition("kind", .string)],
+                           features: f, crsWKT: crsWKT)
+    }
+
+    /// The point at a fraction of a line's length.
+    static func along(_ l: [Point], _ fraction: Double) -> Point {
+        let total = zip(l, l.dropFirst()).reduce(0) { $0 + $1.0.distance(to: $1.1) }
+        var left = total * fraction
+        for (a, b) in zip(l, l.dropFirst()) {
+            let d = a.distance(to: b)
+            if left <= d, d > 0 { return Point(a.x + (b.x - a.x) * left / d, a.y + (b.y - a.y) * left / d) }
+            left -= d
+        }
+        return l.last!
+    }
+
+    /// Obstacles at fixed fractions of the lines (no draw, so the rest of the sample is unchanged), with the
+    /// ICE passability classes: 0 total barrier, 0.33 major impact, 0.66 significant impact, 1 limited impact.
+    /// On each river a mill weir (0) and an upstream weir (0.33 on the first, 0.66 on the others); a culvert
+    /// under a road on the first river (0.66); one lock on the canal (0.33).
+    func obstacleLayer() -> VectorLayer {
+        var f: [Feature] = []
+        func add(_ p: Point, _ name: String, _ kind: String, _ passability: Double) {
+            f.append(Feature(geometry: .point(p), attributes: ["name": .string(name), "kind": .string(kind), "passability": .real(passability)]))
+        }
+        for (k, r) in rivers.enumerated() {
+            let river = PartnerLayers.riverNames[k % PartnerLayers.riverNames.count]
+            add(PartnerLayers.along(r, 0.3), "Seuil du moulin (\(river))", "weir", 0)
+            add(PartnerLayers.along(r, 0.75), "Seuil amont (\(river))", "weir", k == 0 ? 0.33 : 0.66)
+            if k == 0 { add(PartnerLayers.along(r, 0.55), "Buse (\(river))", "culvert", 0.66) }
+        }
+        add(PartnerLayers.along(canal, 0.5), "Écluse de Beuvry", "lock", 0.33)
+        return VectorLayer(name: "obstacles", geometryKind: .point,
+                           fields: [FieldDefinition("name", .string), FieldDefinition("kind", .string), FieldDefinition("passability", .real)],
+                           features: f, crsWKT: crsWKT)
     }
 
     // MARK: Nature inventories

@@ -33,8 +33,12 @@ public struct SampleTerritory: Sendable {
     public var paths: VectorLayer
     public var communes: VectorLayer
     public var leisureHubs: VectorLayer
+    /// The hydrography: named rivers and the canal as lines (beyond the territory's edge, as a partner
+    /// would hand them), and the obstacles on them as points (weirs, a lock, a culvert) with their passability.
+    public var watercourses: VectorLayer
+    public var obstacles: VectorLayer
     /// Name of the field of `communes` that holds the inter-municipal grouping (dissolved at the edge).
     public static let groupingField = "epci"
 
-    public var vectorLayers: [VectorLayer] { [inventories, roads, railways, paths, communes, leisureHubs] }
+    public var vectorLayers: [VectorLayer] { [inventories, roads, railways, paths, communes, leisureHubs, watercourses, obstacles] }
 }

@@ -41,6 +41,45 @@ public struct SchemeResult: Sendable {
         public init(subNetwork: String, point: ConflictPoint, rank: Int) { self.subNetwork = subNetwork; self.point = point; self.rank = rank }
     }
 
+    /// The blue network's figures (a sub-network built on the watercourses).
+    public struct HydrographySummary: Sendable {
+        public var subNetwork: String
+        public var watercourseKm: Double
+        /// Km of the stretches (the watercourses minus their parts in barrier classes): the river corridors' length.
+        public var corridorKm: Double
+        public var barrierKm: Double
+        public var continuityKm: Double
+        public var goodContinuityM: Double
+        public var stretches: Int
+        public var reaches: Int
+        public var obstacles: Int
+        public var breaking: Int
+        public var unplaced: Int
+        /// The obstacles by the river their removal would reconnect (decreasing): name, type, m, passability.
+        public var topObstacles: [(name: String, kind: String, reconnectedM: Double, passability: Double)]
+        public var obstaclesPerKm: Double { watercourseKm > 0 ? Double(obstacles) / watercourseKm : 0 }
+        public init(subNetwork: String, watercourseKm: Double, corridorKm: Double, barrierKm: Double, continuityKm: Double, goodContinuityM: Double,
+                    stretches: Int, reaches: Int, obstacles: Int, breaking: Int, unplaced: Int,
+                    topObstacles: [(name: String, kind: String, reconnectedM: Double, passability: Double)]) {
+            self.subNetwork = subNetwork; self.watercourseKm = watercourseKm; self.corridorKm = corridorKm; self.barrierKm = barrierKm
+            self.continuityKm = continuityKm; self.goodContinuityM = goodContinuityM; self.stretches = stretches; self.reaches = reaches
+            self.obstacles = obstacles; self.breaking = breaking; self.unplaced = unplaced; self.topObstacles = topObstacles
+        }
+
+        public init(_ sub: String, _ w: WatercourseAnalysis) {
+            let net = w.network
+            let ranked = net.obstacles.sorted { $0.reconnected > $1.reconnected }.prefix(10)
+            self.init(subNetwork: sub, watercourseKm: net.watercourseLength / 1000, corridorKm: net.stretchLength / 1000,
+                      barrierKm: net.barrierLength / 1000, continuityKm: w.goodContinuityLength / 1000, goodContinuityM: w.settings.goodContinuity,
+                      stretches: net.stretches.count, reaches: net.reachLengths.count, obstacles: net.obstacles.count,
+                      breaking: net.obstacles.filter(\.breaks).count, unplaced: net.unplaced.count,
+                      topObstacles: ranked.map { o in
+                          let ob = w.obstacles[o.index]
+                          return (ob.name, ob.kind, o.reconnected, ob.passability)
+                      })
+        }
+    }
+
     public struct Partner: Sendable {
         public var partner: String
         public var inventory: String
@@ -77,6 +116,8 @@ public struct SchemeResult: Sendable {
     public var parameters: [(String, String)]
     public var inputs: [(file: String, sha256: String)]
     public var seconds: Double
+    /// The blue network's figures, when a sub-network is built on the watercourses.
+    public var hydrography: HydrographySummary? = nil
 
     public init(title: String, name: String, crs: String, cellSize: Double) {
         self.title = title; self.name = name; self.crs = crs; self.cellSize = cellSize

@@ -9,6 +9,8 @@ import XCTest
 final class SchemeRunTests: XCTestCase {
     static var dir: String = NSTemporaryDirectory() + "trame-scheme-\(UUID().uuidString)"
     static var ran = false
+    /// The river sub-network's reservoirs recomputed by `riverReservoirs()` (once).
+    static var riverMask: [Bool]? = nil
 
     var dir: String { SchemeRunTests.dir }
     func p(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
@@ -117,7 +119,7 @@ final class SchemeRunTests: XCTestCase {
         }
         let subNetworks: [(habitat: Set<UInt8>, minHa: Double, inventories: [String])] = [
             ([20], 5, ["Natura 2000", "ZNIEFF type 1"]), ([12], 1, []), ([30], 1, ["Terril d'intérêt écologique"]),
-            ([40], 1, []), ([42, 41], 1, ["Zone humide prioritaire"]),
+            ([42, 41], 1, ["Zone humide prioritaire"]),
         ]
         var major = [Bool](repeating: false, count: n)
         for s in subNetworks {
@@ -129,6 +131,10 @@ final class SchemeRunTests: XCTestCase {
             for i in 0..<n where sites[i] && label[i] > 0 { keep[label[i]] = true }
             for i in 0..<n where label[i] > 0 && keep[label[i]] { major[i] = true }
         }
+        // The river sub-network is built on the watercourses: its reservoirs are the cells the watercourses
+        // cross and its habitat (40) within its 25 m riparian strip (GEOS and GDAL's rasteriser).
+        let river = try riverReservoirs()
+        for i in 0..<n where river[i] && lc.values[i] != 0 { major[i] = true }
         for (_, cells) in inv { for i in 0..<n where cells[i] && lc.values[i] != 0 { major[i] = true } }
         let natural: Set<UInt8> = [12, 20, 21, 30, 31, 40, 41, 42, 50]
         let mixedMask = (0..<n).map { !major[$0] && natural.contains(lc.values[$0]) }
@@ -174,13 +180,13 @@ final class SchemeRunTests: XCTestCase {
     }
 
     /// Every conflict point lies on a corridor of its sub-network and on the road or railway it names
-    /// (or, for built-up land, on a built-up cell).
+    /// (or, for built-up land, on a built-up cell; for a river obstacle, on a watercourse).
     func testConflictPointsLieOnACorridorAndAnInfrastructure() throws {
         let lc = try landCover()
         let points = try features(p("scheme/scheme.gpkg"), SchemeLayer.conflictPoints.name)
         XCTAssertFalse(points.isEmpty, "the tiny sample has conflict points")
-        var lines: [String: [[[Double]]]] = ["road": [], "railway": []]
-        for (kind, layer) in [("road", "roads"), ("railway", "railways")] {
+        var lines: [String: [[[Double]]]] = ["road": [], "railway": [], "obstacle": []]
+        for (kind, layer) in [("road", "roads"), ("railway", "railways"), ("obstacle", "watercourses")] {
             for f in try features(p("territory.gpkg"), layer) {
                 let g = f["geometry"] as! [String: Any]
                 if g["type"] as! String == "LineString" { lines[kind]!.append(g["coordinates"] as! [[Double]]) }
@@ -216,7 +222,8 @@ final class SchemeRunTests: XCTestCase {
             } else {
                 let dl = lines[kind]!.map { distance(xy, $0) }.min() ?? .infinity
                 XCTAssertLessThan(dl, 1e-6, "conflict point \(props["rank"]!) lies \(dl) m from the nearest \(kind)")
-                XCTAssertGreaterThan(props["crossing_m"] as! Double, 0)
+                // A river obstacle is a point on its watercourse (crossing nothing).
+                if kind != "obstacle" { XCTAssertGreaterThan(props["crossing_m"] as! Double, 0) }
             }
         }
         XCTAssertTrue(kinds.contains("road") || kinds.contains("railway"), "at least one crossing of a line: \(kinds)")

@@ -38,6 +38,14 @@ final class ProjectTemplateTests: XCTestCase {
         XCTAssertEqual(p.subNetworks.map(\.corridorWidth), [.cost(5000), .cost(3000), .cost(4000), .cost(2000), .cost(3000)])
         XCTAssertEqual(p.subNetworks.map(\.dispersalCost), [50_000, 30_000, 40_000, 20_000, 30_000])
         XCTAssertEqual(p.subNetworks.map(\.minReservoirHa), [5, 1, 1, 1, 1])
+        XCTAssertEqual(p.subNetworks.map(\.model), [.leastCost, .leastCost, .leastCost, .watercourse, .leastCost])
+        XCTAssertEqual(p.hydrography?.watercourses, LayerSource(file: "/p/territory.gpkg", layer: "watercourses", line: p.hydrography?.watercourses.line))
+        XCTAssertEqual(p.hydrography?.obstacles?.layer, "obstacles")
+        XCTAssertEqual(p.hydrography?.passabilityField, "passability")
+        XCTAssertEqual(p.hydrography?.riparianStrip, 25)
+        XCTAssertEqual(p.hydrography?.breakingPassability, 0.33)
+        XCTAssertEqual(p.hydrography?.goodContinuity, 5000)
+        XCTAssertEqual(p.hydrography?.barrierClasses, [])
         // The numbers' lines sit where the table says, with its comment from column 35.
         let text = ProjectTemplate.text(name: "Sample", forSample: true)
         XCTAssertTrue(text.contains("\nmax_break_width = \"1500 m\"        # open land between two towns closer than this is an urban break\n"))
@@ -83,6 +91,8 @@ final class ProjectTemplateTests: XCTestCase {
             ("mixed_min_area", "1 ha"), ("built_up", "1 2 3"),
             ("buffer_max_break_width", "1500 m"), ("buffer_around_network", "200 m"), ("buffer_min_town_area", "20 ha"),
             ("buffer_min_area", "5 ha"), ("buffer_edge", "100 m"), ("conflict_min_crossing", "10 m"),
+            // [hydrography] (the template writes every key at its default; no barrier class).
+            ("riparian_strip", "25 m"), ("breaking_passability", "0.33"), ("good_continuity", "5000 m"), ("barrier_classes", ""),
         ]
         XCTAssertEqual(rows.prefix(want.count).map(\.0), want.map(\.0))
         XCTAssertEqual(rows.prefix(want.count).map(\.1), want.map(\.1))

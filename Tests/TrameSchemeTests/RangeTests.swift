@@ -38,6 +38,13 @@ final class ProjectRangeTests: XCTestCase {
     [pinch_points]
     links_per_subnetwork = 50
 
+    [hydrography]
+    watercourses = { file = "rivers.gpkg" }
+    riparian_strip = "25 m"
+    breaking_passability = 0.33
+    good_continuity = "5 km"
+    barrier_classes = [3]
+
     [[subnetwork]]
     name = "forest"
     habitat = [20]

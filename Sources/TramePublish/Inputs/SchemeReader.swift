@@ -105,9 +105,51 @@ public struct SchemeReader {
         progress("rasterising the units")
         let units = [try unitLevel(communes, p.communes, level: "commune", spec: spec),
                      try unitLevel(groupings, p.groupings, level: "grouping", spec: spec)].compactMap { $0 }
-        return SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
-                           inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
-                           infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
+        var input = SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
+                                inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
+                                infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
+        if let h = p.hydrography {
+            input.hydrography = try hydrography(h, watercourses: try read(h.watercourses, "watercourses")!,
+                                                obstacles: try read(h.obstacles, "obstacles"), nomenclature: nomenclature)
+        }
+        return input
+    }
+
+    /// Watercourses as lines with their name; obstacles as points with their passability (0 … 1), type and name.
+    public func hydrography(_ h: Hydrography, watercourses: VectorLayer, obstacles: VectorLayer?, nomenclature: [Int: NomenclatureEntry]) throws -> HydrographyInput {
+        let p = project
+        for c in h.barrierClasses where nomenclature[c] == nil {
+            throw ProjectError(p.file, "[hydrography] barrier_classes: class \(c) is not in \((p.nomenclature as NSString).lastPathComponent)")
+        }
+        if let f = h.nameField, !watercourses.fields.contains(where: { $0.name == f }) {
+            throw GeodataError(h.watercourses.file, "watercourse layer '\(watercourses.name)' has no field '\(f)' ([hydrography] name_field)")
+        }
+        let lines = try SchemeInputs.lines(watercourses, file: h.watercourses.file).map { f, pts in
+            Watercourse(name: h.nameField.flatMap { f[$0].stringValue } ?? "", line: pts)
+        }
+        guard !lines.isEmpty else { throw GeodataError(h.watercourses.file, "watercourse layer '\(watercourses.name)' holds no line") }
+        var out: [Obstacle] = []
+        if let obstacles, let src = h.obstacles {
+            guard obstacles.fields.contains(where: { $0.name == h.passabilityField }) else {
+                throw GeodataError(src.file, "obstacle layer '\(obstacles.name)' has no field '\(h.passabilityField)' ([hydrography] passability_field)")
+            }
+            for (k, f) in obstacles.features.enumerated() {
+                let pts: [Point]
+                switch f.geometry {
+                case .point(let q): pts = [q]
+                case .multiPoint(let qs): pts = qs
+                case nil: continue
+                default: throw GeodataError(src.file, "obstacle layer '\(obstacles.name)' must hold points; it holds \(f.geometry!.kind)")
+                }
+                guard let v = f[h.passabilityField].doubleValue, v >= 0, v <= 1 else {
+                    throw GeodataError(src.file, "obstacle \(k + 1) of layer '\(obstacles.name)': \(h.passabilityField) '\(f[h.passabilityField].description)' is not a passability from 0 (impassable) to 1")
+                }
+                for q in pts {
+                    out.append(Obstacle(point: q, name: f[h.obstacleNameField].stringValue ?? "", kind: f[h.obstacleKindField].stringValue ?? "obstacle", passability: v))
+                }
+            }
+        }
+        return HydrographyInput(watercourses: lines, obstacles: out)
     }
 
     /// The land cover is projected, in the project's CRS if it names one, with cells of the project's resolution.

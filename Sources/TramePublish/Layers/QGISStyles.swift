@@ -65,6 +65,8 @@ public enum QGISStyles {
             "communes": single(.fill, (255, 255, 255), alpha: 0, width: 0.3),
             "groupings": single(.fill, (255, 255, 255), alpha: 0, width: 0.8),
             "leisure_hubs": single(.marker, (230, 90, 30)),
+            "watercourses": categorized(.line, field: "kind", [("river", (31, 95, 191)), ("canal", (20, 60, 140))], width: 0.7),
+            "obstacles": single(.marker, (200, 30, 30), shape: "triangle"),
         ]
     }
 

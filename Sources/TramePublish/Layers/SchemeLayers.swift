@@ -100,30 +100,58 @@ public struct Layers {
     public mutating func addCorridors(_ map: CorridorMap, links: [(offset: Int, element: PatchLink)], sub: SubNetwork, metrics: ConnectivityResult,
                                landCover: Grid<Int32>, label: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.link)
-        // Class counts per corridor (corridor ids are 1…links.count in the order given).
-        var counts = [[Int32: Int]](repeating: [:], count: links.count + 1)
+        let stats = Layers.classStats(map.link, count: links.count, sub: sub, landCover: landCover, label: label)
+        let widths = CorridorWidths.mean(owner: map.link.values, lines: links.map(\.element.line), spec: landCover.spec)
+        for (j, l) in links.enumerated() {
+            guard let c = stats[j + 1] else { continue }
+            corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
+                "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
+                "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(c.areaHa),
+                "mean_width_m": .real(widths[j]), "width_rule": .string(sub.corridorWidth.description),
+                "cost": .real(l.element.cost), "habitat_share_pct": .real(c.habitatPct),
+                "classes": .string(c.classes), "dominant_class": .string(c.dominant), "dPC": .real(metrics.linkDPC[l.offset])]))
+        }
+    }
+
+    /// One polygon per stretch of a watercourse sub-network: its riparian strip (`map.link` holds stretch
+    /// ids). link 0; from and to the stretch; length its watercourse's; cost 0; dPC the stretch's.
+    public mutating func addStretchCorridors(_ map: CorridorMap, network: WatercourseNetwork, width: Double, sub: SubNetwork, metrics: ConnectivityResult,
+                                             landCover: Grid<Int32>, label: (Int32) -> String) throws {
+        let parts = try Layers.polygons(map.link)
+        let stats = Layers.classStats(map.link, count: network.stretches.count, sub: sub, landCover: landCover, label: label)
+        for s in network.stretches {
+            guard let c = stats[Int(s.id)] else { continue }
+            corridors.features.append(Feature(geometry: .multiPolygon(parts[Int(s.id)] ?? []), attributes: [
+                "subnetwork": .string(sub.name), "link": .integer(0), "from_reservoir": .integer(Int(s.id)),
+                "to_reservoir": .integer(Int(s.id)), "length_m": .real(s.length), "area_ha": .real(c.areaHa),
+                "mean_width_m": .real(c.areaHa * 10_000 / max(s.length, 1)), "width_rule": .string("riparian strip \(RunParameters.number(width)) m each side"),
+                "cost": .real(0), "habitat_share_pct": .real(c.habitatPct),
+                "classes": .string(c.classes), "dominant_class": .string(c.dominant), "dPC": .real(metrics.nodes[Int(s.id) - 1].dPC)]))
+        }
+    }
+
+    /// Per corridor id (1…count) with cells: its area, the share of the sub-network's habitat and
+    /// supporting classes, its four main classes and its dominant class.
+    static func classStats(_ owner: Grid<Int32>, count: Int, sub: SubNetwork, landCover: Grid<Int32>, label: (Int32) -> String)
+        -> [Int: (areaHa: Double, habitatPct: Double, classes: String, dominant: String)] {
+        var counts = [[Int32: Int]](repeating: [:], count: count + 1)
         let habitat = Set(sub.habitat.map(Int32.init)).union(sub.supporting.map(Int32.init))
-        for i in 0..<map.link.count {
-            let k = Int(map.link.values[i])
+        for i in 0..<owner.count {
+            let k = Int(owner.values[i])
             if k > 0 { counts[k][landCover.values[i], default: 0] += 1 }
         }
         let cellHa = landCover.spec.cellArea / 10_000
-        let widths = CorridorWidths.mean(owner: map.link.values, lines: links.map(\.element.line), spec: landCover.spec)
-        for (j, l) in links.enumerated() {
-            let c = counts[j + 1]
+        var out: [Int: (areaHa: Double, habitatPct: Double, classes: String, dominant: String)] = [:]
+        for k in 1..<(count + 1) {
+            let c = counts[k]
             let cells = c.values.reduce(0, +)
             guard cells > 0 else { continue }
             let sorted = c.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
             let classes = sorted.prefix(4).map { String(format: "%@ %.0f %%", label($0.key), 100 * Double($0.value) / Double(cells)) }.joined(separator: "; ")
             let habitatCells = c.filter { habitat.contains($0.key) }.values.reduce(0, +)
-            let areaHa = Double(cells) * cellHa
-            corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
-                "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
-                "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(areaHa),
-                "mean_width_m": .real(widths[j]), "width_rule": .string(sub.corridorWidth.description),
-                "cost": .real(l.element.cost), "habitat_share_pct": .real(100 * Double(habitatCells) / Double(cells)),
-                "classes": .string(classes), "dominant_class": .string(label(sorted[0].key)), "dPC": .real(metrics.linkDPC[l.offset])]))
+            out[k] = (Double(cells) * cellHa, 100 * Double(habitatCells) / Double(cells), classes, label(sorted[0].key))
         }
+        return out
     }
 
     public mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], label: (Int32) -> String) throws {
@@ -168,7 +196,7 @@ public struct Layers {
                 "kind_label": .string(words.conflictKind(p.kind)), "infrastructure": .string(p.kind.infrastructure),
                 "class": .string(p.cls), "name": .string(p.name), "crossing_m": .real(p.crossingLength),
                 "link": .integer(p.linkID), "from_reservoir": .integer(Int(p.from)), "to_reservoir": .integer(Int(p.to)),
-                "link_dPC": .real(p.dPC)]))
+                "link_dPC": .real(p.dPC), "reconnected_m": p.reconnected.map { .real($0) } ?? .null]))
         }
     }
 

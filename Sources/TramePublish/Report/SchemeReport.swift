@@ -46,6 +46,12 @@ public struct SchemeReport {
             [w.conflictPoints, conflictSummary(t, w: w)],
             [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
         ]
+        if let h = r.hydrography {
+            let sep = w.fr ? " ; " : "; "
+            key.append([w.watercourses, "\(w.km(h.watercourseKm)), \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM)))\(sep)"
+                        + "\(h.obstacles) \(w.obstacles.lowercased()) (\(h.breaking) \(w.fr ? "infranchissables" : "breaking")), \(w.number(h.obstaclesPerKm, decimals: 2)) \(w.fr ? "par km" : "per km")\(sep)"
+                        + "\(w.fr ? "corridors de cours d'eau" : "river corridors") \(w.km(h.corridorKm))"])
+        }
         if !r.itineraries.isEmpty {
             let total = r.itineraries.reduce(0) { $0 + $1.lengthM }
             let green = r.itineraries.reduce(0) { $0 + $1.lengthM * $1.greenShare } / max(total, 1)
@@ -135,6 +141,14 @@ public struct SchemeReport {
                                                              s.topReservoirs.map { ["\($0.id)", w.ha($0.areaHa), w.number($0.dPC, decimals: 2) + " %", $0.inventories] })
             html += "<h4>\(esc(w.topLinks))</h4>" + table([w.fr ? "Liaison" : "Link", w.fr ? "Réservoirs" : "Reservoirs", w.fr ? "Coût" : "Cost", w.length, "dPC"],
                                                         s.topLinks.map { ["\($0.id)", "\($0.from) – \($0.to)", w.number($0.cost, decimals: 0), "\(w.number($0.lengthM, decimals: 0)) m", w.number($0.dPC, decimals: 2) + " %"] })
+        }
+        if let h = r.hydrography {
+            html += "<h2>\(esc(w.blueNetwork))</h2><p>"
+            html += esc(w.fr
+                ? "Sous-trame « \(h.subNetwork) » construite sur les cours d'eau : \(w.km(h.watercourseKm)) de cours d'eau, coupés par \(h.breaking) obstacle(s) infranchissable(s)\(h.barrierKm > 0 ? " et \(w.km(h.barrierKm)) en occupation du sol faisant obstacle" : "") en \(h.stretches) tronçon(s) et \(h.reaches) continuité(s) ; \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM))). Les corridors suivent les cours d'eau avec leur ripisylve : \(w.km(h.corridorKm)). \(h.obstacles) obstacle(s), soit \(w.number(h.obstaclesPerKm, decimals: 2)) par km\(h.unplaced > 0 ? " ; \(h.unplaced) obstacle(s) loin de tout cours d'eau ignoré(s)" : "")."
+                : "Sub-network '\(h.subNetwork)' built on the watercourses: \(w.km(h.watercourseKm)) of watercourse, cut by \(h.breaking) breaking obstacle(s)\(h.barrierKm > 0 ? " and \(w.km(h.barrierKm)) in barrier land cover" : "") into \(h.stretches) stretch(es) and \(h.reaches) reach(es) in continuity; \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM))). Corridors follow the watercourses with their riparian strip: \(w.km(h.corridorKm)). \(h.obstacles) obstacle(s), \(w.number(h.obstaclesPerKm, decimals: 2)) per km\(h.unplaced > 0 ? "; \(h.unplaced) obstacle(s) far from every watercourse left out" : "").")
+            html += "</p>" + table([w.name, w.fr ? "Type" : "Type", w.passability, w.reconnected],
+                                   h.topObstacles.map { [$0.name, w.obstacleKind($0.kind), w.number($0.passability, decimals: 2), "\(w.number($0.reconnectedM, decimals: 0)) m"] })
         }
         html += "<h2>\(esc(w.topConflicts))</h2>" + table(tables[3].header, tables[3].rows)
         html += "<h2>\(esc(w.figuresPerUnit))</h2><h3>\(esc(w.groupings))</h3>" + table(tables[2].header, tables[2].rows)

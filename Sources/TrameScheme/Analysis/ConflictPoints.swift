@@ -66,10 +66,13 @@ public struct ConflictPoint: Sendable {
     public var linkID: Int
     public var from: Int32, to: Int32
     public var dPC: Double
+    /// For a river obstacle: metres of river its removal would reconnect (`WatercourseConflicts`).
+    public var reconnected: Double? = nil
 
-    public init(point: Point, kind: ConflictKind, cls: String, name: String, crossingLength: Double, linkID: Int, from: Int32, to: Int32, dPC: Double) {
+    public init(point: Point, kind: ConflictKind, cls: String, name: String, crossingLength: Double, linkID: Int, from: Int32, to: Int32, dPC: Double,
+                reconnected: Double? = nil) {
         self.point = point; self.kind = kind; self.cls = cls; self.name = name; self.crossingLength = crossingLength
-        self.linkID = linkID; self.from = from; self.to = to; self.dPC = dPC
+        self.linkID = linkID; self.from = from; self.to = to; self.dPC = dPC; self.reconnected = reconnected
     }
 }
 
@@ -93,9 +96,12 @@ public enum ConflictFinder {
     /// - Parameters:
     ///   - owner: per cell, the corridor (index into `links` + 1) it belongs to, 0 outside corridors.
     ///   - minCrossing: metres of a line inside a corridor below which it only grazes it.
+    ///   - meanWidths: each corridor's mean width (m) when the caller knows it better than `CorridorWidths`
+    ///     (a riparian strip along a branching stretch).
     ///   - classLabel: names a land-cover code for built-up conflicts.
     public static func find(links: [CorridorLink], owner: [Int32], infrastructure: [InfrastructureLine], landCover: Grid<Int32>,
-                            builtUp: ClassSet, minBuiltCells: Int = 2, minCrossing: Double = 0, classLabel: (Int32) -> String) -> [ConflictPoint] {
+                            builtUp: ClassSet, minBuiltCells: Int = 2, minCrossing: Double = 0, meanWidths: [Double]? = nil,
+                            classLabel: (Int32) -> String) -> [ConflictPoint] {
         let spec = landCover.spec
         let cell = abs(spec.transform.pixelWidth)
         let step = cell / 4
@@ -104,7 +110,7 @@ public enum ConflictFinder {
             guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
             return owner[spec.index(col: c.col, row: c.row)]
         }
-        let widths = CorridorWidths.mean(owner: owner, lines: links.map(\.line), spec: spec)
+        let widths = meanWidths ?? CorridorWidths.mean(owner: owner, lines: links.map(\.line), spec: spec)
         func meanWidth(_ id: Int32) -> Double { widths[Int(id) - 1] }
         // Roads and railways: runs of samples along each line inside the corridors.
         struct Stretch { var kind: String; var cls: String; var name: String; var point: Point; var start: Point; var end: Point; var length: Double; var link: Int32 }

@@ -30,6 +30,11 @@ public struct UnitFigures: Sendable {
     public var railwayConflicts = 0
     public var builtUpConflicts = 0
     public var leisureHubs = 0
+    /// Hydrography (the first sub-network built on the watercourses): km of watercourse, km in good
+    /// continuity, obstacles placed on the watercourses.
+    public var watercourseKm = 0.0
+    public var continuityKm = 0.0
+    public var obstacles = 0
 
     public init(level: String, name: String, subNetworks: Int) {
         self.level = level; self.name = name
@@ -41,6 +46,7 @@ public struct UnitFigures: Sendable {
     /// Road conflict points per km of road, railway conflict points per km of railway (nil without roads, railways).
     public var roadConflictsPerKm: Double? { roadKm > 0 ? Double(roadConflicts) / roadKm : nil }
     public var railwayConflictsPerKm: Double? { railwayKm > 0 ? Double(railwayConflicts) / railwayKm : nil }
+    public var obstaclesPerKm: Double? { watercourseKm > 0 ? Double(obstacles) / watercourseKm : nil }
 }
 
 /// Tallies figures per unit from the scheme's grids, lines and points.
@@ -167,6 +173,14 @@ public struct FigureTally {
         addPoints(points.filter { $0.kind.infrastructure == "road" }.map(\.point), to: \.roadConflicts)
         addPoints(points.filter { $0.kind.infrastructure == "railway" }.map(\.point), to: \.railwayConflicts)
         addPoints(points.filter { $0.kind == .builtUp }.map(\.point), to: \.builtUpConflicts)
+    }
+
+    /// The hydrography's figures: watercourse km (every piece of line on the land cover, barrier classes
+    /// included: `lines`), km in good continuity (the pieces of stretches whose reach is long enough), obstacles.
+    public mutating func addHydrography(watercourse lines: [[Point]], continuity: [[Point]], obstacles: [Point]) {
+        addLength(lines) { $0.watercourseKm += $1 / 1000 }
+        addLength(continuity) { $0.continuityKm += $1 / 1000 }
+        addPoints(obstacles, to: \.obstacles)
     }
 
     /// Counts points per unit.

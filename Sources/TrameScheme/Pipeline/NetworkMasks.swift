@@ -45,7 +45,11 @@ public enum SubNetworkFigures {
     public static func add(_ a: SubNetworkAnalysis, corridorMask: [UInt8], to tally: inout FigureTally) {
         let s = a.index
         let perUnit = tally.addSubNetwork(s, reservoirs: a.patches.labels.values, corridor: corridorMask)
-        tally.addCorridorLength(s, lines: a.functional.map(\.element.line))
+        if let w = a.watercourse {
+            tally.addCorridorLength(s, lines: w.network.pieces.map(\.line))
+        } else {
+            tally.addCorridorLength(s, lines: a.functional.map(\.element.line))
+        }
         let unitAreas = tally.units.map(\.areaHa)
         let local = UnitConnectivity.compute(nodes: a.patches.patches.count, edges: a.links.map { ($0.from, $0.to, $0.cost) },
                                              alpha: a.decay.alpha, areas: perUnit, unitArea: unitAreas)
@@ -70,7 +74,7 @@ public enum SubNetworkFigures {
             name: sub.name, label: sub.label, colour: sub.colour, reservoirs: patches.patches.count,
             reservoirHa: patches.patches.reduce(0) { $0 + $1.areaHa }, links: links.count, functionalLinks: a.functional.count,
             corridorHa: Double(corridorCells) * cellArea / 10_000,
-            corridorKm: a.functional.reduce(0) { $0 + $1.element.length } / 1000,
+            corridorKm: (a.watercourse?.network.stretchLength ?? a.functional.reduce(0) { $0 + $1.element.length }) / 1000,
             pc: metrics.global.PC, ec: metrics.global.EC, components: metrics.global.NC, conflicts: conflicts,
             dispersalCost: sub.dispersalCost, dispersalProbability: sub.dispersalProbability, corridorWidth: sub.corridorWidth)
         summary.topReservoirs = patches.patches.indices.sorted { metrics.nodes[$0].dPC > metrics.nodes[$1].dPC }.prefix(5).map {

@@ -15,6 +15,13 @@ public struct UnitLevel: Sendable {
     }
 }
 
+/// The watercourses and obstacles of [hydrography], on the land cover's CRS.
+public struct HydrographyInput: Sendable {
+    public var watercourses: [Watercourse]
+    public var obstacles: [Obstacle]
+    public init(watercourses: [Watercourse], obstacles: [Obstacle]) { self.watercourses = watercourses; self.obstacles = obstacles }
+}
+
 /// Everything the stages read, already in memory and on the land cover's grid: the first stage's value.
 public struct SchemeInput: Sendable {
     public var project: Project
@@ -32,6 +39,8 @@ public struct SchemeInput: Sendable {
     public var hubs: VectorLayer?
     public var pathLines: [[Point]]
     public var language: String
+    /// The hydrography, when the project has a [hydrography] section.
+    public var hydrography: HydrographyInput? = nil
 
     public init(project: Project, landCover: Grid<Int32>, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
                 inventoryLayers: [VectorLayer], inventoryBits: [UInt32], units: [UnitLevel], infrastructure: [InfrastructureLine],

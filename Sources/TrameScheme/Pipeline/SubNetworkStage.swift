@@ -16,6 +16,9 @@ public struct SubNetworkAnalysis {
     public var corridors: CorridorMap?
     public var decay: ExponentialDecay
     public var metrics: ConnectivityResult
+    /// Set by the watercourse model: then corridors follow the stretches (`corridors.link` holds stretch
+    /// ids), the conflict points are its obstacles and the crossings of its strip, and it has no pinch points.
+    public var watercourse: WatercourseAnalysis? = nil
 
     public init(index: Int, sub: SubNetwork, resistance: Grid<Float>, patches: PatchSet, links: [PatchLink],
                 functional: [(offset: Int, element: PatchLink)], corridors: CorridorMap?, decay: ExponentialDecay, metrics: ConnectivityResult) {

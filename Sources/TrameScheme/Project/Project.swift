@@ -59,6 +59,37 @@ public struct SubNetwork: Sendable, Equatable {
     /// Colour on maps and in QGIS styles.
     public var colour: RGB
     public var line: Int?
+    /// How it is built: least-cost links between habitat patches, or along the watercourses of [hydrography].
+    public var model: SubNetworkKind = .leastCost
+}
+
+/// The model a sub-network is built with (`model = "…"` in [[subnetwork]]).
+public enum SubNetworkKind: String, Sendable, CaseIterable {
+    /// Habitat patches joined by least-cost links, corridors around the links.
+    case leastCost = "least_cost"
+    /// Watercourse stretches split by obstacles, corridors along them (the riparian strip).
+    case watercourse
+}
+
+/// The hydrography a sub-network may be built on: watercourses as lines, obstacles as points.
+public struct Hydrography: Sendable, Equatable {
+    public var watercourses: LayerSource
+    /// Field holding a watercourse's name (nil: none).
+    public var nameField: String?
+    public var obstacles: LayerSource?
+    /// Field of the obstacles holding their passability (0 … 1, the ICE classes 0, 0.33, 0.66, 1).
+    public var passabilityField: String
+    /// Field of the obstacles holding their type (weir, lock, …) and their name.
+    public var obstacleKindField: String
+    public var obstacleNameField: String
+    /// Width of the riparian strip on each side of the watercourse's axis, m.
+    public var riparianStrip: Double
+    /// Obstacles of at most this passability break continuity.
+    public var breakingPassability: Double
+    /// Reaches (river in continuity) at least this long are in good continuity, m.
+    public var goodContinuity: Double
+    /// Land-cover classes that break continuity where a watercourse crosses them.
+    public var barrierClasses: [Int]
 }
 
 /// An RGB colour ("#2e7d32" in the project file).
@@ -156,6 +187,8 @@ public struct Project: Sendable, Equatable {
     /// `trame serve`: an optional base map under the scheme (tile URL with {z}/{x}/{y}); none by default.
     public var baseMap: String? = nil
     public var baseMapAttribution: String? = nil
+    /// Watercourses and obstacles for the sub-networks built on them; nil = none.
+    public var hydrography: Hydrography? = nil
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 }

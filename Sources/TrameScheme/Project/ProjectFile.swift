@@ -223,7 +223,8 @@ public enum ProjectFile {
 
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
-                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web"])
+                                                             "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web",
+                                                             "hydrography"])
             try checkKeys(top)
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
@@ -258,6 +259,23 @@ public enum ProjectFile {
                                                 withRoads: try flag(itin, "with_roads") ?? false)
             }
 
+            let hydro = try section(root, "hydrography", allowed: keys("hydrography", ["watercourses", "name_field", "obstacles", "passability_field",
+                                                                                     "kind_field", "obstacle_name_field"]))
+            var hydrography: Hydrography? = nil
+            if let hydro {
+                guard let w = try layer(hydro, "watercourses") else {
+                    throw fail(hydro, nil, "[hydrography] needs watercourses = { file = \"…\", layer = \"…\" }, the watercourses as lines")
+                }
+                hydrography = Hydrography(watercourses: w, nameField: try string(hydro, "name_field"), obstacles: try layer(hydro, "obstacles"),
+                                          passabilityField: try string(hydro, "passability_field") ?? "passability",
+                                          obstacleKindField: try string(hydro, "kind_field") ?? "kind",
+                                          obstacleNameField: try string(hydro, "obstacle_name_field") ?? "name",
+                                          riparianStrip: try measure(hydro, "hydrography", "riparian_strip")!,
+                                          breakingPassability: try count(hydro, "hydrography", "breaking_passability")!,
+                                          goodContinuity: try measure(hydro, "hydrography", "good_continuity")!,
+                                          barrierClasses: try classes(hydro, "barrier_classes") ?? [])
+            }
+
             let name = try string(terr, "name", required: true)!
             let builtUp = try classes(lc, "built_up") ?? []
             if builtUp.isEmpty { throw fail(lc, "built_up", "[land_cover] needs built_up = [...], the built-up classes (towns, industry)") }
@@ -287,7 +305,7 @@ public enum ProjectFile {
             }
             for (k, item) in sarr.enumerated() {
                 guard let t = item.table else { throw ProjectError(file, "sub-network \(k + 1) must be a table") }
-                let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "friction_column", "inventories", "colour"])))
+                let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "friction_column", "inventories", "colour", "model"])))
                 try checkKeys(s)
                 let sname = try string(s, "name", required: true)!
                 guard sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
@@ -320,10 +338,17 @@ public enum ProjectFile {
                 let colourText = try string(s, "colour") ?? "#2e7d32"
                 guard let colour = RGB(hex: colourText) else { throw fail(s, "colour", "colour '\(colourText)' must be #rrggbb") }
                 let minArea = try measure(s, "subnetwork", "min_reservoir_area")!
+                let modelText = try string(s, "model") ?? SubNetworkKind.leastCost.rawValue
+                guard let model = SubNetworkKind(rawValue: modelText) else {
+                    throw fail(s, "model", "model '\(modelText)' must be \(SubNetworkKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))")
+                }
+                if model == .watercourse && hydrography == nil {
+                    throw fail(s, "model", "sub-network '\(sname)' is built on the watercourses (model = \"watercourse\") but the project has no [hydrography] section")
+                }
                 subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname, habitat: habitat,
                                        supporting: try classes(s, "supporting") ?? [], frictionColumn: try string(s, "friction_column") ?? sname,
                                        minReservoirHa: minArea, inventories: invNames, dispersalCost: dispersal,
-                                       dispersalProbability: prob, corridorWidth: width, colour: colour, line: line(s)))
+                                       dispersalProbability: prob, corridorWidth: width, colour: colour, line: line(s), model: model))
             }
 
             let rules = BufferZoneRules(
@@ -360,7 +385,8 @@ public enum ProjectFile {
                 hubNameField: try hubs.flatMap { try string($0, "name_field") } ?? "name",
                 subNetworks: subs, bufferZones: rules, itineraries: itineraries, pinchPointLinks: pinchLinks,
                 title: try rep.flatMap { try string($0, "title") } ?? name,
-                lang: lang, baseMap: baseMap, baseMapAttribution: try web.flatMap { try string($0, "base_map_attribution") })
+                lang: lang, baseMap: baseMap, baseMapAttribution: try web.flatMap { try string($0, "base_map_attribution") },
+                hydrography: hydrography)
         }
     }
 }

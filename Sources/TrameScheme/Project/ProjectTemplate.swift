@@ -70,6 +70,19 @@ public enum ProjectTemplate {
         paths = { file = "territory.gpkg", layer = "paths" }
         \(ProjectKeys.templateLines("infrastructure"))
 
+        [hydrography]
+        # The watercourses as lines (named rivers, canals) and the obstacles on them as points, with their
+        # passability: 0 impassable, 0.33 major impact, 0.66 significant impact, 1 limited impact (the ICE
+        # classes of the national obstacles register). A sub-network with model = "watercourse" is built on
+        # them: stretches between breaking obstacles, corridors along the riparian strip.
+        watercourses = { file = "territory.gpkg", layer = "watercourses" }
+        name_field = "name"
+        obstacles = { file = "territory.gpkg", layer = "obstacles" }
+        passability_field = "passability"
+        kind_field = "kind"               # weir, lock, culvert, … (shown on the conflict points)
+        obstacle_name_field = "name"
+        \(ProjectKeys.templateLines("hydrography"))
+
         [units]
         communes = { file = "territory.gpkg", layer = "communes" }
         groupings = { file = "territory.gpkg", layer = "groupings" }
@@ -112,6 +125,8 @@ public enum ProjectTemplate {
         #   inventories: inventories whose sites are reservoirs whatever their size
         #   dispersal_distance: cost at which the dispersal probability falls to dispersal_probability
         #   corridor_width: "5000 cost" (Linkage Mapper's cost-weighted width) or "200 m" (a buffer)
+        #   model: "least_cost" (the default) or "watercourse": built on [hydrography], its reservoirs are the
+        #     watercourse stretches, its links the passable obstacles, its corridors the riparian strip
 
         """
         for p in SubNetworkPreset.all {
@@ -127,7 +142,7 @@ public enum ProjectTemplate {
             dispersal_distance = "\(Int(p.dispersalCost)) cost"
             dispersal_probability = 0.05
             corridor_width = "\(widths[p.name] ?? "3000 cost")"
-            colour = "\(colours[p.name] ?? "#2e7d32")"
+            colour = "\(colours[p.name] ?? "#2e7d32")"\(p.name == "river" ? "\nmodel = \"watercourse\"" : "")
 
 
             """

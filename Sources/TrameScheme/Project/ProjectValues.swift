@@ -26,6 +26,10 @@ extension Project {
         case ("itineraries", "max_snap"): itineraries.map { .number($0.maxSnap) }
         case ("pinch_points", "links_per_subnetwork"): .number(Double(pinchPointLinks))
         case ("infrastructure", "min_crossing"): .number(minCrossing)
+        case ("hydrography", "riparian_strip"): hydrography.map { .number($0.riparianStrip) }
+        case ("hydrography", "breaking_passability"): hydrography.map { .number($0.breakingPassability) }
+        case ("hydrography", "good_continuity"): hydrography.map { .number($0.goodContinuity) }
+        case ("hydrography", "barrier_classes"): hydrography.map { .codes($0.barrierClasses) }
         default: nil
         }
     }

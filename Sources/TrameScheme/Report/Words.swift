@@ -72,6 +72,29 @@ public struct Words: Sendable {
     public var legend: String { fr ? "Légende" : "Legend" }
     public var atlasFigures: String { fr ? "Chiffres du schéma" : "Figures of the scheme" }
     public var openings: String { fr ? "ouvertures nord–sud" : "north–south openings" }
+    public var watercourses: String { fr ? "Cours d'eau" : "Watercourses" }
+    public var blueNetwork: String { fr ? "Trame bleue : continuité des cours d'eau" : "Blue network: continuity of the watercourses" }
+    public var obstacles: String { fr ? "Obstacles à l'écoulement" : "Obstacles to the flow" }
+    public var goodContinuity: String { fr ? "en bonne continuité" : "in good continuity" }
+    public var reconnected: String { fr ? "Rivière reconnectée par l'effacement" : "River reconnected by its removal" }
+    public var passability: String { fr ? "Franchissabilité" : "Passability" }
+
+    /// "5 km" → "reaches of at least 5 km without a breaking obstacle", in the language.
+    public func continuityRule(_ metres: Double) -> String {
+        fr ? "tronçons d'au moins \(km(metres / 1000)) sans obstacle infranchissable" : "reaches of at least \(km(metres / 1000)) without a breaking obstacle"
+    }
+
+    /// The type of an obstacle as registers write it (weir, lock, culvert, dam), in the language.
+    public func obstacleKind(_ kind: String) -> String {
+        guard fr else { return kind }
+        switch kind {
+        case "weir": return "seuil"
+        case "lock": return "écluse"
+        case "culvert": return "buse"
+        case "dam": return "barrage"
+        default: return kind
+        }
+    }
 
     public func subNetworkName(_ name: String, label: String) -> String {
         guard fr else { return label }
