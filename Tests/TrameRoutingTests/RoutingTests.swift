@@ -258,4 +258,51 @@ final class RoutingTests: XCTestCase {
         try two.write(toFile: p("two.geojson"), atomically: true, encoding: .utf8)
         try fails(["route", "--network", p("two.geojson"), "--from", "0,0", "--to", "600,0"], ["no route"])
     }
+
+    /// A ladder of ways 5 km long and 200 m wide in Lambert-93: rails along y = 7,000,000 and 7,000,200
+    /// from x = 700,000 to 705,000, rungs every 500 m. Its longest round trip that does not go back on
+    /// itself is its outline, 2 × 5000 + 2 × 200 = 10,400 m, short of the 10,800 m (12 km − 10 %) a
+    /// 12 km loop needs: asked for 12 km from the middle of the lower rail, given in lon,lat, `loop` says
+    /// the length is too long, in km, from the start as written (not in projected metres). Given as
+    /// lat,lon, the start falls thousands of km from the ladder while its swap falls on it: said so.
+    func testLoopTooLongAndSwappedCoordinatesAreSaidInTheUserswords() throws {
+        var features: [String] = []
+        func line(_ pts: [(Int, Int)]) -> String {
+            #"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":["# + pts.map { "[\($0.0),\($0.1)]" }.joined(separator: ",") + "]}}"
+        }
+        let xs = stride(from: 700_000, through: 705_000, by: 500).map { $0 }
+        features.append(line(xs.map { ($0, 7_000_000) }))
+        features.append(line(xs.map { ($0, 7_000_200) }))
+        for x in xs { features.append(line([(x, 7_000_000), (x, 7_000_200)])) }
+        let ladder = p("ladder.geojson")
+        try (#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":["# + features.joined(separator: ",") + "]}")
+            .write(toFile: ladder, atomically: true, encoding: .utf8)
+        let start = try CoordinateTransformer(from: try SpatialReference(epsg: 2154), to: try SpatialReference(epsg: 4326)).transform(Point(702_500, 7_000_000))
+        let lonLat = String(format: "%.6f,%.6f", start.x, start.y), latLon = String(format: "%.6f,%.6f", start.y, start.x)
+
+        var r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", lonLat, "--length", "12km"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        for w in ["ladder.geojson", "no round trip of 12 km", "from \(lonLat)", "12 km is too long for the network there", "shorter --length"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+        XCTAssertFalse(r.err.contains("too short") || r.err.contains("702500") || r.err.contains("7000000"), r.err)
+        // The same in metres when the length is given in metres.
+        r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", lonLat, "--length", "12000m"])
+        XCTAssertTrue(r.err.contains("no round trip of 12000 m") && r.err.contains("12000 m is too long"), r.err)
+
+        // lat,lon: refused before any routing, naming both orders.
+        r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", latLon, "--length", "3km"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        for w in ["start \(latLon) lies outside the network", "swapped, \(lonLat) lies inside it", "give lon,lat"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+        // On an OSM extract, whose points are lon,lat: Kotka lies at 26.95° E, 60.53° N; 60.53° E, 26.95° N is in Oman.
+        r = try run("trame", ["route", "--network", RoutingTests.kotka, "--from", "60.530,26.950", "--to", "26.955,60.531"])
+        XCTAssertNotEqual(r.status, 0)
+        for w in ["start 60.530,26.950 lies outside the network", "swapped, 26.950,60.530 lies inside it", "give lon,lat"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+    }
 }
