@@ -19,14 +19,15 @@ extension Router {
         var search = Search(nodes: network.nodes.count)
         var best: (route: Route, reused: Double, miss: Double)? = nil
         var cornersOff = 0
+        let reach = target / 3 / 1.35
         let start0 = next() * 2 * Double.pi
         for k in 0..<bearings {
             let theta = start0 + Double(k) * 2 * Double.pi / Double(bearings)
-            var side = target / 3 / 1.35   // straight triangle sides, allowing for the network's detours
+            var side = reach   // straight triangle sides, allowing for the network's detours
             for _ in 0..<4 {
                 let r: (route: Route, reused: Double)
-                do { r = try triangle(from: s, side: side, bearing: theta, search: &search) } catch let e as RoutingError {
-                    if e.description == Router.cornerOff { cornersOff += 1 }
+                do { r = try triangle(from: s, side: side, bearing: theta, search: &search) } catch {
+                    if (error as? RoutingError)?.description == Router.cornerOff { cornersOff += 1 }
                     break
                 }
                 let miss = abs(r.route.length - target) / target
@@ -40,8 +41,8 @@ extension Router {
                 side *= target / max(r.route.length, 1)
             }
         }
-        // Corners off the network: the network does not reach as far as a loop of this length goes.
-        guard let b = best else { throw LoopError(target: target, cause: cornersOff > 0 ? .tooLong(nearest: nil) : .none) }
+        // No triangle at all: its first corners fell off the network, or its legs found no route.
+        guard let b = best else { throw LoopError(target: target, cause: cornersOff > 0 ? .cornersOff(reach: reach) : .none) }
         guard b.miss <= 0.10 else {
             throw LoopError(target: target, cause: b.route.length < target ? .tooLong(nearest: b.route.length) : .tooShort(nearest: b.route.length))
         }

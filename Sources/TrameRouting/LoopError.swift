@@ -5,11 +5,14 @@ import TrameVector
 /// in the units and coordinates their user gave (`message`).
 public struct LoopError: Error, CustomStringConvertible, Equatable {
     public enum Cause: Sendable, Equatable {
-        /// The loops found were shorter than asked, or the loop's corners fell off the network: the
-        /// network around the start is too small for the length. The nearest length found, if any.
-        case tooLong(nearest: Double?)
+        /// The loops found were shorter than asked: the network around the start is too small for the
+        /// length. The nearest length found.
+        case tooLong(nearest: Double)
         /// The loops found were longer than asked: the network's detours make every loop there longer.
         case tooShort(nearest: Double)
+        /// No loop at all: its corners, placed this far (m) from the start in two directions 60° apart,
+        /// fell off the network.
+        case cornersOff(reach: Double)
         /// No loop at all: no leg found a route between the corners.
         case none
     }
@@ -28,12 +31,12 @@ public struct LoopError: Error, CustomStringConvertible, Equatable {
     public func message(asked: String, start: String, show: (Double) -> String, option: String) -> String {
         let head = "no round trip of \(asked) (±10 %) from \(start)"
         switch cause {
-        case .tooLong(let nearest?):
+        case .tooLong(let nearest):
             return "\(head): \(asked) is too long for the network there, the nearest loop found is \(show(nearest)); "
                 + "ask for a shorter \(option) (about \(show(nearest))) or start nearer the middle of the network"
-        case .tooLong(nil):
-            return "\(head): \(asked) is too long for the network there, a loop this long runs off it; "
-                + "ask for a shorter \(option) or start nearer the middle of the network"
+        case .cornersOff(let reach):
+            return "\(head): its corners, about \(show(reach)) from the start in two directions 60° apart, fall off the network, "
+                + "which does not reach that far around the start; ask for a shorter \(option) or start nearer the middle of the network"
         case .tooShort(let nearest):
             return "\(head): \(asked) is too short for the network there, the nearest loop found is \(show(nearest)); "
                 + "ask for a longer \(option) (about \(show(nearest)))"
