@@ -52,6 +52,33 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertThrowsError(try Quantity.share("120 %"))
     }
 
+    /// Values finer than the land cover, worked by hand on the minimal project (lines 12, 22 and 25 hold
+    /// min_area, min_reservoir_area and corridor_width). On a 3000 m grid (NLCD resampled: 900 ha a
+    /// cell) every minimum area is below one cell: 5 ha, 5 ha, and the defaults 20 ha and 5 ha; and a
+    /// 250 m corridor is below two cells (6000 m). On 150 m cells (2.25 ha) only the corridor is (300 m).
+    /// On 10 m cells, nothing.
+    func testScaleWarnings() throws {
+        let dir = NSTemporaryDirectory() + "trame-scale-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try minimal.write(toFile: dir + "/project.toml", atomically: true, encoding: .utf8)
+        let p = try ProjectFile.load(dir + "/project.toml")
+        let f = p.file
+        let coarse = InputChecks.scale(p, cellWidth: 3000, cellHeight: 3000)
+        let tail = " is smaller than one cell of the land cover (3000 m cells, 900 ha each): it removes nothing; raise it or use a finer land cover"
+        XCTAssertEqual(coarse, [
+            "\(f):12: [nature_spaces] min_area 5 ha" + tail,
+            "\(f): [buffer_zones] min_town_area 20 ha (the default)" + tail,
+            "\(f): [buffer_zones] min_area 5 ha (the default)" + tail,
+            "\(f):22: sub-network 'forest': min_reservoir_area 5 ha" + tail,
+            "\(f):25: sub-network 'forest': corridor_width 250 m is less than two cells of the land cover (3000 m cells): the corridors are little more than the paths' own cells; widen it to 6000 m or more",
+        ])
+        let mid = InputChecks.scale(p, cellWidth: 150, cellHeight: 150)
+        XCTAssertEqual(mid.count, 1)
+        XCTAssertTrue(mid.first?.hasSuffix("(150 m cells): the corridors are little more than the paths' own cells; widen it to 300 m or more") ?? false, "\(mid)")
+        XCTAssertEqual(InputChecks.scale(p, cellWidth: 10, cellHeight: 10), [])
+    }
+
     func testMinimalProjectTakesDefaultsAndResolvesPaths() throws {
         let p = try ProjectFile.parse(minimal, file: "/data/tvb/project.toml")
         XCTAssertEqual(p.landCover, "/data/tvb/lc.tif")
