@@ -34,6 +34,9 @@ public struct PinchPoints: Sendable {
         }
     }
 
+    /// Below this current (A, of the 1 A flow between the two reservoirs) a cell carries no current.
+    public static let minCurrent = 1e-6
+
     /// - Parameters:
     ///   - maxLinks: at most this many links, the most important by dPC.
     public static func compute(corridors: CorridorMap, links: [PatchLink], linkIDs: [Int], dPC: [Double], labels: Grid<Int32>,
@@ -68,10 +71,11 @@ public struct PinchPoints: Sendable {
             }
             guard result.resistance > 0 else { continue }
             for (j, c) in open.enumerated() { current[c] = max(current[c], Float(result.current[j])) }
-            // The most-used tenth of the corridor's cells, in groups of 3 cells or more.
+            // The most-used tenth of the corridor's cells, in groups of 3 cells or more; a cell carrying less
+            // than a millionth of the 1 A flow carries none (solver noise: 1e-11 A in a dead-end strip), and a
+            // stretch without current is not a pinch point.
             let sorted = result.current.sorted()
-            let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))]
-            guard threshold > 0 else { continue }
+            let threshold = max(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))], PinchPoints.minCurrent)
             var inTop = Set<Int>()
             for (j, c) in open.enumerated() where result.current[j] >= threshold { inTop.insert(c) }
             var seen = Set<Int>()

@@ -252,10 +252,10 @@ struct BenchDistance: ParsableCommand {
             return Date().timeIntervalSince(t0)
         }
         _ = time(nil, 200)   // first touch of the pages
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = max(2, Workers.threads)
         print("Euclidean distance transform, \(size) × \(size) cells of 10 m (\(n.formatted()) cells), \(filled.formatted()) seed cells")
         for (label, workers, limit) in [("1 core, no limit", 1, Double.infinity), ("1 core, within 200 m", 1, 200.0),
-                                        ("\(cores) cores, no limit", cores, Double.infinity), ("\(cores) cores, within 200 m", cores, 200.0)] {
+                                        ("\(cores) threads, no limit", cores, Double.infinity), ("\(cores) threads, within 200 m", cores, 200.0)] {
             let t = time(workers, limit)
             print("  " + label.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %7.3f s   %5.1f ns per cell", t, t * 1e9 / Double(n)))
         }

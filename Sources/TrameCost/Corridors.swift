@@ -65,7 +65,7 @@ public enum CorridorBuilder {
             let done = ManagedCounter()
             mosaics.withUnsafeMutableBufferPointer { out in
                 let outPtr = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: workers) { wk in
+                Workers.perform(parts: workers) { wk in
                     var value = [Float](repeating: .infinity, count: spec.count)
                     var owner = [Int32](repeating: 0, count: spec.count)
                     var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)

@@ -168,7 +168,7 @@ enum BackLinks {
             let outPtr = O.baseAddress!
             resistance.values.withUnsafeBufferPointer { Rb in
                 cost.withUnsafeBufferPointer { Cb in
-                    DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    Workers.perform(parts: bands) { band in
                         let r0 = band * rows / bands, r1 = (band + 1) * rows / bands
                         for r in r0..<r1 {
                             for c in 0..<cols {

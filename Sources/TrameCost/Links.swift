@@ -131,7 +131,7 @@ public enum LinkBuilder {
         let done = ManagedCounter()
         results.withUnsafeMutableBufferPointer { out in
             let outPtr = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Workers.perform(parts: workers) { w in
                 var search = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
                 var mine: [PatchLink] = []
                 var p = w + 1

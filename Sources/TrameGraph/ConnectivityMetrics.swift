@@ -88,7 +88,7 @@ public enum ConnectivityMetrics {
         var accs = [Acc](repeating: Acc(n: n, m: m), count: workers)
         accs.withUnsafeMutableBufferPointer { accBuf in
             let accPtr = accBuf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            Workers.perform(parts: workers) { w in
                 var acc = Acc(n: n, m: m)
                 var search = SubtreeSearch(adj: adj, n: n)
                 var s = w

@@ -76,9 +76,13 @@ public struct SchemeJob {
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
         let writer = RasterWriter(folder: dir)
         var layers = Layers(crsWKT: input.spec.crsWKT)
-        var tally = FigureTally(spec: input.spec, territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
+        let lc = input.landCover
+        var valid = [Bool](repeating: false, count: input.spec.count)
+        for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
+        var tally = FigureTally(spec: input.spec, valid: valid, territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
                                 subNetworks: project.subNetworks.count)
         tally.addLength(input.infrastructure.filter { $0.kind == "road" }.map(\.line), to: \.roadKm, scale: 0.001)
+        tally.addLength(input.infrastructure.filter { $0.kind == "railway" }.map(\.line), to: \.railwayKm, scale: 0.001)
         let networks = try analyseSubNetworks(input, sink: writer, layers: &layers, tally: &tally)
 
         progress("nature spaces by typology")
@@ -100,13 +104,10 @@ public struct SchemeJob {
             tally.addLength(itineraries.routes.map(\.route.line), to: \.itineraryKm, scale: 0.001)
         }
         let conflicts = ConflictStage.rank(networks.conflicts)
-        layers.addConflicts(conflicts)
-        tally.addPoints(conflicts.map(\.point.point), to: \.conflicts)
+        layers.addConflicts(conflicts, lang: lang)
+        tally.addConflicts(conflicts.map(\.point))
 
         progress("figures per unit")
-        let lc = input.landCover
-        var valid = [Bool](repeating: false, count: input.spec.count)
-        for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
         tally.addCells(valid: valid, typology: spaces.spaces.typology.values, corridorAny: networks.masks.corridors, buffer: buffers.map.labels.values)
         layers.addUnits(input.units.map { ($0.level, $0.layer) }, figures: tally.units, subNetworks: project.subNetworks)
 

@@ -7,7 +7,7 @@ import Foundation
 /// per column, the distance in rows to the nearest seed of that column (a sweep down and a sweep up);
 /// per row, the lower envelope of the parabolas `(x − q)² + h(q)` those column distances make, read at
 /// every cell. Both passes are O(cells); the columns of the first pass and the rows of the second are
-/// independent and shared between the cores for large grids.
+/// independent and shared between the worker threads (`Workers`) for large grids.
 ///
 /// Cells may be rectangular: the first pass counts rows (× the cell height), the second weighs
 /// columns by the cell width, so the result is the exact distance between cell centres for any
@@ -37,15 +37,16 @@ public enum EuclideanDistance {
 
     /// The same into a caller's buffer of `cols × rows` distances (windows reuse one buffer).
     ///
-    /// - Parameter workers: threads to share the passes between (default: both cores for grids of
-    ///   64 K cells or more, else one).
+    /// - Parameter workers: threads to share the passes between (default: `Workers.threads` for grids of
+    ///   64 K cells or more, else one). Each part writes its own rows or columns: the result is the same
+    ///   whatever the number of threads.
     public static func compute(seeds: UnsafeBufferPointer<UInt8>, cols: Int, rows: Int, cellWidth: Double, cellHeight: Double,
                                limit: Double = .infinity, into out: UnsafeMutableBufferPointer<Float>, workers: Int? = nil) {
         let n = cols * rows
         precondition(seeds.count >= n && out.count >= n, "buffers must hold cols × rows cells")
         precondition(cellWidth > 0 && cellHeight > 0, "cells must have a positive width and height")
         guard n > 0 else { return }
-        let threads = max(1, min(workers ?? (n >= 1 << 16 ? ProcessInfo.processInfo.activeProcessorCount : 1), 8))
+        let threads = max(1, min(workers ?? (n >= 1 << 16 ? Workers.threads : 1), 64))
         let S = seeds.baseAddress!, O = out.baseAddress!
         // Column distances, in rows, beyond which a seed cannot be within the limit.
         let maxRows = limit.isFinite ? Float((limit / cellHeight).rounded(.down)) : .infinity

@@ -155,7 +155,7 @@ public struct TerritoryGenerator {
         let salt = seed
         lc.values.withUnsafeMutableBufferPointer { buf in
             let out = UnsafeMutableBufferPointer(start: buf.baseAddress, count: buf.count)
-            DispatchQueue.concurrentPerform(iterations: bands) { band in
+            Workers.perform(parts: bands) { band in
                 let r0 = band * rowsPerBand, r1 = min(rows, r0 + rowsPerBand)
                 for r in r0..<r1 {
                     let y = north - (Double(r) + 0.5) * cellSize

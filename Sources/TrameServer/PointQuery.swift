@@ -75,7 +75,7 @@ public struct PointQuery: Sendable {
                 if best == nil || d < best!.1 { best = (i, d) }
             }
             if let (i, d) = best {
-                var o = object(l.features[i], ["rank", "subnetwork", "infrastructure", "class", "name", "crossing_m", "link", "link_dPC"])
+                var o = object(l.features[i], ["rank", "subnetwork", "kind", "kind_label", "infrastructure", "class", "name", "crossing_m", "link", "link_dPC"])
                 o["distance_m"] = d.rounded()
                 if case .point(let q)? = l.features[i].geometry { o["lon"] = q.x; o["lat"] = q.y }
                 out["nearest_conflict_point"] = o

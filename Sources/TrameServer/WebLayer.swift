@@ -190,7 +190,7 @@ struct GeoJSONWriter {
     mutating func number(_ v: Double) {
         guard v.isFinite else { raw("null"); return }
         if v == v.rounded(), abs(v) < 1e15 { raw(String(Int64(v))); return }
-        raw(String((v * 10_000).rounded() / 10_000))
+        raw(String(v))   // the shortest text that reads back as the same Double (2.3e-09 stays 2.3e-09)
     }
 
     /// A coordinate to 6 decimals, written digit by digit (the hot loop of layer requests).

@@ -61,6 +61,25 @@ final class PinchPointsTests: XCTestCase {
         for c in 0..<l.labels.count where l.corridors.link.values[c] == 1 && !narrow.contains(c) { XCTAssertLessThan(p.current.values[c], 0.99, "cell \(c)") }
     }
 
+    /// A three-cell bridge between the reservoirs and a dead-end strip of 24 cells beyond reservoir 2: no
+    /// current enters the strip (its cells sit at reservoir 2's potential; a solver leaves ~1e-11 A there), so
+    /// the strip is no pinch point although its cells are nine tenths of the corridor. The bridge carries the
+    /// whole 1 A: one pinch point of 3 cells.
+    func testDeadEndWithoutCurrentIsNoPinchPoint() throws {
+        let l = landscape(["1###2########",
+                           "1...2########",
+                           "1...2########"])
+        let p = try PinchPoints.compute(corridors: l.corridors, links: [link], linkIDs: [4], dPC: [0.5], labels: l.labels, resistance: l.resistance, maxLinks: 1)
+        XCTAssertEqual(p.points.count, 1)
+        XCTAssertEqual(p.points.first?.cells, 3)
+        XCTAssertEqual(p.points.first?.maxCurrent ?? 0, 1, accuracy: 1e-6)
+        for pt in p.points { XCTAssertGreaterThanOrEqual(pt.maxCurrent, PinchPoints.minCurrent) }
+        for r in 0..<3 { for c in 5..<13 {
+            XCTAssertEqual(p.groups.values[r * 13 + c], 0, "dead-end cell \(r),\(c)")
+            XCTAssertLessThan(p.current.values[r * 13 + c], 1e-6, "dead-end cell \(r),\(c)")
+        } }
+    }
+
     /// Groups grow through the 8 neighbours, row by row from the one above-left.
     func testNeighbourOrder() {
         XCTAssertEqual(PinchPoints.around.map { [$0.dc, $0.dr] }, [[-1, -1], [0, -1], [1, -1], [-1, 0], [1, 0], [-1, 1], [0, 1], [1, 1]])

@@ -223,6 +223,22 @@ final class SchemeRunTests: XCTestCase {
     }
 
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
+    /// The same project run again, in another process (Swift seeds its hashing per process) and on one worker
+    /// thread instead of two, gives byte-identical figures.csv and the same layers, tables and rasters:
+    /// scripts/compare_schemes.py --strict reads both folders with GDAL (ogr2ogr for every feature and field,
+    /// gdalinfo -checksum for every band) and leaves out only the run's date, duration and paths.
+    func testRunsAreReproducibleWithOneOrTwoThreads() throws {
+        let again = NSTemporaryDirectory() + "trame-one-thread-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        let r = try run(URL(fileURLWithPath: "/usr/bin/env"), ["TRAME_THREADS=1", trame.path, "run", p("project.toml"), "-o", again, "--quiet", "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: p("scheme/figures.csv"))), try Data(contentsOf: URL(fileURLWithPath: again + "/figures.csv")),
+                       "figures.csv differs between two runs")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/compare_schemes.py").standardized
+        let c = try run(script, ["--strict", p("scheme"), again])
+        XCTAssertEqual(c.status, 0, "two runs differ:\n\(c.out)\(c.err)")
+    }
+
     func testOutputsArePublishable() throws {
         let info = try tool("ogrinfo", ["-q", p("scheme/scheme.gpkg")])
         for layer in [SchemeLayer.natureSpaces, .reservoirs, .links, .corridors, .bufferZones, .conflictPoints, .leisureHubs, .itineraries, .pinchPoints, .units].map(\.name) + ["figures", "layer_styles"] {

@@ -93,6 +93,28 @@ final class PipelineStageTests: XCTestCase {
         XCTAssertEqual(s.corridorHa, 0.09, accuracy: 1e-12); XCTAssertEqual(s.corridorKm, 0.08, accuracy: 1e-12)
     }
 
+    /// Per-unit connectivity in the scheme's order (units counted before the sub-network): two communes split
+    /// the 21 columns at column 11 — West (columns 0–10, 33 cells = 0.33 ha) holds A and B, East (columns 11–20,
+    /// 0.30 ha) holds C. West: EC = 0.01 √(1 + 1 + 2 · 0.05^0.8) ha (A and B linked at cost 80), PC = EC² / 0.33²;
+    /// East: C alone, EC = 0.01 ha, PC = 0.01² / 0.30² (the link B–C leaves the unit, C's own area only).
+    func testConnectivityPerUnit() throws {
+        let i = try input()
+        let a = try LeastCostSubNetwork().analyse(0, of: i, sink: DiscardingRasterSink()) { _ in }
+        var units = [Int32](repeating: 1, count: 63)
+        for r in 0..<3 { for c in 11..<21 { units[r * 21 + c] = 2 } }
+        var tally = FigureTally(spec: i.spec, valid: [Bool](repeating: true, count: 63), territoryName: "T",
+                                levels: [("commune", units, ["West", "East"])], subNetworks: 1)
+        XCTAssertEqual(tally.units.map(\.areaHa), [0.63, 0.33, 0.30].map { $0 }, "units' areas are known before the sub-networks")
+        var masks = NetworkMasks(count: 63)
+        SubNetworkFigures.add(a, corridorMask: masks.add(a), to: &tally)
+        let westEC = 0.01 * (2 + 2 * pow(0.05, 0.8)).squareRoot()
+        XCTAssertEqual(tally.units[1].ec[0], westEC, accuracy: 1e-12)
+        XCTAssertEqual(tally.units[1].pc[0], westEC * westEC / (0.33 * 0.33), accuracy: 1e-12)
+        XCTAssertEqual(tally.units[2].ec[0], 0.01, accuracy: 1e-12)
+        XCTAssertEqual(tally.units[2].pc[0], 0.0001 / (0.30 * 0.30), accuracy: 1e-12)
+        XCTAssertEqual(tally.units[0].ec[0], a.metrics.global.EC, accuracy: 1e-15)
+    }
+
     /// A sub-network whose habitat class is absent: the project error names the sub-network and its line.
     func testNoHabitatIsAProjectError() throws {
         var i = try input()
@@ -120,7 +142,7 @@ final class PipelineStageTests: XCTestCase {
     /// Conflicts rank by the dPC of the link they cut, then by crossing length, from 1.
     func testConflictRanking() {
         func point(_ dPC: Double, _ length: Double) -> ConflictPoint {
-            ConflictPoint(point: Point(0, 0), kind: "road", cls: "primary", name: "", crossingLength: length, linkID: 1, from: 1, to: 2, dPC: dPC)
+            ConflictPoint(point: Point(0, 0), kind: .roadCrossing, cls: "primary", name: "", crossingLength: length, linkID: 1, from: 1, to: 2, dPC: dPC)
         }
         let ranked = ConflictStage.rank([("a", point(1, 10)), ("b", point(5, 1)), ("c", point(1, 30))])
         XCTAssertEqual(ranked.map(\.subNetwork), ["b", "c", "a"])

@@ -83,7 +83,7 @@ final class ProjectTemplateTests: XCTestCase {
             ("nature_classes", p.natureClasses!.sorted().map(String.init).joined(separator: " ")),
             ("mixed_min_area", "1 ha"), ("built_up", "1 2 3"),
             ("buffer_max_break_width", "1500 m"), ("buffer_around_network", "200 m"), ("buffer_min_town_area", "20 ha"),
-            ("buffer_min_area", "5 ha"), ("buffer_edge", "100 m"),
+            ("buffer_min_area", "5 ha"), ("buffer_edge", "100 m"), ("conflict_min_crossing", "10 m"),
         ]
         XCTAssertEqual(rows.prefix(want.count).map(\.0), want.map(\.0))
         XCTAssertEqual(rows.prefix(want.count).map(\.1), want.map(\.1))

@@ -27,6 +27,9 @@ final class ProjectRangeTests: XCTestCase {
     min_area = "5 ha"
     edge = "50 m"
 
+    [infrastructure]
+    min_crossing = "10 m"
+
     [itineraries]
     network = { file = "paths.gpkg" }
     prefer_green = 1.0
@@ -77,6 +80,7 @@ final class ProjectRangeTests: XCTestCase {
         let p = try parse(base)
         XCTAssertEqual(p.bufferZones.maxBreakWidth, 1500)
         XCTAssertEqual(p.pinchPointLinks, 50)
+        XCTAssertEqual(p.minCrossing, 10)
         XCTAssertEqual(p.itineraries?.maxSnap, 1000)
     }
 
@@ -177,6 +181,7 @@ final class ProjectRangeTests: XCTestCase {
         XCTAssertEqual(p.itineraries?.preferGreen, d("itineraries", "prefer_green"))
         XCTAssertEqual(p.pinchPointLinks, 50)
         XCTAssertEqual(Double(p.pinchPointLinks), d("pinch_points", "links_per_subnetwork"))
+        XCTAssertEqual(p.minCrossing, d("infrastructure", "min_crossing"))
         let s = try XCTUnwrap(p.subNetworks.first)
         XCTAssertEqual(s.minReservoirHa, d("subnetwork", "min_reservoir_area"))
         XCTAssertEqual(s.dispersalCost, d("subnetwork", "dispersal_distance"))

@@ -209,15 +209,65 @@ final class GridAnalysisTests: XCTestCase {
         let link = CorridorLink(id: 7, from: 1, to: 2, line: [Point(50, 95), Point(50, 5)], dPC: 12.5)
         let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [road], landCover: lc, builtUp: ClassSet([1])) { "class \($0)" }
         XCTAssertEqual(cs.count, 2)
-        let r = cs.first { $0.kind == "road" }!
+        let r = cs.first { $0.kind == .roadCrossing }!
         XCTAssertEqual(r.crossingLength, 40, accuracy: 2.5)
         XCTAssertEqual(r.point.y, 55, accuracy: 1e-9)
         XCTAssertEqual(r.point.x, 50, accuracy: 2.5)
         XCTAssertEqual(r.linkID, 7); XCTAssertEqual(r.dPC, 12.5); XCTAssertEqual(r.name, "D1")
-        let b = cs.first { $0.kind == "built-up" }!
+        let b = cs.first { $0.kind == .builtUp }!
         XCTAssertEqual(b.cls, "class 1")
         XCTAssertEqual(b.crossingLength, 20, accuracy: 1e-9)   // two cells side by side: 10 m apart + one cell
         XCTAssertEqual(b.point.y, 15, accuracy: 1e-9)
+    }
+
+    /// A corridor (link 7) over columns 3–6 of a 10 × 30 grid of 10 m cells (120 cells, 12,000 m²) along a
+    /// 290 m link; the corridor spans 300 m along it (cell centres y = 295…5 m, plus a cell): mean width
+    /// 12,000 / 300 = 40 m. Worked by hand, with a 10 m minimum crossing:
+    /// - the D2 crosses west–east at y = 275 m: 40 m inside (x = 30…70), a road crossing; the same way entered a
+    ///   second time (a duplicate feature) adds no point and no length;
+    /// - the D3 crosses at y = 105 m in two features meeting at x = 50 m inside the corridor: one crossing of
+    ///   22.5 + 20 m (samples every 2.5 m: x = 30…50 and 50…67.5), not two;
+    /// - a lane runs north–south at x = 45 m from y = 250 to 50 m: 200 m inside > 2 × 40 m, a road along the corridor;
+    /// - a track clips the corridor's corner (x = 30…32 m at 45°, 2.8 m inside: two samples, x = 30.3 and 32 m, 5 m): it only grazes it.
+    func testConflictKindsDeduplicationAndGrazing() {
+        let cols = 10, rows = 30
+        var owner = [Int32](repeating: 0, count: cols * rows)
+        for r in 0..<rows { for c in 3...6 { owner[r * cols + c] = 1 } }
+        let lc = Grid(spec: spec(cols, rows), values: [Int32](repeating: 10, count: cols * rows), noData: 0)
+        let d2 = InfrastructureLine(kind: "road", cls: "secondary", name: "D2", line: [Point(-5, 275), Point(105, 275)])
+        let d3a = InfrastructureLine(kind: "road", cls: "secondary", name: "D3", line: [Point(-5, 105), Point(50, 105)])
+        let d3b = InfrastructureLine(kind: "road", cls: "secondary", name: "D3", line: [Point(50, 105), Point(105, 105)])
+        let lane = InfrastructureLine(kind: "road", cls: "service", name: "lane", line: [Point(45, 250), Point(45, 50)])
+        let track = InfrastructureLine(kind: "road", cls: "track", name: "track", line: [Point(20, 20), Point(32, 8)])
+        let link = CorridorLink(id: 7, from: 1, to: 2, line: [Point(50, 295), Point(50, 5)], dPC: 3)
+        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [d2, d3a, d3b, lane, d2, track], landCover: lc,
+                                     builtUp: ClassSet([1]), minCrossing: 10) { "class \($0)" }
+        XCTAssertEqual(cs.count, 3, "\(cs.map { "\($0.name) \($0.kind) \($0.crossingLength)" })")
+        let d2c = cs.filter { $0.name == "D2" }, d3c = cs.filter { $0.name == "D3" }, lanec = cs.filter { $0.name == "lane" }
+        XCTAssertEqual(d2c.count, 1); XCTAssertEqual(d3c.count, 1); XCTAssertEqual(lanec.count, 1)
+        XCTAssertEqual(d2c.first?.kind, .roadCrossing); XCTAssertEqual(d2c.first?.crossingLength ?? 0, 40, accuracy: 1e-9)
+        XCTAssertEqual(d3c.first?.kind, .roadCrossing); XCTAssertEqual(d3c.first?.crossingLength ?? 0, 42.5, accuracy: 1e-9)
+        XCTAssertEqual(lanec.first?.kind, .roadAlong); XCTAssertEqual(lanec.first?.crossingLength ?? 0, 200, accuracy: 2.5)
+        XCTAssertFalse(cs.contains { $0.name == "track" })
+        // Without the minimum, the track's two samples (5 m) are a conflict (the old behaviour the minimum ends).
+        let all = ConflictFinder.find(links: [link], owner: owner, infrastructure: [track], landCover: lc, builtUp: ClassSet([1])) { "class \($0)" }
+        XCTAssertEqual(all.map(\.crossingLength), [5])
+    }
+
+    /// Mean widths by hand on a 20 × 20 grid of 10 m cells, a corridor of 10 × 10 cells (rows and columns 5–14,
+    /// 10,000 m², centres 55…145 m): along a 20 m west–east link its extent is 90 + 10 = 100 m, so 100 m wide (not
+    /// 10,000 / 20 = 500 m); along a 300 m winding link inside it, 10,000 / 300 = 33.3 m; a corridor without a cell, 0.
+    func testCorridorMeanWidths() {
+        var owner = [Int32](repeating: 0, count: 400)
+        for r in 5...14 { for c in 5...14 { owner[r * 20 + c] = 1 } }
+        let short = [Point(90, 100), Point(110, 100)]
+        let winding = [Point(60, 100), Point(140, 100), Point(140, 160), Point(60, 160), Point(60, 190), Point(110, 190)]
+        XCTAssertEqual(winding.indices.dropFirst().reduce(0) { $0 + winding[$1 - 1].distance(to: winding[$1]) }, 300, accuracy: 1e-9)
+        let w1 = CorridorWidths.mean(owner: owner, lines: [short, []], spec: spec(20, 20))
+        XCTAssertEqual(w1[0], 100, accuracy: 1e-9)
+        XCTAssertEqual(w1[1], 0)
+        let w2 = CorridorWidths.mean(owner: owner, lines: [winding], spec: spec(20, 20))
+        XCTAssertEqual(w2[0], 10_000.0 / 300, accuracy: 1e-9)
     }
 
     /// Two reservoirs of 3 and 2 ha linked at cost 1000 with p = 0.05 at 1000: in a unit of 10 ha that

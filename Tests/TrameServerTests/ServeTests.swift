@@ -139,6 +139,31 @@ final class ServeTests: XCTestCase {
         }
     }
 
+    /// The links' figures reach the API at full precision: every probability and dPC equals the GeoPackage's value
+    /// as ogr2ogr reads it (15 significant digits), the small ones (1e-9) included, not rounded to 0.
+    func testLinkFiguresKeepFullPrecision() async throws {
+        let h = try ServeTests.harness()
+        var ref: [String: (Double, Double)] = [:]
+        for v in try ServeTests.ogrRows([h.scheme + "/scheme.gpkg", SchemeLayer.links.name, "-select", "subnetwork,link,probability,dPC"]) {
+            ref[v[0] + "/" + v[1]] = (Double(v[2])!, Double(v[3])!)
+        }
+        XCTAssertTrue(ref.values.contains { $0.0 > 0 && $0.0 < 1e-4 }, "the sample has links of small probability")
+        let reference = ref
+        try await h.app.test(.router) { client in
+            let fc = try ServeTests.json(try await client.execute(uri: "/api/layers/links", method: .get))
+            let feats = fc["features"] as! [[String: Any]]
+            XCTAssertEqual(feats.count, reference.count)
+            for f in feats {
+                let p = f["properties"] as! [String: Any]
+                let key = "\(p["subnetwork"]!)/\(p["link"]!)"
+                let (prob, dPC) = try XCTUnwrap(reference[key], key)
+                let ours = ((p["probability"] as! NSNumber).doubleValue, (p["dPC"] as! NSNumber).doubleValue)
+                XCTAssertEqual(ours.0, prob, accuracy: abs(prob) * 1e-13, key)
+                XCTAssertEqual(ours.1, dPC, accuracy: abs(dPC) * 1e-13, key)
+            }
+        }
+    }
+
     func testDouglasPeuckerByHand() {
         // A straight line collapses to its ends; a spike of 0.5 stays at tolerance 0.4, goes at 0.6.
         let straight = (0...10).map { Point(Double($0) * 0.1, 0) }

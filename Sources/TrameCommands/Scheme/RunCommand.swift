@@ -108,9 +108,9 @@ enum SchemeSummary {
         if let ref = r.referenceShare { share += String(format: "; %@ %.1f %%", r.referenceLabel, 100 * ref) }
         Swift.print(share)
         for s in r.subNetworks {
-            Swift.print(String(format: "  %-12@ %4d reservoirs %@; %d/%d links functional; corridors %@, %@; PC %.3g, EC %@; %d conflict points",
+            Swift.print(String(format: "  %-12@ %4d reservoirs %@; %d/%d links functional; corridors %@, %@; PC %.3g, EC %@; %@",
                                s.name.padding(toLength: 12, withPad: " ", startingAt: 0), s.reservoirs, w.ha(s.reservoirHa), s.functionalLinks, s.links,
-                               w.ha(s.corridorHa), w.km(s.corridorKm), s.pc, w.ha(s.ec), s.conflicts))
+                               w.ha(s.corridorHa), w.km(s.corridorKm), s.pc, w.ha(s.ec), w.conflictCount(s.conflicts)))
         }
         Swift.print("  buffer zones    \(w.ha(t.bufferHa)): \(r.urbanBreaks.count) urban breaks (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) north–south openings), \(r.networkFrames.count) network frames (\(w.ha(r.networkFrames.ha)))")
         if !r.itineraries.isEmpty {
@@ -122,7 +122,7 @@ enum SchemeSummary {
         if !r.pinchPoints.isEmpty {
             Swift.print("  pinch points    \(r.pinchPoints.count) stretches where the current between two reservoirs concentrates (\(w.ha(r.pinchPoints.reduce(0) { $0 + $1.areaHa })))")
         }
-        Swift.print("  conflict points \(t.conflicts)" + (t.conflictsPerRoadKm.map { String(format: " (%.2f per km of road, %@ of roads)", $0, w.km(t.roadKm)) } ?? ""))
+        Swift.print("  conflict points \(SchemeReport.conflictSummary(t, w: w))")
         Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
     }
 }

@@ -108,6 +108,7 @@ public struct Layers {
             if k > 0 { counts[k][landCover.values[i], default: 0] += 1 }
         }
         let cellHa = landCover.spec.cellArea / 10_000
+        let widths = CorridorWidths.mean(owner: map.link.values, lines: links.map(\.element.line), spec: landCover.spec)
         for (j, l) in links.enumerated() {
             let c = counts[j + 1]
             let cells = c.values.reduce(0, +)
@@ -119,7 +120,7 @@ public struct Layers {
             corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
                 "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(areaHa),
-                "mean_width_m": .real(areaHa * 10_000 / max(l.element.length, 1)), "width_rule": .string(sub.corridorWidth.description),
+                "mean_width_m": .real(widths[j]), "width_rule": .string(sub.corridorWidth.description),
                 "cost": .real(l.element.cost), "habitat_share_pct": .real(100 * Double(habitatCells) / Double(cells)),
                 "classes": .string(classes), "dominant_class": .string(label(sorted[0].key)), "dPC": .real(metrics.linkDPC[l.offset])]))
         }
@@ -157,11 +158,14 @@ public struct Layers {
         }
     }
 
-    public mutating func addConflicts(_ cs: [SchemeResult.Conflict]) {
+    /// Conflict points, their kind named in the run's language (`kind_label`) beside its code (`kind`).
+    public mutating func addConflicts(_ cs: [SchemeResult.Conflict], lang: String) {
+        let words = Words(lang)
         for c in cs {
             let p = c.point
             conflicts.features.append(Feature(geometry: .point(p.point), attributes: [
-                "rank": .integer(c.rank), "subnetwork": .string(c.subNetwork), "infrastructure": .string(p.kind),
+                "rank": .integer(c.rank), "subnetwork": .string(c.subNetwork), "kind": .string(p.kind.rawValue),
+                "kind_label": .string(words.conflictKind(p.kind)), "infrastructure": .string(p.kind.infrastructure),
                 "class": .string(p.cls), "name": .string(p.name), "crossing_m": .real(p.crossingLength),
                 "link": .integer(p.linkID), "from_reservoir": .integer(Int(p.from)), "to_reservoir": .integer(Int(p.to)),
                 "link_dPC": .real(p.dPC)]))

@@ -11,7 +11,8 @@ public enum SchemeFigures {
         var c = ["level", "name", "area_ha", "nature_ha", "nature_pct", "major_interest_ha", "mixed_vocation_ha"]
         if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
         for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
-        c += ["corridor_ha", "buffer_zone_ha", "road_km", "conflict_points", "conflicts_per_road_km", "leisure_hubs", "itinerary_km"]
+        c += ["corridor_ha", "buffer_zone_ha", "road_km", "railway_km", "conflict_points", "road_conflicts", "road_conflicts_per_km",
+              "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "itinerary_km"]
         return c
     }
 
@@ -22,14 +23,16 @@ public enum SchemeFigures {
             v += [.real(u.reservoirHa[s]), .real(u.areaHa > 0 ? 100 * u.reservoirHa[s] / u.areaHa : 0), .real(u.corridorHa[s]), .real(u.corridorKm[s]),
                   .real(u.pc[s]), .real(u.ec[s])]
         }
-        v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .integer(u.conflicts),
-              u.conflictsPerRoadKm.map { .real($0) } ?? .null, .integer(u.leisureHubs), .real(u.itineraryKm)]
+        v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .real(u.railwayKm), .integer(u.conflicts),
+              .integer(u.roadConflicts), u.roadConflictsPerKm.map { .real($0) } ?? .null,
+              .integer(u.railwayConflicts), u.railwayConflictsPerKm.map { .real($0) } ?? .null,
+              .integer(u.builtUpConflicts), .integer(u.leisureHubs), .real(u.itineraryKm)]
         return v
     }
 
     public static func table(_ r: SchemeResult) -> VectorLayer {
         let cols = columns(r)
-        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (n == "conflict_points" || n == "leisure_hubs" ? .integer : .real)) }
+        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (["conflict_points", "road_conflicts", "railway_conflicts", "built_up_conflicts", "leisure_hubs"].contains(n) ? .integer : .real)) }
         return VectorLayer(name: "figures", geometryKind: .unknown, fields: fields, features: r.units.map { u in
             Feature(geometry: nil, attributes: Dictionary(uniqueKeysWithValues: zip(cols, row(u, r))))
         })

@@ -10,6 +10,24 @@ public struct SchemeReport {
     public let folder: String
 
     /// The tables shared by the report and the atlas's figures page.
+    /// The conflict points in all, then by what they are with, each ratio over its own network:
+    /// "88 — roads 60 (0.77 per km of road, 77.5 km), railways 10 (0.52 per km of railway, 19.2 km), built-up land 18".
+    public static func conflictSummary(_ t: UnitFigures, w: Words) -> String {
+        var parts: [String] = []
+        if t.roadConflicts > 0 || t.roadKm > 0 {
+            parts.append("\(w.fr ? "routes" : "roads") \(t.roadConflicts)"
+                         + (t.roadConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de route" : "per km of road"), \(w.km(t.roadKm)))" } ?? ""))
+        }
+        if t.railwayConflicts > 0 || t.railwayKm > 0 {
+            parts.append("\(w.fr ? "voies ferrées" : "railways") \(t.railwayConflicts)"
+                         + (t.railwayConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de voie ferrée" : "per km of railway"), \(w.km(t.railwayKm)))" } ?? ""))
+        }
+        if t.builtUpConflicts > 0 { parts.append("\(w.fr ? "bâti" : "built-up land") \(t.builtUpConflicts)") }
+        let others = t.conflicts - t.roadConflicts - t.railwayConflicts - t.builtUpConflicts
+        if others > 0 { parts.append("\(w.fr ? "obstacles sur les cours d'eau" : "river obstacles") \(others)") }
+        return "\(t.conflicts)" + (parts.isEmpty ? "" : " — " + parts.joined(separator: ", "))
+    }
+
     public static func tables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
         let t = r.territory
         var key: [[String]] = [
@@ -25,7 +43,7 @@ public struct SchemeReport {
         key += [
             [w.corridors, "\(w.ha(t.anyCorridorHa)), \(w.km(t.corridorKm.reduce(0, +)))"],
             [w.bufferZones, "\(w.ha(t.bufferHa)): \(r.urbanBreaks.count) \(w.urbanBreak.lowercased()) (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) \(w.openings)), \(r.networkFrames.count) \(w.networkFrame.lowercased()) (\(w.ha(r.networkFrames.ha)))"],
-            [w.conflictPoints, "\(t.conflicts)" + (t.conflictsPerRoadKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de route" : "per km of road"))" } ?? "")],
+            [w.conflictPoints, conflictSummary(t, w: w)],
             [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
         ]
         if !r.itineraries.isEmpty {
@@ -46,7 +64,7 @@ public struct SchemeReport {
         }
         let unitHeader = [w.name, w.area, w.natureSpaces, w.majorShort, w.mixedShort, w.corridors, w.bufferZones, w.conflictPoints]
         let conflicts = r.conflicts.prefix(15).map { c in
-            [String(c.rank), c.subNetwork, "\(w.infrastructureName(c.point.kind)) (\(c.point.cls))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
+            [String(c.rank), c.subNetwork, "\(w.conflictKind(c.point.kind)) (\(c.point.cls))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
              "\(w.number(c.point.crossingLength, decimals: 0)) m", w.number(c.point.dPC, decimals: 2) + " %",
              String(format: "%.0f, %.0f", c.point.point.x, c.point.point.y)]
         }

@@ -22,11 +22,42 @@ public struct CorridorLink: Sendable {
     public init(id: Int, from: Int32, to: Int32, line: [Point], dPC: Double) { self.id = id; self.from = from; self.to = to; self.line = line; self.dPC = dPC }
 }
 
-/// Where a corridor is cut by a road, a railway or built-up land.
+/// What a conflict point is.
+public enum ConflictKind: String, Sendable, CaseIterable {
+    /// A road crosses a corridor.
+    case roadCrossing = "road_crossing"
+    /// A railway crosses a corridor.
+    case railwayCrossing = "railway_crossing"
+    /// A road runs along inside a corridor (over more than twice the corridor's mean width): not a
+    /// crossing to equip with a wildlife passage, a corridor sharing its ground with traffic.
+    case roadAlong = "road_along"
+    /// A railway runs along inside a corridor.
+    case railwayAlong = "railway_along"
+    /// Built-up land cuts a corridor.
+    case builtUp = "built_up"
+    /// An obstacle on a watercourse (weir, dam, lock, culvert).
+    case riverObstacle = "river_obstacle"
+
+    /// "road", "railway", "built-up" or "obstacle": what the conflict is with.
+    public var infrastructure: String {
+        switch self {
+        case .roadCrossing, .roadAlong: "road"
+        case .railwayCrossing, .railwayAlong: "railway"
+        case .builtUp: "built-up"
+        case .riverObstacle: "obstacle"
+        }
+    }
+
+    /// The kind of a line of `infrastructure` ("road", "railway") inside a corridor.
+    public static func line(_ infrastructure: String, along: Bool) -> ConflictKind {
+        infrastructure == "railway" ? (along ? .railwayAlong : .railwayCrossing) : (along ? .roadAlong : .roadCrossing)
+    }
+}
+
+/// Where a corridor is cut by a road, a railway, built-up land or a river obstacle.
 public struct ConflictPoint: Sendable {
     public var point: Point
-    /// "road", "railway" or "built-up".
-    public var kind: String
+    public var kind: ConflictKind
     /// Infrastructure class, or the land-cover class crossed for built-up land.
     public var cls: String
     public var name: String
@@ -35,22 +66,36 @@ public struct ConflictPoint: Sendable {
     public var linkID: Int
     public var from: Int32, to: Int32
     public var dPC: Double
+
+    public init(point: Point, kind: ConflictKind, cls: String, name: String, crossingLength: Double, linkID: Int, from: Int32, to: Int32, dPC: Double) {
+        self.point = point; self.kind = kind; self.cls = cls; self.name = name; self.crossingLength = crossingLength
+        self.linkID = linkID; self.from = from; self.to = to; self.dPC = dPC
+    }
 }
 
 public enum ConflictFinder {
     /// Conflict points of one sub-network's corridors.
     ///
-    /// A road or railway conflict marks each stretch of the line inside a corridor: the point is the
-    /// middle of the stretch (on the line, in the corridor) and the crossing length is the stretch's
-    /// length. A built-up conflict marks each connected group of built-up cells inside a corridor (at
-    /// least `minBuiltCells`): the point is the group's cell nearest its centre and the crossing length
-    /// its largest extent.
+    /// Roads and railways: each line is sampled every quarter cell; a stretch is a run of samples inside
+    /// the sub-network's corridors (any of its links: a line crossing two touching corridors at once is one
+    /// crossing, given to the more important link), its length the samples' count × their spacing. Stretches
+    /// of two features of the same kind that meet (their ends within a cell: a road cut into two features
+    /// inside the corridor) are one crossing, their lengths added; two that lie on each other (the same way
+    /// entered twice) are one, the longer kept. A stretch shorter than `minCrossing` only grazes the corridor
+    /// and is dropped. A stretch longer than twice its corridor's mean width (corridor area ÷ link length)
+    /// runs along the corridor (`roadAlong`, `railwayAlong`) rather than across it. The point is the middle of
+    /// the stretch, on the line.
+    ///
+    /// Built-up land: each connected group of built-up cells inside one corridor (at least
+    /// `minBuiltCells`): the point is the group's cell nearest its centre, the crossing length its largest
+    /// extent.
     ///
     /// - Parameters:
     ///   - owner: per cell, the corridor (index into `links` + 1) it belongs to, 0 outside corridors.
+    ///   - minCrossing: metres of a line inside a corridor below which it only grazes it.
     ///   - classLabel: names a land-cover code for built-up conflicts.
     public static func find(links: [CorridorLink], owner: [Int32], infrastructure: [InfrastructureLine], landCover: Grid<Int32>,
-                            builtUp: ClassSet, minBuiltCells: Int = 2, classLabel: (Int32) -> String) -> [ConflictPoint] {
+                            builtUp: ClassSet, minBuiltCells: Int = 2, minCrossing: Double = 0, classLabel: (Int32) -> String) -> [ConflictPoint] {
         let spec = landCover.spec
         let cell = abs(spec.transform.pixelWidth)
         let step = cell / 4
@@ -59,7 +104,11 @@ public enum ConflictFinder {
             guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
             return owner[spec.index(col: c.col, row: c.row)]
         }
-        // Roads and railways: runs of samples along each line that stay in one corridor.
+        let widths = CorridorWidths.mean(owner: owner, lines: links.map(\.line), spec: spec)
+        func meanWidth(_ id: Int32) -> Double { widths[Int(id) - 1] }
+        // Roads and railways: runs of samples along each line inside the corridors.
+        struct Stretch { var kind: String; var cls: String; var name: String; var point: Point; var start: Point; var end: Point; var length: Double; var link: Int32 }
+        var stretches: [Stretch] = []
         for inf in infrastructure where inf.line.count >= 2 {
             var samples: [(p: Point, s: Double)] = []
             var along = 0.0
@@ -74,21 +123,58 @@ public enum ConflictFinder {
                 along += len
             }
             samples.append((inf.line.last!, along))
+            let owners = samples.map { ownerAt($0.p) }
             var k = 0
             while k < samples.count {
-                let id = ownerAt(samples[k].p)
-                guard id > 0 else { k += 1; continue }
+                guard owners[k] > 0 else { k += 1; continue }
                 var e = k
-                while e + 1 < samples.count && ownerAt(samples[e + 1].p) == id { e += 1 }
-                // The middle of the stretch by arc length, on the sample nearest it (inside the corridor).
+                while e + 1 < samples.count && owners[e + 1] > 0 { e += 1 }
+                // The more important link of the run (then the lower id).
+                var id = owners[k]
+                for j in k...e where owners[j] != id {
+                    let a = links[Int(owners[j]) - 1], b = links[Int(id) - 1]
+                    if (a.dPC, -a.id) > (b.dPC, -b.id) { id = owners[j] }
+                }
                 let mid = (samples[k].s + samples[e].s) / 2
                 let m = (k...e).min { abs(samples[$0].s - mid) < abs(samples[$1].s - mid) }!
-                let link = links[Int(id) - 1]
-                out.append(ConflictPoint(point: samples[m].p, kind: inf.kind, cls: inf.cls, name: inf.name,
-                                         crossingLength: max(samples[e].s - samples[k].s, step),
-                                         linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
+                stretches.append(Stretch(kind: inf.kind, cls: inf.cls, name: inf.name, point: samples[m].p, start: samples[k].p, end: samples[e].p,
+                                         length: min(Double(e - k + 1) * step, along), link: id))
                 k = e + 1
             }
+        }
+        // One crossing per place: stretches of the same kind that meet or lie on each other are joined.
+        var uf = UnionFind(count: stretches.count)
+        for i in stretches.indices {
+            for j in (i + 1)..<max(stretches.count, i + 1) where stretches[i].kind == stretches[j].kind {
+                let a = stretches[i], b = stretches[j]
+                let ends = [a.start.distance(to: b.start), a.start.distance(to: b.end), a.end.distance(to: b.start), a.end.distance(to: b.end)]
+                if ends.min()! <= cell { uf.union(i, j) }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for i in stretches.indices { groups[uf.find(i), default: []].append(i) }
+        for root in groups.keys.sorted() {
+            let members = groups[root]!
+            let longest = members.max { (stretches[$0].length, -$0) < (stretches[$1].length, -$1) }!
+            var length = 0.0
+            for (n, i) in members.enumerated() {
+                // A stretch lying on an earlier one of the group (both ends within a cell of its ends) repeats it.
+                let s = stretches[i]
+                let repeats = members[..<n].contains { j in
+                    let o = stretches[j]
+                    return min(s.start.distance(to: o.start) + s.end.distance(to: o.end), s.start.distance(to: o.end) + s.end.distance(to: o.start)) <= 2 * cell
+                }
+                if !repeats { length += s.length }
+            }
+            guard length >= minCrossing else { continue }
+            var id = stretches[longest].link
+            for i in members where stretches[i].link != id {
+                let a = links[Int(stretches[i].link) - 1], b = links[Int(id) - 1]
+                if (a.dPC, -a.id) > (b.dPC, -b.id) { id = stretches[i].link }
+            }
+            let s = stretches[longest], link = links[Int(id) - 1]
+            out.append(ConflictPoint(point: s.point, kind: .line(s.kind, along: length > 2 * meanWidth(id)), cls: s.cls, name: s.name,
+                                     crossingLength: length, linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
         }
         // Built-up land: groups of built-up cells of one corridor (8 neighbours).
         // Groups in the order of their first cell, each group's cells in the order of a depth-first fill
@@ -122,7 +208,7 @@ public enum ConflictFinder {
             let bp = spec.transform.centre(col: best % cols, row: best / cols)
             let cls = counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }!.key
             let link = links[Int(id) - 1]
-            out.append(ConflictPoint(point: Point(bp.x, bp.y), kind: "built-up", cls: classLabel(cls), name: "",
+            out.append(ConflictPoint(point: Point(bp.x, bp.y), kind: .builtUp, cls: classLabel(cls), name: "",
                                      crossingLength: hypot(maxX - minX, maxY - minY) + cell,
                                      linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
         }

@@ -21,8 +21,14 @@ public struct UnitFigures: Sendable {
     public var anyCorridorHa = 0.0
     public var bufferHa = 0.0
     public var roadKm = 0.0
+    public var railwayKm = 0.0
     public var itineraryKm = 0.0
+    /// Conflict points of every kind.
     public var conflicts = 0
+    /// Conflict points with roads (crossings and roads along a corridor), with railways, with built-up land.
+    public var roadConflicts = 0
+    public var railwayConflicts = 0
+    public var builtUpConflicts = 0
     public var leisureHubs = 0
 
     public init(level: String, name: String, subNetworks: Int) {
@@ -32,7 +38,9 @@ public struct UnitFigures: Sendable {
     }
 
     public var natureShare: Double { areaHa > 0 ? natureHa / areaHa : 0 }
-    public var conflictsPerRoadKm: Double? { roadKm > 0 ? Double(conflicts) / roadKm : nil }
+    /// Road conflict points per km of road, railway conflict points per km of railway (nil without roads, railways).
+    public var roadConflictsPerKm: Double? { roadKm > 0 ? Double(roadConflicts) / roadKm : nil }
+    public var railwayConflictsPerKm: Double? { railwayKm > 0 ? Double(railwayConflicts) / railwayKm : nil }
 }
 
 /// Tallies figures per unit from the scheme's grids, lines and points.
@@ -45,9 +53,12 @@ public struct FigureTally {
     let spec: GridSpec
     let offsets: [Int]
 
+    /// The units' areas are counted here, before any sub-network: per-unit PC divides by them.
+    ///
     /// - Parameters:
+    ///   - valid: per cell, whether it has data (the territory's area is the valid cells).
     ///   - levels: for each level (communes, groupings), its unit grid and unit names.
-    public init(spec: GridSpec, territoryName: String, levels: [(level: String, grid: [Int32], names: [String])], subNetworks: Int) {
+    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, grid: [Int32], names: [String])], subNetworks: Int) {
         self.spec = spec
         var units = [UnitFigures(level: "territory", name: territoryName, subNetworks: subNetworks)]
         var offsets: [Int] = []
@@ -58,6 +69,13 @@ public struct FigureTally {
         self.units = units
         self.unitGrids = levels.map(\.grid)
         self.offsets = offsets
+        var area = [Int](repeating: 0, count: units.count)
+        var us: [Int] = []
+        for i in 0..<spec.count where valid[i] {
+            unitsOf(i, into: &us)
+            for u in us { area[u] += 1 }
+        }
+        for u in units.indices { self.units[u].areaHa = Double(area[u]) * spec.cellArea / 10_000 }
     }
 
     /// Indices in `units` of the units a cell belongs to (the territory first).
@@ -67,24 +85,22 @@ public struct FigureTally {
         for (l, g) in unitGrids.enumerated() where g[i] > 0 { out.append(offsets[l] + Int(g[i])) }
     }
 
-    /// Areas: territory, nature spaces by typology, buffer zones, and cells in any corridor.
+    /// Areas: nature spaces by typology, buffer zones, and cells in any corridor.
     public mutating func addCells(valid: [Bool], typology: [UInt8], corridorAny: [UInt16], buffer: [Int32]) {
         let cellHa = spec.cellArea / 10_000
         let U = units.count
-        var area = [Int](repeating: 0, count: U), major = area, mixed = area, corr = area, buf = area
+        var major = [Int](repeating: 0, count: U), mixed = major, corr = major, buf = major
         var us: [Int] = []
         for i in 0..<spec.count where valid[i] {
             unitsOf(i, into: &us)
             let t = typology[i], c = corridorAny[i] != 0, b = buffer[i] != 0
             for u in us {
-                area[u] += 1
                 if t == Typology.major.rawValue { major[u] += 1 } else if t == Typology.mixed.rawValue { mixed[u] += 1 }
                 if c { corr[u] += 1 }
                 if b { buf[u] += 1 }
             }
         }
         for u in 0..<U {
-            units[u].areaHa = Double(area[u]) * cellHa
             units[u].majorHa = Double(major[u]) * cellHa
             units[u].mixedHa = Double(mixed[u]) * cellHa
             units[u].natureHa = units[u].majorHa + units[u].mixedHa
@@ -99,15 +115,16 @@ public struct FigureTally {
         let cellHa = spec.cellArea / 10_000
         let U = units.count
         var res = [Int](repeating: 0, count: U), corr = res
-        var perUnit = [[Int32: Double]](repeating: [:], count: U)
+        var cellsPerUnit = [[Int32: Int]](repeating: [:], count: U)
         var us: [Int] = []
         for i in 0..<spec.count where reservoirs[i] > 0 || corridor[i] != 0 {
             unitsOf(i, into: &us)
             for u in us {
-                if reservoirs[i] > 0 { res[u] += 1; perUnit[u][reservoirs[i], default: 0] += cellHa }
+                if reservoirs[i] > 0 { res[u] += 1; cellsPerUnit[u][reservoirs[i], default: 0] += 1 }
                 if corridor[i] != 0 { corr[u] += 1 }
             }
         }
+        let perUnit = cellsPerUnit.map { $0.mapValues { Double($0) * cellHa } }
         for u in 0..<U {
             units[u].reservoirHa[s] = Double(res[u]) * cellHa
             units[u].corridorHa[s] = Double(corr[u]) * cellHa
@@ -144,6 +161,14 @@ public struct FigureTally {
         addLength(lines) { $0.corridorKm[s] += $1 / 1000 }
     }
 
+    /// Counts the conflict points per unit, in all and by what they are with.
+    public mutating func addConflicts(_ points: [ConflictPoint]) {
+        addPoints(points.map(\.point), to: \.conflicts)
+        addPoints(points.filter { $0.kind.infrastructure == "road" }.map(\.point), to: \.roadConflicts)
+        addPoints(points.filter { $0.kind.infrastructure == "railway" }.map(\.point), to: \.railwayConflicts)
+        addPoints(points.filter { $0.kind == .builtUp }.map(\.point), to: \.builtUpConflicts)
+    }
+
     /// Counts points per unit.
     public mutating func addPoints(_ points: [Point], to field: WritableKeyPath<UnitFigures, Int>) {
         var us: [Int] = []
@@ -155,9 +180,17 @@ public struct FigureTally {
     }
 }
 
-/// PC and EC of one unit for one sub-network, counting connections through the whole territory:
-/// PC_u = Σ_i Σ_j a_iu · a_ju · p*_ij / A_u², with a_iu the area of reservoir i inside unit u and
-/// p*_ij the maximum-product probability between i and j in the territory's graph; EC_u = √(PC_u) · A_u.
+/// PC and EC of one unit (commune, grouping) for one sub-network.
+///
+/// Convention: the unit's habitat is the part of each reservoir that lies inside it (a reservoir astride two
+/// communes counts in both, each for its own part), and connections go through the whole territory's graph (a
+/// path between two of the unit's reservoirs may use stepping stones outside it, as the animals do):
+/// PC_u = Σ_i Σ_j a_iu · a_ju · p*_ij / A_u², with a_iu the area (ha) of reservoir i inside unit u, A_u the
+/// unit's area (ha) and p*_ij the maximum-product probability between i and j in the territory's graph (1 for
+/// i = j); EC_u = √(Σ_i Σ_j a_iu · a_ju · p*_ij) = √PC_u · A_u (ha), the area of one reservoir that would give
+/// the same connectivity. Why: the figures per unit then add up the way planners read them (EC_u ≤ the unit's
+/// reservoir area, equal to it when all its reservoirs are one), and a commune is not penalised for a reservoir
+/// cut by its boundary nor for a link that leaves it. The territory's own PC/EC are the sub-network's global ones.
 public enum UnitConnectivity {
     /// - Parameters:
     ///   - nodes: reservoir count (ids 1…n); edges between ids with their cost.
@@ -183,7 +216,8 @@ public enum UnitConnectivity {
             dist[s] = d
         }
         return areas.indices.map { u in
-            let a = areas[u]
+            // In reservoir order, so that the sum (and its last digit) is the same at every run.
+            let a = areas[u].sorted { $0.key < $1.key }
             guard unitArea[u] > 0, !a.isEmpty else { return (0, 0) }
             var num = 0.0
             for (i, ai) in a {

@@ -93,12 +93,16 @@ public enum ConflictStage {
         guard let corridors = a.corridors else { return [] }
         return ConflictFinder.find(links: a.corridorLinks, owner: corridors.link.values, infrastructure: input.infrastructure,
                                    landCover: input.landCover, builtUp: input.builtUp,
-                                   minBuiltCells: minBuiltCells(cellArea: input.spec.cellArea), classLabel: input.label)
+                                   minBuiltCells: minBuiltCells(cellArea: input.spec.cellArea), minCrossing: input.project.minCrossing,
+                                   classLabel: input.label)
     }
 
-    /// All sub-networks' conflict points, ranked by dPC then crossing length (both decreasing), numbered from 1.
+    /// All sub-networks' conflict points, ranked by dPC then crossing length (both decreasing), numbered from 1;
+    /// ties (rare) by position, west then north, so that the ranks are the same at every run.
     public static func rank(_ all: [(subNetwork: String, point: ConflictPoint)]) -> [SchemeResult.Conflict] {
-        let ranked = all.sorted { ($0.point.dPC, $0.point.crossingLength) > ($1.point.dPC, $1.point.crossingLength) }
+        let ranked = all.sorted {
+            ($0.point.dPC, $0.point.crossingLength, -$0.point.point.x, $0.point.point.y, $0.subNetwork) > ($1.point.dPC, $1.point.crossingLength, -$1.point.point.x, $1.point.point.y, $1.subNetwork)
+        }
         return ranked.enumerated().map { SchemeResult.Conflict(subNetwork: $0.element.subNetwork, point: $0.element.point, rank: $0.offset + 1) }
     }
 }

@@ -53,7 +53,8 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
             [FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("area_ha", .real),
              FieldDefinition("separates", .string), FieldDefinition("opening", .string)]
         case .conflictPoints:
-            [FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("infrastructure", .string),
+            [FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("kind", .string),
+             FieldDefinition("kind_label", .string), FieldDefinition("infrastructure", .string),
              FieldDefinition("class", .string), FieldDefinition("name", .string), FieldDefinition("crossing_m", .real),
              FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer),
              FieldDefinition("link_dPC", .real)]

@@ -137,6 +137,8 @@ public struct Project: Sendable, Equatable {
     public var inventories: [Inventory]
     public var roads: LayerSource?
     public var roadClassField: String
+    /// A road or railway inside a corridor over less than this (m) only grazes it: no conflict point.
+    public var minCrossing: Double = 10
     public var railways: LayerSource?
     public var paths: LayerSource?
     public var communes: LayerSource?

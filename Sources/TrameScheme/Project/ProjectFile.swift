@@ -239,7 +239,7 @@ public enum ProjectFile {
             let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label"]), required: true)!
             let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
-            let infra = try section(root, "infrastructure", allowed: ["roads", "road_class_field", "railways", "paths"])
+            let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
             let units = try section(root, "units", allowed: ["communes", "groupings", "name_field"])
             let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
             let buf = try section(root, "buffer_zones", allowed: keys("buffer_zones"))
@@ -360,6 +360,7 @@ public enum ProjectFile {
                 inventories: inventories,
                 roads: try infra.flatMap { try layer($0, "roads") },
                 roadClassField: try infra.flatMap { try string($0, "road_class_field") } ?? "class",
+                minCrossing: try measure(infra, "infrastructure", "min_crossing")!,
                 railways: try infra.flatMap { try layer($0, "railways") },
                 paths: try infra.flatMap { try layer($0, "paths") },
                 communes: try units.flatMap { try layer($0, "communes") },

@@ -68,6 +68,7 @@ public enum ProjectTemplate {
         road_class_field = "class"        # motorway, primary, … (kept on conflict points)
         railways = { file = "territory.gpkg", layer = "railways" }
         paths = { file = "territory.gpkg", layer = "paths" }
+        \(ProjectKeys.templateLines("infrastructure"))
 
         [units]
         communes = { file = "territory.gpkg", layer = "communes" }

@@ -26,6 +26,7 @@ extension Project {
         case ("itineraries", "prefer_green"): itineraries.map { .number($0.preferGreen) }
         case ("itineraries", "max_snap"): itineraries.map { .number($0.maxSnap) }
         case ("pinch_points", "links_per_subnetwork"): .number(Double(pinchPointLinks))
+        case ("infrastructure", "min_crossing"): .number(minCrossing)
         default: nil
         }
     }

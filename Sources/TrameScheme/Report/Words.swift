@@ -85,11 +85,29 @@ public struct Words: Sendable {
         }
     }
 
+    /// A conflict point's kind as the report and the layer's `kind_label` name it.
+    public func conflictKind(_ k: ConflictKind) -> String {
+        switch k {
+        case .roadCrossing: fr ? "route traversant le corridor" : "road crossing"
+        case .railwayCrossing: fr ? "voie ferrée traversant le corridor" : "railway crossing"
+        case .roadAlong: fr ? "route longeant le corridor" : "road along the corridor"
+        case .railwayAlong: fr ? "voie ferrée longeant le corridor" : "railway along the corridor"
+        case .builtUp: fr ? "coupure par le bâti" : "built-up cut"
+        case .riverObstacle: fr ? "obstacle à l'écoulement" : "river obstacle"
+        }
+    }
+
+    /// "12 points de conflit", "1 point de conflit" (French plural on the first word), "1 conflict point".
+    public func conflictCount(_ n: Int) -> String {
+        fr ? "\(n) \(n > 1 ? "points de conflit" : "point de conflit")" : "\(n) \(n == 1 ? "conflict point" : "conflict points")"
+    }
+
     public func infrastructureName(_ kind: String) -> String {
         switch kind {
         case "road": fr ? "route" : "road"
         case "railway": fr ? "voie ferrée" : "railway"
         case "built-up": fr ? "bâti" : "built-up land"
+        case "obstacle": fr ? "obstacle" : "obstacle"
         default: kind
         }
     }

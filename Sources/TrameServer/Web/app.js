@@ -196,7 +196,7 @@ function showQuery(q) {
   if (vals.length) html += block(t('values'), [`<table>${vals.map(r => `<tr><td>${esc(t(r.kind))} ${esc(r.subnetwork || '')}</td>
     <td class="num">${num(r.value, r.value < 10 ? 3 : 0)}</td><td><small>${esc(unitOf(r))}</small></td></tr>`).join('')}</table>`]);
   const c = q.nearest_conflict_point;
-  if (c) html += block(t('nearest'), [`<p>n° ${c.rank} — ${esc(c.infrastructure)} ${esc(c.name || c.class || '')} (${esc(c.subnetwork)}), ${t('distance')} ${num(c.distance_m)} m</p>`]);
+  if (c) html += block(t('nearest'), [`<p>n° ${c.rank} — ${esc(c.kind_label || c.infrastructure)} ${esc(c.name || c.class || '')} (${esc(c.subnetwork)}), ${t('distance')} ${num(c.distance_m)} m</p>`]);
   $('query-result').innerHTML = html;
 }
 
