@@ -218,8 +218,8 @@ struct BenchDistance: ParsableCommand {
         abstract: "Time the exact Euclidean distance transform (buffer zones, urban breaks) on a large grid.",
         discussion: """
         Seeds --size × --size cells of 10 m with random discs (about 5 % of the cells, as reservoirs and \
-        corridors are), then times the straight-line distance to the nearest seed on one core and on every \
-        core, without a limit and within 200 m (the default frame around the network).
+        corridors are), then times the straight-line distance to the nearest seed on one thread and on two \
+        (or TRAME_THREADS), without a limit and within 200 m (the default frame around the network).
         """)
 
     @Option(help: "Grid side in cells.") var size = 8000
