@@ -12,7 +12,7 @@ import TrameVector
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks: figures for speed and memory (not tests).",
-        subcommands: [BenchCostDistance.self, BenchLinks.self, BenchMetrics.self, BenchRouting.self, BenchCircuit.self, BenchServe.self])
+        subcommands: [BenchCostDistance.self, BenchLinks.self, BenchMetrics.self, BenchRouting.self, BenchCircuit.self, BenchServe.self, BenchDistance.self])
 }
 
 /// Peak resident memory (bytes) of the largest finished child process.
@@ -209,5 +209,58 @@ struct BenchMetrics: ParsableCommand {
         let t = Date().timeIntervalSince(t0)
         print("Connectivity metrics, \(nodes) patches, \(g.edges.count) links, \(m.global.NC) component(s)")
         print(String(format: "  PC, IIC, EC, dPC (3 fractions), dIIC, BC for every patch and dPC for every link: %.2f s", t))
+    }
+}
+
+struct BenchDistance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distance",
+        abstract: "Time the exact Euclidean distance transform (buffer zones, urban breaks) on a large grid.",
+        discussion: """
+        Seeds --size × --size cells of 10 m with random discs (about 5 % of the cells, as reservoirs and \
+        corridors are), then times the straight-line distance to the nearest seed on one thread and on two \
+        (or TRAME_THREADS), without a limit and within 200 m (the default frame around the network).
+        """)
+
+    @Option(help: "Grid side in cells.") var size = 8000
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func validate() throws { try OptionRanges.count(size, option: "--size", OptionRanges.benchRasterSide) }
+
+    func run() throws {
+        var rng = SeededGenerator(seed: seed)
+        let n = size * size
+        var seeds = LargeBuffer.array(repeating: UInt8(0), count: n)
+        // Discs of 2 to 12 cells' radius until about 5 % of the cells are seeds.
+        var filled = 0
+        while filled < n / 20 {
+            let cx = Int(rng.uniform(0, Double(size))), cy = Int(rng.uniform(0, Double(size))), rad = Int(rng.uniform(2, 12))
+            for r in max(0, cy - rad)...min(size - 1, cy + rad) {
+                for c in max(0, cx - rad)...min(size - 1, cx + rad) where (c - cx) * (c - cx) + (r - cy) * (r - cy) <= rad * rad && seeds[r * size + c] == 0 {
+                    seeds[r * size + c] = 1; filled += 1
+                }
+            }
+        }
+        var out = LargeBuffer.array(repeating: Float(0), count: n)
+        func time(_ workers: Int?, _ limit: Double) -> Double {
+            let t0 = Date()
+            seeds.withUnsafeBufferPointer { S in
+                out.withUnsafeMutableBufferPointer { O in
+                    EuclideanDistance.compute(seeds: S, cols: size, rows: size, cellWidth: 10, cellHeight: 10, limit: limit, into: O, workers: workers)
+                }
+            }
+            return Date().timeIntervalSince(t0)
+        }
+        _ = time(nil, 200)   // first touch of the pages
+        let cores = max(2, Workers.threads)
+        print("Euclidean distance transform, \(size) × \(size) cells of 10 m (\(n.formatted()) cells), \(filled.formatted()) seed cells")
+        for (label, workers, limit) in [("1 core, no limit", 1, Double.infinity), ("1 core, within 200 m", 1, 200.0),
+                                        ("\(cores) threads, no limit", cores, Double.infinity), ("\(cores) threads, within 200 m", cores, 200.0)] {
+            let t = time(workers, limit)
+            print("  " + label.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %7.3f s   %5.1f ns per cell", t, t * 1e9 / Double(n)))
+        }
+        var far: Float = 0
+        for v in out where v.isFinite { far = max(far, v) }
+        print(String(format: "  farthest cell within 200 m: %.1f m", far))
     }
 }

@@ -18,12 +18,18 @@ extension Router {
         }
         var search = Search(nodes: network.nodes.count)
         var best: (route: Route, reused: Double, miss: Double)? = nil
+        var cornersOff = 0
+        let reach = target / 3 / 1.35
         let start0 = next() * 2 * Double.pi
         for k in 0..<bearings {
             let theta = start0 + Double(k) * 2 * Double.pi / Double(bearings)
-            var side = target / 3 / 1.35   // straight triangle sides, allowing for the network's detours
+            var side = reach   // straight triangle sides, allowing for the network's detours
             for _ in 0..<4 {
-                guard let r = try? triangle(from: s, side: side, bearing: theta, search: &search) else { break }
+                let r: (route: Route, reused: Double)
+                do { r = try triangle(from: s, side: side, bearing: theta, search: &search) } catch {
+                    if (error as? RoutingError)?.description == Router.cornerOff { cornersOff += 1 }
+                    break
+                }
                 let miss = abs(r.route.length - target) / target
                 if miss <= 0.10 {
                     if best == nil || best!.miss > 0.10 || r.reused < best!.reused - 1e-6 || (abs(r.reused - best!.reused) <= 1e-6 && miss < best!.miss) {
@@ -35,21 +41,21 @@ extension Router {
                 side *= target / max(r.route.length, 1)
             }
         }
-        guard let b = best else {
-            throw RoutingError("no round trip of \(Int(target)) m from (\(Int(s.point.x)), \(Int(s.point.y))): the network around it is too small or broken")
-        }
+        // No triangle at all: its first corners fell off the network, or its legs found no route.
+        guard let b = best else { throw LoopError(target: target, cause: cornersOff > 0 ? .cornersOff(reach: reach) : .none) }
         guard b.miss <= 0.10 else {
-            throw RoutingError(String(format: "no round trip within ±10 %% of %.0f m from (%.0f, %.0f): the nearest found is %.0f m (the loop length may be too short for the network there)",
-                                      target, s.point.x, s.point.y, b.route.length))
+            throw LoopError(target: target, cause: b.route.length < target ? .tooLong(nearest: b.route.length) : .tooShort(nearest: b.route.length))
         }
         return b.route
     }
+
+    static let cornerOff = "corner off the network"
 
     func triangle(from s: EdgePosition, side: Double, bearing: Double, search: inout Search) throws -> (route: Route, reused: Double) {
         let a = Point(s.point.x + side * cos(bearing), s.point.y + side * sin(bearing))
         let b = Point(s.point.x + side * cos(bearing + Double.pi / 3), s.point.y + side * sin(bearing + Double.pi / 3))
         guard let pa = snap(a, maxDistance: max(side * 0.5, 50)), let pb = snap(b, maxDistance: max(side * 0.5, 50)) else {
-            throw RoutingError("corner off the network")
+            throw RoutingError(Router.cornerOff)
         }
         var penalty: [Int: Double] = [:]
         let l1 = try route(from: s, to: pa, search: &search, penalty: penalty)

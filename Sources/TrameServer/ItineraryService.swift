@@ -33,6 +33,10 @@ public struct ItineraryService: Sendable {
 
     func snap(_ r: Router, _ p: Point, _ t: CoordinateTransformer, what: String) throws -> EdgePosition {
         let q = try t.transform(p)
+        if !r.network.boxContains(q, margin: maxSnap), let q2 = try? t.transform(Point(p.y, p.x)), q2.x.isFinite, q2.y.isFinite,
+           r.network.boxContains(q2, margin: maxSnap) {
+            throw Failure(description: "the \(what) \(p.x),\(p.y) lies outside the path network; swapped, \(p.y),\(p.x) lies inside it: give lon,lat (longitude first)")
+        }
         guard let s = r.snap(q, maxDistance: maxSnap) else {
             throw Failure(description: "the \(what) is more than \(Int(maxSnap)) m from any path a \(r.mode == .walk ? "walker" : "cyclist") may use")
         }
@@ -55,7 +59,9 @@ public struct ItineraryService: Sendable {
         let r = try router(mode, green: green)
         let s = try snap(r, a, toNet, what: "start")
         let route: Route
-        do { route = try r.loop(from: s, length: length) } catch let e as RoutingError { throw Failure(description: e.description) }
+        do { route = try r.loop(from: s, length: length) } catch let e as LoopError {
+            throw Failure(description: e.message(asked: "\(Int(length.rounded())) m", start: "\(a.x),\(a.y)", show: { "\(Int($0.rounded())) m" }, option: "length_m"))
+        } catch let e as RoutingError { throw Failure(description: e.description) }
         return (route, try route.line.map { try toWGS.transform($0) })
     }
 

@@ -376,4 +376,25 @@ final class SchemeRunTests: XCTestCase {
         _ = try assertRunFails(try variant("source = { file = \"territory.gpkg\", layer = \"nature_inventories\", where = \"inventory = 'ZNIEFF type 1'\" }",
                                            with: "source = { file = \"far.geojson\" }"), mentioning: ["far.geojson", "wholly outside the territory"])
     }
+
+    /// Values finer than the land cover can draw are run, with a warning naming the file and line: on the
+    /// sample's 10 m cells (0.01 ha each), a buffer-zone minimum of 50 m² (0.005 ha) removes nothing, and
+    /// a forest corridor buffer of 15 m is less than two cells (20 m). The defaults (1 ha and more) draw no warning.
+    func testValuesFinerThanTheLandCoverAreWarned() throws {
+        var project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        XCTAssertTrue(project.contains("min_area = \"5 ha\"") && project.contains("corridor_width = \"5000 cost\""))
+        project = project.replacingOccurrences(of: "min_area = \"5 ha\"", with: "min_area = \"50 m2\"")
+            .replacingOccurrences(of: "corridor_width = \"5000 cost\"", with: "corridor_width = \"15 m\"")
+        let path = p("fine.toml")
+        try project.write(toFile: path, atomically: true, encoding: .utf8)
+        let lines = project.split(separator: "\n", omittingEmptySubsequences: false)
+        let areaLine = lines.firstIndex { $0.hasPrefix("min_area = \"50 m2\"") }! + 1
+        let widthLine = lines.firstIndex { $0.hasPrefix("corridor_width = \"15 m\"") }! + 1
+        let r = try run(trame, ["run", path, "-o", p("fine-out"), "-q"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let warnings = r.err.split(separator: "\n").filter { $0.contains("of the land cover") }
+        XCTAssertEqual(warnings.count, 2, r.err)
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("trame: warning: \(path):\(areaLine): [buffer_zones] min_area 0.005 ha is smaller than one cell of the land cover (10 m cells, 0.01 ha each)") }, r.err)
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("trame: warning: \(path):\(widthLine): sub-network 'forest': corridor_width 15 m is less than two cells of the land cover (10 m cells)") && $0.contains("widen it to 20 m") }, r.err)
+    }
 }

@@ -258,4 +258,72 @@ final class RoutingTests: XCTestCase {
         try two.write(toFile: p("two.geojson"), atomically: true, encoding: .utf8)
         try fails(["route", "--network", p("two.geojson"), "--from", "0,0", "--to", "600,0"], ["no route"])
     }
+
+    /// Writes Lambert-93 lines as a GeoJSON layer.
+    func writeLines(_ lines: [[(Int, Int)]], _ name: String) throws -> String {
+        let features = lines.map { pts in
+            #"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":["# + pts.map { "[\($0.0),\($0.1)]" }.joined(separator: ",") + "]}}"
+        }
+        let path = p(name)
+        try (#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":["# + features.joined(separator: ",") + "]}")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A ladder of ways 5 km long and 200 m wide in Lambert-93: rails along y = 7,000,000 and 7,000,200
+    /// from x = 700,000 to 705,000, rungs every 500 m. Its longest round trip that does not go back on
+    /// itself is its outline, 2 × 5000 + 2 × 200 = 10,400 m, short of the 10,800 m (12 km − 10 %) a 12 km
+    /// loop needs. Asked for 12 km from the middle of the lower rail, given in lon,lat, `loop` places the
+    /// loop's corners 12 km / 3 / 1.35 = 2.96 km from the start (3 km at 0.1 km), off the ladder, and says
+    /// so in km, from the start as written (not in projected metres); asked 12000 m, in metres (2963 m).
+    /// Given as lat,lon, the start falls thousands of km from the ladder while its swap falls on it: said so.
+    func testLoopTooLongAndSwappedCoordinatesAreSaidInTheUsersWords() throws {
+        let xs = stride(from: 700_000, through: 705_000, by: 500).map { $0 }
+        let ladder = try writeLines([xs.map { ($0, 7_000_000) }, xs.map { ($0, 7_000_200) }] + xs.map { [($0, 7_000_000), ($0, 7_000_200)] }, "ladder.geojson")
+        let start = try CoordinateTransformer(from: try SpatialReference(epsg: 2154), to: try SpatialReference(epsg: 4326)).transform(Point(702_500, 7_000_000))
+        let lonLat = String(format: "%.6f,%.6f", start.x, start.y), latLon = String(format: "%.6f,%.6f", start.y, start.x)
+
+        var r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", lonLat, "--length", "12km"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        for w in ["ladder.geojson", "no round trip of 12 km", "from \(lonLat)", "its corners, about 3 km from the start", "fall off the network", "shorter --length"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+        XCTAssertFalse(r.err.contains("too short") || r.err.contains("702500") || r.err.contains("7000000"), r.err)
+        r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", lonLat, "--length", "12000m"])
+        XCTAssertTrue(r.err.contains("no round trip of 12000 m") && r.err.contains("about 2963 m from the start"), r.err)
+
+        // lat,lon: refused before any routing, naming both orders.
+        r = try run("trame", ["loop", "--network", ladder, "--crs", "EPSG:4326", "--start", latLon, "--length", "3km"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        for w in ["start \(latLon) lies outside the network", "swapped, \(lonLat) lies inside it", "give lon,lat"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+        // On an OSM extract, whose points are lon,lat: Kotka lies at 26.95° E, 60.53° N; 60.53° E, 26.95° N is in Oman.
+        r = try run("trame", ["route", "--network", RoutingTests.kotka, "--from", "60.530,26.950", "--to", "26.955,60.531"])
+        XCTAssertNotEqual(r.status, 0)
+        for w in ["start 60.530,26.950 lies outside the network", "swapped, 26.950,60.530 lies inside it", "give lon,lat"] {
+            XCTAssertTrue(r.err.contains(w), "'\(w)' not in \(r.err)")
+        }
+    }
+
+    /// A 5 km × 5 km grid of ways every 500 m: asked for 16 km from its middle, the loops found are shorter
+    /// (their corners, 16 / 4.05 = 3.95 km out, are pulled back onto the 2.5 km the grid spans each way):
+    /// the message says 16 km is too long, with the nearest loop found, which must then lie below the
+    /// 14.4 km (16 km − 10 %) a loop would need, and asks for a shorter --length of about that (with
+    /// --seed 1 the nearest is 14.39 km, shown 14.4 km; with --seed 2, 13.2 km).
+    func testLoopLongerThanTheNetworkIsSaidTooLong() throws {
+        let xs = stride(from: 700_000, through: 705_000, by: 500).map { $0 }, ys = stride(from: 7_000_000, through: 7_005_000, by: 500).map { $0 }
+        let grid = try writeLines(ys.map { y in xs.map { ($0, y) } } + xs.map { x in ys.map { (x, $0) } }, "grid.geojson")
+        let r = try run("trame", ["loop", "--network", grid, "--start", "702500,7002500", "--length", "16km", "--seed", "2"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        let words = "16 km is too long for the network there, the nearest loop found is "
+        guard let at = r.err.range(of: words) else { return XCTFail(r.err) }
+        let shown = String(r.err[at.upperBound...].prefix { $0.isNumber || $0 == "." })
+        // Shown to 0.1 km: a loop just under 14.4 km would read 14.4.
+        XCTAssertLessThanOrEqual(try XCTUnwrap(Double(shown), r.err), 14.4, r.err)
+        XCTAssertTrue(r.err.contains("\(words)\(shown) km; ask for a shorter --length (about \(shown) km)"), r.err)
+    }
 }

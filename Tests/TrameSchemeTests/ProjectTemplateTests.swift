@@ -25,6 +25,7 @@ final class ProjectTemplateTests: XCTestCase {
         XCTAssertEqual(p.resolution, 10)
         XCTAssertEqual(p.referenceShare, 0.12)
         XCTAssertEqual(p.builtUp, [1, 2, 3])
+        XCTAssertEqual(p.landCoverNoData, 0)
         XCTAssertEqual(p.mixedMinAreaHa, 1)
         XCTAssertEqual(p.bufferZones.minTownHa, 20)
         XCTAssertEqual(p.bufferZones.maxBreakWidth, 1500)

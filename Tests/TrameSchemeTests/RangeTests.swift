@@ -215,6 +215,7 @@ final class ProjectRangeTests: XCTestCase {
             case .width: past = "\"\(k.ranges[1].high * 2) m\""
             case .count, .weight: past = "\(Int(k.range.high) * 2)"
             case .classCodes: past = "[\(Int64(k.range.high) + 1)]"
+            case .classCode: past = "\(Int64(k.range.high) + 1)"
             }
             var lines = base.components(separatedBy: "\n")
             let header = k.section == "subnetwork" ? "[[subnetwork]]" : "[\(k.section)]"

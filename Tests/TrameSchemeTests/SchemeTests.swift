@@ -52,6 +52,33 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertThrowsError(try Quantity.share("120 %"))
     }
 
+    /// Values finer than the land cover, worked by hand on the minimal project (lines 12, 22 and 25 hold
+    /// min_area, min_reservoir_area and corridor_width). On a 3000 m grid (NLCD resampled: 900 ha a
+    /// cell) every minimum area is below one cell: 5 ha, 5 ha, and the defaults 20 ha and 5 ha; and a
+    /// 250 m corridor is below two cells (6000 m). On 150 m cells (2.25 ha) only the corridor is (300 m).
+    /// On 10 m cells, nothing.
+    func testScaleWarnings() throws {
+        let dir = NSTemporaryDirectory() + "trame-scale-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try minimal.write(toFile: dir + "/project.toml", atomically: true, encoding: .utf8)
+        let p = try ProjectFile.load(dir + "/project.toml")
+        let f = p.file
+        let coarse = InputChecks.scale(p, cellWidth: 3000, cellHeight: 3000)
+        let tail = " is smaller than one cell of the land cover (3000 m cells, 900 ha each): it removes nothing; raise it or use a finer land cover"
+        XCTAssertEqual(coarse, [
+            "\(f):12: [nature_spaces] min_area 5 ha" + tail,
+            "\(f): [buffer_zones] min_town_area 20 ha (the default)" + tail,
+            "\(f): [buffer_zones] min_area 5 ha (the default)" + tail,
+            "\(f):22: sub-network 'forest': min_reservoir_area 5 ha" + tail,
+            "\(f):25: sub-network 'forest': corridor_width 250 m is less than two cells of the land cover (3000 m cells): the corridors are little more than the paths' own cells; widen it to 6000 m or more",
+        ])
+        let mid = InputChecks.scale(p, cellWidth: 150, cellHeight: 150)
+        XCTAssertEqual(mid.count, 1)
+        XCTAssertTrue(mid.first?.hasSuffix("(150 m cells): the corridors are little more than the paths' own cells; widen it to 300 m or more") ?? false, "\(mid)")
+        XCTAssertEqual(InputChecks.scale(p, cellWidth: 10, cellHeight: 10), [])
+    }
+
     func testMinimalProjectTakesDefaultsAndResolvesPaths() throws {
         let p = try ProjectFile.parse(minimal, file: "/data/tvb/project.toml")
         XCTAssertEqual(p.landCover, "/data/tvb/lc.tif")
@@ -104,34 +131,27 @@ final class GridAnalysisTests: XCTestCase {
         GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell))
     }
 
-    /// Shortest 8-neighbour path lengths from the centre of a 5 × 5 grid of 10 m cells:
-    /// rook step 10, diagonal 10√2, knight (2, 1) = 10 + 10√2, corner (2, 2) = 20√2.
-    func testChamferDistanceIsTheEightNeighbourPathLength() {
-        var seeds = [UInt8](repeating: 0, count: 25)
-        seeds[12] = 1
-        let d = ChamferDistance.compute(seeds: seeds, cols: 5, rows: 5, cell: 10, limit: 100)
-        let r2 = Float(2.0.squareRoot())
-        XCTAssertEqual(d[12], 0)
-        XCTAssertEqual(d[13], 10, accuracy: 1e-4)
-        XCTAssertEqual(d[18], 10 * r2, accuracy: 1e-4)
-        XCTAssertEqual(d[19], 10 + 10 * r2, accuracy: 1e-4)
-        XCTAssertEqual(d[24], 20 * r2, accuracy: 1e-4)
-        let capped = ChamferDistance.compute(seeds: seeds, cols: 5, rows: 5, cell: 10, limit: 15)
-        XCTAssertEqual(capped[24], .infinity)
-    }
-
-    /// A row of 9 cells, town 1 at column 0 and town 2 at column 8 (10 m steps): column 2 is 20 m from
-    /// town 1 and 60 m from town 2; column 4 is 40 m from both.
-    func testTwoNearestTowns() {
-        var seeds = [Int32](repeating: 0, count: 9)
-        seeds[0] = 1; seeds[8] = 2
-        let t = TwoNearest(seeds: seeds, cols: 9, rows: 1, step: 10, limit: 1000)
-        XCTAssertEqual(t.id1[2], 1); XCTAssertEqual(t.d1[2], 20, accuracy: 1e-4)
-        XCTAssertEqual(t.id2[2], 2); XCTAssertEqual(t.d2[2], 60, accuracy: 1e-4)
-        XCTAssertEqual(t.d1[4], 40, accuracy: 1e-4); XCTAssertEqual(t.d2[4], 40, accuracy: 1e-4)
-        XCTAssertNotEqual(t.id1[4], t.id2[4])
-        let near = TwoNearest(seeds: seeds, cols: 9, rows: 1, step: 10, limit: 30)
-        XCTAssertEqual(near.id2[2], 0, "town 2 is 60 m away, beyond the 30 m limit")
+    /// The network frame is drawn by straight-line distance: on a grid of 10.1 m cells of open land with
+    /// one reservoir cell, the cell 18 columns and 8 rows away lies √(18² + 8²) × 10.1 = √388 × 10.1 =
+    /// 198.95 m from it and is in the 200 m frame (an 8-neighbour chamfer made it 8√2 + 10 = 21.31 cells,
+    /// 215.2 m, and left it out); the cell 19 columns and 6 rows away lies √397 × 10.1 = 201.24 m away
+    /// and is not. Straight north, 19 rows = 191.9 m is in, 20 rows = 202 m is not.
+    func testNetworkFrameIsAStraightLineDistance() {
+        let cols = 25, rows = 25, cell = 10.1
+        let lc = Grid(spec: spec(cols, rows, cell: cell), values: [Int32](repeating: 10, count: cols * rows), noData: 0)
+        var network = [UInt8](repeating: 0, count: cols * rows)
+        let seed = (col: 2, row: 22)
+        network[seed.row * cols + seed.col] = 1
+        let rules = BufferZoneRules(openLand: [10], minTownHa: 1, maxBreakWidth: 100, aroundNetwork: 200, minAreaHa: 0.001, edge: 10)
+        let m = BufferZoneMap(landCover: lc, builtUp: ClassSet([1]), openLand: ClassSet([10]), network: network, rules: rules)
+        func at(_ dc: Int, _ dr: Int) -> Int32 { m.labels.values[(seed.row - dr) * cols + seed.col + dc] }
+        XCTAssertNotEqual(at(18, 8), 0, "198.95 m: in the 200 m frame")
+        XCTAssertEqual(at(19, 6), 0, "201.24 m: outside the 200 m frame")
+        XCTAssertNotEqual(at(0, 19), 0, "191.9 m straight north: in")
+        XCTAssertEqual(at(0, 20), 0, "202 m straight north: out")
+        XCTAssertEqual(at(0, 0), 0, "the reservoir cell itself is not its frame")
+        XCTAssertEqual(m.zones.count, 1)
+        XCTAssertEqual(m.zones.first?.kind, .networkFrame)
     }
 
     /// Two towns of 3 × 10 cells side by side (columns 0–2 and 9–11) with 60 m of arable land between

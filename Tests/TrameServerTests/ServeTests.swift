@@ -315,6 +315,13 @@ final class ServeTests: XCTestCase {
                 XCTAssertEqual(lc.first, lc.last)
             } }
             XCTAssertGreaterThan(found, 0, "some loop around the hubs")
+
+            // A start given lat,lon (the sample lies near 2.8° E, 50.4° N; 50.4° E, 2.8° N is in the Indian
+            // Ocean): refused, naming the swap, before any routing.
+            let swapped = try await client.execute(uri: "/api/route?from=\(a[1]),\(a[0])&to=\(b[0]),\(b[1])&mode=walk", method: .get)
+            XCTAssertEqual(swapped.status, .unprocessableContent)
+            let e = try XCTUnwrap(try ServeTests.json(swapped)["error"] as? String)
+            XCTAssertTrue(e.contains("the start \(a[1]),\(a[0]) lies outside the path network; swapped, \(a[0]),\(a[1]) lies inside it: give lon,lat"), e)
         }
     }
 

@@ -82,6 +82,16 @@ struct NetworkOptions: ParsableArguments {
     func position(_ text: String, _ what: String, _ r: Router, _ loaded: LoadedNetwork, _ inputCRS: SpatialReference?) throws -> EdgePosition {
         let p = try NetworkInput.point(text, crs: crs, network: loaded.crs, default: inputCRS)
         let limit = try Inputs.length(maxSnap)
+        // Outside the network's box, but inside it with its two numbers swapped: given as lat,lon (or Y,X).
+        if !loaded.network.boxContains(p, margin: limit) {
+            let swapped = text.split(separator: ",").reversed().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ",")
+            if let q = try? NetworkInput.point(swapped, crs: crs, network: loaded.crs, default: inputCRS), q.x.isFinite, q.y.isFinite,
+               loaded.network.boxContains(q, margin: limit) {
+                let given = try crs.map { try SpatialReference(definition: $0) } ?? inputCRS
+                let order = given?.isGeographic ?? loaded.crs.isGeographic ? "lon,lat (longitude first)" : "X,Y (easting first)"
+                throw InputError("\(what) \(text) lies outside the network \(network); swapped, \(swapped) lies inside it: give \(order)")
+            }
+        }
         guard let s = r.snap(p, maxDistance: limit) else {
             throw InputError("\(what) \(text) lies farther than \(fmt(limit)) m from any way a \(mode == .walk ? "walker" : "cyclist") may use in \(network) (raise --max-snap or check --crs)")
         }
@@ -190,7 +200,12 @@ struct LoopCommand: ParsableCommand {
         let (r, loaded, inCRS) = try net.router()
         let s = try net.position(start, "start", r, loaded, inCRS)
         let route: Route
-        do { route = try r.loop(from: s, length: target, seed: seed) } catch let e as RoutingError { throw InputError("\(net.network): \(e.description)") }
+        do { route = try r.loop(from: s, length: target, seed: seed) } catch let e as LoopError {
+            // In the unit the length was given in, from the start as it was written.
+            let km = length.lowercased().replacingOccurrences(of: " ", with: "").hasSuffix("km")
+            let show = { (m: Double) -> String in km ? "\(RunParameters.number((m / 100).rounded() / 10)) km" : "\(Int(m.rounded())) m" }
+            throw InputError("\(net.network): " + e.message(asked: show(target), start: start, show: show, option: "--length"))
+        } catch let e as RoutingError { throw InputError("\(net.network): \(e.description)") }
         if let output { try writeRoutes([("Trame \(net.mode.rawValue) loop", route, [:])], crs: loaded.crs, to: output, mode: net.mode) }
         if net.json { print(routeJSON(route, net.mode)); return }
         print(String(format: "%@ loop: %.0f m (asked %.0f m), %.0f min, %.0f %% inside the green network", net.mode.rawValue, route.length, target,

@@ -8,9 +8,21 @@ import TrameVector
 /// Reading and checking the inputs every step shares.
 public enum Inputs {
     /// A land-cover raster as integer class codes (refuses floating-point bands).
-    public static func landCover(_ path: String) throws -> Grid<Int32> {
-        let g = try RasterIO.read(path, as: Int32.self)
-        if g.dataCount == 0 { throw GeodataError(path, "every cell is NoData") }
+    ///
+    /// - Parameter declared: a value whose cells are outside the territory ([land_cover] nodata): the
+    ///   grid's NoData when the raster declares none, else its cells become the raster's own NoData.
+    public static func landCover(_ path: String, noData declared: Int32? = nil) throws -> Grid<Int32> {
+        var g = try RasterIO.read(path, as: Int32.self)
+        if let d = declared, g.noData != d {
+            if let own = g.noData {
+                g.values.withUnsafeMutableBufferPointer { V in
+                    for i in V.indices where V[i] == d { V[i] = own }
+                }
+            } else {
+                g.noData = d
+            }
+        }
+        if g.dataCount == 0 { throw GeodataError(path, "every cell is NoData" + (declared.map { " (with [land_cover] nodata = \($0))" } ?? "")) }
         return g
     }
 

@@ -78,8 +78,9 @@ public struct SchemeReader {
     public func read() throws -> SchemeInput {
         let p = project
         progress("reading the land cover")
-        let lc = try Inputs.landCover(p.landCover)
+        let lc = try Inputs.landCover(p.landCover, noData: p.landCoverNoData.flatMap { Int32(exactly: $0) })
         let crs = try checkGrid(lc.spec)
+        for w in InputChecks.scale(p, cellWidth: abs(lc.spec.transform.pixelWidth), cellHeight: abs(lc.spec.transform.pixelHeight)) { warn(w) }
         let nomenclature = try Nomenclature.read(p.nomenclature)
         let histogram = Nomenclature.histogram(lc)
         try InputChecks.nomenclature(nomenclature, histogram: histogram, project: p)

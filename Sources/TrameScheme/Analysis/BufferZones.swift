@@ -51,7 +51,7 @@ public struct BufferZoneMap: Sendable {
     public init(landCover: Grid<Int32>, builtUp: ClassSet, openLand: ClassSet, network: [UInt8], rules: BufferZoneRules) {
         let spec = landCover.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
-        let cell = abs(spec.transform.pixelWidth)
+        let cellW = abs(spec.transform.pixelWidth), cellH = abs(spec.transform.pixelHeight)
         let cellHa = spec.cellArea / 10_000
 
         // Towns: built-up regions of at least the minimum area.
@@ -74,26 +74,21 @@ public struct BufferZoneMap: Sendable {
             Town(id: Int32(k + 1), cells: townComps.cells[k], centre: (sx[k] / Double(townComps.cells[k]), sy[k] / Double(townComps.cells[k])))
         }
 
-        // Urban breaks, on a coarser grid (the break width spans ~40 coarse cells): the two nearest
-        // towns of each coarse cell, by a two-label Dijkstra bounded by the break width.
-        let factor = max(1, Int((rules.maxBreakWidth / 40 / cell).rounded(.down)))
-        let ccols = (cols + factor - 1) / factor, crows = (rows + factor - 1) / factor
-        var coarseTown = [Int32](repeating: 0, count: ccols * crows)
-        for i in 0..<n where townComps.labels[i] != 0 {
-            let c = (i % cols) / factor, r = (i / cols) / factor
-            if coarseTown[r * ccols + c] == 0 { coarseTown[r * ccols + c] = townComps.labels[i] }
-        }
-        let two = TwoNearest(seeds: coarseTown, cols: ccols, rows: crows, step: cell * Double(factor), limit: rules.maxBreakWidth)
+        // Urban breaks: open land whose straight-line distances to its nearest and second-nearest towns
+        // add up to at most the break width (each town's distances within the width, in a window of it).
+        var two = EuclideanDistance.twoNearest(labels: townComps.labels, count: townComps.count, cols: cols, rows: rows,
+                                               cellWidth: cellW, cellHeight: cellH, limit: rules.maxBreakWidth)
         var kind = [UInt8](repeating: 0, count: n)
-        for i in 0..<n where open[i] {
-            let c = (i % cols) / factor, r = (i / cols) / factor
-            let k = r * ccols + c
-            if two.id2[k] != 0 && two.d1[k] > 0 && two.d1[k] + two.d2[k] <= Float(rules.maxBreakWidth) { kind[i] = BufferKind.urbanBreak.rawValue }
+        let breakWidth = Float(rules.maxBreakWidth)
+        for i in 0..<n where open[i] && two.id2[i] != 0 && two.d1[i] > 0 && two.d1[i] + two.d2[i] <= breakWidth {
+            kind[i] = BufferKind.urbanBreak.rawValue
         }
+        // Only the towns' ids are needed from here on (the vote below): 8 bytes a cell freed.
+        two.d1 = []; two.d2 = []
 
-        // Network frame: open land within the distance of a reservoir or corridor (chamfer distance).
-        let dNet = ChamferDistance.compute(seeds: network, cols: cols, rows: rows, cell: cell, limit: Float(rules.aroundNetwork))
-        for i in 0..<n where open[i] && kind[i] == 0 && network[i] == 0 && dNet[i] <= Float(rules.aroundNetwork) {
+        // Network frame: open land within the straight-line distance of a reservoir or corridor cell.
+        let dNet = EuclideanDistance.compute(seeds: network, cols: cols, rows: rows, cellWidth: cellW, cellHeight: cellH, limit: rules.aroundNetwork)
+        for i in 0..<n where open[i] && kind[i] == 0 && network[i] == 0 && dNet[i].isFinite {
             kind[i] = BufferKind.networkFrame.rawValue
         }
 
@@ -104,9 +99,7 @@ public struct BufferZoneMap: Sendable {
         for i in 0..<n {
             let z = Int(comps.labels[i])
             guard z != 0, comps.classOf[z - 1] == BufferKind.urbanBreak.rawValue else { continue }
-            let c = (i % cols) / factor, r = (i / cols) / factor
-            let k = r * ccols + c
-            let a = min(two.id1[k], two.id2[k]), b = max(two.id1[k], two.id2[k])
+            let a = min(two.id1[i], two.id2[i]), b = max(two.id1[i], two.id2[i])
             let pair = Int64(a) << 32 | Int64(b)
             if votes[z - 1] == 0 { candidate[z - 1] = pair; votes[z - 1] = 1 } else if candidate[z - 1] == pair { votes[z - 1] += 1 } else { votes[z - 1] -= 1 }
         }
@@ -131,94 +124,15 @@ public struct BufferZoneMap: Sendable {
     /// Diffuse edge: membership (per cent) fades linearly over `width` metres (at least a cell) outside each
     /// zone, on open land; 100 inside a zone.
     static func diffuseEdge(labels: [Int32], open: [Bool], spec: GridSpec, width: Double) -> [UInt8] {
-        let n = spec.count, cell = abs(spec.transform.pixelWidth)
+        let n = spec.count, cellW = abs(spec.transform.pixelWidth), cellH = abs(spec.transform.pixelHeight)
         var inZone = [UInt8](repeating: 0, count: n)
         for i in 0..<n where labels[i] != 0 { inZone[i] = 1 }
-        let edge = Float(max(width, cell))
-        let dZone = ChamferDistance.compute(seeds: inZone, cols: spec.cols, rows: spec.rows, cell: cell, limit: edge)
+        let edge = Float(max(width, cellW, cellH))
+        let dZone = EuclideanDistance.compute(seeds: inZone, cols: spec.cols, rows: spec.rows, cellWidth: cellW, cellHeight: cellH, limit: Double(edge))
         var member = [UInt8](repeating: 0, count: n)
         for i in 0..<n {
             if inZone[i] != 0 { member[i] = 100 } else if open[i] && dZone[i] < edge { member[i] = UInt8((100 * (1 - dZone[i] / edge)).rounded()) }
         }
         return member
-    }
-}
-
-/// Distance (metres) to the nearest seed cell by two chamfer passes with steps 1 and √2 cells: the
-/// exact length of the shortest 8-neighbour path. Cells farther than `limit` read +∞.
-public enum ChamferDistance {
-    public static func compute(seeds: [UInt8], cols: Int, rows: Int, cell: Double, limit: Float) -> [Float] {
-        let n = cols * rows
-        var d = [Float](repeating: .infinity, count: n)
-        let a = Float(cell), b = Float(cell * 2.0.squareRoot())
-        d.withUnsafeMutableBufferPointer { D in
-            seeds.withUnsafeBufferPointer { S in
-                for i in 0..<n where S[i] != 0 { D[i] = 0 }
-            }
-            for r in 0..<rows {
-                for c in 0..<cols {
-                    let i = r * cols + c
-                    var v = D[i]
-                    if v == 0 { continue }
-                    if c > 0 { v = min(v, D[i - 1] + a) }
-                    if r > 0 {
-                        v = min(v, D[i - cols] + a)
-                        if c > 0 { v = min(v, D[i - cols - 1] + b) }
-                        if c < cols - 1 { v = min(v, D[i - cols + 1] + b) }
-                    }
-                    D[i] = v
-                }
-            }
-            for r in stride(from: rows - 1, through: 0, by: -1) {
-                for c in stride(from: cols - 1, through: 0, by: -1) {
-                    let i = r * cols + c
-                    var v = D[i]
-                    if v == 0 { continue }
-                    if c < cols - 1 { v = min(v, D[i + 1] + a) }
-                    if r < rows - 1 {
-                        v = min(v, D[i + cols] + a)
-                        if c < cols - 1 { v = min(v, D[i + cols + 1] + b) }
-                        if c > 0 { v = min(v, D[i + cols - 1] + b) }
-                    }
-                    D[i] = v
-                }
-            }
-            for i in 0..<n where D[i] > limit { D[i] = .infinity }
-        }
-        return d
-    }
-}
-
-/// The nearest and second-nearest distinct seed regions of every cell, by a Dijkstra search in which
-/// each cell is settled at most twice (once per label), bounded by `limit` metres.
-struct TwoNearest {
-    var d1: [Float], d2: [Float]
-    var id1: [Int32], id2: [Int32]
-
-    init(seeds: [Int32], cols: Int, rows: Int, step: Double, limit: Double) {
-        let n = cols * rows
-        d1 = [Float](repeating: .infinity, count: n); d2 = d1
-        id1 = [Int32](repeating: 0, count: n); id2 = id1
-        // Items pack the cell (high bits) and the label (low 32 bits).
-        var heap = MinHeap()
-        for i in 0..<n where seeds[i] != 0 { heap.push(0, i << 32 | Int(UInt32(bitPattern: seeds[i]))) }
-        // Neighbours pushed in row-major order: ties between two towns go as the heap orders them.
-        let steps = Neighbourhood.queen.rowMajorSteps
-        while let (d, item) = heap.pop() {
-            let v = item >> 32, label = Int32(truncatingIfNeeded: item)
-            let fd = Float(d)
-            if id1[v] == 0 { id1[v] = label; d1[v] = fd } else if id1[v] != label && id2[v] == 0 { id2[v] = label; d2[v] = fd } else { continue }
-            let c = v % cols, r = v / cols
-            for s in steps {
-                let cc = c + s.dc, rr = r + s.dr
-                guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
-                let u = rr * cols + cc
-                let nd = d + step * s.length
-                if nd > limit { continue }
-                // Skip when u already holds this label or two others.
-                if id1[u] == label || id2[u] != 0 { continue }
-                heap.push(nd, u << 32 | Int(UInt32(bitPattern: label)))
-            }
-        }
     }
 }

@@ -80,6 +80,38 @@ public struct SchemeInput: Sendable {
 
 /// The checks of the tables against the land cover and the project, run as soon as each table is read.
 public enum InputChecks {
+    /// Warnings for values finer than the land cover can draw: a minimum area below one cell (it removes
+    /// nothing: every region has a cell at least), a corridor width in metres below two cells (the
+    /// corridor is little more than the path's own cells). Each names the project file and the key's
+    /// line, or says the value is the default.
+    public static func scale(_ p: Project, cellWidth: Double, cellHeight: Double) -> [String] {
+        let lines = (try? String(contentsOfFile: p.file, encoding: .utf8)).map(ProjectFile.LineIndex.init)
+        let cellHa = cellWidth * cellHeight / 10_000
+        let cellText = cellWidth == cellHeight ? "\(RunParameters.number(cellWidth)) m cells" : "\(RunParameters.number(cellWidth)) × \(RunParameters.number(cellHeight)) m cells"
+        func place(_ path: String) -> String {
+            lines?.lines[path].map { "\(p.file):\($0): " } ?? "\(p.file): "
+        }
+        func isDefault(_ path: String) -> String { lines?.lines[path] == nil ? " (the default)" : "" }
+        var out: [String] = []
+        func area(_ path: String, _ label: String, _ ha: Double) {
+            guard ha < cellHa else { return }
+            out.append("\(place(path))\(label) \(RunParameters.number(ha)) ha\(isDefault(path)) is smaller than one cell of the land cover "
+                       + "(\(cellText), \(RunParameters.number(cellHa)) ha each): it removes nothing; raise it or use a finer land cover")
+        }
+        area("nature_spaces.min_area", "[nature_spaces] min_area", p.mixedMinAreaHa)
+        area("buffer_zones.min_town_area", "[buffer_zones] min_town_area", p.bufferZones.minTownHa)
+        area("buffer_zones.min_area", "[buffer_zones] min_area", p.bufferZones.minAreaHa)
+        for (k, s) in p.subNetworks.enumerated() {
+            area("subnetwork#\(k).min_reservoir_area", "sub-network '\(s.name)': min_reservoir_area", s.minReservoirHa)
+            if case .metres(let w) = s.corridorWidth, w < 2 * max(cellWidth, cellHeight) {
+                let path = "subnetwork#\(k).corridor_width"
+                out.append("\(place(path))sub-network '\(s.name)': corridor_width \(RunParameters.number(w)) m is less than two cells of the land cover "
+                           + "(\(cellText)): the corridors are little more than the paths' own cells; widen it to \(RunParameters.number(2 * max(cellWidth, cellHeight))) m or more")
+            }
+        }
+        return out
+    }
+
     /// Every class of the land cover is in the nomenclature.
     public static func nomenclature(_ nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) throws {
         let missing = histogram.keys.filter { nomenclature[Int($0)] == nil }.sorted()

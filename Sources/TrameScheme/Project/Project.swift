@@ -156,6 +156,9 @@ public struct Project: Sendable, Equatable {
     public var friction: String
     /// Built-up classes (towns, industry): they cut corridors and separate the urban breaks.
     public var builtUp: [Int]
+    /// Cells of this value are outside the territory (NoData), for a land cover that declares none or
+    /// another ([land_cover] nodata); nil: the raster's own NoData.
+    public var landCoverNoData: Int? = nil
 
     /// Classes that make nature spaces; nil = the nomenclature's `natural` column.
     public var natureClasses: [Int]?

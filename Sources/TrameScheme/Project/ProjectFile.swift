@@ -146,6 +146,15 @@ public enum ProjectFile {
             return out
         }
 
+        /// One class code (a whole number), checked against its range.
+        func code(_ s: Section, _ key: String) throws -> Int? {
+            guard let v = s.table[key] else { return nil }
+            guard let i = v.int else { throw fail(s, key, "'\(key)' must be one whole class code, e.g. \(key) = 0") }
+            let e = entry(s.path, key)
+            guard e.range.contains(Double(i)) else { throw outOfRange(s, key, String(i), e) }
+            return i
+        }
+
         /// The table entry of a key holding a number; every such key is in `ProjectKeys.all` (a test reads them all).
         func entry(_ section: String, _ key: String) -> ProjectKey {
             guard let e = ProjectKeys.entry(section, key) else { preconditionFailure("\(section).\(key) is missing from ProjectKeys.all") }
@@ -370,6 +379,7 @@ public enum ProjectFile {
                 nomenclature: path(try string(lc, "nomenclature", required: true)!),
                 friction: path(try string(lc, "friction", required: true)!),
                 builtUp: builtUp,
+                landCoverNoData: try code(lc, "nodata"),
                 natureClasses: try ns.flatMap { try classes($0, "classes") },
                 mixedMinAreaHa: try measure(ns, "nature_spaces", "min_area")!,
                 inventories: inventories,

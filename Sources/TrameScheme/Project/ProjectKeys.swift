@@ -102,6 +102,7 @@ public enum Ranges {
 public enum KeyKind: String, Sendable {
     case area, length, cost, share, probability, width, count, weight
     case classCodes = "class codes"
+    case classCode = "class code"
 
     /// How to write it, for the README table.
     public var example: String {
@@ -115,6 +116,7 @@ public enum KeyKind: String, Sendable {
         case .count: "50"
         case .weight: "1.0"
         case .classCodes: "[20, 21]"
+        case .classCode: "0"
         }
     }
 }
@@ -172,6 +174,7 @@ public enum ProjectKeys {
         key("territory", "resolution", .length, [Ranges.resolution], nil, "the land cover's", "cell size the land cover must have (checked)", template: ("\"10 m\"", "cell size of the land cover")),
         key("territory", "reference_share", .share, [Ranges.share], nil, "none", "share of nature spaces to compare with (e.g. the region's)", template: ("\"12 %\"", "share of nature spaces to compare with (here: the region's)")),
         key("land_cover", "built_up", .classCodes, [Ranges.classCode], nil, "required", "built-up classes: they cut corridors and frame urban breaks", parameter: ("built_up", 3), template: ("[1, 2, 3]", "towns and industry: they cut corridors and frame the urban breaks")),
+        key("land_cover", "nodata", .classCode, [Ranges.classCode], nil, "the raster's own", "land-cover value of the cells outside the territory (for a raster that declares no NoData, or another)", template: ("0", "cells of this value are outside the territory (NoData)")),
         key("nature_spaces", "classes", .classCodes, [Ranges.classCode], nil, "the nomenclature's natural column", "classes that make nature spaces", parameter: ("nature_classes", 1)),
         key("nature_spaces", "min_area", .area, [Ranges.area], 1, nil, "smallest nature space of mixed vocation", parameter: ("mixed_min_area", 2), template: ("\"1 ha\"", "smallest nature space of mixed vocation")),
         key("buffer_zones", "open_land", .classCodes, [Ranges.classCode], nil, "none", "farmland and natural classes that can lie in a buffer zone"),

@@ -19,6 +19,7 @@ extension Project {
         case ("territory", "resolution"): resolution.map(ProjectValue.number)
         case ("territory", "reference_share"): referenceShare.map(ProjectValue.number)
         case ("land_cover", "built_up"): .codes(builtUp)
+        case ("land_cover", "nodata"): landCoverNoData.map { .number(Double($0)) }
         case ("nature_spaces", "classes"): .codes((natureClasses ?? naturalClasses).sorted())
         case ("nature_spaces", "min_area"): .number(mixedMinAreaHa)
         case ("buffer_zones", _): bufferZones.value(of: key)
