@@ -221,7 +221,7 @@ final class GridAnalysisTests: XCTestCase {
     }
 
     /// A corridor (link 7) over columns 3–6 of a 10 × 30 grid of 10 m cells (120 cells, 12,000 m²) along a
-    /// 290 m link; the corridor spans 300 m along it (cell centres y = 295…5 m, plus a cell): mean width
+    /// 290 m link; the corridor spans 300 m along its main axis (cell centres y = 295…5 m, plus a cell): mean width
     /// 12,000 / 300 = 40 m. Worked by hand, with a 10 m minimum crossing:
     /// - the D2 crosses west–east at y = 275 m: 40 m inside (x = 30…70), a road crossing; the same way entered a
     ///   second time (a duplicate feature) adds no point and no length;
@@ -254,20 +254,22 @@ final class GridAnalysisTests: XCTestCase {
         XCTAssertEqual(all.map(\.crossingLength), [5])
     }
 
-    /// Mean widths by hand on a 20 × 20 grid of 10 m cells, a corridor of 10 × 10 cells (rows and columns 5–14,
-    /// 10,000 m², centres 55…145 m): along a 20 m west–east link its extent is 90 + 10 = 100 m, so 100 m wide (not
-    /// 10,000 / 20 = 500 m); along a 300 m winding link inside it, 10,000 / 300 = 33.3 m; a corridor without a cell, 0.
+    /// Mean widths by hand on a 20 × 20 grid of 10 m cells, a corridor of 10 rows × 20 columns (rows 5–14, 20,000 m²):
+    /// its main axis is west–east, its extent 190 + 10 = 200 m. Along a 20 m link it is 20,000 / 200 = 100 m wide (not
+    /// 20,000 / 20 = 1,000 m), also for a link that goes out and back (its ends coincide: no direction); along a
+    /// 300 m winding link inside it, 20,000 / 300 = 66.7 m; a corridor without a cell, 0.
     func testCorridorMeanWidths() {
         var owner = [Int32](repeating: 0, count: 400)
-        for r in 5...14 { for c in 5...14 { owner[r * 20 + c] = 1 } }
+        for r in 5...14 { for c in 0...19 { owner[r * 20 + c] = 1 } }
         let short = [Point(90, 100), Point(110, 100)]
+        let outAndBack = [Point(90, 100), Point(110, 100), Point(90, 100)]
         let winding = [Point(60, 100), Point(140, 100), Point(140, 160), Point(60, 160), Point(60, 190), Point(110, 190)]
         XCTAssertEqual(winding.indices.dropFirst().reduce(0) { $0 + winding[$1 - 1].distance(to: winding[$1]) }, 300, accuracy: 1e-9)
         let w1 = CorridorWidths.mean(owner: owner, lines: [short, []], spec: spec(20, 20))
         XCTAssertEqual(w1[0], 100, accuracy: 1e-9)
         XCTAssertEqual(w1[1], 0)
-        let w2 = CorridorWidths.mean(owner: owner, lines: [winding], spec: spec(20, 20))
-        XCTAssertEqual(w2[0], 10_000.0 / 300, accuracy: 1e-9)
+        XCTAssertEqual(CorridorWidths.mean(owner: owner, lines: [outAndBack], spec: spec(20, 20))[0], 100, accuracy: 1e-9)
+        XCTAssertEqual(CorridorWidths.mean(owner: owner, lines: [winding], spec: spec(20, 20))[0], 20_000.0 / 300, accuracy: 1e-9)
     }
 
     /// Two reservoirs of 3 and 2 ha linked at cost 1000 with p = 0.05 at 1000: in a unit of 10 ha that

@@ -118,7 +118,8 @@ final class WatercourseTests: XCTestCase {
     /// PC = (Σ aᵢ² + 2 a₂ a₃ 0.66) / 12². Removing O1 adds 2 a₁ a₂ + 2 a₁ a₃ 0.66 to the numerator; O2
     /// 2 a₂ a₃ (1 − 0.66); O3 2 a₅ a₂ + 2 a₅ a₃ 0.66.
     /// A road along x = 60 crosses S1's strip (rows 14–15): ConflictFinder's quarter-cell samples y = 142.5 …
-    /// 160 lie in it: 17.5 m, marked at y = 150 (the first of the two samples nearest the middle, 151.25).
+    /// 160 lie in it: 8 samples of 2.5 m, 20 m (the strip's two rows), marked at y = 150 (the first of the two
+    /// samples nearest the middle, 151.25); 20 m is at least the 10 m minimum crossing and under twice the strip's width.
     func testWatercourseModel() throws {
         let text = """
         [territory]
@@ -181,7 +182,7 @@ final class WatercourseTests: XCTestCase {
         XCTAssertEqual(cs.prefix(3).map(\.linkID), [0, 1, 0])
         XCTAssertEqual(cs[0].cls, "weir, passability 0")
         XCTAssertEqual(cs[3].from, 1); XCTAssertEqual(cs[3].to, 1)
-        XCTAssertEqual(cs[3].crossingLength, 17.5, accuracy: 1e-9)
+        XCTAssertEqual(cs[3].crossingLength, 20, accuracy: 1e-9)
         XCTAssertEqual(cs[3].point.x, 60, accuracy: 1e-9); XCTAssertEqual(cs[3].point.y, 150, accuracy: 1e-9)
         XCTAssertEqual(cs[3].dPC, a.metrics.nodes[0].dPC)
     }
