@@ -180,7 +180,7 @@ final class WatercourseTests: XCTestCase {
         XCTAssertEqual(cs.map(\.kind), [.riverObstacle, .riverObstacle, .riverObstacle, .roadCrossing])
         assertClose(cs.prefix(3).map { $0.reconnected ?? -1 }, [100, 0, 50], accuracy: 0.01)
         XCTAssertEqual(cs.prefix(3).map(\.linkID), [0, 1, 0])
-        XCTAssertEqual(cs[0].cls, "weir, passability 0")
+        XCTAssertEqual(cs[0].cls, "weir"); XCTAssertEqual(cs[0].passability, 0)
         XCTAssertEqual(cs[3].from, 1); XCTAssertEqual(cs[3].to, 1)
         XCTAssertEqual(cs[3].crossingLength, 20, accuracy: 1e-9)
         XCTAssertEqual(cs[3].point.x, 60, accuracy: 1e-9); XCTAssertEqual(cs[3].point.y, 150, accuracy: 1e-9)

@@ -196,7 +196,8 @@ public struct Layers {
                 "kind_label": .string(words.conflictKind(p.kind)), "infrastructure": .string(p.kind.infrastructure),
                 "class": .string(p.cls), "name": .string(p.name), "crossing_m": .real(p.crossingLength),
                 "link": .integer(p.linkID), "from_reservoir": .integer(Int(p.from)), "to_reservoir": .integer(Int(p.to)),
-                "link_dPC": .real(p.dPC), "reconnected_m": p.reconnected.map { .real($0) } ?? .null]))
+                "link_dPC": .real(p.dPC), "reconnected_m": p.reconnected.map { .real($0) } ?? .null,
+                "passability": p.passability.map { .real($0) } ?? .null]))
         }
     }
 

@@ -68,11 +68,13 @@ public struct ConflictPoint: Sendable {
     public var dPC: Double
     /// For a river obstacle: metres of river its removal would reconnect (`WatercourseConflicts`).
     public var reconnected: Double? = nil
+    /// For a river obstacle: its passability (0 impassable … 1 passable).
+    public var passability: Double? = nil
 
     public init(point: Point, kind: ConflictKind, cls: String, name: String, crossingLength: Double, linkID: Int, from: Int32, to: Int32, dPC: Double,
-                reconnected: Double? = nil) {
+                reconnected: Double? = nil, passability: Double? = nil) {
         self.point = point; self.kind = kind; self.cls = cls; self.name = name; self.crossingLength = crossingLength
-        self.linkID = linkID; self.from = from; self.to = to; self.dPC = dPC; self.reconnected = reconnected
+        self.linkID = linkID; self.from = from; self.to = to; self.dPC = dPC; self.reconnected = reconnected; self.passability = passability
     }
 }
 

@@ -57,7 +57,8 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
              FieldDefinition("kind_label", .string), FieldDefinition("infrastructure", .string),
              FieldDefinition("class", .string), FieldDefinition("name", .string), FieldDefinition("crossing_m", .real),
              FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer),
-             FieldDefinition("link_dPC", .real), FieldDefinition("reconnected_m", .real)]
+             FieldDefinition("link_dPC", .real), FieldDefinition("reconnected_m", .real),
+             FieldDefinition("passability", .real)]
         case .leisureHubs:
             [FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)]
         case .itineraries:

@@ -6,7 +6,7 @@ import TrameVector
 /// railways crossing its riparian strip (built-up land along a river is not a conflict here: a town on
 /// its banks does not break the watercourse; a project names barrier classes for that).
 public enum WatercourseConflicts {
-    /// - Obstacles: one point each where it cuts the watercourse; class "TYPE, passability P"; `reconnected`
+    /// - Obstacles: one point each where it cuts the watercourse; class its type (weir, lock…), with its passability; `reconnected`
     ///   the metres of river its removal would reconnect; `dPC` the PC gain of its removal (%), which ranks it
     ///   among the scheme's conflict points; `link` its link when passable (0 otherwise); from/to the
     ///   stretches on its two sides.
@@ -17,9 +17,9 @@ public enum WatercourseConflicts {
         var out: [ConflictPoint] = []
         for (k, o) in w.network.obstacles.enumerated() {
             let ob = w.obstacles[o.index]
-            out.append(ConflictPoint(point: o.at, kind: .riverObstacle, cls: "\(ob.kind), passability \(readable(ob.passability))", name: ob.name,
+            out.append(ConflictPoint(point: o.at, kind: .riverObstacle, cls: ob.kind, name: ob.name,
                                      crossingLength: 0, linkID: o.link.map { $0 + 1 } ?? 0, from: o.from, to: o.to,
-                                     dPC: w.removalDPC[k], reconnected: o.reconnected))
+                                     dPC: w.removalDPC[k], reconnected: o.reconnected, passability: ob.passability))
         }
         let stretches = w.network.stretches.map { s in
             CorridorLink(id: 0, from: s.id, to: s.id, line: [], dPC: a.metrics.nodes[Int(s.id) - 1].dPC)

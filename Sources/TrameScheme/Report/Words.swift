@@ -120,6 +120,12 @@ public struct Words: Sendable {
         }
     }
 
+    /// A count with its noun in the right number: French singular for 0 and 1, English for 1 only
+    /// ("1 tronçon", "0 tronçon", "2 tronçons"; "1 stretch", "0 stretches").
+    public func count(_ n: Int, _ one: String, _ many: String) -> String {
+        "\(n) \((fr ? n <= 1 : n == 1) ? one : many)"
+    }
+
     /// "12 points de conflit", "1 point de conflit" (French plural on the first word), "1 conflict point".
     public func conflictCount(_ n: Int) -> String {
         fr ? "\(n) \(n > 1 ? "points de conflit" : "point de conflit")" : "\(n) \(n == 1 ? "conflict point" : "conflict points")"
