@@ -245,13 +245,32 @@ public struct SchemeJob {
         r.conflicts = conflicts
         r.units = units
         r.hydrography = networks.hydrography
-        r.parameters = SchemeJob.parameters(p, input: input)
-        r.inputs = SchemeJob.inputFiles(p).map { ($0, SchemeInputs.sha256($0)) }
+        // Paths as seen from the output folder ("../project.toml"): partners' documents do not carry the
+        // machine's folders, and the scheme still finds its project when the two folders move together.
+        r.parameters = SchemeJob.parameters(p, input: input).map { ["project", "land_cover"].contains($0.0) ? ($0.0, SchemeJob.relative($0.1, from: out)) : $0 }
+        r.inputs = SchemeJob.inputFiles(p).map { (SchemeJob.relative($0, from: out), SchemeInputs.sha256($0)) }
         return r
     }
 
     /// The run's parameters, as the `run_parameters` table and the GeoPackage metadata give them
     /// (TrameScheme's `RunParameters`, from the project keys' table).
+    /// `file` relative to the folder `dir` ("../project.toml", "data/lc.tif"); a GDAL virtual path
+    /// (/vsizip/…) keeps only its file name.
+    public static func relative(_ file: String, from dir: String) -> String {
+        if file.hasPrefix("/vsi") { return (file as NSString).lastPathComponent }
+        let cwd = FileManager.default.currentDirectoryPath
+        func parts(_ p: String) -> [String] {
+            let abs = p.hasPrefix("/") ? p : (cwd as NSString).appendingPathComponent(p)
+            return (abs as NSString).standardizingPath.split(separator: "/").map(String.init)
+        }
+        let f = parts(file), d = parts(dir)
+        var common = 0
+        while common < min(f.count, d.count) && f[common] == d[common] { common += 1 }
+        let up = Array(repeating: "..", count: d.count - common)
+        let rel = (up + f[common...]).joined(separator: "/")
+        return rel.isEmpty ? "." : rel
+    }
+
     public static func parameters(_ p: Project, input: SchemeInput) -> [(String, String)] {
         RunParameters.rows(p, cellSize: abs(input.spec.transform.pixelWidth), crs: input.crsLabel, naturalClasses: input.natureClassCodes)
     }

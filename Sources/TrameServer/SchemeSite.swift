@@ -64,8 +64,12 @@ public struct SchemeSite: Sendable {
     public func layer(_ name: String) -> WebLayer? { layers.first { $0.name == name } }
     public func raster(_ name: String) -> RasterLayer? { rasters.first { $0.name == name } }
 
-    /// The project file the scheme was built from (as recorded in the run's parameters).
-    public var projectFile: String? { parameters.first { $0.name == "project" }?.value }
+    /// The project file the scheme was built from (as recorded in the run's parameters: relative to the
+    /// scheme's folder since issue 16, absolute before).
+    public var projectFile: String? {
+        guard let p = parameters.first(where: { $0.name == "project" })?.value else { return nil }
+        return p.hasPrefix("/") ? p : ((folder as NSString).appendingPathComponent(p) as NSString).standardizingPath
+    }
 
     /// Loads `folder`; throws a `GeodataError` naming the file when it is not a scheme.
     public static func load(_ folder: String) throws -> SchemeSite {

@@ -230,6 +230,20 @@ final class SchemeRunTests: XCTestCase {
     }
 
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
+    /// Partners' documents carry no folder of the machine that ran the scheme: the run's folder name appears
+    /// nowhere in report.html, figures.csv and scheme.gpkg (its tables and metadata, read as bytes); the project
+    /// and the inputs are given from the output folder (dir/scheme → "../project.toml", "../landcover.tif").
+    func testNoMachinePathInThePartnersDocuments() throws {
+        let folder = (dir as NSString).lastPathComponent
+        for f in ["scheme/report.html", "scheme/figures.csv", "scheme/scheme.gpkg"] {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: p(f)))
+            XCTAssertNil(bytes.range(of: Data(folder.utf8)), "\(f) holds the machine's folder \(folder)")
+        }
+        let rows = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "run_parameters"])
+        XCTAssertTrue(rows.contains("project,../project.toml"), rows)
+        XCTAssertTrue(rows.contains("land_cover,../landcover.tif"), rows)
+    }
+
     /// The same project run again, in another process (Swift seeds its hashing per process) and on one worker
     /// thread instead of two, gives byte-identical figures.csv and the same layers, tables and rasters:
     /// scripts/compare_schemes.py --strict reads both folders with GDAL (ogr2ogr for every feature and field,
