@@ -89,7 +89,7 @@ public struct SchemeJob {
         progress("nature spaces by typology")
         let spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
         tally.addPoints(spaces.hubs.map(\.point), to: \.leisureHubs)
-        try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, label: input.label)
+        try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, lang: lang, label: input.label)
         layers.addHubs(spaces.hubs.map { ($0.point, $0.name, $0.space) })
 
         progress("buffer zones")

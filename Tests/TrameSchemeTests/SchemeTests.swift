@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 import XCTest
 import TrameRaster
 import TrameVector
@@ -287,5 +288,24 @@ final class GridAnalysisTests: XCTestCase {
         XCTAssertEqual(Words("en").number(12345.67), "12,345.7")
         XCTAssertEqual(Words("fr").ha(3.26), "3,3 ha")
         XCTAssertEqual(Words("fr").pct(0.161), "16,1 %")
+    }
+
+    /// Counts, small numbers and widths in each language, written by hand.
+    func testCountsSmallNumbersAndWidths() {
+        let fr = Words("fr"), en = Words("en")
+        XCTAssertEqual(fr.count(0, "tronçon", "tronçons"), "0 tronçon")
+        XCTAssertEqual(fr.count(1, "tronçon", "tronçons"), "1 tronçon")
+        XCTAssertEqual(fr.count(26, "coupure d'urbanisation", "coupures d'urbanisation"), "26 coupures d'urbanisation")
+        XCTAssertEqual(en.count(0, "stretch", "stretches"), "0 stretches")
+        XCTAssertEqual(en.count(1, "conflict point", "conflict points"), "1 conflict point")
+        XCTAssertEqual(fr.significant(0.0077061), "0,00771")
+        XCTAssertEqual(en.significant(0.0077061), "0.00771")
+        XCTAssertEqual(fr.significant(3.1456e-05), "3,15 × 10⁻⁵")
+        XCTAssertEqual(en.significant(9.996e-07), "1.00 × 10⁻⁶")
+        XCTAssertEqual(en.significant(0), "0")
+        XCTAssertEqual(fr.corridorWidth(.cost(5000)), "5\u{202F}000 unités de coût")
+        XCTAssertEqual(en.corridorWidth(.cost(5000)), "5,000 cost units")
+        XCTAssertEqual(fr.corridorWidth(.metres(250)), "250 m")
+        XCTAssertEqual(fr.typology(false), "vocation mixte")
     }
 }

@@ -154,13 +154,14 @@ public struct Layers {
         return out
     }
 
-    public mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], label: (Int32) -> String) throws {
+    public mutating func addNatureSpaces(_ map: NatureSpaceMap, inventories: [Inventory], hubs: [Int32: [String]], lang: String, label: (Int32) -> String) throws {
+        let words = Words(lang)
         let parts = try Layers.polygons(map.labels)
         for s in map.spaces {
             let invs = inventories.enumerated().filter { s.inventories & (1 << UInt32($0.offset)) != 0 }.map(\.element)
             natureSpaces.features.append(Feature(geometry: .multiPolygon(parts[Int(s.id)] ?? []), attributes: [
                 "space": .integer(Int(s.id)), "typology": .string(s.typology.key),
-                "typology_label": .string(s.typology == .major ? "major ecological interest" : "mixed vocation"),
+                "typology_label": .string(words.typology(s.typology == .major)),
                 "area_ha": .real(s.areaHa), "dominant_class": .string(label(s.dominantClass)),
                 "inventories": .string(invs.map(\.name).joined(separator: "; ")),
                 "partners": .string(Array(Set(invs.map(\.partner))).sorted().joined(separator: "; ")),

@@ -42,7 +42,10 @@ public struct SchemeReport {
         }
         key += [
             [w.corridors, "\(w.ha(t.anyCorridorHa)), \(w.km(t.corridorKm.reduce(0, +)))"],
-            [w.bufferZones, "\(w.ha(t.bufferHa)): \(r.urbanBreaks.count) \(w.urbanBreak.lowercased()) (\(w.ha(r.urbanBreaks.ha)), \(r.northSouthBreaks) \(w.openings)), \(r.networkFrames.count) \(w.networkFrame.lowercased()) (\(w.ha(r.networkFrames.ha)))"],
+            [w.bufferZones, "\(w.ha(t.bufferHa))\(w.fr ? " : " : ": ")"
+                + "\(w.count(r.urbanBreaks.count, w.fr ? "coupure d'urbanisation" : "urban break", w.fr ? "coupures d'urbanisation" : "urban breaks")) (\(w.ha(r.urbanBreaks.ha)), "
+                + "\(w.count(r.northSouthBreaks, w.fr ? "ouverture nord–sud" : "north–south opening", w.openings))), "
+                + "\(w.count(r.networkFrames.count, w.fr ? "abord des réservoirs et corridors" : "frame of reservoirs and corridors", w.fr ? "abords des réservoirs et corridors" : "frames of reservoirs and corridors")) (\(w.ha(r.networkFrames.ha)))"],
             [w.conflictPoints, conflictSummary(t, w: w)],
             [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
         ]
@@ -60,7 +63,7 @@ public struct SchemeReport {
         }
         let subs = r.subNetworks.map { s in
             [w.subNetworkName(s.name, label: s.label), "\(s.reservoirs)", w.ha(s.reservoirHa), "\(s.functionalLinks)/\(s.links)", w.ha(s.corridorHa),
-             w.km(s.corridorKm), String(format: "%.3g", s.pc), w.ha(s.ec), "\(s.conflicts)"]
+             w.km(s.corridorKm), w.significant(s.pc), w.ha(s.ec), "\(s.conflicts)"]
         }
         let subHeader = [w.subNetwork, w.reservoirs, w.area, w.fr ? "Liaisons fonct./toutes" : "Links functional/all", w.corridors, w.length, "PC", "EC", w.conflictPoints]
         func unitRows(_ level: String) -> [[String]] {
@@ -135,7 +138,8 @@ public struct SchemeReport {
         html += "<h2>\(esc(w.subNetworks))</h2>" + table(tables[1].header, tables[1].rows)
         for s in r.subNetworks {
             html += "<h3>\(esc(w.subNetworkName(s.name, label: s.label)))</h3>"
-            html += "<p>\(w.fr ? "Dispersion" : "Dispersal"): \(esc(w.number(s.dispersalCost, decimals: 0))) \(w.fr ? "unités de coût" : "cost units") (p = \(s.dispersalProbability)); \(w.fr ? "largeur des corridors" : "corridor width"): \(esc(s.corridorWidth.description)); \(s.components) \(w.fr ? "composante(s)" : "component(s)").</p>"
+            let colon = w.fr ? " : " : ": ", semi = w.fr ? " ; " : "; "
+            html += "<p>\(w.fr ? "Dispersion" : "Dispersal")\(colon)\(esc(w.number(s.dispersalCost, decimals: 0))) \(w.fr ? "unités de coût" : "cost units") (p = \(w.number(s.dispersalProbability, decimals: 2)))\(semi)\(w.fr ? "largeur des corridors" : "corridor width")\(colon)\(esc(w.corridorWidth(s.corridorWidth)))\(semi)\(w.count(s.components, w.fr ? "composante connexe" : "connected component", w.fr ? "composantes connexes" : "connected components")).</p>"
             html += image("map_\(s.name).png", alt: w.subNetworkName(s.name, label: s.label))
             html += "<h4>\(esc(w.topReservoirs))</h4>" + table([w.reservoir, w.area, "dPC", w.fr ? "Inventaires" : "Inventories"],
                                                              s.topReservoirs.map { ["\($0.id)", w.ha($0.areaHa), w.number($0.dPC, decimals: 2) + " %", $0.inventories] })

@@ -1,3 +1,6 @@
+import Foundation
+import TrameCost
+
 /// The colours of the scheme, shared by the printed maps, the QGIS styles and the web page.
 public enum Palette {
     public static let major = RGB(28, 105, 48)
@@ -124,6 +127,34 @@ public struct Words: Sendable {
     /// ("1 tronçon", "0 tronçon", "2 tronçons"; "1 stretch", "0 stretches").
     public func count(_ n: Int, _ one: String, _ many: String) -> String {
         "\(n) \((fr ? n <= 1 : n == 1) ? one : many)"
+    }
+
+    /// A small or large number to three significant digits as the language writes it: "0,00771",
+    /// "3,15 × 10⁻⁵" in French; "0.00771", "3.15 × 10⁻⁵" in English.
+    public func significant(_ v: Double) -> String {
+        guard v.isFinite, v != 0 else { return v == 0 ? "0" : "\(v)" }
+        let sep = fr ? "," : "."
+        if abs(v) >= 1e-3 && abs(v) < 1e5 { return String(format: "%.3g", v).replacingOccurrences(of: ".", with: sep) }
+        let e = Int(floor(log10(abs(v))))
+        var m = v / pow(10, Double(e))
+        var exp = e
+        if abs(m) >= 9.995 { m /= 10; exp += 1 }
+        let digits: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
+        let sup = String(String(exp).map { digits[$0] ?? $0 })
+        return String(format: "%.2f", m).replacingOccurrences(of: ".", with: sep) + " × 10" + sup
+    }
+
+    /// A corridor width as the project gave it: "5 000 unités de coût", "5,000 cost units", "250 m".
+    public func corridorWidth(_ w: CorridorWidth) -> String {
+        switch w {
+        case .cost(let c): return "\(number(c, decimals: c == c.rounded() ? 0 : 1)) \(fr ? "unités de coût" : "cost units")"
+        case .metres(let m): return "\(number(m, decimals: m == m.rounded() ? 0 : 1)) m"
+        }
+    }
+
+    /// A nature space's typology as the layer's `typology_label` names it.
+    public func typology(_ major: Bool) -> String {
+        major ? (fr ? "intérêt écologique majeur" : "major ecological interest") : (fr ? "vocation mixte" : "mixed vocation")
     }
 
     /// "12 points de conflit", "1 point de conflit" (French plural on the first word), "1 conflict point".
