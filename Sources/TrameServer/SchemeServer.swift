@@ -318,7 +318,8 @@ public final class SchemeServer: @unchecked Sendable {
         var o: [String: Any] = [
             "title": s.title, "lang": settings.lang, "layers": layers, "rasters": rasters,
             "extent": [s.extent.west, s.extent.south, s.extent.east, s.extent.north],
-            "subnetworks": settings.subNetworks.map { ["name": $0.name, "label": $0.label, "colour": $0.colour.hex] },
+            // Labels in the page's language (the project's labels are the English ones).
+            "subnetworks": settings.subNetworks.map { ["name": $0.name, "label": Words(settings.lang).subNetworkName($0.name, label: $0.label), "colour": $0.colour.hex] },
             "palette": ["major": Palette.major.hex, "mixed": Palette.mixed.hex, "buffer": Palette.buffer.hex, "conflict": Palette.conflict.hex,
                         "hub": Palette.hub.hex, "itinerary": Palette.itinerary.hex, "pinch": Palette.pinch.hex, "unit": Palette.commune.hex],
             "routing": scheme.itineraries.map { Array($0.routers.keys.map(\.rawValue)).sorted() } ?? [],

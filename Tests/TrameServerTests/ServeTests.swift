@@ -45,14 +45,14 @@ final class ServeTests: XCTestCase {
         var app: Application<RouterResponder<ServeContext>>
     }
 
-    static func harness(private isPrivate: Bool = false, demo: String? = nil, logger: Logger? = nil) throws -> Harness {
+    static func harness(private isPrivate: Bool = false, demo: String? = nil, logger: Logger? = nil, lang: String = "en") throws -> Harness {
         let dir = try demo ?? ServeTests.sample()
         let scheme = dir + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme)
         let p = loaded.project!
         let partners = NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)"
         let store = try PartnerStore(folder: partners, bcryptCost: 4)
-        let settings = ServeSettings(lang: "en", isPrivate: isPrivate, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
+        let settings = ServeSettings(lang: lang, isPrivate: isPrivate, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
                                      rerun: ServeSetup.rerun(project: p.file, folder: scheme))
         let server = SchemeServer(scheme: loaded.served, store: store, settings: settings)
@@ -135,6 +135,20 @@ final class ServeTests: XCTestCase {
                 let rank = (f["properties"] as! [String: Any])["rank"] as! Int
                 let c = (f["geometry"] as! [String: Any])["coordinates"] as! [Double]
                 XCTAssertEqual(c[0], reference[rank]!.0, accuracy: 1e-6); XCTAssertEqual(c[1], reference[rank]!.1, accuracy: 1e-6)
+            }
+        }
+    }
+
+    /// A French page names the sub-networks in French (the project's labels are English).
+    func testSubNetworkLabelsInThePagesLanguage() async throws {
+        for (lang, mining) in [("fr", "Sous-trame minière (terrils et cavaliers)"), ("en", "")] {
+            let h = try ServeTests.harness(lang: lang)
+            let label = h.server.settings.subNetworks.first { $0.name == "mining" }?.label
+            try await h.app.test(.router) { client in
+                let info = try ServeTests.json(try await client.execute(uri: "/api/layers", method: .get))
+                let subs = try XCTUnwrap(info["subnetworks"] as? [[String: Any]])
+                let got = subs.first { $0["name"] as? String == "mining" }?["label"] as? String
+                XCTAssertEqual(got, lang == "fr" ? mining : label, lang)
             }
         }
     }
