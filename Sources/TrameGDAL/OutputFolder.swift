@@ -352,3 +352,37 @@ public struct OutputFolder: Sendable {
         }
     }
 }
+
+/// A single output file (`-o x.gpkg`): it may replace an earlier file of the user's, but never one of the
+/// command's own inputs, nor a file of a folder Trame wrote as a whole (a scheme's scheme.gpkg, a demo's
+/// territory.gpkg): writing a layer there would replace the whole GeoPackage.
+public enum OutputFile {
+    /// Throws a one-line `GeodataError` naming `path` when it is one of `inputs` (the same file, whatever the
+    /// path written) or lies in a folder (or its parent) marked `.trame-output` that lists it.
+    public static func check(_ path: String, inputs: [String?]) throws {
+        let fm = FileManager.default
+        func identity(_ p: String) -> (UInt64, UInt64)? {
+            var st = stat()
+            guard stat(p, &st) == 0 else { return nil }
+            return (UInt64(st.st_dev), UInt64(st.st_ino))
+        }
+        if let out = identity(path) {
+            for case let input? in inputs {
+                let file = input.hasPrefix("/vsizip/") ? String(input.dropFirst(8)) : input
+                if let i = identity(file), i == out {
+                    throw GeodataError(path, "is also an input of the command (\(input)): write the output to another file")
+                }
+            }
+        }
+        guard fm.fileExists(atPath: path) else { return }
+        var dir = (URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path as NSString) as String
+        var rel = (path as NSString).lastPathComponent
+        for _ in 0..<2 {
+            if let marker = try? OutputFolder.readMarker(in: dir, name: dir), marker.owned.covers(rel) {
+                throw GeodataError(path, "belongs to the output of `trame \(marker.command)` in \(dir): write the output to another file")
+            }
+            rel = (dir as NSString).lastPathComponent + "/" + rel
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+    }
+}

@@ -76,6 +76,10 @@ public struct SchemeJob {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
         let writer = RasterWriter(folder: dir)
+        // A failing stage leaves by an error while rasters are still being written: let the writer stop and
+        // drain before the error reaches the caller, which then removes the half-built folder (a write still
+        // running afterwards recreated files in it).
+        defer { writer.drain() }
         var layers = Layers(crsWKT: input.spec.crsWKT)
         let lc = input.landCover
         var valid = [Bool](repeating: false, count: input.spec.count)
@@ -298,13 +302,23 @@ public final class RasterWriter: RasterSink, @unchecked Sendable {
     public let group = DispatchGroup()
     public let lock = NSLock()
     public var failure: Error?
+    /// Set when the run fails: writes not yet started are skipped.
+    var cancelled = false
 
     public init(folder: String) { self.folder = folder }
+
+    /// Skips the writes not yet started and waits for the one running (after a failure, or at the end).
+    public func drain() {
+        lock.lock(); cancelled = true; lock.unlock()
+        group.wait()
+    }
 
     public func write<T: GridScalar>(_ grid: Grid<T>, to name: String, description: String,
                               categories: [Int: String], colours: [Int: (UInt8, UInt8, UInt8)]) {
         let path = (folder as NSString).appendingPathComponent(name)
         queue.async(group: group) {
+            self.lock.lock(); let skip = self.cancelled; self.lock.unlock()
+            if skip { return }
             do {
                 try RasterIO.write(grid, to: path, format: .cog, bandDescription: description, categories: categories, colours: colours)
             } catch {

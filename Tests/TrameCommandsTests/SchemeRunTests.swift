@@ -230,6 +230,24 @@ final class SchemeRunTests: XCTestCase {
     }
 
     /// The outputs a partner opens: styled layers, metadata with checksums, rasters as COG, maps and a report.
+    /// `route -o` and `loop -o` never replace their own network nor a file of the scheme: the GeoPackage would
+    /// lose every other layer. Both are refused in one line before any work, the files left byte for byte.
+    func testRouteOutputIsNeverAnInputNorASchemeFile() throws {
+        let territory = p("territory.gpkg"), scheme = p("scheme/scheme.gpkg")
+        let before = try [territory, scheme].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        for (args, mentions) in [
+            (["route", "--network", territory, "--from", "0,0", "--to", "1,1", "-o", p("./territory.gpkg")], "is also an input of the command"),
+            (["loop", "--network", territory, "--start", "0,0", "--length", "5km", "-o", territory], "is also an input of the command"),
+            (["route", "--network", territory, "--from", "0,0", "--to", "1,1", "-o", scheme], "belongs to the output of `trame run`"),
+        ] {
+            let r = try run(trame, args)
+            XCTAssertEqual(r.status, 1, args.joined(separator: " "))
+            XCTAssertTrue(r.err.contains(mentions), r.err)
+            XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        }
+        XCTAssertEqual(try [territory, scheme].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }, before)
+    }
+
     /// Partners' documents carry no folder of the machine that ran the scheme: the run's folder name appears
     /// nowhere in report.html, figures.csv and scheme.gpkg (its tables and metadata, read as bytes); the project
     /// and the inputs are given from the output folder (dir/scheme → "../project.toml", "../landcover.tif").

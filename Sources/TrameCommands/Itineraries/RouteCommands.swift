@@ -152,6 +152,7 @@ struct RouteCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        if let output { try OutputFile.check(output, inputs: [net.network, net.green]) }
         let (r, loaded, inCRS) = try net.router()
         let s = try net.position(from, "start", r, loaded, inCRS), t = try net.position(to, "end", r, loaded, inCRS)
         let route: Route
@@ -197,6 +198,7 @@ struct LoopCommand: ParsableCommand {
 
     func run() throws {
         let target = try Inputs.length(length)
+        if let output { try OutputFile.check(output, inputs: [net.network, net.green]) }
         let (r, loaded, inCRS) = try net.router()
         let s = try net.position(start, "start", r, loaded, inCRS)
         let route: Route
@@ -231,6 +233,7 @@ struct HubsCommand: ParsableCommand {
     var output: String
 
     func run() throws {
+        try OutputFile.check(output, inputs: [net.network, net.green, hubs])
         let (r, loaded, _) = try net.router()
         var layer = try VectorIO.read(hubs)
         if let own = SpatialReference.fromWKT(layer.crsWKT), !own.isSame(as: loaded.crs) { layer = try VectorIO.reproject(layer, to: loaded.crs, file: hubs) }
