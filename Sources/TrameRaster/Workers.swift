@@ -9,7 +9,9 @@ import Foundation
 public enum Workers {
     /// Threads for the parallel passes: `TRAME_THREADS` (1…64), else 2.
     public static let threads: Int = {
-        if let t = ProcessInfo.processInfo.environment["TRAME_THREADS"], let n = Int(t), (1...64).contains(n) { return n }
+        guard let t = ProcessInfo.processInfo.environment["TRAME_THREADS"] else { return 2 }
+        if let n = Int(t), (1...64).contains(n) { return n }
+        FileHandle.standardError.write(Data("trame: warning: TRAME_THREADS=\(t) is not a whole number from 1 to 64; using 2 threads\n".utf8))
         return 2
     }()
 

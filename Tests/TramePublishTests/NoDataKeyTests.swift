@@ -71,6 +71,12 @@ final class NoDataKeyTests: XCTestCase {
         XCTAssertEqual(second.landCover.noData, 255)
         XCTAssertEqual((0..<6).map { second.landCover.isNoData(second.landCover.values[$0]) }, [true, false, false, true, false, false])
 
+        // Declaring a class of the nomenclature (20, the wood) NoData is allowed but said: its one cell is left out.
+        var warnings: [String] = []
+        let noWood = try SchemeReader(project: try project(plain, nodata: "20"), lang: "en", progress: { _ in }, warn: { warnings.append($0) })
+        XCTAssertThrowsError(try noWood.read())   // 0 is still a class the nomenclature lacks
+        XCTAssertEqual(warnings.filter { $0.contains("nodata = 20 is the class 'Wood' of nomenclature.csv: its cells are left out") }.count, 1, "\(warnings)")
+
         // A value that is not one whole code is refused with the key's line (line 8 of the text above).
         XCTAssertThrowsError(try project(plain, nodata: "\"0\"")) { e in
             XCTAssertTrue("\(e)".contains("project.toml:8:") && "\(e)".contains("nodata"), "\(e)")

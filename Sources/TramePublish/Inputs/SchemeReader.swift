@@ -82,6 +82,9 @@ public struct SchemeReader {
         let crs = try checkGrid(lc.spec)
         for w in InputChecks.scale(p, cellWidth: abs(lc.spec.transform.pixelWidth), cellHeight: abs(lc.spec.transform.pixelHeight)) { warn(w) }
         let nomenclature = try Nomenclature.read(p.nomenclature)
+        if let nd = p.landCoverNoData, let entry = nomenclature[nd] {
+            warn("\(p.file): [land_cover] nodata = \(nd) is the class '\(entry.label)' of \((p.nomenclature as NSString).lastPathComponent): its cells are left out of the scheme")
+        }
         let histogram = Nomenclature.histogram(lc)
         try InputChecks.nomenclature(nomenclature, histogram: histogram, project: p)
         let table = try FrictionTable.read(p.friction)
