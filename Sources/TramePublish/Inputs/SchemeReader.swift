@@ -153,6 +153,30 @@ public struct SchemeReader {
                 }
             }
         }
+        // One obstacle per place: entries within 1 m of each other (the same weir entered twice, a register's
+        // duplicates) are one, with the lower passability (the one that governs) and both names.
+        if out.count > 1, let src = h.obstacles {
+            let order = out.indices.sorted { (out[$0].point.x, out[$0].point.y, $0) < (out[$1].point.x, out[$1].point.y, $1) }
+            var keep = [Bool](repeating: true, count: out.count), merged = 0
+            for (a, i) in order.enumerated() where keep[i] {
+                var b = a + 1
+                while b < order.count && out[order[b]].point.x - out[i].point.x <= 1 {
+                    let j = order[b]
+                    if keep[j] && out[j].point.distance(to: out[i].point) <= 1 {
+                        keep[j] = false; merged += 1
+                        if out[j].passability < out[i].passability { out[i].passability = out[j].passability; out[i].kind = out[j].kind }
+                        if !out[j].name.isEmpty && !out[i].name.split(separator: "/").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(out[j].name) {
+                            out[i].name = out[i].name.isEmpty ? out[j].name : out[i].name + " / " + out[j].name
+                        }
+                    }
+                    b += 1
+                }
+            }
+            if merged > 0 {
+                warn("\(src.file): \(merged) obstacle\(merged > 1 ? "s lie" : " lies") within 1 m of another: counted once, with the lower passability")
+                out = out.indices.filter { keep[$0] }.map { out[$0] }
+            }
+        }
         return HydrographyInput(watercourses: lines, obstacles: out)
     }
 
