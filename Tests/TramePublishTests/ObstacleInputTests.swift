@@ -27,5 +27,13 @@ final class ObstacleInputTests: XCTestCase {
         XCTAssertEqual(h.obstacles.filter { $0.name.hasSuffix(" / Copy") }.count, 1)
         XCTAssertEqual(h.obstacles.first { $0.name.hasSuffix(" / Copy") }?.passability, 0)
         XCTAssertEqual(warnings.filter { $0.contains("2 obstacles lie within 1 m of another: counted once") }.count, 1, "\(warnings)")
+        XCTAssertFalse(warnings.contains { $0.contains("[hydrography] is given but") })
+
+        // The same project with the river on least-cost links: [hydrography] unused, and said so.
+        var q = p
+        for k in q.subNetworks.indices where q.subNetworks[k].model == .watercourse { q.subNetworks[k].model = .leastCost }
+        warnings = []
+        _ = try SchemeReader(project: q, lang: "en", progress: { _ in }, warn: { warnings.append($0) }).read()
+        XCTAssertEqual(warnings.filter { $0.contains("[hydrography] is given but no [[subnetwork]] has model = \"watercourse\"") }.count, 1, "\(warnings)")
     }
 }

@@ -112,6 +112,9 @@ public struct SchemeReader {
         var input = SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
                                 inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
                                 infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
+        if p.hydrography != nil && !p.subNetworks.contains(where: { $0.model == .watercourse }) {
+            warn("\(p.file): [hydrography] is given but no [[subnetwork]] has model = \"watercourse\": the watercourses and obstacles are not used")
+        }
         if let h = p.hydrography {
             input.hydrography = try hydrography(h, watercourses: try read(h.watercourses, "watercourses")!,
                                                 obstacles: try read(h.obstacles, "obstacles"), nomenclature: nomenclature)
