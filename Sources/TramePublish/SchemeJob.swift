@@ -252,6 +252,8 @@ public struct SchemeJob {
         // Paths as seen from the output folder ("../project.toml"): partners' documents do not carry the
         // machine's folders, and the scheme still finds its project when the two folders move together.
         r.parameters = SchemeJob.parameters(p, input: input).map { ["project", "land_cover"].contains($0.0) ? ($0.0, SchemeJob.relative($0.1, from: out)) : $0 }
+        r.frictionColumns = input.friction.columns
+        r.frictionRows = input.friction.rows.map { ($0.code, input.label(Int32($0.code)), $0.values) }
         r.inputs = SchemeJob.inputFiles(p).map { (SchemeJob.relative($0, from: out), SchemeInputs.sha256($0)) }
         return r
     }

@@ -118,6 +118,10 @@ public struct SchemeResult: Sendable {
     public var seconds: Double
     /// The blue network's figures, when a sub-network is built on the watercourses.
     public var hydrography: HydrographySummary? = nil
+    /// The friction table as the run used it: its sub-network columns, and per class its code, its label in the
+    /// run's language and its resistances (nil: impassable).
+    public var frictionColumns: [String] = []
+    public var frictionRows: [(code: Int, label: String, values: [Double?])] = []
 
     public init(title: String, name: String, crs: String, cellSize: Double) {
         self.title = title; self.name = name; self.crs = crs; self.cellSize = cellSize

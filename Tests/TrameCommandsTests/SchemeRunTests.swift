@@ -248,6 +248,31 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertEqual(try [territory, scheme].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }, before)
     }
 
+    /// The report explains its method and shows the friction table the run used: one row per row of
+    /// friction.csv (read here as text), in its order, with the file's resistances ("inf" or empty = impassable).
+    func testReportShowsTheMethodAndTheFrictionTable() throws {
+        let html = try String(contentsOfFile: p("scheme/report.html"), encoding: .utf8)
+        for title in ["<h2>Method</h2>", "<h3>Connectivity: PC, EC, dPC</h3>", "<h3>Pinch points</h3>", "<h3>Conflict points</h3>"] {
+            XCTAssertTrue(html.contains(title), title)
+        }
+        let start = try XCTUnwrap(html.range(of: "Resistance per land-cover class (cost units per metre)</h3>"))
+        let table = html[start.upperBound...].prefix { _ in true }
+        let end = try XCTUnwrap(table.range(of: "</table>"))
+        let rows = table[..<end.lowerBound].components(separatedBy: "<tr>").dropFirst(2).map { row in
+            row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+        }
+        let csv = try String(contentsOfFile: p("friction.csv"), encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, csv.count)
+        for (row, line) in zip(rows, csv) {
+            XCTAssertEqual(row.first, line.first)
+            XCTAssertEqual(row.count, line.count)
+            for (shown, value) in zip(row.dropFirst(2), line.dropFirst(2)) {
+                if value.isEmpty || value == "inf" { XCTAssertEqual(shown, "impassable") }
+                else { XCTAssertEqual(Double(shown.replacingOccurrences(of: ",", with: "")), Double(value), "class \(line[0])") }
+            }
+        }
+    }
+
     /// Partners' documents carry no folder of the machine that ran the scheme: the run's folder name appears
     /// nowhere in report.html, figures.csv and scheme.gpkg (its tables and metadata, read as bytes); the project
     /// and the inputs are given from the output folder (dir/scheme → "../project.toml", "../landcover.tif").

@@ -167,6 +167,10 @@ public struct SchemeReport {
         }
         html += "<h2>\(esc(w.partners))</h2>" + table([w.fr ? "Partenaire" : "Partner", w.fr ? "Inventaire" : "Inventory", w.fr ? "Sites" : "Sites", w.fr ? "Portée" : "Interest", w.fr ? "Fichier" : "File"],
                                                     r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
+        html += "<h2>\(w.fr ? "Méthode" : "Method")</h2>"
+        for (title, text) in MethodText.paragraphs(r, words: w) { html += "<h3>\(esc(title))</h3><p>\(esc(text))</p>" }
+        let friction = MethodText.frictionTable(r, words: w)
+        html += "<h3>\(w.fr ? "Résistances par classe d'occupation du sol (unités de coût par mètre)" : "Resistance per land-cover class (cost units per metre)")</h3>" + table(friction.header, friction.rows)
         html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })
         html += "<h3>\(esc(w.inputs))</h3>" + table([w.fr ? "Fichier" : "File", "SHA-256"], r.inputs.map { [$0.file, $0.sha256] })
         html += "<p><small>Trame \(TrameVersion.current) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
