@@ -116,7 +116,7 @@ let package = Package(
         // Shared by the test targets only: running the built `trame` as a user would.
         .target(name: "TrameTestSupport"),
 
-        .testTarget(name: "TrameRasterTests", dependencies: ["TrameRaster"]),
+        .testTarget(name: "TrameRasterTests", dependencies: ["TrameRaster", "TrameSample"]),
         .testTarget(name: "TrameGDALTests", dependencies: ["TrameGDAL", "TrameRaster", "TrameVector"]),
         .testTarget(name: "TrameSampleTests", dependencies: ["TrameSample", "TrameRaster"]),
         .testTarget(name: "TrameCostTests", dependencies: ["TrameCost", "TrameRaster", "TrameGDAL"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TrameSample
 import XCTest
 import TrameRaster
 
@@ -47,18 +48,6 @@ final class EuclideanDistanceTests: XCTestCase {
         return rowsOut.map { $0.map { ($0 as? Double) ?? .infinity } }
     }
 
-    /// SplitMix64: the same seed sets on every run.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
 
     /// Compares the transform (one worker and two) with GEOS on one seed set.
     func check(_ seeds: [UInt8], cols: Int, rows: Int, cw: Double, ch: Double, limit: Double, _ what: String) throws {
@@ -89,7 +78,7 @@ final class EuclideanDistanceTests: XCTestCase {
     /// One seed, many random seeds (3 % and 0.2 % of the cells), with and without a limit, on square
     /// cells of 10 m and rectangular cells of 10 × 7.5 m, on grids whose sides are not multiples of the blocks.
     func testRandomSeedsAgainstGEOS() throws {
-        var rng = Random(state: 14)
+        var rng = SeededGenerator(seed: 14)
         let cols = 53, rows = 37
         var one = [UInt8](repeating: 0, count: cols * rows)
         one[17 * cols + 40] = 1
@@ -167,7 +156,7 @@ final class EuclideanDistanceTests: XCTestCase {
     /// Five random regions (blobs) on a 47 × 39 grid of 20 × 15 m cells: each cell's two nearest regions
     /// and distances are GEOS's two least distances to the regions' multipoints (within a 150 m limit).
     func testTwoNearestAgainstGEOS() throws {
-        var rng = Random(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let cols = 47, rows = 39, cw = 20.0, ch = 15.0, limit = 150.0
         var labels = [Int32](repeating: 0, count: cols * rows)
         for region in 1...5 {

@@ -112,6 +112,11 @@ public enum ConflictFinder {
             guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
             return owner[spec.index(col: c.col, row: c.row)]
         }
+        // The more important of two corridors' links (higher dPC, then lower id): a stretch through several takes it.
+        func moreImportant(_ x: Int32, than y: Int32) -> Bool {
+            let a = links[Int(x) - 1], b = links[Int(y) - 1]
+            return (a.dPC, -a.id) > (b.dPC, -b.id)
+        }
         let widths = meanWidths ?? CorridorWidths.mean(owner: owner, lines: links.map(\.line), spec: spec)
         func meanWidth(_ id: Int32) -> Double { widths[Int(id) - 1] }
         // Roads and railways: runs of samples along each line inside the corridors.
@@ -139,10 +144,7 @@ public enum ConflictFinder {
                 while e + 1 < samples.count && owners[e + 1] > 0 { e += 1 }
                 // The more important link of the run (then the lower id).
                 var id = owners[k]
-                for j in k...e where owners[j] != id {
-                    let a = links[Int(owners[j]) - 1], b = links[Int(id) - 1]
-                    if (a.dPC, -a.id) > (b.dPC, -b.id) { id = owners[j] }
-                }
+                for j in k...e where moreImportant(owners[j], than: id) { id = owners[j] }
                 let mid = (samples[k].s + samples[e].s) / 2
                 let m = (k...e).min { abs(samples[$0].s - mid) < abs(samples[$1].s - mid) }!
                 stretches.append(Stretch(kind: inf.kind, cls: inf.cls, name: inf.name, point: samples[m].p, start: samples[k].p, end: samples[e].p,
@@ -176,10 +178,7 @@ public enum ConflictFinder {
             }
             guard length >= minCrossing else { continue }
             var id = stretches[longest].link
-            for i in members where stretches[i].link != id {
-                let a = links[Int(stretches[i].link) - 1], b = links[Int(id) - 1]
-                if (a.dPC, -a.id) > (b.dPC, -b.id) { id = stretches[i].link }
-            }
+            for i in members where moreImportant(stretches[i].link, than: id) { id = stretches[i].link }
             let s = stretches[longest], link = links[Int(id) - 1]
             out.append(ConflictPoint(point: s.point, kind: .line(s.kind, along: length > 2 * meanWidth(id)), cls: s.cls, name: s.name,
                                      crossingLength: length, linkID: link.id, from: link.from, to: link.to, dPC: link.dPC))
