@@ -26,8 +26,11 @@ public struct SchemeJob {
     /// How each sub-network is analysed.
     public var model: SubNetworkModel = ProjectSubNetworkModel()
 
+    /// Sub-networks are named in `lang` from here on (`SubNetwork.label(in:)`): maps, report, layers and styles.
     public init(project: Project, out: String, lang: String, progress: @escaping (String) -> Void = { _ in }) {
-        self.project = project; self.out = out; self.lang = lang; self.progress = progress
+        var p = project
+        for k in p.subNetworks.indices { p.subNetworks[k].label = p.subNetworks[k].label(in: lang) }
+        self.project = p; self.out = out; self.lang = lang; self.progress = progress
     }
 
     /// Loads a project file, with other files for some inventories (a partner's revised version: its first
@@ -80,7 +83,7 @@ public struct SchemeJob {
         // drain before the error reaches the caller, which then removes the half-built folder (a write still
         // running afterwards recreated files in it).
         defer { writer.drain() }
-        var layers = Layers(crsWKT: input.spec.crsWKT)
+        var layers = Layers(crsWKT: input.spec.crsWKT, lang: lang)
         let lc = input.landCover
         var valid = [Bool](repeating: false, count: input.spec.count)
         for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
@@ -94,7 +97,7 @@ public struct SchemeJob {
         let spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
         tally.addPoints(spaces.hubs.map(\.point), to: \.leisureHubs)
         try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, lang: lang, label: input.label)
-        layers.addHubs(spaces.hubs.map { ($0.point, $0.name, $0.space) })
+        layers.addHubs(spaces.hubs, lang: lang)
 
         progress("buffer zones")
         let buffers = BufferZoneStage.run(input, network: networks.masks.network, sink: writer)
@@ -237,7 +240,7 @@ public struct SchemeJob {
         r.pinchPoints = networks.pinchPoints
         r.majorSpaces = spaces.majorSpaces
         r.mixedSpaces = spaces.mixedSpaces
-        r.leisureHubs = spaces.hubs.map { ($0.name, $0.space?.typology) }
+        r.leisureHubs = spaces.hubs.map { ($0.name, $0.space?.typology, $0.stake) }
         r.urbanBreaks = buffers.urbanBreaks
         r.networkFrames = buffers.networkFrames
         r.northSouthBreaks = buffers.northSouthBreaks
@@ -255,7 +258,41 @@ public struct SchemeJob {
         r.frictionColumns = input.friction.columns
         r.frictionRows = input.friction.rows.map { ($0.code, input.label(Int32($0.code)), $0.values) }
         r.inputs = SchemeJob.inputFiles(p).map { (SchemeJob.relative($0, from: out), SchemeInputs.sha256($0)) }
+        r.sources = SchemeJob.sources(p, counts: input.featureCounts)
+        r.readableParameters = RunParameters.readable(p, cellSize: r.cellSize, crs: input.crsLabel, naturalClasses: input.natureClassCodes, words: Words(lang),
+                                                      files: (SchemeJob.relative(p.file, from: out), SchemeJob.relative(p.landCover, from: out)))
         return r
+    }
+
+    /// The data sources table: the project file, the land cover and its tables, then every layer, each with
+    /// its file relative to the project's folder and its checksum (computed once per file).
+    public static func sources(_ p: Project, counts: [LayerSource: Int]) -> [SchemeResult.Source] {
+        var sums: [String: String] = [:]
+        func sha(_ file: String) -> String {
+            let f = file.hasPrefix("/vsizip/") ? String(file.dropFirst(8)) : file
+            if let s = sums[f] { return s }
+            let s = SchemeInputs.sha256(f); sums[f] = s; return s
+        }
+        func rel(_ file: String) -> String { SchemeJob.relative(file, from: p.directory) }
+        var out: [SchemeResult.Source] = [
+            .init(role: .roleProject, file: rel(p.file), sha256: sha(p.file)),
+            .init(role: .roleLandCover, file: rel(p.landCover), origin: p.landCoverOrigin, sha256: sha(p.landCover)),
+            .init(role: .roleNomenclature, file: rel(p.nomenclature), sha256: sha(p.nomenclature)),
+            .init(role: .roleFriction, file: rel(p.friction), sha256: sha(p.friction)),
+        ]
+        func add(_ role: Term, _ src: LayerSource?, detail: String? = nil, producer: String? = nil) {
+            guard let src else { return }
+            var origin = src.origin
+            if origin.producer == nil { origin.producer = producer }
+            out.append(.init(role: role, detail: detail, file: rel(src.file), layer: src.layer, features: counts[src], origin: origin, sha256: sha(src.file)))
+        }
+        add(.roleBoundary, p.boundary)
+        for inv in p.inventories { add(.roleInventory, inv.source, detail: inv.name, producer: inv.partner) }
+        add(.roleRoads, p.roads); add(.roleRailways, p.railways); add(.rolePaths, p.paths)
+        add(.roleCommunes, p.communes); add(.roleGroupings, p.groupings); add(.roleHubs, p.leisureHubs)
+        add(.roleNetwork, p.itineraries?.network)
+        add(.roleWatercourses, p.hydrography?.watercourses); add(.roleObstacles, p.hydrography?.obstacles)
+        return out
     }
 
     /// The run's parameters, as the `run_parameters` table and the GeoPackage metadata give them
@@ -291,7 +328,7 @@ public struct SchemeJob {
         let figureTable = SchemeFigures.table(result)
         try VectorIO.write(layers.all, to: (dir as NSString).appendingPathComponent("scheme.gpkg"),
                            styles: SchemeStyles.styles(project.subNetworks, lang: lang),
-                           tables: [figureTable, SchemeFigures.parameterTable(result)], metadata: metadata)
+                           tables: [figureTable, SchemeFigures.parameterTable(result, words: Words(lang))], metadata: metadata)
         try SchemeFigures.writeCSV(result, to: (dir as NSString).appendingPathComponent("figures.csv"))
     }
 }

@@ -103,7 +103,7 @@ public struct SchemeResult: Sendable {
     public var networkFrames: (count: Int, ha: Double)
     public var northSouthBreaks: Int
     public var conflicts: [Conflict]
-    public var leisureHubs: [(name: String, typology: Typology?)]
+    public var leisureHubs: [(name: String, typology: Typology?, stake: HubStake?)]
     /// Itineraries between the leisure hubs: their hubs, length (m) and green share; unreachable hubs.
     public var itineraries: [(from: String, to: String, lengthM: Double, greenShare: Double)] = []
     public var unreachableHubs: [String] = []
@@ -114,7 +114,13 @@ public struct SchemeResult: Sendable {
     public var referenceShare: Double?
     public var referenceLabel: String
     public var parameters: [(String, String)]
+    /// The same parameters for a reader, in the run's language: name, label, value with its units.
+    public var readableParameters: [(name: String, label: String, value: String)] = []
     public var inputs: [(file: String, sha256: String)]
+    /// The data sources table: every input with its role, its file relative to the project file's folder,
+    /// its layer, the features read inside the territory (nil for rasters and tables), who made it, its
+    /// date and licence as the project gives them, and its SHA-256.
+    public var sources: [Source] = []
     public var seconds: Double
     /// The blue network's figures, when a sub-network is built on the watercourses.
     public var hydrography: HydrographySummary? = nil
@@ -131,4 +137,19 @@ public struct SchemeResult: Sendable {
     }
 
     public var territory: UnitFigures { units[0] }
+
+    /// One input of the run, as the report's data sources table lists it.
+    public struct Source: Sendable {
+        /// What it is for (a term of the vocabulary), and its name when several share a role (an inventory's).
+        public var role: Term
+        public var detail: String?
+        public var file: String
+        public var layer: String?
+        public var features: Int?
+        public var origin: DataOrigin
+        public var sha256: String
+        public init(role: Term, detail: String? = nil, file: String, layer: String? = nil, features: Int? = nil, origin: DataOrigin = DataOrigin(), sha256: String) {
+            self.role = role; self.detail = detail; self.file = file; self.layer = layer; self.features = features; self.origin = origin; self.sha256 = sha256
+        }
+    }
 }

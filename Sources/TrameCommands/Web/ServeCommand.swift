@@ -74,10 +74,11 @@ struct ServeCommand: ParsableCommand {
         } catch let e as PartnerStoreError {
             throw InputError(e.description)
         }
+        let language = lang?.rawValue ?? loaded.project?.lang ?? "fr"
         var settings = ServeSettings(
-            lang: lang?.rawValue ?? loaded.project?.lang ?? "fr", isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
+            lang: language, isPrivate: isPrivate, tileURL: loaded.project?.baseMap,
             tileAttribution: loaded.project?.baseMapAttribution, leafletFolder: leaflet,
-            subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label, $0.colour) } ?? [],
+            subNetworks: loaded.project?.subNetworks.map { ($0.name, $0.label(in: language), $0.colour) } ?? [],
             inventories: loaded.project?.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) } ?? [],
             rerun: loaded.project.map { p in ServeSetup.rerun(project: p.file, folder: folder) })
         settings.secureCookies = secureCookies

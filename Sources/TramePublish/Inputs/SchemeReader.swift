@@ -92,8 +92,12 @@ public struct SchemeReader {
 
         progress("reading the layers")
         let spec = lc.spec
+        var counts: [LayerSource: Int] = [:]
         func read(_ src: LayerSource?, _ role: String) throws -> VectorLayer? {
-            try src.map { try SchemeInputs.layer($0, role: role, crsWKT: spec.crsWKT, extent: spec.extent, warn: warn) }
+            guard let src else { return nil }
+            let layer = try SchemeInputs.layer(src, role: role, crsWKT: spec.crsWKT, extent: spec.extent, warn: warn)
+            counts[src] = layer.features.count
+            return layer
         }
         var inventoryLayers: [VectorLayer] = []
         for inv in p.inventories { inventoryLayers.append(try read(inv.source, "inventory '\(inv.name)'")!) }
@@ -101,6 +105,18 @@ public struct SchemeReader {
         let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
         let communes = try read(p.communes, "communes"), groupings = try read(p.groupings, "groupings")
         let hubs = try read(p.leisureHubs, "leisure hubs")
+        if let hubs, let field = p.hubStakeField, let src = p.leisureHubs {
+            guard hubs.fields.contains(where: { $0.name == field }) else {
+                throw GeodataError(src.file, "leisure hub layer '\(hubs.name)' has no field '\(field)' ([leisure_hubs] stake_field)")
+            }
+            for (k, f) in hubs.features.enumerated() {
+                let v = f[field].stringValue ?? ""
+                if HubStake.parse(v) == nil {
+                    let name = f[p.hubNameField].stringValue ?? "hub \(k + 1)"
+                    throw GeodataError(src.file, "leisure hub '\(name)' has stake '\(v)' in field '\(field)'; write regional (régional) or community (communautaire, intercommunal)")
+                }
+            }
+        }
         let paths = try read(p.paths, "paths")
         let pathLines = try paths.map { l in try SchemeInputs.lines(l, file: p.paths!.file).map(\.1) } ?? []
 
@@ -119,6 +135,7 @@ public struct SchemeReader {
             input.hydrography = try hydrography(h, watercourses: try read(h.watercourses, "watercourses")!,
                                                 obstacles: try read(h.obstacles, "obstacles"), nomenclature: nomenclature)
         }
+        input.featureCounts = counts
         return input
     }
 

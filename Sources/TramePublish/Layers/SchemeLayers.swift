@@ -22,8 +22,12 @@ public struct Layers {
     public var itineraries: VectorLayer
     public var pinchPoints: VectorLayer
 
-    public init(crsWKT: String) {
+    /// Language of the layers' labels (`*_label`, `width_rule`).
+    public var words = Words("en")
+
+    public init(crsWKT: String, lang: String = "en") {
         self.crsWKT = crsWKT
+        words = Words(lang)
         reservoirs = SchemeLayer.reservoirs.empty(crsWKT: crsWKT)
         links = SchemeLayer.links.empty(crsWKT: crsWKT)
         corridors = SchemeLayer.corridors.empty(crsWKT: crsWKT)
@@ -107,7 +111,7 @@ public struct Layers {
             corridors.features.append(Feature(geometry: .multiPolygon(parts[j + 1] ?? []), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(l.offset + 1), "from_reservoir": .integer(Int(l.element.from)),
                 "to_reservoir": .integer(Int(l.element.to)), "length_m": .real(l.element.length), "area_ha": .real(c.areaHa),
-                "mean_width_m": .real(widths[j]), "width_rule": .string(sub.corridorWidth.description),
+                "mean_width_m": .real(widths[j]), "width_rule": .string(words.corridorWidth(sub.corridorWidth)),
                 "cost": .real(l.element.cost), "habitat_share_pct": .real(c.habitatPct),
                 "classes": .string(c.classes), "dominant_class": .string(c.dominant), "dPC": .real(metrics.linkDPC[l.offset])]))
         }
@@ -124,7 +128,7 @@ public struct Layers {
             corridors.features.append(Feature(geometry: .multiPolygon(parts[Int(s.id)] ?? []), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(0), "from_reservoir": .integer(Int(s.id)),
                 "to_reservoir": .integer(Int(s.id)), "length_m": .real(s.length), "area_ha": .real(c.areaHa),
-                "mean_width_m": .real(c.areaHa * 10_000 / max(s.length, 1)), "width_rule": .string("riparian strip \(RunParameters.number(width)) m each side"),
+                "mean_width_m": .real(c.areaHa * 10_000 / max(s.length, 1)), "width_rule": .string(String(format: words[.riparianStripRule], "\(words.number(width, decimals: width == width.rounded() ? 0 : 1)) m")),
                 "cost": .real(0), "habitat_share_pct": .real(c.habitatPct),
                 "classes": .string(c.classes), "dominant_class": .string(c.dominant), "dPC": .real(metrics.nodes[Int(s.id) - 1].dPC)]))
         }
@@ -169,11 +173,16 @@ public struct Layers {
         }
     }
 
-    public mutating func addHubs(_ pts: [(Point, String, NatureSpace?)]) {
-        for (p, name, space) in pts {
-            hubs.features.append(Feature(geometry: .point(p), attributes: [
-                "name": .string(name), "nature_space": space.map { .integer(Int($0.id)) } ?? .null,
-                "typology": .string(space?.typology.key ?? "outside")]))
+    /// The leisure hubs with the nature space that holds them and their stake, labels in `lang`.
+    public mutating func addHubs(_ list: [LeisureHub], lang: String) {
+        let w = Words(lang)
+        for h in list {
+            hubs.features.append(Feature(geometry: .point(h.point), attributes: [
+                "name": .string(h.name), "nature_space": h.space.map { .integer(Int($0.id)) } ?? .null,
+                "typology": .string(h.space?.typology.key ?? "outside"),
+                "typology_label": .string(h.space.map { w.typology($0.typology == .major) } ?? w[.outsideNatureSpaces]),
+                "stake": h.stake.map { .string($0.rawValue) } ?? .null,
+                "stake_label": h.stake.map { .string(w.stake($0)) } ?? .null]))
         }
     }
 

@@ -42,12 +42,23 @@ public enum SchemeFigures {
         })
     }
 
-    public static func parameterTable(_ r: SchemeResult) -> VectorLayer {
-        var rows = r.parameters.map { ($0.0, $0.1) }
-        rows += r.inputs.map { ("input \(($0.file as NSString).lastPathComponent)", "sha256 \($0.sha256)") }
-        rows += r.partners.map { ("partner \($0.partner)", "\($0.inventory): \($0.sites) sites, interest \($0.interest.rawValue), from \($0.file)") }
-        return VectorLayer(name: "run_parameters", geometryKind: .unknown, fields: [FieldDefinition("parameter", .string), FieldDefinition("value", .string)],
-                           features: rows.map { Feature(geometry: nil, attributes: ["parameter": .string($0.0), "value": .string($0.1)]) })
+    /// The `run_parameters` table: per parameter its name and value as a program reads them (`parameter`,
+    /// `value`: "buffer_edge", "100 m"), then its label and value in the run's language (`label`, `value_text`);
+    /// then each data source (`source_1`…) with its file, layer, features, producer, date, licence and SHA-256.
+    public static func parameterTable(_ r: SchemeResult, words w: Words) -> VectorLayer {
+        var rows: [(String, String, String, String)] = []
+        let readable = Dictionary(r.readableParameters.map { ($0.name, ($0.label, $0.value)) }, uniquingKeysWith: { a, _ in a })
+        for (name, value) in r.parameters {
+            let shown = readable[name] ?? (name, value)
+            rows.append((name, shown.0, value, shown.1))
+        }
+        for (k, s) in r.sources.enumerated() {
+            rows.append(("source_\(k + 1)", SchemeReport.sourceRole(s, words: w), "\(s.file)\(s.layer.map { "|layername=\($0)" } ?? "") sha256:\(s.sha256)",
+                         SchemeReport.sourceText(s, words: w)))
+        }
+        return VectorLayer(name: "run_parameters", geometryKind: .unknown,
+                           fields: [FieldDefinition("parameter", .string), FieldDefinition("label", .string), FieldDefinition("value", .string), FieldDefinition("value_text", .string)],
+                           features: rows.map { Feature(geometry: nil, attributes: ["parameter": .string($0.0), "label": .string($0.1), "value": .string($0.2), "value_text": .string($0.3)]) })
     }
 
     public static func writeCSV(_ r: SchemeResult, to path: String) throws {

@@ -15,57 +15,81 @@ public struct SchemeReport {
     public static func conflictSummary(_ t: UnitFigures, w: Words) -> String {
         var parts: [String] = []
         if t.roadConflicts > 0 || t.roadKm > 0 {
-            parts.append("\(w.fr ? "routes" : "roads") \(t.roadConflicts)"
-                         + (t.roadConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de route" : "per km of road"), \(w.km(t.roadKm)))" } ?? ""))
+            parts.append("\(w[.roadsWord]) \(t.roadConflicts)"
+                         + (t.roadConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w[.perKmOfRoad]), \(w.km(t.roadKm)))" } ?? ""))
         }
         if t.railwayConflicts > 0 || t.railwayKm > 0 {
-            parts.append("\(w.fr ? "voies ferrées" : "railways") \(t.railwayConflicts)"
-                         + (t.railwayConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w.fr ? "par km de voie ferrée" : "per km of railway"), \(w.km(t.railwayKm)))" } ?? ""))
+            parts.append("\(w[.railwaysWord]) \(t.railwayConflicts)"
+                         + (t.railwayConflictsPerKm.map { " (\(w.number($0, decimals: 2)) \(w[.perKmOfRailway]), \(w.km(t.railwayKm)))" } ?? ""))
         }
-        if t.builtUpConflicts > 0 { parts.append("\(w.fr ? "bâti" : "built-up land") \(t.builtUpConflicts)") }
+        if t.builtUpConflicts > 0 { parts.append("\(w[.builtUpLand]) \(t.builtUpConflicts)") }
         let others = t.conflicts - t.roadConflicts - t.railwayConflicts - t.builtUpConflicts
-        if others > 0 { parts.append("\(w.fr ? "obstacles sur les cours d'eau" : "river obstacles") \(others)") }
+        if others > 0 { parts.append("\(w[.riverObstacles]) \(others)") }
         return "\(t.conflicts)" + (parts.isEmpty ? "" : " — " + parts.joined(separator: ", "))
+    }
+
+    /// "3 (1 of regional stake, 2 of community stake), 2 in a nature space".
+    public static func hubSummary(_ r: SchemeResult, w: Words) -> String {
+        let regional = r.leisureHubs.filter { $0.stake == .regional }.count, community = r.leisureHubs.filter { $0.stake == .community }.count
+        let stakes = regional + community > 0 ? " (\(regional) \(w[.ofRegionalStake]), \(community) \(w[.ofCommunityStake]))" : ""
+        return "\(r.leisureHubs.count)\(stakes), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w[.inANatureSpace])"
+    }
+
+    /// What a data source is for: "inventaire : ZNIEFF type 1", "routes".
+    public static func sourceRole(_ s: SchemeResult.Source, words w: Words) -> String {
+        w[s.role] + (s.detail.map { "\(w.fr ? " : " : ": ")\($0)" } ?? "")
+    }
+
+    /// A data source in one line: "territory.gpkg (couche roads), 12 objets, Producteur : IGN, 2021, Licence Ouverte".
+    public static func sourceText(_ s: SchemeResult.Source, words w: Words) -> String {
+        var parts = [s.file + (s.layer.map { " (\(w[.layerWord]) \($0))" } ?? "")]
+        if let n = s.features { parts.append("\(n) \(w[.features].lowercased())") }
+        let colon = w.fr ? " : " : ": "
+        if let v = s.origin.producer { parts.append(w[.producer] + colon + v) }
+        if let v = s.origin.date { parts.append(w[.date] + colon + v) }
+        if let v = s.origin.licence { parts.append(w[.licence] + colon + v) }
+        return parts.joined(separator: ", ")
     }
 
     public static func tables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
         let t = r.territory
+        func subName(_ name: String) -> String { w.subNetworkName(name, label: r.subNetworks.first { $0.name == name }?.label ?? name) }
         var key: [[String]] = [
-            [w.fr ? "Surface du territoire" : "Territory area", w.ha(t.areaHa)],
+            [w[.territoryArea], w.ha(t.areaHa)],
             [w.natureSpaces, "\(w.ha(t.natureHa)) (\(w.pct(t.natureShare)))"],
-            ["  " + w.majorShort, "\(w.ha(t.majorHa)) (\(w.pct(t.areaHa > 0 ? t.majorHa / t.areaHa : 0))), \(r.majorSpaces) \(w.fr ? "espaces" : "spaces")"],
-            ["  " + w.mixedShort, "\(w.ha(t.mixedHa)) (\(w.pct(t.areaHa > 0 ? t.mixedHa / t.areaHa : 0))), \(r.mixedSpaces) \(w.fr ? "espaces" : "spaces")"],
+            ["  " + w.majorShort, "\(w.ha(t.majorHa)) (\(w.pct(t.areaHa > 0 ? t.majorHa / t.areaHa : 0))), \(r.majorSpaces) \(w[.spacesMany])"],
+            ["  " + w.mixedShort, "\(w.ha(t.mixedHa)) (\(w.pct(t.areaHa > 0 ? t.mixedHa / t.areaHa : 0))), \(r.mixedSpaces) \(w[.spacesMany])"],
         ]
         if let ref = r.referenceShare {
-            key.append(["\(w.fr ? "Comparaison" : "Compared with") \(r.referenceLabel) (\(w.pct(ref)))",
-                        "\(t.natureShare >= ref ? "+" : "")\(w.number(100 * (t.natureShare - ref))) \(w.fr ? "points" : "points")"])
+            key.append(["\(w[.comparedWith]) \(r.referenceLabel) (\(w.pct(ref)))",
+                        "\(t.natureShare >= ref ? "+" : "")\(w.number(100 * (t.natureShare - ref))) \(w[.pointsWord])"])
         }
         key += [
             [w.corridors, "\(w.ha(t.anyCorridorHa)), \(w.km(t.corridorKm.reduce(0, +)))"],
             [w.bufferZones, "\(w.ha(t.bufferHa))\(w.fr ? " : " : ": ")"
-                + "\(w.count(r.urbanBreaks.count, w.fr ? "coupure d'urbanisation" : "urban break", w.fr ? "coupures d'urbanisation" : "urban breaks")) (\(w.ha(r.urbanBreaks.ha)), "
-                + "\(w.count(r.northSouthBreaks, w.fr ? "ouverture nord–sud" : "north–south opening", w.openings))), "
-                + "\(w.count(r.networkFrames.count, w.fr ? "abord des réservoirs et corridors" : "frame of reservoirs and corridors", w.fr ? "abords des réservoirs et corridors" : "frames of reservoirs and corridors")) (\(w.ha(r.networkFrames.ha)))"],
+                + "\(w.count(r.urbanBreaks.count, w[.urbanBreakOne], w[.urbanBreakMany])) (\(w.ha(r.urbanBreaks.ha)), "
+                + "\(w.count(r.northSouthBreaks, w[.openingOne], w.openings))), "
+                + "\(w.count(r.networkFrames.count, w[.networkFrameOne], w[.networkFrameMany])) (\(w.ha(r.networkFrames.ha)))"],
             [w.conflictPoints, conflictSummary(t, w: w)],
-            [w.leisureHubs, "\(r.leisureHubs.count), \(r.leisureHubs.filter { $0.typology != nil }.count) \(w.fr ? "dans un espace de nature" : "in a nature space")"],
+            [w.leisureHubs, hubSummary(r, w: w)],
         ]
         if let h = r.hydrography {
             let sep = w.fr ? " ; " : "; "
             key.append([w.watercourses, "\(w.km(h.watercourseKm)), \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM)))\(sep)"
-                        + "\(h.obstacles) \(w.obstacles.lowercased()) (\(h.breaking) \(w.fr ? "infranchissables" : "breaking")), \(w.number(h.obstaclesPerKm, decimals: 2)) \(w.fr ? "par km" : "per km")\(sep)"
-                        + "\(w.fr ? "corridors de cours d'eau" : "river corridors") \(w.km(h.corridorKm))"])
+                        + "\(h.obstacles) \(w.obstacles.lowercased()) (\(h.breaking) \(w[.breakingMany])), \(w.number(h.obstaclesPerKm, decimals: 2)) \(w[.perKm])\(sep)"
+                        + "\(w[.riverCorridors]) \(w.km(h.corridorKm))"])
         }
         if !r.itineraries.isEmpty {
             let total = r.itineraries.reduce(0) { $0 + $1.lengthM }
             let green = r.itineraries.reduce(0) { $0 + $1.lengthM * $1.greenShare } / max(total, 1)
             key.append([w.itineraries, "\(w.km(total / 1000)) (\(r.itineraries.count)), \(w.pct(green)) \(w.greenShare)"
-                        + (r.unreachableHubs.isEmpty ? "" : "; \(w.fr ? "pôles non desservis" : "hubs not reached"): \(r.unreachableHubs.joined(separator: ", "))")])
+                        + (r.unreachableHubs.isEmpty ? "" : "; \(w[.hubsNotReached]): \(r.unreachableHubs.joined(separator: ", "))")])
         }
         let subs = r.subNetworks.map { s in
             [w.subNetworkName(s.name, label: s.label), "\(s.reservoirs)", w.ha(s.reservoirHa), "\(s.functionalLinks)/\(s.links)", w.ha(s.corridorHa),
              w.km(s.corridorKm), w.significant(s.pc), w.ha(s.ec), "\(s.conflicts)"]
         }
-        let subHeader = [w.subNetwork, w.reservoirs, w.area, w.fr ? "Liaisons fonct./toutes" : "Links functional/all", w.corridors, w.length, "PC", "EC", w.conflictPoints]
+        let subHeader = [w.subNetwork, w.reservoirs, w.area, w[.linksFunctionalAll], w.corridors, w.length, "PC", "EC", w.conflictPoints]
         func unitRows(_ level: String) -> [[String]] {
             r.units.filter { $0.level == level }.map { u in
                 [u.name, w.ha(u.areaHa), w.pct(u.natureShare), w.ha(u.majorHa), w.ha(u.mixedHa), w.ha(u.anyCorridorHa), w.ha(u.bufferHa), "\(u.conflicts)"]
@@ -73,18 +97,18 @@ public struct SchemeReport {
         }
         let unitHeader = [w.name, w.area, w.natureSpaces, w.majorShort, w.mixedShort, w.corridors, w.bufferZones, w.conflictPoints]
         let conflicts = r.conflicts.prefix(15).map { c in
-            [String(c.rank), c.subNetwork, "\(w.conflictKind(c.point.kind)) (\(c.point.passability.map { "\(w.obstacleKind(c.point.cls)), \(w.fr ? "franchissabilité" : "passability") \(w.number($0, decimals: 2))" } ?? c.point.cls))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
+            [String(c.rank), subName(c.subNetwork), "\(w.conflictKind(c.point.kind)) (\(c.point.passability.map { "\(w.obstacleKind(c.point.cls)), \(w[.passabilityWord]) \(w.number($0, decimals: 2))" } ?? w.infrastructureClass(c.point.cls)))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
              "\(w.number(c.point.crossingLength, decimals: 0)) m", w.number(c.point.dPC, decimals: 2) + " %",
              String(format: "%.0f, %.0f", c.point.point.x, c.point.point.y)]
         }
         var out: [(String, [String], [[String]])] = [
-            (w.figures, [w.fr ? "Indicateur" : "Indicator", w.fr ? "Valeur" : "Value"], key),
+            (w.figures, [w[.indicator], w[.value]], key),
             (w.subNetworks, subHeader, subs),
             (w.groupings, unitHeader, unitRows("grouping")),
             (w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts),
         ]
         out.append((w.communes, unitHeader, unitRows("commune")))
-        out.append((w.itineraries, [w.fr ? "De" : "From", w.fr ? "À" : "To", w.length, w.greenShare],
+        out.append((w.itineraries, [w[.fromWord], w[.toWord], w.length, w.greenShare],
                     r.itineraries.map { [$0.from, $0.to, "\(w.number($0.lengthM, decimals: 0)) m", w.pct($0.greenShare)] }))
         return out
     }
@@ -101,11 +125,13 @@ public struct SchemeReport {
             guard let d = FileManager.default.contents(atPath: path) else { return "" }
             return "<figure><img alt=\"\(esc(alt))\" src=\"data:image/png;base64,\(d.base64EncodedString())\"><figcaption>\(esc(alt))</figcaption></figure>"
         }
-        func table(_ header: [String], _ rows: [[String]]) -> String {
+        /// Cells of `codeColumns` are shown as code (a project key, a checksum): not words of the language.
+        func table(_ header: [String], _ rows: [[String]], codeColumns: Set<Int> = []) -> String {
             "<table><thead><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
-                + rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+                + rows.map { "<tr>" + $0.enumerated().map { codeColumns.contains($0.offset) ? "<td><code>\(esc($0.element))</code></td>" : "<td>\(esc($0.element))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
         }
         let tables = SchemeReport.tables(r, words: w)
+        func subNetworkLabel(_ name: String) -> String { w.subNetworkName(name, label: r.subNetworks.first { $0.name == name }?.label ?? name) }
         var html = """
         <!DOCTYPE html>
         <html lang="\(w.lang)"><head><meta charset="utf-8"><title>\(esc(r.title)) — \(esc(w.scheme))</title>
@@ -139,11 +165,11 @@ public struct SchemeReport {
         for s in r.subNetworks {
             html += "<h3>\(esc(w.subNetworkName(s.name, label: s.label)))</h3>"
             let colon = w.fr ? " : " : ": ", semi = w.fr ? " ; " : "; "
-            html += "<p>\(w.fr ? "Dispersion" : "Dispersal")\(colon)\(esc(w.number(s.dispersalCost, decimals: 0))) \(w.fr ? "unités de coût" : "cost units") (p = \(w.number(s.dispersalProbability, decimals: 2)))\(semi)\(w.fr ? "largeur des corridors" : "corridor width")\(colon)\(esc(w.corridorWidth(s.corridorWidth)))\(semi)\(w.count(s.components, w.fr ? "composante connexe" : "connected component", w.fr ? "composantes connexes" : "connected components")).</p>"
+            html += "<p>\(w[.dispersal])\(colon)\(esc(w.number(s.dispersalCost, decimals: 0))) \(w[.costUnits]) (p = \(w.number(s.dispersalProbability, decimals: 2)))\(semi)\(w[.corridorWidth])\(colon)\(esc(w.corridorWidth(s.corridorWidth)))\(semi)\(w.count(s.components, w[.componentOne], w[.componentMany])).</p>"
             html += image("map_\(s.name).png", alt: w.subNetworkName(s.name, label: s.label))
-            html += "<h4>\(esc(w.topReservoirs))</h4>" + table([w.reservoir, w.area, "dPC", w.fr ? "Inventaires" : "Inventories"],
+            html += "<h4>\(esc(w.topReservoirs))</h4>" + table([w.reservoir.prefix(1).uppercased() + w.reservoir.dropFirst(), w.area, "dPC", w[.inventories]],
                                                              s.topReservoirs.map { ["\($0.id)", w.ha($0.areaHa), w.number($0.dPC, decimals: 2) + " %", $0.inventories] })
-            html += "<h4>\(esc(w.topLinks))</h4>" + table([w.fr ? "Liaison" : "Link", w.fr ? "Réservoirs" : "Reservoirs", w.fr ? "Coût" : "Cost", w.length, "dPC"],
+            html += "<h4>\(esc(w.topLinks))</h4>" + table([w[.link], w[.reservoirsPlain], w[.cost], w.length, "dPC"],
                                                         s.topLinks.map { ["\($0.id)", "\($0.from) – \($0.to)", w.number($0.cost, decimals: 0), "\(w.number($0.lengthM, decimals: 0)) m", w.number($0.dPC, decimals: 2) + " %"] })
         }
         if let h = r.hydrography {
@@ -152,7 +178,7 @@ public struct SchemeReport {
             html += esc(w.fr
                 ? "\(subName), construite sur les cours d'eau : \(w.km(h.watercourseKm)) de cours d'eau, coupés par \(w.count(h.breaking, "obstacle infranchissable", "obstacles infranchissables"))\(h.barrierKm > 0 ? " et \(w.km(h.barrierKm)) en occupation du sol faisant obstacle" : "") en \(w.count(h.stretches, "tronçon", "tronçons")) et \(w.count(h.reaches, "continuité", "continuités")) ; \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM))). Les corridors suivent les cours d'eau avec leur ripisylve : \(w.km(h.corridorKm)). \(w.count(h.obstacles, "obstacle", "obstacles")), soit \(w.number(h.obstaclesPerKm, decimals: 2)) par km\(h.unplaced > 0 ? " ; \(w.count(h.unplaced, "obstacle loin de tout cours d'eau ignoré", "obstacles loin de tout cours d'eau ignorés"))" : "")."
                 : "\(subName), built on the watercourses: \(w.km(h.watercourseKm)) of watercourse, cut by \(w.count(h.breaking, "breaking obstacle", "breaking obstacles"))\(h.barrierKm > 0 ? " and \(w.km(h.barrierKm)) in barrier land cover" : "") into \(w.count(h.stretches, "stretch", "stretches")) and \(w.count(h.reaches, "reach", "reaches")) in continuity; \(w.km(h.continuityKm)) \(w.goodContinuity) (\(w.continuityRule(h.goodContinuityM))). Corridors follow the watercourses with their riparian strip: \(w.km(h.corridorKm)). \(w.count(h.obstacles, "obstacle", "obstacles")), \(w.number(h.obstaclesPerKm, decimals: 2)) per km\(h.unplaced > 0 ? "; \(w.count(h.unplaced, "obstacle far from every watercourse left out", "obstacles far from every watercourse left out"))" : "").")
-            html += "</p>" + table([w.name, w.fr ? "Type" : "Type", w.passability, w.reconnected],
+            html += "</p>" + table([w.name, w[.typeWord], w.passability, w.reconnected],
                                    h.topObstacles.map { [$0.name, w.obstacleKind($0.kind), w.number($0.passability, decimals: 2), "\(w.number($0.reconnectedM, decimals: 0)) m"] })
         }
         html += "<h2>\(esc(w.topConflicts))</h2>" + table(tables[3].header, tables[3].rows)
@@ -160,22 +186,29 @@ public struct SchemeReport {
         html += "<h3>\(esc(w.communes))</h3>" + table(tables[4].header, tables[4].rows)
         if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(tables[5].header, tables[5].rows) }
         if !r.pinchPoints.isEmpty {
-            html += "<h2>\(esc(w.pinchPoints))</h2><p>\(w.fr ? "Courant électrique (théorie des circuits) entre les deux réservoirs de chaque corridor, restreint au corridor ; les tronçons où il se concentre." : "Current (circuit theory) between the two reservoirs of each corridor, within the corridor; the stretches where it concentrates.")</p>"
-            html += table([w.subNetwork, w.fr ? "Liaison" : "Link", w.fr ? "Réservoirs" : "Reservoirs", w.area, w.fr ? "Courant max" : "Largest current", "dPC"],
+            html += "<h2>\(esc(w.pinchPoints))</h2><p>\(w[.pinchPointsText])</p>"
+            html += table([w.subNetwork, w[.link], w[.reservoirsPlain], w.area, w[.largestCurrent], "dPC"],
                           r.pinchPoints.sorted { ($0.dPC, $0.maxCurrent) > ($1.dPC, $1.maxCurrent) }.prefix(20).map {
-                              [$0.subNetwork, "\($0.link)", "\($0.from) – \($0.to)", w.ha($0.areaHa), "\(w.number($0.maxCurrent, decimals: 3)) A", w.number($0.dPC, decimals: 2) + " %"] })
+                              [subNetworkLabel($0.subNetwork), "\($0.link)", "\($0.from) – \($0.to)", w.ha($0.areaHa), "\(w.number($0.maxCurrent, decimals: 3)) A", w.number($0.dPC, decimals: 2) + " %"] })
         }
-        html += "<h2>\(esc(w.partners))</h2>" + table([w.fr ? "Partenaire" : "Partner", w.fr ? "Inventaire" : "Inventory", w.fr ? "Sites" : "Sites", w.fr ? "Portée" : "Interest", w.fr ? "Fichier" : "File"],
-                                                    r.partners.map { [$0.partner, $0.inventory, "\($0.sites)", $0.interest == .major ? w.majorShort : (w.fr ? "information" : "information"), $0.file] })
-        html += "<h2>\(w.fr ? "Méthode" : "Method")</h2>"
+        html += "<h2>\(w[.method])</h2>"
         for (title, text) in MethodText.paragraphs(r, words: w) { html += "<h3>\(esc(title))</h3><p>\(esc(text))</p>" }
         let friction = MethodText.frictionTable(r, words: w)
-        html += "<h3>\(w.fr ? "Résistances par classe d'occupation du sol (unités de coût par mètre)" : "Resistance per land-cover class (cost units per metre)")</h3>" + table(friction.header, friction.rows)
-        html += "<h2>\(esc(w.parameters))</h2>" + table([w.fr ? "Paramètre" : "Parameter", w.fr ? "Valeur" : "Value"], r.parameters.map { [$0.0, $0.1] })
-        html += "<h3>\(esc(w.inputs))</h3>" + table([w.fr ? "Fichier" : "File", "SHA-256"], r.inputs.map { [$0.file, $0.sha256] })
+        html += "<h3>\(w[.frictionTitle])</h3>" + table(friction.header, friction.rows)
+        html += "<h2>\(esc(w.parameters))</h2>" + table([w[.parameter], w[.value], w[.projectKey]],
+                                                       r.readableParameters.map { [$0.label, $0.value, $0.name] }, codeColumns: [2])
+        html += "<h2>\(esc(w[.dataSources]))</h2>" + table([w[.role], w[.file], w[.features], w[.producer], w[.date], w[.licence], "SHA-256"],
+                                                         r.sources.map { s in
+                                                             [SchemeReport.sourceRole(s, words: w).capitalizedFirst, s.file + (s.layer.map { " (\(w[.layerWord]) \($0))" } ?? ""), s.features.map(String.init) ?? "–",
+                                                              s.origin.producer ?? "–", s.origin.date ?? "–", s.origin.licence ?? "–", s.sha256] }, codeColumns: [6])
         html += "<p><small>Trame \(TrameVersion.current) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
         try AtomicOutput.write(to: (folder as NSString).appendingPathComponent("report.html")) { tmp in
             try html.write(toFile: tmp, atomically: false, encoding: .utf8)
         }
     }
+}
+
+extension String {
+    /// The text with its first letter in capitals ("inventaire : ZNIEFF" → "Inventaire : ZNIEFF").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

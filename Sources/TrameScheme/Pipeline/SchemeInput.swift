@@ -41,6 +41,8 @@ public struct SchemeInput: Sendable {
     public var language: String
     /// The hydrography, when the project has a [hydrography] section.
     public var hydrography: HydrographyInput? = nil
+    /// Features read inside the territory, per layer source (file and layer), for the data sources table.
+    public var featureCounts: [LayerSource: Int] = [:]
 
     public init(project: Project, landCover: Grid<Int32>, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
                 inventoryLayers: [VectorLayer], inventoryBits: [UInt32], units: [UnitLevel], infrastructure: [InfrastructureLine],

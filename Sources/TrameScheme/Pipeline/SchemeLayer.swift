@@ -60,7 +60,8 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
              FieldDefinition("link_dPC", .real), FieldDefinition("reconnected_m", .real),
              FieldDefinition("passability", .real)]
         case .leisureHubs:
-            [FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string)]
+            [FieldDefinition("name", .string), FieldDefinition("nature_space", .integer), FieldDefinition("typology", .string),
+             FieldDefinition("typology_label", .string), FieldDefinition("stake", .string), FieldDefinition("stake_label", .string)]
         case .itineraries:
             [FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
              FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),

@@ -1,12 +1,34 @@
 import TrameRaster
 import TrameVector
 
+/// The stake of an outdoor leisure hub, as schemes distinguish them ("pôles de loisirs de pleine nature
+/// d'enjeu régional / communautaire").
+public enum HubStake: String, Sendable, CaseIterable {
+    case regional, community
+
+    /// The stake a field's value names, in English or French, any case or accents: "regional",
+    /// "régional(e)", "region"; "community", "communautaire", "intercommunal(e)", "local(e)",
+    /// "communal(e)". Nil for anything else.
+    public static func parse(_ text: String) -> HubStake? {
+        let t = text.trimmingCharacters(in: .whitespaces).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        switch t {
+        case "regional", "regionale", "region": return .regional
+        case "community", "communautaire", "intercommunal", "intercommunale", "local", "locale", "communal", "communale": return .community
+        default: return nil
+        }
+    }
+}
+
 /// A leisure hub of the project and the nature space that holds it, if any.
 public struct LeisureHub: Sendable {
     public var point: Point
     public var name: String
     public var space: NatureSpace?
-    public init(point: Point, name: String, space: NatureSpace?) { self.point = point; self.name = name; self.space = space }
+    /// Its stake, when the project names a stake field.
+    public var stake: HubStake?
+    public init(point: Point, name: String, space: NatureSpace?, stake: HubStake? = nil) {
+        self.point = point; self.name = name; self.space = space; self.stake = stake
+    }
 }
 
 /// The typology stage's result: the nature spaces, and the leisure hubs placed in them.
@@ -33,7 +55,7 @@ public enum TypologyStage {
         major = []
         sink.write(spaces.typology, to: "rasters/nature_spaces.tif",
                    description: "nature spaces: 1 major ecological interest, 2 mixed vocation",
-                   categories: [0: "", 1: "major ecological interest", 2: "mixed vocation"],
+                   categories: [0: "", 1: Words(input.language).typology(true), 2: Words(input.language).typology(false)],
                    colours: [1: (30, 110, 50), 2: (150, 205, 120)])
         let (hubs, bySpace) = leisureHubs(input, spaces: spaces)
         return NatureSpaces(spaces: spaces, hubs: hubs, hubsBySpace: bySpace)
@@ -52,7 +74,8 @@ public enum TypologyStage {
                 let id = spaces.labels.values[spec.index(col: c.col, row: c.row)]
                 if id > 0 { space = spaces.spaces[Int(id) - 1]; bySpace[id, default: []].append(name) }
             }
-            hubs.append(LeisureHub(point: pt, name: name, space: space))
+            let stake = input.project.hubStakeField.flatMap { f[$0].stringValue }.flatMap(HubStake.parse)
+            hubs.append(LeisureHub(point: pt, name: name, space: space, stake: stake))
         }
         return (hubs, bySpace)
     }

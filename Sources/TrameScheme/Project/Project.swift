@@ -2,7 +2,7 @@ import Foundation
 import TrameCost
 
 /// A vector layer named in the project file: a file, optionally a layer in it and an attribute filter.
-public struct LayerSource: Sendable, Equatable {
+public struct LayerSource: Sendable, Hashable {
     /// Absolute path (resolved against the project file's folder).
     public var file: String
     public var layer: String?
@@ -10,15 +10,28 @@ public struct LayerSource: Sendable, Equatable {
     public var filter: String?
     /// Line of the project file that names it, for error messages.
     public var line: Int?
+    /// Who made it, when, under which licence (optional keys `producer`, `date`, `licence`).
+    public var origin: DataOrigin
 
-    public init(file: String, layer: String? = nil, filter: String? = nil, line: Int? = nil) {
-        self.file = file; self.layer = layer; self.filter = filter; self.line = line
+    public init(file: String, layer: String? = nil, filter: String? = nil, line: Int? = nil, origin: DataOrigin = DataOrigin()) {
+        self.file = file; self.layer = layer; self.filter = filter; self.line = line; self.origin = origin
     }
 
     /// "territory.gpkg (layer roads)".
     public var label: String {
         let name = (file as NSString).lastPathComponent
         return layer.map { "\(name) (layer \($0))" } ?? name
+    }
+}
+
+/// Where an input comes from, as the report's data sources table shows it: who produced it, its date as
+/// the producer gives it ("2021", "2023-06") and its licence ("Licence Ouverte 2.0", "ODbL").
+public struct DataOrigin: Sendable, Hashable {
+    public var producer: String?
+    public var date: String?
+    public var licence: String?
+    public init(producer: String? = nil, date: String? = nil, licence: String? = nil) {
+        self.producer = producer; self.date = date; self.licence = licence
     }
 }
 
@@ -42,7 +55,10 @@ public struct Inventory: Sendable, Equatable {
 /// One sub-network (sous-trame) of the scheme, traced for one dominant biotope.
 public struct SubNetwork: Sendable, Equatable {
     public var name: String
+    /// Its name as maps and reports show it (`label`; in French `label_fr` when given, in English `label_en`).
     public var label: String
+    public var labelFr: String? = nil
+    public var labelEn: String? = nil
     /// Land-cover classes that are habitat: their patches are the reservoirs.
     public var habitat: [Int]
     /// Classes that support movement (copses and hedges for the forest sub-network, …).
@@ -61,6 +77,15 @@ public struct SubNetwork: Sendable, Equatable {
     public var line: Int?
     /// How it is built: least-cost links between habitat patches, or along the watercourses of [hydrography].
     public var model: SubNetworkKind = .leastCost
+
+    /// Its name in `lang` ("fr" or "en"): `label_fr` / `label_en` when the project gives them, else
+    /// Trame's own name of a standard sub-network (forest, calcicolous, mining, river, wetland) whose
+    /// label was left as the English default, else `label`.
+    public func label(in lang: String) -> String {
+        if lang == "fr", let l = labelFr { return l }
+        if lang != "fr", let l = labelEn { return l }
+        return Words(lang).subNetworkName(name, label: label)
+    }
 }
 
 /// The model a sub-network is built with (`model = "…"` in [[subnetwork]]).
@@ -159,6 +184,8 @@ public struct Project: Sendable, Equatable {
     /// Cells of this value are outside the territory (NoData), for a land cover that declares none or
     /// another ([land_cover] nodata); nil: the raster's own NoData.
     public var landCoverNoData: Int? = nil
+    /// Who made the land cover, when, under which licence ([land_cover] producer, date, licence).
+    public var landCoverOrigin = DataOrigin()
 
     /// Classes that make nature spaces; nil = the nomenclature's `natural` column.
     public var natureClasses: [Int]?
@@ -177,6 +204,9 @@ public struct Project: Sendable, Equatable {
     public var unitNameField: String
     public var leisureHubs: LayerSource?
     public var hubNameField: String
+    /// Field of the leisure hubs holding their stake ("regional" / "régional", "community" /
+    /// "intercommunal" / "communautaire"); nil: hubs carry no stake level.
+    public var hubStakeField: String? = nil
 
     public var subNetworks: [SubNetwork]
     public var bufferZones: BufferZoneRules

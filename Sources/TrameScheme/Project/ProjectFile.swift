@@ -222,12 +222,16 @@ public enum ProjectFile {
             let l = line(s, key)
             if let str = v.string { return LayerSource(file: path(str), line: l) }
             guard let t = v.table else { throw fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }") }
-            let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where"])
+            let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where", "producer", "date", "licence"])
             for k in t.keys where !inner.allowed.contains(k) {
-                throw ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where)")
+                throw ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where, producer, date, licence)")
             }
             guard let f = t["file"]?.string else { throw ProjectError(file, line: l, "'\(key)' needs file = \"…\"") }
-            return LayerSource(file: path(f), layer: t["layer"]?.string, filter: t["where"]?.string, line: l)
+            for k in ["layer", "where", "producer", "date", "licence"] where t[k] != nil && t[k]?.string == nil {
+                throw ProjectError(file, line: l, "'\(k)' in '\(key)' must be a text in quotes")
+            }
+            return LayerSource(file: path(f), layer: t["layer"]?.string, filter: t["where"]?.string, line: l,
+                               origin: DataOrigin(producer: t["producer"]?.string, date: t["date"]?.string, licence: t["licence"]?.string))
         }
 
         mutating func project(_ root: TOMLTable) throws -> Project {
@@ -238,11 +242,11 @@ public enum ProjectFile {
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
             let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label"]), required: true)!
-            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction"]), required: true)!
+            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
             let units = try section(root, "units", allowed: ["communes", "groupings", "name_field"])
-            let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field"])
+            let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field", "stake_field"])
             let buf = try section(root, "buffer_zones", allowed: keys("buffer_zones"))
             let rep = try section(root, "report", allowed: ["title", "lang"])
             let pinch = try section(root, "pinch_points", allowed: keys("pinch_points"))
@@ -314,7 +318,7 @@ public enum ProjectFile {
             }
             for (k, item) in sarr.enumerated() {
                 guard let t = item.table else { throw ProjectError(file, "sub-network \(k + 1) must be a table") }
-                let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "friction_column", "inventories", "colour", "model"])))
+                let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "label_fr", "label_en", "friction_column", "inventories", "colour", "model"])))
                 try checkKeys(s)
                 let sname = try string(s, "name", required: true)!
                 guard sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
@@ -354,7 +358,8 @@ public enum ProjectFile {
                 if model == .watercourse && hydrography == nil {
                     throw fail(s, "model", "sub-network '\(sname)' is built on the watercourses (model = \"watercourse\") but the project has no [hydrography] section")
                 }
-                subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname, habitat: habitat,
+                subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname,
+                                       labelFr: try string(s, "label_fr"), labelEn: try string(s, "label_en"), habitat: habitat,
                                        supporting: try classes(s, "supporting") ?? [], frictionColumn: try string(s, "friction_column") ?? sname,
                                        minReservoirHa: minArea, inventories: invNames, dispersalCost: dispersal,
                                        dispersalProbability: prob, corridorWidth: width, colour: colour, line: line(s), model: model))
@@ -371,7 +376,7 @@ public enum ProjectFile {
             let lang = try rep.flatMap { try string($0, "lang") } ?? "en"
             guard ["en", "fr"].contains(lang) else { throw fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"") }
             let resolution = try measure(terr, "territory", "resolution")
-            return Project(
+            var project = Project(
                 file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,
                 boundary: try layer(terr, "boundary"), referenceShare: try measure(terr, "territory", "reference_share"),
                 referenceLabel: try string(terr, "reference_label") ?? "reference",
@@ -397,6 +402,9 @@ public enum ProjectFile {
                 title: try rep.flatMap { try string($0, "title") } ?? name,
                 lang: lang, baseMap: baseMap, baseMapAttribution: try web.flatMap { try string($0, "base_map_attribution") },
                 hydrography: hydrography)
+            project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
+            project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
+            return project
         }
     }
 }

@@ -21,6 +21,55 @@ public enum RunParameters {
         return rows
     }
 
+    /// The same rows for a reader, in `w`'s language: (parameter name, its label, its value with units in
+    /// words of that language: "1 500 m", "50 000 unités de coût à p = 0,05", "aucune").
+    /// `files` gives the project file and land cover as they should be shown (relative paths).
+    public static func readable(_ p: Project, cellSize: Double, crs: String, naturalClasses: [Int], words w: Words,
+                                files: (project: String, landCover: String)) -> [(name: String, label: String, value: String)] {
+        func num(_ v: Double) -> String { w.number(v, decimals: v == v.rounded() ? 0 : (abs(v) < 1 ? 2 : 1)) }
+        func shown(_ value: ProjectValue, _ kind: KeyKind) -> String {
+            switch value {
+            case .codes(let codes): return codes.isEmpty ? w[.none] : codes.map(String.init).joined(separator: " ")
+            case .width(let width): return w.corridorWidth(width)
+            case .number(let v):
+                switch kind {
+                case .area: return "\(num(v)) ha"
+                case .length, .width: return "\(num(v)) m"
+                case .cost: return "\(num(v)) \(w[.costUnits])"
+                default: return num(v)
+                }
+            }
+        }
+        var rows: [(String, String, String)] = [("project", w[.pProject], files.project), ("land_cover", w[.pLandCover], files.landCover),
+                                                ("cell_size", w[.pCellSize], "\(num(cellSize)) m"), ("crs", w[.pCRS], crs)]
+        for key in ProjectKeys.parameters {
+            guard let name = key.parameter?.name, let value = p.value(of: key, naturalClasses: naturalClasses) else { continue }
+            rows.append((name, parameterLabel(name, words: w), shown(value, key.kind)))
+        }
+        let semi = w.fr ? " ; " : "; "
+        for s in p.subNetworks {
+            let codes = { (c: [Int]) in c.isEmpty ? w[.none] : c.map(String.init).joined(separator: " ") }
+            rows.append(("subnetwork_\(s.name)", s.label(in: w.lang), [
+                "\(w[.habitat]) \(codes(s.habitat))", "\(w[.supporting]) \(codes(s.supporting))", "\(w[.frictionColumn]) « \(s.frictionColumn) »",
+                "\(w[.minReservoir]) \(num(s.minReservoirHa)) ha",
+                "\(w[.dispersal].lowercased()) \(num(s.dispersalCost)) \(w[.costUnits]) \(w[.atProbability]) p = \(num(s.dispersalProbability))",
+                "\(w[.corridorWidth]) \(w.corridorWidth(s.corridorWidth))"].joined(separator: semi)))
+        }
+        return rows
+    }
+
+    /// A parameter's label in `w`'s language (its name when Trame has no word for it).
+    public static func parameterLabel(_ name: String, words w: Words) -> String {
+        let terms: [String: Term] = [
+            "project": .pProject, "land_cover": .pLandCover, "cell_size": .pCellSize, "crs": .pCRS, "nature_classes": .pNatureClasses,
+            "mixed_min_area": .pMixedMinArea, "built_up": .pBuiltUp, "buffer_max_break_width": .pBufferMaxBreakWidth,
+            "buffer_around_network": .pBufferAroundNetwork, "buffer_min_town_area": .pBufferMinTownArea, "buffer_min_area": .pBufferMinArea,
+            "buffer_edge": .pBufferEdge, "conflict_min_crossing": .pConflictMinCrossing, "riparian_strip": .pRiparianStrip,
+            "breaking_passability": .pBreakingPassability, "good_continuity": .pGoodContinuity, "barrier_classes": .pBarrierClasses,
+        ]
+        return terms[name].map { w[$0] } ?? name
+    }
+
     /// A value as the parameters table shows it: "5 ha", "1500 m", "20 21 23".
     static func text(_ value: ProjectValue, _ kind: KeyKind) -> String {
         switch value {

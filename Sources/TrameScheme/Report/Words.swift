@@ -24,63 +24,65 @@ public struct Words: Sendable {
     public let lang: String
     public init(_ lang: String) { self.lang = lang == "fr" ? "fr" : "en" }
     public var fr: Bool { lang == "fr" }
+    /// A term of the vocabulary in this language.
+    public subscript(_ t: Term) -> String { fr ? t.fr : t.en }
 
-    public var scheme: String { fr ? "Trame verte et bleue" : "Green and blue infrastructure" }
-    public var natureSpaces: String { fr ? "Espaces de nature" : "Nature spaces" }
-    public var major: String { fr ? "Espaces de nature d'intérêt écologique majeur" : "Nature spaces of major ecological interest" }
-    public var mixed: String { fr ? "Espaces de nature à vocation mixte" : "Nature spaces of mixed vocation" }
-    public var majorShort: String { fr ? "intérêt écologique majeur" : "major ecological interest" }
-    public var mixedShort: String { fr ? "vocation mixte" : "mixed vocation" }
-    public var reservoirs: String { fr ? "Réservoirs de biodiversité" : "Reservoirs" }
-    public var reservoir: String { fr ? "réservoir" : "reservoir" }
-    public var corridors: String { fr ? "Corridors écologiques" : "Corridors" }
-    public var corridorsByBiotope: String { fr ? "Corridors par biotope dominant" : "Corridors by dominant biotope" }
-    public var links: String { fr ? "Liaisons de moindre coût" : "Least-cost links" }
-    public var subNetwork: String { fr ? "Sous-trame" : "Sub-network" }
-    public var subNetworks: String { fr ? "Sous-trames" : "Sub-networks" }
-    public var bufferZones: String { fr ? "Zones tampons" : "Buffer zones" }
-    public var urbanBreak: String { fr ? "Coupure d'urbanisation" : "Urban break" }
-    public var networkFrame: String { fr ? "Abords des réservoirs et corridors" : "Frame of reservoirs and corridors" }
-    public var conflictPoints: String { fr ? "Points de conflit" : "Conflict points" }
-    public var leisureHubs: String { fr ? "Pôles de loisirs de plein air" : "Outdoor leisure hubs" }
-    public var builtUp: String { fr ? "Espaces bâtis" : "Built-up land" }
-    public var roads: String { fr ? "Routes" : "Roads" }
-    public var railways: String { fr ? "Voies ferrées" : "Railways" }
-    public var itineraries: String { fr ? "Itinéraires entre les pôles de loisirs" : "Itineraries between the leisure hubs" }
-    public var pinchPoints: String { fr ? "Points de pincement (courant concentré)" : "Pinch points (concentrated current)" }
-    public var greenShare: String { fr ? "part dans la trame verte et bleue" : "share in the green network" }
-    public var paths: String { fr ? "Chemins de randonnée et véloroutes" : "Walking and cycling paths" }
-    public var communes: String { fr ? "Communes" : "Communes" }
-    public var groupings: String { fr ? "Intercommunalités" : "Groupings of communes" }
-    public var territory: String { fr ? "Territoire" : "Territory" }
-    public var figures: String { fr ? "Chiffres clés" : "Key figures" }
-    public var figuresPerUnit: String { fr ? "Chiffres par commune et intercommunalité" : "Figures per commune and grouping" }
-    public var parameters: String { fr ? "Paramètres" : "Parameters" }
-    public var partners: String { fr ? "Partenaires et données" : "Partners and their data" }
-    public var dataCredits: String { fr ? "Données" : "Data" }
-    public var area: String { fr ? "Surface" : "Area" }
-    public var share: String { fr ? "Part" : "Share" }
-    public var name: String { fr ? "Nom" : "Name" }
-    public var unit: String { fr ? "Unité" : "Unit" }
-    public var length: String { fr ? "Longueur" : "Length" }
-    public var rank: String { fr ? "Rang" : "Rank" }
-    public var infrastructure: String { fr ? "Infrastructure" : "Infrastructure" }
-    public var crossing: String { fr ? "Traversée" : "Crossing" }
-    public var importance: String { fr ? "Importance du lien (dPC)" : "Link importance (dPC)" }
-    public var topReservoirs: String { fr ? "Réservoirs les plus importants (dPC)" : "Most important reservoirs (dPC)" }
-    public var topLinks: String { fr ? "Liaisons les plus importantes (dPC)" : "Most important links (dPC)" }
-    public var topConflicts: String { fr ? "Points de conflit prioritaires" : "Priority conflict points" }
-    public var reference: String { fr ? "référence" : "reference" }
-    public var inputs: String { fr ? "Données d'entrée (empreintes SHA-256)" : "Inputs (SHA-256 checksums)" }
-    public var legend: String { fr ? "Légende" : "Legend" }
-    public var atlasFigures: String { fr ? "Chiffres du schéma" : "Figures of the scheme" }
-    public var openings: String { fr ? "ouvertures nord–sud" : "north–south openings" }
-    public var watercourses: String { fr ? "Cours d'eau" : "Watercourses" }
-    public var blueNetwork: String { fr ? "Trame bleue : continuité des cours d'eau" : "Blue network: continuity of the watercourses" }
-    public var obstacles: String { fr ? "Obstacles à l'écoulement" : "Obstacles to the flow" }
-    public var goodContinuity: String { fr ? "en bonne continuité" : "in good continuity" }
-    public var reconnected: String { fr ? "Rivière reconnectée par l'effacement" : "River reconnected by its removal" }
-    public var passability: String { fr ? "Franchissabilité" : "Passability" }
+    public var scheme: String { self[.scheme] }
+    public var natureSpaces: String { self[.natureSpaces] }
+    public var major: String { self[.major] }
+    public var mixed: String { self[.mixed] }
+    public var majorShort: String { self[.majorShort] }
+    public var mixedShort: String { self[.mixedShort] }
+    public var reservoirs: String { self[.reservoirs] }
+    public var reservoir: String { self[.reservoir] }
+    public var corridors: String { self[.corridors] }
+    public var corridorsByBiotope: String { self[.corridorsByBiotope] }
+    public var links: String { self[.links] }
+    public var subNetwork: String { self[.subNetwork] }
+    public var subNetworks: String { self[.subNetworks] }
+    public var bufferZones: String { self[.bufferZones] }
+    public var urbanBreak: String { self[.urbanBreak] }
+    public var networkFrame: String { self[.networkFrame] }
+    public var conflictPoints: String { self[.conflictPoints] }
+    public var leisureHubs: String { self[.leisureHubs] }
+    public var builtUp: String { self[.builtUp] }
+    public var roads: String { self[.roads] }
+    public var railways: String { self[.railways] }
+    public var itineraries: String { self[.itineraries] }
+    public var pinchPoints: String { self[.pinchPoints] }
+    public var greenShare: String { self[.greenShare] }
+    public var paths: String { self[.paths] }
+    public var communes: String { self[.communes] }
+    public var groupings: String { self[.groupings] }
+    public var territory: String { self[.territory] }
+    public var figures: String { self[.figures] }
+    public var figuresPerUnit: String { self[.figuresPerUnit] }
+    public var parameters: String { self[.parameters] }
+    public var partners: String { self[.partners] }
+    public var dataCredits: String { self[.dataCredits] }
+    public var area: String { self[.area] }
+    public var share: String { self[.share] }
+    public var name: String { self[.name] }
+    public var unit: String { self[.unit] }
+    public var length: String { self[.length] }
+    public var rank: String { self[.rank] }
+    public var infrastructure: String { self[.infrastructure] }
+    public var crossing: String { self[.crossing] }
+    public var importance: String { self[.importance] }
+    public var topReservoirs: String { self[.topReservoirs] }
+    public var topLinks: String { self[.topLinks] }
+    public var topConflicts: String { self[.topConflicts] }
+    public var reference: String { self[.reference] }
+    public var inputs: String { self[.inputs] }
+    public var legend: String { self[.legend] }
+    public var atlasFigures: String { self[.atlasFigures] }
+    public var openings: String { self[.openings] }
+    public var watercourses: String { self[.watercourses] }
+    public var blueNetwork: String { self[.blueNetwork] }
+    public var obstacles: String { self[.obstacles] }
+    public var goodContinuity: String { self[.goodContinuity] }
+    public var reconnected: String { self[.reconnected] }
+    public var passability: String { self[.passability] }
 
     /// "5 km" → "reaches of at least 5 km without a breaking obstacle", in the language.
     public func continuityRule(_ metres: Double) -> String {
@@ -89,37 +91,37 @@ public struct Words: Sendable {
 
     /// The type of an obstacle as registers write it (weir, lock, culvert, dam), in the language.
     public func obstacleKind(_ kind: String) -> String {
-        guard fr else { return kind }
-        switch kind {
-        case "weir": return "seuil"
-        case "lock": return "écluse"
-        case "culvert": return "buse"
-        case "dam": return "barrage"
-        default: return kind
-        }
+        let terms: [String: Term] = ["weir": .weir, "lock": .lock, "culvert": .culvert, "dam": .dam]
+        return terms[kind].map { self[$0] } ?? kind
     }
 
+    /// The class of a road, railway or watercourse as OpenStreetMap names it ("motorway", "primary", "rail",
+    /// "river"…), in the language; other values (the user's own) as they are.
+    public func infrastructureClass(_ cls: String) -> String {
+        let terms: [String: Term] = ["motorway": .motorway, "trunk": .trunk, "primary": .primary, "secondary": .secondary, "tertiary": .tertiary,
+                                     "residential": .residential, "rail": .rail, "tram": .tram, "light_rail": .lightRail, "disused": .disused,
+                                     "river": .river, "canal": .canal, "stream": .stream]
+        return terms[cls].map { self[$0] } ?? cls
+    }
+
+    /// The name of a sub-network: Trame's own name of a standard one (forest, calcicolous, mining, river,
+    /// wetland) when its label is its name or the English default, else its label as given.
     public func subNetworkName(_ name: String, label: String) -> String {
-        guard fr else { return label }
-        switch name {
-        case "forest": return "Sous-trame forestière (bois, bosquets et haies)"
-        case "calcicolous": return "Sous-trame calcicole (pelouses sèches)"
-        case "mining": return "Sous-trame minière (terrils et cavaliers)"
-        case "river": return "Sous-trame des cours d'eau"
-        case "wetland": return "Sous-trame des zones humides"
-        default: return label
-        }
+        let builtin: [String: Term] = ["forest": .forestSubNetwork, "calcicolous": .calcicolousSubNetwork, "mining": .miningSubNetwork,
+                                       "river": .riverSubNetwork, "wetland": .wetlandSubNetwork]
+        guard let t = builtin[name], label == name || label == t.en else { return label }
+        return self[t]
     }
 
     /// A conflict point's kind as the report and the layer's `kind_label` name it.
     public func conflictKind(_ k: ConflictKind) -> String {
         switch k {
-        case .roadCrossing: fr ? "route traversant le corridor" : "road crossing"
-        case .railwayCrossing: fr ? "voie ferrée traversant le corridor" : "railway crossing"
-        case .roadAlong: fr ? "route longeant le corridor" : "road along the corridor"
-        case .railwayAlong: fr ? "voie ferrée longeant le corridor" : "railway along the corridor"
-        case .builtUp: fr ? "coupure par le bâti" : "built-up cut"
-        case .riverObstacle: fr ? "obstacle à l'écoulement" : "river obstacle"
+        case .roadCrossing: self[.roadCrossing]
+        case .railwayCrossing: self[.railwayCrossing]
+        case .roadAlong: self[.roadAlong]
+        case .railwayAlong: self[.railwayAlong]
+        case .builtUp: self[.builtUpCut]
+        case .riverObstacle: self[.riverObstacle]
         }
     }
 
@@ -147,36 +149,39 @@ public struct Words: Sendable {
     /// A corridor width as the project gave it: "5 000 unités de coût", "5,000 cost units", "250 m".
     public func corridorWidth(_ w: CorridorWidth) -> String {
         switch w {
-        case .cost(let c): return "\(number(c, decimals: c == c.rounded() ? 0 : 1)) \(fr ? "unités de coût" : "cost units")"
+        case .cost(let c): return "\(number(c, decimals: c == c.rounded() ? 0 : 1)) \(self[.costUnits])"
         case .metres(let m): return "\(number(m, decimals: m == m.rounded() ? 0 : 1)) m"
         }
     }
 
     /// A nature space's typology as the layer's `typology_label` names it.
     public func typology(_ major: Bool) -> String {
-        major ? (fr ? "intérêt écologique majeur" : "major ecological interest") : (fr ? "vocation mixte" : "mixed vocation")
+        self[major ? .majorShort : .mixedShort]
     }
+
+    /// A leisure hub's stake: "enjeu régional", "regional stake".
+    public func stake(_ s: HubStake) -> String { self[s == .regional ? .stakeRegional : .stakeCommunity] }
 
     /// "12 points de conflit", "1 point de conflit" (French plural on the first word), "1 conflict point".
     public func conflictCount(_ n: Int) -> String {
-        fr ? "\(n) \(n > 1 ? "points de conflit" : "point de conflit")" : "\(n) \(n == 1 ? "conflict point" : "conflict points")"
+        count(n, self[.conflictPointOne], self[.conflictPointMany])
     }
 
     public func infrastructureName(_ kind: String) -> String {
         switch kind {
-        case "road": fr ? "route" : "road"
-        case "railway": fr ? "voie ferrée" : "railway"
-        case "built-up": fr ? "bâti" : "built-up land"
-        case "obstacle": fr ? "obstacle" : "obstacle"
+        case "road": self[.road]
+        case "railway": self[.railway]
+        case "built-up": self[.builtUpLand]
+        case "obstacle": self[.obstacle]
         default: kind
         }
     }
 
     public func level(_ l: String) -> String {
         switch l {
-        case "territory": fr ? "territoire" : "territory"
-        case "commune": "commune"
-        case "grouping": fr ? "intercommunalité" : "grouping"
+        case "territory": self[.levelTerritory]
+        case "commune": self[.levelCommune]
+        case "grouping": self[.levelGrouping]
         default: l
         }
     }
