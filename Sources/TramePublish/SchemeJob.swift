@@ -96,6 +96,8 @@ public struct SchemeJob {
         progress("nature spaces by typology")
         let spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
         tally.addPoints(spaces.hubs.map(\.point), to: \.leisureHubs)
+        tally.addPoints(spaces.hubs.filter { $0.stake == .regional }.map(\.point), to: \.regionalHubs)
+        tally.addPoints(spaces.hubs.filter { $0.stake == .community }.map(\.point), to: \.communityHubs)
         try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, lang: lang, label: input.label)
         layers.addHubs(spaces.hubs, lang: lang)
 

@@ -279,7 +279,7 @@ struct PartnerLayers {
         for (k, pit) in pits.enumerated() where k % 3 == 0 {
             guard let (c, _) = pit.terrils.first else { continue }
             let town = towns.min { $0.centre.distance(to: c) < $1.centre.distance(to: c) }?.name ?? ""
-            f.append(Feature(geometry: .point(c), attributes: ["name": .string("Base de loisirs du terril n°\(k + 1) (\(town))"), "kind": .string("terril")]))
+            f.append(Feature(geometry: .point(c), attributes: ["name": .string("Base de loisirs du terril n°\(k + 1) (\(town))"), "kind": .string("terril"), "stake": .string("régional")]))
         }
         for t in towns where !t.isVillage && rng.unit() < 0.6 {
             // The nearest urban park or wood to the town centre, found on a spiral of sample points.
@@ -293,9 +293,9 @@ struct PartnerLayers {
                 }
             }
             if let p = found {
-                f.append(Feature(geometry: .point(p), attributes: ["name": .string("Parc de loisirs de \(t.name)"), "kind": .string(cls(p) == .urbanPark ? "parc" : "bois")]))
+                f.append(Feature(geometry: .point(p), attributes: ["name": .string("Parc de loisirs de \(t.name)"), "kind": .string(cls(p) == .urbanPark ? "parc" : "bois"), "stake": .string("communautaire")]))
             }
         }
-        return VectorLayer(name: "leisure_hubs", geometryKind: .point, fields: [FieldDefinition("name", .string), FieldDefinition("kind", .string)], features: f, crsWKT: crsWKT)
+        return VectorLayer(name: "leisure_hubs", geometryKind: .point, fields: [FieldDefinition("name", .string), FieldDefinition("kind", .string), FieldDefinition("stake", .string)], features: f, crsWKT: crsWKT)
     }
 }

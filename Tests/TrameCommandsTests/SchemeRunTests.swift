@@ -282,9 +282,36 @@ final class SchemeRunTests: XCTestCase {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: p(f)))
             XCTAssertNil(bytes.range(of: Data(folder.utf8)), "\(f) holds the machine's folder \(folder)")
         }
-        let rows = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "run_parameters"])
+        let rows = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "-sql", "SELECT parameter, value FROM run_parameters"])
         XCTAssertTrue(rows.contains("project,../project.toml"), rows)
         XCTAssertTrue(rows.contains("land_cover,../landcover.tif"), rows)
+    }
+
+    /// Leisure hubs carry their stake: the key figures and figures.csv count the hubs of regional and of
+    /// community stake as ogr2ogr counts them in the sample's layer; the layer names each stake; a value
+    /// that is neither is refused with the file, the hub and the value.
+    func testLeisureHubsCarryTheirStake() throws {
+        func count(_ stake: String) throws -> Int {
+            let out = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("territory.gpkg"), "-sql", "SELECT COUNT(*) AS n FROM leisure_hubs WHERE stake = '\(stake)'"])
+            return Int(out.split(separator: "\n")[1].replacingOccurrences(of: "\"", with: ""))!
+        }
+        let regional = try count("régional"), community = try count("communautaire")
+        XCTAssertGreaterThan(regional, 0); XCTAssertGreaterThan(community, 0)
+        let csv = try String(contentsOfFile: p("scheme/figures.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = csv[0], territory = csv[1]
+        XCTAssertEqual(territory[0], "territory")
+        XCTAssertEqual(Int(territory[header.firstIndex(of: "leisure_hubs_regional")!]), regional)
+        XCTAssertEqual(Int(territory[header.firstIndex(of: "leisure_hubs_community")!]), community)
+        let layer = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "-sql", "SELECT stake, stake_label FROM leisure_hubs"])
+        XCTAssertEqual(layer.components(separatedBy: "regional,regional stake").count - 1, regional, layer)
+        XCTAssertEqual(layer.components(separatedBy: "community,community stake").count - 1, community, layer)
+        let html = try String(contentsOfFile: p("scheme/report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("\(regional + community) (\(regional) of regional stake, \(community) of community stake)"), "key figures")
+        // A stake that is neither.
+        try FileManager.default.copyItem(atPath: p("territory.gpkg"), toPath: p("hubs-bad.gpkg"))
+        _ = try tool("ogrinfo", ["-q", p("hubs-bad.gpkg"), "-sql", "UPDATE leisure_hubs SET stake = 'majeur' WHERE fid = 1"])
+        _ = try assertRunFails(try variant("source = { file = \"territory.gpkg\", layer = \"leisure_hubs\" }", with: "source = { file = \"hubs-bad.gpkg\", layer = \"leisure_hubs\" }"),
+                               mentioning: ["hubs-bad.gpkg", "stake 'majeur'", "regional"])
     }
 
     /// The same project run again, in another process (Swift seeds its hashing per process) and on one worker

@@ -12,7 +12,7 @@ public enum SchemeFigures {
         if r.referenceShare != nil { c.append("nature_vs_reference_pts") }
         for s in r.subNetworks { c += ["\(s.name)_reservoir_ha", "\(s.name)_reservoir_pct", "\(s.name)_corridor_ha", "\(s.name)_corridor_km", "\(s.name)_PC", "\(s.name)_EC_ha"] }
         c += ["corridor_ha", "buffer_zone_ha", "road_km", "railway_km", "conflict_points", "road_conflicts", "road_conflicts_per_km",
-              "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "itinerary_km"]
+              "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "leisure_hubs_regional", "leisure_hubs_community", "itinerary_km"]
         if r.hydrography != nil { c += ["watercourse_km", "watercourse_good_continuity_km", "river_obstacles", "river_obstacles_per_km"] }
         return c
     }
@@ -27,7 +27,7 @@ public enum SchemeFigures {
         v += [.real(u.anyCorridorHa), .real(u.bufferHa), .real(u.roadKm), .real(u.railwayKm), .integer(u.conflicts),
               .integer(u.roadConflicts), u.roadConflictsPerKm.map { .real($0) } ?? .null,
               .integer(u.railwayConflicts), u.railwayConflictsPerKm.map { .real($0) } ?? .null,
-              .integer(u.builtUpConflicts), .integer(u.leisureHubs), .real(u.itineraryKm)]
+              .integer(u.builtUpConflicts), .integer(u.leisureHubs), .integer(u.regionalHubs), .integer(u.communityHubs), .real(u.itineraryKm)]
         if r.hydrography != nil {
             v += [.real(u.watercourseKm), .real(u.continuityKm), .integer(u.obstacles), u.obstaclesPerKm.map { .real($0) } ?? .null]
         }
@@ -36,7 +36,7 @@ public enum SchemeFigures {
 
     public static func table(_ r: SchemeResult) -> VectorLayer {
         let cols = columns(r)
-        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (["conflict_points", "road_conflicts", "railway_conflicts", "built_up_conflicts", "leisure_hubs", "river_obstacles"].contains(n) ? .integer : .real)) }
+        let fields = cols.enumerated().map { k, n in FieldDefinition(n, k < 2 ? .string : (["conflict_points", "road_conflicts", "railway_conflicts", "built_up_conflicts", "leisure_hubs", "leisure_hubs_regional", "leisure_hubs_community", "river_obstacles"].contains(n) ? .integer : .real)) }
         return VectorLayer(name: "figures", geometryKind: .unknown, fields: fields, features: r.units.map { u in
             Feature(geometry: nil, attributes: Dictionary(uniqueKeysWithValues: zip(cols, row(u, r))))
         })

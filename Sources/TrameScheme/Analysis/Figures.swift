@@ -30,6 +30,9 @@ public struct UnitFigures: Sendable {
     public var railwayConflicts = 0
     public var builtUpConflicts = 0
     public var leisureHubs = 0
+    /// Leisure hubs of regional and of community stake (when the project names a stake field).
+    public var regionalHubs = 0
+    public var communityHubs = 0
     /// Hydrography (the first sub-network built on the watercourses): km of watercourse, km in good
     /// continuity, obstacles placed on the watercourses.
     public var watercourseKm = 0.0

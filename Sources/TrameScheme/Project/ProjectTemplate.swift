@@ -91,6 +91,8 @@ public enum ProjectTemplate {
         [leisure_hubs]
         source = { file = "territory.gpkg", layer = "leisure_hubs" }
         name_field = "name"
+        # Field giving each hub's stake: "régional" / "regional" or "communautaire" / "intercommunal" / "community".
+        stake_field = "stake"
 
         [buffer_zones]
         # Farmland and natural land that can be a buffer zone (default: every class but built_up).
