@@ -287,6 +287,32 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertTrue(rows.contains("land_cover,../landcover.tif"), rows)
     }
 
+    /// The report's data sources table: each input's file relative to the project, the features read (as
+    /// ogrinfo counts them), and its SHA-256 as sha256sum computes it; producer, date and licence given in
+    /// the project (new optional keys) are shown.
+    func testDataSourcesTableNamesEachInputWithItsChecksum() throws {
+        let variantPath = try variant("raster = \"landcover.tif\"", with: "raster = \"landcover.tif\"\nproducer = \"IGN\"\ndate = \"2021\"\nlicence = \"Licence Ouverte 2.0\"")
+        let out = p("sources-out")
+        let r = try run(trame, ["run", variantPath, "-o", out, "-q", "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let start = try XCTUnwrap(html.range(of: "<h2>Data sources</h2>"))
+        let table = String(html[start.upperBound...].prefix { _ in true }.components(separatedBy: "</table>")[0])
+        let rows = table.components(separatedBy: "<tr>").dropFirst(2).map { row in
+            row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0].replacingOccurrences(of: "<code>", with: "").replacingOccurrences(of: "</code>", with: "") }
+        }
+        func sha(_ file: String) throws -> String { String(try tool("sha256sum", [p(file)]).prefix(64)) }
+        let landCover = try XCTUnwrap(rows.first { $0[0] == "Land cover" })
+        XCTAssertEqual(landCover, ["Land cover", "landcover.tif", "–", "IGN", "2021", "Licence Ouverte 2.0", try sha("landcover.tif")])
+        let roads = try XCTUnwrap(rows.first { $0[0] == "Roads" })
+        let count = try tool("ogrinfo", ["-ro", "-so", p("territory.gpkg"), "roads"]).components(separatedBy: "Feature Count: ")[1].prefix { $0.isNumber }
+        XCTAssertEqual(roads[1], "territory.gpkg (layer roads)")
+        XCTAssertEqual(roads[2], String(count))
+        XCTAssertEqual(roads[6], try sha("territory.gpkg"))
+        XCTAssertEqual(try XCTUnwrap(rows.first { $0[0] == "Nomenclature" })[6], try sha("nomenclature.csv"))
+        XCTAssertTrue(rows.contains { $0[0] == "Inventory: Natura 2000" && $0[3] == "DREAL Hauts-de-France" }, "\(rows)")
+    }
+
     /// Leisure hubs carry their stake: the key figures and figures.csv count the hubs of regional and of
     /// community stake as ogr2ogr counts them in the sample's layer; the layer names each stake; a value
     /// that is neither is refused with the file, the hub and the value.
