@@ -286,7 +286,9 @@ public struct SchemeJob {
             guard let src else { return }
             var origin = src.origin
             if origin.producer == nil { origin.producer = producer }
-            out.append(.init(role: role, detail: detail, file: rel(src.file), layer: src.layer, features: counts[src], origin: origin, sha256: sha(src.file)))
+            // The same layer named twice (paths for the conflicts and for the itineraries) was read once.
+            let features = counts[src] ?? counts.first { $0.key.file == src.file && $0.key.layer == src.layer && $0.key.filter == src.filter }?.value
+            out.append(.init(role: role, detail: detail, file: rel(src.file), layer: src.layer, features: features, origin: origin, sha256: sha(src.file)))
         }
         add(.roleBoundary, p.boundary)
         for inv in p.inventories { add(.roleInventory, inv.source, detail: inv.name, producer: inv.partner) }

@@ -192,7 +192,13 @@ public struct SchemeReport {
                               [subNetworkLabel($0.subNetwork), "\($0.link)", "\($0.from) – \($0.to)", w.ha($0.areaHa), "\(w.number($0.maxCurrent, decimals: 3)) A", w.number($0.dPC, decimals: 2) + " %"] })
         }
         html += "<h2>\(w[.method])</h2>"
-        for (title, text) in MethodText.paragraphs(r, words: w) { html += "<h3>\(esc(title))</h3><p>\(esc(text))</p>" }
+        for (title, text) in MethodText.paragraphs(r, words: w) {
+            if title == w[.references] {
+                html += "<h3>\(esc(title))</h3><ul>" + MethodText.references.map { "<li><cite>\(esc($0))</cite></li>" }.joined() + "</ul>"
+            } else {
+                html += "<h3>\(esc(title))</h3><p>\(esc(text))</p>"
+            }
+        }
         let friction = MethodText.frictionTable(r, words: w)
         html += "<h3>\(w[.frictionTitle])</h3>" + table(friction.header, friction.rows)
         html += "<h2>\(esc(w.parameters))</h2>" + table([w[.parameter], w[.value], w[.projectKey]],

@@ -9,7 +9,7 @@ const WORDS = {
     signOut: 'Se déconnecter', account: 'compte', password: 'mot de passe', nature_spaces: 'Espaces de nature',
     reservoirs: 'Réservoirs de biodiversité', corridors: 'Corridors écologiques', links: 'Liaisons (moindre coût)',
     buffer_zones: 'Zones tampons', conflict_points: 'Points de conflit', leisure_hubs: 'Pôles de loisirs de plein air',
-    itineraries: 'Itinéraires', pinch_points: "Points d'étranglement", units: 'Communes et groupements',
+    itineraries: 'Itinéraires', pinch_points: 'Points de pincement', units: 'Communes et intercommunalités',
     major: "Intérêt écologique majeur", mixed: 'Vocation mixte', nothing: 'Rien de la trame ici.', nearest: 'Point de conflit le plus proche',
     length: 'Longueur', time: 'Durée', greenShare: 'Part verte', gpx: 'Télécharger le GPX', pickedStart: 'départ choisi',
     pickedEnd: 'arrivée choisie', clickMap: 'cliquez sur la carte…', hubs: '— ou un pôle —', resistance: 'résistance',
