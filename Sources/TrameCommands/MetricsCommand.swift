@@ -39,6 +39,7 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Drop links longer than this before computing.") var maxDistance: Double?
     @Option(name: .shortAndLong, help: "Output per-node CSV.") var output: String
     @Option(name: .customLong("global"), help: "Output global indices (JSON).") var globalPath: String?
+    @Flag(help: "Print the global indices (PC, IIC, EC, NC, components) as one JSON object on stdout.") var json = false
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -90,6 +91,12 @@ struct MetricsCommand: ParsableCommand {
             csv += "\(csvField(id)),\(m.dPC),\(m.dPC_intra),\(m.dPC_flux),\(m.dPC_connector),\(m.dIIC),\(m.BC)\n"
         }
         try AtomicOutput.write(to: output) { try csv.write(toFile: $0, atomically: false, encoding: .utf8) }
+        let global: [String: Any] = [
+            "PC": result.global.PC, "IIC": result.global.IIC, "EC": result.global.EC, "NC": result.global.NC,
+            "EC_unit": "capacity unit (ha)", "landscape_area": area, "patches": graph.nodeCount, "links": graph.edges.count,
+            "components": result.components.enumerated().map { ["id": $0 + 1, "patches": $1.nodes, "capacity": $1.capacity] },
+        ]
+        if json { try JSONOutput.print(global) }
         if let g = globalPath {
             let obj: [String: Any] = [
                 "PC": result.global.PC, "IIC": result.global.IIC, "EC": result.global.EC, "NC": result.global.NC,
@@ -102,7 +109,7 @@ struct MetricsCommand: ParsableCommand {
         if var pl = patchLayer, var ll = linkLayer, let p = patches, let l = links {
             try writeBack(&pl, &ll, graph: graph, result: result, patchesPath: p, linksPath: l)
         }
-        if !common.quiet {
+        if !common.quiet && !json {
             print(String(format: "PC %.6g, IIC %.6g, EC %.1f (ha), %d component(s), %d patches, %d links", result.global.PC, result.global.IIC,
                          result.global.EC, result.global.NC, graph.nodeCount, graph.edges.count))
         }

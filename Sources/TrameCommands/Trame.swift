@@ -12,6 +12,11 @@ public struct Trame: ParsableCommand {
         Inputs and outputs are ordinary GIS files (GeoTIFF, GeoPackage, GeoJSON, Shapefile, OSM PBF) that \
         QGIS and GDAL open. Distances are in metres, areas in hectares, costs in resistance × metres.
         Start with `trame demo --out DIR` to generate and analyse a sample territory.
+
+        Exit status: 0 done; 1 the work could not be done (a bad input, named on one line on stderr; \
+        nothing half-written is left); 64 the command line is wrong (an unknown option, a bad value). \
+        Most commands take --quiet (no progress) and --verbose (GDAL's own warnings and each step's time); \
+        info, run and metrics take --json for programs.
         """,
         version: TrameVersion.current,
         groupedSubcommands: [

@@ -47,3 +47,23 @@ func openFailureReason(_ path: String) -> String {
 }
 
 import Foundation
+
+/// GDAL's own messages. Trame keeps them quiet and names the file itself; `trame … --verbose` lets them
+/// through on stderr as `gdal: warning: …` (and `gdal: debug: …` when CPL_DEBUG is set).
+public enum GDALMessages {
+    /// From now on GDAL's warnings, errors and debug messages are written to stderr.
+    public static func show() {
+        GDALSetup.ensure()
+        CPLSetErrorHandler { level, _, message in
+            let kind: String
+            switch level {
+            case CE_Debug: kind = "debug"
+            case CE_Warning: kind = "warning"
+            case CE_Failure, CE_Fatal: kind = "error"
+            default: kind = "note"
+            }
+            let text = message.map { String(cString: $0) } ?? ""
+            FileHandle.standardError.write(Data("gdal: \(kind): \(text)\n".utf8))
+        }
+    }
+}

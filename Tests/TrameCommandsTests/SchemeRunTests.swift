@@ -313,6 +313,34 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertTrue(rows.contains { $0[0] == "Inventory: Natura 2000" && $0[3] == "DREAL Hauts-de-France" }, "\(rows)")
     }
 
+    /// `trame run --json` prints one JSON object and nothing else on stdout: per unit the figures of
+    /// figures.csv (the same numbers, read back from the CSV), and per sub-network its summary.
+    func testRunJSONGivesTheFiguresOfTheCSV() throws {
+        let out = p("json-out")
+        let r = try run(trame, ["run", p("project.toml"), "-o", out, "--json", "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], r.out)
+        let figures = try XCTUnwrap(o["figures"] as? [[String: Any]])
+        // CSV fields, quoted ones with their commas (a name "Bassin minier (…, graine 1)").
+        func fields(_ row: Substring) -> [String] {
+            var out: [String] = [], cur = "", quoted = false
+            for ch in row {
+                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) }
+            }
+            return out + [cur]
+        }
+        let csv = try String(contentsOfFile: out + "/figures.csv", encoding: .utf8).split(separator: "\n").map(fields)
+        XCTAssertEqual(figures.count, csv.count - 1)
+        for (row, line) in zip(figures, csv.dropFirst()) {
+            for (k, column) in csv[0].enumerated() {
+                if let d = Double(line[k]) { XCTAssertEqual((row[column] as? NSNumber)?.doubleValue ?? .nan, d, accuracy: abs(d) * 1e-12, column) }
+                else if !line[k].isEmpty { XCTAssertEqual(row[column] as? String, line[k], column) }
+            }
+        }
+        let subs = try XCTUnwrap(o["sub_networks"] as? [[String: Any]])
+        XCTAssertEqual(subs.map { $0["name"] as! String }, ["forest", "calcicolous", "mining", "river", "wetland"])
+    }
+
     /// Leisure hubs carry their stake: the key figures and figures.csv count the hubs of regional and of
     /// community stake as ogr2ogr counts them in the sample's layer; the layer names each stake; a value
     /// that is neither is refused with the file, the hub and the value.

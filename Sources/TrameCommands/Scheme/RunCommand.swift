@@ -47,6 +47,9 @@ struct RunCommand: ParsableCommand {
                                valueName: "name=file"))
     var inventoryFiles: [String] = []
 
+    @Flag(help: "Print the summary as one JSON object on stdout: the sub-networks, and every figure of figures.csv per unit (keys as its columns).")
+    var json = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -61,7 +64,7 @@ struct RunCommand: ParsableCommand {
         let p = try SchemeJob.loadProject(project, replacing: replace)
         let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
         let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet)
-        SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang)
+        if json { try JSONOutput.print(SchemeSummary.json(result, out: outDir)) } else { SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang) }
     }
 }
 
@@ -99,6 +102,41 @@ struct InitCommand: ParsableCommand {
 
 /// The key figures printed at the end of a run.
 enum SchemeSummary {
+    /// The summary for programs (`trame run --json`): figures per unit as figures.csv's columns, the
+    /// sub-networks, buffer zones, pinch points, itineraries and the files written.
+    static func json(_ r: SchemeResult, out: String) -> [String: Any] {
+        let columns = SchemeFigures.columns(r)
+        let figures: [[String: Any]] = r.units.map { u in
+            var o: [String: Any] = [:]
+            for (c, v) in zip(columns, SchemeFigures.row(u, r)) {
+                switch v {
+                case .integer(let i): o[c] = i
+                case .real(let d): o[c] = d
+                case .string(let s): o[c] = s
+                default: o[c] = NSNull()
+                }
+            }
+            return o
+        }
+        let subs: [[String: Any]] = r.subNetworks.map { s in
+            ["name": s.name, "label": s.label, "reservoirs": s.reservoirs, "reservoir_ha": s.reservoirHa, "links": s.links,
+             "functional_links": s.functionalLinks, "corridor_ha": s.corridorHa, "corridor_km": s.corridorKm, "PC": s.pc, "EC_ha": s.ec,
+             "components": s.components, "conflict_points": s.conflicts, "dispersal_cost": s.dispersalCost,
+             "dispersal_probability": s.dispersalProbability]
+        }
+        return [
+            "title": r.title, "out": out, "seconds": r.seconds, "crs": r.crs, "cell_size_m": r.cellSize,
+            "figures": figures, "sub_networks": subs,
+            "buffer_zones": ["urban_breaks": r.urbanBreaks.count, "urban_break_ha": r.urbanBreaks.ha, "north_south_openings": r.northSouthBreaks,
+                             "network_frames": r.networkFrames.count, "network_frame_ha": r.networkFrames.ha],
+            "nature_spaces": ["major_interest": r.majorSpaces, "mixed_vocation": r.mixedSpaces],
+            "pinch_points": r.pinchPoints.count,
+            "itineraries": r.itineraries.map { ["from": $0.from, "to": $0.to, "length_m": $0.lengthM, "green_share": $0.greenShare] },
+            "unreachable_hubs": r.unreachableHubs,
+            "files": ["scheme.gpkg", "report.html", "atlas.pdf", "map.png", "figures.csv"].map { (out as NSString).appendingPathComponent($0) },
+        ]
+    }
+
     static func print(_ r: SchemeResult, out: String, lang: String) {
         let w = Words("en")   // the console speaks English whatever the report's language
         let t = r.territory
