@@ -10,7 +10,7 @@ public enum PasswordPolicy {
 
     /// The common passwords, lower-cased, read once from the resource.
     static let common: Set<String> = {
-        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Passwords"),
+        guard let url = ServerResources.url("common-passwords.txt", in: "Passwords"),
               let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
         return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() })
     }()

@@ -135,7 +135,7 @@ public final class SchemeServer: @unchecked Sendable {
     }
 
     static func resource(_ name: String) -> [UInt8]? {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Web"),
+        guard let url = ServerResources.url(name, in: "Web"),
               let d = try? Data(contentsOf: url) else { return nil }
         return [UInt8](d)
     }

@@ -436,3 +436,28 @@ final class ServeBrowserTests: XCTestCase {
         }
     }
 }
+
+/// An installed `trame` finds the web page in its share folder, not in the build folder.
+final class ServeInstallTests: XCTestCase {
+    /// The built binary copied to DIR/bin: without DIR/share/trame it refuses to serve, naming where it
+    /// looked; with the web files copied there (as the Debian package installs them) it serves the page.
+    func testWebFilesAreFoundBesideAnInstalledBinary() throws {
+        let root = NSTemporaryDirectory() + "trame-install-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: TrameProcess.trame.path, toPath: root + "/bin/trame")
+        let scheme = try ServeTests.sample() + "/scheme"
+        let exe = URL(fileURLWithPath: root + "/bin/trame")
+        var r = try TrameProcess.run(exe, ["serve", scheme, "--port", "0"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("Web/index.html") && r.err.contains(root + "/share/trame"), r.err)
+        // The share folder as package-deb.sh lays it out.
+        let built = TrameProcess.trame.deletingLastPathComponent().appendingPathComponent("Trame_TrameServer.resources").path
+        try fm.createDirectory(atPath: root + "/share/trame", withIntermediateDirectories: true)
+        for sub in ["Web", "Passwords"] { try fm.copyItem(atPath: built + "/" + sub, toPath: root + "/share/trame/" + sub) }
+        r = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/timeout"), ["3", exe.path, "serve", scheme, "--port", "0", "--quiet"])
+        XCTAssertEqual(r.status, 124, "still serving when stopped after 3 s: \(r.err)")
+        XCTAssertFalse(r.err.contains("not found"), r.err)
+    }
+}

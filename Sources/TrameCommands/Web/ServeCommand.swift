@@ -65,6 +65,7 @@ struct ServeCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: leafletJS) else {
             throw InputError("\(leafletJS): Leaflet is not installed (apt-get install libjs-leaflet)")
         }
+        do { _ = try ServerResources.required() } catch let e as ServerResourceError { throw InputError(e.description) }
         progress.step("loading the scheme")
         let loaded = try ServeSetup.load(folder: folder, progress: progress.step)
         let store: PartnerStore
