@@ -341,6 +341,17 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertEqual(subs.map { $0["name"] as! String }, ["forest", "calcicolous", "mining", "river", "wetland"])
     }
 
+    /// A territory in degrees is refused with the UTM zone of its centre (the sample lies near Lens,
+    /// 2.7° E 50.4° N: zone 31N, EPSG:32631): a land cover warped to EPSG:4326 given to `trame patches`,
+    /// and a project whose [territory] crs is EPSG:4326.
+    func testDegreesAreRefusedWithTheUTMZone() throws {
+        _ = try tool("gdalwarp", ["-q", "-t_srs", "EPSG:4326", p("landcover.tif"), p("lc-4326.tif")])
+        let r = try run(trame, ["patches", "--landcover", p("lc-4326.tif"), "--habitat", "20", "--min-area", "1ha", "-o", p("deg.gpkg")])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("lc-4326.tif") && r.err.contains("UTM zone 31N (EPSG:32631)") && r.err.contains("gdalwarp -t_srs EPSG:32631"), r.err)
+        _ = try assertRunFails(try variant("crs = \"EPSG:2154\"", with: "crs = \"EPSG:4326\""), mentioning: ["project", "crs = \"EPSG:32631\""])
+    }
+
     /// Leisure hubs carry their stake: the key figures and figures.csv count the hubs of regional and of
     /// community stake as ogr2ogr counts them in the sample's layer; the layer names each stake; a value
     /// that is neither is refused with the file, the hub and the value.

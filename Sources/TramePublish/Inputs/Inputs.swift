@@ -49,12 +49,22 @@ public enum Inputs {
         do { return (res, try PatchSet(labels: labels)) } catch let e as CostError { throw GeodataError(patchesPath, e.description) }
     }
 
+    /// The UTM zone of a grid's centre (its CRS in degrees, converted to WGS 84 when it is another datum).
+    public static func utmZone(of spec: GridSpec, crs: SpatialReference) -> UTMZone {
+        let e = spec.extent
+        var centre = Point((e.minX + e.maxX) / 2, (e.minY + e.maxY) / 2)
+        if let wgs = try? SpatialReference(epsg: 4326), !wgs.isSame(as: crs), let t = try? CoordinateTransformer(from: crs, to: wgs),
+           let c = try? t.transform(centre) { centre = c }
+        return UTMZone(longitude: centre.x, latitude: centre.y)
+    }
+
     public static func requireProjected(_ spec: GridSpec, _ path: String) throws {
         guard let crs = SpatialReference.fromWKT(spec.crsWKT) else {
             throw GeodataError(path, "has no CRS; assign one (gdal_edit.py -a_srs EPSG:2154)")
         }
         guard !crs.isGeographic else {
-            throw GeodataError(path, "is in \(crs.label), in degrees; costs need a projected CRS in metres such as Lambert-93 (gdalwarp -t_srs EPSG:2154)")
+            let utm = utmZone(of: spec, crs: crs)
+            throw GeodataError(path, "is in \(crs.label), in degrees; costs need a projected CRS in metres: the UTM zone of its centre is \(utm.label) (gdalwarp -t_srs EPSG:\(utm.epsg)), or your country's own (Lambert-93, EPSG:2154, in France)")
         }
         guard spec.transform.isNorthUp else { throw GeodataError(path, "is rotated; resample it north-up (gdalwarp)") }
     }

@@ -207,6 +207,10 @@ public struct SchemeReader {
         let crs = SpatialReference.fromWKT(spec.crsWKT)!
         if let want = p.crs {
             let expected = try SpatialReference(definition: want)
+            if expected.isGeographic {
+                let utm = Inputs.utmZone(of: spec, crs: crs)
+                throw ProjectError(p.file, "[territory] crs = \"\(want)\" is in degrees; costs and areas need a projected CRS in metres: the UTM zone of the territory's centre is \(utm.label), write crs = \"EPSG:\(utm.epsg)\"")
+            }
             guard expected.isSame(as: crs) else {
                 throw GeodataError(p.landCover, "is in \(crs.label) but the project says \(want); reproject it (gdalwarp -t_srs \(want)) or fix [territory] crs")
             }
