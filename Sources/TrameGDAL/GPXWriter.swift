@@ -36,7 +36,6 @@ extension SpatialReference {
     /// The WGS 84 / UTM zone of a longitude and latitude (EPSG 326xx north, 327xx south): a metric CRS
     /// for data that come in degrees, such as OpenStreetMap extracts.
     public static func utm(longitude: Double, latitude: Double) throws -> SpatialReference {
-        let zone = max(1, min(60, Int(((longitude + 180) / 6).rounded(.down)) + 1))
-        return try SpatialReference(epsg: (latitude >= 0 ? 32600 : 32700) + zone)
+        try SpatialReference(epsg: UTMZone(longitude: longitude, latitude: latitude).epsg)
     }
 }

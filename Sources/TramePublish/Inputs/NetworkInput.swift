@@ -86,6 +86,13 @@ public enum NetworkInput {
     /// its GeoPackage (rasters/green_network.tif), as the run itself measured it (`GreenShare`); the
     /// network's points are converted into the mask's CRS when they differ (an OSM extract in UTM).
     public static func outsideGreen(_ net: PathNetwork, crs: SpatialReference, scheme: String) throws -> [Float] {
+        let (mask, toMask) = try greenMask(scheme, crs: crs)
+        return GreenShare.outsideFraction(net, mask: mask, toMask: toMask)
+    }
+
+    /// The green network's mask of a scheme (`greenMaskName` beside its GeoPackage), and the conversion of
+    /// points in `crs` into the mask's CRS (nil when they are the same).
+    public static func greenMask(_ scheme: String, crs: SpatialReference) throws -> (Grid<UInt8>, ((Point) -> Point?)?) {
         let folder = (scheme as NSString).deletingLastPathComponent
         let path = (folder as NSString).appendingPathComponent(greenMaskName)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -93,9 +100,9 @@ public enum NetworkInput {
         }
         let mask = try RasterIO.read(path, as: UInt8.self)
         guard let maskCRS = SpatialReference.fromWKT(mask.spec.crsWKT) else { throw GeodataError(path, "has no CRS") }
-        if maskCRS.isSame(as: crs) { return GreenShare.outsideFraction(net, mask: mask) }
+        if maskCRS.isSame(as: crs) { return (mask, nil) }
         let toMask = try CoordinateTransformer(from: crs, to: maskCRS)
-        return GreenShare.outsideFraction(net, mask: mask) { try? toMask.transform($0) }
+        return (mask, { try? toMask.transform($0) })
     }
 
     /// The green network's mask in a scheme folder: 1 in nature spaces, corridors and buffer zones.
