@@ -486,4 +486,46 @@ final class SchemeRunTests: XCTestCase {
             }
         }
     }
+
+    /// atlas.pdf: the overview, one page per sub-network, one page per grouping (the EPCI level has atlas =
+    /// true) naming it, the figures' tables with whole header words (pdftotext), then the annex (method and
+    /// friction table); every page is A3, portrait or landscape (pdfinfo).
+    func testAtlasHasAPagePerSubNetworkAndGrouping() throws {
+        let pdf = p("scheme/atlas.pdf")
+        let info = try tool("pdfinfo", ["-f", "1", "-l", "999", pdf])
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+        for line in info.split(separator: "\n") where line.hasPrefix("Page ") && line.contains("size:") {
+            let size = line.components(separatedBy: "size: ")[1].split(separator: " ")
+            let (w, h) = (Double(size[0])!, Double(size[2])!)
+            XCTAssertTrue([(1191.0, 842.0), (842.0, 1191.0)].contains { abs($0.0 - w) < 1 && abs($0.1 - h) < 1 }, String(line))
+        }
+        let project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        let labels = project.split(separator: "\n").filter { $0.hasPrefix("label = \"") }.map { $0.dropFirst(9).dropLast() }.map(String.init)
+        XCTAssertEqual(labels.count, 5)
+        let groupings = try features(p("territory.gpkg"), "groupings").map { ($0["properties"] as! [String: Any])["name"] as! String }
+        XCTAssertGreaterThanOrEqual(groupings.count, 2)
+        func text(_ k: Int) throws -> String { try tool("pdftotext", ["-f", "\(k)", "-l", "\(k)", pdf, "-"]) }
+        let first = try text(1)
+        XCTAssertTrue(first.contains("Green and blue infrastructure") && first.contains("Conflict points") && first.contains("Legend"), first)
+        for (k, label) in labels.enumerated() { XCTAssertTrue(try text(2 + k).contains(label), "page \(2 + k): \(label)") }
+        for (k, name) in groupings.enumerated() {
+            let t = try text(2 + labels.count + k)
+            XCTAssertTrue(t.contains(name) && t.contains("Figures of the unit"), "page \(2 + labels.count + k): \(name)\n\(t)")
+        }
+        var page = 2 + labels.count + groupings.count
+        var tables = ""
+        while page <= pages, case let t = try text(page), t.contains("Figures of the scheme") { tables += t; page += 1 }
+        XCTAssertFalse(tables.isEmpty, "the figures' tables follow the units' pages")
+        var annex = 0
+        while page <= pages, try text(page).contains("Annex: method") { annex += 1; page += 1 }
+        XCTAssertGreaterThanOrEqual(annex, 2, "method text and friction table")
+        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + tables + annex, nothing else")
+        XCTAssertTrue(try text(pages).contains("Resistance per land-cover class"))
+        // Header words whole: wrapped onto lines, never cut with an ellipsis.
+        XCTAssertFalse(tables.contains("…"), tables)
+        for word in ["Sub-network", "Reservoirs", "functional/all", "Corridors", "Conflict", "points", "Nature", "spaces", "major", "ecological",
+                     "interest", "mixed", "vocation", "Buffer", "zones", "Groupings", "(EPCI)", "Territorial", "coherence", "schemes", "(SCoT)"] {
+            XCTAssertTrue(tables.contains(word), word)
+        }
+    }
 }
