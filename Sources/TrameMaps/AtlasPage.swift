@@ -61,12 +61,15 @@ public struct AtlasLayout: Sendable {
             let s = min(r.w / ew, r.h / eh)
             return ew * eh * s * s
         }
-        /// Blocks in order into columns of height `h`; nil when a block alone is taller.
+        /// Blocks in order into columns of height `h`; nil when a block alone is taller. A heading stays in
+        /// the column of the block it heads.
         func flow(_ h: Double) -> [[Int]]? {
             var cols: [[Int]] = [[]], used = 0.0
             for (k, bh) in heights.enumerated() {
                 if bh > h { return nil }
-                if used + bh > h && !cols[cols.count - 1].isEmpty { cols.append([]); used = 0 }
+                var needed = bh
+                if case .heading = blocks[k], k + 1 < heights.count, bh + heights[k + 1] <= h { needed += heights[k + 1] }
+                if used + needed > h && !cols[cols.count - 1].isEmpty { cols.append([]); used = 0 }
                 cols[cols.count - 1].append(k); used += bh
             }
             return cols

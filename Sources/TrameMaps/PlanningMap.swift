@@ -150,8 +150,9 @@ public enum PlanningMap {
         var y = y0
         y += 16 * u
         c.font(11 * u, bold: true)
-        if draw { c.text(section.title, x: lx, y: y) }
-        y += 6 * u
+        let heading = c.wrap(section.title, width: legendW)
+        if draw { for (k, l) in heading.enumerated() { c.text(l, x: lx, y: y + Double(k) * 13 * u) } }
+        y += Double(max(0, heading.count - 1)) * 13 * u + 6 * u
         c.font(10 * u)
         for e in section.entries {
             y += 16 * u
