@@ -43,7 +43,7 @@ public struct RasterOverlay: Sendable {
 public final class MapCanvas {
     let surface: OpaquePointer
     let cr: OpaquePointer
-    public let width: Double, height: Double
+    public private(set) var width: Double, height: Double
     let isPDF: Bool
     /// Map frame on the page and the world extent it shows.
     public internal(set) var frame = Rect(0, 0, 1, 1)
@@ -86,6 +86,13 @@ public final class MapCanvas {
 
     public func newPage() {
         cairo_show_page(cr)
+        fill(Rect(0, 0, width, height), .white)
+    }
+
+    /// A new PDF page of `width` × `height` points (portrait or landscape page by page).
+    public func newPage(width w: Double, height h: Double) {
+        cairo_show_page(cr)
+        if isPDF { cairo_pdf_surface_set_size(surface, w, h); width = w; height = h }
         fill(Rect(0, 0, width, height), .white)
     }
 
@@ -266,16 +273,30 @@ public final class MapCanvas {
     /// Writes text wrapped to a width; returns the height used.
     @discardableResult
     public func paragraph(_ s: String, x: Double, y: Double, width: Double, lineHeight: Double, colour: Colour = .black) -> Double {
+        let lines = wrap(s, width: width)
+        for (k, l) in lines.enumerated() { text(l, x: x, y: y + Double(k) * lineHeight, colour: colour) }
+        return Double(lines.count) * lineHeight
+    }
+
+    /// The lines of a text wrapped at spaces to `width` in the current font; a word longer than the width
+    /// is cut between letters, so that no line runs past it.
+    public func wrap(_ s: String, width: Double) -> [String] {
+        var lines: [String] = []
         var lineText = ""
-        var yy = y
         for word in s.split(separator: " ") {
             let candidate = lineText.isEmpty ? String(word) : lineText + " " + word
-            if measure(candidate).w > width, !lineText.isEmpty {
-                text(lineText, x: x, y: yy, colour: colour); yy += lineHeight; lineText = String(word)
-            } else { lineText = candidate }
+            if measure(candidate).w <= width || (lineText.isEmpty && word.count <= 1) { lineText = candidate; continue }
+            if !lineText.isEmpty { lines.append(lineText) }
+            lineText = String(word)
+            while measure(lineText).w > width && lineText.count > 1 {
+                var head = lineText
+                while measure(head + "-").w > width && head.count > 1 { head.removeLast() }
+                lines.append(head + "-")
+                lineText = String(lineText.dropFirst(head.count))
+            }
         }
-        if !lineText.isEmpty { text(lineText, x: x, y: yy, colour: colour); yy += lineHeight }
-        return yy - y
+        if !lineText.isEmpty { lines.append(lineText) }
+        return lines
     }
 
     // MARK: Cartographic furniture

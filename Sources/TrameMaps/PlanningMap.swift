@@ -79,15 +79,43 @@ public enum PlanningMap {
         let margin = 24 * u
         let titleH = 62 * u, creditsH = 34 * u
         let legendW = 270 * u
-        // Title band.
-        c.fill(Rect(0, 0, W, titleH), Colour(rgb: (32, 72, 44)))
-        c.font(24 * u, bold: true)
-        c.text(page.title, x: margin, y: 32 * u, colour: .white)
-        c.font(13 * u)
-        c.text(page.subtitle, x: margin, y: 52 * u, colour: Colour(0.9, 0.95, 0.9))
-
-        // Map frame.
+        drawTitle(page, on: c, u: u)
         let area = Rect(margin, titleH + margin * 0.6, W - legendW - 2.5 * margin, H - titleH - creditsH - margin * 1.2)
+        let placed = drawMap(page, in: area, on: c, u: u)
+
+        // Legend panel.
+        let lx = W - legendW - margin
+        var y = titleH + margin
+        c.font(15 * u, bold: true)
+        c.text(page.legend.isEmpty ? "" : page.legendTitle, x: lx, y: y)
+        y += 10 * u
+        for section in page.legend where !section.entries.isEmpty {
+            y += drawLegendSection(section, x: lx, y: y, width: legendW, on: c, u: u, draw: true)
+        }
+        // Credits.
+        c.font(9 * u, italic: true)
+        c.paragraph(page.credits, x: margin, y: H - creditsH + 12 * u, width: W - 2 * margin, lineHeight: 11 * u, colour: Colour(0.25, 0.25, 0.25))
+        return placed
+    }
+
+    /// The title band across the page's top: title and subtitle, in smaller type when they are too long (a
+    /// title still too long at 16 points is shortened).
+    static func drawTitle(_ page: MapPage, on c: MapCanvas, u: Double) {
+        let margin = 24 * u
+        c.fill(Rect(0, 0, c.width, 62 * u), Colour(rgb: (32, 72, 44)))
+        var size = 24.0
+        c.font(size * u, bold: true)
+        while c.measure(page.title).w > c.width - 2 * margin && size > 16 { size -= 2; c.font(size * u, bold: true) }
+        var title = page.title
+        while c.measure(title).w > c.width - 2 * margin && title.count > 3 { title = String(title.dropLast(2)) + "…" }
+        c.text(title, x: margin, y: 32 * u, colour: .white)
+        c.font(13 * u)
+        if c.measure(page.subtitle).w > c.width - 2 * margin { c.font(10 * u) }
+        c.text(page.subtitle, x: margin, y: 52 * u, colour: Colour(0.9, 0.95, 0.9))
+    }
+
+    /// The map frame fitted in `area`: layers, north arrow, scale bar and labels; returns the labels' boxes.
+    static func drawMap(_ page: MapPage, in area: Rect, on c: MapCanvas, u: Double) -> [Rect] {
         let frame = c.setFrame(area, extent: page.extent)
         c.fill(frame, Colour(0.97, 0.97, 0.95))
         c.clipToFrame()
@@ -113,21 +141,25 @@ public enum PlanningMap {
         let placed = placeLabels(page.labels, on: c, reserved: [arrowBox, scaleBox] + symbols, u: u)
         c.unclip()
         c.stroke(frame, Colour(0.2, 0.2, 0.2), width: 1 * u)
+        return placed
+    }
 
-        // Legend panel.
-        let lx = W - legendW - margin
-        var y = titleH + margin
-        c.font(15 * u, bold: true)
-        c.text(page.legend.isEmpty ? "" : page.legendTitle, x: lx, y: y)
-        y += 10 * u
-        for section in page.legend where !section.entries.isEmpty {
+    /// One legend section (heading, then each symbol and its text wrapped within `width`) below `y0`;
+    /// returns the height it takes; `draw: false` only measures.
+    static func drawLegendSection(_ section: LegendSection, x lx: Double, y y0: Double, width legendW: Double, on c: MapCanvas, u: Double, draw: Bool) -> Double {
+        var y = y0
+        y += 16 * u
+        c.font(11 * u, bold: true)
+        let heading = c.wrap(section.title, width: legendW)
+        if draw { for (k, l) in heading.enumerated() { c.text(l, x: lx, y: y + Double(k) * 13 * u) } }
+        y += Double(max(0, heading.count - 1)) * 13 * u + 6 * u
+        c.font(10 * u)
+        for e in section.entries {
             y += 16 * u
-            c.font(11 * u, bold: true)
-            c.text(section.title, x: lx, y: y)
-            y += 6 * u
-            c.font(10 * u)
-            for e in section.entries {
-                y += 16 * u
+            let textX = lx + 34 * u
+            let lines = c.wrap(e.label, width: legendW - 36 * u)
+            let used = Double(lines.count) * 12 * u
+            if draw {
                 let sym = Rect(lx, y - 10 * u, 26 * u, 12 * u)
                 switch e.symbol {
                 case .fill(let col, let outline):
@@ -141,16 +173,12 @@ public enum PlanningMap {
                 case .marker(let shape, let col):
                     c.marker(at: (sym.x + sym.w / 2, sym.y + sym.h / 2), shape: shape, size: 10 * u, fill: col, width: 0.8 * u)
                 }
-                let textX = lx + 34 * u
-                // Wrap long entries within the panel.
-                let used = c.paragraph(e.label, x: textX, y: y, width: legendW - 36 * u, lineHeight: 12 * u)
-                y += max(0, used - 12 * u)
+                c.font(10 * u)
+                for (k, l) in lines.enumerated() { c.text(l, x: textX, y: y + Double(k) * 12 * u) }
             }
+            y += max(0, used - 12 * u)
         }
-        // Credits.
-        c.font(9 * u, italic: true)
-        c.paragraph(page.credits, x: margin, y: H - creditsH + 12 * u, width: W - 2 * margin, lineHeight: 11 * u, colour: Colour(0.25, 0.25, 0.25))
-        return placed
+        return y - y0
     }
 
     static func drawHatch(_ c: MapCanvas, _ r: Rect, _ col: Colour, _ u: Double) {
@@ -189,8 +217,10 @@ public enum PlanningMap {
         return placed
     }
 
-    /// A page of tables: a title and rows of cells, wrapping onto further pages when needed.
-    public static func drawTables(_ title: String, _ tables: [(title: String, header: [String], rows: [[String]])], on c: MapCanvas, newPage: () -> Void) {
+    /// A page of tables: a title and rows of cells, wrapping onto further pages when needed. Cells that do not
+    /// fit their column (headers such as "Réservoirs de biodiversité") wrap onto several lines, never cut.
+    public static func drawTables(_ title: String, _ tables: [(title: String, header: [String], rows: [[String]])], continued: String = "(cont.)",
+                                  on c: MapCanvas, newPage: () -> Void) {
         let u = c.width / 1200
         let margin = 36 * u
         var y = 0.0
@@ -202,29 +232,40 @@ public enum PlanningMap {
         }
         startPage(title)
         for t in tables {
-            if y > c.height - 120 * u { newPage(); startPage(title) }
+            if y > c.height - 120 * u { newPage(); startPage("\(title) \(continued)") }
             c.font(13 * u, bold: true)
             c.text(t.title, x: margin, y: y)
             y += 20 * u
             let cols = max(1, t.header.count)
             let firstW = (c.width - 2 * margin) * (cols > 4 ? 0.26 : 0.4)
             let otherW = (c.width - 2 * margin - firstW) / Double(max(1, cols - 1))
-            func row(_ cells: [String], bold: Bool, shade: Bool) {
-                if shade { c.fill(Rect(margin, y - 12 * u, c.width - 2 * margin, 16 * u), Colour(0.93, 0.96, 0.93)) }
+            let lineH = 11.5 * u
+            /// The cells' lines, wrapped within their columns.
+            func lines(_ cells: [String], bold: Bool) -> [[String]] {
                 c.font(9.5 * u, bold: bold)
-                for (k, s) in cells.enumerated() {
-                    let x = k == 0 ? margin + 4 * u : margin + firstW + Double(k - 1) * otherW
-                    var str = s
-                    let limit = (k == 0 ? firstW : otherW) - 8 * u
-                    while c.measure(str).w > limit && str.count > 3 { str = String(str.dropLast(2)) + "…" }
-                    if k == 0 { c.text(str, x: x, y: y) } else { c.text(str, x: x + limit - c.measure(str).w, y: y) }
-                }
-                y += 16 * u
+                return cells.enumerated().map { k, s in c.wrap(s, width: (k == 0 ? firstW : otherW) - 8 * u) }
             }
-            row(t.header, bold: true, shade: false)
+            func height(_ ls: [[String]]) -> Double { 16 * u + Double(max(1, ls.map(\.count).max() ?? 1) - 1) * lineH }
+            func row(_ ls: [[String]], bold: Bool, shade: Bool) {
+                let h = height(ls)
+                if shade { c.fill(Rect(margin, y - 12 * u, c.width - 2 * margin, h), Colour(0.93, 0.96, 0.93)) }
+                c.font(9.5 * u, bold: bold)
+                for (k, cell) in ls.enumerated() {
+                    let x = k == 0 ? margin + 4 * u : margin + firstW + Double(k - 1) * otherW
+                    let limit = (k == 0 ? firstW : otherW) - 8 * u
+                    for (j, str) in cell.enumerated() {
+                        let yy = y + Double(j) * lineH
+                        if k == 0 { c.text(str, x: x, y: yy) } else { c.text(str, x: x + limit - c.measure(str).w, y: yy) }
+                    }
+                }
+                y += h
+            }
+            let header = lines(t.header, bold: true)
+            row(header, bold: true, shade: false)
             for (k, r) in t.rows.enumerated() {
-                if y > c.height - 40 * u { newPage(); startPage(title + " (cont.)"); row(t.header, bold: true, shade: false) }
-                row(r, bold: false, shade: k % 2 == 0)
+                let ls = lines(r, bold: false)
+                if y + height(ls) > c.height - 24 * u { newPage(); startPage("\(title) \(continued)"); row(header, bold: true, shade: false) }
+                row(ls, bold: false, shade: k % 2 == 0)
             }
             y += 18 * u
         }

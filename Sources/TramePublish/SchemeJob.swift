@@ -64,8 +64,8 @@ public struct SchemeJob {
     /// The files a run reads: the project file, land cover, tables and every layer's file.
     public static func inputFiles(_ p: Project) -> [String] {
         var files = [p.file, p.landCover, p.nomenclature, p.friction]
-        for src in [p.roads, p.railways, p.paths, p.communes, p.groupings, p.leisureHubs, p.itineraries?.network, p.hydrography?.watercourses,
-                    p.hydrography?.obstacles].compactMap({ $0 }) + p.inventories.map(\.source) {
+        for src in [p.roads, p.railways, p.paths, p.leisureHubs, p.itineraries?.network, p.hydrography?.watercourses,
+                    p.hydrography?.obstacles].compactMap({ $0 }) + p.unitLevels.map(\.source) + p.inventories.map(\.source) {
             files.append(src.file.hasPrefix("/vsizip/") ? String(src.file.dropFirst(8)) : src.file)
         }
         var seen = Set<String>()
@@ -253,6 +253,7 @@ public struct SchemeJob {
         }
         r.conflicts = conflicts
         r.units = units
+        r.unitLevels = p.unitLevels
         r.hydrography = networks.hydrography
         // Paths as seen from the output folder ("../project.toml"): partners' documents do not carry the
         // machine's folders, and the scheme still finds its project when the two folders move together.
@@ -331,7 +332,7 @@ public struct SchemeJob {
         for (k, i) in result.inputs.enumerated() { metadata["TRAME_INPUT_\(k + 1)"] = "\(i.file) sha256:\(i.sha256)" }
         let figureTable = SchemeFigures.table(result)
         try VectorIO.write(layers.all, to: (dir as NSString).appendingPathComponent("scheme.gpkg"),
-                           styles: SchemeStyles.styles(project.subNetworks, lang: lang),
+                           styles: SchemeStyles.styles(project.subNetworks, levels: project.unitLevels, lang: lang),
                            tables: [figureTable, SchemeFigures.parameterTable(result, words: Words(lang))], metadata: metadata)
         try SchemeFigures.writeCSV(result, to: (dir as NSString).appendingPathComponent("figures.csv"))
     }

@@ -232,6 +232,9 @@ struct PartnerLayers {
         let groupNames = ["Communauté d'agglomération de la Gohelle", "Communauté d'agglomération des Terrils",
                           "Communauté de communes des Marais de la Deûle", "Communauté d'agglomération Artois-Scarpe",
                           "Communauté de communes Pévèle-Ostrevent", "Communauté d'agglomération du Haut-Escaut"]
+        // SCoTs (schémas de cohérence territoriale) gather neighbouring groupings, two by two.
+        let scots = max(1, groups / 2)
+        let scotNames = ["SCoT de Lens-Liévin-Hénin-Carvin", "SCoT du Grand Douaisis", "SCoT de l'Artois"]
         let xs = towns.map(\.centre.x).sorted()
         var f: [Feature] = []
         for (i, t) in towns.enumerated() {
@@ -246,11 +249,13 @@ struct PartnerLayers {
             let pop = t.isVillage ? Int(t.radius * 2.5) : Int(t.radius * t.radius / 60)
             f.append(Feature(geometry: .polygon(Polygon(exterior: poly.reversed())), attributes: [
                 "insee": .string(String(format: "62%03d", i + 1)), "name": .string(t.name),
-                SampleTerritory.groupingField: .string(groupNames[g % groupNames.count]), "population": .integer(pop)]))
+                SampleTerritory.groupingField: .string(groupNames[g % groupNames.count]),
+                SampleTerritory.scotField: .string(scotNames[min(scots - 1, g * scots / groups) % scotNames.count]), "population": .integer(pop)]))
         }
         return VectorLayer(name: "communes", geometryKind: .polygon,
                            fields: [FieldDefinition("insee", .string), FieldDefinition("name", .string),
-                                    FieldDefinition(SampleTerritory.groupingField, .string), FieldDefinition("population", .integer)],
+                                    FieldDefinition(SampleTerritory.groupingField, .string), FieldDefinition(SampleTerritory.scotField, .string),
+                                    FieldDefinition("population", .integer)],
                            features: f, crsWKT: crsWKT)
     }
 

@@ -39,6 +39,8 @@ public struct SampleTerritory: Sendable {
     public var obstacles: VectorLayer
     /// Name of the field of `communes` that holds the inter-municipal grouping (dissolved at the edge).
     public static let groupingField = "epci"
+    /// Field of the communes naming their SCoT (a level above the groupings).
+    public static let scotField = "scot"
 
     public var vectorLayers: [VectorLayer] { [inventories, roads, railways, paths, communes, leisureHubs, watercourses, obstacles] }
 }

@@ -128,6 +128,8 @@ public struct SchemeResult: Sendable {
     /// run's language and its resistances (nil: impassable).
     public var frictionColumns: [String] = []
     public var frictionRows: [(code: Int, label: String, values: [Double?])] = []
+    /// The levels of units, largest first (their figures are the `units` of the same `level`).
+    public var unitLevels: [UnitLevelSpec] = []
 
     public init(title: String, name: String, crs: String, cellSize: Double) {
         self.title = title; self.name = name; self.crs = crs; self.cellSize = cellSize

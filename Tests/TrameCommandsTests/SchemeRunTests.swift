@@ -512,12 +512,12 @@ final class SchemeRunTests: XCTestCase {
         let nom = try String(contentsOfFile: p("nomenclature.csv"), encoding: .utf8) + "99,\"Test class\",\"Classe test\",0,0,0,1\n"
         try nom.write(toFile: p("nom-99.csv"), atomically: true, encoding: .utf8)
         var project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
-        project = project.replacingOccurrences(of: "communes = { file = \"territory.gpkg\", layer = \"communes\" }", with: "communes = { file = \"communes-4326.gpkg\" }")
+        project = project.replacingOccurrences(of: "file = \"territory.gpkg\"\nlayer = \"communes\"", with: "file = \"communes-4326.gpkg\"")
             .replacingOccurrences(of: "nomenclature = \"nomenclature.csv\"", with: "nomenclature = \"nom-99.csv\"")
             .replacingOccurrences(of: "habitat = [12]", with: "habitat = [99]")
         try project.write(toFile: p("reproject.toml"), atomically: true, encoding: .utf8)
         let err = try assertRunFails(p("reproject.toml"), mentioning: ["calcicolous", "has no habitat", "99"])
-        XCTAssertTrue(err.contains("communes-4326.gpkg: communes in WGS 84") && err.contains("reprojected"), err)
+        XCTAssertTrue(err.contains("communes-4326.gpkg: unit level 'commune' in WGS 84") && err.contains("reprojected"), err)
 
         // An inventory wholly outside the territory.
         let far = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{"inventory":"ZNIEFF type 1"},"geometry":{"type":"Polygon","coordinates":[[[100000,6500000],[101000,6500000],[101000,6501000],[100000,6500000]]]}}]}"#
@@ -545,5 +545,79 @@ final class SchemeRunTests: XCTestCase {
         XCTAssertEqual(warnings.count, 2, r.err)
         XCTAssertTrue(warnings.contains { $0.hasPrefix("trame: warning: \(path):\(areaLine): [buffer_zones] min_area 0.005 ha is smaller than one cell of the land cover (10 m cells, 0.01 ha each)") }, r.err)
         XCTAssertTrue(warnings.contains { $0.hasPrefix("trame: warning: \(path):\(widthLine): sub-network 'forest': corridor_width 15 m is less than two cells of the land cover (10 m cells)") && $0.contains("widen it to 20 m") }, r.err)
+    }
+
+    // MARK: Levels of units and the atlas
+
+    /// The sample's three levels (SCoT, EPCI, commune): each unit's area in figures.csv is the count of land-cover
+    /// cells with data whose centre lies in its polygon (gdal_rasterize, one unit at a time), and each level's
+    /// units add up to the territory for the additive figures (areas, reservoirs, conflict points).
+    func testFiguresPerLevelMatchGDALAndAddUp() throws {
+        let lc = try landCover()
+        let cellHa = lc.cell * lc.cell / 10_000
+        let rows = try tool("python3", ["-c", "import csv,json,sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1])))))", p("scheme/figures.csv")])
+        let table = try JSONSerialization.jsonObject(with: Data(rows.utf8)) as! [[String: String]]
+        let territory = table.first { $0["level"] == "territory" }!
+        for (level, layer) in [("SCoT", "scot"), ("EPCI", "groupings"), ("commune", "communes")] {
+            let units = table.filter { $0["level"] == level }
+            let names = try features(p("territory.gpkg"), layer).map { ($0["properties"] as! [String: Any])["name"] as! String }
+            XCTAssertEqual(units.map { $0["name"]! }, names, level)
+            for key in ["area_ha", "nature_ha", "forest_reservoir_ha", "buffer_zone_ha", "conflict_points"] {
+                let sum = units.reduce(0.0) { $0 + Double($1[key]!)! }
+                XCTAssertEqual(sum, Double(territory[key]!)!, accuracy: 1e-6 * max(1, sum), "\(level) \(key)")
+            }
+            for u in units.prefix(3) {
+                let out = p("unit-\(UUID().uuidString.prefix(6)).bin")
+                _ = try tool("gdal_rasterize", ["-q", "-of", "ENVI", "-ot", "Byte", "-init", "0", "-burn", "1", "-l", layer,
+                                                "-where", "name = '\(u["name"]!.replacingOccurrences(of: "'", with: "''"))'",
+                                                "-te", "\(lc.west)", "\(lc.north - Double(lc.rows) * lc.cell)", "\(lc.west + Double(lc.cols) * lc.cell)", "\(lc.north)",
+                                                "-ts", "\(lc.cols)", "\(lc.rows)", p("territory.gpkg"), out])
+                let burnt = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))
+                let cells = burnt.indices.filter { burnt[$0] != 0 && lc.values[$0] != 0 }.count
+                XCTAssertEqual(Double(u["area_ha"]!)!, Double(cells) * cellHa, accuracy: 1e-6, "\(level) \(u["name"]!)")
+            }
+        }
+    }
+
+    /// atlas.pdf: the overview, one page per sub-network, one page per grouping (the EPCI level has atlas =
+    /// true) naming it, the figures' tables with whole header words (pdftotext), then the annex (method and
+    /// friction table); every page is A3, portrait or landscape (pdfinfo).
+    func testAtlasHasAPagePerSubNetworkAndGrouping() throws {
+        let pdf = p("scheme/atlas.pdf")
+        let info = try tool("pdfinfo", ["-f", "1", "-l", "999", pdf])
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+        for line in info.split(separator: "\n") where line.hasPrefix("Page ") && line.contains("size:") {
+            let size = line.components(separatedBy: "size: ")[1].split(separator: " ")
+            let (w, h) = (Double(size[0])!, Double(size[2])!)
+            XCTAssertTrue([(1191.0, 842.0), (842.0, 1191.0)].contains { abs($0.0 - w) < 1 && abs($0.1 - h) < 1 }, String(line))
+        }
+        let project = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+        let labels = project.split(separator: "\n").filter { $0.hasPrefix("label = \"") }.map { $0.dropFirst(9).dropLast() }.map(String.init)
+        XCTAssertEqual(labels.count, 5)
+        let groupings = try features(p("territory.gpkg"), "groupings").map { ($0["properties"] as! [String: Any])["name"] as! String }
+        XCTAssertGreaterThanOrEqual(groupings.count, 2)
+        func text(_ k: Int) throws -> String { try tool("pdftotext", ["-f", "\(k)", "-l", "\(k)", pdf, "-"]) }
+        let first = try text(1)
+        XCTAssertTrue(first.contains("Green and blue infrastructure") && first.contains("Conflict points") && first.contains("Legend"), first)
+        for (k, label) in labels.enumerated() { XCTAssertTrue(try text(2 + k).contains(label), "page \(2 + k): \(label)") }
+        for (k, name) in groupings.enumerated() {
+            let t = try text(2 + labels.count + k)
+            XCTAssertTrue(t.contains(name) && t.contains("Figures of the unit"), "page \(2 + labels.count + k): \(name)\n\(t)")
+        }
+        var page = 2 + labels.count + groupings.count
+        var tables = ""
+        while page <= pages, case let t = try text(page), t.contains("Figures of the scheme") { tables += t; page += 1 }
+        XCTAssertFalse(tables.isEmpty, "the figures' tables follow the units' pages")
+        var annex = 0
+        while page <= pages, try text(page).contains("Annex: method") { annex += 1; page += 1 }
+        XCTAssertGreaterThanOrEqual(annex, 2, "method text and friction table")
+        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + tables + annex, nothing else")
+        XCTAssertTrue(try text(pages).contains("Resistance per land-cover class"))
+        // Header words whole: wrapped onto lines, never cut with an ellipsis.
+        XCTAssertFalse(tables.contains("…"), tables)
+        for word in ["Sub-network", "Reservoirs", "functional/all", "Corridors", "Conflict", "points", "Nature", "spaces", "major", "ecological",
+                     "interest", "mixed", "vocation", "Buffer", "zones", "Groupings", "(EPCI)", "Territorial", "coherence", "schemes", "(SCoT)"] {
+            XCTAssertTrue(tables.contains(word), word)
+        }
     }
 }

@@ -103,7 +103,7 @@ public struct SchemeReader {
         for inv in p.inventories { inventoryLayers.append(try read(inv.source, "inventory '\(inv.name)'")!) }
         guard p.inventories.count <= 32 else { throw ProjectError(p.file, "at most 32 inventories are supported; \(p.inventories.count) are listed") }
         let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
-        let communes = try read(p.communes, "communes"), groupings = try read(p.groupings, "groupings")
+        let unitLayers = try p.unitLevels.map { try read($0.source, "unit level '\($0.name)'")! }
         let hubs = try read(p.leisureHubs, "leisure hubs")
         if let hubs, let field = p.hubStakeField, let src = p.leisureHubs {
             guard hubs.fields.contains(where: { $0.name == field }) else {
@@ -123,8 +123,7 @@ public struct SchemeReader {
         progress("rasterising \(p.inventories.count) inventories")
         let inventoryBits = try inventoryGrid(inventoryLayers, spec: spec)
         progress("rasterising the units")
-        let units = [try unitLevel(communes, p.communes, level: "commune", spec: spec),
-                     try unitLevel(groupings, p.groupings, level: "grouping", spec: spec)].compactMap { $0 }
+        let units = try zip(p.unitLevels, unitLayers).map { try unitLevel($1, $0, spec: spec) }
         var input = SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
                                 inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
                                 infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
@@ -238,12 +237,19 @@ public struct SchemeReader {
         return bits
     }
 
-    /// Communes or groupings as a unit grid, named by the project's unit name field.
-    public func unitLevel(_ l: VectorLayer?, _ src: LayerSource?, level: String, spec: GridSpec) throws -> UnitLevel? {
-        guard var l, let src else { return nil }
-        let field = project.unitNameField
+    /// One level of units (communes, groupings, EPCI, …) as a unit grid, each unit named by the level's name field.
+    public func unitLevel(_ l: VectorLayer, _ spec0: UnitLevelSpec, spec: GridSpec) throws -> UnitLevel {
+        var l = l
+        let level = spec0.name, src = spec0.source
+        let field = spec0.nameField
         guard l.fields.contains(where: { $0.name == field }) else {
             throw GeodataError(src.file, "\(level) layer '\(l.name)' has no field '\(field)' ([units] name_field)")
+        }
+        for f in l.features {
+            switch f.geometry {
+            case .polygon, .multiPolygon, nil: continue
+            default: throw GeodataError(src.file, "\(level) layer '\(l.name)' must hold polygons; it holds \(f.geometry!.kind)")
+            }
         }
         let names = l.features.enumerated().map { k, f in f[field].stringValue ?? "\(level) \(k + 1)" }
         l.fields.append(FieldDefinition("trame_unit", .integer))

@@ -6,7 +6,8 @@ import TrameScheme
 import TrameVector
 
 /// The scheme's maps: `map.png` (overview in the manner of a planning brochure), `atlas.pdf`
-/// (overview, one page per sub-network, figures) and one small PNG per sub-network for the report.
+/// (overview, one page per sub-network, one page per unit of the levels marked `atlas`, the figures, and an
+/// annex with the method and the friction table) and one small PNG per sub-network for the report.
 public struct SchemeMaps {
     public struct Input {
         var project: Project
@@ -37,18 +38,7 @@ public struct SchemeMaps {
         PlanningMap.draw(overview, on: png)
         try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("map.png")) { try png.writePNG($0) }
 
-        // Atlas: A3 landscape pages.
-        try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("atlas.pdf")) { tmp in
-            let pdf = try MapCanvas(pdfPath: tmp, width: 1191, height: 842)
-            PlanningMap.draw(page(subNetwork: nil, pixels: 2000), on: pdf)
-            for s in input.project.subNetworks.indices {
-                pdf.newPage()
-                PlanningMap.draw(page(subNetwork: s, pixels: 2000), on: pdf)
-            }
-            pdf.newPage()
-            PlanningMap.drawTables(words.atlasFigures, SchemeReport.tables(input.result, words: words), on: pdf, newPage: { pdf.newPage() })
-            try pdf.finishPDF()
-        }
+        try AtomicOutput.write(to: (dir as NSString).appendingPathComponent("atlas.pdf")) { try writeAtlas(to: $0) }
         // Small maps per sub-network for the report.
         for (s, sub) in input.project.subNetworks.enumerated() {
             let c = try MapCanvas(pngWidth: 1400, height: Int(MapPage.fittingHeight(width: 1400, extent: spec.extent, minimum: 640)))
@@ -57,18 +47,19 @@ public struct SchemeMaps {
         }
     }
 
-    /// An overlay built by painting every cell onto a pixel grid of about `pixels` across; a pixel takes
-    /// the colour of its highest-priority cell, so that thin corridors stay visible at small scales.
-    public func overlay(pixels: Int, _ paint: (Int) -> (UInt32, UInt8)?) -> RasterOverlay {
+    /// An overlay built by painting every cell of the window onto a pixel grid of about `pixels` across; a
+    /// pixel takes the colour of its highest-priority cell, so that thin corridors stay visible at small scales.
+    public func overlay(pixels: Int, window: CellWindow? = nil, _ paint: (Int) -> (UInt32, UInt8)?) -> RasterOverlay {
         let spec = input.landCover.spec
-        let f = max(1, Int((Double(max(spec.cols, spec.rows)) / Double(pixels)).rounded(.up)))
-        let w = (spec.cols + f - 1) / f, h = (spec.rows + f - 1) / f
+        let win = window ?? CellWindow(col: 0, row: 0, cols: spec.cols, rows: spec.rows)
+        let f = max(1, Int((Double(max(win.cols, win.rows)) / Double(pixels)).rounded(.up)))
+        let w = (win.cols + f - 1) / f, h = (win.rows + f - 1) / f
         var px = [UInt32](repeating: 0, count: w * h)
         var pri = [UInt8](repeating: 0, count: w * h)
-        for r in 0..<spec.rows {
-            let pr = (r / f) * w
-            for c in 0..<spec.cols {
-                guard let (colour, p) = paint(r * spec.cols + c) else { continue }
+        for r in 0..<win.rows {
+            let pr = (r / f) * w, row = (win.row + r) * spec.cols + win.col
+            for c in 0..<win.cols {
+                guard let (colour, p) = paint(row + c) else { continue }
                 let k = pr + c / f
                 if p > pri[k] { pri[k] = p; px[k] = colour }
             }
@@ -76,31 +67,108 @@ public struct SchemeMaps {
         let e = spec.extent
         // The overlay covers whole pixels: extend the extent to f-cell multiples.
         let cell = abs(spec.transform.pixelWidth)
+        let west = e.minX + Double(win.col) * cell, north = e.maxY - Double(win.row) * cell
         return RasterOverlay(width: w, height: h, pixels: px,
-                             extent: (e.minX, e.maxY - Double(h * f) * cell, e.minX + Double(w * f) * cell, e.maxY))
+                             extent: (west, north - Double(h * f) * cell, west + Double(w * f) * cell, north))
     }
 
-    public func page(subNetwork s: Int?, pixels: Int) -> MapPage {
+    /// A block of cells of the land cover: first column and row, width and height in cells.
+    public struct CellWindow: Sendable, Equatable {
+        public var col: Int, row: Int, cols: Int, rows: Int
+    }
+
+    /// The cells under a world extent (m), clipped to the grid; nil when it covers the whole grid.
+    func window(_ ext: (minX: Double, minY: Double, maxX: Double, maxY: Double)) -> CellWindow? {
+        let spec = input.landCover.spec, e = spec.extent
+        let cell = abs(spec.transform.pixelWidth)
+        let c0 = max(0, Int(((ext.minX - e.minX) / cell).rounded(.down))), c1 = min(spec.cols, Int(((ext.maxX - e.minX) / cell).rounded(.up)))
+        let r0 = max(0, Int(((e.maxY - ext.maxY) / cell).rounded(.down))), r1 = min(spec.rows, Int(((e.maxY - ext.minY) / cell).rounded(.up)))
+        guard c1 > c0, r1 > r0 else { return CellWindow(col: 0, row: 0, cols: 1, rows: 1) }
+        if c0 == 0, r0 == 0, c1 == spec.cols, r1 == spec.rows { return nil }
+        return CellWindow(col: c0, row: r0, cols: c1 - c0, rows: r1 - r0)
+    }
+
+    /// One unit of a level shown on its own atlas page: its level (index in `input.units`), name, outline,
+    /// figures and the extent its map shows (its bounding box with a margin).
+    public struct UnitFocus {
+        public var level: Int
+        public var name: String
+        public var geometry: Geometry
+        public var figures: UnitFigures
+        public var extent: (minX: Double, minY: Double, maxX: Double, maxY: Double)
+
+        /// Whether a point lies in the unit.
+        public func contains(_ q: Point) -> Bool {
+            switch geometry {
+            case .polygon(let p): p.contains(q)
+            case .multiPolygon(let ps): ps.contains { $0.contains(q) }
+            default: false
+            }
+        }
+    }
+
+    /// The units of the levels marked `atlas`, level by level in the project's order, each with its figures.
+    public func atlasUnits() -> [UnitFocus] {
+        let levels = input.project.unitLevels
+        var out: [UnitFocus] = []
+        var offset = 1   // units[0] is the territory; then each level's units in its layer's order
+        for (l, (name, layer)) in input.units.enumerated() {
+            defer { offset += layer.features.count }
+            guard l < levels.count, levels[l].name == name, levels[l].atlas else { continue }
+            for (k, f) in layer.features.enumerated() {
+                guard let g = f.geometry, let b = g.bounds, offset + k < input.result.units.count else { continue }
+                let pad = max(0.06 * max(b.maxX - b.minX, b.maxY - b.minY), 4 * input.result.cellSize)
+                out.append(UnitFocus(level: l, name: input.result.units[offset + k].name, geometry: g, figures: input.result.units[offset + k],
+                                     extent: (b.minX - pad, b.minY - pad, b.maxX + pad, b.maxY + pad)))
+            }
+        }
+        return out
+    }
+
+    /// A map page: the overview (`s` and `focus` nil), a sub-network's or a unit's; `extent` (m) replaces the
+    /// territory's or the unit's own.
+    public func page(subNetwork s: Int?, pixels: Int, focus: UnitFocus? = nil,
+                     extent: (minX: Double, minY: Double, maxX: Double, maxY: Double)? = nil) -> MapPage {
         let p = input.project, w = words
-        let (subtitle, credits) = subtitleAndCredits(subNetwork: s)
-        let title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
-        var page = MapPage(title: title, subtitle: subtitle, extent: input.landCover.spec.extent, layers: layers(subNetwork: s, pixels: pixels),
-                           labels: labels(), legend: legend(subNetwork: s), credits: credits)
+        let sc = subtitleAndCredits(subNetwork: s)
+        var subtitle = sc.0
+        let credits = sc.1
+        var title = s.map { "\(p.title) — \(w.subNetworkName(p.subNetworks[$0].name, label: p.subNetworks[$0].label))" } ?? "\(p.title) — \(w.scheme)"
+        if let focus {
+            let u = focus.figures
+            title = "\(focus.name) — \(w.scheme)"
+            subtitle = "\(p.unitLevels[focus.level].label(w.lang)) · \(w.natureSpaces): \(w.pct(u.natureShare)) \(w.shareOfUnit) (\(w.ha(u.natureHa))) · "
+                + "\(w.bufferZones): \(w.ha(u.bufferHa)) · \(w.conflictPoints): \(u.conflicts)"
+        }
+        var page = MapPage(title: title, subtitle: subtitle, extent: extent ?? focus?.extent ?? input.landCover.spec.extent,
+                           layers: layers(subNetwork: s, pixels: pixels, focus: focus),
+                           labels: labels(subNetwork: s, focus: focus), legend: legend(subNetwork: s), credits: credits)
         page.legendTitle = w.legend
         page.obstacles = input.hubs.map(\.0)
         return page
     }
 
-    /// The map's layers, drawn in order: land, buffer zones, corridors, lines, links, units, points.
-    func layers(subNetwork s: Int?, pixels: Int) -> [MapLayer] {
+    /// The conflict points a page shows: the sub-network's, the unit's, or all of them (overview).
+    func conflicts(subNetwork s: Int?, focus: UnitFocus?) -> [SchemeResult.Conflict] {
+        let p = input.project
+        if let s { return input.result.conflicts.filter { $0.subNetwork == p.subNetworks[s].name } }
+        if let focus { return input.result.conflicts.filter { focus.contains($0.point.point) } }
+        return input.result.conflicts
+    }
+
+    /// The map's layers, drawn in order: land, buffer zones, corridors, lines, links, units, points; on a
+    /// unit's page the land outside the unit is veiled.
+    func layers(subNetwork s: Int?, pixels: Int, focus: UnitFocus? = nil) -> [MapLayer] {
         let p = input.project
         let spec = input.landCover.spec
         let lc = input.landCover
         var layers: [MapLayer] = []
+        let win = focus.flatMap { window($0.extent) }
+        func overlay(pixels: Int, _ paint: (Int) -> (UInt32, UInt8)?) -> RasterOverlay { self.overlay(pixels: pixels, window: win, paint) }
         let built = Colour(rgb: Palette.builtUp.tuple).argb32
         let major = Colour(rgb: Palette.major.tuple, alpha: 0.9).argb32, mixed = Colour(rgb: Palette.mixed.tuple, alpha: 0.9).argb32
         let subColours = p.subNetworks.map { Colour(rgb: $0.colour.tuple, alpha: 0.75).argb32 }
-        let f = max(1, Int((Double(max(spec.cols, spec.rows)) / Double(pixels)).rounded(.up)))
+        let f = max(1, Int((Double(max(win?.cols ?? spec.cols, win?.rows ?? spec.rows)) / Double(pixels)).rounded(.up)))
         // Built-up land, and nature spaces (overview) or the sub-network's reservoirs.
         layers.append(.raster(overlay(pixels: pixels) { i in
             let v = lc.values[i]
@@ -155,34 +223,59 @@ public struct SchemeMaps {
                 switch f.geometry { case .polygon(let p): [p]; case .multiPolygon(let ps): ps; default: [] }
             }
         }
-        if let communes = input.units.first(where: { $0.0 == "commune" }) {
-            layers.append(.polygons(polys(communes.1), fill: nil, stroke: Colour(rgb: Palette.commune.tuple, alpha: 0.7), width: 0.4, hatch: nil, dash: [2, 2]))
+        // The land outside the unit of the page, veiled: the page's extent with the unit's parts as holes.
+        if let focus {
+            let e = focus.extent
+            let parts: [Polygon] = switch focus.geometry { case .polygon(let q): [q]; case .multiPolygon(let qs): qs; default: [] }
+            let veil = Polygon(exterior: [Point(e.minX, e.minY), Point(e.maxX, e.minY), Point(e.maxX, e.maxY), Point(e.minX, e.maxY)], holes: parts.map(\.exterior))
+            layers.append(.polygons([veil], fill: Colour(1, 1, 1, 0.62), stroke: nil, width: 0, hatch: nil, dash: []))
         }
-        if let groupings = input.units.first(where: { $0.0 == "grouping" }) {
-            layers.append(.polygons(polys(groupings.1), fill: nil, stroke: Colour(rgb: Palette.grouping.tuple), width: 1.3, hatch: nil, dash: []))
+        // Unit boundaries, the smallest level first, each level's outline by its rank.
+        let n = input.units.count
+        for (k, level) in input.units.enumerated().reversed() {
+            layers.append(.polygons(polys(level.1), fill: nil, stroke: Colour(rgb: Palette.unitLevel(k, of: n).tuple, alpha: k == n - 1 && n > 1 ? 0.8 : 1),
+                                    width: Palette.unitLevelWidth(k, of: n), hatch: nil, dash: k == n - 1 && n > 1 ? [2, 2] : []))
         }
-        // Conflict points (sub-network pages) and leisure hubs.
-        if let s {
-            let pts = input.result.conflicts.filter { $0.subNetwork == p.subNetworks[s].name }.map(\.point.point)
-            layers.append(.markers(pts, shape: .triangle, size: 7, fill: Colour(rgb: Palette.conflict.tuple)))
+        if let focus {
+            let parts: [Polygon] = switch focus.geometry { case .polygon(let q): [q]; case .multiPolygon(let qs): qs; default: [] }
+            layers.append(.polygons(parts, fill: nil, stroke: Colour(rgb: (32, 72, 44)), width: 2.6, hatch: nil, dash: []))
         }
+        // Conflict points and leisure hubs.
+        let pts = conflicts(subNetwork: s, focus: focus).map(\.point.point)
+        layers.append(.markers(pts, shape: .triangle, size: s == nil && focus == nil ? 5.5 : 7, fill: Colour(rgb: Palette.conflict.tuple)))
         layers.append(.markers(input.hubs.map(\.0), shape: .circle, size: 8, fill: Colour(rgb: Palette.hub.tuple)))
         return layers
     }
 
-    /// Labels: groupings first, then leisure hubs.
-    func labels() -> [MapLabel] {
-        let p = input.project
+    /// Labels: unit names (the larger levels first, in capitals), leisure hubs, and on a unit's page the
+    /// conflict points' ranks. Placed by priority without overlaps (`PlanningMap.placeLabels`).
+    func labels(subNetwork s: Int? = nil, focus: UnitFocus? = nil) -> [MapLabel] {
+        let levels = input.project.unitLevels
         var labels: [MapLabel] = []
-        if let groupings = input.units.first(where: { $0.0 == "grouping" }) {
-            for f in groupings.1.features {
-                guard let name = f[p.unitNameField].stringValue, let c = centroid(f.geometry) else { continue }
-                labels.append(MapLabel(name.uppercased(), at: c, priority: 100 + (f.geometry?.area ?? 0) / 1e9, size: 1.05, bold: true, centred: true))
+        let n = input.units.count
+        for (k, level) in input.units.enumerated() where level.1.features.count > 1 || n == 1 {
+            let field = k < levels.count ? levels[k].nameField : input.project.unitNameField
+            let smallest = k == n - 1
+            for f in level.1.features {
+                guard let name = f[field].stringValue, let c = centroid(f.geometry) else { continue }
+                if let e = focus?.extent, !(c.x > e.minX && c.x < e.maxX && c.y > e.minY && c.y < e.maxY) { continue }
+                let area = (f.geometry?.area ?? 0) / 1e9
+                labels.append(smallest && n > 1
+                              ? MapLabel(name, at: c, priority: 20 + area, size: 0.8, centred: true)
+                              : MapLabel(name.uppercased(), at: c, priority: 100 - Double(k) * 10 + area, size: 1.05 - 0.1 * Double(k), bold: true, centred: true))
             }
         }
         for (pt, name) in input.hubs { labels.append(MapLabel(name, at: pt, priority: 10, size: 0.8)) }
+        if focus != nil {
+            for c in conflicts(subNetwork: s, focus: focus).prefix(SchemeMaps.listedConflicts) {
+                labels.append(MapLabel(String(c.rank), at: c.point.point, priority: 50 - Double(c.rank) * 1e-3, size: 0.75, bold: true))
+            }
+        }
         return labels
     }
+
+    /// Conflict points listed (and numbered on the map) on a unit's page.
+    static let listedConflicts = 14
 
     /// The legend of the overview or of one sub-network's page.
     func legend(subNetwork s: Int?) -> [LegendSection] {
@@ -213,10 +306,84 @@ public struct SchemeMaps {
             LegendEntry(.line(Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]), w.railways),
             LegendEntry(.line(Colour(rgb: Palette.path.tuple), width: 0.8, dash: [1.5, 1.5]), w.paths),
         ] + (input.itineraries.isEmpty || s != nil ? [] : [LegendEntry(.line(Colour(rgb: Palette.itinerary.tuple), width: 2.2, dash: [6, 3]), w.itineraries)]) + [
-            LegendEntry(.line(Colour(rgb: Palette.grouping.tuple), width: 1.3, dash: []), w.groupings),
-            LegendEntry(.line(Colour(rgb: Palette.commune.tuple), width: 0.5, dash: [2, 2]), w.communes),
-        ]))
+        ] + (s == nil ? [LegendEntry(.marker(.triangle, Colour(rgb: Palette.conflict.tuple)), w.conflictPoints)] : [])
+            + p.unitLevels.indices.map { k in
+                let n = p.unitLevels.count
+                return LegendEntry(.line(Colour(rgb: Palette.unitLevel(k, of: n).tuple), width: Palette.unitLevelWidth(k, of: n), dash: k == n - 1 && n > 1 ? [2, 2] : []),
+                                   p.unitLevels[k].label(w.lang))
+            }))
         return legend
+    }
+
+    /// The atlas: the overview, one page per sub-network, one page per unit of the levels marked `atlas`
+    /// (its map zoomed on it, its figures, its conflict points), the figures' tables, then the annex (the
+    /// method and the friction table). Each map page takes the size (A3 portrait or landscape) and the legend's
+    /// place (right of the map or below it) that give its map the largest frame.
+    func writeAtlas(to path: String) throws {
+        let p = input.project, w = words, r = input.result
+        let ruler = try MapCanvas(pngWidth: 8, height: 8)
+        var canvas: MapCanvas? = nil
+        /// Lays the page out for the extent's shape, then draws it with the extent filling the map's area.
+        func put(_ extent: (minX: Double, minY: Double, maxX: Double, maxY: Double), _ blocks: [PanelBlock],
+                 _ make: ((minX: Double, minY: Double, maxX: Double, maxY: Double)) -> MapPage) throws {
+            let layout = AtlasLayout.choose(extent: extent, blocks: blocks, measuringOn: ruler)
+            if let canvas { canvas.newPage(width: layout.width, height: layout.height) } else {
+                canvas = try MapCanvas(pdfPath: path, width: layout.width, height: layout.height)
+            }
+            PlanningMap.drawAtlasPage(make(layout.filling(extent)), blocks: blocks, layout: layout, on: canvas!)
+        }
+        func legendBlocks(_ s: Int?) -> [PanelBlock] {
+            [.heading(w.legend)] + legend(subNetwork: s).filter { !$0.entries.isEmpty }.map { .legend($0) }
+        }
+        let whole = input.landCover.spec.extent
+        try put(whole, legendBlocks(nil)) { page(subNetwork: nil, pixels: 2000, extent: $0) }
+        for s in p.subNetworks.indices { try put(whole, legendBlocks(s)) { page(subNetwork: s, pixels: 2000, extent: $0) } }
+        for focus in atlasUnits() {
+            try put(focus.extent, unitBlocks(focus) + legendBlocks(nil)) { e in
+                var f = focus
+                f.extent = e
+                return page(subNetwork: nil, pixels: 1600, focus: f)
+            }
+        }
+        guard let pdf = canvas else { return }
+        let landscape = { pdf.newPage(width: AtlasLayout.long, height: AtlasLayout.short) }
+        landscape()
+        PlanningMap.drawTables(w.atlasFigures, SchemeReport.tables(r, words: w), continued: w.continued, on: pdf, newPage: landscape)
+        landscape()
+        PlanningMap.drawText(w.annexMethod, continued: w.continued, MethodText.paragraphs(r, words: w), on: pdf, newPage: landscape)
+        landscape()
+        let friction = MethodText.frictionTable(r, words: w)
+        PlanningMap.drawTables(w.annexMethod, [(w.frictionTitle, friction.header, friction.rows)], continued: w.continued, on: pdf, newPage: landscape)
+        try pdf.finishPDF()
+    }
+
+    /// A unit's page panel: its figures, then its conflict points by importance (numbered as on the map).
+    func unitBlocks(_ focus: UnitFocus) -> [PanelBlock] {
+        let w = words, u = focus.figures, r = input.result
+        var rows: [[String]] = [
+            [w.area, w.ha(u.areaHa)],
+            [w.natureSpaces, "\(w.ha(u.natureHa)) (\(w.pct(u.natureShare)))"],
+            ["  " + w.majorShort, w.ha(u.majorHa)],
+            ["  " + w.mixedShort, w.ha(u.mixedHa)],
+        ]
+        for (k, s) in r.subNetworks.enumerated() where k < u.reservoirHa.count {
+            rows.append([w.subNetworkName(s.name, label: s.label), "\(w.reservoirs): \(w.ha(u.reservoirHa[k])), EC \(w.ha(u.ec[k]))"])
+        }
+        rows += [
+            [w.corridors, w.ha(u.anyCorridorHa)],
+            [w.bufferZones, w.ha(u.bufferHa)],
+            [w.conflictPoints, SchemeReport.conflictSummary(u, w: w)],
+            [w.leisureHubs, "\(u.leisureHubs)"],
+        ]
+        if r.hydrography != nil { rows.append([w.watercourses, "\(w.km(u.watercourseKm)), \(w.km(u.continuityKm)) \(w.goodContinuity)"]) }
+        let list = conflicts(subNetwork: nil, focus: focus)
+        let shown = list.prefix(SchemeMaps.listedConflicts).map { c in
+            [String(c.rank), w.conflictKind(c.point.kind) + (c.point.name.isEmpty ? "" : " \(c.point.name)"), c.subNetwork]
+        }
+        let conflictTable = SideTable(title: w.conflictsInUnit, header: shown.isEmpty ? nil : [w.rank, w.kind, w.subNetwork], rows: shown,
+                                      shares: [0.16, 0.56, 0.28],
+                                      note: list.isEmpty ? w.noConflict : (list.count > shown.count ? w.more(list.count - shown.count) : nil))
+        return [.table(SideTable(title: w.unitFigures, rows: rows, shares: [0.45, 0.55])), .table(conflictTable)]
     }
 
     /// The subtitle (key figures) and the credits line.

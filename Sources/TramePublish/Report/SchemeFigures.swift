@@ -83,7 +83,7 @@ public enum SchemeFigures {
 
 /// QGIS styles of the scheme's layers, in the colours of the printed map.
 public enum SchemeStyles {
-    public static func styles(_ subs: [SubNetwork], lang: String) -> [String: String] {
+    public static func styles(_ subs: [SubNetwork], levels: [UnitLevelSpec] = [], lang: String) -> [String: String] {
         let w = Words(lang)
         let subCats = subs.map { ($0.name, $0.colour.tuple) }
         let subLabels = subs.map { w.subNetworkName($0.name, label: $0.label) }
@@ -99,8 +99,8 @@ public enum SchemeStyles {
             SchemeLayer.leisureHubs.name: QGISStyles.single(.marker, Palette.hub.tuple, shape: "star"),
             SchemeLayer.pinchPoints.name: QGISStyles.single(.fill, Palette.pinch.tuple, alpha: 220, width: 0.3),
             SchemeLayer.itineraries.name: QGISStyles.single(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
-            SchemeLayer.units.name: QGISStyles.categorized(.fill, field: "level", [("commune", Palette.commune.tuple), ("grouping", Palette.grouping.tuple)],
-                                            alpha: 0, width: 0.5, labels: [w.communes, w.groupings]),
+            SchemeLayer.units.name: QGISStyles.categorized(.fill, field: "level", levels.indices.map { (levels[$0].name, Palette.unitLevel($0, of: levels.count).tuple) },
+                                            alpha: 0, width: 0.5, labels: levels.map { $0.label(w.lang) }),
         ]
     }
 }

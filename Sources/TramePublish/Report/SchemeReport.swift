@@ -90,12 +90,7 @@ public struct SchemeReport {
              w.km(s.corridorKm), w.significant(s.pc), w.ha(s.ec), "\(s.conflicts)"]
         }
         let subHeader = [w.subNetwork, w.reservoirs, w.area, w[.linksFunctionalAll], w.corridors, w.length, "PC", "EC", w.conflictPoints]
-        func unitRows(_ level: String) -> [[String]] {
-            r.units.filter { $0.level == level }.map { u in
-                [u.name, w.ha(u.areaHa), w.pct(u.natureShare), w.ha(u.majorHa), w.ha(u.mixedHa), w.ha(u.anyCorridorHa), w.ha(u.bufferHa), "\(u.conflicts)"]
-            }
-        }
-        let unitHeader = [w.name, w.area, w.natureSpaces, w.majorShort, w.mixedShort, w.corridors, w.bufferZones, w.conflictPoints]
+        let levels = unitTables(r, words: w)
         let conflicts = r.conflicts.prefix(15).map { c in
             [String(c.rank), subName(c.subNetwork), "\(w.conflictKind(c.point.kind)) (\(c.point.passability.map { "\(w.obstacleKind(c.point.cls)), \(w[.passabilityWord]) \(w.number($0, decimals: 2))" } ?? w.infrastructureClass(c.point.cls)))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
              "\(w.number(c.point.crossingLength, decimals: 0)) m", w.number(c.point.dPC, decimals: 2) + " %",
@@ -104,13 +99,25 @@ public struct SchemeReport {
         var out: [(String, [String], [[String]])] = [
             (w.figures, [w[.indicator], w[.value]], key),
             (w.subNetworks, subHeader, subs),
-            (w.groupings, unitHeader, unitRows("grouping")),
-            (w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts),
         ]
-        out.append((w.communes, unitHeader, unitRows("commune")))
+        // The larger levels, the conflict points, then the smallest level (the longest table).
+        out += levels.dropLast()
+        out.append((w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts))
+        out += levels.suffix(1)
         out.append((w.itineraries, [w[.fromWord], w[.toWord], w.length, w.greenShare],
                     r.itineraries.map { [$0.from, $0.to, "\(w.number($0.lengthM, decimals: 0)) m", w.pct($0.greenShare)] }))
         return out
+    }
+
+    /// One table per level of units, largest level first: each unit's area, nature spaces, corridors, buffer
+    /// zones and conflict points.
+    public static func unitTables(_ r: SchemeResult, words w: Words) -> [(title: String, header: [String], rows: [[String]])] {
+        let header = [w.name, w.area, w.natureSpaces, w.majorShort, w.mixedShort, w.corridors, w.bufferZones, w.conflictPoints]
+        return r.unitLevels.map { l in
+            (l.label(w.lang), header, r.units.filter { $0.level == l.name }.map { u in
+                [u.name, w.ha(u.areaHa), w.pct(u.natureShare), w.ha(u.majorHa), w.ha(u.mixedHa), w.ha(u.anyCorridorHa), w.ha(u.bufferHa), "\(u.conflicts)"]
+            })
+        }
     }
 
     public func write() throws {
@@ -181,10 +188,12 @@ public struct SchemeReport {
             html += "</p>" + table([w.name, w[.typeWord], w.passability, w.reconnected],
                                    h.topObstacles.map { [$0.name, w.obstacleKind($0.kind), w.number($0.passability, decimals: 2), "\(w.number($0.reconnectedM, decimals: 0)) m"] })
         }
-        html += "<h2>\(esc(w.topConflicts))</h2>" + table(tables[3].header, tables[3].rows)
-        html += "<h2>\(esc(w.figuresPerUnit))</h2><h3>\(esc(w.groupings))</h3>" + table(tables[2].header, tables[2].rows)
-        html += "<h3>\(esc(w.communes))</h3>" + table(tables[4].header, tables[4].rows)
-        if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(tables[5].header, tables[5].rows) }
+        let conflictTable = tables.first { $0.title == w.topConflicts }!, itineraryTable = tables.last!
+        html += "<h2>\(esc(w.topConflicts))</h2>" + table(conflictTable.header, conflictTable.rows)
+        let levels = SchemeReport.unitTables(r, words: w)
+        if !levels.isEmpty { html += "<h2>\(esc(w.figuresPerLevel))</h2>" }
+        for t in levels { html += "<h3>\(esc(t.title))</h3>" + table(t.header, t.rows) }
+        if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(itineraryTable.header, itineraryTable.rows) }
         if !r.pinchPoints.isEmpty {
             html += "<h2>\(esc(w.pinchPoints))</h2><p>\(w[.pinchPointsText])</p>"
             html += table([w.subNetwork, w[.link], w[.reservoirsPlain], w.area, w[.largestCurrent], "dPC"],

@@ -39,7 +39,13 @@ public enum SampleFiles {
                                          let geom: Geometry = if case .polygon(let p) = g.geometry { .multiPolygon([p]) } else { g.geometry }
                                          return Feature(geometry: geom, attributes: ["name": g.key])
                                      }, crsWKT: lambert93.wkt)
-        try VectorIO.write(territory.vectorLayers + [groupLayer], to: (out as NSString).appendingPathComponent("territory.gpkg"), styles: QGISStyles.territory)
+        let scots = try Rasterizer.dissolve(territory.communes, by: SampleTerritory.scotField)
+        let scotLayer = VectorLayer(name: "scot", geometryKind: .multiPolygon, fields: [FieldDefinition("name", .string)],
+                                    features: scots.map { g in
+                                        let geom: Geometry = if case .polygon(let p) = g.geometry { .multiPolygon([p]) } else { g.geometry }
+                                        return Feature(geometry: geom, attributes: ["name": g.key])
+                                    }, crsWKT: lambert93.wkt)
+        try VectorIO.write(territory.vectorLayers + [groupLayer, scotLayer], to: (out as NSString).appendingPathComponent("territory.gpkg"), styles: QGISStyles.territory)
         try writeText(nomenclature(), to: (out as NSString).appendingPathComponent("nomenclature.csv"))
         let written = Date().timeIntervalSince(t0)
         try writeText(SubNetworkPreset.frictionCSV, to: (out as NSString).appendingPathComponent("friction.csv"))

@@ -107,7 +107,8 @@ public enum BufferZoneStage {
         let map = BufferZoneMap(landCover: input.landCover, builtUp: input.builtUp, openLand: openLand, network: network, rules: p.bufferZones)
         sink.write(map.membership, to: "rasters/buffer_zones.tif", description: "buffer-zone membership, per cent (diffuse edge)")
         let spec = input.spec
-        let communes = input.units.first { $0.level == "commune" }
+        // Towns take the name of the smallest unit they lie in (the last level: communes).
+        let communes = input.units.last
         let names = map.towns.indices.map { k -> String in
             let t = map.towns[k]
             if let c = spec.cell(x: t.centre.x, y: t.centre.y), let communes {

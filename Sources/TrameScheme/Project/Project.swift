@@ -131,6 +131,32 @@ public struct RGB: Sendable, Equatable {
     public var tuple: (Int, Int, Int) { (Int(r), Int(g), Int(b)) }
 }
 
+/// One level of units (region, SCoT, inter-municipal body, commune…): a layer of polygons and the field
+/// holding each unit's name. Figures are tallied per unit of every level; levels with `atlas` get one atlas
+/// page per unit.
+public struct UnitLevelSpec: Sendable, Equatable {
+    /// The level's name as the outputs write it (the `level` column of figures.csv and scheme.gpkg): "EPCI".
+    public var name: String
+    /// Headings in French and in English ("Intercommunalités"); nil: the name.
+    public var labelFR: String?
+    public var labelEN: String?
+    public var source: LayerSource
+    /// Field of the layer holding each unit's name.
+    public var nameField: String
+    /// One atlas page per unit of this level.
+    public var atlas: Bool
+    /// Line of the project file that declares it, for error messages.
+    public var line: Int?
+
+    public init(name: String, labelFR: String? = nil, labelEN: String? = nil, source: LayerSource, nameField: String, atlas: Bool, line: Int? = nil) {
+        self.name = name; self.labelFR = labelFR; self.labelEN = labelEN; self.source = source; self.nameField = nameField
+        self.atlas = atlas; self.line = line
+    }
+
+    /// The heading in `lang` ("fr" or "en"): the label given for it, else the name.
+    public func label(_ lang: String) -> String { (lang == "fr" ? labelFR : labelEN) ?? name }
+}
+
 /// Rules that draw buffer zones (zones tampons) on farmland and natural land.
 public struct BufferZoneRules: Sendable, Equatable {
     /// Classes that can lie in a buffer zone (farmland and natural land).
@@ -202,6 +228,9 @@ public struct Project: Sendable, Equatable {
     public var communes: LayerSource?
     public var groupings: LayerSource?
     public var unitNameField: String
+    /// Every level of units, largest first: the [[units.level]] entries, or the communes and groupings of the
+    /// older form (groupings first, with their atlas pages).
+    public var unitLevels: [UnitLevelSpec] = []
     public var leisureHubs: LayerSource?
     public var hubNameField: String
     /// Field of the leisure hubs holding their stake ("regional" / "régional", "community" /

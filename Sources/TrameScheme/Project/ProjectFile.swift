@@ -245,7 +245,7 @@ public enum ProjectFile {
             let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
-            let units = try section(root, "units", allowed: ["communes", "groupings", "name_field"])
+            let units = try section(root, "units", allowed: ["communes", "groupings", "name_field", "level"])
             let hubs = try section(root, "leisure_hubs", allowed: ["source", "name_field", "stake_field"])
             let buf = try section(root, "buffer_zones", allowed: keys("buffer_zones"))
             let rep = try section(root, "report", allowed: ["title", "lang"])
@@ -288,6 +288,8 @@ public enum ProjectFile {
                                           goodContinuity: try measure(hydro, "hydrography", "good_continuity")!,
                                           barrierClasses: try classes(hydro, "barrier_classes") ?? [])
             }
+
+            let unitLevels = try self.unitLevels(units)
 
             let name = try string(terr, "name", required: true)!
             let builtUp = try classes(lc, "built_up") ?? []
@@ -404,7 +406,55 @@ public enum ProjectFile {
                 hydrography: hydrography)
             project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
+            project.unitLevels = unitLevels
             return project
+        }
+
+        /// The levels of units: [[units.level]] entries (largest first), or the older `communes` and
+        /// `groupings` keys (groupings first, one atlas page per grouping). `name_field` of [units] is every
+        /// level's default name field.
+        func unitLevels(_ units: Section?) throws -> [UnitLevelSpec] {
+            guard let units else { return [] }
+            let defaultField = try string(units, "name_field") ?? "name"
+            let older = ["groupings", "communes"].filter { units.table[$0] != nil }
+            guard let v = units.table["level"] else {
+                let fr = Words("fr"), en = Words("en")
+                var out: [UnitLevelSpec] = []
+                if let g = try layer(units, "groupings") {
+                    out.append(UnitLevelSpec(name: "grouping", labelFR: fr.groupings, labelEN: en.groupings, source: g, nameField: defaultField, atlas: true, line: g.line))
+                }
+                if let c = try layer(units, "communes") {
+                    out.append(UnitLevelSpec(name: "commune", labelFR: fr.communes, labelEN: en.communes, source: c, nameField: defaultField, atlas: false, line: c.line))
+                }
+                return out
+            }
+            guard let arr = v.array, !arr.isEmpty else {
+                throw fail(units, "level", "unit levels are written as [[units.level]] tables, one per level, largest first")
+            }
+            if let k = older.first {
+                throw fail(units, k, "[units] has both '\(k)' and [[units.level]]: declare the \(k) as a [[units.level]] too")
+            }
+            var out: [UnitLevelSpec] = []
+            for (k, item) in arr.enumerated() {
+                guard let t = item.table else {
+                    throw ProjectError(file, line: lines.lines["units.level"], "unit levels are written as [[units.level]] tables, one per level")
+                }
+                let s = Section(table: t, path: "units.level#\(k)", allowed: ["name", "label_fr", "label_en", "file", "layer", "where", "name_field", "atlas"])
+                try checkKeys(s)
+                let lname = try string(s, "name", required: true)!.trimmingCharacters(in: .whitespaces)
+                guard !lname.isEmpty, lname.allSatisfy({ $0.isLetter || $0.isNumber || " _-'".contains($0) }) else {
+                    throw fail(s, "name", "unit level name '\(lname)' must be a word such as \"EPCI\" or \"commune\" (letters, digits, spaces, _ - ')")
+                }
+                guard lname != "territory" else { throw fail(s, "name", "'territory' names the whole territory in the outputs; give the level another name") }
+                if out.contains(where: { $0.name == lname }) { throw fail(s, "name", "two unit levels are named '\(lname)'") }
+                guard let f = try string(s, "file") else {
+                    throw fail(s, nil, "unit level '\(lname)' needs file = \"…\" (with layer = \"…\" for a GeoPackage holding several layers)")
+                }
+                let src = LayerSource(file: path(f), layer: try string(s, "layer"), filter: try string(s, "where"), line: line(s, "file"))
+                out.append(UnitLevelSpec(name: lname, labelFR: try string(s, "label_fr"), labelEN: try string(s, "label_en"), source: src,
+                                         nameField: try string(s, "name_field") ?? defaultField, atlas: try flag(s, "atlas") ?? false, line: line(s)))
+            }
+            return out
         }
     }
 }

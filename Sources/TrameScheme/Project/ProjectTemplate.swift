@@ -15,6 +15,9 @@ public enum ProjectTemplate {
         ]
         let widths: [String: String] = ["forest": "5000 cost", "calcicolous": "3000 cost", "mining": "4000 cost", "river": "2000 cost", "wetland": "3000 cost"]
         let natural = LandCoverClass.allCases.filter(\.isNatural).map { String($0.code) }.joined(separator: ", ")
+        // The sample's SCoTs, a level above its groupings.
+        let scotLevel = forSample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
+            + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
         # \(forSample ? "Written by `trame demo` for the generated sample territory." : "Template written by `trame init`: replace the files and values with your territory's.")
@@ -84,9 +87,25 @@ public enum ProjectTemplate {
         \(ProjectKeys.templateLines("hydrography"))
 
         [units]
-        communes = { file = "territory.gpkg", layer = "communes" }
-        groupings = { file = "territory.gpkg", layer = "groupings" }
-        name_field = "name"
+        # The levels of units the figures are given for, largest first (region, SCoT, EPCI, commune…): each a
+        # layer of polygons and the field naming its units. atlas = true gives each unit of the level its own
+        # page in atlas.pdf. name is the level's name in the outputs; label_fr / label_en its heading.
+        name_field = "name"               # the levels' name field, unless a level gives its own
+
+        \(scotLevel)[[units.level]]
+        name = "EPCI"
+        label_fr = "Intercommunalités (EPCI)"
+        label_en = "Groupings of communes (EPCI)"
+        file = "territory.gpkg"
+        layer = "groupings"
+        atlas = true
+
+        [[units.level]]
+        name = "commune"
+        label_fr = "Communes"
+        label_en = "Communes"
+        file = "territory.gpkg"
+        layer = "communes"
 
         [leisure_hubs]
         source = { file = "territory.gpkg", layer = "leisure_hubs" }

@@ -211,3 +211,41 @@ public struct Words: Sendable {
     public func km(_ v: Double) -> String { number(v, decimals: 1) + " km" }
     public func pct(_ fraction: Double) -> String { number(100 * fraction, decimals: 1) + " %" }
 }
+
+// MARK: - Levels of units and the atlas
+
+extension Palette {
+    /// Outline of level `k` of `n` levels of units (0: the largest): from near black for the largest to grey
+    /// for the smallest.
+    public static func unitLevel(_ k: Int, of n: Int) -> RGB {
+        let t = n > 1 ? Double(k) / Double(n - 1) : 1
+        let v = UInt8(40 + (120 - 40) * t)
+        return RGB(v, v, v)
+    }
+
+    /// Outline width of level `k` of `n` on the maps, in points at A3 (the largest 1.8, the smallest 0.5).
+    public static func unitLevelWidth(_ k: Int, of n: Int) -> Double {
+        n > 1 ? 1.8 - 1.3 * Double(k) / Double(n - 1) : 0.5
+    }
+}
+
+extension Words {
+    public var figuresPerLevel: String { fr ? "Chiffres par échelon territorial" : "Figures per level of units" }
+    public var overview: String { fr ? "Vue d'ensemble" : "Overview" }
+    public var unitFigures: String { fr ? "Chiffres de l'unité" : "Figures of the unit" }
+    public var conflictsInUnit: String { fr ? "Points de conflit de l'unité (par importance)" : "Conflict points in the unit (by importance)" }
+    public var noConflict: String { fr ? "Aucun point de conflit." : "No conflict point." }
+    public var indicator: String { fr ? "Indicateur" : "Indicator" }
+    public var value: String { fr ? "Valeur" : "Value" }
+    public var kind: String { fr ? "Nature" : "Kind" }
+    public var continued: String { fr ? "(suite)" : "(cont.)" }
+    public var annexMethod: String { fr ? "Annexe : méthode" : "Annex: method" }
+    public var frictionTitle: String {
+        fr ? "Résistances par classe d'occupation du sol (unités de coût par mètre)" : "Resistance per land-cover class (cost units per metre)"
+    }
+    public var unitsOfLevels: String { fr ? "Limites administratives" : "Administrative boundaries" }
+    public var shareOfUnit: String { fr ? "de l'unité" : "of the unit" }
+
+    /// "… et 4 autres", "… and 4 more".
+    public func more(_ n: Int) -> String { fr ? "… et \(n) \(n > 1 ? "autres" : "autre")" : "… and \(n) more" }
+}
