@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages Trame needs on Debian (GDAL and its tools, Cairo, SuiteSparse (CHOLMOD), the DejaVu fonts maps are lettered
-# with, Leaflet for `trame serve`, and for the tests Chromium + Selenium, networkx, SciPy; wrk for the serve
+# with, Leaflet for `trame serve`, and for the tests Chromium + Selenium, networkx, SciPy, python3-qgis; wrk for the serve
 # benchmark); quiet when they are already there.
 set -euo pipefail
 need=()
-for p in libgdal-dev gdal-bin libcairo2-dev libsuitesparse-dev fonts-dejavu-core python3-networkx python3-scipy libjs-leaflet chromium chromium-driver python3-selenium wrk; do
+for p in libgdal-dev gdal-bin libcairo2-dev libsuitesparse-dev fonts-dejavu-core python3-networkx python3-scipy python3-qgis libjs-leaflet chromium chromium-driver python3-selenium wrk; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

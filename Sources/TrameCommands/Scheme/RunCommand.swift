@@ -26,9 +26,11 @@ struct RunCommand: ParsableCommand {
         Written to OUT:
           scheme.gpkg   nature_spaces, reservoirs, links, corridors, buffer_zones, conflict_points,
                         leisure_hubs, units, and the tables figures and run_parameters; QGIS styles;
-                        parameters and input checksums in the GeoPackage metadata
+                        parameters and input checksums in the GeoPackage metadata; a QGIS project
+                        ('trame': every layer and raster styled, grouped by sub-network)
           rasters/      per sub-network resistance, cost distance and corridors; nature spaces;
-                        buffer-zone membership (Cloud-Optimized GeoTIFF)
+                        buffer-zone membership (Cloud-Optimized GeoTIFF, class names inside),
+                        each with its QGIS style (.qml)
           map.png       overview map;  atlas.pdf  overview, one page per sub-network, figures
           report.html   the report for partners (one file);  figures.csv  figures per unit
         """)
