@@ -160,8 +160,11 @@ def main():
         return 0
     finally:
         QgsProject.instance().clear()
-        app.exitQgis()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # PyQGIS may crash while Python tears QGIS's objects down: leave at once, the report already printed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -116,7 +116,15 @@ public struct GeoPackageProject: Sendable {
         while let f = OGR_L_GetNextFeature(rows) {
             defer { OGR_F_Destroy(f) }
             let name = String(cString: OGR_F_GetFieldAsString(f, 0))
-            let hex = Array(String(cString: OGR_F_GetFieldAsString(f, 1)).utf8)
+            // The column is declared BLOB (OGR hands it over as binary) and holds the hexadecimal text.
+            let hex: [UInt8]
+            if OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, 1)) == OFTBinary {
+                var n: Int32 = 0
+                let p = OGR_F_GetFieldAsBinary(f, 1, &n)
+                hex = p.map { Array(UnsafeBufferPointer(start: $0, count: Int(n))) } ?? []
+            } else {
+                hex = Array(String(cString: OGR_F_GetFieldAsString(f, 1)).utf8)
+            }
             guard hex.count % 2 == 0 else { throw GeodataError(path, "project '\(name)' in qgis_projects is not hexadecimal") }
             var bytes = Data(capacity: hex.count / 2)
             func nibble(_ c: UInt8) -> UInt8? {

@@ -100,6 +100,14 @@ extension SchemeRunTests {
         // Vector layers of a sub-network are filtered on it.
         let subsets = layers.compactMap { $0["subset"] as? String }.filter { !$0.isEmpty }
         XCTAssertTrue(subsets.contains("\"subnetwork\" = 'forest'"), "\(subsets)", file: file, line: line)
+        // The functional links QGIS draws are those GDAL counts (ogr2ogr on the same GeoPackage).
+        let functional = try XCTUnwrap(layers.first { $0["subset"] as? String == "\"subnetwork\" = 'calcicolous' AND \"functional\" = 1" },
+                                       file: file, line: line)
+        let counted = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", folder + "/scheme.gpkg", "-sql",
+                                           "SELECT COUNT(*) AS n FROM links WHERE subnetwork = 'calcicolous' AND functional = 1"])
+            .split(separator: "\n").last.map { Int($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")) ?? -1 }
+        XCTAssertEqual(functional["features"] as? Int, counted, file: file, line: line)
+        XCTAssertGreaterThan(counted ?? 0, 0, file: file, line: line)
 
         // The map renders: several colours, not a white page.
         let render = facts["render"] as? [String: Any] ?? [:]

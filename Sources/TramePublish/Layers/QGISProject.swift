@@ -59,10 +59,13 @@ public struct QGISProject {
             guard !l.features.isEmpty, let r = renderers[layer.name] else { return nil }
             return Layer(id: "trame_layer_\(layer.name)", name: name, source: "\(gpkg)|layername=\(layer.name)", kind: .vector(layer.geometryKind, renderer: r), visible: visible)
         }
-        func filtered(_ l: VectorLayer, _ layer: SchemeLayer, _ sub: SubNetwork, _ name: String, _ renderer: String, visible: Bool = true) -> Layer? {
-            guard l.features.contains(where: { $0["subnetwork"].stringValue == sub.name }) else { return nil }
-            let subset = "\"subnetwork\" = '\(sub.name.replacingOccurrences(of: "'", with: "''"))'"
-            return Layer(id: "trame_layer_\(layer.name)_\(identifier(sub.name))", name: name, source: "\(gpkg)|layername=\(layer.name)|subset=\(subset)",
+        /// The sub-network's features of a layer; `functionalOnly` keeps the links within the dispersal distance.
+        func filtered(_ l: VectorLayer, _ layer: SchemeLayer, _ sub: SubNetwork, _ name: String, _ renderer: String, visible: Bool = true,
+                      functionalOnly: Bool = false) -> Layer? {
+            guard l.features.contains(where: { $0["subnetwork"].stringValue == sub.name && (!functionalOnly || $0["functional"] == .integer(1)) })
+            else { return nil }
+            let subset = "\"subnetwork\" = '\(sub.name.replacingOccurrences(of: "'", with: "''"))'" + (functionalOnly ? " AND \"functional\" = 1" : "")
+            return Layer(id: "trame_layer_\(layer.name)\(functionalOnly ? "_functional" : "")_\(identifier(sub.name))", name: name, source: "\(gpkg)|layername=\(layer.name)|subset=\(subset)",
                          kind: .vector(layer.geometryKind, renderer: renderer), visible: visible)
         }
         func raster(_ r: RasterStyle) -> Layer {
@@ -76,14 +79,15 @@ public struct QGISProject {
         ].compactMap { $0 }, expanded: true))
         for sub in subNetworks {
             let c = sub.colour.tuple
-            // Shown at first as on the printed overview (corridors and links in the sub-network's colour, with
-            // the conflict points); reservoirs and pinch points one click away.
+            // Shown at first as on the printed overview (corridors and functional links in the sub-network's
+            // colour, with the conflict points); all links, reservoirs and pinch points one click away.
             let vectors: [Layer?] = [
                 filtered(layers.conflicts, .conflictPoints, sub, w.conflictPoints,
                          QGISStyles.singleRenderer(.marker, Palette.conflict.tuple, shape: "triangle")),
                 filtered(layers.pinchPoints, .pinchPoints, sub, w.pinchPoints, QGISStyles.singleRenderer(.fill, Palette.pinch.tuple, alpha: 220, width: 0.2),
                          visible: false),
-                filtered(layers.links, .links, sub, w.links, QGISStyles.singleRenderer(.line, c, width: 0.6)),
+                filtered(layers.links, .links, sub, w.functionalLinks, QGISStyles.singleRenderer(.line, c, width: 0.6), functionalOnly: true),
+                filtered(layers.links, .links, sub, w.links, QGISStyles.singleRenderer(.line, c, width: 0.25, dash: true), visible: false),
                 filtered(layers.corridors, .corridors, sub, w.corridors, QGISStyles.singleRenderer(.fill, c, alpha: 115, width: 0.2)),
                 filtered(layers.reservoirs, .reservoirs, sub, w.reservoirs, QGISStyles.singleRenderer(.fill, c, alpha: 190, width: 0.3), visible: false),
             ]

@@ -85,6 +85,7 @@ public struct Words: Sendable {
     // The QGIS project's groups and layers, and the units of its rasters' colour ramps.
     public var natureAndBuffers: String { fr ? "Espaces de nature et zones tampons" : "Nature spaces and buffer zones" }
     public var units: String { fr ? "Communes et intercommunalités" : "Communes and groupings" }
+    public var functionalLinks: String { fr ? "Liaisons fonctionnelles (sous la distance de dispersion)" : "Functional links (within the dispersal distance)" }
     /// A raster beside the vector layer of the same thing: "Nature spaces (cells)".
     public var cells: String { fr ? "mailles" : "cells" }
     public var bufferMembership: String { fr ? "Zones tampons : appartenance (lisière diffuse)" : "Buffer zones: membership (diffuse edge)" }
