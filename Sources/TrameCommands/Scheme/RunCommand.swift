@@ -125,6 +125,6 @@ enum SchemeSummary {
             Swift.print("  pinch points    \(r.pinchPoints.count) stretches where the current between two reservoirs concentrates (\(w.ha(r.pinchPoints.reduce(0) { $0 + $1.areaHa })))")
         }
         Swift.print("  conflict points \(SchemeReport.conflictSummary(t, w: w))")
-        Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
+        Swift.print("  open \(out)/scheme.gpkg in QGIS (its project: Browser → GeoPackage → scheme.gpkg → \(SchemeJob.qgisProjectName)), \(out)/report.html in a browser, \(out)/atlas.pdf to print")
     }
 }
