@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages Trame needs on Debian (GDAL and its tools, Cairo, SuiteSparse (CHOLMOD), the DejaVu fonts maps are lettered
-# with, Leaflet for `trame serve`, and for the tests Chromium + Selenium, networkx, SciPy; wrk for the serve
+# with, Leaflet for `trame serve`, and for the tests Chromium + Selenium, networkx, SciPy, python3-qgis (QGIS headless); wrk for the serve
 # benchmark; poppler-utils to read the atlas back in the tests); quiet when they are already there.
 set -euo pipefail
 need=()

@@ -254,6 +254,11 @@ public enum RasterIO {
         if !categories.isEmpty, let maxCode = categories.keys.max(), maxCode < 65536 {
             let names = (0...maxCode).map { categories[$0] ?? "" }
             withCStringList(names) { _ = GDALSetRasterCategoryNames(b, $0) }
+            // GeoTIFF keeps category names only in a .aux.xml side file; band metadata goes inside the TIFF
+            // (its GDAL_METADATA tag), so the class names travel with the file alone.
+            for (code, name) in categories where !name.isEmpty && code >= 0 {
+                GDALSetMetadataItem(b, RasterIO.categoryItemPrefix + String(code), name, nil)
+            }
         }
         if !style.colours.isEmpty, T.self == UInt8.self, let ct = GDALCreateColorTable(GPI_RGB) {
             defer { GDALDestroyColorTable(ct) }
@@ -299,17 +304,37 @@ extension RasterIO {
         return (GDALGetRasterCount(ds.handle) > 0, GDALDatasetGetLayerCount(ds.handle) > 0)
     }
 
-    /// Class names stored with band 1 (GDAL category names), keyed by value.
+    /// Band metadata items naming the classes inside the file (`CATEGORY_1=major ecological interest`):
+    /// GeoTIFF writes them in its GDAL_METADATA tag, where category names would go to a .aux.xml side file.
+    public static let categoryItemPrefix = "CATEGORY_"
+
+    /// Class names stored with a band, keyed by value: GDAL's category names (a .aux.xml side file, or
+    /// formats that hold them), else the band's `CATEGORY_<value>` metadata items that Trame writes inside
+    /// the file.
     public static func categoryNames(_ path: String, band: Int = 1) throws -> [Int: String] {
         let ds = try Dataset.open(path, raster: true)
         _ = GDALGetMetadata(ds.handle, nil) // makes the GTiff driver load its .aux.xml side file
-        guard band <= Int(GDALGetRasterCount(ds.handle)), let list = GDALGetRasterCategoryNames(GDALGetRasterBand(ds.handle, Int32(band))) else { return [:] }
+        guard band >= 1, band <= Int(GDALGetRasterCount(ds.handle)) else { return [:] }
+        let b = GDALGetRasterBand(ds.handle, Int32(band))
         var out: [Int: String] = [:]
-        var i = 0
-        while let p = list[i] {
-            let s = String(cString: p)
-            if !s.isEmpty { out[i] = s }
-            i += 1
+        if let list = GDALGetRasterCategoryNames(b) {
+            var i = 0
+            while let p = list[i] {
+                let s = String(cString: p)
+                if !s.isEmpty { out[i] = s }
+                i += 1
+            }
+        }
+        if out.isEmpty, let items = GDALGetMetadata(b, nil) {
+            var i = 0
+            while let p = items[i] {
+                let s = String(cString: p)
+                i += 1
+                guard s.hasPrefix(categoryItemPrefix), let eq = s.firstIndex(of: "="),
+                      let code = Int(s[s.index(s.startIndex, offsetBy: categoryItemPrefix.count)..<eq]) else { continue }
+                let name = String(s[s.index(after: eq)...])
+                if !name.isEmpty { out[code] = name }
+            }
         }
         return out
     }

@@ -126,9 +126,10 @@ public enum VectorIO {
     /// `styles` maps layer names to QGIS style documents (QML); in a GeoPackage they go into the
     /// `layer_styles` table, so that QGIS opens each layer with its style.
     /// `tables` are written without geometry (attribute tables); `metadata` goes into the dataset's
-    /// metadata (a GeoPackage's `gpkg_metadata` table).
+    /// metadata (a GeoPackage's `gpkg_metadata` table); `projects` are QGIS projects stored in a
+    /// GeoPackage's `qgis_projects` table, which QGIS lists and opens.
     public static func write(_ layers: [VectorLayer], to path: String, format: Format? = nil, styles: [String: String] = [:],
-                             tables: [VectorLayer] = [], metadata: [String: String] = [:]) throws {
+                             tables: [VectorLayer] = [], metadata: [String: String] = [:], projects: [GeoPackageProject] = []) throws {
         GDALSetup.ensure()
         let fmt = format ?? Format.forPath(path)
         if fmt == .geojson, layers.count != 1 {
@@ -162,6 +163,13 @@ public enum VectorIO {
                         "owner": .string(""), "ui": .null, "update_time": .string(stamp)])
                 })
                 try add(table, to: ds, path: path, geometryless: true)
+            }
+            if fmt == .geopackage, !projects.isEmpty {
+                for sql in GeoPackageProject.statements(projects) {
+                    CPLErrorReset()
+                    if let r = GDALDatasetExecuteSQL(h, sql, nil, nil) { GDALDatasetReleaseResultSet(h, r) }
+                    if CPLGetLastErrorType() == CE_Failure { throw GeodataError(path, "cannot store the QGIS project: \(GDALSetup.lastError())") }
+                }
             }
         }
     }

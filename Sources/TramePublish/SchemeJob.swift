@@ -75,10 +75,13 @@ public struct SchemeJob {
     // MARK: - Building
 
     /// Reads the inputs, runs the stages (TrameScheme's `Pipeline`) and writes their outputs into `dir`.
+    /// The name of the QGIS project in scheme.gpkg: QGIS opens it as `geopackage:…/scheme.gpkg?projectName=trame`.
+    public static let qgisProjectName = "trame"
+
     public func build(into dir: String) throws -> SchemeResult {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
-        let writer = RasterWriter(folder: dir)
+        let writer = RasterWriter(folder: dir, styler: RasterStyler(subNetworks: project.subNetworks, lang: lang))
         // A failing stage leaves by an error while rasters are still being written: let the writer stop and
         // drain before the error reaches the caller, which then removes the half-built folder (a write still
         // running afterwards recreated files in it).
@@ -130,9 +133,10 @@ public struct SchemeJob {
                                         itineraries: itineraries?.routes.map(\.route.line) ?? [], hubs: spaces.hubs.map { ($0.point, $0.name) },
                                         units: input.units.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
-        try publishTables(result, layers: layers, into: dir)
         progress("finishing the rasters (COG)")
         try writer.finish()
+        // The GeoPackage last: its QGIS project styles the rasters by their values.
+        try publishTables(result, layers: layers, rasters: writer.styles, extent: input.spec.extent, into: dir)
         return result
     }
 
@@ -323,25 +327,37 @@ public struct SchemeJob {
         RunParameters.rows(p, cellSize: abs(input.spec.transform.pixelWidth), crs: input.crsLabel, naturalClasses: input.natureClassCodes)
     }
 
-    /// scheme.gpkg (layers, styles, the figures and run_parameters tables, metadata) and figures.csv.
-    public func publishTables(_ result: SchemeResult, layers: Layers, into dir: String) throws {
+    /// scheme.gpkg (layers, styles, the figures and run_parameters tables, metadata, the QGIS project of
+    /// the layers and `rasters`, opening on `extent`) and figures.csv.
+    public func publishTables(_ result: SchemeResult, layers: Layers, rasters: [RasterStyle] = [],
+                              extent: (minX: Double, minY: Double, maxX: Double, maxY: Double)? = nil, into dir: String) throws {
         progress("writing scheme.gpkg")
         var metadata: [String: String] = ["TRAME_VERSION": TrameVersion.current, "TRAME_PROJECT": project.name,
                                           "TRAME_RUN": ISO8601DateFormatter().string(from: Date())]
         for (k, v) in result.parameters { metadata["TRAME_PARAM_\(k.uppercased())"] = v }
         for (k, i) in result.inputs.enumerated() { metadata["TRAME_INPUT_\(k + 1)"] = "\(i.file) sha256:\(i.sha256)" }
         let figureTable = SchemeFigures.table(result)
+        var projects: [GeoPackageProject] = []
+        if let extent {
+            let qgis = QGISProject.scheme(title: "\(project.title) — \(Words(lang).scheme)", lang: lang, subNetworks: project.subNetworks,
+                                          levels: project.unitLevels, layers: layers, extent: extent, rasters: rasters)
+            projects.append(try qgis.stored(as: SchemeJob.qgisProjectName))
+        }
         try VectorIO.write(layers.all, to: (dir as NSString).appendingPathComponent("scheme.gpkg"),
                            styles: SchemeStyles.styles(project.subNetworks, levels: project.unitLevels, lang: lang),
-                           tables: [figureTable, SchemeFigures.parameterTable(result, words: Words(lang))], metadata: metadata)
+                           tables: [figureTable, SchemeFigures.parameterTable(result, words: Words(lang))], metadata: metadata, projects: projects)
         try SchemeFigures.writeCSV(result, to: (dir as NSString).appendingPathComponent("figures.csv"))
     }
 }
 
 /// Writes rasters as Cloud-Optimized GeoTIFFs on a background queue while the run goes on; `name` is
-/// the path inside `folder`.
+/// the path inside `folder`. With a styler, each raster also gets its QGIS style: `NAME.qml` beside it, and
+/// in `styles` for the QGIS project.
 public final class RasterWriter: RasterSink, @unchecked Sendable {
     public let folder: String
+    public let styler: RasterStyler?
+    /// The styles of the rasters written so far, in the order written (read after `finish`).
+    public private(set) var styles: [RasterStyle] = []
     public let queue = DispatchQueue(label: "trame.raster-writer")
     public let group = DispatchGroup()
     public let lock = NSLock()
@@ -349,7 +365,7 @@ public final class RasterWriter: RasterSink, @unchecked Sendable {
     /// Set when the run fails: writes not yet started are skipped.
     var cancelled = false
 
-    public init(folder: String) { self.folder = folder }
+    public init(folder: String, styler: RasterStyler? = nil) { self.folder = folder; self.styler = styler }
 
     /// Skips the writes not yet started and waits for the one running (after a failure, or at the end).
     public func drain() {
@@ -365,6 +381,13 @@ public final class RasterWriter: RasterSink, @unchecked Sendable {
             if skip { return }
             do {
                 try RasterIO.write(grid, to: path, format: .cog, bandDescription: description, categories: categories, colours: colours)
+                if let styler = self.styler {
+                    let style = styler.style(grid, file: name, description: description, categories: categories, colours: colours)
+                    try AtomicOutput.write(to: (path as NSString).deletingPathExtension + ".qml") {
+                        try Data(style.qml.utf8).write(to: URL(fileURLWithPath: $0))
+                    }
+                    self.lock.lock(); self.styles.append(style); self.lock.unlock()
+                }
             } catch {
                 self.lock.lock(); if self.failure == nil { self.failure = error }; self.lock.unlock()
             }

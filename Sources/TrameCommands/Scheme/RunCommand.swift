@@ -26,9 +26,11 @@ struct RunCommand: ParsableCommand {
         Written to OUT:
           scheme.gpkg   nature_spaces, reservoirs, links, corridors, buffer_zones, conflict_points,
                         leisure_hubs, units, and the tables figures and run_parameters; QGIS styles;
-                        parameters and input checksums in the GeoPackage metadata
+                        parameters and input checksums in the GeoPackage metadata; a QGIS project
+                        ('trame': every layer and raster styled, grouped by sub-network)
           rasters/      per sub-network resistance, cost distance and corridors; nature spaces;
-                        buffer-zone membership (Cloud-Optimized GeoTIFF)
+                        buffer-zone membership (Cloud-Optimized GeoTIFF, class names inside),
+                        each with its QGIS style (.qml)
           map.png       overview map;  atlas.pdf  overview, one page per sub-network, figures
           report.html   the report for partners (one file);  figures.csv  figures per unit
         """)
@@ -161,6 +163,6 @@ enum SchemeSummary {
             Swift.print("  pinch points    \(r.pinchPoints.count) stretches where the current between two reservoirs concentrates (\(w.ha(r.pinchPoints.reduce(0) { $0 + $1.areaHa })))")
         }
         Swift.print("  conflict points \(SchemeReport.conflictSummary(t, w: w))")
-        Swift.print("  open \(out)/scheme.gpkg in QGIS, \(out)/report.html in a browser, \(out)/atlas.pdf to print")
+        Swift.print("  open \(out)/scheme.gpkg in QGIS (its project: Browser → GeoPackage → scheme.gpkg → \(SchemeJob.qgisProjectName)), \(out)/report.html in a browser, \(out)/atlas.pdf to print")
     }
 }

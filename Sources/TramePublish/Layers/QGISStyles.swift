@@ -35,21 +35,36 @@ public enum QGISStyles {
 
     public static func single(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
                        fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
-        document("<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><symbols>"
-                 + symbol(kind, name: "0", colour: colour, alpha: alpha, width: width, fillStyle: fillStyle, shape: shape, dash: dash)
-                 + "</symbols></renderer-v2>")
+        document(singleRenderer(kind, colour, alpha: alpha, width: width, fillStyle: fillStyle, shape: shape, dash: dash))
+    }
+
+    /// The `<renderer-v2>` element of `single` (as a QGIS project embeds it in its layer).
+    public static func singleRenderer(_ kind: Kind, _ colour: (Int, Int, Int), alpha: Int = 255, width: Double = 0.4,
+                                      fillStyle: String = "solid", shape: String = "circle", dash: Bool = false) -> String {
+        "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\"><symbols>"
+            + symbol(kind, name: "0", colour: colour, alpha: alpha, width: width, fillStyle: fillStyle, shape: shape, dash: dash)
+            + "</symbols></renderer-v2>"
     }
 
     public static func categorized(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4,
                             fillStyle: String = "solid", labels: [String]? = nil) -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-                .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "'", with: "&apos;")
-        }
+        document(categorizedRenderer(kind, field: field, cats, alpha: alpha, width: width, fillStyle: fillStyle, labels: labels))
+    }
+
+    /// The `<renderer-v2>` element of `categorized`.
+    public static func categorizedRenderer(_ kind: Kind, field: String, _ cats: [(String, (Int, Int, Int))], alpha: Int = 255, width: Double = 0.4,
+                                           fillStyle: String = "solid", labels: [String]? = nil) -> String {
+        let esc = xmlEscape
         let categories = cats.enumerated().map { "<category render=\"true\" value=\"\(esc($1.0))\" label=\"\(esc(labels?[$0] ?? $1.0))\" symbol=\"\($0)\"/>" }.joined()
         let symbols = cats.enumerated().map { symbol(kind, name: String($0), colour: $1.1, alpha: alpha, width: width, fillStyle: fillStyle) }.joined()
-        return document("<renderer-v2 type=\"categorizedSymbol\" attr=\"\(esc(field))\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">"
-                        + "<categories>\(categories)</categories><symbols>\(symbols)</symbols></renderer-v2>")
+        return "<renderer-v2 type=\"categorizedSymbol\" attr=\"\(esc(field))\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">"
+            + "<categories>\(categories)</categories><symbols>\(symbols)</symbols></renderer-v2>"
+    }
+
+    /// Text escaped for an XML attribute or element (& < > " ').
+    public static func xmlEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
     }
 
     /// Styles of the sample territory's layers.

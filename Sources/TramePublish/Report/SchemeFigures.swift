@@ -84,22 +84,28 @@ public enum SchemeFigures {
 /// QGIS styles of the scheme's layers, in the colours of the printed map.
 public enum SchemeStyles {
     public static func styles(_ subs: [SubNetwork], levels: [UnitLevelSpec] = [], lang: String) -> [String: String] {
+        renderers(subs, levels: levels, lang: lang).mapValues(QGISStyles.document)
+    }
+
+    /// The `<renderer-v2>` element of each layer's style (what `styles` wraps in a QML document, and the
+    /// QGIS project embeds).
+    public static func renderers(_ subs: [SubNetwork], levels: [UnitLevelSpec] = [], lang: String) -> [String: String] {
         let w = Words(lang)
         let subCats = subs.map { ($0.name, $0.colour.tuple) }
         let subLabels = subs.map { w.subNetworkName($0.name, label: $0.label) }
         return [
-            SchemeLayer.natureSpaces.name: QGISStyles.categorized(.fill, field: "typology", [("major_interest", Palette.major.tuple), ("mixed_vocation", Palette.mixed.tuple)],
+            SchemeLayer.natureSpaces.name: QGISStyles.categorizedRenderer(.fill, field: "typology", [("major_interest", Palette.major.tuple), ("mixed_vocation", Palette.mixed.tuple)],
                                                     alpha: 200, labels: [w.major, w.mixed]),
-            SchemeLayer.reservoirs.name: QGISStyles.categorized(.fill, field: "subnetwork", subCats, alpha: 170, labels: subLabels),
-            SchemeLayer.corridors.name: QGISStyles.categorized(.fill, field: "subnetwork", subCats, alpha: 110, width: 0.2, labels: subLabels),
-            SchemeLayer.links.name: QGISStyles.categorized(.line, field: "subnetwork", subCats, width: 0.6, labels: subLabels),
-            SchemeLayer.bufferZones.name: QGISStyles.categorized(.fill, field: "kind", [("urban_break", Palette.buffer.tuple), ("network_frame", (215, 170, 90))],
+            SchemeLayer.reservoirs.name: QGISStyles.categorizedRenderer(.fill, field: "subnetwork", subCats, alpha: 170, labels: subLabels),
+            SchemeLayer.corridors.name: QGISStyles.categorizedRenderer(.fill, field: "subnetwork", subCats, alpha: 110, width: 0.2, labels: subLabels),
+            SchemeLayer.links.name: QGISStyles.categorizedRenderer(.line, field: "subnetwork", subCats, width: 0.6, labels: subLabels),
+            SchemeLayer.bufferZones.name: QGISStyles.categorizedRenderer(.fill, field: "kind", [("urban_break", Palette.buffer.tuple), ("network_frame", (215, 170, 90))],
                                                    alpha: 255, width: 0.3, fillStyle: "b_diagonal", labels: [w.urbanBreak, w.networkFrame]),
-            SchemeLayer.conflictPoints.name: QGISStyles.single(.marker, Palette.conflict.tuple, shape: "triangle"),
-            SchemeLayer.leisureHubs.name: QGISStyles.single(.marker, Palette.hub.tuple, shape: "star"),
-            SchemeLayer.pinchPoints.name: QGISStyles.single(.fill, Palette.pinch.tuple, alpha: 220, width: 0.3),
-            SchemeLayer.itineraries.name: QGISStyles.single(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
-            SchemeLayer.units.name: QGISStyles.categorized(.fill, field: "level", levels.indices.map { (levels[$0].name, Palette.unitLevel($0, of: levels.count).tuple) },
+            SchemeLayer.conflictPoints.name: QGISStyles.singleRenderer(.marker, Palette.conflict.tuple, shape: "triangle"),
+            SchemeLayer.leisureHubs.name: QGISStyles.singleRenderer(.marker, Palette.hub.tuple, shape: "star"),
+            SchemeLayer.pinchPoints.name: QGISStyles.singleRenderer(.fill, Palette.pinch.tuple, alpha: 220, width: 0.3),
+            SchemeLayer.itineraries.name: QGISStyles.singleRenderer(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
+            SchemeLayer.units.name: QGISStyles.categorizedRenderer(.fill, field: "level", levels.indices.map { (levels[$0].name, Palette.unitLevel($0, of: levels.count).tuple) },
                                             alpha: 0, width: 0.5, labels: levels.map { $0.label(w.lang) }),
         ]
     }

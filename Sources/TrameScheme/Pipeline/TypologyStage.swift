@@ -56,7 +56,7 @@ public enum TypologyStage {
         sink.write(spaces.typology, to: "rasters/nature_spaces.tif",
                    description: "nature spaces: 1 major ecological interest, 2 mixed vocation",
                    categories: [0: "", 1: Words(input.language).typology(true), 2: Words(input.language).typology(false)],
-                   colours: [1: (30, 110, 50), 2: (150, 205, 120)])
+                   colours: [1: (Palette.major.r, Palette.major.g, Palette.major.b), 2: (Palette.mixed.r, Palette.mixed.g, Palette.mixed.b)])
         let (hubs, bySpace) = leisureHubs(input, spaces: spaces)
         return NatureSpaces(spaces: spaces, hubs: hubs, hubsBySpace: bySpace)
     }

@@ -84,6 +84,25 @@ public struct Words: Sendable {
     public var reconnected: String { self[.reconnected] }
     public var passability: String { self[.passability] }
 
+    // The QGIS project's groups and layers, and the units of its rasters' colour ramps.
+    public var natureAndBuffers: String { fr ? "Espaces de nature et zones tampons" : "Nature spaces and buffer zones" }
+    public var units: String { fr ? "Communes et intercommunalités" : "Communes and groupings" }
+    public var functionalLinks: String { fr ? "Liaisons fonctionnelles (sous la distance de dispersion)" : "Functional links (within the dispersal distance)" }
+    /// A raster beside the vector layer of the same thing: "Nature spaces (cells)".
+    public var cells: String { fr ? "mailles" : "cells" }
+    public var bufferMembership: String { fr ? "Zones tampons : appartenance (lisière diffuse)" : "Buffer zones: membership (diffuse edge)" }
+    public var greenNetwork: String { fr ? "Trame verte des itinéraires" : "Green network of the itineraries" }
+    public var resistance: String { fr ? "Résistance" : "Resistance" }
+    public var costDistance: String { fr ? "Distance de coût au réservoir le plus proche" : "Cost distance to the nearest reservoir" }
+    public var corridorCost: String { fr ? "Corridors : surcoût par rapport au chemin de moindre coût" : "Corridors: cost above the least-cost path" }
+    public var riparianStrip: String { fr ? "Bande rivulaire : distance à l'axe du cours d'eau" : "Riparian strip: distance from the watercourse's axis" }
+    public var currentFlow: String { fr ? "Courant dans les corridors" : "Current through the corridors" }
+    public var costUnitsPerMetre: String { fr ? "unités de coût par mètre" : "cost units per metre" }
+    public var costUnits: String { fr ? "unités de coût" : "cost units" }
+    public var costUnitsAboveThePath: String { fr ? "unités de coût au-dessus du chemin" : "cost units above the path" }
+    public var metresFromAxis: String { fr ? "m de l'axe" : "m from the axis" }
+    public var amperesPerCell: String { fr ? "A par maille" : "A per cell" }
+
     /// "5 km" → "reaches of at least 5 km without a breaking obstacle", in the language.
     public func continuityRule(_ metres: Double) -> String {
         fr ? "tronçons d'au moins \(km(metres / 1000)) sans obstacle infranchissable" : "reaches of at least \(km(metres / 1000)) without a breaking obstacle"
