@@ -41,8 +41,10 @@ public enum FrictionTable {
         var rows: [ResistanceTable.Row] = []
         var line = headerLine
         var seen: [Int32: Int] = [:]
+        var spanned = 0   // lines of the previous row beyond its first (quoted fields holding line breaks)
         while let row = reader.next() {
-            line += 1
+            line += 1 + spanned
+            spanned = row.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 } }
             if row.allSatisfy({ $0.isEmpty }) { continue }
             guard row.count == header.count else {
                 let what = row.count < header.count ? "a missing column" : "an extra column"

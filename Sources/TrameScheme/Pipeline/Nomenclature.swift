@@ -44,8 +44,10 @@ public enum Nomenclature {
         var out: [Int: NomenclatureEntry] = [:]
         var problems: [InputFileError] = []
         var line = headerLine
+        var spanned = 0   // lines of the previous row beyond its first (quoted fields holding line breaks)
         while let row = reader.next() {
-            line += 1
+            line += 1 + spanned
+            spanned = row.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 } }
             if row.allSatisfy({ $0.isEmpty }) { continue }
             func cell(_ k: Int?) -> String? { k.flatMap { $0 < row.count ? row[$0] : nil } }
             guard let code = Int(cell(ci) ?? "") else {

@@ -237,8 +237,8 @@ public enum ProjectFile {
             case .share: Quantity.percent
             default: preconditionFailure("\(key) is not a quantity with a unit")
             }
-            guard let v = try quantity(s, key, parse) else { return e.defaultValue ?? e.range.lowerBound }
-            guard e.range.contains(v) else { note(outOfRange(s, key, written(raw), e)); return e.defaultValue ?? e.range.lowerBound }
+            guard let v = try quantity(s, key, parse) else { return e.defaultValue ?? e.range.low }
+            guard e.range.contains(v) else { note(outOfRange(s, key, written(raw), e)); return e.defaultValue ?? e.range.low }
             return v
         }
 
@@ -247,7 +247,7 @@ public enum ProjectFile {
             let e = entry(section, key)
             guard let s, let raw = s.table[key] else { return e.defaultValue }
             let v: Double
-            let fallback = e.defaultValue ?? e.range.lowerBound
+            let fallback = e.defaultValue ?? e.range.low
             if let i = raw.int { v = Double(i) } else if let d = raw.double { v = d } else { note(fail(s, key, "'\(key)' must be a number")); return fallback }
             if e.kind == .count, v != v.rounded(.towardZero) { note(fail(s, key, "\(key) \(written(raw)) must be a whole number (\(e.rangeText))")); return fallback }
             guard e.range.contains(v) else { note(outOfRange(s, key, written(raw), e)); return fallback }

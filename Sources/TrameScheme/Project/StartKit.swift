@@ -152,7 +152,7 @@ public enum StartKit {
         for c in classes(preset) {
             if preset == .clc, c.code / 100 != group {
                 group = c.code / 100
-                if let (en, fr) = CorineLandCover.groups[group] { s += "# \(group) \(en) / \(fr)\n" }
+                if let g = CorineLandCover.groups[group] { s += "# \(group) \(g.0) / \(g.1)\n" }
             }
             s += "\(c.code),\(quoted(c.label)),\(quoted(c.labelFr)),\(c.colour.0),\(c.colour.1),\(c.colour.2),\(c.natural ? 1 : 0)\n"
         }
@@ -190,7 +190,7 @@ public enum StartKit {
         for c in classes(preset) {
             if preset == .clc, c.code / 100 != group {
                 group = c.code / 100
-                if let (en, _) = CorineLandCover.groups[group] { s += "# \(group) \(en)\n" }
+                if let g = CorineLandCover.groups[group] { s += "# \(group) \(g.0)\n" }
             }
             s += "\(c.code),\(quoted(c.label)),\(c.resistance.map(number).joined(separator: ","))\n"
         }
