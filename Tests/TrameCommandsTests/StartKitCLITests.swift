@@ -81,6 +81,9 @@ final class StartKitCLITests: XCTestCase {
         let clean = try trame(["check", "\(kit)/project.toml"])
         XCTAssertEqual(clean.status, 0, clean.out + clean.err)
         XCTAssertTrue(clean.out.contains("ok: "), clean.out)
+        let ran = try trame(["run", "\(kit)/project.toml", "-o", p("scheme"), "--quiet"])
+        XCTAssertEqual(ran.status, 0, ran.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: p("scheme/scheme.gpkg")))
 
         // Seeded: an unknown key, a missing file, a negative friction, a class missing from the friction table.
         var project = try String(contentsOfFile: "\(kit)/project.toml", encoding: .utf8).components(separatedBy: "\n")

@@ -23,8 +23,10 @@ public struct KitClass: Sendable, Equatable {
 ///
 /// Resistances (forest, calcicolous, mining, river, wetland) on the five-step scale of regional schemes'
 /// cost analyses — 1 habitat, 10 favourable, 30 little favourable, 100 unfavourable, 1000 hostile —
-/// are the sample's friction table (`SubNetworkPreset.resistance`) carried over to the CLC classes, each
-/// value rounded to the nearest step; a habitat class is 1 in its sub-network's column.
+/// are the sample's friction table (`SubNetworkPreset.resistance`) carried over to the nearest CLC classes,
+/// each value rounded to the nearest step (classes the sample lacks — vineyards, orchards, olive groves,
+/// airports, beaches, rocks, glaciers, coastal and marine classes — set by analogy); a habitat class is 1 in
+/// its sub-network's column. A starting point for the ecologists of a territory, not a published table.
 public enum CorineLandCover {
     /// Level-1 headings, for the comments of the CSV files: first digit → (English, French).
     public static let groups: [Int: (String, String)] = [

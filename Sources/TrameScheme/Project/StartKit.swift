@@ -174,9 +174,11 @@ public enum StartKit {
             # Values: the five steps of the cost analyses of regional schemes (SRCE) - 1 habitat, 10 favourable,
             #   30 little favourable, 100 unfavourable, 1000 hostile (see e.g. Allag-Dhuisme F. et al. (2010), Choix
             #   stratégiques de nature à contribuer à la préservation et à la remise en bon état des continuités
-            #   écologiques, COMOP Trame verte et bleue, MEEDDM). Each class takes the value of Trame's sample table
-            #   (trame demo's friction.csv) for its nearest sample class, rounded to the nearest step. They are a
-            #   starting point, not a published table for CLC: review them with the ecologists of your territory.
+            #   écologiques, COMOP Trame verte et bleue, MEEDDM). Each class takes the value of the nearest class of
+            #   Trame's sample table (trame demo's friction.csv), rounded to the nearest step; the classes the sample
+            #   lacks (vineyards, orchards, olive groves, airports, beaches, rocks, glaciers, coastal and marine
+            #   classes) were set by analogy. A starting point, not a published table for CLC: review the values
+            #   with the ecologists of your territory.
 
             """
         case .sample:
