@@ -9,19 +9,24 @@ struct InitCommand: ParsableCommand {
         abstract: "Start the project of your territory: project file, nomenclature and friction tables, list of inputs.",
         discussion: """
         Writes into DIR (created if missing):
-          project.toml      the project, every key explained, set up for the preset's classes
-          nomenclature.csv  the land-cover classes: code, English and French labels, colour, natural or not
-          friction.csv      the resistance of each class for each sub-network (forest, calcicolous, mining,
-                            river, wetland), the sources of the values in its comments (lines starting with #)
-          INPUTS.md         the layers you still have to supply (in French and English): for each, the key of
-                            project.toml that points at it, its geometry, its required and optional fields
+          project.toml      the project, every key explained, set up for the preset
+          nomenclature.csv  the land-cover classes: code, English and French
+                            labels, colour, natural or not
+          friction.csv      the resistance of each class for each sub-network
+                            (forest, calcicolous, mining, river, wetland), the
+                            sources of the values in comments (lines with #)
+          INPUTS.md         the layers you still have to supply, in French and
+                            English: the project key that points at each, its
+                            geometry, its required and optional fields
 
-        Presets: clc (the default), the 44 classes of CORINE Land Cover level 3 (codes 111 to 523), the
-        European land cover; sample, the nomenclature of the sample territory of `trame demo`.
+        Presets: clc (the default), the 44 classes of CORINE Land Cover level 3 \
+        (codes 111 to 523), the European land cover; sample, the nomenclature of \
+        the sample territory of `trame demo`.
 
-        Then put your layers in place (INPUTS.md), review the tables, run `trame check DIR/project.toml`
-        until it reports no problem, and `trame run DIR/project.toml`. Existing files are left alone unless
-        --force is given.
+        Then put your layers in place (INPUTS.md), review the tables, run \
+        `trame check DIR/project.toml` until it reports no problem, then \
+        `trame run DIR/project.toml`. Existing files are left alone unless --force \
+        is given.
         """)
 
     @Argument(help: "Folder of the new project (created if missing).")
