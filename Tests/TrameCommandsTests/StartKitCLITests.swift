@@ -113,4 +113,33 @@ final class StartKitCLITests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.err.contains("unknown key 'population'"), run.err)
     }
+
+    /// Layer fields and the land cover's CRS, checked against the demo's data: every fault, each in its file.
+    func testCheckNamesMissingFieldsAndAWrongCRS() throws {
+        let demo = p("demo"), kit = p("kit")
+        XCTAssertEqual(try trame(["demo", "--size", "tiny", "--out", demo, "--generate-only", "--quiet"]).status, 0)
+        XCTAssertEqual(try trame(["init", kit, "--preset", "sample"]).status, 0)
+        for f in ["landcover.tif", "territory.gpkg"] { try FileManager.default.copyItem(atPath: "\(demo)/\(f)", toPath: "\(kit)/\(f)") }
+        var project = try String(contentsOfFile: "\(kit)/project.toml", encoding: .utf8)
+        project = project.replacingOccurrences(of: "\npassability_field = \"passability\"", with: "\npassability_field = \"ice\"")
+        let units = try XCTUnwrap(project.range(of: "[units]"))
+        project = project.replacingOccurrences(of: "name_field = \"name\"", with: "name_field = \"nom\"", range: units.upperBound..<project.index(units.upperBound, offsetBy: 200))
+        try project.write(toFile: "\(kit)/project.toml", atomically: true, encoding: .utf8)
+        let check = try trame(["check", "\(kit)/project.toml"])
+        XCTAssertEqual(check.status, 1)
+        let out = check.out.components(separatedBy: "\n").filter { !$0.isEmpty && !$0.hasPrefix("warning:") }
+        XCTAssertEqual(out.count, 4, check.out)
+        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("commune layer 'communes' has no field 'nom'") }, check.out)
+        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("grouping layer 'groupings' has no field 'nom'") }, check.out)
+        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("obstacle layer 'obstacles' has no field 'ice'") }, check.out)
+
+        // A land cover in another CRS than the project's: named in its own file, with the fix.
+        try project.replacingOccurrences(of: "crs = \"EPSG:2154\"", with: "crs = \"EPSG:32631\"").write(toFile: "\(kit)/project.toml", atomically: true, encoding: .utf8)
+        let crs = try trame(["check", "\(kit)/project.toml", "--json"])
+        XCTAssertEqual(crs.status, 1)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(crs.out.utf8)) as? [String: Any])
+        let problems = try XCTUnwrap(object["problems"] as? [[String: Any]])
+        XCTAssertTrue(problems.contains { ($0["file"] as? String) == "\(kit)/landcover.tif" && ($0["message"] as? String)?.contains("the project says EPSG:32631") == true }, crs.out)
+        XCTAssertEqual(problems.count, 4, crs.out)
+    }
 }

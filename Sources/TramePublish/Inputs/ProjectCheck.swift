@@ -170,9 +170,19 @@ public enum ProjectCheck {
         if let h = p.hydrography, let w = read["[hydrography] watercourses"] {
             let obstacles = read["[hydrography] obstacles"]
             if h.obstacles == nil || obstacles != nil {
+                // The run stops at the first missing field; each is told here, and the rest still checked.
                 var fields = h
                 fields.barrierClasses = []   // checked above against the nomenclature
-                do { _ = try reader.hydrography(fields, watercourses: w, obstacles: obstacles, nomenclature: nomenclature) } catch { problem(error, line: h.watercourses.line) }
+                var obstacleLayer = obstacles
+                if let f = h.nameField, !w.fields.contains(where: { $0.name == f }) {
+                    problem(GeodataError(h.watercourses.file, "watercourse layer '\(w.name)' has no field '\(f)' ([hydrography] name_field)"), line: h.watercourses.line)
+                    fields.nameField = nil
+                }
+                if let o = obstacles, let src = h.obstacles, !o.fields.contains(where: { $0.name == h.passabilityField }) {
+                    problem(GeodataError(src.file, "obstacle layer '\(o.name)' has no field '\(h.passabilityField)' ([hydrography] passability_field)"), line: src.line)
+                    obstacleLayer = nil
+                }
+                do { _ = try reader.hydrography(fields, watercourses: w, obstacles: obstacleLayer, nomenclature: nomenclature) } catch { problem(error, line: h.watercourses.line) }
             }
         }
         return report
