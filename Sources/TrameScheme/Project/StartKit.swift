@@ -221,6 +221,9 @@ public enum StartKit {
         public var optional: Bool
         public var sourceEn: String
         public var sourceFr: String
+        /// How to do without an optional input (what else refers to it).
+        public var removeEn = "remove the key (or its section)"
+        public var removeFr = "retirez la clé (ou sa section)"
     }
 
     public static func inputs(_ preset: Preset) -> [Input] {
@@ -231,8 +234,8 @@ public enum StartKit {
                            geometryEn: "raster of integer class codes 111 … 523 (the codes of nomenclature.csv), 25 m cells, NoData 0",
                            geometryFr: "raster de codes de classe entiers 111 … 523 (ceux de nomenclature.csv), cellules de 25 m, NoData 0",
                            fields: [], optional: false,
-                           sourceEn: "CORINE Land Cover as vectors (SDES, the field CODE_18 for 2018), clipped to the territory and burnt: `ogr2ogr -t_srs EPSG:2154 clc.gpkg CLC18_FR.gpkg` then `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. The EEA's 100 m raster holds indices 1 … 44, not the codes: rasterise the vectors instead.",
-                           sourceFr: "CORINE Land Cover en vecteur (SDES, champ CODE_18 pour 2018), découpé sur le territoire puis rastérisé : `ogr2ogr -t_srs EPSG:2154 clc.gpkg CLC18_FR.gpkg` puis `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. Le raster à 100 m de l'AEE contient des indices 1 … 44 et non les codes : rastérisez plutôt les vecteurs.")
+                           sourceEn: "CORINE Land Cover as vectors (SDES, the field CODE_18 for 2018), clipped to the territory and burnt: `ogr2ogr -t_srs EPSG:2154 -clipdst boundary.gpkg clc.gpkg CLC18_FR.gpkg` (boundary.gpkg: the territory's outline) then `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. The EEA's 100 m raster holds indices 1 … 44, not the codes: rasterise the vectors instead.",
+                           sourceFr: "CORINE Land Cover en vecteur (SDES, champ CODE_18 pour 2018), découpé sur le territoire puis rastérisé : `ogr2ogr -t_srs EPSG:2154 -clipdst contour.gpkg clc.gpkg CLC18_FR.gpkg` (contour.gpkg : le contour du territoire) puis `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. Le raster à 100 m de l'AEE contient des indices 1 … 44 et non les codes : rastérisez plutôt les vecteurs.")
         case .sample:
             raster = Input(key: "[land_cover] raster", en: "Land cover (landcover.tif)", fr: "Occupation du sol (landcover.tif)",
                            geometryEn: "raster of integer class codes (those of nomenclature.csv), 10 m cells, NoData 0",
@@ -242,12 +245,32 @@ public enum StartKit {
                            sourceFr: "`trame demo --out DIR` en écrit un pour le territoire exemple ; sinon votre carte d'occupation du sol reclassée selon ces codes.")
         }
         let inventoryLayers = inventories(preset).map { inv -> Input in
-            Input(key: "[[inventory]] source (\(inv.name))", en: "Inventory: \(inv.name)", fr: "Inventaire : \(inv.name)",
-                  geometryEn: "polygons", geometryFr: "polygones", fields: [], optional: true,
-                  sourceEn: "its sites as polygons, e.g. from the INPN (inpn.mnhn.fr) or the partner named in project.toml; any attribute is kept; `where = \"…\"` selects some features of a shared layer",
-                  sourceFr: "ses sites en polygones, par exemple de l'INPN (inpn.mnhn.fr) ou du partenaire nommé dans project.toml ; les attributs sont conservés ; `where = \"…\"` choisit une partie d'une couche commune")
+            var i = Input(key: "[[inventory]] source (\(inv.name))", en: "Inventory: \(inv.name)", fr: "Inventaire : \(inv.name)",
+                          geometryEn: "polygons", geometryFr: "polygones", fields: [], optional: true,
+                          sourceEn: "its sites as polygons, e.g. from the INPN (inpn.mnhn.fr) or the partner named in project.toml; any attribute is kept; `where = \"…\"` selects some features of a shared layer",
+                          sourceFr: "ses sites en polygones, par exemple de l'INPN (inpn.mnhn.fr) ou du partenaire nommé dans project.toml ; les attributs sont conservés ; `where = \"…\"` choisit une partie d'une couche commune")
+            i.removeEn = "remove its [[inventory]] and its name from the sub-networks' inventories = [...]"
+            i.removeFr = "retirez son [[inventory]] et son nom des listes inventories = [...] des [[subnetwork]]"
+            return i
         }
-        return [raster] + inventoryLayers + [
+        let removal: [String: (String, String)] = [
+            "[infrastructure] paths, [itineraries] network": ("remove paths from [infrastructure] and the [itineraries] section",
+                                                             "retirez paths de [infrastructure] et la section [itineraries]"),
+            "[hydrography] watercourses": ("remove [hydrography] and the river [[subnetwork]] (model = \"watercourse\")",
+                                           "retirez [hydrography] et le [[subnetwork]] river (model = \"watercourse\")"),
+            "[hydrography] obstacles": ("remove obstacles and passability_field, kind_field, obstacle_name_field from [hydrography]",
+                                        "retirez obstacles et passability_field, kind_field, obstacle_name_field de [hydrography]"),
+            "[leisure_hubs] source": ("remove the [leisure_hubs] and [itineraries] sections", "retirez les sections [leisure_hubs] et [itineraries]"),
+        ]
+        return ([raster] + inventoryLayers + layers()).map { i in
+            var i = i
+            if let r = removal[i.key] { i.removeEn = r.0; i.removeFr = r.1 }
+            return i
+        }
+    }
+
+    static func layers() -> [Input] {
+        [
             Input(key: "[infrastructure] roads", en: "Roads", fr: "Routes", geometryEn: "lines", geometryFr: "lignes",
                   fields: [Field(name: "class", required: false, en: "road class (motorway, primary, …; [infrastructure] road_class_field), kept on conflict points", fr: "classe de la route (motorway, primary, … ; [infrastructure] road_class_field), reprise sur les points de conflit"),
                            Field(name: "ref, name", required: false, en: "road number or name, shown on conflict points", fr: "numéro ou nom de la route, affiché sur les points de conflit")],
@@ -292,8 +315,8 @@ public enum StartKit {
         Le projet (`project.toml`) lit les couches ci-dessous. `nomenclature.csv` et `friction.csv` sont déjà écrits
         (à relire) ; les autres fichiers sont à fournir. Par défaut les couches vectorielles sont les couches
         nommées d'un seul GeoPackage, `territory.gpkg` ; chaque clé peut pointer vers un autre fichier lu par GDAL
-        (GeoPackage, Shapefile, GeoJSON) : `{ file = "routes.shp" }`. Une section facultative que vous n'avez
-        pas se retire de `project.toml` (ou se commente avec `#`).
+        (GeoPackage, Shapefile, GeoJSON) : `{ file = "routes.shp" }`. Une donnée facultative que vous n'avez
+        pas se retire de `project.toml` (ou se commente avec `#`) comme le dit la dernière colonne.
 
         Système de coordonnées : l'occupation du sol doit être dans une projection en mètres, celle de
         `[territory] crs` (Lambert-93, EPSG:2154, par défaut), avec la taille de cellule de `[territory]
@@ -306,7 +329,7 @@ public enum StartKit {
         |---|---|---|---|
 
         """
-        for i in list { s += "| `\(i.key)` | \(i.fr) | \(i.geometryFr) | \(i.optional ? "non (retirez la section)" : "oui") |\n" }
+        for i in list { s += "| `\(i.key)` | \(i.fr) | \(i.geometryFr) | \(i.optional ? "non : \(i.removeFr)" : "oui") |\n" }
         for i in list {
             s += "\n### \(i.fr)\n\n- clé : `\(i.key)`\n- géométrie : \(i.geometryFr)\n"
             if i.fields.isEmpty { s += "- champs : aucun champ exigé\n" } else {
@@ -322,8 +345,8 @@ public enum StartKit {
         The project (`project.toml`) reads the layers below. `nomenclature.csv` and `friction.csv` are already
         written (review them); the other files are yours to supply. By default the vector layers are named layers
         of one GeoPackage, `territory.gpkg`; any key may point at another file GDAL reads (GeoPackage, Shapefile,
-        GeoJSON): `{ file = "roads.shp" }`. An optional section you do not have is removed from `project.toml` (or
-        commented out with `#`).
+        GeoJSON): `{ file = "roads.shp" }`. An optional input you do not have is removed from `project.toml` (or
+        commented out with `#`) as the last column says.
 
         Coordinates: the land cover must be in a projected CRS in metres, the one of `[territory] crs`
         (Lambert-93, EPSG:2154, by default), with the cell size of `[territory] resolution`. Vector layers must
@@ -335,7 +358,7 @@ public enum StartKit {
         |---|---|---|---|
 
         """
-        for i in list { s += "| `\(i.key)` | \(i.en) | \(i.geometryEn) | \(i.optional ? "no (remove the section)" : "yes") |\n" }
+        for i in list { s += "| `\(i.key)` | \(i.en) | \(i.geometryEn) | \(i.optional ? "no: \(i.removeEn)" : "yes") |\n" }
         for i in list {
             s += "\n### \(i.en)\n\n- key: `\(i.key)`\n- geometry: \(i.geometryEn)\n"
             if i.fields.isEmpty { s += "- fields: none required\n" } else {
