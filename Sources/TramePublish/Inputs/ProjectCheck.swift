@@ -103,6 +103,15 @@ public enum ProjectCheck {
         if nomenclatureRead {
             InputChecks.nomenclatureProblems(nomenclature, histogram: histogram, project: p).forEach { problem($0) }
             InputChecks.frictionProblems(friction, nomenclature: nomenclature, histogram: histogram, project: p).forEach { problem($0) }
+            // Classes of the nomenclature the friction table lacks but the land cover does not hold (or is not
+            // there yet): a run needs their rows as soon as the land cover holds them.
+            if let friction {
+                let rows = Set(friction.rows.map(\.code))
+                let lacking = nomenclature.keys.filter { !rows.contains($0) && histogram[Int32(truncatingIfNeeded: $0)] == nil }.sorted()
+                if !lacking.isEmpty {
+                    report.warnings.append(CheckProblem(file: p.friction, line: nil, message: "has no row for class\(lacking.count > 1 ? "es" : "") \(lacking.map(String.init).joined(separator: ", ")) of \((p.nomenclature as NSString).lastPathComponent) (needed if the land cover holds \(lacking.count > 1 ? "them" : "it"))"))
+                }
+            }
             if let h = p.hydrography {
                 for c in h.barrierClasses where nomenclature[c] == nil {
                     problem(ProjectError(p.file, line: line("hydrography.barrier_classes"), "[hydrography] barrier_classes: class \(c) is not in \((p.nomenclature as NSString).lastPathComponent)"))
