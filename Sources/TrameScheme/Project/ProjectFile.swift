@@ -347,6 +347,7 @@ public enum ProjectFile {
             if builtUp.isEmpty && !lc.missing && lc.table["built_up"]?.array.map({ !$0.isEmpty }) != true { note(fail(lc, "built_up", "[land_cover] needs built_up = [...], the built-up classes (towns, industry)")) }
 
             var inventories: [Inventory] = []
+            var declared = Set<String>()   // inventories written, even those with a problem (noted once, not again per sub-network)
             if let v = root["inventory"] {
                 if v.array == nil { note(ProjectError(file, line: lines.lines["inventory"], "inventories are written [[inventory]]")) }
                 for (k, item) in (v.array ?? TOMLArray()).enumerated() {
@@ -354,6 +355,7 @@ public enum ProjectFile {
                     let s = Section(table: t, path: "inventory#\(k)", allowed: ["name", "source", "partner", "interest"])
                     try checkKeys(s)
                     let iname = try string(s, "name", required: true)!
+                    declared.insert(iname)
                     let src = try layer(s, "source")
                     if src == nil && t["source"] == nil { note(fail(s, nil, "inventory '\(iname)' needs source = { file = \"…\" }")) }
                     let interestText = try string(s, "interest") ?? "major"
@@ -387,7 +389,7 @@ public enum ProjectFile {
                     note(fail(s, "habitat", "sub-network '\(sname)' needs habitat = [class codes]"))
                 }
                 let invNames = try strings(s, "inventories") ?? []
-                for n in invNames where !inventories.contains(where: { $0.name == n }) {
+                for n in invNames where !declared.contains(n) {
                     note(fail(s, "inventories", "sub-network '\(sname)' names inventory '\(n)', which no [[inventory]] defines"))
                 }
                 let probEntry = entry("subnetwork", "dispersal_probability")
