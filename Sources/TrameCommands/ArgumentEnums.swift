@@ -14,3 +14,6 @@ extension TravelMode: ExpressibleByArgument {}
 
 /// `--solver cg|cholmod` (circuit, bench circuit).
 extension CircuitSolverKind: ExpressibleByArgument {}
+
+/// `--preset clc|sample` (init).
+extension StartKit.Preset: ExpressibleByArgument {}

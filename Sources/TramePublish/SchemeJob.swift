@@ -265,7 +265,7 @@ public struct SchemeJob {
         r.frictionColumns = input.friction.columns
         r.frictionRows = input.friction.rows.map { ($0.code, input.label(Int32($0.code)), $0.values) }
         r.inputs = SchemeJob.inputFiles(p).map { (SchemeJob.relative($0, from: out), SchemeInputs.sha256($0)) }
-        r.sources = SchemeJob.sources(p, counts: input.featureCounts)
+        r.sources = SchemeJob.sources(p, counts: input.featureCounts, lang: lang)
         r.readableParameters = RunParameters.readable(p, cellSize: r.cellSize, crs: input.crsLabel, naturalClasses: input.natureClassCodes, words: Words(lang),
                                                       files: (SchemeJob.relative(p.file, from: out), SchemeJob.relative(p.landCover, from: out)))
         return r
@@ -273,7 +273,7 @@ public struct SchemeJob {
 
     /// The data sources table: the project file, the land cover and its tables, then every layer, each with
     /// its file relative to the project's folder and its checksum (computed once per file).
-    public static func sources(_ p: Project, counts: [LayerSource: Int]) -> [SchemeResult.Source] {
+    public static func sources(_ p: Project, counts: [LayerSource: Int], lang: String) -> [SchemeResult.Source] {
         var sums: [String: String] = [:]
         func sha(_ file: String) -> String {
             let f = file.hasPrefix("/vsizip/") ? String(file.dropFirst(8)) : file
@@ -298,7 +298,8 @@ public struct SchemeJob {
         add(.roleBoundary, p.boundary)
         for inv in p.inventories { add(.roleInventory, inv.source, detail: inv.name, producer: inv.partner) }
         add(.roleRoads, p.roads); add(.roleRailways, p.railways); add(.rolePaths, p.paths)
-        add(.roleCommunes, p.communes); add(.roleGroupings, p.groupings); add(.roleHubs, p.leisureHubs)
+        for level in p.unitLevels { add(.roleUnits, level.source, detail: level.label(lang)) }
+        add(.roleHubs, p.leisureHubs)
         add(.roleNetwork, p.itineraries?.network)
         add(.roleWatercourses, p.hydrography?.watercourses); add(.roleObstacles, p.hydrography?.obstacles)
         return out

@@ -154,7 +154,7 @@ final class PipelineStageTests: XCTestCase {
     /// The tables' errors name the file and the line.
     func testTablesNameFileAndLine() {
         XCTAssertThrowsError(try FrictionTable.parse("code,label,forest\n10,Meadow\n", name: "f.csv")) { e in
-            XCTAssertEqual(e as? InputFileError, InputFileError("f.csv", "line 2: 2 values where the header has 3 (code,label,forest): a missing column; leave a cell empty or write inf for an impassable class"))
+            XCTAssertEqual(e as? InputFileError, InputFileError("f.csv", line: 2, "2 values where the header has 3 (code,label,forest): a missing column; leave a cell empty or write inf for an impassable class"))
         }
         XCTAssertThrowsError(try FrictionTable.parse("code,label,forest\n10,Meadow,0\n", name: "f.csv")) { e in
             XCTAssertEqual("\(e)", "f.csv: line 2, column 'forest': resistance 0 must be > 0 (use inf or leave empty for impassable)")

@@ -76,32 +76,6 @@ func runScheme(_ p: Project, out: String, lang: String, quiet: Bool) throws -> S
     return try SchemeJob(project: p, out: out, lang: lang, progress: progress.step).run()
 }
 
-struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init",
-        abstract: "Write a commented project file to start a new scheme.",
-        discussion: "Writes DIR/project.toml, every key explained, set up for the layout of the sample territory; edit the files and values, then `trame run DIR/project.toml`.")
-
-    @Argument(help: "Folder of the new project (created if missing).")
-    var dir: String
-
-    @Option(help: "Name of the territory.")
-    var name: String = "My territory"
-
-    @Flag(help: "Overwrite an existing project.toml.")
-    var force = false
-
-    func run() throws {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = (dir as NSString).appendingPathComponent("project.toml")
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw InputError("\(path): already exists; use --force to overwrite it")
-        }
-        try AtomicOutput.write(to: path) { try ProjectTemplate.text(name: name, forSample: false).write(toFile: $0, atomically: false, encoding: .utf8) }
-        print("Wrote \(path): edit it, then run `trame run \(path)`.")
-    }
-}
-
 /// The key figures printed at the end of a run.
 enum SchemeSummary {
     /// The summary for programs (`trame run --json`): figures per unit as figures.csv's columns, the

@@ -5,8 +5,14 @@ import Foundation
 public struct InputFileError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var problem: String
+    /// The line of the file the problem is on (a CSV row), when it is on one.
+    public var line: Int? = nil
     public init(_ file: String, _ problem: String) { self.file = file; self.problem = problem }
-    public var description: String { file.isEmpty ? problem : "\(file): \(problem)" }
+    public init(_ file: String, line: Int?, _ problem: String) { self.file = file; self.line = line; self.problem = problem }
+    public var description: String {
+        let text = line.map { "line \($0)\(problem.hasPrefix("column ") ? "," : ":") \(problem)" } ?? problem
+        return file.isEmpty ? text : "\(file): \(text)"
+    }
 }
 
 /// A number as a person reads it in a message: no trailing zeros, at most 6 decimals.

@@ -23,32 +23,45 @@ public enum Nomenclature {
         return try parse(text, name: path)
     }
 
-    /// Parses nomenclature CSV text; `path` names it in errors.
+    /// Parses nomenclature CSV text; `path` names it in errors. `#` lines are comments.
     public static func parse(_ text: String, name path: String) throws -> [Int: NomenclatureEntry] {
+        let (out, problems) = check(text, name: path)
+        if let first = problems.first { throw first }
+        return out
+    }
+
+    /// Parses nomenclature CSV text and returns every problem, each with its line (`trame check`).
+    public static func check(_ raw: String, name path: String) -> ([Int: NomenclatureEntry], [InputFileError]) {
+        let (text, headerLine) = CSVComments.strip(raw)
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
-            throw InputFileError(path, "is not a readable CSV file (\(error))")
+            return ([:], [InputFileError(path, "is not a readable CSV file (\(error))")])
         }
         guard let header = reader.headerRow?.map({ $0.lowercased() }), let ci = header.firstIndex(of: "code"), let li = header.firstIndex(of: "label") else {
-            throw InputFileError(path, "needs a header with at least the columns code and label")
+            return ([:], [InputFileError(path, "needs a header with at least the columns code and label")])
         }
         func col(_ name: String) -> Int? { header.firstIndex(of: name) }
         var out: [Int: NomenclatureEntry] = [:]
-        var line = 1
+        var problems: [InputFileError] = []
+        var line = headerLine
+        var spanned = 0   // lines of the previous row beyond its first (quoted fields holding line breaks)
         while let row = reader.next() {
-            line += 1
+            line += 1 + spanned
+            spanned = row.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 } }
             if row.allSatisfy({ $0.isEmpty }) { continue }
             func cell(_ k: Int?) -> String? { k.flatMap { $0 < row.count ? row[$0] : nil } }
-            guard let code = Int(cell(ci) ?? "") else { throw InputFileError(path, "line \(line): class code '\(cell(ci) ?? "")' is not an integer") }
-            guard out[code] == nil else { throw InputFileError(path, "line \(line): class \(code) appears twice") }
+            guard let code = Int(cell(ci) ?? "") else {
+                problems.append(InputFileError(path, line: line, "class code '\(cell(ci) ?? "")' is not an integer")); continue
+            }
+            guard out[code] == nil else { problems.append(InputFileError(path, line: line, "class \(code) appears twice")); continue }
             let label = cell(li) ?? ""
             let rgb = (Int(cell(col("red")) ?? "") ?? 150, Int(cell(col("green")) ?? "") ?? 150, Int(cell(col("blue")) ?? "") ?? 150)
             let natural = ["1", "true", "yes", "oui"].contains((cell(col("natural")) ?? "0").lowercased())
             out[code] = NomenclatureEntry(code: code, label: label, labelFr: cell(col("label_fr")).flatMap { $0.isEmpty ? nil : $0 } ?? label,
                                           colour: rgb, natural: natural)
         }
-        guard !out.isEmpty else { throw InputFileError(path, "holds no class") }
-        return out
+        if out.isEmpty && problems.isEmpty { problems.append(InputFileError(path, "holds no class")) }
+        return (out, problems)
     }
 
     /// Class codes present in a land-cover grid, with their cell counts.

@@ -116,30 +116,50 @@ public enum InputChecks {
 
     /// Every class of the land cover is in the nomenclature.
     public static func nomenclature(_ nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) throws {
+        if let first = nomenclatureProblems(nomenclature, histogram: histogram, project: p).first { throw first }
+    }
+
+    /// The problems `nomenclature` throws the first of, all of them (`trame check`).
+    public static func nomenclatureProblems(_ nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) -> [Error] {
         let missing = histogram.keys.filter { nomenclature[Int($0)] == nil }.sorted()
         if !missing.isEmpty {
-            throw InputFileError(p.nomenclature, "lacks class\(missing.count > 1 ? "es" : "") \(missing.map { "\($0) (\(histogram[$0]!) cells)" }.joined(separator: ", ")) found in \(p.landCover)")
+            return [InputFileError(p.nomenclature, "lacks class\(missing.count > 1 ? "es" : "") \(missing.map { "\($0) (\(histogram[$0]!) cells)" }.joined(separator: ", ")) found in \(p.landCover)")]
         }
+        return []
     }
 
     /// Every class of the land cover has a friction row; every sub-network its column and known classes;
     /// the project's other classes are in the nomenclature.
     public static func friction(_ table: ResistanceTable, nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) throws {
-        let frictionCodes = Set(table.rows.map(\.code))
-        let noFriction = histogram.keys.filter { !frictionCodes.contains(Int($0)) }.sorted()
-        if !noFriction.isEmpty {
-            throw InputFileError(p.friction, "has no row for class\(noFriction.count > 1 ? "es" : "") \(noFriction.map(String.init).joined(separator: ", ")) found in \(p.landCover)")
+        if let first = frictionProblems(table, nomenclature: nomenclature, histogram: histogram, project: p).first { throw first }
+    }
+
+    /// The problems `friction` throws the first of, all of them (`trame check`); `table` nil when the
+    /// friction table could not be read (only the project's classes are then checked).
+    public static func frictionProblems(_ table: ResistanceTable?, nomenclature: [Int: NomenclatureEntry], histogram: [Int32: Int], project p: Project) -> [Error] {
+        var out: [Error] = []
+        if let table {
+            let frictionCodes = Set(table.rows.map(\.code))
+            let noFriction = histogram.keys.filter { !frictionCodes.contains(Int($0)) }.sorted()
+            if !noFriction.isEmpty {
+                out.append(InputFileError(p.friction, "has no row for class\(noFriction.count > 1 ? "es" : "") \(noFriction.map(String.init).joined(separator: ", ")) found in \(p.landCover)"))
+            }
         }
+        let nomenclatureName = (p.nomenclature as NSString).lastPathComponent
         for s in p.subNetworks {
-            guard table.columns.contains(s.frictionColumn) else {
-                throw InputFileError(p.friction, "has no column '\(s.frictionColumn)' for sub-network '\(s.name)' (columns: \(table.columns.joined(separator: ", ")))")
+            if let table, !table.columns.contains(s.frictionColumn) {
+                out.append(InputFileError(p.friction, "has no column '\(s.frictionColumn)' for sub-network '\(s.name)' (columns: \(table.columns.joined(separator: ", ")))"))
             }
             for c in s.habitat + s.supporting where nomenclature[c] == nil {
-                throw ProjectError(p.file, line: s.line, "sub-network '\(s.name)' names class \(c), which \((p.nomenclature as NSString).lastPathComponent) does not define")
+                out.append(ProjectError(p.file, line: s.line, "sub-network '\(s.name)' names class \(c), which \(nomenclatureName) does not define"))
             }
         }
-        for c in p.builtUp + p.bufferZones.openLand + (p.natureClasses ?? []) where nomenclature[c] == nil {
-            throw ProjectError(p.file, "class \(c) is not in \((p.nomenclature as NSString).lastPathComponent)")
+        let lines = (try? String(contentsOfFile: p.file, encoding: .utf8)).map(ProjectFile.LineIndex.init)
+        for (key, codes) in [("land_cover.built_up", p.builtUp), ("buffer_zones.open_land", p.bufferZones.openLand), ("nature_spaces.classes", p.natureClasses ?? [])] {
+            for c in codes where nomenclature[c] == nil {
+                out.append(ProjectError(p.file, line: lines?.lines[key], "class \(c) is not in \(nomenclatureName)"))
+            }
         }
+        return out
     }
 }

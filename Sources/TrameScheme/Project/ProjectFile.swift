@@ -14,24 +14,59 @@ public struct ProjectError: Error, CustomStringConvertible {
 /// Reads a project file (TOML, read with TOMLKit).
 ///
 /// Every key is checked: an unknown key, a missing one, a wrong type or a quantity without its unit
-/// is an error naming the line. Paths are resolved against the project file's folder.
+/// is an error naming the line. Paths are resolved against the project file's folder. The reader
+/// goes on past a problem (the key left at its default) so that `diagnose` lists them all; `parse`
+/// and `load` throw the first.
 public enum ProjectFile {
     public static func load(_ path: String) throws -> Project {
-        guard FileManager.default.fileExists(atPath: path) else { throw ProjectError(path, "no such project file") }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ProjectError(path, "cannot be read as UTF-8 text") }
-        return try parse(text, file: URL(fileURLWithPath: path).standardizedFileURL.path)
+        let (project, problems) = diagnose(path)
+        if let first = problems.first { throw first }
+        return project!
     }
 
     public static func parse(_ text: String, file: String) throws -> Project {
+        let (project, problems) = diagnose(text, file: file)
+        if let first = problems.first { throw first }
+        return project!
+    }
+
+    /// Reads a project file and returns every problem found in it, in the order of the file's sections;
+    /// the project (with defaults where a value was wrong) unless the file is not TOML at all.
+    public static func diagnose(_ path: String) -> (project: Project?, problems: [ProjectError]) {
+        guard FileManager.default.fileExists(atPath: path) else { return (nil, [ProjectError(path, "no such project file")]) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return (nil, [ProjectError(path, "cannot be read as UTF-8 text")]) }
+        return diagnose(text, file: URL(fileURLWithPath: path).standardizedFileURL.path)
+    }
+
+    public static func diagnose(_ text: String, file: String) -> (project: Project?, problems: [ProjectError]) {
         let root: TOMLTable
         do { try TOMLShapeCheck.check(text) } catch let p as TOMLShapeCheck.Problem {
-            throw ProjectError(file, line: p.line, "not valid TOML: \(p.message)")
-        }
+            return (nil, [ProjectError(file, line: p.line, "not valid TOML: \(p.message)")])
+        } catch { return (nil, [ProjectError(file, "\(error)")]) }
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw ProjectError(file, line: e.source.begin.line, "not valid TOML: \(e.description)")
-        }
+            return (nil, [ProjectError(file, line: e.source.begin.line, "not valid TOML: \(e.description)")])
+        } catch { return (nil, [ProjectError(file, "not valid TOML: \(error)")]) }
         var r = Reader(file: file, lines: LineIndex(text))
-        return try r.project(root)
+        do {
+            let p = try r.project(root)
+            return (p, r.log.problems)
+        } catch let e as ProjectError {
+            return (nil, r.log.problems + [e])
+        } catch {
+            return (nil, r.log.problems + [ProjectError(file, "\(error)")])
+        }
+    }
+
+    /// The line of a key ("land_cover.raster", "subnetwork#0.habitat") or a section ("units") in a project
+    /// file's text.
+    public static func line(of key: String, in text: String) -> Int? {
+        let index = LineIndex(text)
+        return index.lines[key] ?? index.tables[key]
+    }
+
+    /// The problems found so far, kept by every reader of a file.
+    final class Log {
+        var problems: [ProjectError] = []
     }
 
     /// Where each key sits: "table.key" (arrays of tables as "table#n.key") → line number.
@@ -69,11 +104,14 @@ public enum ProjectFile {
         var table: TOMLTable
         var path: String
         var allowed: Set<String>
+        /// A required section that is missing: read as empty, its missing keys not reported again.
+        var missing = false
     }
 
     struct Reader {
         let file: String
         let lines: LineIndex
+        let log = Log()
         var directory: String { (file as NSString).deletingLastPathComponent }
 
         func line(_ s: Section, _ key: String? = nil) -> Int? {
@@ -88,30 +126,43 @@ public enum ProjectFile {
             ProjectError(file, line: line(s, key), problem)
         }
 
+        /// Keeps a problem and goes on reading.
+        func note(_ e: ProjectError) { log.problems.append(e) }
+
         func checkKeys(_ s: Section) throws {
-            for k in s.table.keys where !s.allowed.contains(k) {
+            for k in s.table.keys.sorted(by: { (line(s, $0) ?? 0, $0) < (line(s, $1) ?? 0, $1) }) where !s.allowed.contains(k) {
                 let known = s.allowed.sorted().joined(separator: ", ")
-                throw fail(s, k, "unknown key '\(k)' in \(s.path.isEmpty ? "the top level" : "[\(s.path.split(separator: "#").first!)]") (known keys: \(known))")
+                note(fail(s, k, "unknown key '\(k)' in \(s.path.isEmpty ? "the top level" : "[\(s.path.split(separator: "#").first!)]") (known keys: \(known))"))
             }
         }
 
         func section(_ parent: TOMLTable, _ name: String, allowed: [String], required: Bool = false) throws -> Section? {
             guard let v = parent[name] else {
-                if required { throw ProjectError(file, "missing section [\(name)]") }
+                if required {
+                    note(ProjectError(file, "missing section [\(name)]"))
+                    return Section(table: TOMLTable(), path: name, allowed: Set(allowed), missing: true)
+                }
                 return nil
             }
-            guard let t = v.table else { throw ProjectError(file, line: lines.lines[name], "'\(name)' must be a section [\(name)]") }
+            guard let t = v.table else {
+                note(ProjectError(file, line: lines.lines[name], "'\(name)' must be a section [\(name)]"))
+                return required ? Section(table: TOMLTable(), path: name, allowed: Set(allowed), missing: true) : nil
+            }
             let s = Section(table: t, path: name, allowed: Set(allowed))
             try checkKeys(s)
             return s
         }
 
+        /// A text; a required one missing or of the wrong type is noted and read as "".
         func string(_ s: Section, _ key: String, required: Bool = false) throws -> String? {
             guard let v = s.table[key] else {
-                if required { throw fail(s, nil, "missing key '\(key)' in [\(s.path.split(separator: "#").first!)]") }
+                if required {
+                    if !s.missing { note(fail(s, nil, "missing key '\(key)' in [\(s.path.split(separator: "#").first!)]")) }
+                    return ""
+                }
                 return nil
             }
-            guard let str = v.string else { throw fail(s, key, "'\(key)' must be text in quotes") }
+            guard let str = v.string else { note(fail(s, key, "'\(key)' must be text in quotes")); return required ? "" : nil }
             return str
         }
 
@@ -120,27 +171,28 @@ public enum ProjectFile {
             guard let str = v.string else {
                 if let d = v.double ?? v.int.map(Double.init) {
                     // A bare number: say which unit to write.
-                    do { _ = try parse("\(d)") } catch let e as Quantity.UnitError { throw fail(s, key, "'\(key)': \(e.description), in quotes") }
+                    do { _ = try parse("\(d)") } catch let e as Quantity.UnitError { note(fail(s, key, "'\(key)': \(e.description), in quotes")); return nil }
                 }
-                throw fail(s, key, "'\(key)' must be a quantity in quotes with its unit")
+                note(fail(s, key, "'\(key)' must be a quantity in quotes with its unit"))
+                return nil
             }
-            do { return try parse(str) } catch let e as Quantity.UnitError { throw fail(s, key, "'\(key)': \(e.description)") }
+            do { return try parse(str) } catch let e as Quantity.UnitError { note(fail(s, key, "'\(key)': \(e.description)")); return nil }
         }
 
         func flag(_ s: Section, _ key: String) throws -> Bool? {
             guard let v = s.table[key] else { return nil }
-            guard let b = v.bool else { throw fail(s, key, "'\(key)' must be true or false") }
+            guard let b = v.bool else { note(fail(s, key, "'\(key)' must be true or false")); return nil }
             return b
         }
 
         func classes(_ s: Section, _ key: String) throws -> [Int]? {
             guard let v = s.table[key] else { return nil }
-            guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of class codes, e.g. [20, 21]") }
+            guard let a = v.array else { note(fail(s, key, "'\(key)' must be a list of class codes, e.g. [20, 21]")); return nil }
             let range = entry(s.path, key).range
             var out: [Int] = []
             for x in a {
-                guard let i = x.int else { throw fail(s, key, "'\(key)' must hold integer class codes") }
-                guard range.contains(Double(i)) else { throw fail(s, key, "\(key): class code \(i) is out of range: \(range.text)") }
+                guard let i = x.int else { note(fail(s, key, "'\(key)' must hold integer class codes")); return nil }
+                guard range.contains(Double(i)) else { note(fail(s, key, "\(key): class code \(i) is out of range: \(range.text)")); return nil }
                 out.append(i)
             }
             return out
@@ -149,9 +201,9 @@ public enum ProjectFile {
         /// One class code (a whole number), checked against its range.
         func code(_ s: Section, _ key: String) throws -> Int? {
             guard let v = s.table[key] else { return nil }
-            guard let i = v.int else { throw fail(s, key, "'\(key)' must be one whole class code, e.g. \(key) = 0") }
+            guard let i = v.int else { note(fail(s, key, "'\(key)' must be one whole class code, e.g. \(key) = 0")); return nil }
             let e = entry(s.path, key)
-            guard e.range.contains(Double(i)) else { throw outOfRange(s, key, String(i), e) }
+            guard e.range.contains(Double(i)) else { note(outOfRange(s, key, String(i), e)); return nil }
             return i
         }
 
@@ -185,8 +237,8 @@ public enum ProjectFile {
             case .share: Quantity.percent
             default: preconditionFailure("\(key) is not a quantity with a unit")
             }
-            let v = try quantity(s, key, parse)!
-            guard e.range.contains(v) else { throw outOfRange(s, key, written(raw), e) }
+            guard let v = try quantity(s, key, parse) else { return e.defaultValue ?? e.range.low }
+            guard e.range.contains(v) else { note(outOfRange(s, key, written(raw), e)); return e.defaultValue ?? e.range.low }
             return v
         }
 
@@ -195,19 +247,22 @@ public enum ProjectFile {
             let e = entry(section, key)
             guard let s, let raw = s.table[key] else { return e.defaultValue }
             let v: Double
-            if let i = raw.int { v = Double(i) } else if let d = raw.double { v = d } else { throw fail(s, key, "'\(key)' must be a number") }
-            if e.kind == .count, v != v.rounded(.towardZero) { throw fail(s, key, "\(key) \(written(raw)) must be a whole number (\(e.rangeText))") }
-            guard e.range.contains(v) else { throw outOfRange(s, key, written(raw), e) }
+            let fallback = e.defaultValue ?? e.range.low
+            if let i = raw.int { v = Double(i) } else if let d = raw.double { v = d } else { note(fail(s, key, "'\(key)' must be a number")); return fallback }
+            if e.kind == .count, v != v.rounded(.towardZero) { note(fail(s, key, "\(key) \(written(raw)) must be a whole number (\(e.rangeText))")); return fallback }
+            guard e.range.contains(v) else { note(outOfRange(s, key, written(raw), e)); return fallback }
             return v
         }
 
         func strings(_ s: Section, _ key: String) throws -> [String]? {
             guard let v = s.table[key] else { return nil }
-            guard let a = v.array else { throw fail(s, key, "'\(key)' must be a list of names in quotes") }
-            return try a.map { x in
-                guard let str = x.string else { throw fail(s, key, "'\(key)' must hold names in quotes") }
-                return str
+            guard let a = v.array else { note(fail(s, key, "'\(key)' must be a list of names in quotes")); return nil }
+            var out: [String] = []
+            for x in a {
+                guard let str = x.string else { note(fail(s, key, "'\(key)' must hold names in quotes")); return nil }
+                out.append(str)
             }
+            return out
         }
 
         func path(_ p: String) -> String {
@@ -221,14 +276,14 @@ public enum ProjectFile {
             guard let v = s.table[key] else { return nil }
             let l = line(s, key)
             if let str = v.string { return LayerSource(file: path(str), line: l) }
-            guard let t = v.table else { throw fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }") }
+            guard let t = v.table else { note(fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }")); return nil }
             let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where", "producer", "date", "licence"])
-            for k in t.keys where !inner.allowed.contains(k) {
-                throw ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where, producer, date, licence)")
+            for k in t.keys.sorted() where !inner.allowed.contains(k) {
+                note(ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where, producer, date, licence)"))
             }
-            guard let f = t["file"]?.string else { throw ProjectError(file, line: l, "'\(key)' needs file = \"…\"") }
+            guard let f = t["file"]?.string else { note(ProjectError(file, line: l, "'\(key)' needs file = \"…\"")); return nil }
             for k in ["layer", "where", "producer", "date", "licence"] where t[k] != nil && t[k]?.string == nil {
-                throw ProjectError(file, line: l, "'\(k)' in '\(key)' must be a text in quotes")
+                note(ProjectError(file, line: l, "'\(k)' in '\(key)' must be a text in quotes"))
             }
             return LayerSource(file: path(f), layer: t["layer"]?.string, filter: t["where"]?.string, line: l,
                                origin: DataOrigin(producer: t["producer"]?.string, date: t["date"]?.string, licence: t["licence"]?.string))
@@ -253,7 +308,7 @@ public enum ProjectFile {
             let web = try section(root, "web", allowed: ["base_map", "base_map_attribution"])
             let baseMap = try web.flatMap { try string($0, "base_map") }
             if let web, let b = baseMap, !(b.hasPrefix("https://") || b.hasPrefix("http://")) || !b.contains("{z}") || !b.contains("{x}") || !b.contains("{y}") {
-                throw fail(web, "base_map", "base_map must be a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+                note(fail(web, "base_map", "base_map must be a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png"))
             }
             var pinchLinks = 0
             if let pinch, let v = try count(pinch, "pinch_points", "links_per_subnetwork") {
@@ -262,11 +317,12 @@ public enum ProjectFile {
             let itin = try section(root, "itineraries", allowed: keys("itineraries", ["network", "mode", "join_crossings", "with_roads"]))
             var itineraries: ItinerarySettings? = nil
             if let itin {
-                guard let net = try layer(itin, "network") else { throw fail(itin, nil, "[itineraries] needs network = { file = \"…\" }") }
-                let mode = try string(itin, "mode") ?? "walk"
-                guard ["walk", "bike"].contains(mode) else { throw fail(itin, "mode", "mode '\(mode)' must be \"walk\" or \"bike\"") }
+                let net = try layer(itin, "network")
+                if net == nil && itin.table["network"] == nil { note(fail(itin, nil, "[itineraries] needs network = { file = \"…\" }")) }
+                var mode = try string(itin, "mode") ?? "walk"
+                if !["walk", "bike"].contains(mode) { note(fail(itin, "mode", "mode '\(mode)' must be \"walk\" or \"bike\"")); mode = "walk" }
                 let w = try count(itin, "itineraries", "prefer_green")!
-                itineraries = ItinerarySettings(network: net, mode: mode, preferGreen: w,
+                itineraries = ItinerarySettings(network: net ?? LayerSource(file: path("")), mode: mode, preferGreen: w,
                                                 maxSnap: try measure(itin, "itineraries", "max_snap")!,
                                                 joinCrossings: try flag(itin, "join_crossings") ?? false,
                                                 withRoads: try flag(itin, "with_roads") ?? false)
@@ -276,8 +332,9 @@ public enum ProjectFile {
                                                                                      "kind_field", "obstacle_name_field"]))
             var hydrography: Hydrography? = nil
             if let hydro {
-                guard let w = try layer(hydro, "watercourses") else {
-                    throw fail(hydro, nil, "[hydrography] needs watercourses = { file = \"…\", layer = \"…\" }, the watercourses as lines")
+                let w = try layer(hydro, "watercourses") ?? LayerSource(file: path(""))
+                if hydro.table["watercourses"] == nil {
+                    note(fail(hydro, nil, "[hydrography] needs watercourses = { file = \"…\", layer = \"…\" }, the watercourses as lines"))
                 }
                 hydrography = Hydrography(watercourses: w, nameField: try string(hydro, "name_field"), obstacles: try layer(hydro, "obstacles"),
                                           passabilityField: try string(hydro, "passability_field") ?? "passability",
@@ -293,72 +350,81 @@ public enum ProjectFile {
 
             let name = try string(terr, "name", required: true)!
             let builtUp = try classes(lc, "built_up") ?? []
-            if builtUp.isEmpty { throw fail(lc, "built_up", "[land_cover] needs built_up = [...], the built-up classes (towns, industry)") }
+            if builtUp.isEmpty && !lc.missing && lc.table["built_up"]?.array.map({ !$0.isEmpty }) != true { note(fail(lc, "built_up", "[land_cover] needs built_up = [...], the built-up classes (towns, industry)")) }
 
             var inventories: [Inventory] = []
+            var declared = Set<String>()   // inventories written, even those with a problem (noted once, not again per sub-network)
             if let v = root["inventory"] {
-                guard let arr = v.array else { throw ProjectError(file, line: lines.lines["inventory"], "inventories are written [[inventory]]") }
-                for (k, item) in arr.enumerated() {
-                    guard let t = item.table else { throw ProjectError(file, "inventory \(k + 1) must be a table") }
+                if v.array == nil { note(ProjectError(file, line: lines.lines["inventory"], "inventories are written [[inventory]]")) }
+                for (k, item) in (v.array ?? TOMLArray()).enumerated() {
+                    guard let t = item.table else { note(ProjectError(file, "inventory \(k + 1) must be a table")); continue }
                     let s = Section(table: t, path: "inventory#\(k)", allowed: ["name", "source", "partner", "interest"])
                     try checkKeys(s)
                     let iname = try string(s, "name", required: true)!
-                    guard let src = try layer(s, "source") else { throw fail(s, nil, "inventory '\(iname)' needs source = { file = \"…\" }") }
+                    declared.insert(iname)
+                    let src = try layer(s, "source")
+                    if src == nil && t["source"] == nil { note(fail(s, nil, "inventory '\(iname)' needs source = { file = \"…\" }")) }
                     let interestText = try string(s, "interest") ?? "major"
-                    guard let interest = Interest(rawValue: interestText) else {
-                        throw fail(s, "interest", "interest '\(interestText)' must be \"major\" or \"information\"")
+                    let interest = Interest(rawValue: interestText) ?? .major
+                    if Interest(rawValue: interestText) == nil {
+                        note(fail(s, "interest", "interest '\(interestText)' must be \"major\" or \"information\""))
                     }
-                    if inventories.contains(where: { $0.name == iname }) { throw fail(s, "name", "two inventories are named '\(iname)'") }
+                    if inventories.contains(where: { $0.name == iname }) { note(fail(s, "name", "two inventories are named '\(iname)'")); continue }
+                    guard let src else { continue }
                     inventories.append(Inventory(name: iname, source: src, partner: try string(s, "partner", required: true)!,
                                                  interest: interest, line: line(s)))
                 }
             }
 
             var subs: [SubNetwork] = []
-            guard let sv = root["subnetwork"], let sarr = sv.array, !sarr.isEmpty else {
-                throw ProjectError(file, "no sub-network: add at least one [[subnetwork]] (forest, wetland, …)")
+            let sarr = root["subnetwork"]?.array ?? TOMLArray()
+            if sarr.isEmpty {
+                note(ProjectError(file, "no sub-network: add at least one [[subnetwork]] (forest, wetland, …)"))
             }
             for (k, item) in sarr.enumerated() {
-                guard let t = item.table else { throw ProjectError(file, "sub-network \(k + 1) must be a table") }
+                guard let t = item.table else { note(ProjectError(file, "sub-network \(k + 1) must be a table")); continue }
                 let s = Section(table: t, path: "subnetwork#\(k)", allowed: Set(keys("subnetwork", ["name", "label", "label_fr", "label_en", "friction_column", "inventories", "colour", "model"])))
                 try checkKeys(s)
                 let sname = try string(s, "name", required: true)!
-                guard sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-                    throw fail(s, "name", "sub-network name '\(sname)' may hold only letters, digits, _ and - (it names files)")
+                if !sname.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                    note(fail(s, "name", "sub-network name '\(sname)' may hold only letters, digits, _ and - (it names files)"))
                 }
-                if subs.contains(where: { $0.name == sname }) { throw fail(s, "name", "two sub-networks are named '\(sname)'") }
-                guard let habitat = try classes(s, "habitat"), !habitat.isEmpty else {
-                    throw fail(s, "habitat", "sub-network '\(sname)' needs habitat = [class codes]")
+                if subs.contains(where: { $0.name == sname }) { note(fail(s, "name", "two sub-networks are named '\(sname)'")) }
+                let habitat = try classes(s, "habitat") ?? []
+                if habitat.isEmpty && (t["habitat"] == nil || t["habitat"]?.array?.isEmpty == true) {
+                    note(fail(s, "habitat", "sub-network '\(sname)' needs habitat = [class codes]"))
                 }
                 let invNames = try strings(s, "inventories") ?? []
-                for n in invNames where !inventories.contains(where: { $0.name == n }) {
-                    throw fail(s, "inventories", "sub-network '\(sname)' names inventory '\(n)', which no [[inventory]] defines")
+                for n in invNames where !declared.contains(n) {
+                    note(fail(s, "inventories", "sub-network '\(sname)' names inventory '\(n)', which no [[inventory]] defines"))
                 }
                 let probEntry = entry("subnetwork", "dispersal_probability")
                 var prob = probEntry.defaultValue!
                 if let v = t["dispersal_probability"] {
                     if let d = v.double ?? v.int.map(Double.init) { prob = d } else if let str = v.string {
-                        do { prob = try Quantity.percent(str) } catch let e as Quantity.UnitError { throw fail(s, "dispersal_probability", e.description) }
-                    } else { throw fail(s, "dispersal_probability", "'dispersal_probability' must be a number such as 0.05 or \"5 %\"") }
-                    guard probEntry.range.contains(prob) else { throw outOfRange(s, "dispersal_probability", written(v), probEntry) }
+                        do { prob = try Quantity.percent(str) } catch let e as Quantity.UnitError { note(fail(s, "dispersal_probability", e.description)) }
+                    } else { note(fail(s, "dispersal_probability", "'dispersal_probability' must be a number such as 0.05 or \"5 %\"")) }
+                    if !probEntry.range.contains(prob) { note(outOfRange(s, "dispersal_probability", written(v), probEntry)); prob = probEntry.defaultValue! }
                 }
                 let dispersal = try measure(s, "subnetwork", "dispersal_distance")!
                 let widthEntry = entry("subnetwork", "corridor_width")
                 let width = try quantity(s, "corridor_width", Quantity.width) ?? .cost(dispersal / 10)
                 switch width {
                 case .cost(let w) where !widthEntry.ranges[0].contains(w), .metres(let w) where !widthEntry.ranges[1].contains(w):
-                    throw outOfRange(s, "corridor_width", t["corridor_width"].map(written) ?? "\"\(width)\"", widthEntry)
+                    note(outOfRange(s, "corridor_width", t["corridor_width"].map(written) ?? "\"\(width)\"", widthEntry))
                 default: break
                 }
                 let colourText = try string(s, "colour") ?? "#2e7d32"
-                guard let colour = RGB(hex: colourText) else { throw fail(s, "colour", "colour '\(colourText)' must be #rrggbb") }
+                let colour = RGB(hex: colourText) ?? RGB(0x2e, 0x7d, 0x32)
+                if RGB(hex: colourText) == nil { note(fail(s, "colour", "colour '\(colourText)' must be #rrggbb")) }
                 let minArea = try measure(s, "subnetwork", "min_reservoir_area")!
                 let modelText = try string(s, "model") ?? SubNetworkKind.leastCost.rawValue
-                guard let model = SubNetworkKind(rawValue: modelText) else {
-                    throw fail(s, "model", "model '\(modelText)' must be \(SubNetworkKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))")
+                let model = SubNetworkKind(rawValue: modelText) ?? .leastCost
+                if SubNetworkKind(rawValue: modelText) == nil {
+                    note(fail(s, "model", "model '\(modelText)' must be \(SubNetworkKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or "))"))
                 }
                 if model == .watercourse && hydrography == nil {
-                    throw fail(s, "model", "sub-network '\(sname)' is built on the watercourses (model = \"watercourse\") but the project has no [hydrography] section")
+                    note(fail(s, "model", "sub-network '\(sname)' is built on the watercourses (model = \"watercourse\") but the project has no [hydrography] section"))
                 }
                 subs.append(SubNetwork(name: sname, label: try string(s, "label") ?? sname,
                                        labelFr: try string(s, "label_fr"), labelEn: try string(s, "label_en"), habitat: habitat,
@@ -375,8 +441,8 @@ public enum ProjectFile {
                 minAreaHa: try measure(buf, "buffer_zones", "min_area")!,
                 edge: try measure(buf, "buffer_zones", "edge")!)
 
-            let lang = try rep.flatMap { try string($0, "lang") } ?? "en"
-            guard ["en", "fr"].contains(lang) else { throw fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"") }
+            var lang = try rep.flatMap { try string($0, "lang") } ?? "en"
+            if !["en", "fr"].contains(lang) { note(fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"")); lang = "en" }
             let resolution = try measure(terr, "territory", "resolution")
             var project = Project(
                 file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,

@@ -7,20 +7,30 @@ import TrameSample
 /// section's keys where the section lists them; the sample's class lists and each sub-network's values
 /// are written here.
 public enum ProjectTemplate {
+    /// The sample's project (`trame demo`, forSample) or a template for the sample's nomenclature.
     public static func text(name: String, forSample: Bool) -> String {
+        text(name: name, preset: .sample, forSample: forSample)
+    }
+
+    /// The template of `trame init --preset …`: the preset's classes, its tables and INPUTS.md beside it.
+    public static func text(name: String, preset: StartKit.Preset) -> String {
+        text(name: name, preset: preset, forSample: false)
+    }
+
+    static func text(name: String, preset: StartKit.Preset, forSample: Bool) -> String {
         let colours = ["forest": "#2e7d32", "calcicolous": "#c9b037", "mining": "#7a5230", "river": "#1f5fbf", "wetland": "#3fb8b0"]
-        let supporting: [String: [LandCoverClass]] = [
-            "forest": [.hedgesAndCopses, .urbanPark], "calcicolous": [.grassland, .quarry], "mining": [.collieryRailway, .quarry],
-            "river": [.wetland], "wetland": [.riverOrCanal, .grassland],
-        ]
         let widths: [String: String] = ["forest": "5000 cost", "calcicolous": "3000 cost", "mining": "4000 cost", "river": "2000 cost", "wetland": "3000 cost"]
-        let natural = LandCoverClass.allCases.filter(\.isNatural).map { String($0.code) }.joined(separator: ", ")
+        let natural = StartKit.natural(preset).map(String.init).joined(separator: ", ")
+        let codes = { (list: [Int]) in list.map(String.init).joined(separator: ", ") }
+        let header = forSample ? "Written by `trame demo` for the generated sample territory."
+            : "Template written by `trame init --preset \(preset.rawValue)`: nomenclature.csv and friction.csv are written beside it;\n"
+            + "# INPUTS.md lists the layers to supply, and `trame check project.toml` what is still missing."
         // The sample's SCoTs, a level above its groupings.
         let scotLevel = forSample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
             + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
-        # \(forSample ? "Written by `trame demo` for the generated sample territory." : "Template written by `trame init`: replace the files and values with your territory's.")
+        # \(header)
         # Run it with:  trame run project.toml -o scheme
         # Paths are relative to this file. Quantities carry their unit: "5 ha", "1000 m", "12 %", "50000 cost"
         # (cost units = resistance × metres, as in the friction table).
@@ -28,14 +38,14 @@ public enum ProjectTemplate {
         [territory]
         name = "\(name)"
         crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
-        \(ProjectKeys.templateLines("territory"))
+        \(ProjectKeys.templateLines("territory", values: preset == .sample ? [:] : ["resolution": StartKit.resolution(preset)]))
         reference_label = "moyenne régionale"
 
         [land_cover]
         raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)
         nomenclature = "nomenclature.csv" # code,label,label_fr,red,green,blue,natural
         friction = "friction.csv"         # code,label,<one resistance column per sub-network>; inf = impassable
-        \(ProjectKeys.templateLines("land_cover"))
+        \(ProjectKeys.templateLines("land_cover", values: preset == .sample ? [:] : ["built_up": "[\(codes(StartKit.builtUp(preset)))]"]))
 
         [nature_spaces]
         # Classes that make nature spaces (default: the nomenclature's natural column).
@@ -45,26 +55,18 @@ public enum ProjectTemplate {
         # ecological interest; "information" only records them on the spaces they overlap.
 
         """
-        let inventories: [(String, String, String, String)] = [
-            ("ZNIEFF type 1", "ZNIEFF type 1", "Conservatoire botanique national de Bailleul", "major"),
-            ("Natura 2000", "Natura 2000", "DREAL Hauts-de-France", "major"),
-            ("Espace naturel sensible", "Espace naturel sensible", "Département du Pas-de-Calais", "major"),
-            ("Terril d'intérêt écologique", "Terril d'intérêt écologique", "Mission Bassin Minier", "major"),
-            ("Zone humide prioritaire", "Zone humide prioritaire", "Agence de l'eau Artois-Picardie", "major"),
-        ]
-        for (n, value, partner, interest) in inventories {
+        for inv in StartKit.inventories(preset) {
             s += """
             [[inventory]]
-            name = "\(n)"
-            source = { file = "territory.gpkg", layer = "nature_inventories", where = "inventory = '\(value.replacingOccurrences(of: "'", with: "''"))'" }
-            partner = "\(partner)"
-            interest = "\(interest)"
+            name = "\(inv.name)"
+            source = \(inv.source)
+            partner = "\(inv.partner)"
+            interest = "\(inv.interest)"
 
 
             """
         }
-        let openLand = LandCoverClass.allCases.filter { !$0.isNatural && ![.denseUrban, .lowDensityUrban, .industrial, .motorway, .otherRoad, .activeRailway].contains($0) }
-            .map { String($0.code) }.joined(separator: ", ")
+        let openLand = codes(StartKit.openLand(preset))
         s += """
         [infrastructure]
         roads = { file = "territory.gpkg", layer = "roads" }
@@ -151,15 +153,16 @@ public enum ProjectTemplate {
 
         """
         for p in SubNetworkPreset.all {
+            let classes = StartKit.subNetwork(p.name, preset)
             s += """
             [[subnetwork]]
             name = "\(p.name)"
-            label = "\(p.label)"
-            habitat = [\(p.habitat.map { String($0.code) }.joined(separator: ", "))]
-            supporting = [\((supporting[p.name] ?? []).map { String($0.code) }.joined(separator: ", "))]
+            label = "\(preset == .clc && p.name == "mining" ? "Mining (quarries, slag heaps and dumps)" : p.label)"
+            habitat = [\(codes(classes.habitat))]
+            supporting = [\(codes(classes.supporting))]
             friction_column = "\(p.name)"
             min_reservoir_area = "\(Int(p.minAreaHa)) ha"
-            inventories = [\(p.inventoryKinds.map { "\"\($0)\"" }.joined(separator: ", "))]
+            inventories = [\(classes.inventories.map { "\"\($0)\"" }.joined(separator: ", "))]
             dispersal_distance = "\(Int(p.dispersalCost)) cost"
             dispersal_probability = 0.05
             corridor_width = "\(widths[p.name] ?? "3000 cost")"

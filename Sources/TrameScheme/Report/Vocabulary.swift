@@ -7,7 +7,9 @@ public enum Term: CaseIterable, Sendable {
     // Names of things: obstacles, sub-networks, conflicts, levels, infrastructure classes; parameters
     case weir, lock, culvert, dam, forestSubNetwork, calcicolousSubNetwork, miningSubNetwork, riverSubNetwork, wetlandSubNetwork, roadCrossing, railwayCrossing, roadAlong, railwayAlong, builtUpCut, riverObstacle, conflictPointOne, conflictPointMany, road, railway, obstacle, levelTerritory, levelCommune, levelGrouping, motorway, trunk, primary, secondary, tertiary, residential, rail, tram, lightRail, disused, river, canal, stream, pProject, pLandCover, pCellSize, pCRS, pNatureClasses, pMixedMinArea, pBuiltUp, pBufferMaxBreakWidth, pBufferAroundNetwork, pBufferMinTownArea, pBufferMinArea, pBufferEdge, pConflictMinCrossing, pRiparianStrip, pBreakingPassability, pGoodContinuity, pBarrierClasses, habitat, supporting, frictionColumn, minReservoir, atProbability, none, projectKey, riparianStripRule
     // Leisure hubs' stakes; data sources
-    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
+    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
+    // Atlas, QGIS project and raster styles
+    case natureAndBuffers, units, functionalLinks, cells, bufferMembership, greenNetwork, resistance, costDistance, corridorCost, riparianStrip, currentFlow, costUnitsPerMetre, costUnitsTerm, costUnitsAboveThePath, metresFromAxis, amperesPerCell, figuresPerLevel, overview, unitFigures, conflictsInUnit, noConflict, indicatorTerm, valueTerm, kind, continued, annexMethod, unitsOfLevels, shareOfUnit
     // The report's tables and sentences
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
 
@@ -207,6 +209,7 @@ public enum Term: CaseIterable, Sendable {
         case .roleRailways: ("railways", "voies ferrées")
         case .rolePaths: ("paths", "chemins")
         case .roleCommunes: ("communes", "communes")
+        case .roleUnits: ("territorial units", "unités territoriales")
         case .roleGroupings: ("groupings", "intercommunalités")
         case .roleHubs: ("leisure hubs", "pôles de loisirs")
         case .roleWatercourses: ("watercourses", "cours d'eau")
@@ -215,6 +218,35 @@ public enum Term: CaseIterable, Sendable {
         case .roleNetwork: ("path network", "réseau de chemins")
         case .roleInventory: ("inventory", "inventaire")
         case .references: ("References", "Références")
+
+        case .natureAndBuffers: ("Nature spaces and buffer zones", "Espaces de nature et zones tampons")
+        case .units: ("Communes and groupings", "Communes et intercommunalités")
+        case .functionalLinks: ("Functional links (within the dispersal distance)", "Liaisons fonctionnelles (sous la distance de dispersion)")
+        case .cells: ("cells", "mailles")
+        case .bufferMembership: ("Buffer zones: membership (diffuse edge)", "Zones tampons : appartenance (lisière diffuse)")
+        case .greenNetwork: ("Green network of the itineraries", "Trame verte des itinéraires")
+        case .resistance: ("Resistance", "Résistance")
+        case .costDistance: ("Cost distance to the nearest reservoir", "Distance de coût au réservoir le plus proche")
+        case .corridorCost: ("Corridors: cost above the least-cost path", "Corridors : surcoût par rapport au chemin de moindre coût")
+        case .riparianStrip: ("Riparian strip: distance from the watercourse's axis", "Bande rivulaire : distance à l'axe du cours d'eau")
+        case .currentFlow: ("Current through the corridors", "Courant dans les corridors")
+        case .costUnitsPerMetre: ("cost units per metre", "unités de coût par mètre")
+        case .costUnitsTerm: ("cost units", "unités de coût")
+        case .costUnitsAboveThePath: ("cost units above the path", "unités de coût au-dessus du chemin")
+        case .metresFromAxis: ("m from the axis", "m de l'axe")
+        case .amperesPerCell: ("A per cell", "A par maille")
+        case .figuresPerLevel: ("Figures per level of units", "Chiffres par échelon territorial")
+        case .overview: ("Overview", "Vue d'ensemble")
+        case .unitFigures: ("Figures of the unit", "Chiffres de l'unité")
+        case .conflictsInUnit: ("Conflict points in the unit (by importance)", "Points de conflit de l'unité (par importance)")
+        case .noConflict: ("No conflict point.", "Aucun point de conflit.")
+        case .indicatorTerm: ("Indicator", "Indicateur")
+        case .valueTerm: ("Value", "Valeur")
+        case .kind: ("Kind", "Nature")
+        case .continued: ("(cont.)", "(suite)")
+        case .annexMethod: ("Annex: method", "Annexe : méthode")
+        case .unitsOfLevels: ("Administrative boundaries", "Limites administratives")
+        case .shareOfUnit: ("of the unit", "de l'unité")
         }
     }
     public var en: String { forms.en }

@@ -85,23 +85,23 @@ public struct Words: Sendable {
     public var passability: String { self[.passability] }
 
     // The QGIS project's groups and layers, and the units of its rasters' colour ramps.
-    public var natureAndBuffers: String { fr ? "Espaces de nature et zones tampons" : "Nature spaces and buffer zones" }
-    public var units: String { fr ? "Communes et intercommunalités" : "Communes and groupings" }
-    public var functionalLinks: String { fr ? "Liaisons fonctionnelles (sous la distance de dispersion)" : "Functional links (within the dispersal distance)" }
+    public var natureAndBuffers: String { self[.natureAndBuffers] }
+    public var units: String { self[.units] }
+    public var functionalLinks: String { self[.functionalLinks] }
     /// A raster beside the vector layer of the same thing: "Nature spaces (cells)".
-    public var cells: String { fr ? "mailles" : "cells" }
-    public var bufferMembership: String { fr ? "Zones tampons : appartenance (lisière diffuse)" : "Buffer zones: membership (diffuse edge)" }
-    public var greenNetwork: String { fr ? "Trame verte des itinéraires" : "Green network of the itineraries" }
-    public var resistance: String { fr ? "Résistance" : "Resistance" }
-    public var costDistance: String { fr ? "Distance de coût au réservoir le plus proche" : "Cost distance to the nearest reservoir" }
-    public var corridorCost: String { fr ? "Corridors : surcoût par rapport au chemin de moindre coût" : "Corridors: cost above the least-cost path" }
-    public var riparianStrip: String { fr ? "Bande rivulaire : distance à l'axe du cours d'eau" : "Riparian strip: distance from the watercourse's axis" }
-    public var currentFlow: String { fr ? "Courant dans les corridors" : "Current through the corridors" }
-    public var costUnitsPerMetre: String { fr ? "unités de coût par mètre" : "cost units per metre" }
-    public var costUnits: String { fr ? "unités de coût" : "cost units" }
-    public var costUnitsAboveThePath: String { fr ? "unités de coût au-dessus du chemin" : "cost units above the path" }
-    public var metresFromAxis: String { fr ? "m de l'axe" : "m from the axis" }
-    public var amperesPerCell: String { fr ? "A par maille" : "A per cell" }
+    public var cells: String { self[.cells] }
+    public var bufferMembership: String { self[.bufferMembership] }
+    public var greenNetwork: String { self[.greenNetwork] }
+    public var resistance: String { self[.resistance] }
+    public var costDistance: String { self[.costDistance] }
+    public var corridorCost: String { self[.corridorCost] }
+    public var riparianStrip: String { self[.riparianStrip] }
+    public var currentFlow: String { self[.currentFlow] }
+    public var costUnitsPerMetre: String { self[.costUnitsPerMetre] }
+    public var costUnits: String { self[.costUnitsTerm] }
+    public var costUnitsAboveThePath: String { self[.costUnitsAboveThePath] }
+    public var metresFromAxis: String { self[.metresFromAxis] }
+    public var amperesPerCell: String { self[.amperesPerCell] }
 
     /// "5 km" → "reaches of at least 5 km without a breaking obstacle", in the language.
     public func continuityRule(_ metres: Double) -> String {
@@ -249,21 +249,21 @@ extension Palette {
 }
 
 extension Words {
-    public var figuresPerLevel: String { fr ? "Chiffres par échelon territorial" : "Figures per level of units" }
-    public var overview: String { fr ? "Vue d'ensemble" : "Overview" }
-    public var unitFigures: String { fr ? "Chiffres de l'unité" : "Figures of the unit" }
-    public var conflictsInUnit: String { fr ? "Points de conflit de l'unité (par importance)" : "Conflict points in the unit (by importance)" }
-    public var noConflict: String { fr ? "Aucun point de conflit." : "No conflict point." }
-    public var indicator: String { fr ? "Indicateur" : "Indicator" }
-    public var value: String { fr ? "Valeur" : "Value" }
-    public var kind: String { fr ? "Nature" : "Kind" }
-    public var continued: String { fr ? "(suite)" : "(cont.)" }
-    public var annexMethod: String { fr ? "Annexe : méthode" : "Annex: method" }
+    public var figuresPerLevel: String { self[.figuresPerLevel] }
+    public var overview: String { self[.overview] }
+    public var unitFigures: String { self[.unitFigures] }
+    public var conflictsInUnit: String { self[.conflictsInUnit] }
+    public var noConflict: String { self[.noConflict] }
+    public var indicator: String { self[.indicatorTerm] }
+    public var value: String { self[.valueTerm] }
+    public var kind: String { self[.kind] }
+    public var continued: String { self[.continued] }
+    public var annexMethod: String { self[.annexMethod] }
     public var frictionTitle: String {
         fr ? "Résistances par classe d'occupation du sol (unités de coût par mètre)" : "Resistance per land-cover class (cost units per metre)"
     }
-    public var unitsOfLevels: String { fr ? "Limites administratives" : "Administrative boundaries" }
-    public var shareOfUnit: String { fr ? "de l'unité" : "of the unit" }
+    public var unitsOfLevels: String { self[.unitsOfLevels] }
+    public var shareOfUnit: String { self[.shareOfUnit] }
 
     /// "… et 4 autres", "… and 4 more".
     public func more(_ n: Int) -> String { fr ? "… et \(n) \(n > 1 ? "autres" : "autre")" : "… and \(n) more" }
