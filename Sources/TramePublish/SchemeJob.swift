@@ -130,7 +130,7 @@ public struct SchemeJob {
                                         reservoirBits: networks.masks.reservoirs, corridorBits: networks.masks.corridors,
                                         pinchBits: networks.masks.pinchPoints, bufferLabels: buffers.map.labels.values,
                                         layers: layers, infra: input.infrastructure, paths: input.pathLines,
-                                        itineraries: itineraries?.routes.map(\.route.line) ?? [], hubs: spaces.hubs.map { ($0.point, $0.name) },
+                                        itineraries: itineraries?.routes.map(\.route.line) ?? [], hubs: spaces.hubs.map { ($0.point, $0.name, $0.stake) },
                                         units: input.units.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
         progress("finishing the rasters (COG)")

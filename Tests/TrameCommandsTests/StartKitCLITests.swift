@@ -46,6 +46,8 @@ final class StartKitCLITests: XCTestCase {
             let inline = String(all[n - 1][all[n - 1].range(of: "{")!.lowerBound...])
             if seen.insert(inline).inserted { expected.append(n) }
         }
+        // The levels of units: each [[units.level]] names its layer on its own lines, told at the entry's file line.
+        expected += lineNumbers(project) { $0.hasPrefix("file = \"") }
         XCTAssertEqual(expected.count, 13, "land cover, 4 inventories, roads, railways, paths, watercourses, obstacles, communes, groupings, leisure hubs")
 
         let check = try trame(["check", "\(kit)/project.toml"])
@@ -59,7 +61,7 @@ final class StartKitCLITests: XCTestCase {
         XCTAssertTrue(problems.contains { $0.contains("[infrastructure] paths, [itineraries] network") })
         // Every role check names is a key INPUTS.md lists.
         let inputs = try String(contentsOfFile: "\(kit)/INPUTS.md", encoding: .utf8)
-        for key in ["[land_cover] raster", "[infrastructure] roads", "[hydrography] obstacles", "[units] communes", "[leisure_hubs] source"] {
+        for key in ["[land_cover] raster", "[infrastructure] roads", "[hydrography] obstacles", "[[units.level]] commune", "[leisure_hubs] source"] {
             XCTAssertTrue(inputs.contains("`\(key)`"), key)
             XCTAssertTrue(problems.contains { $0.contains(key) }, key)
         }
@@ -123,14 +125,16 @@ final class StartKitCLITests: XCTestCase {
         var project = try String(contentsOfFile: "\(kit)/project.toml", encoding: .utf8)
         project = project.replacingOccurrences(of: "\npassability_field = \"passability\"", with: "\npassability_field = \"ice\"")
         let units = try XCTUnwrap(project.range(of: "[units]"))
-        project = project.replacingOccurrences(of: "name_field = \"name\"", with: "name_field = \"nom\"", range: units.upperBound..<project.index(units.upperBound, offsetBy: 200))
+        let firstLevel = try XCTUnwrap(project.range(of: "[[units.level]]"))
+        project = project.replacingOccurrences(of: "name_field = \"name\"", with: "name_field = \"nom\"", range: units.upperBound..<firstLevel.lowerBound)
         try project.write(toFile: "\(kit)/project.toml", atomically: true, encoding: .utf8)
         let check = try trame(["check", "\(kit)/project.toml"])
         XCTAssertEqual(check.status, 1)
         let out = check.out.components(separatedBy: "\n").filter { !$0.isEmpty && !$0.hasPrefix("warning:") }
-        XCTAssertEqual(out.count, 4, check.out)
+        XCTAssertEqual(out.count, 5, check.out)
+        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("SCoT layer 'scot' has no field 'nom'") }, check.out)
         XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("commune layer 'communes' has no field 'nom'") }, check.out)
-        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("grouping layer 'groupings' has no field 'nom'") }, check.out)
+        XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("EPCI layer 'groupings' has no field 'nom'") }, check.out)
         XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("obstacle layer 'obstacles' has no field 'ice'") }, check.out)
 
         // A land cover in another CRS than the project's: named in its own file, with the fix.
@@ -140,6 +144,6 @@ final class StartKitCLITests: XCTestCase {
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(crs.out.utf8)) as? [String: Any])
         let problems = try XCTUnwrap(object["problems"] as? [[String: Any]])
         XCTAssertTrue(problems.contains { ($0["file"] as? String) == "\(kit)/landcover.tif" && ($0["message"] as? String)?.contains("the project says EPSG:32631") == true }, crs.out)
-        XCTAssertEqual(problems.count, 4, crs.out)
+        XCTAssertEqual(problems.count, 5, crs.out)
     }
 }

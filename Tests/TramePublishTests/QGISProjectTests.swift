@@ -26,7 +26,10 @@ final class QGISProjectTests: XCTestCase {
         let square = Polygon(exterior: [Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10), Point(0, 0)])
         layers.reservoirs.features.append(Feature(geometry: .multiPolygon([square]), attributes: ["subnetwork": .string("forest")]))
         layers.natureSpaces.features.append(Feature(geometry: .multiPolygon([square]), attributes: ["typology": .string("major_interest")]))
-        let subs = [sub("forest", "Forest", RGB(20, 120, 40)), sub("river", "Rivers & canals", RGB(30, 90, 200))]
+        // Forest with Trame's own English label (named in French by Trame), river with a label of the user's and its French form.
+        var river = sub("river", "Rivers & canals", RGB(30, 90, 200))
+        river.labelFr = "Sous-trame des cours d'eau"
+        let subs = [sub("forest", "Forest (woods, copses and hedges)", RGB(20, 120, 40)), river]
         let styler = RasterStyler(subNetworks: subs, lang: lang)
         let spec = GridSpec(cols: 2, rows: 2, transform: GeoTransform(west: 0, north: 10, cellSize: 5), crsWKT: l93.wkt)
         let rasters = [

@@ -87,6 +87,7 @@ final class StartKitTests: XCTestCase {
             p.communes = strip(p.communes); p.groupings = strip(p.groupings); p.leisureHubs = strip(p.leisureHubs)
             for k in p.inventories.indices { p.inventories[k].line = nil; p.inventories[k].source.line = nil }
             for k in p.subNetworks.indices { p.subNetworks[k].line = nil }
+            for k in p.unitLevels.indices { p.unitLevels[k].line = nil; p.unitLevels[k].source.line = nil }
             p.itineraries?.network.line = nil
             p.hydrography?.watercourses.line = nil
             let obstacles = strip(p.hydrography?.obstacles)
@@ -166,7 +167,7 @@ final class StartKitTests: XCTestCase {
             XCTAssertTrue(md.contains("## Français") && md.contains("## English"))
             let p = try ProjectFile.parse(ProjectTemplate.text(name: "T", preset: preset), file: "/kit/project.toml")
             for key in ["[land_cover] raster", "[infrastructure] roads", "[infrastructure] railways", "[hydrography] watercourses", "[hydrography] obstacles",
-                        "[units] communes", "[units] groupings", "[leisure_hubs] source"] {
+                        "[[units.level]] commune", "[[units.level]] EPCI", "[leisure_hubs] source"] {
                 XCTAssertEqual(md.components(separatedBy: "| `\(key)` |").count - 1, 2, "\(preset): \(key) in both tables")
             }
             for inv in p.inventories { XCTAssertTrue(md.contains("[[inventory]] source (\(inv.name))"), "\(preset): \(inv.name)") }

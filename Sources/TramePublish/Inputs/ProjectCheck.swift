@@ -138,7 +138,7 @@ public enum ProjectCheck {
         add("[itineraries] network", p.itineraries?.network)
         add("[hydrography] watercourses", p.hydrography?.watercourses)
         add("[hydrography] obstacles", p.hydrography?.obstacles)
-        for level in p.unitLevels { add("[units] level '\(level.name)'", level.source) }
+        for level in p.unitLevels { add("[[units.level]] \(level.name)", level.source) }
         add("[leisure_hubs] source", p.leisureHubs)
         var read: [String: VectorLayer] = [:]
         for (roles, src) in sources {
@@ -168,7 +168,7 @@ public enum ProjectCheck {
         }
         // Fields the run reads, with the run's own checks.
         for level in p.unitLevels {
-            let role = "[units] level '\(level.name)'", src = level.source
+            let role = "[[units.level]] \(level.name)", src = level.source
             guard let l = read[role] else { continue }
             if let spec {
                 do { _ = try reader.unitLevel(l, level, spec: spec) } catch { problem(error, line: src.line) }

@@ -96,7 +96,7 @@ public struct QGISProject {
                 let ka = order.firstIndex { a.file.hasSuffix("_\($0).tif") } ?? order.count, kb = order.firstIndex { b.file.hasSuffix("_\($0).tif") } ?? order.count
                 return (ka, a.file) < (kb, b.file)
             }
-            groups.append(Group(name: w.subNetworkName(sub.name, label: sub.label), layers: vectors.compactMap { $0 } + own.map(raster), expanded: false))
+            groups.append(Group(name: sub.label(in: w.lang), layers: vectors.compactMap { $0 } + own.map(raster), expanded: false))
         }
         let territoryRasters = rasters.filter { $0.subNetwork == nil }.sorted { $0.file < $1.file }
         groups.append(Group(name: w.natureAndBuffers, layers: [

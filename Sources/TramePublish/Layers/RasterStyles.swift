@@ -92,7 +92,7 @@ public struct RasterStyler: Sendable {
     public init(subNetworks: [SubNetwork], lang: String) {
         let w = Words(lang)
         words = w
-        self.subNetworks = subNetworks.map { Sub(name: $0.name, title: w.subNetworkName($0.name, label: $0.label), colour: $0.colour) }
+        self.subNetworks = subNetworks.map { Sub(name: $0.name, title: $0.label(in: w.lang), colour: $0.colour) }
     }
 
     /// The style of `grid` written to `file` (its path inside the output folder); `categories` and `colours`

@@ -23,7 +23,8 @@ public struct SchemeMaps {
         var infra: [InfrastructureLine]
         var paths: [[Point]]
         var itineraries: [[Point]]
-        var hubs: [(Point, String)]
+        /// Leisure hubs: where, name, stake (regional hubs drawn as diamonds, the others as circles).
+        var hubs: [(Point, String, HubStake?)]
         var units: [(String, VectorLayer)]
         var result: SchemeResult
     }
@@ -243,7 +244,8 @@ public struct SchemeMaps {
         // Conflict points and leisure hubs.
         let pts = conflicts(subNetwork: s, focus: focus).map(\.point.point)
         layers.append(.markers(pts, shape: .triangle, size: s == nil && focus == nil ? 5.5 : 7, fill: Colour(rgb: Palette.conflict.tuple)))
-        layers.append(.markers(input.hubs.map(\.0), shape: .circle, size: 8, fill: Colour(rgb: Palette.hub.tuple)))
+        layers.append(.markers(input.hubs.filter { $0.2 != .regional }.map(\.0), shape: .circle, size: 8, fill: Colour(rgb: Palette.hub.tuple)))
+        layers.append(.markers(input.hubs.filter { $0.2 == .regional }.map(\.0), shape: .diamond, size: 11, fill: Colour(rgb: Palette.hub.tuple)))
         return layers
     }
 
@@ -265,7 +267,7 @@ public struct SchemeMaps {
                               : MapLabel(name.uppercased(), at: c, priority: 100 - Double(k) * 10 + area, size: 1.05 - 0.1 * Double(k), bold: true, centred: true))
             }
         }
-        for (pt, name) in input.hubs { labels.append(MapLabel(name, at: pt, priority: 10, size: 0.8)) }
+        for (pt, name, _) in input.hubs { labels.append(MapLabel(name, at: pt, priority: 10, size: 0.8)) }
         if focus != nil {
             for c in conflicts(subNetwork: s, focus: focus).prefix(SchemeMaps.listedConflicts) {
                 labels.append(MapLabel(String(c.rank), at: c.point.point, priority: 50 - Double(c.rank) * 1e-3, size: 0.75, bold: true))
@@ -299,8 +301,11 @@ public struct SchemeMaps {
             }))
             legend.append(LegendSection(w.bufferZones, [LegendEntry(.hatch(Colour(rgb: Palette.buffer.tuple)), "\(w.urbanBreak), \(w.networkFrame.lowercased())")]))
         }
-        legend.append(LegendSection(w.territory, [
-            LegendEntry(.marker(.circle, Colour(rgb: Palette.hub.tuple)), w.leisureHubs),
+        let hubColour = Colour(rgb: Palette.hub.tuple)
+        let hubEntries: [LegendEntry] = input.hubs.contains { $0.2 != nil }
+            ? [LegendEntry(.marker(.diamond, hubColour), w[.hubRegional]), LegendEntry(.marker(.circle, hubColour), w[.hubCommunity])]
+            : [LegendEntry(.marker(.circle, hubColour), w.leisureHubs)]
+        legend.append(LegendSection(w.territory, hubEntries + [
             LegendEntry(.fill(Colour(rgb: Palette.builtUp.tuple), outline: nil), w.builtUp),
             LegendEntry(.line(Colour(rgb: Palette.road.tuple), width: 1.6, dash: []), w.roads),
             LegendEntry(.line(Colour(rgb: Palette.railway.tuple), width: 0.9, dash: [4, 2]), w.railways),
@@ -377,8 +382,14 @@ public struct SchemeMaps {
         ]
         if r.hydrography != nil { rows.append([w.watercourses, "\(w.km(u.watercourseKm)), \(w.km(u.continuityKm)) \(w.goodContinuity)"]) }
         let list = conflicts(subNetwork: nil, focus: focus)
-        let shown = list.prefix(SchemeMaps.listedConflicts).map { c in
-            [String(c.rank), w.conflictKind(c.point.kind) + (c.point.name.isEmpty ? "" : " \(c.point.name)"), c.subNetwork]
+        let subs = input.project.subNetworks
+        func subName(_ name: String) -> String {
+            guard let s = subs.first(where: { $0.name == name }) else { return name }
+            return w.subNetworkName(s.name, label: s.label)
+        }
+        let shown = list.prefix(SchemeMaps.listedConflicts).map { c -> [String] in
+            let what: String = w.conflictKind(c.point.kind) + (c.point.name.isEmpty ? "" : " \(c.point.name)")
+            return [String(c.rank), what, subName(c.subNetwork)]
         }
         let conflictTable = SideTable(title: w.conflictsInUnit, header: shown.isEmpty ? nil : [w.rank, w.kind, w.subNetwork], rows: shown,
                                       shares: [0.16, 0.56, 0.28],

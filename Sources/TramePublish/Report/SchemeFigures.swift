@@ -92,7 +92,7 @@ public enum SchemeStyles {
     public static func renderers(_ subs: [SubNetwork], levels: [UnitLevelSpec] = [], lang: String) -> [String: String] {
         let w = Words(lang)
         let subCats = subs.map { ($0.name, $0.colour.tuple) }
-        let subLabels = subs.map { w.subNetworkName($0.name, label: $0.label) }
+        let subLabels = subs.map { $0.label(in: w.lang) }
         return [
             SchemeLayer.natureSpaces.name: QGISStyles.categorizedRenderer(.fill, field: "typology", [("major_interest", Palette.major.tuple), ("mixed_vocation", Palette.mixed.tuple)],
                                                     alpha: 200, labels: [w.major, w.mixed]),

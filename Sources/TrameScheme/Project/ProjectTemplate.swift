@@ -26,7 +26,7 @@ public enum ProjectTemplate {
             : "Template written by `trame init --preset \(preset.rawValue)`: nomenclature.csv and friction.csv are written beside it;\n"
             + "# INPUTS.md lists the layers to supply, and `trame check project.toml` what is still missing."
         // The sample's SCoTs, a level above its groupings.
-        let scotLevel = forSample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
+        let scotLevel = forSample || preset == .sample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
             + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.

@@ -290,14 +290,15 @@ public enum StartKit {
                            Field(name: "kind", required: false, en: "weir, lock, culvert, …", fr: "seuil, écluse, buse, …"),
                            Field(name: "name", required: false, en: "the obstacle's name", fr: "nom de l'obstacle")],
                   optional: true, sourceEn: "the national obstacles register (ROE, OFB) with its ICE passability", sourceFr: "le référentiel des obstacles à l'écoulement (ROE, OFB) et sa franchissabilité ICE"),
-            Input(key: "[units] communes", en: "Communes", fr: "Communes", geometryEn: "polygons", geometryFr: "polygones",
+            Input(key: "[[units.level]] commune", en: "Communes", fr: "Communes", geometryEn: "polygons", geometryFr: "polygones",
                   fields: [Field(name: "name", required: true, en: "the commune's name ([units] name_field)", fr: "nom de la commune ([units] name_field)")],
                   optional: true, sourceEn: "IGN ADMIN EXPRESS (COMMUNE)", sourceFr: "IGN ADMIN EXPRESS (COMMUNE)"),
-            Input(key: "[units] groupings", en: "Groupings of communes", fr: "Intercommunalités", geometryEn: "polygons", geometryFr: "polygones",
+            Input(key: "[[units.level]] EPCI", en: "Groupings of communes", fr: "Intercommunalités", geometryEn: "polygons", geometryFr: "polygones",
                   fields: [Field(name: "name", required: true, en: "the grouping's name ([units] name_field)", fr: "nom de l'intercommunalité ([units] name_field)")],
                   optional: true, sourceEn: "IGN ADMIN EXPRESS (EPCI)", sourceFr: "IGN ADMIN EXPRESS (EPCI)"),
             Input(key: "[leisure_hubs] source", en: "Leisure hubs", fr: "Pôles de loisirs", geometryEn: "points", geometryFr: "points",
-                  fields: [Field(name: "name", required: false, en: "the hub's name ([leisure_hubs] name_field)", fr: "nom du pôle ([leisure_hubs] name_field)")],
+                  fields: [Field(name: "name", required: false, en: "the hub's name ([leisure_hubs] name_field)", fr: "nom du pôle ([leisure_hubs] name_field)"),
+                           Field(name: "stake", required: false, en: "regional or community stake ([leisure_hubs] stake_field)", fr: "enjeu régional ou communautaire ([leisure_hubs] stake_field)")],
                   optional: true, sourceEn: "parks, stations, car parks of walks: your own list", sourceFr: "parcs, gares, parkings de randonnée : votre propre liste"),
         ]
     }
