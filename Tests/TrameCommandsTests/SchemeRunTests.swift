@@ -278,10 +278,22 @@ final class SchemeRunTests: XCTestCase {
     /// and the inputs are given from the output folder (dir/scheme → "../project.toml", "../landcover.tif").
     func testNoMachinePathInThePartnersDocuments() throws {
         let folder = (dir as NSString).lastPathComponent
-        for f in ["scheme/report.html", "scheme/figures.csv", "scheme/scheme.gpkg"] {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: p(f)))
+        // Every file of the scheme folder, as bytes (rasters' metadata, .qml and .aux.xml side files included)…
+        let files = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: p("scheme"))).filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: p("scheme/" + $0), isDirectory: &isDir) && !isDir.boolValue
+        }
+        XCTAssertTrue(files.contains("scheme.gpkg") && files.contains { $0.hasSuffix(".qml") } && files.contains("atlas.pdf"), "\(files)")
+        for f in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: p("scheme/" + f)))
             XCTAssertNil(bytes.range(of: Data(folder.utf8)), "\(f) holds the machine's folder \(folder)")
         }
+        // …the atlas's text (its streams are compressed) and the QGIS project zipped inside scheme.gpkg (hex, as QGIS stores it).
+        XCTAssertFalse(try tool("pdftotext", [p("scheme/atlas.pdf"), "-"]).contains(folder), "atlas.pdf")
+        let qgs = try tool("python3", ["-c", "import sqlite3,zipfile,io,sys; c=bytes.fromhex(sqlite3.connect(sys.argv[1]).execute('select content from qgis_projects').fetchone()[0]); "
+                                             + "z=zipfile.ZipFile(io.BytesIO(c)); print(''.join(z.read(n).decode('utf-8') for n in z.namelist()))", p("scheme/scheme.gpkg")])
+        XCTAssertTrue(qgs.contains("<qgis"), "the QGIS project is read back")
+        XCTAssertFalse(qgs.contains(folder), "the QGIS project holds the machine's folder")
         let rows = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "-sql", "SELECT parameter, value FROM run_parameters"])
         XCTAssertTrue(rows.contains("project,../project.toml"), rows)
         XCTAssertTrue(rows.contains("land_cover,../landcover.tif"), rows)
