@@ -138,8 +138,8 @@ public struct SchemeMaps {
         if let focus {
             let u = focus.figures
             title = "\(focus.name) — \(w.scheme)"
-            subtitle = "\(p.unitLevels[focus.level].label(w.lang)) · \(w.natureSpaces): \(w.pct(u.natureShare)) \(w.shareOfUnit) (\(w.ha(u.natureHa))) · "
-                + "\(w.bufferZones): \(w.ha(u.bufferHa)) · \(w.conflictPoints): \(u.conflicts)"
+            subtitle = "\(p.unitLevels[focus.level].label(w.lang)) · \(w.natureSpaces)\(w.colon)\(w.pct(u.natureShare)) \(w.shareOfUnit) (\(w.ha(u.natureHa))) · "
+                + "\(w.bufferZones)\(w.colon)\(w.ha(u.bufferHa)) · \(w.conflictPoints)\(w.colon)\(u.conflicts)"
         }
         var page = MapPage(title: title, subtitle: subtitle, extent: extent ?? focus?.extent ?? input.landCover.spec.extent,
                            layers: layers(subNetwork: s, pixels: pixels, focus: focus),
@@ -372,7 +372,7 @@ public struct SchemeMaps {
             ["  " + w.mixedShort, w.ha(u.mixedHa)],
         ]
         for (k, s) in r.subNetworks.enumerated() where k < u.reservoirHa.count {
-            rows.append([w.subNetworkName(s.name, label: s.label), "\(w.reservoirs): \(w.ha(u.reservoirHa[k])), EC \(w.ha(u.ec[k]))"])
+            rows.append([w.subNetworkName(s.name, label: s.label), "\(w.reservoirs)\(w.colon)\(w.ha(u.reservoirHa[k])), EC \(w.ha(u.ec[k]))"])
         }
         rows += [
             [w.corridors, w.ha(u.anyCorridorHa)],
@@ -389,7 +389,7 @@ public struct SchemeMaps {
         }
         let shown = list.prefix(SchemeMaps.listedConflicts).map { c -> [String] in
             let what: String = w.conflictKind(c.point.kind) + (c.point.name.isEmpty ? "" : " \(c.point.name)")
-            return [String(c.rank), what, subName(c.subNetwork)]
+            return [String(c.rank), what, w.shortSubNetworkName(subName(c.subNetwork))]
         }
         let conflictTable = SideTable(title: w.conflictsInUnit, header: shown.isEmpty ? nil : [w.rank, w.kind, w.subNetwork], rows: shown,
                                       shares: [0.16, 0.56, 0.28],
@@ -404,18 +404,18 @@ public struct SchemeMaps {
         let subtitle: String
         if let s {
             let sub = input.result.subNetworks[s]
-            subtitle = "\(w.reservoirs): \(sub.reservoirs), \(w.ha(sub.reservoirHa)) · \(w.corridors): \(w.ha(sub.corridorHa)), \(w.km(sub.corridorKm)) · EC \(w.ha(sub.ec)) · \(w.conflictPoints): \(sub.conflicts)"
+            subtitle = "\(w.reservoirs)\(w.colon)\(sub.reservoirs), \(w.ha(sub.reservoirHa)) · \(w.corridors)\(w.colon)\(w.ha(sub.corridorHa)), \(w.km(sub.corridorKm)) · EC \(w.ha(sub.ec)) · \(w.conflictPoints)\(w.colon)\(sub.conflicts)"
         } else {
-            var st = "\(w.natureSpaces): \(w.pct(t.natureShare)) \(w.fr ? "du territoire" : "of the territory") (\(w.ha(t.natureHa)))"
-            if let ref = p.referenceShare { st += " — \(p.referenceLabel): \(w.pct(ref))" }
-            subtitle = st + " · \(w.bufferZones): \(w.ha(t.bufferHa))"
+            var st = "\(w.natureSpaces)\(w.colon)\(w.pct(t.natureShare)) \(w.fr ? "du territoire" : "of the territory") (\(w.ha(t.natureHa)))"
+            if let ref = p.referenceShare { st += " — \(p.referenceLabel)\(w.colon)\(w.pct(ref))" }
+            subtitle = st + " · \(w.bufferZones)\(w.colon)\(w.ha(t.bufferHa))"
         }
         let partners = Array(Set(input.result.partners.map(\.partner))).sorted()
-        var credits = "\(w.dataCredits): "
+        var credits = "\(w.dataCredits)\(w.colon)"
         if !partners.isEmpty { credits += partners.joined(separator: ", ") + ". " }
         let lcName = (p.landCover as NSString).lastPathComponent
         let lcWord = w.fr ? "Occupation du sol" : "Land cover", cellsWord = w.fr ? "mailles de" : "cells of", madeWith = w.fr ? "Réalisé avec" : "Made with"
-        credits += "\(lcWord): \(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
+        credits += "\(lcWord)\(w.colon)\(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
         credits += "\(madeWith) Trame \(TrameVersion.current)."
         return (subtitle, credits)
     }

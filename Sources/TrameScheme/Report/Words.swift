@@ -178,6 +178,21 @@ public struct Words: Sendable {
         self[major ? .majorShort : .mixedShort]
     }
 
+    /// A colon as the language writes it: " : " in French (a space before), ": " in English.
+    public var colon: String { fr ? "\u{00A0}: " : ": " }
+
+    /// A sub-network's name short enough for a table column: without its parenthesis and, in French, without
+    /// "Sous-trame (des)" ("Sous-trame des cours d'eau" → "cours d'eau", "Forest (woods…)" → "Forest").
+    public func shortSubNetworkName(_ full: String) -> String {
+        var s = full
+        if let open = s.firstIndex(of: "(") { s = String(s[..<open]) }
+        s = s.trimmingCharacters(in: .whitespaces)
+        for prefix in ["Sous-trame des ", "Sous-trame du ", "Sous-trame de la ", "Sous-trame "] where s.hasPrefix(prefix) {
+            s = String(s.dropFirst(prefix.count)); break
+        }
+        return s.isEmpty ? full : s
+    }
+
     /// A leisure hub's stake: "enjeu régional", "regional stake".
     public func stake(_ s: HubStake) -> String { self[s == .regional ? .stakeRegional : .stakeCommunity] }
 
