@@ -168,6 +168,7 @@ public struct SchemeJob {
             if let w = a.watercourse, out.hydrography == nil {
                 // The hydrography's figures, once (every watercourse sub-network has the same watercourses).
                 out.hydrography = SchemeResult.HydrographySummary(sub.name, w)
+                out.hydrography?.riparianStripM = project.hydrography?.riparianStrip ?? 0
                 let net = w.network
                 tally.addHydrography(watercourse: input.hydrography?.watercourses.map(\.line) ?? [],
                                      continuity: net.pieces.filter { net.inGoodContinuity(net.stretches[Int($0.stretch) - 1], minReach: w.settings.goodContinuity) }.map(\.line),

@@ -55,6 +55,8 @@ public struct SchemeResult: Sendable {
         public var obstacles: Int
         public var breaking: Int
         public var unplaced: Int
+        /// Width of the riparian strip on each side of the axis (m): the corridors.
+        public var riparianStripM: Double = 0
         /// The obstacles by the river their removal would reconnect (decreasing): name, type, m, passability.
         public var topObstacles: [(name: String, kind: String, reconnectedM: Double, passability: Double)]
         public var obstaclesPerKm: Double { watercourseKm > 0 ? Double(obstacles) / watercourseKm : 0 }
@@ -115,7 +117,7 @@ public struct SchemeResult: Sendable {
     public var referenceLabel: String
     public var parameters: [(String, String)]
     /// The same parameters for a reader, in the run's language: name, label, value with its units.
-    public var readableParameters: [(name: String, label: String, value: String)] = []
+    public var readableParameters: [(name: String, label: String, value: String, key: String)] = []
     public var inputs: [(file: String, sha256: String)]
     /// The data sources table: every input with its role, its file relative to the project file's folder,
     /// its layer, the features read inside the territory (nil for rasters and tables), who made it, its

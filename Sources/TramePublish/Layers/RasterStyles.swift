@@ -109,7 +109,7 @@ public struct RasterStyler: Sendable {
             let (lo, hi) = bounds.1 > bounds.0 ? bounds : (bounds.0, bounds.0 + 1)
             return .ramp(colours.enumerated().map { k, c in
                 let v = lo + (hi - lo) * Double(k) / Double(colours.count - 1)
-                return RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, w)) \(unit)", colour: c.0, alpha: c.1)
+                return RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, w)) \(w.unit(unit, for: v))", colour: c.0, alpha: c.1)
             })
         }
         switch (sub, kind) {
@@ -131,7 +131,7 @@ public struct RasterStyler: Sendable {
             let ylOrRd: [(RGB, Int)] = [(RGB(255, 255, 204), 255), (RGB(254, 217, 118), 255), (RGB(253, 141, 60), 255), (RGB(227, 26, 28), 255), (RGB(128, 0, 38), 255)]
             var stops: [RasterStyle.Stop] = []
             for (v, c) in zip(q, ylOrRd) where stops.last.map({ v > $0.value }) ?? true {
-                stops.append(RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, w)) \(w.costUnitsPerMetre)", colour: c.0, alpha: c.1))
+                stops.append(RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, w)) \(w.unit(w.costUnitsPerMetre, for: v))", colour: c.0, alpha: c.1))
             }
             if stops.count < 2 { return RasterStyle(file: file, title: "\(w.resistance) — \(s.title)", subNetwork: s.name,
                                                     renderer: self.ramp(values, unit: w.costUnitsPerMetre, [(ylOrRd[0].0, 255), (ylOrRd[4].0, 255)]), visible: false) }
@@ -168,7 +168,7 @@ public struct RasterStyler: Sendable {
         let hi = hi0 > lo ? hi0 : lo + 1
         return .ramp(colours.enumerated().map { k, c in
             let v = lo + (hi - lo) * Double(k) / Double(colours.count - 1)
-            return RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, words)) \(unit)".trimmingCharacters(in: .whitespaces), colour: c.0, alpha: c.1)
+            return RasterStyle.Stop(value: v, label: "\(RasterStyler.readable(v, words)) \(words.unit(unit, for: v))".trimmingCharacters(in: .whitespaces), colour: c.0, alpha: c.1)
         })
     }
 

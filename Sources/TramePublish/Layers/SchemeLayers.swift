@@ -59,6 +59,7 @@ public struct Layers {
         for it in its {
             itineraries.features.append(Feature(geometry: .lineString(it.route.line), attributes: [
                 "name": .string(it.name), "hub_a": .string(it.hubA), "hub_b": .string(it.hubB), "mode": .string(mode.rawValue),
+                "mode_label": .string(words[mode == .walk ? .modeWalk : .modeBike]),
                 "length_m": .real(it.route.length), "time_min": .real(it.route.minutes(mode)), "green_share": .real(it.route.greenShare)]))
         }
     }
@@ -190,7 +191,8 @@ public struct Layers {
         let parts = try Layers.polygons(map.labels)
         for z in map.zones {
             bufferZones.features.append(Feature(geometry: .multiPolygon(parts[Int(z.id)] ?? []), attributes: [
-                "zone": .integer(Int(z.id)), "kind": .string(z.kind.key), "area_ha": .real(z.areaHa),
+                "zone": .integer(Int(z.id)), "kind": .string(z.kind.key), "kind_label": .string(z.kind.key == "urban_break" ? words.urbanBreak : words.networkFrame),
+                "opening_label": z.opening.map { .string(words[$0 == "north-south" ? .openingNorthSouth : .openingEastWest]) } ?? .null, "area_ha": .real(z.areaHa),
                 "separates": z.towns.map { .string("\(townName($0.0)) / \(townName($0.1))") } ?? .null,
                 "opening": z.opening.map { .string($0) } ?? .null]))
         }
@@ -217,7 +219,8 @@ public struct Layers {
                          FieldDefinition("major_ha", .real), FieldDefinition("mixed_ha", .real), FieldDefinition("corridor_ha", .real),
                          FieldDefinition("buffer_ha", .real), FieldDefinition("road_km", .real), FieldDefinition("itinerary_km", .real),
                          FieldDefinition("conflicts", .integer),
-                         FieldDefinition("leisure_hubs", .integer)]
+                         FieldDefinition("leisure_hubs", .integer), FieldDefinition("leisure_hubs_regional", .integer),
+                         FieldDefinition("leisure_hubs_community", .integer)]
         for s in subNetworks { units.fields += [FieldDefinition("\(s.name)_reservoir_ha", .real), FieldDefinition("\(s.name)_EC_ha", .real)] }
         var k = 1
         for (level, layer) in levels {
@@ -230,7 +233,8 @@ public struct Layers {
                     "level": .string(level), "name": .string(u.name), "area_ha": .real(u.areaHa), "nature_ha": .real(u.natureHa),
                     "nature_pct": .real(100 * u.natureShare), "major_ha": .real(u.majorHa), "mixed_ha": .real(u.mixedHa),
                     "corridor_ha": .real(u.anyCorridorHa), "buffer_ha": .real(u.bufferHa), "road_km": .real(u.roadKm),
-                    "itinerary_km": .real(u.itineraryKm), "conflicts": .integer(u.conflicts), "leisure_hubs": .integer(u.leisureHubs)]
+                    "itinerary_km": .real(u.itineraryKm), "conflicts": .integer(u.conflicts), "leisure_hubs": .integer(u.leisureHubs),
+                    "leisure_hubs_regional": .integer(u.regionalHubs), "leisure_hubs_community": .integer(u.communityHubs)]
                 for (s, sub) in subNetworks.enumerated() {
                     a["\(sub.name)_reservoir_ha"] = .real(u.reservoirHa[s]); a["\(sub.name)_EC_ha"] = .real(u.ec[s])
                 }

@@ -378,7 +378,8 @@ public struct SchemeMaps {
             [w.corridors, w.ha(u.anyCorridorHa)],
             [w.bufferZones, w.ha(u.bufferHa)],
             [w.conflictPoints, SchemeReport.conflictSummary(u, w: w)],
-            [w.leisureHubs, "\(u.leisureHubs)"],
+            [w.leisureHubs, "\(u.leisureHubs)" + (u.regionalHubs + u.communityHubs > 0
+                ? " (\(u.regionalHubs) \(w[.ofRegionalStake]), \(u.communityHubs) \(w[.ofCommunityStake]))" : "")],
         ]
         if r.hydrography != nil { rows.append([w.watercourses, "\(w.km(u.watercourseKm)), \(w.km(u.continuityKm)) \(w.goodContinuity)"]) }
         let list = conflicts(subNetwork: nil, focus: focus)
@@ -416,7 +417,7 @@ public struct SchemeMaps {
         let lcName = (p.landCover as NSString).lastPathComponent
         let lcWord = w.fr ? "Occupation du sol" : "Land cover", cellsWord = w.fr ? "mailles de" : "cells of", madeWith = w.fr ? "Réalisé avec" : "Made with"
         credits += "\(lcWord)\(w.colon)\(lcName), \(input.result.crs), \(cellsWord) \(Int(input.result.cellSize)) m. "
-        credits += "\(madeWith) Trame \(TrameVersion.current)."
+        credits += "\(w.madeOn(Date())) (\(madeWith.lowercased()) Trame \(TrameVersion.current))."
         return (subtitle, credits)
     }
 

@@ -43,7 +43,7 @@ public struct SchemeReport {
     /// A data source in one line: "territory.gpkg (couche roads), 12 objets, Producteur : IGN, 2021, Licence Ouverte".
     public static func sourceText(_ s: SchemeResult.Source, words w: Words) -> String {
         var parts = [s.file + (s.layer.map { " (\(w[.layerWord]) \($0))" } ?? "")]
-        if let n = s.features { parts.append("\(n) \(w[.features].lowercased())") }
+        if let n = s.features { parts.append(w.count(n, w[.featureOne], w[.features].lowercased())) }
         let colon = w.fr ? " : " : ": "
         if let v = s.origin.producer { parts.append(w[.producer] + colon + v) }
         if let v = s.origin.date { parts.append(w[.date] + colon + v) }
@@ -82,7 +82,7 @@ public struct SchemeReport {
         if !r.itineraries.isEmpty {
             let total = r.itineraries.reduce(0) { $0 + $1.lengthM }
             let green = r.itineraries.reduce(0) { $0 + $1.lengthM * $1.greenShare } / max(total, 1)
-            key.append([w.itineraries, "\(w.km(total / 1000)) (\(r.itineraries.count)), \(w.pct(green)) \(w.greenShare)"
+            key.append([w.itineraries, "\(w.km(total / 1000)) (\(r.itineraries.count)), " + String(format: w[.ofWhichInGreen], w.pct(green))
                         + (r.unreachableHubs.isEmpty ? "" : "; \(w[.hubsNotReached]): \(r.unreachableHubs.joined(separator: ", "))")])
         }
         let subs = r.subNetworks.map { s in
@@ -94,7 +94,7 @@ public struct SchemeReport {
         let conflicts = r.conflicts.prefix(15).map { c in
             [String(c.rank), subName(c.subNetwork), "\(w.conflictKind(c.point.kind)) (\(c.point.passability.map { "\(w.obstacleKind(c.point.cls)), \(w[.passabilityWord]) \(w.number($0, decimals: 2))" } ?? w.infrastructureClass(c.point.cls)))\(c.point.name.isEmpty ? "" : " \(c.point.name)")",
              "\(w.number(c.point.crossingLength, decimals: 0)) m", w.number(c.point.dPC, decimals: 2) + " %",
-             String(format: "%.0f, %.0f", c.point.point.x, c.point.point.y)]
+             String(format: "%.0f", c.point.point.x) + (w.fr ? " ; " : ", ") + String(format: "%.0f", c.point.point.y)]
         }
         var out: [(String, [String], [[String]])] = [
             (w.figures, [w[.indicator], w[.value]], key),
@@ -172,7 +172,14 @@ public struct SchemeReport {
         for s in r.subNetworks {
             html += "<h3>\(esc(w.subNetworkName(s.name, label: s.label)))</h3>"
             let colon = w.fr ? " : " : ": ", semi = w.fr ? " ; " : "; "
-            html += "<p>\(w[.dispersal])\(colon)\(esc(w.number(s.dispersalCost, decimals: 0))) \(w[.costUnits]) (p = \(w.number(s.dispersalProbability, decimals: 2)))\(semi)\(w[.corridorWidth])\(colon)\(esc(w.corridorWidth(s.corridorWidth)))\(semi)\(w.count(s.components, w[.componentOne], w[.componentMany])).</p>"
+            if let h = r.hydrography, h.subNetwork == s.name {
+                // Built on the watercourses: no dispersal distance nor corridor width, the strip and the obstacles.
+                html += "<p>" + esc(w.fr
+                    ? "Construite sur les cours d'eau : corridors = ripisylve de \(w.number(h.riparianStripM, decimals: 0)) m de chaque côté de l'axe ; les obstacles franchissables relient les tronçons avec la probabilité de leur franchissabilité\(semi)\(w.count(s.components, w[.componentOne], w[.componentMany]))."
+                    : "Built on the watercourses: corridors = riparian strip of \(w.number(h.riparianStripM, decimals: 0)) m on each side of the axis; passable obstacles join the stretches with the probability of their passability\(semi)\(w.count(s.components, w[.componentOne], w[.componentMany])).") + "</p>"
+            } else {
+                html += "<p>\(w[.dispersal])\(colon)\(esc(w.number(s.dispersalCost, decimals: 0))) \(w[.costUnits]) (p = \(w.number(s.dispersalProbability, decimals: 2)))\(semi)\(w[.corridorWidth])\(colon)\(esc(w.corridorWidth(s.corridorWidth)))\(semi)\(w.count(s.components, w[.componentOne], w[.componentMany])).</p>"
+            }
             html += image("map_\(s.name).png", alt: w.subNetworkName(s.name, label: s.label))
             html += "<h4>\(esc(w.topReservoirs))</h4>" + table([w.reservoir.prefix(1).uppercased() + w.reservoir.dropFirst(), w.area, "dPC", w[.inventories]],
                                                              s.topReservoirs.map { ["\($0.id)", w.ha($0.areaHa), w.number($0.dPC, decimals: 2) + " %", $0.inventories] })
@@ -211,12 +218,12 @@ public struct SchemeReport {
         let friction = MethodText.frictionTable(r, words: w)
         html += "<h3>\(w[.frictionTitle])</h3>" + table(friction.header, friction.rows)
         html += "<h2>\(esc(w.parameters))</h2>" + table([w[.parameter], w[.value], w[.projectKey]],
-                                                       r.readableParameters.map { [$0.label, $0.value, $0.name] }, codeColumns: [2])
+                                                       r.readableParameters.map { [$0.label, $0.value, $0.key] }, codeColumns: [2])
         html += "<h2>\(esc(w[.dataSources]))</h2>" + table([w[.role], w[.file], w[.features], w[.producer], w[.date], w[.licence], "SHA-256"],
                                                          r.sources.map { s in
                                                              [SchemeReport.sourceRole(s, words: w).capitalizedFirst, s.file + (s.layer.map { " (\(w[.layerWord]) \($0))" } ?? ""), s.features.map(String.init) ?? "–",
                                                               s.origin.producer ?? "–", s.origin.date ?? "–", s.origin.licence ?? "–", s.sha256] }, codeColumns: [6])
-        html += "<p><small>Trame \(TrameVersion.current) · \(String(format: "%.1f", r.seconds)) s</small></p></main></body></html>\n"
+        html += "<p><small>\(esc(w.madeOn(Date()))) · Trame \(TrameVersion.current) · \(w.number(r.seconds, decimals: 1)) s</small></p></main></body></html>\n"
         try AtomicOutput.write(to: (folder as NSString).appendingPathComponent("report.html")) { tmp in
             try html.write(toFile: tmp, atomically: false, encoding: .utf8)
         }

@@ -50,8 +50,8 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
              FieldDefinition("area_ha", .real), FieldDefinition("dominant_class", .string), FieldDefinition("inventories", .string),
              FieldDefinition("partners", .string), FieldDefinition("leisure_hubs", .string)]
         case .bufferZones:
-            [FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("area_ha", .real),
-             FieldDefinition("separates", .string), FieldDefinition("opening", .string)]
+            [FieldDefinition("zone", .integer), FieldDefinition("kind", .string), FieldDefinition("kind_label", .string), FieldDefinition("area_ha", .real),
+             FieldDefinition("separates", .string), FieldDefinition("opening", .string), FieldDefinition("opening_label", .string)]
         case .conflictPoints:
             [FieldDefinition("rank", .integer), FieldDefinition("subnetwork", .string), FieldDefinition("kind", .string),
              FieldDefinition("kind_label", .string), FieldDefinition("infrastructure", .string),
@@ -64,7 +64,7 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
              FieldDefinition("typology_label", .string), FieldDefinition("stake", .string), FieldDefinition("stake_label", .string)]
         case .itineraries:
             [FieldDefinition("name", .string), FieldDefinition("hub_a", .string), FieldDefinition("hub_b", .string),
-             FieldDefinition("mode", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
+             FieldDefinition("mode", .string), FieldDefinition("mode_label", .string), FieldDefinition("length_m", .real), FieldDefinition("time_min", .real),
              FieldDefinition("green_share", .real)]
         case .pinchPoints:
             [FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("from_reservoir", .integer),

@@ -25,6 +25,12 @@ public enum ProjectTemplate {
         let header = forSample ? "Written by `trame demo` for the generated sample territory."
             : "Template written by `trame init --preset \(preset.rawValue)`: nomenclature.csv and friction.csv are written beside it;\n"
             + "# INPUTS.md lists the layers to supply, and `trame check project.toml` what is still missing."
+        // Where the land cover comes from (the report's data sources table); any layer { file, layer } takes the same keys.
+        let origin = forSample || preset == .sample
+            ? "producer = \"Trame (territoire d'exemple généré)\"   # who made it, when, under which licence: the report's data sources\n"
+                + "date = \"2026\"\nlicence = \"CC0 1.0\""
+            : "# producer = \"SDES (CORINE Land Cover)\"   # who made it, when, under which licence: the report's data sources;\n"
+                + "# date = \"2018\"                          # any layer { file = …, layer = … } takes the same three keys\n# licence = \"Licence Ouverte 2.0\""
         // The sample's SCoTs, a level above its groupings.
         let scotLevel = forSample || preset == .sample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
             + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
@@ -45,6 +51,7 @@ public enum ProjectTemplate {
         raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)
         nomenclature = "nomenclature.csv" # code,label,label_fr,red,green,blue,natural
         friction = "friction.csv"         # code,label,<one resistance column per sub-network>; inf = impassable
+        \(origin)
         \(ProjectKeys.templateLines("land_cover", values: preset == .sample ? [:] : ["built_up": "[\(codes(StartKit.builtUp(preset)))]"]))
 
         [nature_spaces]

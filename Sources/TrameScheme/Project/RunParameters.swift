@@ -25,7 +25,7 @@ public enum RunParameters {
     /// words of that language: "1 500 m", "50 000 unités de coût à p = 0,05", "aucune").
     /// `files` gives the project file and land cover as they should be shown (relative paths).
     public static func readable(_ p: Project, cellSize: Double, crs: String, naturalClasses: [Int], words w: Words,
-                                files: (project: String, landCover: String)) -> [(name: String, label: String, value: String)] {
+                                files: (project: String, landCover: String)) -> [(name: String, label: String, value: String, key: String)] {
         func num(_ v: Double) -> String { w.number(v, decimals: v == v.rounded() ? 0 : (abs(v) < 1 ? 2 : 1)) }
         func shown(_ value: ProjectValue, _ kind: KeyKind) -> String {
             switch value {
@@ -40,20 +40,20 @@ public enum RunParameters {
                 }
             }
         }
-        var rows: [(String, String, String)] = [("project", w[.pProject], files.project), ("land_cover", w[.pLandCover], files.landCover),
-                                                ("cell_size", w[.pCellSize], "\(num(cellSize)) m"), ("crs", w[.pCRS], crs)]
+        var rows: [(String, String, String, String)] = [("project", w[.pProject], files.project, ""), ("land_cover", w[.pLandCover], files.landCover, "[land_cover] raster"),
+                                                        ("cell_size", w[.pCellSize], "\(num(cellSize)) m", "[territory] resolution"), ("crs", w[.pCRS], crs, "[territory] crs")]
         for key in ProjectKeys.parameters {
             guard let name = key.parameter?.name, let value = p.value(of: key, naturalClasses: naturalClasses) else { continue }
-            rows.append((name, parameterLabel(name, words: w), shown(value, key.kind)))
+            rows.append((name, parameterLabel(name, words: w), shown(value, key.kind), "[\(key.section)] \(key.name)"))
         }
         let semi = w.fr ? " ; " : "; "
         for s in p.subNetworks {
             let codes = { (c: [Int]) in c.isEmpty ? w[.none] : c.map(String.init).joined(separator: " ") }
             rows.append(("subnetwork_\(s.name)", s.label(in: w.lang), [
-                "\(w[.habitat]) \(codes(s.habitat))", "\(w[.supporting]) \(codes(s.supporting))", "\(w[.frictionColumn]) « \(s.frictionColumn) »",
+                "\(w[.habitat]) \(codes(s.habitat))", "\(w[.supporting]) \(codes(s.supporting))", "\(w[.frictionColumn]) \(w.quoted(s.frictionColumn))",
                 "\(w[.minReservoir]) \(num(s.minReservoirHa)) ha",
                 "\(w[.dispersal].lowercased()) \(num(s.dispersalCost)) \(w[.costUnits]) \(w[.atProbability]) p = \(num(s.dispersalProbability))",
-                "\(w[.corridorWidth]) \(w.corridorWidth(s.corridorWidth))"].joined(separator: semi)))
+                "\(w[.corridorWidth]) \(w.corridorWidth(s.corridorWidth))"].joined(separator: semi), "[[subnetwork]] name = \"\(s.name)\""))
         }
         return rows
     }

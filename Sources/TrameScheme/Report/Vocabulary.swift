@@ -7,9 +7,13 @@ public enum Term: CaseIterable, Sendable {
     // Names of things: obstacles, sub-networks, conflicts, levels, infrastructure classes; parameters
     case weir, lock, culvert, dam, forestSubNetwork, calcicolousSubNetwork, miningSubNetwork, riverSubNetwork, wetlandSubNetwork, roadCrossing, railwayCrossing, roadAlong, railwayAlong, builtUpCut, riverObstacle, conflictPointOne, conflictPointMany, road, railway, obstacle, levelTerritory, levelCommune, levelGrouping, motorway, trunk, primary, secondary, tertiary, residential, rail, tram, lightRail, disused, river, canal, stream, pProject, pLandCover, pCellSize, pCRS, pNatureClasses, pMixedMinArea, pBuiltUp, pBufferMaxBreakWidth, pBufferAroundNetwork, pBufferMinTownArea, pBufferMinArea, pBufferEdge, pConflictMinCrossing, pRiparianStrip, pBreakingPassability, pGoodContinuity, pBarrierClasses, habitat, supporting, frictionColumn, minReservoir, atProbability, none, projectKey, riparianStripRule
     // Leisure hubs' stakes; data sources
-    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
+    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, featureOne, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
     // Atlas, QGIS project and raster styles
     case natureAndBuffers, units, functionalLinks, cells, bufferMembership, greenNetwork, resistance, costDistance, corridorCost, riparianStrip, currentFlow, costUnitsPerMetre, costUnitsTerm, costUnitsAboveThePath, metresFromAxis, amperesPerCell, figuresPerLevel, overview, unitFigures, conflictsInUnit, noConflict, indicatorTerm, valueTerm, kind, continued, annexMethod, unitsOfLevels, shareOfUnit
+    // Openings of urban breaks, travel modes
+    case openingNorthSouth, openingEastWest, modeWalk, modeBike
+    // Itineraries
+    case ofWhichInGreen, itinerariesMethod
     // The report's tables and sentences
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
 
@@ -57,7 +61,7 @@ public enum Term: CaseIterable, Sendable {
         case .rank: ("Rank", "Rang")
         case .infrastructure: ("Infrastructure", "Infrastructure")
         case .crossing: ("Crossing", "Traversée")
-        case .importance: ("Link importance (dPC)", "Importance du lien (dPC)")
+        case .importance: ("Importance (dPC)", "Importance (dPC)")
         case .topReservoirs: ("Most important reservoirs (dPC)", "Réservoirs les plus importants (dPC)")
         case .topLinks: ("Most important links (dPC)", "Liaisons les plus importantes (dPC)")
         case .topConflicts: ("Priority conflict points", "Points de conflit prioritaires")
@@ -199,6 +203,7 @@ public enum Term: CaseIterable, Sendable {
         case .date: ("Date", "Date")
         case .licence: ("Licence", "Licence")
         case .features: ("Features", "Objets")
+        case .featureOne: ("feature", "objet")
         case .layerWord: ("layer", "couche")
         case .notGiven: ("not given", "non renseigné")
         case .roleLandCover: ("land cover", "occupation du sol")
@@ -247,6 +252,14 @@ public enum Term: CaseIterable, Sendable {
         case .annexMethod: ("Annex: method", "Annexe : méthode")
         case .unitsOfLevels: ("Administrative boundaries", "Limites administratives")
         case .shareOfUnit: ("of the unit", "de l'unité")
+
+        case .openingNorthSouth: ("north–south", "nord–sud")
+        case .openingEastWest: ("east–west", "est–ouest")
+        case .modeWalk: ("on foot", "à pied")
+        case .modeBike: ("by bike", "à vélo")
+
+        case .ofWhichInGreen: ("of which %@ inside the green network", "dont %@ dans la trame verte et bleue")
+        case .itinerariesMethod: ("Itineraries", "Itinéraires")
         }
     }
     public var en: String { forms.en }

@@ -178,6 +178,30 @@ public struct Words: Sendable {
         self[major ? .majorShort : .mixedShort]
     }
 
+    /// "Réalisé le 2 décembre 2026", "Made on 2 December 2026" (UTC).
+    public func madeOn(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: fr ? "fr_FR" : "en_GB")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "d MMMM yyyy"
+        return (fr ? "Réalisé le " : "Made on ") + f.string(from: date)
+    }
+
+    /// A unit after a number, in the singular where the language wants it (French below 2, English for 1):
+    /// "1 unité de coût par mètre", "0 unité de coût", "1 cost unit per metre"; other units as they are.
+    public func unit(_ unit: String, for v: Double) -> String {
+        guard fr ? abs(v) < 2 : v == 1 else { return unit }
+        let singular: [String: String] = [
+            "unités de coût par mètre": "unité de coût par mètre", "unités de coût": "unité de coût",
+            "unités de coût au-dessus du chemin": "unité de coût au-dessus du chemin",
+            "cost units per metre": "cost unit per metre", "cost units": "cost unit", "cost units above the path": "cost unit above the path",
+        ]
+        return singular[unit] ?? unit
+    }
+
+    /// A name quoted as the language quotes: « forest » (with non-breaking spaces) in French, “forest” in English.
+    public func quoted(_ s: String) -> String { fr ? "«\u{00A0}\(s)\u{00A0}»" : "“\(s)”" }
+
     /// A colon as the language writes it: " : " in French (a space before), ": " in English.
     public var colon: String { fr ? "\u{00A0}: " : ": " }
 
@@ -241,7 +265,7 @@ public struct Words: Sendable {
         return parts.joined(separator: ".")
     }
 
-    public func ha(_ v: Double) -> String { number(v, decimals: v >= 100 ? 0 : 1) + " ha" }
+    public func ha(_ v: Double) -> String { number(v, decimals: v >= 100 ? 0 : (v > 0 && v < 1 ? 2 : 1)) + " ha" }
     public func km(_ v: Double) -> String { number(v, decimals: 1) + " km" }
     public func pct(_ fraction: Double) -> String { number(100 * fraction, decimals: 1) + " %" }
 }
