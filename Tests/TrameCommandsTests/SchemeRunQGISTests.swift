@@ -87,7 +87,7 @@ extension SchemeRunTests {
             XCTAssertGreaterThanOrEqual(values.count, 2, name, file: file, line: line)
             XCTAssertEqual(values, values.sorted(), name, file: file, line: line)
             XCTAssertLessThan(values.first ?? 0, values.last ?? 0, "\(name): empty ramp", file: file, line: line)
-            let units = ["cost units per metre", "cost units", "cost units above the path", "m from the axis", "A per cell", "%"]
+            let units = ["cost units per metre", "cost unit per metre", "cost units", "cost unit", "cost units above the path", "cost unit above the path", "m from the axis", "A per cell", "%"]
             for s in stops {
                 let label = s["label"] as? String ?? ""
                 XCTAssertTrue(units.contains { label.hasSuffix(" " + $0) }, "\(name): stop label '\(label)' has no unit", file: file, line: line)

@@ -303,7 +303,13 @@ final class SchemeRunTests: XCTestCase {
     /// ogrinfo counts them), and its SHA-256 as sha256sum computes it; producer, date and licence given in
     /// the project (new optional keys) are shown.
     func testDataSourcesTableNamesEachInputWithItsChecksum() throws {
-        let variantPath = try variant("raster = \"landcover.tif\"", with: "raster = \"landcover.tif\"\nproducer = \"IGN\"\ndate = \"2021\"\nlicence = \"Licence Ouverte 2.0\"")
+        // The sample's own origin of its land cover, replaced by another.
+        let text = try String(contentsOfFile: p("project.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "producer = \"Trame (territoire d'exemple généré)\"", with: "producer = \"IGN\"")
+            .replacingOccurrences(of: "date = \"2026\"", with: "date = \"2021\"").replacingOccurrences(of: "licence = \"CC0 1.0\"", with: "licence = \"Licence Ouverte 2.0\"")
+        XCTAssertTrue(text.contains("producer = \"IGN\"") && text.contains("date = \"2021\"") && text.contains("licence = \"Licence Ouverte 2.0\""), "the sample says where its land cover comes from")
+        let variantPath = p("sources.toml")
+        try text.write(toFile: variantPath, atomically: true, encoding: .utf8)
         let out = p("sources-out")
         let r = try run(trame, ["run", variantPath, "-o", out, "-q", "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.err)

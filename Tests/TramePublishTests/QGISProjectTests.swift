@@ -97,7 +97,7 @@ final class QGISProjectTests: XCTestCase {
         let r = styler.style(Grid(spec: spec, values: frictions, noData: -9999), file: "rasters/forest_resistance.tif", description: "", categories: [:], colours: [:])
         guard case .ramp(let rs) = r.renderer else { return XCTFail("resistance is not a ramp") }
         XCTAssertEqual(rs.map(\.value), [1, 10, 100, 1000])
-        XCTAssertEqual(rs.map(\.label), ["1 cost units per metre", "10 cost units per metre", "100 cost units per metre", "1,000 cost units per metre"])
+        XCTAssertEqual(rs.map(\.label), ["1 cost unit per metre", "10 cost units per metre", "100 cost units per metre", "1,000 cost units per metre"])
 
         // The .qml: a QGIS style document with the pseudocolor renderer, not limited to recomputed bounds.
         let qml = try XCTUnwrap(try XMLDocument(xmlString: r.qml, options: []).rootElement())

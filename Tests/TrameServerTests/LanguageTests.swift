@@ -67,7 +67,10 @@ final class LanguageTests: XCTestCase {
             let csv = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", dir + "/territory.gpkg", layer])
             for row in csv.split(separator: "\n").dropFirst() { out += fields(String(row)).filter { Double($0) == nil && !$0.isEmpty } }
         }
-        out.append(try ProjectFile.load(dir + "/project.toml").title)
+        let project = try ProjectFile.load(dir + "/project.toml")
+        out.append(project.title)
+        // Where the data come from, as the project says it (producer, date, licence).
+        out += [project.landCoverOrigin.producer, project.landCoverOrigin.date, project.landCoverOrigin.licence].compactMap { $0 }
         out += MethodText.references   // published titles, cited as they are
         out += out.map { $0.uppercased() }   // map labels of groupings are in capitals
         return out.map(normalised).sorted { $0.count > $1.count }   // longest first: "Base de loisirs … (Nœux)" before "Nœux"
