@@ -239,7 +239,7 @@ public struct SchemeJob {
         let p = project
         var r = SchemeResult(title: p.title, name: p.name, crs: input.crsLabel, cellSize: abs(input.spec.transform.pixelWidth))
         r.referenceShare = p.referenceShare
-        r.referenceLabel = p.referenceLabel
+        r.referenceLabel = p.referenceLabel(in: lang)
         r.partners = p.inventories.enumerated().map { k, inv in
             SchemeResult.Partner(partner: inv.partner, inventory: inv.name, interest: inv.interest, sites: input.inventoryLayers[k].features.count, file: inv.source.label)
         }

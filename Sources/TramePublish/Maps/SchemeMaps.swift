@@ -408,7 +408,7 @@ public struct SchemeMaps {
             subtitle = "\(w.reservoirs)\(w.colon)\(sub.reservoirs), \(w.ha(sub.reservoirHa)) · \(w.corridors)\(w.colon)\(w.ha(sub.corridorHa)), \(w.km(sub.corridorKm)) · EC \(w.ha(sub.ec)) · \(w.conflictPoints)\(w.colon)\(sub.conflicts)"
         } else {
             var st = "\(w.natureSpaces)\(w.colon)\(w.pct(t.natureShare)) \(w.fr ? "du territoire" : "of the territory") (\(w.ha(t.natureHa)))"
-            if let ref = p.referenceShare { st += " — \(p.referenceLabel)\(w.colon)\(w.pct(ref))" }
+            if let ref = p.referenceShare { st += " — \(p.referenceLabel(in: w.lang))\(w.colon)\(w.pct(ref))" }
             subtitle = st + " · \(w.bufferZones)\(w.colon)\(w.ha(t.bufferHa))"
         }
         let partners = Array(Set(input.result.partners.map(\.partner))).sorted()

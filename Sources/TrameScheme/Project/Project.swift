@@ -201,6 +201,10 @@ public struct Project: Sendable, Equatable {
     /// Share of nature spaces to compare with (e.g. the region's).
     public var referenceShare: Double?
     public var referenceLabel: String
+    /// `reference_label_fr` / `reference_label_en`: the reference's name in each language (else `reference_label`).
+    public var referenceLabelFr: String? = nil
+    public var referenceLabelEn: String? = nil
+    public func referenceLabel(in lang: String) -> String { (lang == "fr" ? referenceLabelFr : referenceLabelEn) ?? referenceLabel }
 
     public var landCover: String
     public var nomenclature: String

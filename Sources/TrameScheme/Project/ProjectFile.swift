@@ -296,7 +296,7 @@ public enum ProjectFile {
             try checkKeys(top)
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
-            let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label"]), required: true)!
+            let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label", "reference_label_fr", "reference_label_en"]), required: true)!
             let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
@@ -470,6 +470,8 @@ public enum ProjectFile {
                 title: try rep.flatMap { try string($0, "title") } ?? name,
                 lang: lang, baseMap: baseMap, baseMapAttribution: try web.flatMap { try string($0, "base_map_attribution") },
                 hydrography: hydrography)
+            project.referenceLabelFr = try string(terr, "reference_label_fr")
+            project.referenceLabelEn = try string(terr, "reference_label_en")
             project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
             project.unitLevels = unitLevels

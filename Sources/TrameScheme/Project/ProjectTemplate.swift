@@ -45,7 +45,8 @@ public enum ProjectTemplate {
         name = "\(name)"
         crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
         \(ProjectKeys.templateLines("territory", values: preset == .sample ? [:] : ["resolution": StartKit.resolution(preset)]))
-        reference_label = "moyenne régionale"
+        reference_label = "regional average"     # what reference_share is, in the report and maps
+        reference_label_fr = "moyenne régionale"
 
         [land_cover]
         raster = "landcover.tif"          # integer classes (GeoTIFF or any raster GDAL reads)

@@ -78,7 +78,7 @@ public enum StartKit {
                 InventoryEntry(name: "ZNIEFF type 1", source: "{ file = \"territory.gpkg\", layer = \"znieff1\" }", partner: "INPN (MNHN)", interest: "major"),
                 InventoryEntry(name: "Natura 2000", source: "{ file = \"territory.gpkg\", layer = \"natura2000\" }", partner: "INPN (MNHN)", interest: "major"),
                 InventoryEntry(name: "Espace naturel sensible", source: "{ file = \"territory.gpkg\", layer = \"ens\" }", partner: "Département", interest: "major"),
-                InventoryEntry(name: "Zone humide", source: "{ file = \"territory.gpkg\", layer = \"wetlands\" }", partner: "DREAL, agence de l'eau or SAGE", interest: "information"),
+                InventoryEntry(name: "Zone humide", source: "{ file = \"territory.gpkg\", layer = \"wetlands\" }", partner: "DREAL, agence de l'eau ou SAGE", interest: "information"),
             ]
         }
     }
@@ -234,8 +234,8 @@ public enum StartKit {
                            geometryEn: "raster of integer class codes 111 … 523 (the codes of nomenclature.csv), 25 m cells, NoData 0",
                            geometryFr: "raster de codes de classe entiers 111 … 523 (ceux de nomenclature.csv), cellules de 25 m, NoData 0",
                            fields: [], optional: false,
-                           sourceEn: "CORINE Land Cover as vectors (SDES, the field CODE_18 for 2018), clipped to the territory and burnt: `ogr2ogr -t_srs EPSG:2154 -clipdst boundary.gpkg clc.gpkg CLC18_FR.gpkg` (boundary.gpkg: the territory's outline) then `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. The EEA's 100 m raster holds indices 1 … 44, not the codes: rasterise the vectors instead.",
-                           sourceFr: "CORINE Land Cover en vecteur (SDES, champ CODE_18 pour 2018), découpé sur le territoire puis rastérisé : `ogr2ogr -t_srs EPSG:2154 -clipdst contour.gpkg clc.gpkg CLC18_FR.gpkg` (contour.gpkg : le contour du territoire) puis `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. Le raster à 100 m de l'AEE contient des indices 1 … 44 et non les codes : rastérisez plutôt les vecteurs.")
+                           sourceEn: "CORINE Land Cover as vectors (SDES, the field CODE_18 for 2018), clipped to the territory and burnt: `ogr2ogr -t_srs EPSG:2154 -clipdst boundary.gpkg clc.gpkg CLC18_FR.gpkg` (boundary.gpkg: the territory's outline) then `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. The EEA's 100 m raster holds indices 1 … 44, not the codes: rasterise the vectors instead. CORINE maps nothing smaller than 25 ha (5 ha for changes): hedges, copses and small dry grasslands are missing, so reservoirs below that size and the supporting classes come from a finer land cover (OCS GE, a regional land-use map) where you have one.",
+                           sourceFr: "CORINE Land Cover en vecteur (SDES, champ CODE_18 pour 2018), découpé sur le territoire puis rastérisé : `ogr2ogr -t_srs EPSG:2154 -clipdst contour.gpkg clc.gpkg CLC18_FR.gpkg` (contour.gpkg : le contour du territoire) puis `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. Le raster à 100 m de l'AEE contient des indices 1 … 44 et non les codes : rastérisez plutôt les vecteurs. CORINE ne cartographie rien sous 25 ha (5 ha pour les changements) : haies, bosquets et petites pelouses sèches y manquent ; les réservoirs plus petits et les classes relais viennent d'une occupation du sol plus fine (OCS GE, mode d'occupation du sol régional) quand vous en avez une.")
         case .sample:
             raster = Input(key: "[land_cover] raster", en: "Land cover (landcover.tif)", fr: "Occupation du sol (landcover.tif)",
                            geometryEn: "raster of integer class codes (those of nomenclature.csv), 10 m cells, NoData 0",
@@ -247,8 +247,8 @@ public enum StartKit {
         let inventoryLayers = inventories(preset).map { inv -> Input in
             var i = Input(key: "[[inventory]] source (\(inv.name))", en: "Inventory: \(inv.name)", fr: "Inventaire : \(inv.name)",
                           geometryEn: "polygons", geometryFr: "polygones", fields: [], optional: true,
-                          sourceEn: "its sites as polygons, e.g. from the INPN (inpn.mnhn.fr) or the partner named in project.toml; any attribute is kept; `where = \"…\"` selects some features of a shared layer",
-                          sourceFr: "ses sites en polygones, par exemple de l'INPN (inpn.mnhn.fr) ou du partenaire nommé dans project.toml ; les attributs sont conservés ; `where = \"…\"` choisit une partie d'une couche commune")
+                          sourceEn: "its sites as polygons, e.g. from the INPN (inpn.mnhn.fr) or the partner named in project.toml; any attribute is kept; `where = \"…\"` selects some features of a shared layer. Natura 2000 comes as two INPN layers, SPAs (ZPS) and SACs (ZSC/SIC): merge them (ogr2ogr -append) or give two inventories; wetlands come from the DREAL, the water agency or the SAGE",
+                          sourceFr: "ses sites en polygones, par exemple de l'INPN (inpn.mnhn.fr) ou du partenaire nommé dans project.toml ; les attributs sont conservés ; `where = \"…\"` choisit une partie d'une couche commune. Natura 2000 vient en deux couches de l'INPN, ZPS et ZSC/SIC : fusionnez-les (ogr2ogr -append) ou déclarez deux inventaires ; les zones humides viennent de la DREAL, de l'agence de l'eau ou du SAGE")
             i.removeEn = "remove its [[inventory]] and its name from the sub-networks' inventories = [...]"
             i.removeFr = "retirez son [[inventory]] et son nom des listes inventories = [...] des [[subnetwork]]"
             return i
