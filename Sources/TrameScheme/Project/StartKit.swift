@@ -330,15 +330,7 @@ public enum StartKit {
         |---|---|---|---|
 
         """
-        for i in list { s += "| `\(i.key)` | \(i.fr) | \(i.geometryFr) | \(i.optional ? "non : \(i.removeFr)" : "oui") |\n" }
-        for i in list {
-            s += "\n### \(i.fr)\n\n- clé : `\(i.key)`\n- géométrie : \(i.geometryFr)\n"
-            if i.fields.isEmpty { s += "- champs : aucun champ exigé\n" } else {
-                s += "- champs :\n"
-                for f in i.fields { s += "  - `\(f.name)` (\(f.required ? "obligatoire" : "facultatif")) : \(f.fr)\n" }
-            }
-            s += "- où la trouver : \(i.sourceFr)\n"
-        }
+        s += inputList(list, fr: true)
         s += """
 
         ## English
@@ -359,14 +351,28 @@ public enum StartKit {
         |---|---|---|---|
 
         """
-        for i in list { s += "| `\(i.key)` | \(i.en) | \(i.geometryEn) | \(i.optional ? "no: \(i.removeEn)" : "yes") |\n" }
+        s += inputList(list, fr: false)
+        return s
+    }
+
+    /// The table of inputs and one paragraph per input, in French or in English.
+    static func inputList(_ list: [Input], fr: Bool) -> String {
+        let c = fr ? " : " : ": "
+        var s = ""
         for i in list {
-            s += "\n### \(i.en)\n\n- key: `\(i.key)`\n- geometry: \(i.geometryEn)\n"
-            if i.fields.isEmpty { s += "- fields: none required\n" } else {
-                s += "- fields:\n"
-                for f in i.fields { s += "  - `\(f.name)` (\(f.required ? "required" : "optional")): \(f.en)\n" }
+            s += "| `\(i.key)` | \(fr ? i.fr : i.en) | \(fr ? i.geometryFr : i.geometryEn) | "
+                + (i.optional ? (fr ? "non : " : "no: ") + (fr ? i.removeFr : i.removeEn) : (fr ? "oui" : "yes")) + " |\n"
+        }
+        for i in list {
+            s += "\n### \(fr ? i.fr : i.en)\n\n- \(fr ? "clé" : "key")\(c)`\(i.key)`\n- \(fr ? "géométrie" : "geometry")\(c)\(fr ? i.geometryFr : i.geometryEn)\n"
+            if i.fields.isEmpty { s += fr ? "- champs : aucun champ exigé\n" : "- fields: none required\n" } else {
+                s += fr ? "- champs :\n" : "- fields:\n"
+                for f in i.fields {
+                    let need = f.required ? (fr ? "obligatoire" : "required") : (fr ? "facultatif" : "optional")
+                    s += "  - `\(f.name)` (\(need))\(c)\(fr ? f.fr : f.en)\n"
+                }
             }
-            s += "- where to find it: \(i.sourceEn)\n"
+            s += "- \(fr ? "où la trouver" : "where to find it")\(c)\(fr ? i.sourceFr : i.sourceEn)\n"
         }
         return s
     }
