@@ -64,7 +64,12 @@ struct Info: ParsableCommand {
         ]
         if srs.map({ !$0.isGeographic }) ?? false { o["area_ha"] = (e.maxX - e.minX) * (e.maxY - e.minY) / 10_000 }
         guard let first = d.bands.first, first.type.isInteger else { return o }
-        let grid = try RasterIO.read(file, as: Int32.self, conversion: .any)
+        // The value table needs the whole band in memory: a raster too large for it is still described.
+        let grid: Grid<Int32>
+        do { grid = try RasterIO.read(file, as: Int32.self, conversion: .any) } catch let e as GeodataError {
+            o["values_omitted"] = e.problem
+            return o
+        }
         var counts: [Int32: Int] = [:]
         for v in grid.values {
             counts[v, default: 0] += 1
@@ -117,6 +122,7 @@ struct Info: ParsableCommand {
                 let desc = b["description"] as? String ?? ""
                 print("Band \(k + 1):      \(b["type"]!), \(nd)\(desc.isEmpty ? "" : ", \"\(desc)\"")")
             }
+            if let why = r["values_omitted"] as? String { print("\nValues of band 1: not counted (\(why))") }
             if let values = r["values"] as? [[String: Any]] {
                 print("\nValues of band 1 (\(values.count) distinct):")
                 print("  value  cells          area (ha)     share   name")

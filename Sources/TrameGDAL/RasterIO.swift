@@ -143,6 +143,15 @@ public enum RasterIO {
         let spec = gridSpec(ds)
         var has: Int32 = 0
         let nd = GDALGetRasterNoDataValue(b, &has)
+        // A raster larger than the machine's memory (a hostile VRT declaring 10¹⁶ cells) is refused before
+        // anything is allocated, naming the file.
+        let bytes = spec.count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        let memory = ProcessInfo.processInfo.physicalMemory
+        guard !bytes.overflow, UInt64(bytes.partialValue) <= memory else {
+            let gb = { (v: Double) in String(format: "%.1f", v / 1e9) }
+            throw GeodataError(path, "is \(spec.cols) × \(spec.rows) cells: \(bytes.overflow ? "more than" : gb(Double(bytes.partialValue))) GB as \(T.typeName), "
+                               + "more than this machine's \(gb(Double(memory))) GB of memory; cut it to the territory (gdal_translate -projwin) or coarsen it (gdalwarp -tr)")
+        }
         var values = LargeBuffer.array(repeating: T.zero, count: spec.count)
         let err = values.withUnsafeMutableBytes { buf -> CPLErr in
             GDALRasterIO(b, GF_Read, 0, 0, Int32(spec.cols), Int32(spec.rows), buf.baseAddress,

@@ -88,5 +88,11 @@ final class MachineOutputTests: XCTestCase {
         XCTAssertEqual(r.status, 64, r.err)
         r = try run(["info", p("missing.tif")])
         XCTAssertEqual(r.status, 1, r.err)
+        // A VRT declaring 10¹⁶ cells is described, its values not counted (they would not fit in memory).
+        try "<VRTDataset rasterXSize=\"100000000\" rasterYSize=\"100000000\"><VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>"
+            .write(toFile: p("huge.vrt"), atomically: true, encoding: .utf8)
+        r = try run(["info", p("huge.vrt")])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("100000000 columns × 100000000 rows") && r.out.contains("not counted"), r.out)
     }
 }

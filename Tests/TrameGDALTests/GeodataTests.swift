@@ -53,6 +53,21 @@ final class GeodataTests: XCTestCase {
         }
     }
 
+    /// A VRT declaring 10⁸ × 10⁸ cells (10¹⁶, far beyond any machine) is refused by name before any allocation,
+    /// as `trame info` and every raster command read it; a VRT of 3 × 2 cells still reads.
+    func testRasterLargerThanMemoryIsRefused() throws {
+        let huge = path("huge.vrt")
+        try "<VRTDataset rasterXSize=\"100000000\" rasterYSize=\"100000000\"><VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>"
+            .write(toFile: huge, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RasterIO.read(huge, as: UInt8.self)) { e in
+            XCTAssertTrue("\(e)".hasPrefix(huge + ": is 100000000 × 100000000 cells") && "\(e)".contains("more than this machine's"), "\(e)")
+        }
+        let small = path("small.vrt")
+        try "<VRTDataset rasterXSize=\"3\" rasterYSize=\"2\"><VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>"
+            .write(toFile: small, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RasterIO.read(small, as: UInt8.self).values.count, 6)
+    }
+
     func testMissingAndCorruptFiles() throws {
         XCTAssertThrowsError(try RasterIO.read(path("nope.tif"), as: Float.self)) { e in
             XCTAssertEqual("\(e)", "\(self.path("nope.tif")): no such file")
