@@ -88,6 +88,13 @@ public struct SchemeJob {
         defer { writer.drain() }
         var layers = Layers(crsWKT: input.spec.crsWKT, lang: lang)
         let lc = input.landCover
+        if input.landCoverDerived {
+            // Polygons rasterised or a raster reprojected: the grid every figure comes from, for QGIS.
+            let fr = lang == "fr"
+            writer.write(lc, to: "rasters/land_cover.tif", description: "land cover as the run used it (classes of the nomenclature)",
+                               categories: input.nomenclature.mapValues { fr ? $0.labelFr : $0.label },
+                               colours: input.nomenclature.mapValues { (UInt8(clamping: $0.colour.0), UInt8(clamping: $0.colour.1), UInt8(clamping: $0.colour.2)) })
+        }
         var valid = [Bool](repeating: false, count: input.spec.count)
         for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
         var tally = FigureTally(spec: input.spec, valid: valid, territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },

@@ -272,14 +272,14 @@ public enum ProjectFile {
         }
 
         /// A layer: "file.gpkg" or { file = "…", layer = "…", where = "…" }.
-        func layer(_ s: Section, _ key: String) throws -> LayerSource? {
+        func layer(_ s: Section, _ key: String, extra: [String] = []) throws -> LayerSource? {
             guard let v = s.table[key] else { return nil }
             let l = line(s, key)
             if let str = v.string { return LayerSource(file: path(str), line: l) }
             guard let t = v.table else { note(fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }")); return nil }
-            let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where", "producer", "date", "licence"])
+            let inner = Section(table: t, path: s.path, allowed: Set(["file", "layer", "where", "producer", "date", "licence"] + extra))
             for k in t.keys.sorted() where !inner.allowed.contains(k) {
-                note(ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where, producer, date, licence)"))
+                note(ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: \((["file", "layer", "where", "producer", "date", "licence"] + extra).joined(separator: ", ")))"))
             }
             guard let f = t["file"]?.string else { note(ProjectError(file, line: l, "'\(key)' needs file = \"…\"")); return nil }
             for k in ["layer", "where", "producer", "date", "licence"] where t[k] != nil && t[k]?.string == nil {
@@ -287,6 +287,17 @@ public enum ProjectFile {
             }
             return LayerSource(file: path(f), layer: t["layer"]?.string, filter: t["where"]?.string, line: l,
                                origin: DataOrigin(producer: t["producer"]?.string, date: t["date"]?.string, licence: t["licence"]?.string))
+        }
+
+        /// [land_cover] vector = { file = "…", layer = "…", field = "…", where = "…" }.
+        func vectorLandCover(_ s: Section) throws -> VectorLandCover? {
+            guard let v = s.table["vector"] else { return nil }
+            guard let t = v.table else { note(fail(s, "vector", "'vector' must be { file = \"…\", layer = \"…\", field = \"…\" }, the polygons and their class field")); return nil }
+            guard let field = t["field"]?.string, !field.isEmpty else {
+                note(fail(s, "vector", "'vector' needs field = \"…\", the field holding each polygon's class code")); return nil
+            }
+            guard let src = try layer(s, "vector", extra: ["field"]) else { return nil }
+            return VectorLandCover(source: src, field: field)
         }
 
         mutating func project(_ root: TOMLTable) throws -> Project {
@@ -297,7 +308,7 @@ public enum ProjectFile {
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
             let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label", "reference_label_fr", "reference_label_en"]), required: true)!
-            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
+            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "vector", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
             let units = try section(root, "units", allowed: ["communes", "groupings", "name_field", "level"])
@@ -444,11 +455,16 @@ public enum ProjectFile {
             var lang = try rep.flatMap { try string($0, "lang") } ?? "en"
             if !["en", "fr"].contains(lang) { note(fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"")); lang = "en" }
             let resolution = try measure(terr, "territory", "resolution")
+            let landCoverVector = try vectorLandCover(lc)
+            if landCoverVector != nil && lc.table["raster"] != nil { note(fail(lc, "vector", "[land_cover] takes raster or vector, not both")) }
+            if landCoverVector != nil && resolution == nil && !terr.missing {
+                note(fail(terr, nil, "a vector land cover needs [territory] resolution = \"… m\", the cell size it is rasterised at"))
+            }
             var project = Project(
                 file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,
                 boundary: try layer(terr, "boundary"), referenceShare: try measure(terr, "territory", "reference_share"),
                 referenceLabel: try string(terr, "reference_label") ?? "reference",
-                landCover: path(try string(lc, "raster", required: true)!),
+                landCover: try landCoverVector?.source.file ?? path(string(lc, "raster", required: landCoverVector == nil) ?? ""),
                 nomenclature: path(try string(lc, "nomenclature", required: true)!),
                 friction: path(try string(lc, "friction", required: true)!),
                 builtUp: builtUp,
@@ -472,6 +488,7 @@ public enum ProjectFile {
                 hydrography: hydrography)
             project.referenceLabelFr = try string(terr, "reference_label_fr")
             project.referenceLabelEn = try string(terr, "reference_label_en")
+            project.landCoverVector = landCoverVector
             project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
             project.unitLevels = unitLevels

@@ -29,11 +29,17 @@ public enum ProjectTemplate {
         let origin = forSample || preset == .sample
             ? "producer = \"Trame (territoire d'exemple généré)\"   # who made it, when, under which licence: the report's data sources\n"
                 + "date = \"2026\"\nlicence = \"CC0 1.0\""
+            : preset == .nlcd
+            ? "# producer = \"USGS (NLCD)\"   # who made it, when, under which licence: the report's data sources;\n"
+                + "# date = \"2021\"              # any layer { file = …, layer = … } takes the same three keys\n# licence = \"Public domain (U.S. Government work)\""
             : "# producer = \"SDES (CORINE Land Cover)\"   # who made it, when, under which licence: the report's data sources;\n"
                 + "# date = \"2018\"                          # any layer { file = …, layer = … } takes the same three keys\n# licence = \"Licence Ouverte 2.0\""
         // The sample's SCoTs, a level above its groupings.
         let scotLevel = forSample || preset == .sample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
             + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
+        let crsLine = preset == .nlcd
+            ? "# crs = \"EPSG:5070\"             # leave out to keep the land cover's own CRS; given, every input is reprojected to it"
+            : "crs = \"EPSG:2154\"                 # every input is reprojected to this CRS (the land cover too)"
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
         # \(header)
@@ -43,7 +49,7 @@ public enum ProjectTemplate {
 
         [territory]
         name = "\(name)"
-        crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
+        \(crsLine)
         \(ProjectKeys.templateLines("territory", values: preset == .sample ? [:] : ["resolution": StartKit.resolution(preset)]))
         reference_label = "regional average"     # what reference_share is, in the report and maps
         reference_label_fr = "moyenne régionale"

@@ -7,7 +7,7 @@ public enum Term: CaseIterable, Sendable {
     // Names of things: obstacles, sub-networks, conflicts, levels, infrastructure classes; parameters
     case weir, lock, culvert, dam, forestSubNetwork, calcicolousSubNetwork, miningSubNetwork, riverSubNetwork, wetlandSubNetwork, roadCrossing, railwayCrossing, roadAlong, railwayAlong, builtUpCut, riverObstacle, conflictPointOne, conflictPointMany, road, railway, obstacle, levelTerritory, levelCommune, levelGrouping, motorway, trunk, primary, secondary, tertiary, residential, rail, tram, lightRail, disused, river, canal, stream, pProject, pLandCover, pCellSize, pCRS, pNatureClasses, pMixedMinArea, pBuiltUp, pBufferMaxBreakWidth, pBufferAroundNetwork, pBufferMinTownArea, pBufferMinArea, pBufferEdge, pConflictMinCrossing, pRiparianStrip, pBreakingPassability, pGoodContinuity, pBarrierClasses, habitat, supporting, frictionColumn, minReservoir, atProbability, none, projectKey, riparianStripRule
     // Leisure hubs' stakes; data sources
-    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, featureOne, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
+    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, featureOne, layerWord, notGiven, roleLandCover, landCoverAsUsed, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
     // Atlas, QGIS project and raster styles
     case natureAndBuffers, units, functionalLinks, cells, bufferMembership, greenNetwork, resistance, costDistance, corridorCost, riparianStrip, currentFlow, costUnitsPerMetre, costUnitsTerm, costUnitsAboveThePath, metresFromAxis, amperesPerCell, figuresPerLevel, overview, unitFigures, conflictsInUnit, noConflict, indicatorTerm, valueTerm, kind, continued, annexMethod, unitsOfLevels, shareOfUnit
     // Openings of urban breaks, travel modes
@@ -207,6 +207,7 @@ public enum Term: CaseIterable, Sendable {
         case .layerWord: ("layer", "couche")
         case .notGiven: ("not given", "non renseigné")
         case .roleLandCover: ("land cover", "occupation du sol")
+        case .landCoverAsUsed: ("Land cover as the run used it", "Occupation du sol telle que le calcul l'a utilisée")
         case .roleNomenclature: ("nomenclature", "nomenclature")
         case .roleFriction: ("friction table", "table des résistances")
         case .roleProject: ("project file", "fichier de projet")
