@@ -16,6 +16,8 @@ public enum Term: CaseIterable, Sendable {
     case ofWhichInGreen, itinerariesMethod
     // The report's tables and sentences
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
+    // Comparing two schemes (trame compare)
+    case cmpTitle, cmpOldScheme, cmpNewScheme, cmpChange, cmpNoChange, cmpGainedMajor, cmpGainedMixed, cmpLostMajor, cmpLostMixed, cmpMixedToMajor, cmpMajorToMixed, cmpGained, cmpLost, cmpNew, cmpGrown, cmpShrunk, cmpSplit, cmpMerged, cmpCut, cmpCreated, cmpCostlier, cmpCheaper, cmpAdded, cmpResolved, cmpCorridorGained, cmpCorridorLost, cmpBufferGained, cmpBufferLost, cmpConflictAdded, cmpConflictResolved, cmpNatureSpacesAfter, cmpMapTitle, cmpNatureGained, cmpNatureLost, cmpLinksCut, cmpLinksCreated, cmpConflictsAdded, cmpHeadline, cmpReservoirArea, cmpECExplained, cmpGainedArea, cmpLostArea, cmpReservoirChanges, cmpLinkChanges, cmpConflictChanges, cmpFigureChanges, cmpNoFigureChange, cmpFigure, cmpMoreInCSV, cmpProject, cmpScenarioTitle
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -261,6 +263,57 @@ public enum Term: CaseIterable, Sendable {
 
         case .ofWhichInGreen: ("of which %@ inside the green network", "dont %@ dans la trame verte et bleue")
         case .itinerariesMethod: ("Itineraries", "Itinéraires")
+        case .cmpTitle: ("Changes between two schemes", "Évolutions entre deux schémas")
+        case .cmpOldScheme: ("Before", "Avant")
+        case .cmpNewScheme: ("After", "Après")
+        case .cmpChange: ("Change", "Évolution")
+        case .cmpNoChange: ("No change: the two schemes are the same, cell by cell, link by link and figure by figure.", "Aucune évolution : les deux schémas sont identiques, maille par maille, liaison par liaison et chiffre par chiffre.")
+        case .cmpGainedMajor: ("Gained: major ecological interest", "Gagné : intérêt écologique majeur")
+        case .cmpGainedMixed: ("Gained: mixed vocation", "Gagné : vocation mixte")
+        case .cmpLostMajor: ("Lost: major ecological interest", "Perdu : intérêt écologique majeur")
+        case .cmpLostMixed: ("Lost: mixed vocation", "Perdu : vocation mixte")
+        case .cmpMixedToMajor: ("Mixed vocation become major interest", "Vocation mixte devenue d'intérêt majeur")
+        case .cmpMajorToMixed: ("Major interest become mixed vocation", "Intérêt majeur devenu à vocation mixte")
+        case .cmpGained: ("gained", "gagné")
+        case .cmpLost: ("lost", "perdu")
+        case .cmpNew: ("new", "nouveau")
+        case .cmpGrown: ("grown", "agrandi")
+        case .cmpShrunk: ("shrunk", "réduit")
+        case .cmpSplit: ("split", "scindé")
+        case .cmpMerged: ("merged", "fusionné")
+        case .cmpCut: ("cut", "coupée")
+        case .cmpCreated: ("created", "créée")
+        case .cmpCostlier: ("costlier", "plus coûteuse")
+        case .cmpCheaper: ("cheaper", "moins coûteuse")
+        case .cmpAdded: ("added", "nouveau")
+        case .cmpResolved: ("resolved", "résorbé")
+        case .cmpCorridorGained: ("Corridor gained", "Corridor gagné")
+        case .cmpCorridorLost: ("Corridor lost", "Corridor perdu")
+        case .cmpBufferGained: ("Buffer zone gained", "Zone tampon gagnée")
+        case .cmpBufferLost: ("Buffer zone lost", "Zone tampon perdue")
+        case .cmpConflictAdded: ("New conflict point", "Nouveau point de conflit")
+        case .cmpConflictResolved: ("Conflict point resolved", "Point de conflit résorbé")
+        case .cmpNatureSpacesAfter: ("Nature spaces after", "Espaces de nature après")
+        case .cmpMapTitle: ("Gains and losses", "Gains et pertes")
+        case .cmpNatureGained: ("of nature spaces gained", "d'espaces de nature gagnés")
+        case .cmpNatureLost: ("of nature spaces lost", "d'espaces de nature perdus")
+        case .cmpLinksCut: ("functional links cut", "liaisons fonctionnelles coupées")
+        case .cmpLinksCreated: ("functional links created", "liaisons fonctionnelles créées")
+        case .cmpConflictsAdded: ("new conflict points", "nouveaux points de conflit")
+        case .cmpHeadline: ("What changes, per sub-network", "Ce qui change, par sous-trame")
+        case .cmpReservoirArea: ("Reservoir area", "Surface des réservoirs")
+        case .cmpECExplained: ("EC (equivalent connected area) is the area of a single reservoir that would give the same probability of connectivity (Saura et al. 2011): a loss of EC is habitat lost or cut off from the rest of the network.", "L'EC (surface connectée équivalente) est la surface d'un réservoir unique qui donnerait la même probabilité de connectivité (Saura et al. 2011) : une perte d'EC, ce sont des habitats perdus ou coupés du reste du réseau.")
+        case .cmpGainedArea: ("Area gained", "Surface gagnée")
+        case .cmpLostArea: ("Area lost", "Surface perdue")
+        case .cmpReservoirChanges: ("Reservoirs lost, new and changed", "Réservoirs perdus, nouveaux et modifiés")
+        case .cmpLinkChanges: ("Links cut, created and changed", "Liaisons coupées, créées et modifiées")
+        case .cmpConflictChanges: ("Conflict points added and resolved", "Points de conflit nouveaux et résorbés")
+        case .cmpFigureChanges: ("Figures that change, per unit", "Chiffres qui changent, par unité")
+        case .cmpNoFigureChange: ("No figure changes.", "Aucun chiffre ne change.")
+        case .cmpFigure: ("Figure", "Indicateur")
+        case .cmpMoreInCSV: ("The first 300 changes are listed; every one is in figure_changes.csv and in the figure_changes table of diff.gpkg.", "Les 300 premières évolutions sont listées ; toutes sont dans figure_changes.csv et dans la table figure_changes de diff.gpkg.")
+        case .cmpProject: ("The project (its changes)", "Le projet (ses modifications)")
+        case .cmpScenarioTitle: ("Impact of the project", "Incidences du projet")
         }
     }
     public var en: String { forms.en }
