@@ -117,4 +117,63 @@ final class ScenarioTests: XCTestCase {
         }
         XCTAssertThrowsError(try SchemeOutput(dir)) { e in XCTAssertTrue("\(e)".contains("holds no scheme.gpkg"), "\(e)") }
     }
+
+    /// Three woods of 2 ha (10 × 20 cells) in a grassland row: A–B cut by a road two cells wide (resistance
+    /// 1000), B–C by a built block 25 cells wide. Restoring the road reconnects A and B (cost worked by
+    /// hand: 760, under the 5,000 dispersal distance); restoring 110 m of the block does not reconnect B and
+    /// C. The road ranks first, with EC worked by hand.
+    func testTheBarrierThatReconnectsRanksFirst() throws {
+        let cols = 80, rows = 20
+        var v = [UInt8](repeating: 30, count: cols * rows)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                if c < 10 || (c >= 25 && c < 35) || c >= 70 { v[r * cols + c] = 20 } else if c == 17 || c == 18 || (c >= 38 && c < 63) { v[r * cols + c] = 1 }
+            }
+        }
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_200, cellSize: 10), crsWKT: l93.wkt)
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/three.tif")
+        try """
+        [territory]
+        name = "Three woods"
+        [land_cover]
+        raster = "three.tif"
+        nomenclature = "nomenclature.csv"
+        friction = "friction.csv"
+        built_up = [1]
+        [buffer_zones]
+        open_land = [10]
+        [[subnetwork]]
+        name = "forest"
+        habitat = [20]
+        friction_column = "forest"
+        min_reservoir_area = "1 ha"
+        dispersal_distance = "5000 cost"
+        corridor_width = "500 cost"
+        """.write(toFile: dir + "/three.toml", atomically: true, encoding: .utf8)
+        _ = try SchemeJob(project: try ProjectFile.load(dir + "/three.toml"), out: dir + "/three", lang: "en").run()
+        let s = try SchemeOutput(dir + "/three")
+        let p = try RestorationPriorities.evaluate(s, radius: 50)
+        // The graph rebuilt from the links gives the scheme's own EC.
+        let check = try XCTUnwrap(p.checks.first)
+        XCTAssertEqual(check.recomputed, check.reported, accuracy: 1e-6 * check.reported)
+        let first = try XCTUnwrap(p.works.first)
+        XCTAssertEqual(first.kind, "barrier")
+        XCTAssertEqual(Set([first.from, first.to]).count, 2)
+        XCTAssertFalse(first.functionalBefore)
+        XCTAssertTrue(first.functionalAfter)
+        // By hand, along a row from A's last cell (column 9) to B's first (25): steps of 10 m at the mean of
+        // the two cells' resistances, the road's cells restored to the path's median (5): 30 + 15 × 50 + 30 − …
+        // i.e. 9→10: 30, 10→24: 14 steps × 50 = 700, 24→25: 30 → 760.
+        XCTAssertEqual(first.costAfter, 760, accuracy: 1e-6)
+        // EC by hand: three reservoirs of 2 ha; p(A,B) = 0.05^(760/5000); B–C and A–C are negligible.
+        let pAB = pow(0.05, 760.0 / 5000)
+        XCTAssertEqual(first.ecAfter, (3 * 4 + 2 * 4 * pAB).squareRoot(), accuracy: 1e-6)
+        // The block's work does not reconnect B and C.
+        let second = try XCTUnwrap(p.works.dropFirst().first)
+        XCTAssertFalse(second.functionalAfter)
+        XCTAssertLessThan(second.ecGain, first.ecGain / 100)
+        let layer = p.layer(crsWKT: s.spec.crsWKT, lang: "fr")
+        XCTAssertEqual(layer.features.first?["rank"], .integer(1))
+        XCTAssertEqual(layer.features.first?["kind_label"], .string("obstacle sur la liaison"))
+    }
 }

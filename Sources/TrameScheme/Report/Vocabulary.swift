@@ -18,6 +18,8 @@ public enum Term: CaseIterable, Sendable {
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
     // Comparing two schemes (trame compare)
     case cmpTitle, cmpOldScheme, cmpNewScheme, cmpChange, cmpNoChange, cmpGainedMajor, cmpGainedMixed, cmpLostMajor, cmpLostMixed, cmpMixedToMajor, cmpMajorToMixed, cmpGained, cmpLost, cmpNew, cmpGrown, cmpShrunk, cmpSplit, cmpMerged, cmpCut, cmpCreated, cmpCostlier, cmpCheaper, cmpAdded, cmpResolved, cmpCorridorGained, cmpCorridorLost, cmpBufferGained, cmpBufferLost, cmpConflictAdded, cmpConflictResolved, cmpNatureSpacesAfter, cmpMapTitle, cmpNatureGained, cmpNatureLost, cmpLinksCut, cmpLinksCreated, cmpConflictsAdded, cmpHeadline, cmpReservoirArea, cmpECExplained, cmpGainedArea, cmpLostArea, cmpReservoirChanges, cmpLinkChanges, cmpConflictChanges, cmpFigureChanges, cmpNoFigureChange, cmpFigure, cmpMoreInCSV, cmpProject, cmpScenarioTitle
+    // Restoration priorities (trame priorities)
+    case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -314,6 +316,16 @@ public enum Term: CaseIterable, Sendable {
         case .cmpMoreInCSV: ("The first 300 changes are listed; every one is in figure_changes.csv and in the figure_changes table of diff.gpkg.", "Les 300 premières évolutions sont listées ; toutes sont dans figure_changes.csv et dans la table figure_changes de diff.gpkg.")
         case .cmpProject: ("The project (its changes)", "Le projet (ses modifications)")
         case .cmpScenarioTitle: ("Impact of the project", "Incidences du projet")
+        case .restoreTitle: ("Restoration priorities: the works that reconnect most", "Priorités de restauration : les travaux qui reconnectent le plus")
+        case .restoreMethod: ("Each work restores the cells within %@ of its place that resist more than the permeable part of the link's path: they take its resistance (the first quartile of the path's cells: a crossing, a hedge, a restored bank). On each link it is placed where the path gains most; at a conflict point, on the point. The link's cost is recomputed, then the probability of connectivity of the whole network: the works are ranked by the equivalent connected area (EC) they add.", "Chaque travail restaure les mailles à moins de %@ de son emplacement qui résistent plus que la partie perméable du chemin de la liaison : elles en prennent la résistance (le premier quartile des mailles du chemin : un passage, une haie, une berge restaurée). Sur chaque liaison il est placé là où le chemin gagne le plus ; à un point de conflit, sur le point. Le coût de la liaison est recalculé, puis la probabilité de connectivité de tout le réseau : les travaux sont classés par la surface connectée équivalente (EC) qu'ils ajoutent.")
+        case .restoreNone: ("No work adds connectivity: every link is already as permeable as its path.", "Aucun travail n'ajoute de connectivité : chaque liaison est déjà aussi perméable que son chemin.")
+        case .restoreConflict: ("crossing at a conflict point", "franchissement au point de conflit")
+        case .restoreBarrier: ("barrier on the link", "obstacle sur la liaison")
+        case .restoreBecomesFunctional: ("Becomes functional", "Devient fonctionnelle")
+        case .restoreECGain: ("EC gained", "EC gagnée")
+        case .yesWord: ("yes", "oui")
+        case .noWord: ("no", "non")
+        case .alreadyWord: ("already", "déjà")
         }
     }
     public var en: String { forms.en }
