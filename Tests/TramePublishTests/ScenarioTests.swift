@@ -3,6 +3,7 @@ import TrameGDAL
 @testable import TramePublish
 import TrameRaster
 import TrameScheme
+import TrameTestSupport
 import TrameVector
 import XCTest
 
@@ -175,5 +176,56 @@ final class ScenarioTests: XCTestCase {
         let layer = p.layer(crsWKT: s.spec.crsWKT, lang: "fr")
         XCTAssertEqual(layer.features.first?["rank"], .integer(1))
         XCTAssertEqual(layer.features.first?["kind_label"], .string("obstacle sur la liaison"))
+    }
+
+    /// Habitat addition's first choice against a brute force in Python (scipy's Dijkstra on the cell graph,
+    /// networkx for PC) over every place of a 2 × 2 square on farmland or grassland.
+    func testHabitatAdditionFirstChoiceEqualsABruteForce() throws {
+        let cols = 24, rows = 14
+        var v = [UInt8](repeating: 10, count: cols * rows)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                if c < 4 { v[r * cols + c] = 20 } else if c >= 18 && r >= 4 && r < 9 { v[r * cols + c] = 20 } else if abs((c - 4) - (r * 3) / 2) <= 1 { v[r * cols + c] = 30 }
+            }
+        }
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_140, cellSize: 10), crsWKT: l93.wkt)
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/small.tif")
+        try """
+        [territory]
+        name = "Small"
+        [land_cover]
+        raster = "small.tif"
+        nomenclature = "nomenclature.csv"
+        friction = "friction.csv"
+        built_up = [1]
+        [buffer_zones]
+        open_land = [10]
+        [[subnetwork]]
+        name = "forest"
+        habitat = [20]
+        friction_column = "forest"
+        min_reservoir_area = "0.1 ha"
+        dispersal_distance = "2000 cost"
+        corridor_width = "500 cost"
+        """.write(toFile: dir + "/small.toml", atomically: true, encoding: .utf8)
+        _ = try SchemeJob(project: try ProjectFile.load(dir + "/small.toml"), out: dir + "/small", lang: "en").run()
+        let s = try SchemeOutput(dir + "/small")
+        let a = try HabitatAddition.greedy(s, subNetwork: "forest", classes: [10, 30], side: 2, count: 1, step: 1)
+        let first = try XCTUnwrap(a.choices.first)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("habitat_addition_bruteforce.py").path
+        let r = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/python3"), [script, dir + "/small.tif", dir + "/friction.csv", "forest", "20", "10,30", "2", "2000", "0.05"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let refEC = try XCTUnwrap(ref["ec"] as? Double), second = try XCTUnwrap(ref["second"] as? Double)
+        // The scheme's own A–B link is the reference's.
+        let ab = try XCTUnwrap(s.layer("links").features.first?["cost"].doubleValue)
+        XCTAssertEqual(ab, try XCTUnwrap(ref["ab"] as? Double), accuracy: 1e-6 * ab)
+        XCTAssertEqual(first.candidates, ref["candidates"] as? Int)
+        XCTAssertEqual(first.ecAfter, refEC, accuracy: 1e-9 * refEC)
+        if refEC - second > 1e-9 * refEC {
+            XCTAssertEqual(first.cells[0] / cols, ref["row"] as? Int)
+            XCTAssertEqual(first.cells[0] % cols, ref["col"] as? Int)
+        }
     }
 }

@@ -19,7 +19,7 @@ public enum Term: CaseIterable, Sendable {
     // Comparing two schemes (trame compare)
     case cmpTitle, cmpOldScheme, cmpNewScheme, cmpChange, cmpNoChange, cmpGainedMajor, cmpGainedMixed, cmpLostMajor, cmpLostMixed, cmpMixedToMajor, cmpMajorToMixed, cmpGained, cmpLost, cmpNew, cmpGrown, cmpShrunk, cmpSplit, cmpMerged, cmpCut, cmpCreated, cmpCostlier, cmpCheaper, cmpAdded, cmpResolved, cmpCorridorGained, cmpCorridorLost, cmpBufferGained, cmpBufferLost, cmpConflictAdded, cmpConflictResolved, cmpNatureSpacesAfter, cmpMapTitle, cmpNatureGained, cmpNatureLost, cmpLinksCut, cmpLinksCreated, cmpConflictsAdded, cmpHeadline, cmpReservoirArea, cmpECExplained, cmpGainedArea, cmpLostArea, cmpReservoirChanges, cmpLinkChanges, cmpConflictChanges, cmpFigureChanges, cmpNoFigureChange, cmpFigure, cmpMoreInCSV, cmpProject, cmpScenarioTitle
     // Restoration priorities (trame priorities)
-    case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord
+    case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord, addHabitatTitle, addHabitatNew
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -326,6 +326,8 @@ public enum Term: CaseIterable, Sendable {
         case .yesWord: ("yes", "oui")
         case .noWord: ("no", "non")
         case .alreadyWord: ("already", "déjà")
+        case .addHabitatTitle: ("Where new habitat would reconnect most", "Où de nouveaux habitats reconnecteraient le plus")
+        case .addHabitatNew: ("New habitat, in the order chosen", "Nouvel habitat, dans l'ordre du choix")
         }
     }
     public var en: String { forms.en }
