@@ -129,9 +129,15 @@ public struct SchemeJob {
 
         progress("figures per unit")
         tally.addCells(valid: valid, typology: spaces.spaces.typology.values, corridorAny: networks.masks.corridors, buffer: buffers.map.labels.values)
+        if !project.management.isEmpty {
+            progress("differentiated management")
+            let regimes = try layers.addManagement(project.management, subNetworks: project.subNetworks, nomenclature: input.nomenclature, lang: lang, spec: input.spec)
+            tally.addManagement(regimes, regimes: project.management.count, cellHa: input.spec.cellArea / 10_000)
+        }
         layers.addUnits(input.units.map { ($0.level, $0.layer) }, figures: tally.units, subNetworks: project.subNetworks)
 
-        let result = assemble(input, networks: networks, spaces: spaces, buffers: buffers, itineraries: itineraries, conflicts: conflicts, units: tally.units)
+        var result = assemble(input, networks: networks, spaces: spaces, buffers: buffers, itineraries: itineraries, conflicts: conflicts, units: tally.units)
+        result.management = project.management
         progress("maps")
         let mapInput = SchemeMaps.Input(project: project, lang: lang, landCover: lc, builtUp: input.builtUp, typology: spaces.spaces.typology.values,
                                         reservoirBits: networks.masks.reservoirs, corridorBits: networks.masks.corridors,

@@ -106,7 +106,22 @@ public struct SchemeReader {
         guard p.inventories.count <= 32 else { throw ProjectError(p.file, "at most 32 inventories are supported; \(p.inventories.count) are listed") }
         let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
         let unitLayers = try p.unitLevels.map { try read($0.source, "unit level '\($0.name)'")! }
-        let hubs = try read(p.leisureHubs, "leisure hubs")
+        var hubs = try read(p.leisureHubs, "leisure hubs")
+        // A hub outside the territory (beyond the land cover, or on its NoData) is left out of everything, with
+        // a warning: the layer, the key figures and figures.csv then count the same hubs.
+        if var h = hubs, let src = p.leisureHubs {
+            var outside: [String] = []
+            h.features = h.features.enumerated().filter { k, f in
+                let pts: [Point] = switch f.geometry { case .point(let q)?: [q]; case .multiPoint(let qs)?: qs; default: [] }
+                let inside = pts.contains { q in spec.cell(x: q.x, y: q.y).map { !lc.isNoData(lc.values[spec.index(col: $0.col, row: $0.row)]) } ?? false }
+                if !inside && !pts.isEmpty { outside.append(f[p.hubNameField].stringValue ?? "hub \(k + 1)") }
+                return inside || pts.isEmpty
+            }.map(\.1)
+            if !outside.isEmpty {
+                warn("\(src.label): \(outside.count) leisure hub\(outside.count > 1 ? "s lie" : " lies") outside the territory, left out: \(outside.prefix(5).joined(separator: ", "))\(outside.count > 5 ? ", …" : "")")
+            }
+            hubs = h
+        }
         if let hubs, let field = p.hubStakeField, let src = p.leisureHubs {
             guard hubs.fields.contains(where: { $0.name == field }) else {
                 throw GeodataError(src.file, "leisure hub layer '\(hubs.name)' has no field '\(field)' ([leisure_hubs] stake_field)")

@@ -268,6 +268,8 @@ public struct Project: Sendable, Equatable {
     public var baseMapAttribution: String? = nil
     /// Watercourses and obstacles for the sub-networks built on them; nil = none.
     public var hydrography: Hydrography? = nil
+    /// The regimes of the differentiated management ([[management]]), in the file's order; none by default.
+    public var management: [ManagementRegime] = []
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 }

@@ -300,10 +300,48 @@ public enum ProjectFile {
             return VectorLandCover(source: src, field: field)
         }
 
+        /// A list of class codes (integers).
+        func codes(_ s: Section, _ key: String) -> [Int]? {
+            guard let v = s.table[key] else { return nil }
+            guard let a = v.array, a.allSatisfy({ $0.int != nil }) else { note(fail(s, key, "'\(key)' must be a list of integer class codes, e.g. [20, 21]")); return nil }
+            return a.compactMap(\.int)
+        }
+
+        /// [[management]] entries: code, labels and prescriptions in both languages, and what they apply to.
+        func managementRegimes(_ root: TOMLTable, subNetworks: [SubNetwork]) throws -> [ManagementRegime] {
+            guard let v = root["management"] else { return [] }
+            guard let arr = v.array else { note(ProjectError(file, line: lines.lines["management"], "management regimes are written [[management]]")); return [] }
+            var out: [ManagementRegime] = []
+            for (k, item) in arr.enumerated() {
+                guard let t = item.table else { note(ProjectError(file, "management regime \(k + 1) must be a table")); continue }
+                let s = Section(table: t, path: "management#\(k)", allowed: ["code", "label_fr", "label_en", "prescription_fr", "prescription_en",
+                                                                             "typology", "subnetwork", "classes"])
+                try checkKeys(s)
+                guard let code = try string(s, "code", required: true) else { continue }
+                if code.isEmpty || code.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
+                    note(fail(s, "code", "management code '\(code)' must be letters, digits, _ or - (e.g. late_mowing)")); continue
+                }
+                if out.contains(where: { $0.code == code }) { note(fail(s, "code", "two management regimes have the code '\(code)'")); continue }
+                let typology = try string(s, "typology")
+                if let ty = typology, !ManagementRegime.typologies.contains(ty) {
+                    note(fail(s, "typology", "typology '\(ty)' must be \"major\", \"mixed\" or \"corridor\""))
+                }
+                let sub = try string(s, "subnetwork")
+                if let sub, !subNetworks.contains(where: { $0.name == sub }) {
+                    note(fail(s, "subnetwork", "no [[subnetwork]] is named '\(sub)' (known: \(subNetworks.map(\.name).joined(separator: ", ")))"))
+                }
+                let labelFr = try string(s, "label_fr", required: true) ?? code, labelEn = try string(s, "label_en", required: true) ?? code
+                out.append(ManagementRegime(code: code, labelFr: labelFr, labelEn: labelEn,
+                                            prescriptionFr: try string(s, "prescription_fr") ?? "", prescriptionEn: try string(s, "prescription_en") ?? "",
+                                            typology: typology, subNetwork: sub, classes: codes(s, "classes"), line: line(s)))
+            }
+            return out
+        }
+
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
                                                              "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web",
-                                                             "hydrography"])
+                                                             "hydrography", "management"])
             try checkKeys(top)
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
@@ -492,6 +530,7 @@ public enum ProjectFile {
             project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
             project.unitLevels = unitLevels
+            project.management = try managementRegimes(root, subNetworks: subs)
             return project
         }
 

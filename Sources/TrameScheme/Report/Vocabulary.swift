@@ -20,6 +20,8 @@ public enum Term: CaseIterable, Sendable {
     case cmpTitle, cmpOldScheme, cmpNewScheme, cmpChange, cmpNoChange, cmpGainedMajor, cmpGainedMixed, cmpLostMajor, cmpLostMixed, cmpMixedToMajor, cmpMajorToMixed, cmpGained, cmpLost, cmpNew, cmpGrown, cmpShrunk, cmpSplit, cmpMerged, cmpCut, cmpCreated, cmpCostlier, cmpCheaper, cmpAdded, cmpResolved, cmpCorridorGained, cmpCorridorLost, cmpBufferGained, cmpBufferLost, cmpConflictAdded, cmpConflictResolved, cmpNatureSpacesAfter, cmpMapTitle, cmpNatureGained, cmpNatureLost, cmpLinksCut, cmpLinksCreated, cmpConflictsAdded, cmpHeadline, cmpReservoirArea, cmpECExplained, cmpGainedArea, cmpLostArea, cmpReservoirChanges, cmpLinkChanges, cmpConflictChanges, cmpFigureChanges, cmpNoFigureChange, cmpFigure, cmpMoreInCSV, cmpProject, cmpScenarioTitle
     // Restoration priorities (trame priorities)
     case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord, addHabitatTitle, addHabitatNew
+    // Differentiated management
+    case managementTitle, managementRegime, appliesTo, prescriptionWord, allPlaces, managementIntro
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -328,6 +330,12 @@ public enum Term: CaseIterable, Sendable {
         case .alreadyWord: ("already", "déjà")
         case .addHabitatTitle: ("Where new habitat would reconnect most", "Où de nouveaux habitats reconnecteraient le plus")
         case .addHabitatNew: ("New habitat, in the order chosen", "Nouvel habitat, dans l'ordre du choix")
+        case .managementTitle: ("Differentiated management", "Gestion différenciée")
+        case .managementRegime: ("Regime", "Mode de gestion")
+        case .appliesTo: ("Applies to", "S'applique à")
+        case .prescriptionWord: ("Prescription", "Prescription")
+        case .allPlaces: ("every nature space and corridor", "tous les espaces de nature et corridors")
+        case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier mode de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
         }
     }
     public var en: String { forms.en }
