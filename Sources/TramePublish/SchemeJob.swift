@@ -146,6 +146,10 @@ public struct SchemeJob {
                                         itineraries: itineraries?.routes.map(\.route.line) ?? [], hubs: spaces.hubs.map { ($0.point, $0.name, $0.stake) },
                                         units: input.units.map { ($0.level, $0.layer) }, result: result)
         try SchemeMaps(input: mapInput).write(into: dir)
+        if !project.management.isEmpty {
+            try ManagementMap.write(layers, regimes: project.management, title: project.title, extent: input.spec.extent, lang: lang,
+                                    to: (dir as NSString).appendingPathComponent("map_management.png"))
+        }
         progress("finishing the rasters (COG)")
         try writer.finish()
         // The GeoPackage last: its QGIS project styles the rasters by their values.

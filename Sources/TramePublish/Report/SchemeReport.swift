@@ -199,6 +199,7 @@ public struct SchemeReport {
         html += "<h2>\(esc(w.topConflicts))</h2>" + table(conflictTable.header, conflictTable.rows)
         if !r.management.isEmpty {
             html += "<h2>\(esc(w[.managementTitle]))</h2><p>\(esc(w[.managementIntro]))</p>" + table(ManagementReport.header(w), ManagementReport.rows(r, words: w))
+                + image("map_management.png", alt: w[.managementTitle])
         }
         let levels = SchemeReport.unitTables(r, words: w)
         if !levels.isEmpty { html += "<h2>\(esc(w.figuresPerLevel))</h2>" }

@@ -21,7 +21,7 @@ public enum Term: CaseIterable, Sendable {
     // Restoration priorities (trame priorities)
     case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord, addHabitatTitle, addHabitatNew
     // Differentiated management
-    case managementTitle, managementRegime, appliesTo, prescriptionWord, allPlaces, managementIntro
+    case managementTitle, managementRegime, appliesTo, prescriptionWord, allPlaces, managementIntro, noRegime, managementMapSubtitle
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -336,6 +336,8 @@ public enum Term: CaseIterable, Sendable {
         case .prescriptionWord: ("Prescription", "Prescription")
         case .allPlaces: ("every nature space and corridor", "tous les espaces de nature et corridors")
         case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier mode de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
+        case .noRegime: ("No regime", "Sans mode de gestion")
+        case .managementMapSubtitle: ("Nature spaces (solid) and corridors (hatched) by management regime", "Espaces de nature (aplat) et corridors (hachures) par mode de gestion")
         }
     }
     public var en: String { forms.en }
