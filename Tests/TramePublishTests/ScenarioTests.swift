@@ -173,9 +173,35 @@ final class ScenarioTests: XCTestCase {
         let second = try XCTUnwrap(p.works.dropFirst().first)
         XCTAssertFalse(second.functionalAfter)
         XCTAssertLessThan(second.ecGain, first.ecGain / 100)
+        // Barrier Mapper, worked by hand for a window of radius 20 m (a disc of 13 cells) on the road
+        // (column 17 or 18, any row): the accumulated costs from A and B reach 280 at columns 15 and 19 (or
+        // 330 and 230 at 16 and 20), the window is crossed at 2 × 20 m × 1: (20,660 − 600) / 40 = 501.5 cost
+        // units per metre restored.
+        let g = try BarrierMapper.improvement(resistance: try XCTUnwrap(try s.raster("rasters/forest_resistance.tif", as: Float.self)),
+                                              links: try linksOf(s), radius: 20)
+        XCTAssertEqual(Double(g[17, 10]), 501.5, accuracy: 1e-3)
+        XCTAssertEqual(Double(g[18, 3]), 501.5, accuracy: 1e-3)
+        // Column 16: 230 + 5,305 + 40 → (20,660 − 5,575) / 40 = 377.125.
+        XCTAssertEqual(Double(g[16, 10]), 377.125, accuracy: 1e-3)
+        XCTAssertEqual(Double(g[5, 10]), 0)   // inside wood A: restoring there does not shorten any link
         let layer = p.layer(crsWKT: s.spec.crsWKT, lang: "fr")
         XCTAssertEqual(layer.features.first?["rank"], .integer(1))
         XCTAssertEqual(layer.features.first?["kind_label"], .string("obstacle sur la liaison"))
+    }
+
+    /// The links of a scheme as Barrier Mapper takes them: each reservoir's cells and the link's cost.
+    func linksOf(_ s: SchemeOutput) throws -> [(from: [Int], to: [Int], cost: Double)] {
+        let res = try s.layer("reservoirs").features
+        var cells: [Int: [Int]] = [:]
+        for f in res {
+            let id = Int(f["reservoir"].doubleValue ?? 0)
+            let one = VectorLayer(name: "r", geometryKind: .multiPolygon, features: [Feature(geometry: f.geometry)], crsWKT: s.spec.crsWKT)
+            let g = try Rasterizer.rasterize(one, onto: s.spec, as: UInt8.self, burn: .value(1), fill: 0)
+            cells[id] = g.values.indices.filter { g.values[$0] != 0 }
+        }
+        return try s.layer("links").features.map { l in
+            (cells[Int(l["from_reservoir"].doubleValue ?? 0)] ?? [], cells[Int(l["to_reservoir"].doubleValue ?? 0)] ?? [], l["cost"].doubleValue ?? .infinity)
+        }
     }
 
     /// Habitat addition's first choice against a brute force in Python (scipy's Dijkstra on the cell graph,

@@ -20,6 +20,10 @@ struct PrioritiesCommand: ParsableCommand {
                              before and after, whether it becomes functional, the EC gained (ha, %)
                              and the gain in PC (dPC, %)
           restoration.html   the works that reconnect most (--top), for partners
+          SUB_barrier_improvement.tif  Linkage Mapper's Barrier Mapper improvement score per cell:
+                             (least cost of a link − its cost with a window of --radius around the
+                             cell fully restored) / window's diameter, cost units per metre restored,
+                             the best over the --barrier-links least costly links of the sub-network
         """)
 
     @Argument(help: "The scheme: an output folder of `trame run`.")
@@ -33,6 +37,9 @@ struct PrioritiesCommand: ParsableCommand {
 
     @Option(help: "Per sub-network, how many links (those with the worst barriers) are evaluated exactly.")
     var candidates = 40
+
+    @Option(help: "Per sub-network, how many links (the least costly) Barrier Mapper's improvement raster covers; 0: none.")
+    var barrierLinks = 20
 
     @Option(name: [.short, .customLong("out")], help: "Output folder.")
     var out: String
@@ -53,10 +60,14 @@ struct PrioritiesCommand: ParsableCommand {
         let progress = Progress(quiet: common.quiet)
         let s = try SchemeOutput(scheme)
         let folder = try OutputFolder.check(out, command: "priorities", version: TrameVersion.current, inputs: [s.gpkg])
-        let p = try RestorationPriorities.evaluate(s, radius: r, candidates: candidates, progress: progress.step)
+        let p = try RestorationPriorities.evaluate(s, radius: r, candidates: candidates, barrierLinks: barrierLinks, progress: progress.step)
         try folder.replace { building in
             try VectorIO.write([p.layer(crsWKT: s.spec.crsWKT, lang: lang.rawValue)], to: (building as NSString).appendingPathComponent("restoration.gpkg"),
                                styles: ["restoration": QGISStyles.single(.marker, (215, 25, 28))])
+            for (sub, g) in p.improvement {
+                try RasterIO.write(g, to: (building as NSString).appendingPathComponent("\(sub)_barrier_improvement.tif"),
+                                   bandDescription: "Barrier Mapper improvement score (\(sub)), cost units per metre restored, window radius \(radius)")
+            }
             let html = p.html(title: s.metadata["TRAME_PROJECT"] ?? scheme, top: top, radius: r, lang: lang.rawValue)
             try html.write(toFile: (building as NSString).appendingPathComponent("restoration.html"), atomically: true, encoding: .utf8)
         }

@@ -40,13 +40,16 @@ public struct RestorationPriorities {
     }
 
     public var works: [Work] = []
+    /// Per sub-network, Barrier Mapper's improvement score (cost units per metre restored).
+    public var improvement: [(subNetwork: String, grid: Grid<Float>)] = []
     /// Per sub-network, the EC recomputed from the links (ha) and the one the scheme reported.
     public var checks: [(subNetwork: String, recomputed: Double, reported: Double)] = []
 
     /// - Parameters:
     ///   - radius: of the restored window, metres.
     ///   - candidates: per sub-network, the links with the largest potential evaluated exactly.
-    public static func evaluate(_ s: SchemeOutput, radius: Double, candidates: Int = 40, progress: (String) -> Void = { _ in }) throws -> RestorationPriorities {
+    public static func evaluate(_ s: SchemeOutput, radius: Double, candidates: Int = 40, barrierLinks: Int = 0,
+                                progress: (String) -> Void = { _ in }) throws -> RestorationPriorities {
         var out = RestorationPriorities()
         let reservoirs = try s.layer("reservoirs"), links = try s.layer("links"), conflicts = try s.layer("conflict_points")
         let territory = s.figures.first { $0.key.hasPrefix("territory\u{1F}") }?.value ?? [:]
@@ -118,6 +121,17 @@ public struct RestorationPriorities {
                 guard case .point(let p)? = f.geometry, let k = ls.firstIndex(where: { $0.id == int(f, "link") }) else { continue }
                 let name = [f["infrastructure"].stringValue, f["name"].stringValue].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
                 cands.append(Candidate(link: k, point: p, potential: 0, kind: "conflict", name: name))
+            }
+            if barrierLinks > 0 {
+                // Barrier Mapper on the links of lowest cost (those a restoration can bring under the dispersal
+                // distance first).
+                let chosen = ls.filter { $0.cost.isFinite }.sorted { $0.cost < $1.cost }.prefix(barrierLinks)
+                progress("\(sub): Barrier Mapper on \(chosen.count) links")
+                let g = try BarrierMapper.improvement(resistance: resistance, links: chosen.compactMap { l in
+                    guard let a = cellsOf[l.from], let b = cellsOf[l.to] else { return nil }
+                    return (a, b, l.cost)
+                }, radius: radius)
+                out.improvement.append((sub, g))
             }
             progress("\(sub): \(cands.count) works evaluated")
             for c in cands {
@@ -233,4 +247,65 @@ public struct RestorationPriorities {
 
 extension Set {
     var nilIfEmpty: Set? { isEmpty ? nil : self }
+}
+
+/// Linkage Mapper's Barrier Mapper (McRae et al. 2012): where restoring a window of the landscape would cut a
+/// link's cost most, per metre restored.
+///
+/// For a link between reservoirs A and B of least cost LCD, with cwd_A and cwd_B the accumulated costs from
+/// each, a window of radius R centred on a cell, fully restored, would give the link the cost
+/// min_window(cwd_A) + min_window(cwd_B) + 2R · r_min (crossing the window at the landscape's least
+/// resistance). The improvement score of the cell is (LCD − that cost) / 2R, in cost units per metre restored
+/// (0 where restoring does not help); each cell keeps its best score over the links evaluated.
+public enum BarrierMapper {
+    /// - Parameters:
+    ///   - links: (from cells, to cells, least cost) of the links to evaluate.
+    ///   - radius: of the window, metres (a disc of cells whose centres lie within it).
+    /// - Complexity: per link two cost searches bounded by its cost, and two minimum filters of O(cells × window).
+    public static func improvement(resistance: Grid<Float>, links: [(from: [Int], to: [Int], cost: Double)], radius: Double) throws -> Grid<Float> {
+        let spec = resistance.spec
+        let cell = abs(spec.transform.pixelWidth)
+        var rmin = Float.infinity
+        for v in resistance.values where !resistance.isNoData(v) && v > 0 { rmin = min(rmin, v) }
+        var out = Grid<Float>(spec: spec, fill: 0, noData: -1)
+        for i in 0..<spec.count where resistance.isNoData(resistance.values[i]) { out.values[i] = -1 }
+        let w = Int((radius / cell).rounded(.down))
+        var offsets: [(Int, Int)] = []
+        for dr in -w...w { for dc in -w...w where Double(dr * dr + dc * dc) * cell * cell <= radius * radius { offsets.append((dc, dr)) } }
+        let across = 2 * radius * Double(rmin)
+        for l in links where l.cost.isFinite {
+            func surface(_ cells: [Int]) throws -> [Double] {
+                let src = cells.filter { !resistance.isNoData(resistance.values[$0]) }.map { CostSource(cell: $0, id: 1) }
+                guard !src.isEmpty else { return [] }
+                return try CostDistance.compute(resistance: resistance, sources: src, maxCost: l.cost, backLinks: false).cost.values
+            }
+            let a = try surface(l.from), b = try surface(l.to)
+            guard !a.isEmpty, !b.isEmpty else { continue }
+            // Minimum of each surface over the window around every cell.
+            func windowMin(_ v: [Double]) -> [Double] {
+                var m = [Double](repeating: .infinity, count: spec.count)
+                for r in 0..<spec.rows {
+                    for c in 0..<spec.cols {
+                        var best = Double.infinity
+                        for (dc, dr) in offsets {
+                            let x = c + dc, y = r + dr
+                            guard x >= 0, y >= 0, x < spec.cols, y < spec.rows else { continue }
+                            let u = v[y * spec.cols + x]
+                            if u >= 0 && u < best { best = u }
+                        }
+                        m[r * spec.cols + c] = best
+                    }
+                }
+                return m
+            }
+            let ma = windowMin(a), mb = windowMin(b)
+            for i in 0..<spec.count where out.values[i] >= 0 {
+                let restored = ma[i] + mb[i] + across
+                guard restored.isFinite, restored < l.cost else { continue }
+                let score = Float((l.cost - restored) / (2 * radius))
+                if score > out.values[i] { out.values[i] = score }
+            }
+        }
+        return out
+    }
 }

@@ -319,7 +319,7 @@ public enum Term: CaseIterable, Sendable {
         case .cmpProject: ("The project (its changes)", "Le projet (ses modifications)")
         case .cmpScenarioTitle: ("Impact of the project", "Incidences du projet")
         case .restoreTitle: ("Restoration priorities: the works that reconnect most", "Priorités de restauration : les travaux qui reconnectent le plus")
-        case .restoreMethod: ("Each work restores the cells within %@ of its place that resist more than the permeable part of the link's path: they take its resistance (the first quartile of the path's cells: a crossing, a hedge, a restored bank). On each link it is placed where the path gains most; at a conflict point, on the point. The link's cost is recomputed, then the probability of connectivity of the whole network: the works are ranked by the equivalent connected area (EC) they add.", "Chaque travail restaure les mailles à moins de %@ de son emplacement qui résistent plus que la partie perméable du chemin de la liaison : elles en prennent la résistance (le premier quartile des mailles du chemin : un passage, une haie, une berge restaurée). Sur chaque liaison il est placé là où le chemin gagne le plus ; à un point de conflit, sur le point. Le coût de la liaison est recalculé, puis la probabilité de connectivité de tout le réseau : les travaux sont classés par la surface connectée équivalente (EC) qu'ils ajoutent.")
+        case .restoreMethod: ("Each work restores the cells within %@ of its location that resist more than the permeable part of the link's path: they take its resistance (the first quartile of the path's cells: a crossing, a hedge, a restored bank). On each link it is placed where the path gains most; at a conflict point, on the point. The link's cost is recomputed, then the probability of connectivity of the whole network: the works are ranked by the equivalent connected area (EC) they add.", "Chaque travail restaure les mailles à moins de %@ de son emplacement qui résistent plus que la partie perméable du chemin de la liaison : elles en prennent la résistance (le premier quartile des mailles du chemin : un passage, une haie, une berge restaurée). Sur chaque liaison il est placé là où le chemin gagne le plus ; à un point de conflit, sur le point. Le coût de la liaison est recalculé, puis la probabilité de connectivité de tout le réseau : les travaux sont classés par la surface connectée équivalente (EC) qu'ils ajoutent.")
         case .restoreNone: ("No work adds connectivity: every link is already as permeable as its path.", "Aucun travail n'ajoute de connectivité : chaque liaison est déjà aussi perméable que son chemin.")
         case .restoreConflict: ("crossing at a conflict point", "franchissement au point de conflit")
         case .restoreBarrier: ("barrier on the link", "obstacle sur la liaison")
@@ -331,13 +331,13 @@ public enum Term: CaseIterable, Sendable {
         case .addHabitatTitle: ("Where new habitat would reconnect most", "Où de nouveaux habitats reconnecteraient le plus")
         case .addHabitatNew: ("New habitat, in the order chosen", "Nouvel habitat, dans l'ordre du choix")
         case .managementTitle: ("Differentiated management", "Gestion différenciée")
-        case .managementRegime: ("Regime", "Mode de gestion")
+        case .managementRegime: ("Regime", "Régime de gestion")
         case .appliesTo: ("Applies to", "S'applique à")
         case .prescriptionWord: ("Prescription", "Prescription")
         case .allPlaces: ("every nature space and corridor", "tous les espaces de nature et corridors")
-        case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier mode de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
-        case .noRegime: ("No regime", "Sans mode de gestion")
-        case .managementMapSubtitle: ("Nature spaces (solid) and corridors (hatched) by management regime", "Espaces de nature (aplat) et corridors (hachures) par mode de gestion")
+        case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier régime de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
+        case .noRegime: ("No regime", "Sans régime de gestion")
+        case .managementMapSubtitle: ("Nature spaces (solid) and corridors (hatched) by management regime", "Espaces de nature (aplat) et corridors (hachures) par régime de gestion")
         }
     }
     public var en: String { forms.en }
