@@ -62,7 +62,7 @@ final class OSMInitCLITests: XCTestCase {
         XCTAssertEqual(nums.count, 4, ext)
         let t = "ST_Transform(BuildMbr(\(nums[0]), \(nums[1]), \(nums[2]), \(nums[3]), 4326), \(epsg))"
         let notBridge = "(other_tags IS NULL OR (other_tags NOT LIKE '%\"bridge\"=>%' AND other_tags NOT LIKE '%\"tunnel\"=>%'))"
-        func polys(_ w: String) -> String { "(SELECT ST_Union(MakeValid(geom)) FROM multipolygons WHERE (\(w)) AND \(notBridge))" }
+        func polys(_ w: String) -> String { "(SELECT ST_Union(CollectionExtract(MakeValid(geom), 3)) FROM multipolygons WHERE (\(w)) AND \(notBridge))" }
         // The widths of the table (osm_classes.csv): the buffer is half of each.
         let roadWidth: [(String, Double)] = [("motorway", 25), ("trunk", 20), ("primary", 15), ("motorway_link", 10), ("trunk_link", 8), ("primary_link", 8),
                                              ("secondary", 12), ("tertiary", 10), ("secondary_link", 7), ("tertiary_link", 6), ("unclassified", 7),
@@ -103,7 +103,13 @@ final class OSMInitCLITests: XCTestCase {
             let want = ref[k]!, have = got[k]!
             print("\(name) \(k): land cover \(String(format: "%.0f", have)) m², SpatiaLite \(String(format: "%.0f", want)) m²")
             if want == 0 { XCTAssertEqual(have, 0, "\(name) \(k)"); continue }
-            XCTAssertEqual(have / want, 1, accuracy: 0.02, "\(name) \(k): \(have) m² in the land cover, \(want) m² from SpatiaLite")
+            // Within 2 %; a class smaller than 100 cells (Helsinki centre's woodland: 7 cells) within 2 cells,
+            // the noise of cell centres on its edges.
+            if want < 100 * cell {
+                XCTAssertEqual(have, want, accuracy: 2 * cell, "\(name) \(k): \(have) m² in the land cover, \(want) m² from SpatiaLite")
+            } else {
+                XCTAssertEqual(have / want, 1, accuracy: 0.02, "\(name) \(k): \(have) m² in the land cover, \(want) m² from SpatiaLite")
+            }
         }
     }
 
@@ -132,13 +138,29 @@ final class OSMInitCLITests: XCTestCase {
         let dir = try project("helsinki-centre", resolution: "5m", lang: "fr")
         try checkComplete(dir)
         try checkAreas("helsinki-centre", dir: dir)
-        // The sea of the South Harbour (right of the coastline ways) is NoData; Töölönlahti, a bay of
-        // fresh water inland, is water. Points read with gdallocationinfo in WGS 84.
-        func value(_ lon: Double, _ lat: Double) throws -> String {
-            try tool("gdallocationinfo", ["-valonly", "-wgs84", "\(dir)/landcover.tif", "\(lon)", "\(lat)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The sea: OpenStreetMap draws the coastline with the land on its left. Points 10 m off the middle of
+        // each segment of the Kaisaniemenlahti coastline way (24629633), read from the extract with ogr2ogr in
+        // UTM 35N and looked up with gdallocationinfo: on the right, NoData (sea); on the left, land.
+        let csv = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", "-t_srs", "EPSG:32635", "-lco", "GEOMETRY=AS_WKT", "-sql",
+                                       "SELECT osm_id FROM lines WHERE osm_id = '24629633'", "\(Self.fixtures)/helsinki-centre.osm.pbf"])
+        let wkt = try XCTUnwrap(csv.components(separatedBy: "LINESTRING (").last?.components(separatedBy: ")").first)
+        let pts = wkt.components(separatedBy: ",").map { $0.split(separator: " ").compactMap { Double($0) } }
+        var right: [String] = [], left: [String] = []
+        for k in stride(from: 10, to: pts.count - 10, by: 8) {
+            let a = pts[k], b = pts[k + 1]
+            let dx = b[0] - a[0], dy = b[1] - a[1], len = (dx * dx + dy * dy).squareRoot()
+            guard len > 2 else { continue }
+            let mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2
+            for (side, sign) in [("r", 1.0), ("l", -1.0)] {
+                let x = mx + sign * dy / len * 10, y = my - sign * dx / len * 10
+                let v = try tool("gdallocationinfo", ["-valonly", "-geoloc", "\(dir)/landcover.tif", "\(x)", "\(y)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                if v.isEmpty { continue }  // off the grid
+                if side == "r" { right.append(v) } else { left.append(v) }
+            }
         }
-        XCTAssertEqual(try value(24.9528, 60.1655), "0", "the harbour is sea: outside the territory")
-        XCTAssertEqual(try value(24.9380, 60.1775), "41", "Töölönlahti is a lake")
+        XCTAssertGreaterThan(right.count, 5)
+        XCTAssertEqual(right.filter { $0 == "0" }.count, right.count, "the sea side is NoData: \(right)")
+        XCTAssertEqual(left.filter { $0 == "0" }.count, 0, "the land side is land: \(left)")
     }
 
     // MARK: Protected areas

@@ -2,6 +2,7 @@ import Foundation
 import TrameCost
 import TrameGDAL
 import TrameRaster
+import TrameRouting
 import TrameScheme
 import TrameVector
 
@@ -56,7 +57,7 @@ public enum OSMStartKit {
     /// The tags of a feature of GDAL's OSM layers: its tag fields and its other_tags.
     static func tags(_ f: Feature) -> [String: String] {
         var t: [String: String] = [:]
-        if let o = f["other_tags"].stringValue { t = OSMKit.parseOtherTags(o) }
+        if let o = f["other_tags"].stringValue { t = parseOtherTags(o) }
         for (k, v) in f.attributes where !["osm_id", "osm_way_id", "other_tags", "z_order"].contains(k) {
             if let s = v.stringValue, !s.isEmpty { t[k] = s }
         }
@@ -183,10 +184,14 @@ public enum OSMStartKit {
             default: break
             }
         }
+        // Extracts cut ways at their bounds: a coastline ending within `coastSnap` of the territory's edge is
+        // carried on to it (a little beyond), so that it cuts the territory.
+        coast = coast.map { extendToEdge($0, territory: territory, within: coastSnap) }
         var sea: [Polygon] = []
         if !coast.isEmpty {
             for piece in territory {
-                for face in GeometryOps.split(piece, by: coast) where isSea(face, coast: coast) { sea.append(face) }
+                let faces = GeometryOps.split(piece, by: coast)
+                for face in faces where isSea(face, coast: coast) { sea.append(face) }
             }
         }
         let seaTags: [(String, String)] = [("natural", "bay"), ("natural", "strait"), ("water", "sea"), ("place", "sea"), ("place", "ocean")]
@@ -405,7 +410,9 @@ public enum OSMStartKit {
         for (n, t) in texts { try t.write(toFile: (tmp as NSString).appendingPathComponent(n), atomically: false, encoding: .utf8) }
         var categories: [Int: String] = [:], colours: [Int: (UInt8, UInt8, UInt8)] = [:]
         for c in OSMKit.classes { categories[c.code] = c.label; colours[c.code] = (UInt8(c.colour.0), UInt8(c.colour.1), UInt8(c.colour.2)) }
-        try RasterIO.write(cover, to: (tmp as NSString).appendingPathComponent("landcover.tif"), bandDescription: "land cover from OpenStreetMap tags (osm_classes.csv)",
+        // Byte cells (every code of the kit is below 256): GeoTIFF keeps the colour table only for them.
+        let coverBytes = Grid<UInt8>(spec: spec, values: cover.values.map { UInt8(clamping: $0) }, noData: 0)
+        try RasterIO.write(coverBytes, to: (tmp as NSString).appendingPathComponent("landcover.tif"), bandDescription: "land cover from OpenStreetMap tags (osm_classes.csv)",
                            categories: categories, colours: colours)
         try VectorIO.write(vectorLayers, to: (tmp as NSString).appendingPathComponent("osm.gpkg"),
                            metadata: ["source": "\(info.extract), \(producer), \(licence), \(date)"])
@@ -422,6 +429,41 @@ public enum OSMStartKit {
         return Summary(files: written, crs: crsText, cols: cols, rows: rows, landCells: landCells, cellSize: r, shares: shares, unmappedShare: unmapped,
                        seaHa: seaHa, subNetworks: kept.map(\.name), dropped: dropped, counts: counts2, unitsFrom: unitsFrom,
                        seconds: Date().timeIntervalSince(t0))
+    }
+
+    /// How far from the territory's edge a coastline's loose end is carried on to it, metres.
+    public static let coastSnap = 100.0
+
+    /// The nearest point to `p` on the rings of the polygons, and its distance.
+    static func nearestOnEdge(_ p: Point, _ polys: [Polygon]) -> (Point, Double)? {
+        var best: (Point, Double)? = nil
+        for poly in polys {
+            for ring in [poly.exterior] + poly.holes where ring.count > 1 {
+                for i in 0..<(ring.count - 1) {
+                    let a = ring[i], b = ring[i + 1]
+                    let dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy
+                    let t = l2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0
+                    let q = Point(a.x + t * dx, a.y + t * dy)
+                    let d = q.distance(to: p)
+                    if best == nil || d < best!.1 { best = (q, d) }
+                }
+            }
+        }
+        return best
+    }
+
+    /// A coastline piece with each loose end (inside the territory, off its edge by less than `within`)
+    /// carried on to the nearest point of the edge and 1 m beyond it.
+    static func extendToEdge(_ line: [Point], territory: [Polygon], within: Double) -> [Point] {
+        guard line.count > 1 else { return line }
+        func beyond(_ end: Point) -> Point? {
+            guard let (q, d) = nearestOnEdge(end, territory), d > 0.01, d <= within else { return nil }
+            return Point(q.x + (q.x - end.x) / d, q.y + (q.y - end.y) / d)
+        }
+        var out = line
+        if let s = beyond(line[0]) { out.insert(s, at: 0) }
+        if let e = beyond(line[line.count - 1]) { out.append(e) }
+        return out
     }
 
     /// Whether a face of the territory lies on the sea side of the coastline: OSM draws coastline ways

@@ -19,7 +19,7 @@ public enum OSMKit {
     public static let unmappedCode = 90
 
     /// The classes, close to the sample's nomenclature (same codes where the sample has the class).
-    /// Resistances: forest, dry_grassland, river, wetland (1 habitat … 1000 hostile, 2000 major roads), the
+    /// Resistances: forest, dry_grass, river, wetland (1 habitat … 1000 hostile, 2000 major roads), the
     /// sample's values (trame demo's friction.csv) for the classes it has, by analogy for the others.
     public static let classes: [ClassDef] = [
         ClassDef(code: 1, label: "Buildings (dense built-up)", labelFr: "Bâtiments (bâti dense)", colour: (200, 40, 40), natural: false, resistance: [1000, 1000, 1000, 1000]),
@@ -70,7 +70,7 @@ public enum OSMKit {
     public static let subNetworks: [SubNetworkDef] = [
         SubNetworkDef(name: "forest", label: "Forest (woods and scrub)", habitat: [20], supporting: [21, 50], minReservoirHa: 1,
                       dispersalCost: 50_000, corridorWidth: "5000 cost", colour: "#2e7d32", watercourse: false),
-        SubNetworkDef(name: "dry_grassland", label: "Dry grasslands and heaths", habitat: [12, 13], supporting: [11, 60], minReservoirHa: 0.5,
+        SubNetworkDef(name: "dry_grass", label: "Dry grasslands and heaths", habitat: [12, 13], supporting: [11, 60], minReservoirHa: 0.5,
                       dispersalCost: 30_000, corridorWidth: "3000 cost", colour: "#c9b037", watercourse: false),
         SubNetworkDef(name: "river", label: "Rivers", habitat: [40], supporting: [42], minReservoirHa: 0.5,
                       dispersalCost: 20_000, corridorWidth: "2000 cost", colour: "#1f5fbf", watercourse: true),
@@ -284,26 +284,6 @@ public enum OSMKit {
         guard header != nil else { throw InputFileError(file, line: 1, "no header line (priority,geometry,key,value,and,width_m,code,label_en,label_fr)") }
         guard !rules.isEmpty else { throw InputFileError(file, line: 1, "no row: the table maps no tag to a class") }
         return rules
-    }
-
-    /// Reads GDAL's `other_tags` hstore string: `"k"=>"v","k2"=>"v2"`.
-    public static func parseOtherTags(_ s: String) -> [String: String] {
-        var out: [String: String] = [:]
-        var tokens: [String] = []
-        var cur = "", inQuote = false, escape = false
-        for c in s {
-            if escape { cur.append(c); escape = false; continue }
-            if c == "\\" && inQuote { escape = true; continue }
-            if c == "\"" {
-                if inQuote { tokens.append(cur); cur = "" }
-                inQuote.toggle()
-                continue
-            }
-            if inQuote { cur.append(c) }
-        }
-        var i = 0
-        while i + 1 < tokens.count { out[tokens[i]] = tokens[i + 1]; i += 2 }
-        return out
     }
 
     // MARK: - Other tables
