@@ -132,6 +132,26 @@ final class OSMInitCLITests: XCTestCase {
         XCTAssertTrue(toml.contains("crs = \"EPSG:32635\""), "the UTM zone of the extract's centre (26.95° E, 60.53° N): 35N")
         XCTAssertTrue(toml.contains("of the territory (class 90"), "the share of land with no tag is written in project.toml")
         XCTAssertTrue(Self.inits["kotka-karhula"]!.contains("has no land-use tag"))
+
+        // The user's table: every row of farmland (farmland, farmyard, greenhouses) made grassland in
+        // osm_classes.csv and given back with --osm-table. The rows keep their priority and place, so the cells
+        // of farmland become grassland and nothing else moves.
+        let table = try String(contentsOfFile: "\(dir)/osm_classes.csv", encoding: .utf8).components(separatedBy: "\n").map { line -> String in
+            let f = line.components(separatedBy: ",")
+            guard !line.hasPrefix("#"), f.count > 7, f[6] == "10" else { return line }
+            return (f[..<6] + ["11"] + f[7...]).joined(separator: ",")
+        }.joined(separator: "\n")
+        XCTAssertTrue(table.contains("\n10,area,landuse,farmland,,,11,"))
+        let mine = (Self.root as NSString).appendingPathComponent("my_classes.csv")
+        try table.write(toFile: mine, atomically: true, encoding: .utf8)
+        let edited = (Self.root as NSString).appendingPathComponent("kotka-edited")
+        let e = try trame(["init", edited, "--osm", "\(Self.fixtures)/kotka-karhula.osm.pbf", "--resolution", "5m", "--osm-table", mine])
+        XCTAssertEqual(e.status, 0, e.err)
+        let before = try classCells("\(dir)/landcover.tif").counts, after = try classCells("\(edited)/landcover.tif").counts
+        XCTAssertGreaterThan(before[10] ?? 0, 1000)
+        XCTAssertNil(after[10])
+        XCTAssertEqual(after[11] ?? 0, (before[10] ?? 0) + (before[11] ?? 0))
+        XCTAssertEqual(after[20], before[20])
     }
 
     func testHelsinkiCentreInitThenRun() throws {

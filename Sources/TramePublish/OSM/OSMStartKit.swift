@@ -105,6 +105,7 @@ public enum OSMStartKit {
         var rules = OSMKit.defaultRules
         var tableText = OSMKit.tableCSV()
         if let t = o.table {
+            guard FileManager.default.fileExists(atPath: t) else { throw GeodataError(t, "no such file (the tag → class table)") }
             guard let text = try? String(contentsOfFile: t, encoding: .utf8) else { throw GeodataError(t, "cannot be read as a UTF-8 text file (the tag → class table)") }
             rules = try OSMKit.parseTable(text, file: t)
             tableText = text
