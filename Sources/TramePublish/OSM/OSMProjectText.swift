@@ -173,6 +173,8 @@ public enum OSMProjectText {
             [[subnetwork]]
             name = "\(sub.name)"
             label = \(q(sub.label))
+            label_en = \(q(sub.label))
+            label_fr = \(q(sub.labelFr))
             habitat = [\(codes(sub.habitat))]
             supporting = [\(codes(sub.supporting))]
             friction_column = "\(sub.name)"

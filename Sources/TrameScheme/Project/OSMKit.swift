@@ -56,6 +56,7 @@ public enum OSMKit {
     public struct SubNetworkDef: Sendable {
         public var name: String
         public var label: String
+        public var labelFr: String
         public var habitat: [Int]
         public var supporting: [Int]
         public var minReservoirHa: Double
@@ -68,13 +69,13 @@ public enum OSMKit {
     /// The friction table's columns, in order. Only the sub-networks whose habitat makes a reservoir in the
     /// extract are written into project.toml.
     public static let subNetworks: [SubNetworkDef] = [
-        SubNetworkDef(name: "forest", label: "Forest (woods and scrub)", habitat: [20], supporting: [21, 50], minReservoirHa: 1,
+        SubNetworkDef(name: "forest", label: "Forest (woods and scrub)", labelFr: "Forêt (bois et fourrés)", habitat: [20], supporting: [21, 50], minReservoirHa: 1,
                       dispersalCost: 50_000, corridorWidth: "5000 cost", colour: "#2e7d32", watercourse: false),
-        SubNetworkDef(name: "dry_grass", label: "Dry grasslands and heaths", habitat: [12, 13], supporting: [11, 60], minReservoirHa: 0.5,
+        SubNetworkDef(name: "dry_grass", label: "Dry grasslands and heaths", labelFr: "Pelouses sèches et landes", habitat: [12, 13], supporting: [11, 60], minReservoirHa: 0.5,
                       dispersalCost: 30_000, corridorWidth: "3000 cost", colour: "#c9b037", watercourse: false),
-        SubNetworkDef(name: "river", label: "Rivers", habitat: [40], supporting: [42], minReservoirHa: 0.5,
+        SubNetworkDef(name: "river", label: "Rivers", labelFr: "Cours d'eau", habitat: [40], supporting: [42], minReservoirHa: 0.5,
                       dispersalCost: 20_000, corridorWidth: "2000 cost", colour: "#1f5fbf", watercourse: true),
-        SubNetworkDef(name: "wetland", label: "Wetlands and standing water", habitat: [42, 41], supporting: [40, 11], minReservoirHa: 0.5,
+        SubNetworkDef(name: "wetland", label: "Wetlands and standing water", labelFr: "Zones humides et eaux stagnantes", habitat: [42, 41], supporting: [40, 11], minReservoirHa: 0.5,
                       dispersalCost: 30_000, corridorWidth: "3000 cost", colour: "#3fb8b0", watercourse: false),
     ]
 
