@@ -67,7 +67,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --osm: the project's CRS, projected in metres (default: the UTM zone of the extract's centre).", valueName: "crs"))
     var crs: String?
 
-    @Option(help: ArgumentHelp("With --osm: the land cover's cell size, e.g. 10m, 5m (default 10m).", valueName: "size"))
+    @Option(help: ArgumentHelp("With --osm: the land cover's cell size, e.g. 10m, 5m.", valueName: "size"))
     var resolution: String = "10m"
 
     @Option(help: ArgumentHelp("With --osm: polygons (any vector file) the territory is cut to.", valueName: "file"))

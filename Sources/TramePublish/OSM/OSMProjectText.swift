@@ -55,6 +55,7 @@ public enum OSMProjectText {
         [territory]
         name = \(q(i.name))
         crs = \(q(i.crs))                 # \(i.crsLabel)
+        boundary = \(source(i, "territory"))   # the extract's bounds less the sea
         \(ProjectKeys.templateLines("territory", values: ["resolution": "\"\(number(i.resolution)) m\""]))
         reference_label = "regional average"     # what reference_share is, in the report and maps
         reference_label_fr = "moyenne régionale"
