@@ -208,6 +208,10 @@ final class OSMInitCLITests: XCTestCase {
         area([(1000, 600), (1300, 600), (1300, 900), (1000, 900)], [("natural", "water")])
         area([(620, 100), (700, 100), (700, 200), (620, 200)], [("leisure", "park"), ("name", "Puisto A")])
         area([(620, 300), (700, 300), (700, 400), (620, 400)], [("leisure", "park"), ("name", "Puisto B")])
+        // Two communes (admin_level 8) in a region (7): the units are the communes, the lowest level.
+        area([(-50, -50), (750, -50), (750, 1250), (-50, 1250)], [("boundary", "administrative"), ("admin_level", "8"), ("name", "Länsikylä")])
+        area([(750, -50), (1550, -50), (1550, 1250), (750, 1250)], [("boundary", "administrative"), ("admin_level", "8"), ("name", "Itäkylä")])
+        area([(-60, -60), (1560, -60), (1560, 1260), (-60, 1260)], [("boundary", "administrative"), ("admin_level", "7"), ("name", "Maakunta")])
         line([(750, -10), (750, 1210)], [("highway", "primary"), ("name", "Testitie")])
         line([(660, 150), (660, 350)], [("highway", "footway")])
         line([(-10, 700), (300, 650), (620, 600), (1000, 650), (1510, 700)], [("waterway", "stream"), ("name", "Testioja")])
@@ -234,6 +238,15 @@ final class OSMInitCLITests: XCTestCase {
         XCTAssertEqual(i.status, 0, i.err)
         let toml = try String(contentsOfFile: "\(dir)/p/project.toml", encoding: .utf8)
         XCTAssertTrue(toml.contains("partner = \"Metsähallitus\""))
+        // The layers of osm.gpkg, read with ogrinfo: the two communes of the lowest level, the weir with the
+        // passability of its kind, the two named parks as hubs.
+        let units = try tool("ogrinfo", ["-ro", "-q", "-dialect", "SQLite", "-sql", "SELECT group_concat(name, '|') AS names FROM (SELECT name FROM units ORDER BY name)", "\(dir)/p/osm.gpkg"])
+        XCTAssertTrue(units.contains("names (String) = Itäkylä|Länsikylä"), units)
+        let weir = try tool("ogrinfo", ["-ro", "-q", "-sql", "SELECT kind, passability FROM obstacles", "\(dir)/p/osm.gpkg"])
+        XCTAssertTrue(weir.contains("kind (String) = weir") && weir.contains("passability (Real) = 0.33"), weir)
+        let hubs = try tool("ogrinfo", ["-ro", "-q", "-sql", "SELECT COUNT(*) AS n FROM leisure_hubs", "\(dir)/p/osm.gpkg"])
+        XCTAssertTrue(hubs.contains("n (Integer) = 2"), hubs)
+        XCTAssertTrue(toml.contains("admin_level 8"), "the units' level is named in project.toml")
         let r = try trame(["run", "\(dir)/p/project.toml", "-o", "\(dir)/p/scheme", "--lang", "en", "--quiet"])
         XCTAssertEqual(r.status, 0, r.err)
         // The protected area and the major-interest nature spaces in one GeoPackage, then SpatiaLite: the
