@@ -33,6 +33,14 @@ public enum OSMProjectText {
         "{ file = \"osm.gpkg\", layer = \"\(layer)\", producer = \(q(OSMStartKit.producer)), date = \(q(i.date)), licence = \(q(OSMStartKit.licence)) }"
     }
 
+    /// The template's [territory] keys; reference_share (a French regional average in the template) is left
+    /// commented out: the user gives the share of their own region.
+    static func territoryLines(_ i: Info) -> String {
+        ProjectKeys.templateLines("territory", values: ["resolution": "\"\(number(i.resolution)) m\""]).split(separator: "\n").map { line in
+            line.hasPrefix("reference_share") ? "# " + line.replacingOccurrences(of: "(here: the region's)", with: "(your region's, with reference_label)") : String(line)
+        }.joined(separator: "\n") + "\n# reference_label = \"regional average\"\n# reference_label_fr = \"moyenne régionale\""
+    }
+
     public static func project(_ i: Info) -> String {
         let codes = { (l: [Int]) in l.map(String.init).joined(separator: ", ") }
         let natural = OSMKit.classes.filter(\.natural).map(\.code)
@@ -56,9 +64,7 @@ public enum OSMProjectText {
         name = \(q(i.name))
         crs = \(q(i.crs))                 # \(i.crsLabel)
         boundary = \(source(i, "territory"))   # the extract's bounds less the sea
-        \(ProjectKeys.templateLines("territory", values: ["resolution": "\"\(number(i.resolution)) m\""]))
-        reference_label = "regional average"     # what reference_share is, in the report and maps
-        reference_label_fr = "moyenne régionale"
+        \(territoryLines(i))
 
         [land_cover]
         raster = "landcover.tif"          # burnt from OpenStreetMap by trame init --osm (osm_classes.csv)
