@@ -269,6 +269,10 @@ final class OSMInitCLITests: XCTestCase {
         let text = "\(dir)/x.osm.pbf", empty = "\(dir)/empty.osm.pbf"
         try "this is not OpenStreetMap\n".write(toFile: text, atomically: true, encoding: .utf8)
         FileManager.default.createFile(atPath: empty, contents: Data())
+        // The first 3000 bytes of a real extract: a truncated download.
+        let truncated = "\(dir)/cut.osm.pbf"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: "\(Self.fixtures)/helsinki-centre.osm.pbf"))
+        try whole.prefix(3000).write(to: URL(fileURLWithPath: truncated))
         // A polygon far from the extract (in Lapland), as GeoJSON turned into a GeoPackage.
         try "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[27,68],[27.1,68],[27.1,68.1],[27,68.1],[27,68]]]}}]}"
             .write(toFile: "\(dir)/far.geojson", atomically: true, encoding: .utf8)
@@ -277,6 +281,7 @@ final class OSMInitCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["--osm", text], "x.osm.pbf"),
             (["--osm", empty], "empty.osm.pbf"),
+            (["--osm", truncated], "truncated or corrupt"),
             (["--osm", kotka, "--crs", "EPSG:4326"], "EPSG:32635"),
             (["--osm", kotka, "--clip", "\(dir)/far.gpkg"], "far.gpkg"),
             (["--osm", kotka, "--resolution", "200m"], "too small"),

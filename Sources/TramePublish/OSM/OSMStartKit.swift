@@ -118,7 +118,7 @@ public enum OSMStartKit {
         let lines = try readLayer(extract, "lines")
         let areas = try readLayer(extract, "multipolygons")
         guard !(points.features.isEmpty && lines.features.isEmpty && areas.features.isEmpty) else {
-            throw GeodataError(extract, "holds no OpenStreetMap data (no node, way or relation)")
+            throw GeodataError(extract, "holds no OpenStreetMap data GDAL can read (no node, way or relation): an empty, truncated or corrupt extract")
         }
         let wgs = try SpatialReference.fromWKT(lines.crsWKT) ?? SpatialReference.fromWKT(points.crsWKT) ?? SpatialReference(epsg: 4326)
         // The extract's bounds: its header's bounding box, else its data's.
