@@ -2,9 +2,9 @@ import CGDAL
 import Foundation
 import TrameVector
 
-/// Planar geometry operations through OGR (GEOS): union, intersection, difference, buffer, polygonize.
+/// Planar geometry operations through OGR (GEOS): union, intersection, difference, polygonize.
 /// Used to build a project from an OpenStreetMap extract (territory, sea, units).
-public enum GeometryOps {
+extension GeometryOps {
     static func withHandle<R>(_ g: Geometry, _ body: (OGRGeometryH) throws -> R) rethrows -> R {
         GDALSetup.ensure()
         let h = OGRGeometryBridge.make(g)
@@ -98,11 +98,6 @@ public enum GeometryOps {
             return n > 0 ? (0..<n).compactMap { OGR_G_GetGeometryRef(h, $0) }.flatMap(lineParts) : []
         default: return []
         }
-    }
-
-    /// The polygons within `distance` of `g` (a line buffered with flat-free round ends).
-    public static func buffer(_ g: Geometry, _ distance: Double) -> [Polygon] {
-        withHandle(g) { h in polygons(OGR_G_Buffer(h, distance, 8)) }
     }
 
     /// The faces that the lines cut the polygon into (the lines noded with the polygon's rings, then

@@ -235,8 +235,7 @@ public enum OSMStartKit {
         }
         for (f, t) in zip(lns.features, lineTags) {
             guard let g = f.geometry, let rule = OSMKit.rule(for: t, kind: .line, in: rules), let w = rule.width else { continue }
-            let b = GeometryOps.buffer(g, w / 2)
-            if !b.isEmpty { burn.append((rule, .multiPolygon(b))) }
+            if let b = GeometryOps.buffer(g, distance: w / 2), !polygons(b).isEmpty { burn.append((rule, b)) }
         }
         burn.sort { ($0.rule.priority, $0.rule.order) < ($1.rule.priority, $1.rule.order) }
         let burnLayer = VectorLayer(name: "osm_classes", geometryKind: .multiPolygon, fields: [FieldDefinition("code", .integer)],
