@@ -263,8 +263,9 @@ public enum OSMProjectText {
 
         La mer est hors du territoire : les faces de l'emprise à droite des lignes `natural=coastline` (OpenStreetMap
         trace la côte terre à gauche), et les polygones `natural=bay/strait`, `water=sea`, `place=sea/ocean`. Une
-        côte qui ne traverse pas l'emprise (ses extrémités dans l'extrait) ne découpe rien : seuls les polygones
-        de mer sont alors retirés. Terrain sans attribut d'occupation du sol : \(String(format: "%.1f", i.unmappedShare)) % du territoire
+        côte qui s'arrête à moins de \(number(OSMStartKit.coastSnap)) m du bord de l'emprise est prolongée jusqu'à lui (les extraits coupent
+        les lignes à leur bord) ; une côte qui s'arrête plus loin à l'intérieur ne découpe rien : seuls les
+        polygones de mer sont alors retirés. Terrain sans attribut d'occupation du sol : \(String(format: "%.1f", i.unmappedShare)) % du territoire
         (classe \(OSMKit.unmappedCode)).
 
         ## English
@@ -285,8 +286,9 @@ public enum OSMProjectText {
 
         The sea is outside the territory: the faces of the bounds on the right of the `natural=coastline` ways
         (OpenStreetMap draws the coast with the land on the left), and the polygons `natural=bay/strait`,
-        `water=sea`, `place=sea/ocean`. A coastline that does not cross the bounds (its ends inside the extract)
-        cuts nothing: only the sea polygons are then taken out. Land with no land-use tag: \(String(format: "%.1f", i.unmappedShare)) % of the
+        `water=sea`, `place=sea/ocean`. A coastline ending less than \(number(OSMStartKit.coastSnap)) m from the edge of the bounds is
+        carried on to it (extracts cut ways at their edge); one that ends farther inside cuts nothing: only the
+        sea polygons are then taken out. Land with no land-use tag: \(String(format: "%.1f", i.unmappedShare)) % of the
         territory (class \(OSMKit.unmappedCode)).
 
         \(OSMKit.priorityRule)
