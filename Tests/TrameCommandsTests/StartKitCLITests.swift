@@ -137,13 +137,21 @@ final class StartKitCLITests: XCTestCase {
         XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("EPCI layer 'groupings' has no field 'nom'") }, check.out)
         XCTAssertTrue(out.contains { $0.hasPrefix("\(kit)/territory.gpkg: ") && $0.contains("obstacle layer 'obstacles' has no field 'ice'") }, check.out)
 
-        // A land cover in another CRS than the project's: named in its own file, with the fix.
+        // A land cover in another CRS than the project's: reprojected to it, with a warning naming both; in a
+        // CRS meant for another part of the world (UTM 19N, the Caribbean), refused with the UTM zone of the
+        // territory's centre (31N: the sample lies near Lens, 2.7° E).
         try project.replacingOccurrences(of: "crs = \"EPSG:2154\"", with: "crs = \"EPSG:32631\"").write(toFile: "\(kit)/project.toml", atomically: true, encoding: .utf8)
         let crs = try trame(["check", "\(kit)/project.toml", "--json"])
         XCTAssertEqual(crs.status, 1)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(crs.out.utf8)) as? [String: Any])
         let problems = try XCTUnwrap(object["problems"] as? [[String: Any]])
-        XCTAssertTrue(problems.contains { ($0["file"] as? String) == "\(kit)/landcover.tif" && ($0["message"] as? String)?.contains("the project says EPSG:32631") == true }, crs.out)
-        XCTAssertEqual(problems.count, 5, crs.out)
+        XCTAssertEqual(problems.count, 4, crs.out)
+        let warnings = try XCTUnwrap(object["warnings"] as? [[String: Any]])
+        XCTAssertTrue(warnings.contains { ($0["message"] as? String)?.contains("land cover in RGF93 v1 / Lambert-93 (EPSG:2154), reprojected to WGS 84 / UTM zone 31N (EPSG:32631)") == true }, crs.out)
+        try project.replacingOccurrences(of: "crs = \"EPSG:2154\"", with: "crs = \"EPSG:32619\"").write(toFile: "\(kit)/project.toml", atomically: true, encoding: .utf8)
+        let far = try trame(["check", "\(kit)/project.toml", "--json"])
+        let farObject = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(far.out.utf8)) as? [String: Any])
+        let farProblems = try XCTUnwrap(farObject["problems"] as? [[String: Any]])
+        XCTAssertTrue(farProblems.contains { ($0["file"] as? String) == "\(kit)/landcover.tif" && ($0["message"] as? String)?.contains("UTM zone 31N (EPSG:32631): write [territory] crs = \"EPSG:32631\"") == true }, far.out)
     }
 }
