@@ -343,6 +343,9 @@ public struct SchemeMaps {
         let whole = input.landCover.spec.extent
         try put(whole, legendBlocks(nil)) { page(subNetwork: nil, pixels: 2000, extent: $0) }
         for s in p.subNetworks.indices { try put(whole, legendBlocks(s)) { page(subNetwork: s, pixels: 2000, extent: $0) } }
+        for kind in itineraryKinds() {
+            try put(itineraryExtent(kind), itineraryBlocks(kind) + legendBlocks(nil)) { itineraryPage(kind, extent: $0) }
+        }
         for focus in atlasUnits() {
             try put(focus.extent, unitBlocks(focus) + legendBlocks(nil)) { e in
                 var f = focus
