@@ -77,7 +77,7 @@ final class NamedItineraryProjectTests: XCTestCase {
         one("[[itinerary]]\nname = \"A\"\nparent = \"B\"\nwhere = \"x = 1\"\n", "parent 'B' names no [[itinerary]]", line: 20)
         one("[[itinerary]]\nname = \"B\"\nwhere = \"x = 1\"\n[[itinerary]]\nname = \"A\"\nparent = \"B\"\nwhere = \"x = 2\"\n", "must be a long-distance path")
         one("[[itinerary]]\nname = \"A\"\nwhere = \"\"\n", "where may not be empty")
-        one("itinerary = 3\n", "written [[itinerary]]")
+        one("", "written [[itinerary]]", line: 1, head: "itinerary = 3\n" + head)
         // No [itineraries] section: no network to take the course from.
         let bare = head.components(separatedBy: "[itineraries]")[0]
         one("[[itinerary]]\nname = \"A\"\nwhere = \"x = 1\"\n", "add an [itineraries] section", head: bare)

@@ -69,6 +69,8 @@ final class LanguageTests: XCTestCase {
         }
         let project = try ProjectFile.load(dir + "/project.toml")
         out.append(project.title)
+        // The names the project gives its itineraries (and their GPX files' names, made from them).
+        out += project.namedItineraries.map(\.name) + ItineraryFiles.gpxNames(project.namedItineraries.map(\.name))
         // Where the data come from, as the project says it (producer, date, licence).
         out += [project.landCoverOrigin.producer, project.landCoverOrigin.date, project.landCoverOrigin.licence].compactMap { $0 }
         out += MethodText.references   // published titles, cited as they are

@@ -95,7 +95,8 @@ final class NamedItineraryServeTests: XCTestCase {
         // A private scheme lists nothing before sign-in.
         let p = try ServeTests.harness(private: true)
         try await p.app.test(.router) { client in
-            XCTAssertEqual(try await client.execute(uri: "/api/itineraries", method: .get).status, .unauthorized)
+            let r = try await client.execute(uri: "/api/itineraries", method: .get)
+            XCTAssertEqual(r.status, .unauthorized)
         }
     }
 }

@@ -28,7 +28,7 @@ extension SchemeMaps {
         let its = r.namedItineraries.filter { $0.item.kind == kind }
         page.title = "\(input.project.title) — \(String(format: w[.namedItinerariesPage], w.itineraryKind(kind)))"
         let km = its.reduce(0) { $0 + $1.length } / 1000, shared = its.reduce(0) { $0 + $1.sharedLength } / 1000
-        page.subtitle = "\(its.count) · \(w.km(km)) · \(w[.sharedWithCorridors])\(w.colon)\(w.km(shared)) · \(w[.gapsWord])\(w.colon)\(w.number(its.reduce(0) { $0 + $1.gapLength }, decimals: 0)) m"
+        page.subtitle = "\(w.length)\(w.colon)\(w.km(km)) · \(w[.sharedWithCorridors])\(w.colon)\(w.km(shared)) · \(w[.gapsWord])\(w.colon)\(w.number(its.reduce(0) { $0 + $1.gapLength }, decimals: 0)) m"
         // Under the points (the last three layers: conflict points and hubs): proposals, shared stretches, courses, gaps.
         let proposals = r.itineraryProposals.filter { $0.kind == .corridorWithoutItinerary }.map(\.line)
         var extra: [MapLayer] = [

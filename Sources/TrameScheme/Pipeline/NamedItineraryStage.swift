@@ -114,6 +114,13 @@ public enum NamedItineraryStage {
     /// - Parameter lines: the course of each selection or relation itinerary, by name (read by the caller).
     public static func run(_ items: [NamedItinerary], lines: [String: [[Point]]], context c: Context) throws -> (itineraries: [NamedItineraryFigures], proposals: [ItineraryProposal]) {
         var out: [NamedItineraryFigures] = []
+        typealias Box = (minX: Double, minY: Double, maxX: Double, maxY: Double)
+        func box(_ pts: [Point]) -> Box {
+            pts.reduce((Double.infinity, Double.infinity, -Double.infinity, -Double.infinity)) { (min($0.0, $1.x), min($0.1, $1.y), max($0.2, $1.x), max($0.3, $1.y)) }
+        }
+        func meet(_ a: Box, _ b: Box) -> Bool { a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY }
+        // Each corridor's box, to clip a course only by the corridors it may meet.
+        let corridorBoxes = c.corridors.map { box($0.polygons.flatMap(\.exterior)) }
         for item in items {
             let mode = TravelMode(rawValue: item.mode) ?? .walk
             let router = try c.router(mode)
@@ -136,16 +143,17 @@ public enum NamedItineraryStage {
                                           spaces: served(c.spaces, index: index, parts: parts, distance: c.serveDistance),
                                           hubs: c.hubs.filter { h in near(h.point, index, c.serveDistance) }.map(\.name),
                                           roadCrossings: crossings(parts, roads: c.roads), shared: [], outsideCorridors: [])
-            for cor in c.corridors {
+            let partBoxes = parts.map(box)
+            for (k, cor) in c.corridors.enumerated() {
                 var pieces: [[Point]] = []
-                for part in parts { pieces += LineClip.pieces(part, polygons: cor.polygons, inside: true) }
+                for (part, b) in zip(parts, partBoxes) where meet(b, corridorBoxes[k]) { pieces += LineClip.pieces(part, polygons: cor.polygons, inside: true) }
                 let len = LineClip.length(pieces)
                 if len > 0 {
                     f.shared.append(SharedStretch(itinerary: item.name, subNetwork: cor.subNetwork, link: cor.link, from: cor.from, to: cor.to, lines: pieces, length: len))
                 }
             }
-            let all = c.corridors.flatMap(\.polygons)
-            for part in parts {
+            for (part, b) in zip(parts, partBoxes) {
+                let all = c.corridors.indices.filter { meet(b, corridorBoxes[$0]) }.flatMap { c.corridors[$0].polygons }
                 f.outsideCorridors += LineClip.pieces(part, polygons: all, inside: false).filter { LineClip.length([$0]) >= ItineraryProposal.minOutside }
             }
             out.append(f)
