@@ -49,7 +49,8 @@ public struct SegmentIndex: Sendable {
 /// segments (no sampling).
 public enum LineClip {
     /// The parts of `line` inside the union of `polygons` (`inside` true) or outside it, as polylines.
-    /// Each segment is cut where it crosses a ring; each piece is in or out by its middle.
+    /// Each segment is cut where it crosses a ring; each piece is in or out by its middle, a middle on a
+    /// ring being inside (polygons are closed, as in GEOS: a stretch along an edge is in the intersection).
     /// - Complexity: O(s × e) in the worst case for s segments and e ring edges; the index keeps it near O(s + e).
     public static func pieces(_ line: [Point], polygons: [Polygon], inside: Bool) -> [[Point]] {
         guard line.count >= 2 else { return [] }
@@ -65,6 +66,10 @@ public enum LineClip {
         }
         let index = SegmentIndex(edges)
         func isInside(_ q: Point) -> Bool {
+            // Polygons are closed sets (as GEOS's): a point on a ring is inside (a course along a corridor's edge).
+            let e = 1e-9 * max(1, abs(q.x), abs(q.y))
+            for k in index.near(minX: q.x - e, minY: q.y - e, maxX: q.x + e, maxY: q.y + e)
+            where pointSegmentDistance(q, index.segments[k].0, index.segments[k].1) <= e { return true }
             for (k, p) in polygons.enumerated() {
                 let b = boxes[k]
                 if q.x >= b.minX && q.x <= b.maxX && q.y >= b.minY && q.y <= b.maxY && p.contains(q) { return true }

@@ -92,6 +92,9 @@ final class NamedItineraryStageTests: XCTestCase {
         let line = [Point(-50, 50), Point(20, 50), Point(150, 50)]
         XCTAssertEqual(LineClip.length(LineClip.pieces(line, polygons: [square], inside: true)), 80, accuracy: 1e-9)
         XCTAssertEqual(LineClip.length(LineClip.pieces(line, polygons: [square], inside: false)), 120, accuracy: 1e-9)
+        // Along an edge (y = 0, x from −10 to 30): on the boundary is inside, as for GEOS: 30 m in, 10 m out.
+        XCTAssertEqual(LineClip.length(LineClip.pieces([Point(-10, 0), Point(30, 0)], polygons: [square], inside: true)), 30, accuracy: 1e-9)
+        XCTAssertEqual(LineClip.length(LineClip.pieces([Point(-10, 0), Point(30, 0)], polygons: [square], inside: false)), 10, accuracy: 1e-9)
         // Within 10 m of the segment (0,0)–(100,0): a line y = 6 from −20 to 120 is within it from x = −8 to 108.
         let index = SegmentIndex([(Point(0, 0), Point(100, 0))])
         XCTAssertEqual(LineClip.length(LineClip.pieces([Point(-20, 6), Point(120, 6)], near: index, distance: 10, far: false)), 116, accuracy: 1e-9)
