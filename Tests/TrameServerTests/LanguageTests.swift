@@ -52,8 +52,9 @@ final class LanguageTests: XCTestCase {
     }
 
     /// Words spelled alike in both languages that one vocabulary happens to use and the other not
-    /// ("part": a French share, an English part; "route": a French road, an English itinerary).
-    static let both: Set<String> = ["part", "route", "circuit", "circuits"]
+    /// ("part": a French share, an English part; "route": a French road, an English itinerary; "long": the
+    /// French « le long de », the English long-distance path).
+    static let both: Set<String> = ["part", "route", "circuit", "circuits", "long"]
 
     /// The user's data: every text value of territory.gpkg's layers and the project's title.
     static func userData(_ dir: String) throws -> [String] {
