@@ -51,6 +51,10 @@ final class NamedItineraryServeTests: XCTestCase {
         for r in geos where Double(r[2])! > 0.001 {
             XCTAssertEqual(ours["\(r[0])|\(r[1])"] ?? 0, Double(r[2])!, accuracy: 1e-6 * max(1, Double(r[2])!), "\(r)")
         }
+        // In corridors (shared_m): inside their union, each stretch once whatever the sub-networks.
+        for r in try sql(gpkg, "SELECT n.shared_m, ST_Length(ST_Intersection(n.geom, (SELECT ST_Union(geom) FROM corridors))) FROM named_itineraries n") {
+            XCTAssertEqual(Double(r[0])!, Double(r[1]) ?? 0, accuracy: 1e-6 * max(1, Double(r[0])!), "\(r)")
+        }
         // Gaps off the network: the GEOS difference of each course and the 5 m buffer of the ways a walker or
         // cyclist may use (the paths, and the roads but the motorways), the network copied beside them.
         let copy = NSTemporaryDirectory() + "trame-gaps-\(UUID().uuidString).gpkg"

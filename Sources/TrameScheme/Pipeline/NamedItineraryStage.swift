@@ -41,7 +41,9 @@ public struct NamedItineraryFigures: Sendable {
     public var hubs: [String]
     public var roadCrossings: [RoadCrossing]
     public var shared: [SharedStretch]
-    public var sharedLength: Double { shared.reduce(0) { $0 + $1.length } }
+    /// Metres of the course inside one corridor or more (their union: a stretch in two sub-networks'
+    /// corridors counts once; `shared` gives it per corridor).
+    public var sharedLength: Double
     /// Stretches of the course outside every corridor polygon, of at least `ItineraryProposal.minOutside`.
     public var outsideCorridors: [[Point]]
 }
@@ -142,7 +144,7 @@ public enum NamedItineraryStage {
             var f = NamedItineraryFigures(item: item, parts: parts, length: length, gaps: gaps, greenShare: green,
                                           spaces: served(c.spaces, index: index, parts: parts, distance: c.serveDistance),
                                           hubs: c.hubs.filter { h in near(h.point, index, c.serveDistance) }.map(\.name),
-                                          roadCrossings: crossings(parts, roads: c.roads), shared: [], outsideCorridors: [])
+                                          roadCrossings: crossings(parts, roads: c.roads), shared: [], sharedLength: 0, outsideCorridors: [])
             let partBoxes = parts.map(box)
             for (k, cor) in c.corridors.enumerated() {
                 var pieces: [[Point]] = []
@@ -154,6 +156,7 @@ public enum NamedItineraryStage {
             }
             for (part, b) in zip(parts, partBoxes) {
                 let all = c.corridors.indices.filter { meet(b, corridorBoxes[$0]) }.flatMap { c.corridors[$0].polygons }
+                f.sharedLength += LineClip.length(LineClip.pieces(part, polygons: all, inside: true))
                 f.outsideCorridors += LineClip.pieces(part, polygons: all, inside: false).filter { LineClip.length([$0]) >= ItineraryProposal.minOutside }
             }
             out.append(f)
