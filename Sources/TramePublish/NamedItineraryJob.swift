@@ -32,7 +32,13 @@ extension SchemeJob {
             func fail(_ problem: String) -> ProjectError { ProjectError(p.file, line: item.line, "itinerary '\(item.name)': \(problem)") }
             var layer: VectorLayer
             switch item.course {
-            case .via: continue
+            case .via(let stops):
+                // Waypoints in another CRS (lon/lat for Lambert-93) fall far outside the territory: say so.
+                let e = input.spec.extent, m = settings.maxSnap
+                for (k, q) in stops.enumerated() where !(q.x >= e.minX - m && q.x <= e.maxX + m && q.y >= e.minY - m && q.y <= e.maxY + m) {
+                    throw fail("waypoint \(k + 1) (\(q.x), \(q.y)) lies outside the territory (x \(Int(e.minX))…\(Int(e.maxX)), y \(Int(e.minY))…\(Int(e.maxY))): give the waypoints in the land cover's CRS (\(input.crsLabel))")
+                }
+                continue
             case .selection(let sql):
                 let filter = [osm ? "highway IS NOT NULL" : net.filter, sql].compactMap { $0 }.map { "(\($0))" }.joined(separator: " AND ")
                 do {
@@ -40,7 +46,10 @@ extension SchemeJob {
                 } catch let e as GeodataError {
                     throw fail("where = \"\(sql)\" cannot select from \((net.file as NSString).lastPathComponent): \(e.problem)")
                 }
-                guard !layer.features.isEmpty else { throw fail("where = \"\(sql)\" selects no line of \((net.file as NSString).lastPathComponent)") }
+                guard !layer.features.isEmpty else {
+                    let file = (net.file as NSString).lastPathComponent
+                    throw fail("where = \"\(sql)\" selects no line of \(file)\(net.layer.map { " (layer \($0))" } ?? ""): check the field names, the values and the SQL (ogrinfo -so \(file)\(net.layer.map { " \($0)" } ?? ""))")
+                }
             case .relation(let key):
                 do { layer = try NetworkRoutes.relation(key, in: net.file).layer } catch let e as GeodataError { throw fail(e.problem) }
             }
