@@ -17,14 +17,12 @@ extension SchemeJob {
                                      extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
     }
 
-    /// The named itineraries: their courses read or routed on the path network, their figures, the stretches
-    /// they share with the corridors and the proposals (`NamedItineraryStage`); their GPX files written
-    /// into `dir`/itineraries. The corridors, links and nature spaces are read from `layers`.
-    func namedItineraries(_ input: SchemeInput, loaded: LoadedNetwork?, hubs: [LeisureHub], green: Grid<UInt8>, layers: Layers,
-                          dir: String) throws -> (figures: [NamedItineraryFigures], proposals: [ItineraryProposal], gpx: [String])? {
-        let p = project
-        guard let settings = p.itineraries, let loaded, !p.namedItineraries.isEmpty else { return nil }
-        progress("named itineraries")
+    /// The courses of the named itineraries given as lines (a selection, a relation), by name, in `crs`;
+    /// the waypoints checked against the territory's `extent`. Read before the analysis, so that a mistake
+    /// stops the run at once (and `trame check` tells it). One `ProjectError` naming the entry's line.
+    public static func courses(_ p: Project, crs: SpatialReference, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double)?,
+                               crsLabel: String) throws -> [String: [[Point]]] {
+        guard let settings = p.itineraries else { return [:] }
         let net = settings.network
         let osm = NetworkInput.isOSM(net.file)
         var lines: [String: [[Point]]] = [:]
@@ -34,9 +32,10 @@ extension SchemeJob {
             switch item.course {
             case .via(let stops):
                 // Waypoints in another CRS (lon/lat for Lambert-93) fall far outside the territory: say so.
-                let e = input.spec.extent, m = settings.maxSnap
+                guard let e = extent else { continue }
+                let m = settings.maxSnap
                 for (k, q) in stops.enumerated() where !(q.x >= e.minX - m && q.x <= e.maxX + m && q.y >= e.minY - m && q.y <= e.maxY + m) {
-                    throw fail("waypoint \(k + 1) (\(q.x), \(q.y)) lies outside the territory (x \(Int(e.minX))…\(Int(e.maxX)), y \(Int(e.minY))…\(Int(e.maxY))): give the waypoints in the land cover's CRS (\(input.crsLabel))")
+                    throw fail("waypoint \(k + 1) (\(q.x), \(q.y)) lies outside the territory (x \(Int(e.minX))…\(Int(e.maxX)), y \(Int(e.minY))…\(Int(e.maxY))): give the waypoints in the land cover's CRS (\(crsLabel))")
                 }
                 continue
             case .selection(let sql):
@@ -53,7 +52,7 @@ extension SchemeJob {
             case .relation(let key):
                 do { layer = try NetworkRoutes.relation(key, in: net.file).layer } catch let e as GeodataError { throw fail(e.problem) }
             }
-            if let own = SpatialReference.fromWKT(layer.crsWKT), !own.isSame(as: loaded.crs) { layer = try VectorIO.reproject(layer, to: loaded.crs, file: net.file) }
+            if let own = SpatialReference.fromWKT(layer.crsWKT), !own.isSame(as: crs) { layer = try VectorIO.reproject(layer, to: crs, file: net.file) }
             var parts: [[Point]] = []
             for f in layer.features {
                 switch f.geometry {
@@ -65,6 +64,18 @@ extension SchemeJob {
             guard !parts.isEmpty else { throw fail("its course holds no line") }
             lines[item.name] = parts
         }
+        return lines
+    }
+
+    /// The named itineraries: their courses read or routed on the path network, their figures, the stretches
+    /// they share with the corridors and the proposals (`NamedItineraryStage`); their GPX files written
+    /// into `dir`/itineraries. The corridors, links and nature spaces are read from `layers`.
+    func namedItineraries(_ input: SchemeInput, lines: [String: [[Point]]], loaded: LoadedNetwork?, hubs: [LeisureHub], green: Grid<UInt8>, layers: Layers,
+                          dir: String) throws -> (figures: [NamedItineraryFigures], proposals: [ItineraryProposal], gpx: [String])? {
+        let p = project
+        guard let settings = p.itineraries, let loaded, !p.namedItineraries.isEmpty else { return nil }
+        progress("named itineraries")
+        let net = settings.network
         var routers: [TravelMode: Router] = [:]
         func router(_ mode: TravelMode) throws -> Router {
             if let r = routers[mode] { return r }

@@ -80,6 +80,8 @@ public struct SchemeJob {
 
     public func build(into dir: String) throws -> SchemeResult {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
+        // The named itineraries' courses, read before the analysis: a mistake stops the run at once.
+        let courses = try SchemeJob.courses(project, crs: SpatialReference.fromWKT(input.spec.crsWKT)!, extent: input.spec.extent, crsLabel: input.crsLabel)
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
         let writer = RasterWriter(folder: dir, styler: RasterStyler(subNetworks: project.subNetworks, lang: lang))
         // A failing stage leaves by an error while rasters are still being written: let the writer stop and
@@ -117,7 +119,7 @@ public struct SchemeJob {
             layers.addItineraries(itineraries.routes.map { ($0.name, $0.hubA, $0.hubB, $0.route) }, mode: itineraries.mode)
             tally.addLength(itineraries.routes.map(\.route.line), to: \.itineraryKm, scale: 0.001)
         }
-        let named = try namedItineraries(input, loaded: pathNetwork, hubs: spaces.hubs, green: green, layers: layers, dir: dir)
+        let named = try namedItineraries(input, lines: courses, loaded: pathNetwork, hubs: spaces.hubs, green: green, layers: layers, dir: dir)
         if let named {
             layers.addNamedItineraries(named.figures, proposals: named.proposals, gpx: named.gpx)
             tally.addLength(named.figures.flatMap(\.parts), to: \.namedItineraryKm, scale: 0.001)

@@ -75,6 +75,33 @@ final class NamedItineraryServeTests: XCTestCase {
         for k in ["Greenway", "Long-distance path", "Loop"] { XCTAssertTrue(atlas.contains("Named itineraries: \(k)"), k) }
     }
 
+    /// Hostile courses in the sample's project: `trame check` and `trame run` name the entry's line and stop
+    /// before any analysis (a run that fails leaves no scheme).
+    func testBadCoursesAreRefusedNamingTheLine() throws {
+        let dir = try ServeTests.sample()
+        let text = try String(contentsOfFile: dir + "/project.toml", encoding: .utf8)
+        let line = text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("[[itinerary]]") }! + 1
+        for (k, (from, to, message)) in [
+            ("where = \"name = 'Chemin de halage'\"", "where = \"name = 'Nulle part'\"", "selects no line of territory.gpkg (layer paths)"),
+            ("where = \"name = 'Chemin de halage'\"", "via = [[2.83, 50.43], [2.9, 50.45]]", "waypoint 1 (2.83, 50.43) lies outside the territory"),
+            ("where = \"name = 'Chemin de halage'\"", "relation = \"GR 1\"", "not an OpenStreetMap extract"),
+        ].enumerated() {
+            XCTAssertTrue(text.contains(from))
+            let bad = dir + "/bad-itinerary-\(k).toml"
+            try text.replacingOccurrences(of: from, with: to).write(toFile: bad, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: bad) }
+            for args in [["check", bad], ["run", bad, "--out", dir + "/bad-scheme-\(k)", "--quiet"]] {
+                let r = try TrameProcess.run(TrameProcess.trame, args)
+                XCTAssertNotEqual(r.status, 0, args.joined(separator: " "))
+                // The entry's line; the key's own for a mistake the project's reader finds (relation on a GeoPackage).
+                let at = k == 2 ? text.components(separatedBy: "\n").firstIndex { $0 == from }! + 1 : line
+                XCTAssertTrue((r.out + r.err).contains("bad-itinerary-\(k).toml:\(at):"), "\(args): \(r.out)\(r.err)")
+                XCTAssertTrue((r.out + r.err).contains(message), "\(args): \(r.out)\(r.err)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad-scheme-\(k)/scheme.gpkg"))
+        }
+    }
+
     func testListAndDownloads() async throws {
         let h = try ServeTests.harness()
         try await h.app.test(.router) { client in
