@@ -69,7 +69,15 @@ final class NamedItineraryServeTests: XCTestCase {
         for r in diff { XCTAssertEqual(Double(r[2])!, Double(r[1]) ?? 0, accuracy: 0.05, "\(r)") }
         // figures.csv: the km of named itineraries and of links with two vocations.
         let csv = try String(contentsOfFile: h.scheme + "/figures.csv", encoding: .utf8)
-        XCTAssertTrue(csv.contains("named_itinerary_km") && csv.contains("shared_km"))
+        // Per unit, the km inside each sub-network's corridors: for the territory, the layer's per sub-network totals.
+        let rows = csv.split(whereSeparator: \.isNewline).map { LanguageTests.fields(String($0)) }
+        let header = rows[0], territory = try XCTUnwrap(rows.first { $0.first == "territory" })
+        XCTAssertTrue(header.contains("named_itinerary_km"))
+        for r in try sql(gpkg, "SELECT subnetwork, SUM(length_m) FROM shared_links GROUP BY subnetwork") {
+            let k = try XCTUnwrap(header.firstIndex(of: "\(r[0])_shared_km"), r[0])
+            // figures.csv measures by pieces of half a cell in the territory's cells: within a cell per stretch.
+            XCTAssertEqual(Double(territory[k])! * 1000, Double(r[1])!, accuracy: 0.01 * Double(r[1])! + 10, "\(r)")
+        }
         // The atlas: one page per kind, named.
         let atlas = try ServeTests.tool("pdftotext", ["-enc", "UTF-8", h.scheme + "/atlas.pdf", "-"])
         for k in ["Greenway", "Long-distance path", "Loop"] { XCTAssertTrue(atlas.contains("Named itineraries: \(k)"), k) }

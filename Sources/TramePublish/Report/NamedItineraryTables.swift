@@ -33,7 +33,7 @@ extension SchemeReport {
             (w[.namedItineraries], [w.name, w.kind, w[.statusWord], w.length, w[.gapsWord], w.greenShare, w[.sharedWithCorridors],
                                     "\(w[.spacesServed]) / \(w[.hubsServed])", w[.roadCrossingsWord]], its),
         ]
-        if !shared.isEmpty { out.append((w[.sharedLinks], [w.subNetwork, w.length, w.links, w[.namedItineraries]], shared)) }
+        if !shared.isEmpty { out.append((w[.sharedLinks], [w.subNetwork, w.length, w.corridors, w[.namedItineraries]], shared)) }
         if !proposals.isEmpty { out.append((w[.itineraryProposals], [w.kind, w.name, "dPC", w.length], Array(proposals))) }
         return out
     }

@@ -14,7 +14,9 @@ public enum SchemeFigures {
         c += ["corridor_ha", "buffer_zone_ha", "road_km", "railway_km", "conflict_points", "road_conflicts", "road_conflicts_per_km",
               "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "leisure_hubs_regional", "leisure_hubs_community", "itinerary_km"]
         if r.hydrography != nil { c += ["watercourse_km", "watercourse_good_continuity_km", "river_obstacles", "river_obstacles_per_km"] }
-        if !r.namedItineraries.isEmpty { c += ["named_itinerary_km", "shared_km"] + r.subNetworks.map { "\($0.name)_shared_km" } }
+        // Named itineraries, and their km inside each sub-network's corridors (links with two vocations; a stretch
+        // inside two sub-networks' corridors counts in both).
+        if !r.namedItineraries.isEmpty { c += ["named_itinerary_km"] + r.subNetworks.map { "\($0.name)_shared_km" } }
         return c
     }
 
@@ -33,7 +35,7 @@ public enum SchemeFigures {
             v += [.real(u.watercourseKm), .real(u.continuityKm), .integer(u.obstacles), u.obstaclesPerKm.map { .real($0) } ?? .null]
         }
         if !r.namedItineraries.isEmpty {
-            v += [.real(u.namedItineraryKm), .real(u.sharedKm.values.reduce(0, +))] + r.subNetworks.map { .real(u.sharedKm[$0.name] ?? 0) }
+            v += [.real(u.namedItineraryKm)] + r.subNetworks.map { .real(u.sharedKm[$0.name] ?? 0) }
         }
         return v
     }
