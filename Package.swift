@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "TrameCircuitTests", dependencies: ["TrameCircuit", "TrameRaster", "TrameCost", "TrameGDAL"]),
         .testTarget(name: "TrameVectorTests", dependencies: ["TrameVector"]),
         .testTarget(name: "TrameRoutingTests", dependencies: ["TrameRouting", "TrameVector", "TrameGDAL"]),
-        .testTarget(name: "TramePublishTests", dependencies: ["TramePublish", "TrameGDAL", "TrameRaster", "TrameRouting", "TrameScheme", "TrameVector"]),
+        .testTarget(name: "TramePublishTests", dependencies: ["TramePublish", "TrameGDAL", "TrameRaster", "TrameRouting", "TrameScheme", "TrameVector", "TrameTestSupport"]),
         .testTarget(name: "TrameServerTests", dependencies: [
             "TrameServer", "TrameUploads", "TramePublish", "TrameScheme", "TrameSample", "TrameGDAL", "TrameRaster", "TrameVector", "TrameRouting", "TrameTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

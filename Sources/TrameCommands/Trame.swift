@@ -27,6 +27,7 @@ public struct Trame: ParsableCommand {
                 LinksCommand.self, CorridorsCommand.self,
             ]),
             CommandGroup(name: "Connectivity", subcommands: [MetricsCommand.self, CircuitCommand.self]),
+            CommandGroup(name: "Decisions", subcommands: [CompareCommand.self, ScenarioCommand.self, PrioritiesCommand.self, AddHabitatCommand.self]),
             CommandGroup(name: "Itineraries", subcommands: [RouteCommand.self, LoopCommand.self, HubsCommand.self, ItineraryCommand.self]),
             CommandGroup(name: "Publishing", subcommands: [ServeCommand.self, UsersCommand.self, CheckUploadCommand.self]),
             CommandGroup(name: "Development", subcommands: [Bench.self]),

@@ -120,3 +120,17 @@ enum OGRGeometryBridge {
         }
     }
 }
+
+/// Geometry operations through GEOS (OGR).
+public enum GeometryOps {
+    /// The polygon within `distance` of a geometry (a line widened to a strip of 2 × distance), with round
+    /// ends; nil when GEOS gives no polygon.
+    public static func buffer(_ g: Geometry, distance: Double) -> Geometry? {
+        GDALSetup.ensure()
+        let h = OGRGeometryBridge.make(g)
+        defer { OGR_G_DestroyGeometry(h) }
+        guard let b = OGR_G_Buffer(h, distance, 8) else { return nil }
+        defer { OGR_G_DestroyGeometry(b) }
+        return OGRGeometryBridge.geometry(b)
+    }
+}

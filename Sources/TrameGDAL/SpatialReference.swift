@@ -89,6 +89,25 @@ public final class SpatialReference {
         }
     }
 
+    /// Where the CRS is meant to be used (its EPSG area of use), in degrees: west, south, east, north and
+    /// the area's name ("France - mainland onshore and offshore"); nil when the definition carries none.
+    public var areaOfUse: (west: Double, south: Double, east: Double, north: Double, name: String)? {
+        var w = 0.0, s = 0.0, e = 0.0, n = 0.0
+        var name: UnsafePointer<CChar>? = nil
+        guard OSRGetAreaOfUse(handle, &w, &s, &e, &n, &name) != 0, w > -1000 else { return nil }
+        return (w, s, e, n, name.map { String(cString: $0) } ?? "")
+    }
+
+    /// Whether a place (longitude, latitude in degrees) lies within the area of use widened by `margin`
+    /// degrees; true when the CRS states no area.
+    public func covers(longitude lon: Double, latitude lat: Double, margin: Double = 1) -> Bool {
+        guard let a = areaOfUse else { return true }
+        guard lat >= a.south - margin && lat <= a.north + margin else { return false }
+        // An area crossing the antimeridian has west > east.
+        if a.west <= a.east { return lon >= a.west - margin && lon <= a.east + margin }
+        return lon >= a.west - margin || lon <= a.east + margin
+    }
+
     /// Parses a WKT stored with a grid or a layer (empty = no CRS → nil).
     public static func fromWKT(_ wkt: String) -> SpatialReference? {
         guard !wkt.isEmpty else { return nil }

@@ -90,6 +90,13 @@ public struct SchemeJob {
         defer { writer.drain() }
         var layers = Layers(crsWKT: input.spec.crsWKT, lang: lang)
         let lc = input.landCover
+        if input.landCoverDerived {
+            // Polygons rasterised or a raster reprojected: the grid every figure comes from, for QGIS.
+            let fr = lang == "fr"
+            writer.write(lc, to: "rasters/land_cover.tif", description: "land cover as the run used it (classes of the nomenclature)",
+                               categories: input.nomenclature.mapValues { fr ? $0.labelFr : $0.label },
+                               colours: input.nomenclature.mapValues { (UInt8(clamping: $0.colour.0), UInt8(clamping: $0.colour.1), UInt8(clamping: $0.colour.2)) })
+        }
         var valid = [Bool](repeating: false, count: input.spec.count)
         for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
         var tally = FigureTally(spec: input.spec, valid: valid, territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
@@ -133,9 +140,15 @@ public struct SchemeJob {
 
         progress("figures per unit")
         tally.addCells(valid: valid, typology: spaces.spaces.typology.values, corridorAny: networks.masks.corridors, buffer: buffers.map.labels.values)
+        if !project.management.isEmpty {
+            progress("differentiated management")
+            let regimes = try layers.addManagement(project.management, subNetworks: project.subNetworks, nomenclature: input.nomenclature, lang: lang, spec: input.spec)
+            tally.addManagement(regimes, regimes: project.management.count, cellHa: input.spec.cellArea / 10_000)
+        }
         layers.addUnits(input.units.map { ($0.level, $0.layer) }, figures: tally.units, subNetworks: project.subNetworks)
 
         var result = assemble(input, networks: networks, spaces: spaces, buffers: buffers, itineraries: itineraries, conflicts: conflicts, units: tally.units)
+        result.management = project.management
         if let named {
             result.namedItineraries = named.figures; result.itineraryProposals = named.proposals
             result.serveDistance = project.itineraries?.serveDistance ?? 0

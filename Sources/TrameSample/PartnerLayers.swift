@@ -282,7 +282,8 @@ struct PartnerLayers {
     func leisureHubLayer(rng: inout SeededGenerator) -> VectorLayer {
         var f: [Feature] = []
         for (k, pit) in pits.enumerated() where k % 3 == 0 {
-            guard let (c, _) = pit.terrils.first else { continue }
+            // A slag heap whose top lies beyond the territory's edge hosts no hub of the scheme.
+            guard let (c, _) = pit.terrils.first, cls(c) != nil else { continue }
             let town = towns.min { $0.centre.distance(to: c) < $1.centre.distance(to: c) }?.name ?? ""
             f.append(Feature(geometry: .point(c), attributes: ["name": .string("Base de loisirs du terril n°\(k + 1) (\(town))"), "kind": .string("terril"), "stake": .string("régional")]))
         }

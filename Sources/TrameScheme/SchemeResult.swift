@@ -3,6 +3,8 @@ import TrameCost
 
 /// What a scheme run found, for the report, the figures table and the console summary.
 public struct SchemeResult: Sendable {
+    /// The regimes of the differentiated management (the project's [[management]]), for the figures' columns.
+    public var management: [ManagementRegime] = []
     public struct SubNetworkSummary: Sendable {
         public var name: String
         public var label: String

@@ -38,6 +38,19 @@ final class SchemeRunTests: XCTestCase {
 
     // MARK: Independent reading
 
+    /// figures.csv as rows of fields (a quoted field, such as the territory's name with its comma, kept whole).
+    func figuresCSV() throws -> [[String]] {
+        func fields(_ line: Substring) -> [String] {
+            var out: [String] = [], cur = "", quoted = false, prev: Character = " "
+            for ch in line {
+                if ch == "\"" { if quoted && prev == "\"" { cur.append(ch) }; quoted.toggle() } else if ch == "," && !quoted { out.append(cur); cur = "" } else { cur.append(ch) }
+                prev = ch
+            }
+            return out + [cur]
+        }
+        return try String(contentsOfFile: p("scheme/figures.csv"), encoding: .utf8).split(separator: "\n").map(fields)
+    }
+
     /// The land cover as raw bytes (gdal_translate to ENVI), with its size and geotransform.
     func landCover() throws -> (values: [UInt8], cols: Int, rows: Int, west: Double, north: Double, cell: Double) {
         _ = try tool("gdal_translate", ["-q", "-of", "ENVI", p("landcover.tif"), p("lc.bin")])
@@ -380,9 +393,11 @@ final class SchemeRunTests: XCTestCase {
         }
         let regional = try count("régional"), community = try count("communautaire")
         XCTAssertGreaterThan(regional, 0); XCTAssertGreaterThan(community, 0)
-        let csv = try String(contentsOfFile: p("scheme/figures.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let csv = try figuresCSV()
         let header = csv[0], territory = csv[1]
         XCTAssertEqual(territory[0], "territory")
+        XCTAssertEqual(header.count, territory.count)
+        XCTAssertEqual(Int(territory[header.firstIndex(of: "leisure_hubs")!]), regional + community)
         XCTAssertEqual(Int(territory[header.firstIndex(of: "leisure_hubs_regional")!]), regional)
         XCTAssertEqual(Int(territory[header.firstIndex(of: "leisure_hubs_community")!]), community)
         let layer = try tool("ogr2ogr", ["-f", "CSV", "/vsistdout/", p("scheme/scheme.gpkg"), "-sql", "SELECT stake, stake_label FROM leisure_hubs"])
@@ -643,5 +658,34 @@ final class SchemeRunTests: XCTestCase {
                      "interest", "mixed", "vocation", "Buffer", "zones", "Groupings", "(EPCI)", "Territorial", "coherence", "schemes", "(SCoT)"] {
             XCTAssertTrue(tables.contains(word), word)
         }
+    }
+
+    /// Differentiated management: every nature space carries a regime of the sample's [[management]] table (the
+    /// major ones without a biotope regime, the conservation plan), and figures.csv gives, per regime that
+    /// applies only to nature spaces, the area SpatiaLite sums over the nature spaces that carry it.
+    func testEveryNatureSpaceCarriesItsManagementAndTheAreasAddUp() throws {
+        let gpkg = p("scheme/scheme.gpkg")
+        let nulls = try tool("ogrinfo", ["-ro", "-q", "-dialect", "SQLite", "-sql", "SELECT COUNT(*) AS n FROM nature_spaces WHERE management IS NULL", gpkg])
+        XCTAssertTrue(nulls.contains("n (Integer) = 0"), nulls)
+        let out = try tool("ogrinfo", ["-ro", "-q", "-dialect", "SQLite", "-sql",
+                                       "SELECT management, SUM(ST_Area(geom)) / 10000.0 AS ha FROM nature_spaces GROUP BY management", gpkg])
+        var areas: [String: Double] = [:], code = ""
+        for line in out.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("management (String) = ") { code = String(line.dropFirst("management (String) = ".count)) }
+            if line.hasPrefix("ha (Real) = ") { areas[code] = Double(line.dropFirst("ha (Real) = ".count)) }
+        }
+        XCTAssertGreaterThanOrEqual(areas.count, 3, out)
+        let csv = try figuresCSV()
+        let header = csv[0], territory = csv[1]
+        XCTAssertEqual(header.count, territory.count)
+        // Regimes of nature spaces only (typology major or mixed; the biotope regimes also take their
+        // sub-network's reservoirs and corridors): the figure is their nature spaces' area.
+        for code in ["free_evolution", "conservation_plan", "differentiated_green_spaces"] where areas[code] != nil {
+            let k = try XCTUnwrap(header.firstIndex(of: "management_\(code)_ha"), code)
+            XCTAssertEqual(Double(territory[k]) ?? -1, areas[code]!, accuracy: 1e-6 * max(1, areas[code]!), code)
+        }
+        let report = try String(contentsOfFile: p("scheme/report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Differentiated management"))
+        XCTAssertTrue(report.contains("Late mowing with removal"))
     }
 }

@@ -42,8 +42,9 @@ final class StartKitTests: XCTestCase {
             for (k, name) in table.columns.enumerated() {
                 let sub = StartKit.subNetwork(name, preset)
                 for c in sub.habitat { XCTAssertEqual(table.rows.first { $0.code == c }?.values[k], 1, "\(preset) \(name): habitat \(c)") }
-                // A supporting class is easier to cross than arable land (sample 10, CLC 211).
-                let arable = try XCTUnwrap(table.rows.first { $0.code == (preset == .clc ? 211 : 10) }?.values[k] ?? nil)
+                // A supporting class is easier to cross than arable land (sample 10, CLC 211, NLCD 82).
+                let arableCode = switch preset { case .clc: 211; case .nlcd: 82; case .sample: 10 }
+                let arable = try XCTUnwrap(table.rows.first { $0.code == arableCode }?.values[k] ?? nil)
                 for c in sub.supporting {
                     let v = try XCTUnwrap(table.rows.first { $0.code == c }?.values[k] ?? nil)
                     XCTAssertLessThan(v, arable, "\(preset) \(name): supporting \(c)")

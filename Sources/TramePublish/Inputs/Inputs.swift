@@ -49,6 +49,21 @@ public enum Inputs {
         do { return (res, try PatchSet(labels: labels)) } catch let e as CostError { throw GeodataError(patchesPath, e.description) }
     }
 
+    /// Refuses to reproject a territory into a CRS meant for another part of the world (Puerto Rico into
+    /// Lambert-93): distances and areas would be distorted. `centre` is in `from`'s coordinates.
+    public static func requireCovered(_ target: SpatialReference, centre: Point, from crs: SpatialReference, file: String, key: String) throws {
+        var lonLat = centre
+        if let wgs = try? SpatialReference(epsg: 4326), !wgs.isSame(as: crs), let t = try? CoordinateTransformer(from: crs, to: wgs),
+           let c = try? t.transform(centre) { lonLat = c }
+        guard !target.covers(longitude: lonLat.x, latitude: lonLat.y), let a = target.areaOfUse else { return }
+        let utm = UTMZone(longitude: lonLat.x, latitude: lonLat.y)
+        let deg = { (v: Double, pos: String, neg: String) in String(format: "%.2f° %@", abs(v), v < 0 ? neg : pos) }
+        var area = a.name.components(separatedBy: " (").first ?? a.name
+        while area.hasSuffix(".") { area.removeLast() }
+        let place = area.isEmpty ? "" : area + ", "
+        throw GeodataError(file, "lies at \(deg(lonLat.x, "E", "W")), \(deg(lonLat.y, "N", "S")), outside the area where \(target.label) is used (\(place)\(deg(a.west, "E", "W")) to \(deg(a.east, "E", "W")), \(deg(a.south, "N", "S")) to \(deg(a.north, "N", "S"))): reprojected there, its distances and areas would be distorted; the UTM zone of its centre is \(utm.label): write \(key) \"EPSG:\(utm.epsg)\"")
+    }
+
     /// The UTM zone of a grid's centre (its CRS in degrees, converted to WGS 84 when it is another datum).
     public static func utmZone(of spec: GridSpec, crs: SpatialReference) -> UTMZone {
         let e = spec.extent

@@ -85,10 +85,13 @@ public enum ProjectCheck {
         var spec: GridSpec? = nil
         var histogram: [Int32: Int] = [:]
         if !exists(p.landCover) {
-            missing("[land_cover] raster, the land cover", p.landCover, at: "land_cover.raster")
+            if p.landCoverVector != nil { missing("[land_cover] vector, the land cover", p.landCover, at: "land_cover.vector") }
+            else { missing("[land_cover] raster, the land cover", p.landCover, at: "land_cover.raster") }
+        } else if p.landCoverVector != nil && !nomenclatureRead {
+            // Polygons are classed through the nomenclature: its problems, above, come first.
         } else {
             do {
-                let lc = try Inputs.landCover(p.landCover, noData: p.landCoverNoData.flatMap { Int32(exactly: $0) })
+                let lc = try reader.landCoverGrid(nomenclature: p.landCoverVector != nil ? nomenclature : nil).grid
                 report.checked.append(p.landCover)
                 histogram = Nomenclature.histogram(lc)
                 do {

@@ -78,10 +78,12 @@ public struct SchemeReader {
     public func read() throws -> SchemeInput {
         let p = project
         progress("reading the land cover")
-        let lc = try Inputs.landCover(p.landCover, noData: p.landCoverNoData.flatMap { Int32(exactly: $0) })
+        // Polygons are classed through the nomenclature as they are rasterised: it is read first.
+        let early = p.landCoverVector != nil ? try Nomenclature.read(p.nomenclature) : nil
+        let (lc, derived) = try landCoverGrid(nomenclature: early)
         let crs = try checkGrid(lc.spec)
         for w in InputChecks.scale(p, cellWidth: abs(lc.spec.transform.pixelWidth), cellHeight: abs(lc.spec.transform.pixelHeight)) { warn(w) }
-        let nomenclature = try Nomenclature.read(p.nomenclature)
+        let nomenclature = try early ?? Nomenclature.read(p.nomenclature)
         if let nd = p.landCoverNoData, let entry = nomenclature[nd] {
             warn("\(p.file): [land_cover] nodata = \(nd) is the class '\(entry.label)' of \((p.nomenclature as NSString).lastPathComponent): its cells are left out of the scheme")
         }
@@ -104,7 +106,22 @@ public struct SchemeReader {
         guard p.inventories.count <= 32 else { throw ProjectError(p.file, "at most 32 inventories are supported; \(p.inventories.count) are listed") }
         let roads = try read(p.roads, "roads"), railways = try read(p.railways, "railways")
         let unitLayers = try p.unitLevels.map { try read($0.source, "unit level '\($0.name)'")! }
-        let hubs = try read(p.leisureHubs, "leisure hubs")
+        var hubs = try read(p.leisureHubs, "leisure hubs")
+        // A hub outside the territory (beyond the land cover, or on its NoData) is left out of everything, with
+        // a warning: the layer, the key figures and figures.csv then count the same hubs.
+        if var h = hubs, let src = p.leisureHubs {
+            var outside: [String] = []
+            h.features = h.features.enumerated().filter { k, f in
+                let pts: [Point] = switch f.geometry { case .point(let q)?: [q]; case .multiPoint(let qs)?: qs; default: [] }
+                let inside = pts.contains { q in spec.cell(x: q.x, y: q.y).map { !lc.isNoData(lc.values[spec.index(col: $0.col, row: $0.row)]) } ?? false }
+                if !inside && !pts.isEmpty { outside.append(f[p.hubNameField].stringValue ?? "hub \(k + 1)") }
+                return inside || pts.isEmpty
+            }.map(\.1)
+            if !outside.isEmpty {
+                warn("\(src.label): \(outside.count) leisure hub\(outside.count > 1 ? "s lie" : " lies") outside the territory, left out: \(outside.prefix(5).joined(separator: ", "))\(outside.count > 5 ? ", …" : "")")
+            }
+            hubs = h
+        }
         if let hubs, let field = p.hubStakeField, let src = p.leisureHubs {
             guard hubs.fields.contains(where: { $0.name == field }) else {
                 throw GeodataError(src.file, "leisure hub layer '\(hubs.name)' has no field '\(field)' ([leisure_hubs] stake_field)")
@@ -135,6 +152,7 @@ public struct SchemeReader {
                                                 obstacles: try read(h.obstacles, "obstacles"), nomenclature: nomenclature)
         }
         input.featureCounts = counts
+        input.landCoverDerived = derived
         return input
     }
 
@@ -200,6 +218,103 @@ public struct SchemeReader {
     }
 
     /// The land cover is projected, in the project's CRS if it names one, with cells of the project's resolution.
+    /// The land cover as the run's grid: the raster as it is, or reprojected to [territory] crs when it is in
+    /// another CRS (largest share of each new cell, `gdalwarp -r mode`); or polygons ([land_cover] vector)
+    /// rasterised at [territory] resolution, each cell taking the class with the largest share of it.
+    /// - Returns: the grid, and whether Trame made it (rasterised or reprojected) rather than read it as it is.
+    public func landCoverGrid(nomenclature: [Int: NomenclatureEntry]?) throws -> (grid: Grid<Int32>, derived: Bool) {
+        let p = project
+        let declared = p.landCoverNoData.flatMap { Int32(exactly: $0) }
+        if let v = p.landCoverVector, let nomenclature { return (try vectorLandCover(v, nomenclature: nomenclature), true) }
+        if let want = p.crs, let expected = try? SpatialReference(definition: want), !expected.isGeographic,
+           FileManager.default.fileExists(atPath: SchemeInputs.archivePath(p.landCover)) {
+            let d = try RasterIO.describe(p.landCover)
+            if let own = SpatialReference.fromWKT(d.spec.crsWKT), !own.isSame(as: expected) {
+                guard let cell = p.resolution ?? (own.isGeographic ? nil : abs(d.spec.transform.pixelWidth)) else {
+                    throw ProjectError(p.file, "\((p.landCover as NSString).lastPathComponent) is in \(own.label), in degrees: give [territory] resolution = \"… m\", the cell size to reproject it to \(expected.label)")
+                }
+                let e = d.spec.extent
+                try Inputs.requireCovered(expected, centre: Point((e.minX + e.maxX) / 2, (e.minY + e.maxY) / 2), from: own, file: p.landCover, key: "[territory] crs =")
+                warn("\(p.landCover): land cover in \(own.label), reprojected to \(expected.label) on \(fmt(cell)) m cells (nearest cell; the class most of each cell holds where the cells are coarser: gdalwarp -r near / mode)")
+                let g = try RasterWarp.readClasses(p.landCover, to: expected, cell: cell, declaredNoData: declared)
+                if g.dataCount == 0 { throw GeodataError(p.landCover, "every cell is NoData once reprojected to \(expected.label)") }
+                return (g, true)
+            }
+        }
+        return (try Inputs.landCover(p.landCover, noData: declared), false)
+    }
+
+    /// Polygons with a class field rasterised by largest share (`Rasterizer.rasterizeLargestShare`), in
+    /// [territory] crs (reprojected to it when needed) or the layer's own, on cells of [territory]
+    /// resolution aligned on multiples of the cell size and covering the polygons.
+    public func vectorLandCover(_ v: VectorLandCover, nomenclature: [Int: NomenclatureEntry]) throws -> Grid<Int32> {
+        let p = project, src = v.source
+        guard FileManager.default.fileExists(atPath: SchemeInputs.archivePath(src.file)) else { throw GeodataError(src.file, "no such file (the land cover)") }
+        var l = try VectorIO.read(src.file, layer: src.layer, filter: src.filter)
+        guard l.fields.contains(where: { $0.name == v.field }) else {
+            throw GeodataError(src.file, "land cover layer '\(l.name)' has no field '\(v.field)' ([land_cover] vector field; its fields: \(l.fields.map(\.name).joined(separator: ", ")))")
+        }
+        guard var crs = SpatialReference.fromWKT(l.crsWKT) else {
+            throw GeodataError(src.file, "land cover layer '\(l.name)' has no CRS; assign one (ogr2ogr -a_srs EPSG:2154)")
+        }
+        if let want = p.crs {
+            let target = try SpatialReference(definition: want)
+            if !target.isGeographic && !target.isSame(as: crs) {
+                if let b = l.features.lazy.compactMap({ $0.geometry?.bounds }).first {
+                    try Inputs.requireCovered(target, centre: Point((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2), from: crs, file: src.file, key: "[territory] crs =")
+                }
+                warn("\(src.label): land cover in \(crs.label), reprojected to \(target.label)")
+                l = try VectorIO.reproject(l, to: target, file: src.file)
+                crs = target
+            }
+        }
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        let classify = Nomenclature.classifier(nomenclature)
+        var classes: [Int32?] = [], unknown: [String: Int] = [:]
+        classes.reserveCapacity(l.features.count)
+        for f in l.features {
+            guard let g = f.geometry else { classes.append(nil); continue }
+            switch g {
+            case .polygon, .multiPolygon: break
+            default: throw GeodataError(src.file, "land cover layer '\(l.name)' must hold polygons; it holds \(g.kind)")
+            }
+            let raw = f[v.field].stringValue ?? ""
+            guard let c = classify(raw), let c32 = Int32(exactly: c) else { unknown[raw, default: 0] += 1; classes.append(nil); continue }
+            classes.append(c32)
+            if let b = g.bounds { minX = min(minX, b.minX); minY = min(minY, b.minY); maxX = max(maxX, b.maxX); maxY = max(maxY, b.maxY) }
+        }
+        if !unknown.isEmpty {
+            let list = unknown.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(6)
+                .map { "'\($0.key)' (\($0.value) polygon\($0.value > 1 ? "s" : ""))" }.joined(separator: ", ")
+            throw GeodataError(src.file, "field '\(v.field)' holds code\(unknown.count > 1 ? "s" : "") \(list)\(unknown.count > 6 ? " and \(unknown.count - 6) more" : "") that \((p.nomenclature as NSString).lastPathComponent) does not know; add each to a class's code or source_codes")
+        }
+        guard minX.isFinite else { throw GeodataError(src.file, "land cover layer '\(l.name)' holds no polygon") }
+        // Checked here too: rasterising needs the CRS in metres before the grid is made.
+        if crs.isGeographic {
+            let lon = (minX + maxX) / 2, lat = (minY + maxY) / 2
+            let utm = UTMZone(longitude: lon, latitude: lat)
+            throw GeodataError(src.file, "land cover layer '\(l.name)' is in \(crs.label), in degrees; costs and areas need a projected CRS in metres: the UTM zone of its centre is \(utm.label), write [territory] crs = \"EPSG:\(utm.epsg)\"")
+        }
+        guard let cell = p.resolution else {
+            throw ProjectError(p.file, "a vector land cover needs [territory] resolution = \"… m\", the cell size it is rasterised at")
+        }
+        let x0 = (minX / cell).rounded(.down) * cell, x1 = (maxX / cell).rounded(.up) * cell
+        let y0 = (minY / cell).rounded(.down) * cell, y1 = (maxY / cell).rounded(.up) * cell
+        let cols = max(1, Int(((x1 - x0) / cell).rounded())), rows = max(1, Int(((y1 - y0) / cell).rounded()))
+        let (cells, overflow) = cols.multipliedReportingOverflow(by: rows)
+        let memory = ProcessInfo.processInfo.physicalMemory
+        guard !overflow, UInt64(cells) * 4 <= memory / 2 else {
+            throw GeodataError(src.file, "at \(fmt(cell)) m its polygons span \(cols) × \(rows) cells, more than this machine's memory holds; choose a coarser [territory] resolution or cut the layer to the territory")
+        }
+        // Cells no polygon covers: [land_cover] nodata, else -1 (or the smallest Int32 when -1 is a class).
+        let noData = p.landCoverNoData.flatMap { Int32(exactly: $0) } ?? (nomenclature[-1] == nil ? -1 : Int32.min)
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: x0, north: y1, cellSize: cell), crsWKT: crs.wkt)
+        progress("rasterising the land cover: \(classes.count) polygons on \(cols) × \(rows) cells of \(fmt(cell)) m, largest share of each cell")
+        let g = try Rasterizer.rasterizeLargestShare(l, classes: classes, onto: spec, noData: noData)
+        if g.dataCount == 0 { throw GeodataError(src.file, "its polygons cover no cell at \(fmt(cell)) m: each is smaller than half a cell") }
+        return g
+    }
+
     public func checkGrid(_ spec: GridSpec) throws -> SpatialReference {
         let p = project
         try Inputs.requireProjected(spec, p.landCover)

@@ -118,6 +118,11 @@ public struct RasterStyler: Sendable {
                                renderer: .classes([RasterStyle.Class(value: 1, label: w.major, colour: Palette.major, alpha: 255),
                                                    RasterStyle.Class(value: 2, label: w.mixed, colour: Palette.mixed, alpha: 255)]),
                                visible: false)
+        case (nil, "land_cover"):
+            let classes = categories.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { k, label in
+                RasterStyle.Class(value: k, label: label, colour: colours[k].map { RGB($0.0, $0.1, $0.2) } ?? Palette.grouping, alpha: 255)
+            }
+            return RasterStyle(file: file, title: w[.landCoverAsUsed], subNetwork: nil, renderer: .classes(classes), visible: false)
         case (nil, "buffer_zones"):
             return RasterStyle(file: file, title: w.bufferMembership, subNetwork: nil,
                                renderer: evenRamp((0, 100), unit: "%", [(Palette.buffer, 0), (Palette.buffer, 90), (Palette.buffer, 200)]), visible: false)

@@ -14,6 +14,7 @@ public enum SchemeFigures {
         c += ["corridor_ha", "buffer_zone_ha", "road_km", "railway_km", "conflict_points", "road_conflicts", "road_conflicts_per_km",
               "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "leisure_hubs_regional", "leisure_hubs_community", "itinerary_km"]
         if r.hydrography != nil { c += ["watercourse_km", "watercourse_good_continuity_km", "river_obstacles", "river_obstacles_per_km"] }
+        c += r.management.map { "management_\($0.code)_ha" }
         // Named itineraries, and their km inside each sub-network's corridors (links with two vocations; a stretch
         // inside two sub-networks' corridors counts in both).
         if !r.namedItineraries.isEmpty { c += ["named_itinerary_km"] + r.subNetworks.map { "\($0.name)_shared_km" } }
@@ -34,6 +35,7 @@ public enum SchemeFigures {
         if r.hydrography != nil {
             v += [.real(u.watercourseKm), .real(u.continuityKm), .integer(u.obstacles), u.obstaclesPerKm.map { .real($0) } ?? .null]
         }
+        v += r.management.indices.map { .real($0 < u.managementHa.count ? u.managementHa[$0] : 0) }
         if !r.namedItineraries.isEmpty {
             v += [.real(u.namedItineraryKm)] + r.subNetworks.map { .real(u.sharedKm[$0.name] ?? 0) }
         }

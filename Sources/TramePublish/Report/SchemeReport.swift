@@ -204,6 +204,9 @@ public struct SchemeReport {
         }
         let conflictTable = tables.first { $0.title == w.topConflicts }!, itineraryTable = tables.last!
         html += "<h2>\(esc(w.topConflicts))</h2>" + table(conflictTable.header, conflictTable.rows)
+        if !r.management.isEmpty {
+            html += "<h2>\(esc(w[.managementTitle]))</h2><p>\(esc(w[.managementIntro]))</p>" + table(ManagementReport.header(w), ManagementReport.rows(r, words: w))
+        }
         let levels = SchemeReport.unitTables(r, words: w)
         if !levels.isEmpty { html += "<h2>\(esc(w.figuresPerLevel))</h2>" }
         for t in levels { html += "<h3>\(esc(t.title))</h3>" + table(t.header, t.rows) }

@@ -19,6 +19,9 @@ public struct UnitFigures: Sendable {
     public var ec: [Double]
     /// Area in a corridor of any sub-network (each cell counted once).
     public var anyCorridorHa = 0.0
+    /// Per management regime (in the project's order): the area of the nature spaces, and of the corridors
+    /// outside them, it applies to.
+    public var managementHa: [Double] = []
     public var bufferHa = 0.0
     public var roadKm = 0.0
     public var railwayKm = 0.0

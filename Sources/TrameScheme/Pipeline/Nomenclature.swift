@@ -9,14 +9,17 @@ public struct NomenclatureEntry: Sendable {
     public var labelFr: String
     public var colour: (Int, Int, Int)
     public var natural: Bool
-    public init(code: Int, label: String, labelFr: String, colour: (Int, Int, Int), natural: Bool) {
-        self.code = code; self.label = label; self.labelFr = labelFr; self.colour = colour; self.natural = natural
+    /// The codes of a vector land cover's polygons that mean this class, when they are not the class code
+    /// itself (OCS GE's "CS2.1.1", a national product's own codes): the `source_codes` column, separated by `;`.
+    public var sourceCodes: [String]
+    public init(code: Int, label: String, labelFr: String, colour: (Int, Int, Int), natural: Bool, sourceCodes: [String] = []) {
+        self.code = code; self.label = label; self.labelFr = labelFr; self.colour = colour; self.natural = natural; self.sourceCodes = sourceCodes
     }
 }
 
 /// The land-cover nomenclature: class code → entry.
 public enum Nomenclature {
-    /// Reads a nomenclature CSV: `code,label[,label_fr,red,green,blue,natural]`.
+    /// Reads a nomenclature CSV: `code,label[,label_fr,red,green,blue,natural,source_codes]`.
     public static func read(_ path: String) throws -> [Int: NomenclatureEntry] {
         guard FileManager.default.fileExists(atPath: path) else { throw InputFileError(path, "no such file (the nomenclature)") }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw InputFileError(path, "cannot be read as UTF-8 text") }
@@ -43,6 +46,7 @@ public enum Nomenclature {
         func col(_ name: String) -> Int? { header.firstIndex(of: name) }
         var out: [Int: NomenclatureEntry] = [:]
         var problems: [InputFileError] = []
+        var sourceOwner: [String: Int] = [:]
         var line = headerLine
         var spanned = 0   // lines of the previous row beyond its first (quoted fields holding line breaks)
         while let row = reader.next() {
@@ -57,11 +61,32 @@ public enum Nomenclature {
             let label = cell(li) ?? ""
             let rgb = (Int(cell(col("red")) ?? "") ?? 150, Int(cell(col("green")) ?? "") ?? 150, Int(cell(col("blue")) ?? "") ?? 150)
             let natural = ["1", "true", "yes", "oui"].contains((cell(col("natural")) ?? "0").lowercased())
+            let sources = (cell(col("source_codes")) ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for sc in sources {
+                if let other = sourceOwner[sc], other != code {
+                    problems.append(InputFileError(path, line: line, "source code '\(sc)' is given to class \(other) and to class \(code); a polygon's code must mean one class"))
+                }
+                sourceOwner[sc] = code
+            }
             out[code] = NomenclatureEntry(code: code, label: label, labelFr: cell(col("label_fr")).flatMap { $0.isEmpty ? nil : $0 } ?? label,
-                                          colour: rgb, natural: natural)
+                                          colour: rgb, natural: natural, sourceCodes: sources)
         }
         if out.isEmpty && problems.isEmpty { problems.append(InputFileError(path, "holds no class")) }
         return (out, problems)
+    }
+
+    /// The class of a vector land cover's code: a `source_codes` entry, else the class code itself (an
+    /// integer written "311", "311.0" or " 311 "); nil when neither.
+    public static func classifier(_ n: [Int: NomenclatureEntry]) -> (String) -> Int? {
+        var map: [String: Int] = [:]
+        for (code, e) in n { for sc in e.sourceCodes { map[sc] = code } }
+        return { raw in
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if let c = map[t] { return c }
+            if let i = Int(t), n[i] != nil { return i }
+            if let d = Double(t), d == d.rounded(), abs(d) < 1e9, n[Int(d)] != nil { return Int(d) }
+            return nil
+        }
     }
 
     /// Class codes present in a land-cover grid, with their cell counts.

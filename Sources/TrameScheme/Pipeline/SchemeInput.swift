@@ -43,6 +43,9 @@ public struct SchemeInput: Sendable {
     public var hydrography: HydrographyInput? = nil
     /// Features read inside the territory, per layer source (file and layer), for the data sources table.
     public var featureCounts: [LayerSource: Int] = [:]
+    /// Whether Trame made the land-cover grid (polygons rasterised, or a raster reprojected to [territory]
+    /// crs) rather than reading it as it is: the run then writes it (rasters/land_cover.tif) for QGIS.
+    public var landCoverDerived = false
 
     public init(project: Project, landCover: Grid<Int32>, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
                 inventoryLayers: [VectorLayer], inventoryBits: [UInt32], units: [UnitLevel], infrastructure: [InfrastructureLine],

@@ -222,6 +222,16 @@ public struct NamedItinerary: Sendable, Equatable {
     }
 }
 
+/// A land cover given as polygons with a class field ([land_cover] vector = { file, layer, field }): OCS GE,
+/// CORINE Land Cover as polygons. It is rasterised at [territory] resolution, each cell taking the class with
+/// the largest share of it; codes are the nomenclature's, or its `source_codes` (text codes such as OCS GE's).
+public struct VectorLandCover: Sendable, Equatable {
+    public var source: LayerSource
+    /// The field holding each polygon's class code (integer or text).
+    public var field: String
+    public init(source: LayerSource, field: String) { self.source = source; self.field = field }
+}
+
 /// The project: everything `trame run` needs to build a territory's green and blue infrastructure.
 public struct Project: Sendable, Equatable {
     /// The project file and its folder (relative paths are resolved against it).
@@ -240,7 +250,10 @@ public struct Project: Sendable, Equatable {
     public var referenceLabelEn: String? = nil
     public func referenceLabel(in lang: String) -> String { (lang == "fr" ? referenceLabelFr : referenceLabelEn) ?? referenceLabel }
 
+    /// The land cover: its raster ([land_cover] raster), or the file of its polygons when `landCoverVector` is set.
     public var landCover: String
+    /// The land cover as polygons ([land_cover] vector); nil: a raster.
+    public var landCoverVector: VectorLandCover? = nil
     public var nomenclature: String
     public var friction: String
     /// Built-up classes (towns, industry): they cut corridors and separate the urban breaks.
@@ -291,6 +304,8 @@ public struct Project: Sendable, Equatable {
     public var baseMapAttribution: String? = nil
     /// Watercourses and obstacles for the sub-networks built on them; nil = none.
     public var hydrography: Hydrography? = nil
+    /// The regimes of the differentiated management ([[management]]), in the file's order; none by default.
+    public var management: [ManagementRegime] = []
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 }

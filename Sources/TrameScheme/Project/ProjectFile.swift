@@ -273,14 +273,14 @@ public enum ProjectFile {
         }
 
         /// A layer: "file.gpkg" or { file = "…", layer = "…", where = "…" }.
-        func layer(_ s: Section, _ key: String) throws -> LayerSource? {
+        func layer(_ s: Section, _ key: String, extra: [String] = []) throws -> LayerSource? {
             guard let v = s.table[key] else { return nil }
             let l = line(s, key)
             if let str = v.string { return LayerSource(file: path(str), line: l) }
             guard let t = v.table else { note(fail(s, key, "'\(key)' must be a file name or { file = \"…\", layer = \"…\" }")); return nil }
-            let inner = Section(table: t, path: s.path, allowed: ["file", "layer", "where", "producer", "date", "licence"])
+            let inner = Section(table: t, path: s.path, allowed: Set(["file", "layer", "where", "producer", "date", "licence"] + extra))
             for k in t.keys.sorted() where !inner.allowed.contains(k) {
-                note(ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: file, layer, where, producer, date, licence)"))
+                note(ProjectError(file, line: l, "unknown key '\(k)' in '\(key)' (known keys: \((["file", "layer", "where", "producer", "date", "licence"] + extra).joined(separator: ", ")))"))
             }
             guard let f = t["file"]?.string else { note(ProjectError(file, line: l, "'\(key)' needs file = \"…\"")); return nil }
             for k in ["layer", "where", "producer", "date", "licence"] where t[k] != nil && t[k]?.string == nil {
@@ -290,15 +290,64 @@ public enum ProjectFile {
                                origin: DataOrigin(producer: t["producer"]?.string, date: t["date"]?.string, licence: t["licence"]?.string))
         }
 
+        /// [land_cover] vector = { file = "…", layer = "…", field = "…", where = "…" }.
+        func vectorLandCover(_ s: Section) throws -> VectorLandCover? {
+            guard let v = s.table["vector"] else { return nil }
+            guard let t = v.table else { note(fail(s, "vector", "'vector' must be { file = \"…\", layer = \"…\", field = \"…\" }, the polygons and their class field")); return nil }
+            guard let field = t["field"]?.string, !field.isEmpty else {
+                note(fail(s, "vector", "'vector' needs field = \"…\", the field holding each polygon's class code")); return nil
+            }
+            guard let src = try layer(s, "vector", extra: ["field"]) else { return nil }
+            return VectorLandCover(source: src, field: field)
+        }
+
+        /// A list of class codes (integers).
+        func codes(_ s: Section, _ key: String) -> [Int]? {
+            guard let v = s.table[key] else { return nil }
+            guard let a = v.array, a.allSatisfy({ $0.int != nil }) else { note(fail(s, key, "'\(key)' must be a list of integer class codes, e.g. [20, 21]")); return nil }
+            return a.compactMap(\.int)
+        }
+
+        /// [[management]] entries: code, labels and prescriptions in both languages, and what they apply to.
+        func managementRegimes(_ root: TOMLTable, subNetworks: [SubNetwork]) throws -> [ManagementRegime] {
+            guard let v = root["management"] else { return [] }
+            guard let arr = v.array else { note(ProjectError(file, line: lines.lines["management"], "management regimes are written [[management]]")); return [] }
+            var out: [ManagementRegime] = []
+            for (k, item) in arr.enumerated() {
+                guard let t = item.table else { note(ProjectError(file, "management regime \(k + 1) must be a table")); continue }
+                let s = Section(table: t, path: "management#\(k)", allowed: ["code", "label_fr", "label_en", "prescription_fr", "prescription_en",
+                                                                             "typology", "subnetwork", "classes"])
+                try checkKeys(s)
+                guard let code = try string(s, "code", required: true) else { continue }
+                if code.isEmpty || code.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
+                    note(fail(s, "code", "management code '\(code)' must be letters, digits, _ or - (e.g. late_mowing)")); continue
+                }
+                if out.contains(where: { $0.code == code }) { note(fail(s, "code", "two management regimes have the code '\(code)'")); continue }
+                let typology = try string(s, "typology")
+                if let ty = typology, !ManagementRegime.typologies.contains(ty) {
+                    note(fail(s, "typology", "typology '\(ty)' must be \"major\", \"mixed\" or \"corridor\""))
+                }
+                let sub = try string(s, "subnetwork")
+                if let sub, !subNetworks.contains(where: { $0.name == sub }) {
+                    note(fail(s, "subnetwork", "no [[subnetwork]] is named '\(sub)' (known: \(subNetworks.map(\.name).joined(separator: ", ")))"))
+                }
+                let labelFr = try string(s, "label_fr", required: true) ?? code, labelEn = try string(s, "label_en", required: true) ?? code
+                out.append(ManagementRegime(code: code, labelFr: labelFr, labelEn: labelEn,
+                                            prescriptionFr: try string(s, "prescription_fr") ?? "", prescriptionEn: try string(s, "prescription_en") ?? "",
+                                            typology: typology, subNetwork: sub, classes: codes(s, "classes"), line: line(s)))
+            }
+            return out
+        }
+
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
                                                              "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web",
-                                                             "hydrography", "itinerary"])
+                                                             "hydrography", "management", "itinerary"])
             try checkKeys(top)
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
             let terr = try section(root, "territory", allowed: keys("territory", ["name", "crs", "boundary", "reference_label", "reference_label_fr", "reference_label_en"]), required: true)!
-            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
+            let lc = try section(root, "land_cover", allowed: keys("land_cover", ["raster", "vector", "nomenclature", "friction", "producer", "date", "licence"]), required: true)!
             let ns = try section(root, "nature_spaces", allowed: keys("nature_spaces"))
             let infra = try section(root, "infrastructure", allowed: keys("infrastructure", ["roads", "road_class_field", "railways", "paths"]))
             let units = try section(root, "units", allowed: ["communes", "groupings", "name_field", "level"])
@@ -447,11 +496,16 @@ public enum ProjectFile {
             var lang = try rep.flatMap { try string($0, "lang") } ?? "en"
             if !["en", "fr"].contains(lang) { note(fail(rep!, "lang", "lang '\(lang)' must be \"en\" or \"fr\"")); lang = "en" }
             let resolution = try measure(terr, "territory", "resolution")
+            let landCoverVector = try vectorLandCover(lc)
+            if landCoverVector != nil && lc.table["raster"] != nil { note(fail(lc, "vector", "[land_cover] takes raster or vector, not both")) }
+            if landCoverVector != nil && resolution == nil && !terr.missing {
+                note(fail(terr, nil, "a vector land cover needs [territory] resolution = \"… m\", the cell size it is rasterised at"))
+            }
             var project = Project(
                 file: file, name: name, crs: try string(terr, "crs"), resolution: resolution,
                 boundary: try layer(terr, "boundary"), referenceShare: try measure(terr, "territory", "reference_share"),
                 referenceLabel: try string(terr, "reference_label") ?? "reference",
-                landCover: path(try string(lc, "raster", required: true)!),
+                landCover: try landCoverVector?.source.file ?? path(string(lc, "raster", required: landCoverVector == nil) ?? ""),
                 nomenclature: path(try string(lc, "nomenclature", required: true)!),
                 friction: path(try string(lc, "friction", required: true)!),
                 builtUp: builtUp,
@@ -475,9 +529,11 @@ public enum ProjectFile {
                 hydrography: hydrography)
             project.referenceLabelFr = try string(terr, "reference_label_fr")
             project.referenceLabelEn = try string(terr, "reference_label_en")
+            project.landCoverVector = landCoverVector
             project.landCoverOrigin = DataOrigin(producer: try string(lc, "producer"), date: try string(lc, "date"), licence: try string(lc, "licence"))
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
             project.unitLevels = unitLevels
+            project.management = try managementRegimes(root, subNetworks: subs)
             project.namedItineraries = named
             return project
         }

@@ -29,11 +29,17 @@ public enum ProjectTemplate {
         let origin = forSample || preset == .sample
             ? "producer = \"Trame (territoire d'exemple généré)\"   # who made it, when, under which licence: the report's data sources\n"
                 + "date = \"2026\"\nlicence = \"CC0 1.0\""
+            : preset == .nlcd
+            ? "# producer = \"USGS (NLCD)\"   # who made it, when, under which licence: the report's data sources;\n"
+                + "# date = \"2021\"              # any layer { file = …, layer = … } takes the same three keys\n# licence = \"Public domain (U.S. Government work)\""
             : "# producer = \"SDES (CORINE Land Cover)\"   # who made it, when, under which licence: the report's data sources;\n"
                 + "# date = \"2018\"                          # any layer { file = …, layer = … } takes the same three keys\n# licence = \"Licence Ouverte 2.0\""
         // The sample's SCoTs, a level above its groupings.
         let scotLevel = forSample || preset == .sample ? "[[units.level]]\nname = \"SCoT\"\nlabel_fr = \"Schémas de cohérence territoriale (SCoT)\"\n"
             + "label_en = \"Territorial coherence schemes (SCoT)\"\nfile = \"territory.gpkg\"\nlayer = \"scot\"\n\n" : ""
+        let crsLine = preset == .nlcd
+            ? "# crs = \"EPSG:5070\"             # leave out to keep the land cover's own CRS; given, every input is reprojected to it"
+            : "crs = \"EPSG:2154\"                 # every input is reprojected to this CRS (the land cover too)"
         var s = """
         # Trame project: the green and blue infrastructure (Trame verte et bleue) of one territory.
         # \(header)
@@ -43,7 +49,7 @@ public enum ProjectTemplate {
 
         [territory]
         name = "\(name)"
-        crs = "EPSG:2154"                 # every layer is brought to the land cover's CRS; this is checked
+        \(crsLine)
         \(ProjectKeys.templateLines("territory", values: preset == .sample ? [:] : ["resolution": StartKit.resolution(preset)]))
         reference_label = "regional average"     # what reference_share is, in the report and maps
         reference_label_fr = "moyenne régionale"
@@ -178,6 +184,43 @@ public enum ProjectTemplate {
 
 
             """
+        }
+        s += managementBlock(commented: !(forSample || preset == .sample))
+        return s
+    }
+
+    /// The differentiated management of the sample: regimes a park manager recognises, by typology and
+    /// biotope; commented out in the other kits (a starting point to adapt).
+    static func managementBlock(commented: Bool) -> String {
+        let regimes: [(code: String, typology: String?, sub: String?, fr: String, en: String, pfr: String, pen: String)] = [
+            ("free_evolution", "major", "forest", "Libre évolution (îlots de sénescence)", "Non-intervention (senescence islands)",
+             "Pas de coupe ; bois mort laissé sur place ; accès limité aux sentiers balisés.", "No felling; dead wood left in place; access kept to marked paths."),
+            ("close_to_nature_forestry", nil, "forest", "Sylviculture proche de la nature", "Close-to-nature forestry",
+             "Futaie irrégulière, essences locales, pas de coupe rase ; travaux hors période de nidification (mars–août).", "Uneven-aged stands of native species, no clear-felling; works outside the nesting season (March–August)."),
+            ("extensive_grazing", nil, "calcicolous", "Pâturage extensif", "Extensive grazing",
+             "Pâturage ovin ou caprin tournant, moins de 0,5 UGB/ha ; pas d'intrants ; débroussaillage des ligneux tous les 3 à 5 ans.", "Rotational sheep or goat grazing, under 0.5 livestock units/ha; no inputs; scrub cleared every 3 to 5 years."),
+            ("open_slag_heaps", nil, "mining", "Maintien des milieux ouverts des terrils", "Keeping slag heaps open",
+             "Débroussaillage ciblé, pas de plantation ni d'amendement ; fréquentation canalisée.", "Targeted scrub clearance, no planting nor soil improvement; visitors kept to paths."),
+            ("riparian_restoration", nil, "river", "Restauration des berges et de la ripisylve", "Riparian restoration",
+             "Ripisylve continue d'essences locales, berges en pente douce, pas de fauche à moins de 5 m de l'eau.", "Continuous native riparian woodland, gently sloping banks, no mowing within 5 m of the water."),
+            ("late_mowing", nil, "wetland", "Fauche tardive exportatrice", "Late mowing with removal",
+             "Fauche après le 15 juillet, produits exportés, pas de drainage ni de remblai.", "Mowing after 15 July, cuttings removed, no drainage nor filling."),
+            ("hedge_maintenance", "corridor", nil, "Entretien et plantation de haies", "Hedge maintenance and planting",
+             "Taille douce hors nidification, bande enherbée de 2 m non traitée, trouées replantées en essences locales.", "Gentle trimming outside the nesting season, an untreated 2 m grass strip, gaps replanted with native species."),
+            ("conservation_plan", "major", nil, "Plan de gestion conservatoire", "Conservation management plan",
+             "Plan de gestion propre au site (état des lieux, objectifs, suivi), travaux hors période de reproduction.", "A site management plan (baseline, objectives, monitoring); works outside the breeding season."),
+            ("differentiated_green_spaces", "mixed", nil, "Gestion différenciée des espaces de loisirs", "Differentiated care of leisure spaces",
+             "Zéro pesticide, fauche raisonnée (zones tondues près des usages, prairies fleuries ailleurs), éclairage limité.", "No pesticides, mowing where people use the space and flowering meadows elsewhere, limited lighting."),
+        ]
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let c = commented ? "# " : ""
+        var s = "# Differentiated management (gestion différenciée): each nature space, reservoir and corridor takes the\n"
+            + "# first regime below that fits its typology (major, mixed, corridor) and its biotope (subnetwork, or classes).\n"
+        for r in regimes {
+            s += "\(c)[[management]]\n\(c)code = \(q(r.code))\n"
+            if let t = r.typology { s += "\(c)typology = \(q(t))\n" }
+            if let sub = r.sub { s += "\(c)subnetwork = \(q(sub))\n" }
+            s += "\(c)label_fr = \(q(r.fr))\n\(c)label_en = \(q(r.en))\n\(c)prescription_fr = \(q(r.pfr))\n\(c)prescription_en = \(q(r.pen))\n\n"
         }
         return s
     }

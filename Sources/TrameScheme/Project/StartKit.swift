@@ -11,6 +11,8 @@ public enum StartKit {
         case clc
         /// The sample territory's nomenclature (`trame demo`), codes 1 … 50.
         case sample
+        /// The US National Land Cover Database legend: 20 classes, codes 11 … 95.
+        case nlcd
     }
 
     /// The five sub-networks of the kits, in the order of the friction table's columns.
@@ -20,6 +22,7 @@ public enum StartKit {
     public static func classes(_ preset: Preset) -> [KitClass] {
         switch preset {
         case .clc: CorineLandCover.classes
+        case .nlcd: NationalLandCover.classes
         case .sample:
             LandCoverClass.allCases.map { c in
                 KitClass(code: c.code, label: c.label, labelFr: c.frenchLabel, colour: (Int(c.colour.0), Int(c.colour.1), Int(c.colour.2)),
@@ -53,6 +56,14 @@ public enum StartKit {
             case "river": return SubNetworkClasses(habitat: [511], supporting: [411], inventories: [])
             default: return SubNetworkClasses(habitat: [411, 412, 421, 512], supporting: [231, 511], inventories: ["Zone humide"])
             }
+        case .nlcd:
+            switch name {
+            case "forest": return SubNetworkClasses(habitat: [41, 42, 43], supporting: [51, 52, 90], inventories: ["Protected areas (PAD-US)"])
+            case "calcicolous": return SubNetworkClasses(habitat: [71], supporting: [52, 81, 31], inventories: [])
+            case "mining": return SubNetworkClasses(habitat: [31], supporting: [52, 71], inventories: [])
+            case "river": return SubNetworkClasses(habitat: [11], supporting: [90, 95], inventories: [])
+            default: return SubNetworkClasses(habitat: [90, 95], supporting: [11, 72], inventories: ["Wetlands (NWI)"])
+            }
         }
     }
 
@@ -80,6 +91,11 @@ public enum StartKit {
                 InventoryEntry(name: "Espace naturel sensible", source: "{ file = \"territory.gpkg\", layer = \"ens\" }", partner: "Département", interest: "major"),
                 InventoryEntry(name: "Zone humide", source: "{ file = \"territory.gpkg\", layer = \"wetlands\" }", partner: "DREAL, agence de l'eau ou SAGE", interest: "information"),
             ]
+        case .nlcd:
+            return [
+                InventoryEntry(name: "Protected areas (PAD-US)", source: "{ file = \"territory.gpkg\", layer = \"padus\" }", partner: "USGS Gap Analysis Project", interest: "major"),
+                InventoryEntry(name: "Wetlands (NWI)", source: "{ file = \"territory.gpkg\", layer = \"wetlands\" }", partner: "U.S. Fish and Wildlife Service", interest: "information"),
+            ]
         }
     }
 
@@ -88,6 +104,7 @@ public enum StartKit {
         switch preset {
         case .sample: [1, 2, 3]
         case .clc: [111, 112, 121, 123]
+        case .nlcd: [22, 23, 24]
         }
     }
 
@@ -101,6 +118,7 @@ public enum StartKit {
             LandCoverClass.allCases.filter { !$0.isNatural && ![.denseUrban, .lowDensityUrban, .industrial, .motorway, .otherRoad, .activeRailway].contains($0) }.map(\.code)
         case .clc:
             CorineLandCover.classes.map(\.code).filter { (200..<300).contains($0) }
+        case .nlcd: [71, 81, 82]
         }
     }
 
@@ -109,6 +127,7 @@ public enum StartKit {
         switch preset {
         case .sample: "\"10 m\""
         case .clc: "\"25 m\""
+        case .nlcd: "\"30 m\""
         }
     }
 
@@ -131,6 +150,19 @@ public enum StartKit {
                     "Colours: the EEA's standard CLC legend."]
         case .sample:
             return ["Classes: the nomenclature of Trame's sample territory (trame demo), a former coal-mining basin."]
+        case .nlcd:
+            return ["Classes: the legend of the US National Land Cover Database (NLCD), USGS / MRLC, a modified Anderson",
+                    "  level II classification (Anderson J.R. et al. (1976), USGS Professional Paper 964); classes 51, 72, 73",
+                    "  and 74 occur in Alaska only. French labels: Trame's translation. Colours: the NLCD legend."]
+        }
+    }
+
+    /// Level-1 headings of a preset's classes for the CSV comments: the class's group and its heading.
+    static func group(_ c: KitClass, _ preset: Preset) -> (key: Int, heading: (String, String))? {
+        switch preset {
+        case .clc: CorineLandCover.groups[c.code / 100].map { (c.code / 100, $0) }
+        case .nlcd: NationalLandCover.groups[c.code / 10].map { (c.code / 10, $0) }
+        case .sample: nil
         }
     }
 
@@ -150,9 +182,9 @@ public enum StartKit {
         """
         var group = -1
         for c in classes(preset) {
-            if preset == .clc, c.code / 100 != group {
-                group = c.code / 100
-                if let g = CorineLandCover.groups[group] { s += "# \(group) \(g.0) / \(g.1)\n" }
+            if let g = Self.group(c, preset), g.key != group {
+                group = g.key
+                s += "# \(group) \(g.heading.0) / \(g.heading.1)\n"
             }
             s += "\(c.code),\(quoted(c.label)),\(quoted(c.labelFr)),\(c.colour.0),\(c.colour.1),\(c.colour.2),\(c.natural ? 1 : 0)\n"
         }
@@ -183,6 +215,17 @@ public enum StartKit {
             """
         case .sample:
             s += "# Values: relative costs in the spirit of the expert tables of regional schemes (SRCE), as trame demo writes them.\n"
+        case .nlcd:
+            s += """
+            # Values: the same five steps as the CORINE kit (1 habitat, 10 favourable, 30 little favourable,
+            #   100 unfavourable, 1000 hostile), each NLCD class taking the value of its nearest CORINE class
+            #   (developed open space = green urban areas, low intensity = discontinuous urban fabric, medium and
+            #   high intensity = continuous urban fabric, barren = bare rocks, shrub/scrub = transitional
+            #   woodland-shrub, grassland = natural grasslands, pasture/hay = pastures, crops = arable land, emergent
+            #   wetlands = inland marshes). A starting point, not a published table: review the values with the
+            #   ecologists of your territory.
+
+            """
         }
         s += "# Habitat (resistance 1 in its column; the classes of each sub-network's habitat = [...] in project.toml):\n"
         for n in names { s += "#   \(n): \(subNetwork(n, preset).habitat.map(String.init).joined(separator: ", "))\n" }
@@ -190,9 +233,9 @@ public enum StartKit {
         s += "code,label," + names.joined(separator: ",") + "\n"
         var group = -1
         for c in classes(preset) {
-            if preset == .clc, c.code / 100 != group {
-                group = c.code / 100
-                if let g = CorineLandCover.groups[group] { s += "# \(group) \(g.0)\n" }
+            if let g = Self.group(c, preset), g.key != group {
+                group = g.key
+                s += "# \(group) \(g.heading.0)\n"
             }
             s += "\(c.code),\(quoted(c.label)),\(c.resistance.map(number).joined(separator: ","))\n"
         }
@@ -236,6 +279,13 @@ public enum StartKit {
                            fields: [], optional: false,
                            sourceEn: "CORINE Land Cover as vectors (SDES, the field CODE_18 for 2018), clipped to the territory and burnt: `ogr2ogr -t_srs EPSG:2154 -clipdst boundary.gpkg clc.gpkg CLC18_FR.gpkg` (boundary.gpkg: the territory's outline) then `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. The EEA's 100 m raster holds indices 1 … 44, not the codes: rasterise the vectors instead. CORINE maps nothing smaller than 25 ha (5 ha for changes): hedges, copses and small dry grasslands are missing, so reservoirs below that size and the supporting classes come from a finer land cover (OCS GE, a regional land-use map) where you have one.",
                            sourceFr: "CORINE Land Cover en vecteur (SDES, champ CODE_18 pour 2018), découpé sur le territoire puis rastérisé : `ogr2ogr -t_srs EPSG:2154 -clipdst contour.gpkg clc.gpkg CLC18_FR.gpkg` (contour.gpkg : le contour du territoire) puis `gdal_rasterize -a CODE_18 -tr 25 25 -a_nodata 0 -init 0 -ot Int16 clc.gpkg landcover.tif`. Le raster à 100 m de l'AEE contient des indices 1 … 44 et non les codes : rastérisez plutôt les vecteurs. CORINE ne cartographie rien sous 25 ha (5 ha pour les changements) : haies, bosquets et petites pelouses sèches y manquent ; les réservoirs plus petits et les classes relais viennent d'une occupation du sol plus fine (OCS GE, mode d'occupation du sol régional) quand vous en avez une.")
+        case .nlcd:
+            raster = Input(key: "[land_cover] raster", en: "Land cover (landcover.tif)", fr: "Occupation du sol (landcover.tif)",
+                           geometryEn: "NLCD raster of class codes 11 … 95 as MRLC distributes it (30 m cells, Albers equal-area), cut to the territory",
+                           geometryFr: "raster NLCD de codes 11 … 95 tel que le MRLC le diffuse (cellules de 30 m, Albers équivalente), découpé sur le territoire",
+                           fields: [], optional: false,
+                           sourceEn: "the NLCD of the Multi-Resolution Land Characteristics Consortium (www.mrlc.gov), cut to the territory (`gdal_translate -projwin …`). Keep its own CRS (leave [territory] crs out) or name the one your other layers use ([territory] crs = \"EPSG:…\"): the land cover is then reprojected to it. The value of cells outside the mapped area (0 or 250 depending on the release) goes in [land_cover] nodata.",
+                           sourceFr: "la NLCD du Multi-Resolution Land Characteristics Consortium (www.mrlc.gov), découpée sur le territoire (`gdal_translate -projwin …`). Gardez son SCR (sans [territory] crs) ou nommez celui de vos autres couches ([territory] crs = \"EPSG:…\") : l'occupation du sol y est alors reprojetée. La valeur des cellules hors de la zone cartographiée (0 ou 250 selon l'édition) va dans [land_cover] nodata.")
         case .sample:
             raster = Input(key: "[land_cover] raster", en: "Land cover (landcover.tif)", fr: "Occupation du sol (landcover.tif)",
                            geometryEn: "raster of integer class codes (those of nomenclature.csv), 10 m cells, NoData 0",

@@ -7,7 +7,7 @@ public enum Term: CaseIterable, Sendable {
     // Names of things: obstacles, sub-networks, conflicts, levels, infrastructure classes; parameters
     case weir, lock, culvert, dam, forestSubNetwork, calcicolousSubNetwork, miningSubNetwork, riverSubNetwork, wetlandSubNetwork, roadCrossing, railwayCrossing, roadAlong, railwayAlong, builtUpCut, riverObstacle, conflictPointOne, conflictPointMany, road, railway, obstacle, levelTerritory, levelCommune, levelGrouping, motorway, trunk, primary, secondary, tertiary, residential, rail, tram, lightRail, disused, river, canal, stream, pProject, pLandCover, pCellSize, pCRS, pNatureClasses, pMixedMinArea, pBuiltUp, pBufferMaxBreakWidth, pBufferAroundNetwork, pBufferMinTownArea, pBufferMinArea, pBufferEdge, pConflictMinCrossing, pRiparianStrip, pBreakingPassability, pGoodContinuity, pBarrierClasses, habitat, supporting, frictionColumn, minReservoir, atProbability, none, projectKey, riparianStripRule
     // Leisure hubs' stakes; data sources
-    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, featureOne, layerWord, notGiven, roleLandCover, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
+    case stakeRegional, stakeCommunity, hubRegional, hubCommunity, outsideNatureSpaces, ofRegionalStake, ofCommunityStake, dataSources, role, producer, date, licence, features, featureOne, layerWord, notGiven, roleLandCover, landCoverAsUsed, roleNomenclature, roleFriction, roleProject, roleRoads, roleRailways, rolePaths, roleCommunes, roleUnits, roleGroupings, roleHubs, roleWatercourses, roleObstacles, roleBoundary, roleNetwork, roleInventory, references
     // Atlas, QGIS project and raster styles
     case natureAndBuffers, units, functionalLinks, cells, bufferMembership, greenNetwork, resistance, costDistance, corridorCost, riparianStrip, currentFlow, costUnitsPerMetre, costUnitsTerm, costUnitsAboveThePath, metresFromAxis, amperesPerCell, figuresPerLevel, overview, unitFigures, conflictsInUnit, noConflict, indicatorTerm, valueTerm, kind, continued, annexMethod, unitsOfLevels, shareOfUnit
     // Openings of urban breaks, travel modes
@@ -18,6 +18,12 @@ public enum Term: CaseIterable, Sendable {
     case namedItineraries, itineraryKindGreenway, itineraryKindLongDistance, itineraryKindLoop, itineraryKindLocal, itineraryExisting, itineraryPlanned, gapOffNetwork, gapMissingLink, gapNoRoute, itineraryGaps, sharedLinks, sharedLinksText, proposalCorridorWithoutItinerary, proposalItineraryOutsideCorridors, itineraryProposals, namedItinerariesPage, roadCrossingsWord, spacesServed, hubsServed, statusWord, gapsWord, sharedWithCorridors, loopOf, namedItinerariesMethod
     // The report's tables and sentences
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
+    // Comparing two schemes (trame compare)
+    case cmpTitle, cmpOldScheme, cmpNewScheme, cmpChange, cmpNoChange, cmpGainedMajor, cmpGainedMixed, cmpLostMajor, cmpLostMixed, cmpMixedToMajor, cmpMajorToMixed, cmpGained, cmpLost, cmpNew, cmpGrown, cmpShrunk, cmpSplit, cmpMerged, cmpCut, cmpCreated, cmpCostlier, cmpCheaper, cmpAdded, cmpResolved, cmpCorridorGained, cmpCorridorLost, cmpBufferGained, cmpBufferLost, cmpConflictAdded, cmpConflictResolved, cmpNatureSpacesAfter, cmpMapTitle, cmpNatureGained, cmpNatureLost, cmpLinksCut, cmpLinksCreated, cmpConflictsAdded, cmpHeadline, cmpReservoirArea, cmpECExplained, cmpGainedArea, cmpLostArea, cmpReservoirChanges, cmpLinkChanges, cmpConflictChanges, cmpFigureChanges, cmpNoFigureChange, cmpFigure, cmpMoreInCSV, cmpProject, cmpScenarioTitle
+    // Restoration priorities (trame priorities)
+    case restoreTitle, restoreMethod, restoreNone, restoreConflict, restoreBarrier, restoreBecomesFunctional, restoreECGain, yesWord, noWord, alreadyWord, addHabitatTitle, addHabitatNew
+    // Differentiated management
+    case managementTitle, managementRegime, appliesTo, prescriptionWord, allPlaces, managementIntro
 
     /// The English and French forms.
     public var forms: (en: String, fr: String) {
@@ -209,6 +215,7 @@ public enum Term: CaseIterable, Sendable {
         case .layerWord: ("layer", "couche")
         case .notGiven: ("not given", "non renseigné")
         case .roleLandCover: ("land cover", "occupation du sol")
+        case .landCoverAsUsed: ("Land cover as the run used it", "Occupation du sol telle que le calcul l'a utilisée")
         case .roleNomenclature: ("nomenclature", "nomenclature")
         case .roleFriction: ("friction table", "table des résistances")
         case .roleProject: ("project file", "fichier de projet")
@@ -262,6 +269,75 @@ public enum Term: CaseIterable, Sendable {
 
         case .ofWhichInGreen: ("of which %@ inside the green network", "dont %@ dans la trame verte et bleue")
         case .itinerariesMethod: ("Itineraries", "Itinéraires")
+        case .cmpTitle: ("Changes between two schemes", "Évolutions entre deux schémas")
+        case .cmpOldScheme: ("Before", "Avant")
+        case .cmpNewScheme: ("After", "Après")
+        case .cmpChange: ("Change", "Évolution")
+        case .cmpNoChange: ("No change: the two schemes are the same, cell by cell, link by link and figure by figure.", "Aucune évolution : les deux schémas sont identiques, maille par maille, liaison par liaison et chiffre par chiffre.")
+        case .cmpGainedMajor: ("Gained: major ecological interest", "Gagné : intérêt écologique majeur")
+        case .cmpGainedMixed: ("Gained: mixed vocation", "Gagné : vocation mixte")
+        case .cmpLostMajor: ("Lost: major ecological interest", "Perdu : intérêt écologique majeur")
+        case .cmpLostMixed: ("Lost: mixed vocation", "Perdu : vocation mixte")
+        case .cmpMixedToMajor: ("Mixed vocation become major interest", "Vocation mixte devenue d'intérêt majeur")
+        case .cmpMajorToMixed: ("Major interest become mixed vocation", "Intérêt majeur devenu à vocation mixte")
+        case .cmpGained: ("gained", "gagné")
+        case .cmpLost: ("lost", "perdu")
+        case .cmpNew: ("new", "nouveau")
+        case .cmpGrown: ("grown", "agrandi")
+        case .cmpShrunk: ("shrunk", "réduit")
+        case .cmpSplit: ("split", "scindé")
+        case .cmpMerged: ("merged", "fusionné")
+        case .cmpCut: ("cut", "coupée")
+        case .cmpCreated: ("created", "créée")
+        case .cmpCostlier: ("costlier", "plus coûteuse")
+        case .cmpCheaper: ("cheaper", "moins coûteuse")
+        case .cmpAdded: ("added", "nouveau")
+        case .cmpResolved: ("resolved", "résorbé")
+        case .cmpCorridorGained: ("Corridor gained", "Corridor gagné")
+        case .cmpCorridorLost: ("Corridor lost", "Corridor perdu")
+        case .cmpBufferGained: ("Buffer zone gained", "Zone tampon gagnée")
+        case .cmpBufferLost: ("Buffer zone lost", "Zone tampon perdue")
+        case .cmpConflictAdded: ("New conflict point", "Nouveau point de conflit")
+        case .cmpConflictResolved: ("Conflict point resolved", "Point de conflit résorbé")
+        case .cmpNatureSpacesAfter: ("Nature spaces after", "Espaces de nature après")
+        case .cmpMapTitle: ("Gains and losses", "Gains et pertes")
+        case .cmpNatureGained: ("of nature spaces gained", "d'espaces de nature gagnés")
+        case .cmpNatureLost: ("of nature spaces lost", "d'espaces de nature perdus")
+        case .cmpLinksCut: ("functional links cut", "liaisons fonctionnelles coupées")
+        case .cmpLinksCreated: ("functional links created", "liaisons fonctionnelles créées")
+        case .cmpConflictsAdded: ("new conflict points", "nouveaux points de conflit")
+        case .cmpHeadline: ("What changes, per sub-network", "Ce qui change, par sous-trame")
+        case .cmpReservoirArea: ("Reservoir area", "Surface des réservoirs")
+        case .cmpECExplained: ("EC (equivalent connected area) is the area of a single reservoir that would give the same probability of connectivity (Saura et al. 2011): a loss of EC is habitat lost or cut off from the rest of the network.", "L'EC (surface connectée équivalente) est la surface d'un réservoir unique qui donnerait la même probabilité de connectivité (Saura et al. 2011) : une perte d'EC, ce sont des habitats perdus ou coupés du reste du réseau.")
+        case .cmpGainedArea: ("Area gained", "Surface gagnée")
+        case .cmpLostArea: ("Area lost", "Surface perdue")
+        case .cmpReservoirChanges: ("Reservoirs lost, new and changed", "Réservoirs perdus, nouveaux et modifiés")
+        case .cmpLinkChanges: ("Links cut, created and changed", "Liaisons coupées, créées et modifiées")
+        case .cmpConflictChanges: ("Conflict points added and resolved", "Points de conflit nouveaux et résorbés")
+        case .cmpFigureChanges: ("Figures that change, per unit", "Chiffres qui changent, par unité")
+        case .cmpNoFigureChange: ("No figure changes.", "Aucun chiffre ne change.")
+        case .cmpFigure: ("Figure", "Indicateur")
+        case .cmpMoreInCSV: ("The first 300 changes are listed; every one is in figure_changes.csv and in the figure_changes table of diff.gpkg.", "Les 300 premières évolutions sont listées ; toutes sont dans figure_changes.csv et dans la table figure_changes de diff.gpkg.")
+        case .cmpProject: ("The project (its changes)", "Le projet (ses modifications)")
+        case .cmpScenarioTitle: ("Impact of the project", "Incidences du projet")
+        case .restoreTitle: ("Restoration priorities: the works that reconnect most", "Priorités de restauration : les travaux qui reconnectent le plus")
+        case .restoreMethod: ("Each work restores the cells within %@ of its place that resist more than the permeable part of the link's path: they take its resistance (the first quartile of the path's cells: a crossing, a hedge, a restored bank). On each link it is placed where the path gains most; at a conflict point, on the point. The link's cost is recomputed, then the probability of connectivity of the whole network: the works are ranked by the equivalent connected area (EC) they add.", "Chaque travail restaure les mailles à moins de %@ de son emplacement qui résistent plus que la partie perméable du chemin de la liaison : elles en prennent la résistance (le premier quartile des mailles du chemin : un passage, une haie, une berge restaurée). Sur chaque liaison il est placé là où le chemin gagne le plus ; à un point de conflit, sur le point. Le coût de la liaison est recalculé, puis la probabilité de connectivité de tout le réseau : les travaux sont classés par la surface connectée équivalente (EC) qu'ils ajoutent.")
+        case .restoreNone: ("No work adds connectivity: every link is already as permeable as its path.", "Aucun travail n'ajoute de connectivité : chaque liaison est déjà aussi perméable que son chemin.")
+        case .restoreConflict: ("crossing at a conflict point", "franchissement au point de conflit")
+        case .restoreBarrier: ("barrier on the link", "obstacle sur la liaison")
+        case .restoreBecomesFunctional: ("Becomes functional", "Devient fonctionnelle")
+        case .restoreECGain: ("EC gained", "EC gagnée")
+        case .yesWord: ("yes", "oui")
+        case .noWord: ("no", "non")
+        case .alreadyWord: ("already", "déjà")
+        case .addHabitatTitle: ("Where new habitat would reconnect most", "Où de nouveaux habitats reconnecteraient le plus")
+        case .addHabitatNew: ("New habitat, in the order chosen", "Nouvel habitat, dans l'ordre du choix")
+        case .managementTitle: ("Differentiated management", "Gestion différenciée")
+        case .managementRegime: ("Regime", "Mode de gestion")
+        case .appliesTo: ("Applies to", "S'applique à")
+        case .prescriptionWord: ("Prescription", "Prescription")
+        case .allPlaces: ("every nature space and corridor", "tous les espaces de nature et corridors")
+        case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier mode de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
 
         case .namedItineraries: ("Named itineraries", "Itinéraires nommés")
         case .itineraryKindGreenway: ("Greenway", "Voie verte")

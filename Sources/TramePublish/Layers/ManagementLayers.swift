@@ -1,0 +1,71 @@
+import Foundation
+import TrameGDAL
+import TrameRaster
+import TrameScheme
+import TrameVector
+
+extension Layers {
+    /// Gives every nature space, reservoir and corridor its management regime (fields `management`,
+    /// `management_label`, `prescription`, in the run's language) by the project's [[management]] entries, and
+    /// returns per cell 1 + the regime's index (0: none) for the figures: the nature spaces' regimes, then the
+    /// corridors' where they leave the nature spaces.
+    public mutating func addManagement(_ rules: [ManagementRegime], subNetworks: [SubNetwork], nomenclature: [Int: NomenclatureEntry],
+                                       lang: String, spec: GridSpec) throws -> [UInt8] {
+        // Layers hold class labels (in the run's language): back to codes through the nomenclature.
+        var codeOf: [String: Int] = [:]
+        for (c, e) in nomenclature { codeOf[lang == "fr" ? e.labelFr : e.label] = c }
+        let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0 + 1) })
+        func tag(_ layer: inout VectorLayer, _ place: (Feature) -> ManagedPlace) -> [Int] {
+            for name in ["management", "management_label", "prescription"] where !layer.fields.contains(where: { $0.name == name }) {
+                layer.fields.append(FieldDefinition(name, .string))
+            }
+            var regimes: [Int] = []
+            for k in layer.features.indices {
+                let r = Management.regime(rules, for: place(layer.features[k]))
+                layer.features[k].attributes["management"] = r.map { .string($0.code) } ?? .null
+                layer.features[k].attributes["management_label"] = r.map { .string($0.label(in: lang)) } ?? .null
+                layer.features[k].attributes["prescription"] = r.map { .string($0.prescription(in: lang)) } ?? .null
+                regimes.append(r.flatMap { index[$0.code] } ?? 0)
+            }
+            return regimes
+        }
+        let spaceRegimes = tag(&natureSpaces) { f in
+            let dominant = f["dominant_class"].stringValue.flatMap { codeOf[$0] }
+            return ManagedPlace(typology: f["typology"].stringValue == "major_interest" ? "major" : "mixed",
+                                subNetwork: dominant.flatMap { Management.biotope(of: $0, in: subNetworks) }, dominantClass: dominant)
+        }
+        _ = tag(&reservoirs) { f in ManagedPlace(typology: "major", subNetwork: f["subnetwork"].stringValue, dominantClass: nil) }
+        let corridorRegimes = tag(&corridors) { f in
+            ManagedPlace(typology: "corridor", subNetwork: f["subnetwork"].stringValue, dominantClass: f["dominant_class"].stringValue.flatMap { codeOf[$0] })
+        }
+        // Per cell: the nature space's regime, else the corridor's.
+        func burn(_ l: VectorLayer, _ regimes: [Int]) throws -> Grid<Int32> {
+            let burnt = VectorLayer(name: "m", geometryKind: .multiPolygon, fields: [FieldDefinition("k", .integer)],
+                                    features: zip(l.features, regimes).filter { $0.1 > 0 }.map { Feature(geometry: $0.0.geometry, attributes: ["k": .integer($0.1)]) },
+                                    crsWKT: spec.crsWKT)
+            return try Rasterizer.rasterize(burnt, onto: spec, as: Int32.self, burn: .attribute("k"), fill: 0)
+        }
+        let a = try burn(natureSpaces, spaceRegimes), b = try burn(corridors, corridorRegimes)
+        var out = [UInt8](repeating: 0, count: spec.count)
+        for i in 0..<spec.count { out[i] = UInt8(clamping: a.values[i] != 0 ? a.values[i] : b.values[i]) }
+        return out
+    }
+}
+
+/// The report's section on the differentiated management: each regime, what it applies to, its
+/// prescription and its area in the territory.
+public enum ManagementReport {
+    public static func rows(_ r: SchemeResult, words w: Words) -> [[String]] {
+        guard let territory = r.units.first else { return [] }
+        return r.management.enumerated().map { k, m in
+            var applies: [String] = []
+            if let t = m.typology { applies.append(t == "major" ? w.majorShort : t == "mixed" ? w.mixedShort : w.corridors.lowercased()) }
+            if let s = m.subNetwork { applies.append(w.subNetworkName(s, label: r.subNetworks.first { $0.name == s }?.label ?? s)) }
+            if let c = m.classes { applies.append(c.map(String.init).joined(separator: ", ")) }
+            return [m.label(in: w.lang), applies.isEmpty ? w[.allPlaces] : applies.joined(separator: " · "), m.prescription(in: w.lang),
+                    w.ha(k < territory.managementHa.count ? territory.managementHa[k] : 0)]
+        }
+    }
+
+    public static func header(_ w: Words) -> [String] { [w[.managementRegime], w[.appliesTo], w[.prescriptionWord], w.area] }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import TrameGDAL
+@testable import TramePublish
+import TrameRaster
+import TrameScheme
+import TrameTestSupport
+import TrameVector
+import XCTest
+
+/// `trame scenario` and `trame compare` on a territory drawn by hand: two woods of 4.5 ha joined by a single
+/// grassland strip; a housing estate across the strip cuts the only link.
+final class ScenarioTests: XCTestCase {
+    var dir = ""
+    let l93 = try! SpatialReference(epsg: 2154)
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "trame-scenario-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "code,label,label_fr,red,green,blue,natural\n1,Housing,Habitat,200,0,0,0\n10,Farmland,Culture,250,230,160,0\n20,Wood,Bois,30,110,50,1\n30,Grassland,Prairie,160,210,120,0\n"
+            .write(toFile: dir + "/nomenclature.csv", atomically: true, encoding: .utf8)
+        try "code,label,forest\n1,Housing,1000\n10,Farmland,100\n20,Wood,1\n30,Grassland,5\n".write(toFile: dir + "/friction.csv", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// 60 × 30 cells of 10 m from (700000, 7000300): woods in columns 0–14 and 45–59 (15 × 30 cells = 4.5 ha
+    /// each), between them farmland, but for a grassland strip in rows 10–19; `cols` cuts the grid narrower.
+    func writeTerritory(_ name: String, cols: Int = 60) throws -> String {
+        var v = [UInt8](repeating: 10, count: cols * 30)
+        for r in 0..<30 {
+            for c in 0..<cols {
+                if c < 15 || c >= 45 { v[r * cols + c] = 20 } else if r >= 10 && r < 20 { v[r * cols + c] = 30 }
+            }
+        }
+        let spec = GridSpec(cols: cols, rows: 30, transform: GeoTransform(west: 700_000, north: 7_000_300, cellSize: 10), crsWKT: l93.wkt)
+        let lc = dir + "/\(name).tif"
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: lc)
+        let project = dir + "/\(name).toml"
+        try """
+        [territory]
+        name = "Two woods"
+        resolution = "10 m"
+        [land_cover]
+        raster = "\(name).tif"
+        nomenclature = "nomenclature.csv"
+        friction = "friction.csv"
+        built_up = [1]
+        [buffer_zones]
+        open_land = [10]
+        [[subnetwork]]
+        name = "forest"
+        habitat = [20]
+        friction_column = "forest"
+        min_reservoir_area = "1 ha"
+        dispersal_distance = "5000 cost"
+        corridor_width = "500 cost"
+        """.write(toFile: project, atomically: true, encoding: .utf8)
+        return project
+    }
+
+    func testAnEstateAcrossTheOnlyCorridorCutsTheLink() throws {
+        let p = try ProjectFile.load(try writeTerritory("two-woods"))
+        // The estate: columns 28–31 (x 700280–700320), every row.
+        try """
+        {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}, "features": [
+        {"type": "Feature", "properties": {"class": 1, "name": "Les Prés Verts"}, "geometry": {"type": "Polygon", "coordinates": [[[700280, 7000000], [700320, 7000000], [700320, 7000300], [700280, 7000300], [700280, 7000000]]]}}]}
+        """.write(toFile: dir + "/estate.geojson", atomically: true, encoding: .utf8)
+        let job = ScenarioJob(project: p, changes: LayerSource(file: dir + "/estate.geojson"), out: dir + "/out", lang: "en")
+        let o = try job.run()
+        XCTAssertEqual(o.changedCells, 4 * 30)
+        let forest = try XCTUnwrap(o.comparison.subNetworks.first { $0.name == "forest" })
+        XCTAssertEqual(forest.old.functionalLinks, 1)
+        XCTAssertEqual(forest.new.functionalLinks, 0)
+        XCTAssertEqual(forest.linksCut, 1)
+        XCTAssertEqual(forest.linksCreated, 0)
+        XCTAssertEqual(forest.reservoirsLost, 0)
+        // EC with the link removed, by hand: two components of 4.5 ha each, EC = √(4.5² + 4.5²) ha (the cut
+        // link's probability, 0.05^(cost / 5000) with a cost above 40,000, adds less than 10⁻¹⁰ of it).
+        let handEC = (4.5 * 4.5 + 4.5 * 4.5).squareRoot()
+        XCTAssertEqual(forest.new.ecHa, handEC, accuracy: 1e-6 * handEC)
+        XCTAssertGreaterThan(forest.old.ecHa, handEC)
+        // The old EC, by hand from the old link's cost: √(a² + a² + 2 a² p).
+        let base = try SchemeOutput(dir + "/out/baseline")
+        let link = try XCTUnwrap(base.layer("links").features.first)
+        let p12 = exp(log(0.05) * (link["cost"].doubleValue ?? 0) / 5000)
+        XCTAssertEqual(forest.old.ecHa, (2 * 4.5 * 4.5 * (1 + p12)).squareRoot(), accuracy: 1e-6)
+        // diff.gpkg holds the cut link and the estate; the report says it.
+        let diff = dir + "/out/comparison/diff.gpkg"
+        let changes = try VectorIO.read(diff, layer: "link_changes")
+        XCTAssertEqual(changes.features.map { $0["change"].stringValue }, ["cut"])
+        XCTAssertEqual(changes.features.first?["change_label"].stringValue, "cut")
+        XCTAssertEqual(try VectorIO.read(diff, layer: "project_changes").features.first?["name"].stringValue, "Les Prés Verts")
+        let report = try String(contentsOfFile: dir + "/out/comparison/report.html", encoding: .utf8)
+        XCTAssertTrue(report.contains("Impact of the project"))
+        XCTAssertTrue(report.contains("functional links cut"))
+        for f in ["diff.png", "figure_changes.csv", "report.html"] { XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/comparison/" + f), f) }
+        // The corridor lost where the estate is, at least the estate's 4 columns across the strip.
+        XCTAssertGreaterThanOrEqual(o.comparison.corridorLostHa["forest"] ?? 0, 4 * 10 * 0.01)
+    }
+
+    func testASchemeComparedWithItselfHasNoChangeAndOtherGridsAreRefused() throws {
+        let p = try ProjectFile.load(try writeTerritory("two-woods"))
+        _ = try SchemeJob(project: p, out: dir + "/a", lang: "fr").run()
+        let a = try SchemeOutput(dir + "/a")
+        let c = try SchemeComparison.compare(a, a)
+        XCTAssertTrue(c.isEmpty)
+        XCTAssertTrue(c.layers.allSatisfy { $0.features.isEmpty })
+        XCTAssertTrue(c.figures.allSatisfy { $0.change == 0 })
+        XCTAssertFalse(c.figures.isEmpty)
+        try FileManager.default.createDirectory(atPath: dir + "/same", withIntermediateDirectories: true)
+        try ComparisonOutput(c, old: a, new: a, lang: "fr").write(into: dir + "/same")
+        XCTAssertTrue(try String(contentsOfFile: dir + "/same/report.html", encoding: .utf8).contains("Aucune évolution"))
+
+        let q = try ProjectFile.load(try writeTerritory("narrower", cols: 59))
+        _ = try SchemeJob(project: q, out: dir + "/b", lang: "en").run()
+        XCTAssertThrowsError(try SchemeComparison.compare(a, try SchemeOutput(dir + "/b"))) { e in
+            XCTAssertEqual("\(e)", "\(dir)/b: is built on another grid than \(dir)/a: 59 × 30 cells of 10 m from (700000, 7000300) against 60 × 30 cells of 10 m from (700000, 7000300); compare schemes built on the same land-cover grid")
+        }
+        XCTAssertThrowsError(try SchemeOutput(dir)) { e in XCTAssertTrue("\(e)".contains("holds no scheme.gpkg"), "\(e)") }
+    }
+
+    /// Three woods of 2 ha (10 × 20 cells) in a grassland row: A–B cut by a road two cells wide (resistance
+    /// 1000), B–C by a built block 25 cells wide. Restoring the road reconnects A and B (cost worked by
+    /// hand: 760, under the 5,000 dispersal distance); restoring 110 m of the block does not reconnect B and
+    /// C. The road ranks first, with EC worked by hand.
+    func testTheBarrierThatReconnectsRanksFirst() throws {
+        let cols = 80, rows = 20
+        var v = [UInt8](repeating: 30, count: cols * rows)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                if c < 10 || (c >= 25 && c < 35) || c >= 70 { v[r * cols + c] = 20 } else if c == 17 || c == 18 || (c >= 38 && c < 63) { v[r * cols + c] = 1 }
+            }
+        }
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_200, cellSize: 10), crsWKT: l93.wkt)
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/three.tif")
+        try """
+        [territory]
+        name = "Three woods"
+        [land_cover]
+        raster = "three.tif"
+        nomenclature = "nomenclature.csv"
+        friction = "friction.csv"
+        built_up = [1]
+        [buffer_zones]
+        open_land = [10]
+        [[subnetwork]]
+        name = "forest"
+        habitat = [20]
+        friction_column = "forest"
+        min_reservoir_area = "1 ha"
+        dispersal_distance = "5000 cost"
+        corridor_width = "500 cost"
+        """.write(toFile: dir + "/three.toml", atomically: true, encoding: .utf8)
+        _ = try SchemeJob(project: try ProjectFile.load(dir + "/three.toml"), out: dir + "/three", lang: "en").run()
+        let s = try SchemeOutput(dir + "/three")
+        let p = try RestorationPriorities.evaluate(s, radius: 50)
+        // The graph rebuilt from the links gives the scheme's own EC.
+        let check = try XCTUnwrap(p.checks.first)
+        XCTAssertEqual(check.recomputed, check.reported, accuracy: 1e-6 * check.reported)
+        let first = try XCTUnwrap(p.works.first)
+        XCTAssertEqual(first.kind, "barrier")
+        XCTAssertEqual(Set([first.from, first.to]).count, 2)
+        XCTAssertFalse(first.functionalBefore)
+        XCTAssertTrue(first.functionalAfter)
+        // By hand, along a row from A's last cell (column 9) to B's first (25): steps of 10 m at the mean of
+        // the two cells' resistances, the road's cells restored to the path's median (5): 30 + 15 × 50 + 30 − …
+        // i.e. 9→10: 30, 10→24: 14 steps × 50 = 700, 24→25: 30 → 760.
+        XCTAssertEqual(first.costAfter, 760, accuracy: 1e-6)
+        // EC by hand: three reservoirs of 2 ha; p(A,B) = 0.05^(760/5000); B–C and A–C are negligible.
+        let pAB = pow(0.05, 760.0 / 5000)
+        XCTAssertEqual(first.ecAfter, (3 * 4 + 2 * 4 * pAB).squareRoot(), accuracy: 1e-6)
+        // The block's work does not reconnect B and C.
+        let second = try XCTUnwrap(p.works.dropFirst().first)
+        XCTAssertFalse(second.functionalAfter)
+        XCTAssertLessThan(second.ecGain, first.ecGain / 100)
+        let layer = p.layer(crsWKT: s.spec.crsWKT, lang: "fr")
+        XCTAssertEqual(layer.features.first?["rank"], .integer(1))
+        XCTAssertEqual(layer.features.first?["kind_label"], .string("obstacle sur la liaison"))
+    }
+
+    /// Habitat addition's first choice against a brute force in Python (scipy's Dijkstra on the cell graph,
+    /// networkx for PC) over every place of a 2 × 2 square on farmland or grassland.
+    func testHabitatAdditionFirstChoiceEqualsABruteForce() throws {
+        let cols = 24, rows = 14
+        var v = [UInt8](repeating: 10, count: cols * rows)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                if c < 4 { v[r * cols + c] = 20 } else if c >= 18 && r >= 4 && r < 9 { v[r * cols + c] = 20 } else if abs((c - 4) - (r * 3) / 2) <= 1 { v[r * cols + c] = 30 }
+            }
+        }
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_140, cellSize: 10), crsWKT: l93.wkt)
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/small.tif")
+        try """
+        [territory]
+        name = "Small"
+        [land_cover]
+        raster = "small.tif"
+        nomenclature = "nomenclature.csv"
+        friction = "friction.csv"
+        built_up = [1]
+        [buffer_zones]
+        open_land = [10]
+        [[subnetwork]]
+        name = "forest"
+        habitat = [20]
+        friction_column = "forest"
+        min_reservoir_area = "0.1 ha"
+        dispersal_distance = "2000 cost"
+        corridor_width = "500 cost"
+        """.write(toFile: dir + "/small.toml", atomically: true, encoding: .utf8)
+        _ = try SchemeJob(project: try ProjectFile.load(dir + "/small.toml"), out: dir + "/small", lang: "en").run()
+        let s = try SchemeOutput(dir + "/small")
+        let a = try HabitatAddition.greedy(s, subNetwork: "forest", classes: [10, 30], side: 2, count: 1, step: 1)
+        let first = try XCTUnwrap(a.choices.first)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("habitat_addition_bruteforce.py").path
+        let r = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/python3"), [script, dir + "/small.tif", dir + "/friction.csv", "forest", "20", "10,30", "2", "2000", "0.05"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let refEC = try XCTUnwrap(ref["ec"] as? Double), second = try XCTUnwrap(ref["second"] as? Double)
+        // The scheme's own A–B link is the reference's.
+        let ab = try XCTUnwrap(s.layer("links").features.first?["cost"].doubleValue)
+        XCTAssertEqual(ab, try XCTUnwrap(ref["ab"] as? Double), accuracy: 1e-6 * ab)
+        XCTAssertEqual(first.candidates, ref["candidates"] as? Int)
+        XCTAssertEqual(first.ecAfter, refEC, accuracy: 1e-9 * refEC)
+        if refEC - second > 1e-9 * refEC {
+            XCTAssertEqual(first.cells[0] / cols, ref["row"] as? Int)
+            XCTAssertEqual(first.cells[0] % cols, ref["col"] as? Int)
+        }
+    }
+}
