@@ -53,8 +53,9 @@ final class LanguageTests: XCTestCase {
 
     /// Words spelled alike in both languages that one vocabulary happens to use and the other not
     /// ("part": a French share, an English part; "route": a French road, an English itinerary; "long": the
-    /// French « le long de », the English long-distance path).
-    static let both: Set<String> = ["part", "route", "circuit", "circuits", "long"]
+    /// French « le long de », the English long-distance path; "mode": « mode de gestion », the travel mode;
+    /// "place": « sur place », a place).
+    static let both: Set<String> = ["part", "route", "circuit", "circuits", "long", "mode", "place"]
 
     /// The user's data: every text value of territory.gpkg's layers and the project's title.
     static func userData(_ dir: String) throws -> [String] {

@@ -349,7 +349,7 @@ public enum Term: CaseIterable, Sendable {
         case .gapOffNetwork: ("off the path network", "hors du réseau de chemins")
         case .gapMissingLink: ("missing link", "chaînon manquant")
         case .gapNoRoute: ("no route on the network", "aucun chemin sur le réseau")
-        case .itineraryGaps: ("Gaps in the itineraries (works to plan)", "Discontinuités des itinéraires (travaux à prévoir)")
+        case .itineraryGaps: ("Gaps in the itineraries (works needed)", "Discontinuités des itinéraires (travaux à prévoir)")
         case .sharedLinks: ("Links with two vocations (corridor and itinerary)", "Liaisons à double vocation (corridor et itinéraire)")
         case .sharedLinksText: ("%@ of named itineraries run inside a corridor", "%@ d'itinéraires nommés empruntent un corridor")
         case .proposalCorridorWithoutItinerary: ("corridor of high dPC without an itinerary", "corridor à fort dPC sans itinéraire")
@@ -363,7 +363,7 @@ public enum Term: CaseIterable, Sendable {
         case .gapsWord: ("Gaps", "Discontinuités")
         case .sharedWithCorridors: ("In corridors", "Dans les corridors")
         case .loopOf: ("loop of %@", "boucle de %@")
-        case .namedItinerariesMethod: ("Named itineraries: their course is a selection of the path network, an OpenStreetMap route relation or waypoints routed on the shortest way. Gaps are the stretches farther than 5 m from a usable way, the missing links between the course's pieces and the waypoints the network does not join. An itinerary serves the nature spaces and leisure hubs within %@ of its course. A road crossing is a place where the course passes from one side of a road to the other. Links with two vocations are the stretches of the itineraries inside a corridor's polygon; the proposals are the corridors of the top quarter of dPC of their sub-network without an itinerary, and the itinerary stretches of 100 m or more outside every corridor.",
+        case .namedItinerariesMethod: ("Named itineraries: their course is a selection of the path network, an OpenStreetMap route relation or waypoints routed on the shortest way. Gaps are the stretches farther than 5 m from a usable way, the missing links between the course's pieces and the waypoints the network does not join. An itinerary serves the nature spaces and leisure hubs within %@ of its course. A road crossing is where the course passes from one side of a road to the other. Links with two vocations are the stretches of the itineraries inside a corridor's polygon; the proposals are the corridors of the top quarter of dPC of their sub-network without an itinerary, and the itinerary stretches of 100 m or more outside every corridor.",
                                        "Itinéraires nommés : leur tracé est une sélection du réseau de chemins, une relation de randonnée OpenStreetMap ou des points de passage reliés par le plus court chemin. Les discontinuités sont les tronçons à plus de 5 m d'un chemin praticable, les chaînons manquants entre les morceaux du tracé et les points de passage que le réseau ne relie pas. Un itinéraire dessert les espaces de nature et les pôles de loisirs à moins de %@ de son tracé. Une traversée de route est un endroit où le tracé passe d'un côté à l'autre d'une route. Les liaisons à double vocation sont les tronçons d'itinéraires compris dans le polygone d'un corridor ; les propositions sont les corridors du quart supérieur de dPC de leur sous-trame sans itinéraire, et les tronçons d'itinéraire de 100 m ou plus hors de tout corridor.")
         }
     }
