@@ -53,6 +53,15 @@ try:
     assert "km" in summary["route"], summary["route"]
     assert driver.find_element(By.ID, "gpx-link").get_attribute("href").endswith("format=gpx")
     assert driver.find_elements(By.CSS_SELECTOR, '.leaflet-overlay-pane path[stroke="#e65100"]'), "the route is drawn"
+
+    # 4. The named itineraries: listed with their GPX, one shown on the map (zoomed on, outlined).
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#named-itineraries .named-itinerary")) > 0)
+    items = driver.find_elements(By.CSS_SELECTOR, "#named-itineraries .named-itinerary")
+    summary["named_itineraries"] = [i.text.split("\n")[0] for i in items]
+    links = driver.find_elements(By.CSS_SELECTOR, "#named-itineraries a[download]")
+    assert len(links) == len(items) and all("/api/itineraries/" in a.get_attribute("href") for a in links), "a GPX per itinerary"
+    items[0].find_element(By.CSS_SELECTOR, "button[data-show]").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '.leaflet-overlay-pane path[stroke="#000"]'))
     driver.save_screenshot(shot)
     summary["screenshot"] = shot
     print(json.dumps(summary))

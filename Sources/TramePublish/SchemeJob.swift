@@ -80,6 +80,8 @@ public struct SchemeJob {
 
     public func build(into dir: String) throws -> SchemeResult {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
+        // The named itineraries' courses, read before the analysis: a mistake stops the run at once.
+        let courses = try SchemeJob.courses(project, crs: SpatialReference.fromWKT(input.spec.crsWKT)!, extent: input.spec.extent, crsLabel: input.crsLabel)
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
         let writer = RasterWriter(folder: dir, styler: RasterStyler(subNetworks: project.subNetworks, lang: lang))
         // A failing stage leaves by an error while rasters are still being written: let the writer stop and
@@ -118,10 +120,19 @@ public struct SchemeJob {
         let green = SchemeJob.greenNetwork(spaces: spaces, corridors: networks.masks.corridors, buffers: buffers)
         writer.write(green, to: NetworkInput.greenMaskName, description: "green network of the itineraries: 1 in nature spaces, corridors and buffer zones",
                      categories: [0: "", 1: "green network"], colours: [1: (60, 160, 80)])
-        let itineraries = try itineraries(input, spaces: spaces, green: green)
+        let pathNetwork = try loadPathNetwork(input, needed: !spaces.hubs.isEmpty || !project.namedItineraries.isEmpty)
+        let itineraries = try itineraries(input, spaces: spaces, green: green, loaded: pathNetwork)
         if let itineraries {
             layers.addItineraries(itineraries.routes.map { ($0.name, $0.hubA, $0.hubB, $0.route) }, mode: itineraries.mode)
             tally.addLength(itineraries.routes.map(\.route.line), to: \.itineraryKm, scale: 0.001)
+        }
+        let named = try namedItineraries(input, lines: courses, loaded: pathNetwork, hubs: spaces.hubs, green: green, layers: layers, dir: dir)
+        if let named {
+            layers.addNamedItineraries(named.figures, proposals: named.proposals, gpx: named.gpx)
+            tally.addLength(named.figures.flatMap(\.parts), to: \.namedItineraryKm, scale: 0.001)
+            for sub in project.subNetworks {
+                tally.addSharedLength(sub.name, lines: named.figures.flatMap { $0.shared.filter { $0.subNetwork == sub.name }.flatMap(\.lines) })
+            }
         }
         let conflicts = ConflictStage.rank(networks.conflicts)
         layers.addConflicts(conflicts, lang: lang)
@@ -138,6 +149,10 @@ public struct SchemeJob {
 
         var result = assemble(input, networks: networks, spaces: spaces, buffers: buffers, itineraries: itineraries, conflicts: conflicts, units: tally.units)
         result.management = project.management
+        if let named {
+            result.namedItineraries = named.figures; result.itineraryProposals = named.proposals
+            result.serveDistance = project.itineraries?.serveDistance ?? 0
+        }
         progress("maps")
         let mapInput = SchemeMaps.Input(project: project, lang: lang, landCover: lc, builtUp: input.builtUp, typology: spaces.spaces.typology.values,
                                         reservoirBits: networks.masks.reservoirs, corridorBits: networks.masks.corridors,
@@ -230,14 +245,10 @@ public struct SchemeJob {
     }
 
     /// Itineraries between the leisure hubs, preferring the green network (nature spaces, corridors, buffer zones).
-    public func itineraries(_ input: SchemeInput, spaces: NatureSpaces, green: Grid<UInt8>) throws -> ItineraryNetwork? {
+    public func itineraries(_ input: SchemeInput, spaces: NatureSpaces, green: Grid<UInt8>, loaded: LoadedNetwork?) throws -> ItineraryNetwork? {
         let p = project
-        guard let it = p.itineraries, !spaces.hubs.isEmpty else { return nil }
+        guard let it = p.itineraries, let loaded, !spaces.hubs.isEmpty else { return nil }
         progress("itineraries between the leisure hubs")
-        let crs = SpatialReference.fromWKT(input.spec.crsWKT)!
-        let loaded = try NetworkInput.load(it.network.file, layer: it.network.layer, snap: nil, profile: .standard,
-                                           filter: it.network.filter, into: crs, joinCrossings: it.joinCrossings,
-                                           extra: it.withRoads ? p.roads.map { [($0.file, $0.layer, p.roadClassField)] } ?? [] : [])
         let outside = GreenShare.outsideFraction(loaded.network, mask: green)
         return try ItineraryStage.run(it, network: loaded.network, outside: outside, hubs: spaces.hubs, networkFile: it.network.file)
     }

@@ -22,14 +22,14 @@ public struct CourseGap: Sendable, Equatable {
 /// selection of the path network): its length, the stretches off the network, and the missing links
 /// between its parts.
 ///
-/// - Off the network: each part is cut into pieces of at most `step` metres; a piece whose middle lies
-///   farther than `tolerance` from every way the mode may use is off the network (runs of such pieces
-///   make one gap).
+/// - Off the network: the stretches of each part farther than `tolerance` from every way the mode may
+///   use, computed exactly on the segments (what GEOS gives for ST_Difference(course, ST_Buffer(usable
+///   ways, tolerance)), up to the buffer's polygonal arcs); each stretch is one gap.
 /// - Missing links: parts whose ends lie within `joinTolerance` of each other make one stretch; the
 ///   stretches are joined by the shortest set of straight links between their ends (a minimum spanning
 ///   tree over the stretches, Kruskal), each link a gap.
 ///
-/// Complexity: O(L / step) snapping queries for a course of length L, and O(k² e²) for k stretches of
+/// Complexity: near O(s) for a course of s segments (segments in buckets), and O(k² e²) for k stretches of
 /// e ends each (k is small: the pieces a relation is split into).
 public enum CourseCheck {
     public struct Result: Sendable {
@@ -41,34 +41,23 @@ public enum CourseCheck {
         public var gapLength: Double { gaps.reduce(0) { $0 + $1.length } }
     }
 
-    public static func assess(parts: [[Point]], router: Router, tolerance: Double = 5, step: Double = 10, joinTolerance: Double = 1) -> Result {
+    public static func assess(parts: [[Point]], router: Router, tolerance: Double = 5, joinTolerance: Double = 1) -> Result {
         let lines = parts.filter { $0.count >= 2 }
+        let net = router.network
+        var segments: [(Point, Point)] = []
+        for e in 0..<net.edgeCount where net.usable(e, router.mode) {
+            let g = net.geometry(e)
+            for (a, b) in zip(g, g.dropFirst()) { segments.append((a, b)) }
+        }
+        let index = SegmentIndex(segments)
         var length = 0.0
         var gaps: [CourseGap] = []
         for line in lines {
-            var run: [Point] = [], runLength = 0.0
-            func close() {
-                if runLength > 0 { gaps.append(CourseGap(kind: .offNetwork, line: run, length: runLength)) }
-                run = []; runLength = 0
+            length += LineClip.length([line])
+            for piece in LineClip.pieces(line, near: index, distance: tolerance, far: true) {
+                let len = LineClip.length([piece])
+                if len > 0 { gaps.append(CourseGap(kind: .offNetwork, line: piece, length: len)) }
             }
-            for k in 1..<line.count {
-                let a = line[k - 1], b = line[k]
-                let len = a.distance(to: b)
-                length += len
-                let pieces = max(1, Int((len / step).rounded(.up)))
-                for j in 0..<pieces {
-                    let t0 = Double(j) / Double(pieces), t1 = Double(j + 1) / Double(pieces), tm = (t0 + t1) / 2
-                    let mid = Point(a.x + (b.x - a.x) * tm, a.y + (b.y - a.y) * tm)
-                    if router.snap(mid, maxDistance: tolerance) == nil {
-                        let p0 = Point(a.x + (b.x - a.x) * t0, a.y + (b.y - a.y) * t0), p1 = Point(a.x + (b.x - a.x) * t1, a.y + (b.y - a.y) * t1)
-                        if run.isEmpty { run.append(p0) }
-                        run.append(p1); runLength += len / Double(pieces)
-                    } else {
-                        close()
-                    }
-                }
-            }
-            close()
         }
         // Stretches: parts joined where their ends meet.
         var uf = UnionFind(count: lines.count)

@@ -111,6 +111,11 @@ public struct SchemeResult: Sendable {
     /// Itineraries between the leisure hubs: their hubs, length (m) and green share; unreachable hubs.
     public var itineraries: [(from: String, to: String, lengthM: Double, greenShare: Double)] = []
     public var unreachableHubs: [String] = []
+    /// The named itineraries ([[itinerary]]) with their figures, and the proposals (reverse gaps).
+    public var namedItineraries: [NamedItineraryFigures] = []
+    public var itineraryProposals: [ItineraryProposal] = []
+    /// [itineraries] serve_distance (m), as the method tells it.
+    public var serveDistance: Double = 0
     /// Pinch points: sub-network, link, reservoirs, area (ha), largest current (A), link dPC.
     public var pinchPoints: [(subNetwork: String, link: Int, from: Int32, to: Int32, areaHa: Double, maxCurrent: Double, dPC: Double)] = []
     public var itineraryMode = ""

@@ -238,6 +238,8 @@ public final class SchemeServer: @unchecked Sendable {
         router.get("/api/route") { req, c in try self.requireReader(c); return try self.route(req) }
         router.get("/api/loop") { req, c in try self.requireReader(c); return try self.loop(req) }
         router.get("/api/figures") { _, c in try self.requireReader(c); return self.figures() }
+        router.get("/api/itineraries") { _, c in try self.requireReader(c); return self.namedItineraryList() }
+        router.get("/api/itineraries/:file") { _, c in try self.requireReader(c); return try self.namedItineraryGPX(c.parameters.get("file") ?? "") }
         router.get("/api/inventories") { _, c in try self.requireReader(c); return try self.inventories(c) }
         router.get("/api/inventories/:name/versions") { _, c in try self.versions(c) }
         router.post("/api/inventories/:name/versions") { req, c in try await self.upload(req, c) }
@@ -321,7 +323,9 @@ public final class SchemeServer: @unchecked Sendable {
             // Labels in the page's language (the project's labels are the English ones).
             "subnetworks": settings.subNetworks.map { ["name": $0.name, "label": Words(settings.lang).subNetworkName($0.name, label: $0.label), "colour": $0.colour.hex] },
             "palette": ["major": Palette.major.hex, "mixed": Palette.mixed.hex, "buffer": Palette.buffer.hex, "conflict": Palette.conflict.hex,
-                        "hub": Palette.hub.hex, "itinerary": Palette.itinerary.hex, "pinch": Palette.pinch.hex, "unit": Palette.commune.hex],
+                        "hub": Palette.hub.hex, "itinerary": Palette.itinerary.hex, "pinch": Palette.pinch.hex, "unit": Palette.commune.hex,
+                        "shared": NamedItineraryStyle.shared.hex,
+                        "itinerary_kinds": Dictionary(uniqueKeysWithValues: NamedItinerary.Kind.allCases.map { ($0.rawValue, NamedItineraryStyle.colour($0).hex) })],
             "routing": scheme.itineraries.map { Array($0.routers.keys.map(\.rawValue)).sorted() } ?? [],
             "files": SchemeServer.schemeFiles.keys.filter { FileManager.default.fileExists(atPath: (s.folder as NSString).appendingPathComponent($0)) }.sorted(),
         ]

@@ -59,7 +59,7 @@ public struct SchemeSite: Sendable {
 
     /// Layers the server publishes, in drawing order.
     public static let layerNames = [SchemeLayer.units, .bufferZones, .natureSpaces, .reservoirs, .corridors, .pinchPoints, .links,
-                                    .itineraries, .conflictPoints, .leisureHubs].map(\.name)
+                                    .itineraries, .sharedLinks, .namedItineraries, .itineraryGaps, .conflictPoints, .leisureHubs].map(\.name)
 
     public func layer(_ name: String) -> WebLayer? { layers.first { $0.name == name } }
     public func raster(_ name: String) -> RasterLayer? { rasters.first { $0.name == name } }

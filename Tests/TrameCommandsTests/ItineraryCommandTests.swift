@@ -34,20 +34,50 @@ final class ItineraryCommandTests: XCTestCase {
 
     func testSelectionGapsByHand() throws {
         let net = try network()
-        // 100 + 100 + 80 m; Cavalier 3 is off the walking network (80 m); 1 and 2 do not meet: 50 m between (100,0) and (150,0).
+        // 100 + 100 + 80 m; Cavalier 3 is off the walking network beyond the 3 m of tolerance around Cavalier 2's end
+        // (250,0): 77 m; 1 and 2 do not meet: 50 m between (100,0) and (150,0).
         let o = try json(["itinerary", "--network", net, "--where", "name LIKE 'Cavalier%'", "--tolerance", "3m", "-o", p("cav.gpkg"), "--name", "Cavaliers"])
         XCTAssertEqual(o["length_m"] as! Double, 280, accuracy: 1e-9)
         let gaps = (o["gaps"] as! [[String: Any]]).map { ($0["kind"] as! String, $0["length_m"] as! Double) }.sorted { $0.0 < $1.0 }
         XCTAssertEqual(gaps.count, 2, "\(gaps)")
         XCTAssertEqual(gaps[0].0, "missing_link"); XCTAssertEqual(gaps[0].1, 50, accuracy: 1e-9)
-        XCTAssertEqual(gaps[1].0, "off_network"); XCTAssertEqual(gaps[1].1, 80, accuracy: 1e-9)
-        XCTAssertEqual(o["gaps_m"] as! Double, 130, accuracy: 1e-9)
+        XCTAssertEqual(gaps[1].0, "off_network"); XCTAssertEqual(gaps[1].1, 77, accuracy: 1e-9)
+        XCTAssertEqual(o["gaps_m"] as! Double, 127, accuracy: 1e-9)
         // The GeoPackage holds the course and the gaps (read back with ogr2ogr).
         let csv = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/ogr2ogr"), ["-f", "CSV", "/vsistdout/", p("cav.gpkg"), "gaps"]).out
         XCTAssertEqual(csv.split(separator: "\n").count, 3, csv)
         // By bike the motorway is still closed: the same gaps.
         let bike = try json(["itinerary", "--network", net, "--where", "name LIKE 'Cavalier%'", "--tolerance", "3m", "--mode", "bike", "-o", p("cav-bike.gpkg")])
-        XCTAssertEqual(bike["gaps_m"] as! Double, 130, accuracy: 1e-9)
+        XCTAssertEqual(bike["gaps_m"] as! Double, 127, accuracy: 1e-9)
+    }
+
+    /// Off-network gaps equal GEOS's difference of the course and the buffer of the usable ways (ogrinfo's
+    /// SQLite dialect), on a course that leaves the network and comes back near other ways, at an angle.
+    func testOffNetworkGapsAgreeWithGEOS() throws {
+        func line(_ name: String, _ highway: String, _ pts: [(Double, Double)]) -> String {
+            "{\"type\":\"Feature\",\"properties\":{\"name\":\"\(name)\",\"highway\":\"\(highway)\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[\(pts.map { "[\(700000 + $0.0),\(7000000 + $0.1)]" }.joined(separator: ","))]}}"
+        }
+        let features = [line("Voie 1", "path", [(0, 0), (100, 0)]), line("Voie 2", "motorway", [(100, 0), (160, 37), (230, 12), (300, 61)]),
+                        line("Voie 3", "track", [(300, 61), (420, 40)]), line("allée", "footway", [(120, 30), (240, 18)]),
+                        line("sentier", "path", [(150, 60), (210, 5), (260, 70)]), line("Voie 4", "steps", [(420, 40), (430, 140)])]
+        let text = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[\(features.joined(separator: ","))]}"
+        try text.write(toFile: p("net2.geojson"), atomically: true, encoding: .utf8)
+        for (mode, usable) in [("walk", "highway <> 'motorway'"), ("bike", "highway NOT IN ('motorway', 'steps', 'footway')")] {
+            let out = p("voies-\(mode).gpkg")
+            let o = try json(["itinerary", "--network", p("net2.geojson"), "--where", "name LIKE 'Voie%'", "--tolerance", "5m", "--mode", mode, "-o", out])
+            let off = (o["gaps"] as! [[String: Any]]).filter { $0["kind"] as? String == "off_network" }.reduce(0.0) { $0 + ($1["length_m"] as! Double) }
+            let copy = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/ogr2ogr"), ["-update", out, p("net2.geojson"), "-nln", "network"])
+            XCTAssertEqual(copy.status, 0, copy.err)
+            let geos = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/ogr2ogr"), ["-f", "CSV", "/vsistdout/", out, "-dialect", "SQLite", "-sql",
+                "SELECT ST_Length(ST_Difference(i.geom, (SELECT ST_Buffer(ST_Union(geom), 5) FROM network WHERE \(usable)))) AS d FROM itinerary i"])
+            let d = try XCTUnwrap(Double(geos.out.split(separator: "\n").dropFirst().first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) } ?? ""), geos.out + geos.err)
+            XCTAssertGreaterThan(d, 50, mode)
+            XCTAssertEqual(off, d, accuracy: 0.05, mode)
+            // The gaps layer's lines are those stretches.
+            let layer = try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/ogr2ogr"), ["-f", "CSV", "/vsistdout/", out, "-dialect", "SQLite", "-sql",
+                "SELECT SUM(ST_Length(geom)) FROM gaps WHERE kind = 'off_network'"])
+            XCTAssertEqual(Double(layer.out.split(separator: "\n").dropFirst().first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) } ?? "") ?? -1, d, accuracy: 0.05, mode)
+        }
     }
 
     func testWaypointsAreRoutedInOrder() throws {

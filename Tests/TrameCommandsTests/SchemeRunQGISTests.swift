@@ -48,11 +48,11 @@ extension SchemeRunTests {
         // The view opens on the territory (the tiny sample: x 686000–694000, y 7033000–7038000).
         XCTAssertEqual(facts["viewExtent"] as? [Double], [686_000, 7_033_000, 694_000, 7_038_000], file: file, line: line)
 
-        // One group per sub-network, between the territory's group and the nature spaces'.
+        // The sample's named itineraries on top, then the territory's group, one group per sub-network and the nature spaces'.
         let tree = facts["tree"] as? [[String: Any]] ?? []
         let groups = tree.compactMap { $0["group"] as? String }
         XCTAssertEqual(tree.count, groups.count, "layers outside the groups: \(tree)", file: file, line: line)
-        XCTAssertEqual(groups, ["Territory"] + (try subNetworkTitles) + ["Nature spaces and buffer zones"], file: file, line: line)
+        XCTAssertEqual(groups, ["Named itineraries", "Territory"] + (try subNetworkTitles) + ["Nature spaces and buffer zones"], file: file, line: line)
 
         let layers = facts["layers"] as? [[String: Any]] ?? []
         XCTAssertGreaterThan(layers.count, 20, file: file, line: line)

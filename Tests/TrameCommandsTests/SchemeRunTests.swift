@@ -638,13 +638,19 @@ final class SchemeRunTests: XCTestCase {
             XCTAssertTrue(t.contains(name) && t.contains("Figures of the unit"), "page \(2 + labels.count + k): \(name)\n\(t)")
         }
         var page = 2 + labels.count + groupings.count
+        // Then one page per kind of the sample's named itineraries (greenway, long-distance path, loops).
+        var kinds: [String] = []
+        while page <= pages, case let t = try text(page), let r = t.range(of: "Named itineraries: ") {
+            kinds.append(String(t[r.upperBound...].prefix { !$0.isNewline })); page += 1
+        }
+        XCTAssertEqual(kinds, ["Greenway", "Long-distance path", "Loop"])
         var tables = ""
         while page <= pages, case let t = try text(page), t.contains("Figures of the scheme") { tables += t; page += 1 }
         XCTAssertFalse(tables.isEmpty, "the figures' tables follow the units' pages")
         var annex = 0
         while page <= pages, try text(page).contains("Annex: method") { annex += 1; page += 1 }
         XCTAssertGreaterThanOrEqual(annex, 2, "method text and friction table")
-        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + tables + annex, nothing else")
+        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + itineraries + tables + annex, nothing else")
         XCTAssertTrue(try text(pages).contains("Resistance per land-cover class"))
         // Header words whole: wrapped onto lines, never cut with an ellipsis.
         XCTAssertFalse(tables.contains("…"), tables)

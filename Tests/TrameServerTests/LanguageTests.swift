@@ -52,8 +52,10 @@ final class LanguageTests: XCTestCase {
     }
 
     /// Words spelled alike in both languages that one vocabulary happens to use and the other not
-    /// ("part": a French share, an English part; "route": a French road, an English itinerary).
-    static let both: Set<String> = ["part", "route", "circuit", "circuits"]
+    /// ("part": a French share, an English part; "route": a French road, an English itinerary; "long": the
+    /// French « le long de », the English long-distance path; "mode": « mode de gestion », the travel mode;
+    /// "place": « sur place », a place).
+    static let both: Set<String> = ["part", "route", "circuit", "circuits", "long", "mode", "place"]
 
     /// The user's data: every text value of territory.gpkg's layers and the project's title.
     static func userData(_ dir: String) throws -> [String] {
@@ -69,6 +71,8 @@ final class LanguageTests: XCTestCase {
         }
         let project = try ProjectFile.load(dir + "/project.toml")
         out.append(project.title)
+        // The names the project gives its itineraries (and their GPX files' names, made from them).
+        out += project.namedItineraries.map(\.name) + ItineraryFiles.gpxNames(project.namedItineraries.map(\.name))
         // Where the data come from, as the project says it (producer, date, licence).
         out += [project.landCoverOrigin.producer, project.landCoverOrigin.date, project.landCoverOrigin.licence].compactMap { $0 }
         out += MethodText.references   // published titles, cited as they are

@@ -432,6 +432,7 @@ final class ServeBrowserTests: XCTestCase {
             let summary = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
             XCTAssertGreaterThan(summary?["paths"] as? Int ?? 0, 20)
             XCTAssertTrue((summary?["route"] as? String ?? "").contains("km"))
+            XCTAssertGreaterThanOrEqual((summary?["named_itineraries"] as? [String])?.count ?? 0, 5, "the named itineraries are listed")
             XCTAssertTrue(FileManager.default.fileExists(atPath: shot))
         }
     }

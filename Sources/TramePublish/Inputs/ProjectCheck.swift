@@ -169,6 +169,10 @@ public enum ProjectCheck {
                 }
             } catch { problem(error, line: src.line) }
         }
+        // The named itineraries' courses, as the run reads them (selections, relations, waypoints).
+        if !p.namedItineraries.isEmpty, let net = p.itineraries?.network, exists(net.file), let spec, let crs = SpatialReference.fromWKT(spec.crsWKT) {
+            do { _ = try SchemeJob.courses(p, crs: crs, extent: spec.extent, crsLabel: crs.label) } catch { problem(error) }
+        }
         // Fields the run reads, with the run's own checks.
         for level in p.unitLevels {
             let role = "[[units.level]] \(level.name)", src = level.source

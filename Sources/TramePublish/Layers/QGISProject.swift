@@ -72,6 +72,13 @@ public struct QGISProject {
             Layer(id: "trame_layer_" + identifier((r.file as NSString).deletingPathExtension), name: r.title, source: "./" + r.file, kind: .raster(pipe: r.pipe), visible: r.visible)
         }
         var groups: [Group] = []
+        let named: [Layer?] = [
+            whole(layers.itineraryGaps, .itineraryGaps, w[.itineraryGaps]),
+            whole(layers.sharedLinks, .sharedLinks, w[.sharedLinks]),
+            whole(layers.namedItineraries, .namedItineraries, w[.namedItineraries]),
+            whole(layers.itineraryProposals, .itineraryProposals, w[.itineraryProposals], visible: false),
+        ]
+        if !named.compactMap({ $0 }).isEmpty { groups.append(Group(name: w[.namedItineraries], layers: named.compactMap { $0 }, expanded: true)) }
         groups.append(Group(name: w.territory, layers: [
             whole(layers.hubs, .leisureHubs, w.leisureHubs),
             whole(layers.itineraries, .itineraries, w.itineraries),

@@ -21,6 +21,10 @@ public struct Layers {
     public var units: VectorLayer
     public var itineraries: VectorLayer
     public var pinchPoints: VectorLayer
+    public var namedItineraries: VectorLayer
+    public var itineraryGaps: VectorLayer
+    public var sharedLinks: VectorLayer
+    public var itineraryProposals: VectorLayer
 
     /// Language of the layers' labels (`*_label`, `width_rule`).
     public var words = Words("en")
@@ -38,10 +42,15 @@ public struct Layers {
         itineraries = SchemeLayer.itineraries.empty(crsWKT: crsWKT)
         pinchPoints = SchemeLayer.pinchPoints.empty(crsWKT: crsWKT)
         units = SchemeLayer.units.empty(crsWKT: crsWKT)
+        namedItineraries = SchemeLayer.namedItineraries.empty(crsWKT: crsWKT)
+        itineraryGaps = SchemeLayer.itineraryGaps.empty(crsWKT: crsWKT)
+        sharedLinks = SchemeLayer.sharedLinks.empty(crsWKT: crsWKT)
+        itineraryProposals = SchemeLayer.itineraryProposals.empty(crsWKT: crsWKT)
     }
 
     /// In the GeoPackage's order (`SchemeLayer.allCases`).
-    public var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units] }
+    public var all: [VectorLayer] { [natureSpaces, reservoirs, corridors, links, bufferZones, conflicts, hubs, itineraries, pinchPoints, units,
+                                     namedItineraries, itineraryGaps, sharedLinks, itineraryProposals] }
 
     public mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
         guard !p.points.isEmpty else { return }

@@ -321,7 +321,7 @@ public struct SchemeMaps {
     }
 
     /// The atlas: the overview, one page per sub-network, one page per unit of the levels marked `atlas`
-    /// (its map zoomed on it, its figures, its conflict points), the figures' tables, then the annex (the
+    /// (its map zoomed on it, its figures, its conflict points), one page per kind of named itinerary, the figures' tables, then the annex (the
     /// method and the friction table). Each map page takes the size (A3 portrait or landscape) and the legend's
     /// place (right of the map or below it) that give its map the largest frame.
     func writeAtlas(to path: String) throws {
@@ -349,6 +349,9 @@ public struct SchemeMaps {
                 f.extent = e
                 return page(subNetwork: nil, pixels: 1600, focus: f)
             }
+        }
+        for kind in itineraryKinds() {
+            try put(itineraryExtent(kind), itineraryBlocks(kind) + legendBlocks(nil)) { itineraryPage(kind, extent: $0) }
         }
         guard let pdf = canvas else { return }
         let landscape = { pdf.newPage(width: AtlasLayout.long, height: AtlasLayout.short) }

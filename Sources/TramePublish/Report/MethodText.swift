@@ -40,6 +40,9 @@ public enum MethodText {
                 ? "Les itinéraires relient les pôles de loisirs par le réseau de chemins : l'ensemble de liaisons le plus court qui les joint tous (arbre couvrant minimal sur les distances par les chemins), chaque liaison suivant le chemin qui préfère la trame verte et bleue. Leur part dans la trame verte et bleue est la part de leur longueur dans les espaces de nature, les corridors et les zones tampons."
                 : "Itineraries join the leisure hubs through the path network: the shortest set of links joining them all (a minimum spanning tree over the distances along the paths), each link following the path that prefers the green network. Their share in the green network is the part of their length inside nature spaces, corridors and buffer zones."))
         }
+        if !r.namedItineraries.isEmpty {
+            out.append((w[.namedItineraries], String(format: w[.namedItinerariesMethod], "\(w.number(r.serveDistance, decimals: 0)) m")))
+        }
         out.append((w[.references], references.joined(separator: " ")))
         return out
     }

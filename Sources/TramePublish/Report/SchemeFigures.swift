@@ -15,6 +15,9 @@ public enum SchemeFigures {
               "railway_conflicts", "railway_conflicts_per_km", "built_up_conflicts", "leisure_hubs", "leisure_hubs_regional", "leisure_hubs_community", "itinerary_km"]
         if r.hydrography != nil { c += ["watercourse_km", "watercourse_good_continuity_km", "river_obstacles", "river_obstacles_per_km"] }
         c += r.management.map { "management_\($0.code)_ha" }
+        // Named itineraries, and their km inside each sub-network's corridors (links with two vocations; a stretch
+        // inside two sub-networks' corridors counts in both).
+        if !r.namedItineraries.isEmpty { c += ["named_itinerary_km"] + r.subNetworks.map { "\($0.name)_shared_km" } }
         return c
     }
 
@@ -33,6 +36,9 @@ public enum SchemeFigures {
             v += [.real(u.watercourseKm), .real(u.continuityKm), .integer(u.obstacles), u.obstaclesPerKm.map { .real($0) } ?? .null]
         }
         v += r.management.indices.map { .real($0 < u.managementHa.count ? u.managementHa[$0] : 0) }
+        if !r.namedItineraries.isEmpty {
+            v += [.real(u.namedItineraryKm)] + r.subNetworks.map { .real(u.sharedKm[$0.name] ?? 0) }
+        }
         return v
     }
 
@@ -107,6 +113,12 @@ public enum SchemeStyles {
             SchemeLayer.leisureHubs.name: QGISStyles.singleRenderer(.marker, Palette.hub.tuple, shape: "star"),
             SchemeLayer.pinchPoints.name: QGISStyles.singleRenderer(.fill, Palette.pinch.tuple, alpha: 220, width: 0.3),
             SchemeLayer.itineraries.name: QGISStyles.singleRenderer(.line, Palette.itinerary.tuple, width: 0.9, dash: true),
+            SchemeLayer.namedItineraries.name: QGISStyles.categorizedRenderer(.line, field: "kind", NamedItinerary.Kind.allCases.map { ($0.rawValue, NamedItineraryStyle.colour($0).tuple) },
+                                                         width: 1.2, labels: NamedItinerary.Kind.allCases.map(w.itineraryKind)),
+            SchemeLayer.itineraryGaps.name: QGISStyles.singleRenderer(.line, Palette.conflict.tuple, width: 1.4, dash: true),
+            SchemeLayer.sharedLinks.name: QGISStyles.singleRenderer(.line, NamedItineraryStyle.shared.tuple, width: 2.2),
+            SchemeLayer.itineraryProposals.name: QGISStyles.categorizedRenderer(.line, field: "kind", ItineraryProposal.Kind.allCases.map { ($0.rawValue, NamedItineraryStyle.proposal($0).tuple) },
+                                                           width: 0.8, labels: ItineraryProposal.Kind.allCases.map(w.proposalKind)),
             SchemeLayer.units.name: QGISStyles.categorizedRenderer(.fill, field: "level", levels.indices.map { (levels[$0].name, Palette.unitLevel($0, of: levels.count).tuple) },
                                             alpha: 0, width: 0.5, labels: levels.map { $0.label(w.lang) }),
         ]

@@ -85,6 +85,12 @@ public struct SchemeReport {
             key.append([w.itineraries, "\(w.km(total / 1000)) (\(r.itineraries.count)), " + String(format: w[.ofWhichInGreen], w.pct(green))
                         + (r.unreachableHubs.isEmpty ? "" : "; \(w[.hubsNotReached]): \(r.unreachableHubs.joined(separator: ", "))")])
         }
+        if !r.namedItineraries.isEmpty {
+            let km = r.namedItineraries.reduce(0) { $0 + $1.length } / 1000, gaps = r.namedItineraries.reduce(0) { $0 + $1.gapLength }
+            let shared = r.namedItineraries.reduce(0) { $0 + $1.sharedLength } / 1000
+            key.append([w[.namedItineraries], "\(r.namedItineraries.count), \(w.km(km)); \(w[.gapsWord].lowercased()) \(w.number(gaps, decimals: 0)) m; "
+                        + String(format: w[.sharedLinksText], w.km(shared))])
+        }
         let subs = r.subNetworks.map { s in
             [w.subNetworkName(s.name, label: s.label), "\(s.reservoirs)", w.ha(s.reservoirHa), "\(s.functionalLinks)/\(s.links)", w.ha(s.corridorHa),
              w.km(s.corridorKm), w.significant(s.pc), w.ha(s.ec), "\(s.conflicts)"]
@@ -104,6 +110,7 @@ public struct SchemeReport {
         out += levels.dropLast()
         out.append((w.topConflicts, [w.rank, w.subNetwork, w.infrastructure, w.crossing, w.importance, "x, y (m)"], conflicts))
         out += levels.suffix(1)
+        out += namedItineraryTables(r, words: w)
         out.append((w.itineraries, [w[.fromWord], w[.toWord], w.length, w.greenShare],
                     r.itineraries.map { [$0.from, $0.to, "\(w.number($0.lengthM, decimals: 0)) m", w.pct($0.greenShare)] }))
         return out
@@ -205,6 +212,7 @@ public struct SchemeReport {
         if !levels.isEmpty { html += "<h2>\(esc(w.figuresPerLevel))</h2>" }
         for t in levels { html += "<h3>\(esc(t.title))</h3>" + table(t.header, t.rows) }
         if !r.itineraries.isEmpty { html += "<h2>\(esc(w.itineraries))</h2>" + table(itineraryTable.header, itineraryTable.rows) }
+        for t in SchemeReport.namedItineraryTables(r, words: w) { html += "<h2>\(esc(t.title))</h2>" + table(t.header, t.rows) }
         if !r.pinchPoints.isEmpty {
             html += "<h2>\(esc(w.pinchPoints))</h2><p>\(w[.pinchPointsText])</p>"
             html += table([w.subNetwork, w[.link], w[.reservoirsPlain], w.area, w[.largestCurrent], "dPC"],

@@ -50,7 +50,7 @@ public enum SampleFiles {
         let written = Date().timeIntervalSince(t0)
         try writeText(SubNetworkPreset.frictionCSV, to: (out as NSString).appendingPathComponent("friction.csv"))
         let projectPath = (out as NSString).appendingPathComponent("project.toml")
-        try writeText(ProjectTemplate.text(name: "Bassin minier (territoire d'exemple, graine \(seed))", forSample: true), to: projectPath)
+        try writeText(ProjectTemplate.text(name: "Bassin minier (territoire d'exemple, graine \(seed))", forSample: true) + SampleItineraries.toml(territory), to: projectPath)
         return Written(territory: territory, groupings: groupings.count, generated: generated, written: written, projectPath: projectPath)
     }
 

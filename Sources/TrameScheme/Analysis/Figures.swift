@@ -26,6 +26,9 @@ public struct UnitFigures: Sendable {
     public var roadKm = 0.0
     public var railwayKm = 0.0
     public var itineraryKm = 0.0
+    /// Named itineraries (km), and the km of them inside each sub-network's corridors (by its name).
+    public var namedItineraryKm = 0.0
+    public var sharedKm: [String: Double] = [:]
     /// Conflict points of every kind.
     public var conflicts = 0
     /// Conflict points with roads (crossings and roads along a corridor), with railways, with built-up land.
@@ -166,6 +169,11 @@ public struct FigureTally {
                 }
             }
         }
+    }
+
+    /// Adds the length of named itineraries inside the corridors of sub-network `name`, in km.
+    public mutating func addSharedLength(_ name: String, lines: [[Point]]) {
+        addLength(lines) { $0.sharedKm[name, default: 0] += $1 / 1000 }
     }
 
     /// Adds the corridor length of sub-network `s` (link lines), in km.

@@ -14,6 +14,10 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
     case itineraries
     case pinchPoints = "pinch_points"
     case units
+    case namedItineraries = "named_itineraries"
+    case itineraryGaps = "itinerary_gaps"
+    case sharedLinks = "shared_links"
+    case itineraryProposals = "itinerary_proposals"
 
     /// The layer's name in the GeoPackage.
     public var name: String { rawValue }
@@ -21,7 +25,8 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
     public var geometryKind: GeometryKind {
         switch self {
         case .natureSpaces, .reservoirs, .corridors, .bufferZones, .pinchPoints, .units: .multiPolygon
-        case .links, .itineraries: .lineString
+        case .links, .itineraries, .itineraryGaps, .itineraryProposals: .lineString
+        case .namedItineraries, .sharedLinks: .multiLineString
         case .conflictPoints, .leisureHubs: .point
         }
     }
@@ -72,6 +77,23 @@ public enum SchemeLayer: String, CaseIterable, Sendable {
              FieldDefinition("mean_current_A", .real), FieldDefinition("corridor_resistance", .real), FieldDefinition("link_dPC", .real)]
         case .units:
             [FieldDefinition("level", .string), FieldDefinition("name", .string)]
+        case .namedItineraries:
+            [FieldDefinition("name", .string), FieldDefinition("kind", .string), FieldDefinition("kind_label", .string),
+             FieldDefinition("status", .string), FieldDefinition("status_label", .string), FieldDefinition("parent", .string),
+             FieldDefinition("mode", .string), FieldDefinition("mode_label", .string), FieldDefinition("length_m", .real),
+             FieldDefinition("gaps_m", .real), FieldDefinition("gaps", .integer), FieldDefinition("green_share", .real),
+             FieldDefinition("shared_m", .real), FieldDefinition("nature_spaces", .string), FieldDefinition("nature_spaces_served", .integer),
+             FieldDefinition("leisure_hubs", .string), FieldDefinition("road_crossings", .integer), FieldDefinition("gpx", .string)]
+        case .itineraryGaps:
+            [FieldDefinition("itinerary", .string), FieldDefinition("kind", .string), FieldDefinition("kind_label", .string),
+             FieldDefinition("length_m", .real)]
+        case .sharedLinks:
+            [FieldDefinition("itinerary", .string), FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer),
+             FieldDefinition("from_reservoir", .integer), FieldDefinition("to_reservoir", .integer), FieldDefinition("length_m", .real)]
+        case .itineraryProposals:
+            [FieldDefinition("kind", .string), FieldDefinition("kind_label", .string), FieldDefinition("itinerary", .string),
+             FieldDefinition("subnetwork", .string), FieldDefinition("link", .integer), FieldDefinition("dPC", .real),
+             FieldDefinition("length_m", .real)]
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TrameCost
+import TrameVector
 
 /// A vector layer named in the project file: a file, optionally a layer in it and an attribute filter.
 public struct LayerSource: Sendable, Hashable {
@@ -186,6 +187,39 @@ public struct ItinerarySettings: Sendable, Equatable {
     public var joinCrossings: Bool
     /// Walk or ride on the roads of [infrastructure] too (their class read as the OSM highway tag).
     public var withRoads: Bool
+    /// A named itinerary serves the nature spaces and leisure hubs within this distance of its course (m).
+    public var serveDistance: Double = 300
+}
+
+/// A named itinerary of the project (`[[itinerary]]`): a greenway, a long-distance path or one of its
+/// loops, a local loop; its course is taken from the path network of `[itineraries] network`.
+public struct NamedItinerary: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case greenway, longDistance = "long-distance", loop, local
+    }
+    public enum Status: String, Sendable, CaseIterable { case existing, planned }
+    /// Where its course comes from.
+    public enum Course: Sendable, Equatable {
+        /// The lines of the path network an attribute filter selects (OGR SQL).
+        case selection(String)
+        /// An OpenStreetMap route relation of the network (an .osm.pbf extract), by name, ref or OSM id.
+        case relation(String)
+        /// Waypoints (the network's CRS), routed on the network in order.
+        case via([Point])
+    }
+    public var name: String
+    public var kind: Kind
+    /// "walk" or "bike".
+    public var mode: String
+    public var status: Status
+    /// The long-distance path this itinerary is a loop or stage of.
+    public var parent: String?
+    public var course: Course
+    /// Its line in the project file.
+    public var line: Int?
+    public init(name: String, kind: Kind, mode: String, status: Status, parent: String? = nil, course: Course, line: Int? = nil) {
+        self.name = name; self.kind = kind; self.mode = mode; self.status = status; self.parent = parent; self.course = course; self.line = line
+    }
 }
 
 /// A land cover given as polygons with a class field ([land_cover] vector = { file, layer, field }): OCS GE,
@@ -257,6 +291,8 @@ public struct Project: Sendable, Equatable {
     public var subNetworks: [SubNetwork]
     public var bufferZones: BufferZoneRules
     public var itineraries: ItinerarySettings?
+    /// The named itineraries (`[[itinerary]]`), in the file's order.
+    public var namedItineraries: [NamedItinerary] = []
     /// Pinch points: current flow through the corridors of this many links per sub-network (the most
     /// important by dPC); 0 = none.
     public var pinchPointLinks: Int

@@ -1,6 +1,7 @@
 import Foundation
 import TrameCost
 import TOMLKit
+import TrameVector
 
 /// A problem in a project file; names the file and, when known, the line.
 public struct ProjectError: Error, CustomStringConvertible {
@@ -341,7 +342,7 @@ public enum ProjectFile {
         mutating func project(_ root: TOMLTable) throws -> Project {
             let top = Section(table: root, path: "", allowed: ["territory", "land_cover", "nature_spaces", "inventory", "infrastructure",
                                                              "units", "leisure_hubs", "subnetwork", "buffer_zones", "itineraries", "pinch_points", "report", "web",
-                                                             "hydrography", "management"])
+                                                             "hydrography", "management", "itinerary"])
             try checkKeys(top)
             // A section's keys: its texts, layers and flags, and the numbers of the table of keys.
             func keys(_ section: String, _ others: [String] = []) -> [String] { others + ProjectKeys.keys(in: section).map(\.name) }
@@ -374,8 +375,10 @@ public enum ProjectFile {
                 itineraries = ItinerarySettings(network: net ?? LayerSource(file: path("")), mode: mode, preferGreen: w,
                                                 maxSnap: try measure(itin, "itineraries", "max_snap")!,
                                                 joinCrossings: try flag(itin, "join_crossings") ?? false,
-                                                withRoads: try flag(itin, "with_roads") ?? false)
+                                                withRoads: try flag(itin, "with_roads") ?? false,
+                                                serveDistance: try measure(itin, "itineraries", "serve_distance")!)
             }
+            let named = try namedItineraries(root, settings: itineraries)
 
             let hydro = try section(root, "hydrography", allowed: keys("hydrography", ["watercourses", "name_field", "obstacles", "passability_field",
                                                                                      "kind_field", "obstacle_name_field"]))
@@ -531,7 +534,87 @@ public enum ProjectFile {
             project.hubStakeField = try hubs.flatMap { try string($0, "stake_field") }
             project.unitLevels = unitLevels
             project.management = try managementRegimes(root, subNetworks: subs)
+            project.namedItineraries = named
             return project
+        }
+
+        /// The named itineraries: [[itinerary]] entries, each with one course (where, relation or via), on
+        /// the path network of [itineraries]; a parent names a long-distance path of the file.
+        func namedItineraries(_ root: TOMLTable, settings: ItinerarySettings?) throws -> [NamedItinerary] {
+            guard let v = root["itinerary"] else { return [] }
+            guard let arr = v.array else {
+                note(ProjectError(file, line: lines.lines["itinerary"] ?? lines.tables["itinerary"], "named itineraries are written [[itinerary]], one table each"))
+                return []
+            }
+            var out: [NamedItinerary] = []
+            var parents: [(Int, String, Section)] = []
+            for (k, item) in arr.enumerated() {
+                guard let t = item.table else { note(ProjectError(file, "itinerary \(k + 1) must be a table")); continue }
+                let s = Section(table: t, path: "itinerary#\(k)", allowed: ["name", "kind", "mode", "status", "parent", "where", "relation", "via"])
+                try checkKeys(s)
+                let name = try string(s, "name", required: true)!.trimmingCharacters(in: .whitespaces)
+                if name.isEmpty, t["name"]?.string != nil { note(fail(s, "name", "an itinerary's name may not be empty")) }
+                if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    note(fail(s, "name", "itinerary name '\(name.unicodeScalars.filter { $0.properties.generalCategory != .control })' holds a control character")); continue
+                }
+                if out.contains(where: { $0.name == name }) { note(fail(s, "name", "two itineraries are named '\(name)'")); continue }
+                let kindText = try string(s, "kind") ?? "local"
+                let kind = NamedItinerary.Kind(rawValue: kindText)
+                if kind == nil { note(fail(s, "kind", "kind '\(kindText)' must be \(NamedItinerary.Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")) }
+                let statusText = try string(s, "status") ?? "existing"
+                let status = NamedItinerary.Status(rawValue: statusText)
+                if status == nil { note(fail(s, "status", "status '\(statusText)' must be \"existing\" or \"planned\"")) }
+                let modeText = try string(s, "mode") ?? settings?.mode ?? "walk"
+                if !["walk", "bike"].contains(modeText) { note(fail(s, "mode", "mode '\(modeText)' must be \"walk\" or \"bike\"")) }
+                let parent = try string(s, "parent")
+                if let parent { parents.append((k, parent, s)) }
+                guard let settings else {
+                    note(fail(s, nil, "itinerary '\(name)' is taken from the path network: add an [itineraries] section with network = { file = \"…\" }"))
+                    continue
+                }
+                let given = ["where", "relation", "via"].filter { t[$0] != nil }
+                guard given.count == 1 else {
+                    note(fail(s, given.count > 1 ? given[1] : nil, "itinerary '\(name)' needs exactly one course: where = \"…\" (a selection of the path network), relation = \"name, ref or OSM id\" (an OpenStreetMap route relation) or via = [[x, y], [x, y], …] (waypoints)"))
+                    continue
+                }
+                var course: NamedItinerary.Course? = nil
+                switch given[0] {
+                case "where":
+                    if let w = try string(s, "where") {
+                        if w.trimmingCharacters(in: .whitespaces).isEmpty { note(fail(s, "where", "itinerary '\(name)': where may not be empty")) } else { course = .selection(w) }
+                    }
+                case "relation":
+                    if let r = try string(s, "relation") {
+                        let l = settings.network.file.lowercased()
+                        if !(l.hasSuffix(".pbf") || l.hasSuffix(".osm")) {
+                            note(fail(s, "relation", "itinerary '\(name)': relation = reads an OpenStreetMap route relation, but [itineraries] network is not an OpenStreetMap extract (.osm.pbf); use where = \"…\" or via"))
+                        } else if r.trimmingCharacters(in: .whitespaces).isEmpty {
+                            note(fail(s, "relation", "itinerary '\(name)': relation may not be empty"))
+                        } else { course = .relation(r) }
+                    }
+                default:
+                    let bad = "itinerary '\(name)': via must be a list of two or more waypoints [x, y] in the land cover's CRS, e.g. via = [[650000, 7030000], [652000, 7031500]]"
+                    guard let a = t["via"]?.array, a.count >= 2 else { note(fail(s, "via", bad)); continue }
+                    var pts: [Point] = []
+                    for x in a {
+                        guard let pair = x.array, pair.count == 2,
+                              let px = pair[0].double ?? pair[0].int.map(Double.init), let py = pair[1].double ?? pair[1].int.map(Double.init),
+                              px.isFinite, py.isFinite, abs(px) < 1e9, abs(py) < 1e9 else { note(fail(s, "via", bad)); pts = []; break }
+                        pts.append(Point(px, py))
+                    }
+                    if pts.count >= 2 { course = .via(pts) }
+                }
+                guard let course, let kind, let status, ["walk", "bike"].contains(modeText) else { continue }
+                out.append(NamedItinerary(name: name, kind: kind, mode: modeText, status: status, parent: parent, course: course, line: line(s)))
+            }
+            for (_, parent, s) in parents {
+                guard let p = out.first(where: { $0.name == parent }) else {
+                    note(fail(s, "parent", "parent '\(parent)' names no [[itinerary]] of this file")); continue
+                }
+                if p.kind != .longDistance { note(fail(s, "parent", "parent '\(parent)' must be a long-distance path (kind = \"long-distance\"); it is \"\(p.kind.rawValue)\"")) }
+                if let me = s.table["name"]?.string, me.trimmingCharacters(in: .whitespaces) == parent { note(fail(s, "parent", "an itinerary cannot be its own parent")) }
+            }
+            return out
         }
 
         /// The levels of units: [[units.level]] entries (largest first), or the older `communes` and

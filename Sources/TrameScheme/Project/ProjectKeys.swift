@@ -188,6 +188,7 @@ public enum ProjectKeys {
             template: ("\"10 m\"", "shorter stretches inside a corridor only graze it (no conflict point)")),
         key("itineraries", "prefer_green", .weight, [Ranges.weight], 1, "1", "W: a way weighs its length × (1 + W × its part outside the green network)", template: ("1.0", nil)),
         key("itineraries", "max_snap", .length, [Ranges.snap], 1000, nil, "hubs farther than this from a usable way are listed as not reached", template: ("\"1000 m\"", "hubs farther than this from a path are listed as not reached")),
+        key("itineraries", "serve_distance", .length, [Ranges.snap], 300, nil, "a named itinerary serves the nature spaces and leisure hubs within this distance of its course", template: ("\"300 m\"", "named itineraries serve the nature spaces and hubs this close")),
         key("pinch_points", "links_per_subnetwork", .count, [ValueRange(0, 1_000_000, unit: .none)], 50, "50",
             "links per sub-network whose corridors get a current map (0 = none)", template: ("50", nil)),
         key("hydrography", "riparian_strip", .length, [Ranges.width], 25, nil, "width of the riparian strip on each side of a watercourse's axis: the corridors of a watercourse sub-network", parameter: ("riparian_strip", 10), template: ("\"25 m\"", "strip on each side of the axis: the river's corridor")),

@@ -25,6 +25,7 @@ extension Project {
         case ("buffer_zones", _): bufferZones.value(of: key)
         case ("itineraries", "prefer_green"): itineraries.map { .number($0.preferGreen) }
         case ("itineraries", "max_snap"): itineraries.map { .number($0.maxSnap) }
+        case ("itineraries", "serve_distance"): itineraries.map { .number($0.serveDistance) }
         case ("pinch_points", "links_per_subnetwork"): .number(Double(pinchPointLinks))
         case ("infrastructure", "min_crossing"): .number(minCrossing)
         case ("hydrography", "riparian_strip"): hydrography.map { .number($0.riparianStrip) }

@@ -14,6 +14,8 @@ public enum Term: CaseIterable, Sendable {
     case openingNorthSouth, openingEastWest, modeWalk, modeBike
     // Itineraries
     case ofWhichInGreen, itinerariesMethod
+    // Named itineraries (greenways, long-distance paths and their loops), their gaps, the links they share with the corridors
+    case namedItineraries, itineraryKindGreenway, itineraryKindLongDistance, itineraryKindLoop, itineraryKindLocal, itineraryExisting, itineraryPlanned, gapOffNetwork, gapMissingLink, gapNoRoute, itineraryGaps, sharedLinks, sharedLinksText, proposalCorridorWithoutItinerary, proposalItineraryOutsideCorridors, itineraryProposals, namedItinerariesPage, roadCrossingsWord, spacesServed, hubsServed, statusWord, gapsWord, sharedWithCorridors, loopOf, namedItinerariesMethod
     // The report's tables and sentences
     case roadsWord, perKmOfRoad, railwaysWord, perKmOfRailway, builtUpLand, riverObstacles, territoryArea, spacesMany, comparedWith, pointsWord, urbanBreakOne, urbanBreakMany, openingOne, networkFrameOne, networkFrameMany, inANatureSpace, breakingMany, perKm, riverCorridors, hubsNotReached, linksFunctionalAll, passabilityWord, indicator, value, fromWord, toWord, dispersal, costUnits, corridorWidth, componentOne, componentMany, inventories, link, reservoirsPlain, cost, typeWord, pinchPointsText, largestCurrent, partner, inventory, sites, interest, file, information, method, frictionTitle, parameter, code, classWord, impassable
     // Comparing two schemes (trame compare)
@@ -338,6 +340,33 @@ public enum Term: CaseIterable, Sendable {
         case .managementIntro: ("Each nature space, reservoir and corridor takes the first regime of the project that fits its typology and its biotope (the sub-network whose habitat dominates it); areas are those of the nature spaces, and of the corridors outside them.", "Chaque espace de nature, réservoir et corridor reçoit le premier régime de gestion du projet qui correspond à sa typologie et à son biotope (la sous-trame dont l'habitat y domine) ; les surfaces sont celles des espaces de nature, et des corridors hors de ceux-ci.")
         case .noRegime: ("No regime", "Sans régime de gestion")
         case .managementMapSubtitle: ("Nature spaces (solid) and corridors (hatched) by management regime", "Espaces de nature (aplat) et corridors (hachures) par régime de gestion")
+
+        case .namedItineraries: ("Named itineraries", "Itinéraires nommés")
+        case .itineraryKindGreenway: ("Greenway", "Voie verte")
+        case .itineraryKindLongDistance: ("Long-distance path", "Itinéraire de grande randonnée")
+        case .itineraryKindLoop: ("Loop", "Boucle")
+        case .itineraryKindLocal: ("Local itinerary", "Itinéraire local")
+        case .itineraryExisting: ("existing", "existant")
+        case .itineraryPlanned: ("planned", "en projet")
+        case .gapOffNetwork: ("off the path network", "hors du réseau de chemins")
+        case .gapMissingLink: ("missing link", "chaînon manquant")
+        case .gapNoRoute: ("no route on the network", "aucun chemin sur le réseau")
+        case .itineraryGaps: ("Gaps in the itineraries (works needed)", "Discontinuités des itinéraires (travaux à prévoir)")
+        case .sharedLinks: ("Links with two vocations (corridor and itinerary)", "Liaisons à double vocation (corridor et itinéraire)")
+        case .sharedLinksText: ("%@ of named itineraries run inside a corridor", "%@ d'itinéraires nommés empruntent un corridor")
+        case .proposalCorridorWithoutItinerary: ("corridor of high dPC without an itinerary", "corridor à fort dPC sans itinéraire")
+        case .proposalItineraryOutsideCorridors: ("itinerary stretch outside the corridors", "tronçon d'itinéraire hors des corridors")
+        case .itineraryProposals: ("Proposals", "Propositions")
+        case .namedItinerariesPage: ("Named itineraries: %@", "Itinéraires nommés : %@")
+        case .roadCrossingsWord: ("Road crossings", "Traversées de routes")
+        case .spacesServed: ("Nature spaces served", "Espaces de nature desservis")
+        case .hubsServed: ("Leisure hubs served", "Pôles de loisirs desservis")
+        case .statusWord: ("Status", "État")
+        case .gapsWord: ("Gaps", "Discontinuités")
+        case .sharedWithCorridors: ("In corridors", "Dans les corridors")
+        case .loopOf: ("loop of %@", "boucle de %@")
+        case .namedItinerariesMethod: ("Named itineraries: their course is a selection of the path network, an OpenStreetMap route relation or waypoints routed on the shortest way. Gaps are the stretches farther than 5 m from a usable way, the missing links between the course's pieces and the waypoints the network does not join. An itinerary serves the nature spaces and leisure hubs within %@ of its course. A road crossing is where the course passes from one side of a road to the other. Links with two vocations are the stretches of the itineraries inside a corridor's polygon; the proposals are the corridors of the top quarter of dPC of their sub-network without an itinerary, and the itinerary stretches of 100 m or more outside every corridor.",
+                                       "Itinéraires nommés : leur tracé est une sélection du réseau de chemins, une relation de randonnée OpenStreetMap ou des points de passage reliés par le plus court chemin. Les discontinuités sont les tronçons à plus de 5 m d'un chemin praticable, les chaînons manquants entre les morceaux du tracé et les points de passage que le réseau ne relie pas. Un itinéraire dessert les espaces de nature et les pôles de loisirs à moins de %@ de son tracé. Une traversée de route est un endroit où le tracé passe d'un côté à l'autre d'une route. Les liaisons à double vocation sont les tronçons d'itinéraires compris dans le polygone d'un corridor ; les propositions sont les corridors du quart supérieur de dPC de leur sous-trame sans itinéraire, et les tronçons d'itinéraire de 100 m ou plus hors de tout corridor.")
         }
     }
     public var en: String { forms.en }

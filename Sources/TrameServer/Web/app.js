@@ -17,7 +17,9 @@ const WORDS = {
     versions: 'Versions', rerun: 'Relancer la trame avec les versions cochées', runs: 'Relances', signedAs: 'Connecté :',
     privateScheme: 'Cette trame est privée : connectez-vous.', subnetwork: 'sous-trame', link: 'liaison', reservoirsOf: 'réservoirs',
     space: 'Espace de nature', inventories: 'Inventaires', partnersOf: 'Partenaires', zone: 'Zone tampon', values: 'Valeurs',
-    distance: 'à', noVersion: 'aucune version déposée' },
+    distance: 'à', noVersion: 'aucune version déposée', named_itineraries: 'Itinéraires nommés',
+    shared_links: 'Liaisons à double vocation (corridor et itinéraire)', itinerary_gaps: 'Discontinuités des itinéraires',
+    gaps: 'Discontinuités', inCorridors: 'Dans les corridors', show: 'Voir' },
   en: { layers: 'Layers', here: 'Here', itinerary: 'Itinerary', figures: 'Figures', partners: 'Partners', rasters: 'Rasters',
     clickHint: 'Click on the map: what the scheme says there.', mode: 'Mode', walk: 'walk', bike: 'bike',
     green: 'Green preference', route: 'Route A → B', pickStart: 'Pick the start', pickEnd: 'Pick the end',
@@ -33,7 +35,9 @@ const WORDS = {
     versions: 'Versions', rerun: 'Re-run the scheme with the ticked versions', runs: 'Re-runs', signedAs: 'Signed in:',
     privateScheme: 'This scheme is private: sign in.', subnetwork: 'sub-network', link: 'link', reservoirsOf: 'reservoirs',
     space: 'Nature space', inventories: 'Inventories', partnersOf: 'Partners', zone: 'Buffer zone', values: 'Values',
-    distance: 'at', noVersion: 'no version uploaded' },
+    distance: 'at', noVersion: 'no version uploaded', named_itineraries: 'Named itineraries',
+    shared_links: 'Links with two vocations (corridor and itinerary)', itinerary_gaps: 'Gaps in the itineraries',
+    gaps: 'Gaps', inCorridors: 'In corridors', show: 'Show' },
 }[LANG];
 const t = k => WORDS[k] || k;
 // What raster values mean, with their unit, by raster kind.
@@ -71,7 +75,9 @@ const map = L.map('map', { zoomControl: true });
 L.control.scale({ imperial: false }).addTo(map);
 let info = null, session = null;
 const vector = {};   // name → { layer, on }
-const DEFAULT_ON = ['nature_spaces', 'corridors', 'buffer_zones', 'pinch_points', 'itineraries', 'conflict_points', 'leisure_hubs'];
+const DEFAULT_ON = ['nature_spaces', 'corridors', 'buffer_zones', 'pinch_points', 'itineraries', 'shared_links', 'named_itineraries',
+  'itinerary_gaps', 'conflict_points', 'leisure_hubs'];
+const kindColour = k => (info.palette.itinerary_kinds || {})[k] || info.palette.itinerary;
 
 function subColour(name) {
   const s = (info.subnetworks || []).find(x => x.name === name);
@@ -90,6 +96,9 @@ function styleFor(name) {
     case 'pinch_points': return () => ({ color: p.pinch, weight: 1, fillColor: p.pinch, fillOpacity: 0.8 });
     case 'itineraries': return () => ({ color: p.itinerary, weight: 3, dashArray: '6 3' });
     case 'units': return () => ({ color: p.unit, weight: 1, fill: false });
+    case 'named_itineraries': return f => ({ color: kindColour(f.properties.kind), weight: 3.5, dashArray: f.properties.status === 'planned' ? '8 5' : null });
+    case 'shared_links': return () => ({ color: p.shared, weight: 9, opacity: 0.7 });
+    case 'itinerary_gaps': return () => ({ color: p.conflict, weight: 3, dashArray: '2 4' });
     default: return () => ({ color: '#333' });
   }
 }
@@ -146,7 +155,8 @@ function buildLayerList() {
   host.innerHTML = '';
   const p = info.palette;
   const colour = { nature_spaces: p.major, buffer_zones: p.buffer, conflict_points: p.conflict, leisure_hubs: p.hub, itineraries: p.itinerary,
-    pinch_points: p.pinch, units: p.unit, corridors: '#2e7d32', reservoirs: '#2e7d32', links: '#2e7d32' };
+    pinch_points: p.pinch, units: p.unit, corridors: '#2e7d32', reservoirs: '#2e7d32', links: '#2e7d32',
+    named_itineraries: kindColour('greenway'), shared_links: p.shared, itinerary_gaps: p.conflict };
   info.layers.slice().reverse().forEach(l => {
     const row = document.createElement('div');
     const shape = l.geometry.includes('Point') ? 'dot' : (l.geometry.includes('Line') ? 'line' : '');
@@ -279,6 +289,30 @@ async function loadFigures() {
     `<tr><td>${esc(k.replace(/_/g, ' '))}</td><td class="num">${num(r[k], 1)}${unit(k)}</td></tr>`).join('')}</table>`).join('');
 }
 
+// Named itineraries: the list, each shown on the map and its GPX downloaded.
+let highlighted = null;
+async function loadNamedItineraries() {
+  const host = $('named-itineraries');
+  let list = [];
+  try { list = (await api('/api/itineraries')).itineraries; } catch (e) { console.warn(e); }
+  if (!list.length) { host.innerHTML = ''; return; }
+  host.innerHTML = `<h3>${t('named_itineraries')}</h3>` + list.map((it, k) => `<div class="q-block named-itinerary">
+    <span class="swatch line" style="background:${kindColour(it.kind)};border-color:${kindColour(it.kind)}"></span>
+    <b>${esc(it.name)}</b> <small>${esc(it.kind_label)}, ${esc(it.status_label)}</small><br>
+    ${t('length')}${COLON}${num(it.length_m / 1000, 1)} km · ${t('gaps')}${COLON}${num(it.gaps_m)} m · ${t('greenShare')}${COLON}${num(100 * it.green_share)} %
+    · ${t('inCorridors')}${COLON}${num(it.shared_m / 1000, 1)} km<br>
+    <button data-show="${k}">${t('show')}</button>${it.gpx ? ` <a href="${esc(it.gpx)}" download>${t('gpx')}</a>` : ''}</div>`).join('');
+  host.querySelectorAll('button[data-show]').forEach(b => b.addEventListener('click', async () => {
+    const it = list[Number(b.dataset.show)];
+    if (!it.bbox) return;
+    map.fitBounds([[it.bbox[1], it.bbox[0]], [it.bbox[3], it.bbox[2]]], { padding: [20, 20] });
+    const g = await api(`/api/layers/named_itineraries?bbox=${it.bbox.map(v => v.toFixed(6)).join(',')}`);
+    if (highlighted) map.removeLayer(highlighted);
+    highlighted = L.geoJSON({ type: 'FeatureCollection', features: g.features.filter(f => f.properties.name === it.name) },
+      { style: () => ({ color: '#000', weight: 7, opacity: 0.35 }) }).addTo(map);
+  }));
+}
+
 // Partners.
 async function loadPartners() {
   const area = $('partner-area');
@@ -346,6 +380,7 @@ async function start() {
   map.on('moveend', refreshVectors);
   await refreshVectors();
   loadHubs(); loadFigures(); loadPartners();
-  if (!info.routing.length) $('tab-itinerary').innerHTML = '<p class="hint">—</p>';
+  loadNamedItineraries();
+  if (!info.routing.length) $('routing-tools').innerHTML = '<p class="hint">—</p>';
 }
 start().catch(e => { document.body.insertAdjacentHTML('beforeend', `<p class="error" style="position:absolute;top:0;left:0;background:#fff">${esc(e.message)}</p>`); });
