@@ -21,7 +21,8 @@ struct InitCommand: ParsableCommand {
                             geometry, its required and optional fields
 
         Presets: clc (the default), the 44 classes of CORINE Land Cover level 3 \
-        (codes 111 to 523), the European land cover; sample, the nomenclature of \
+        (codes 111 to 523), the European land cover; nlcd, the 20 classes of the US \
+        National Land Cover Database (codes 11 to 95); sample, the nomenclature of \
         the sample territory of `trame demo`.
 
         Then put your layers in place (INPUTS.md), review the tables, run \
@@ -55,7 +56,7 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Name of the territory.")
     var name: String = "My territory"
 
-    @Option(help: "Nomenclature of the tables: clc (CORINE Land Cover, 44 classes) or sample (trame demo's).")
+    @Option(help: "Nomenclature of the tables: clc (CORINE Land Cover, 44 classes), nlcd (US NLCD, 20 classes) or sample (trame demo's).")
     var preset: StartKit.Preset = .clc
 
     @Flag(help: "Overwrite the files of an earlier `trame init`.")
