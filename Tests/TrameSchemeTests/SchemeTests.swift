@@ -303,6 +303,9 @@ final class GridAnalysisTests: XCTestCase {
         XCTAssertEqual(fr.significant(3.1456e-05), "3,15 × 10⁻⁵")
         XCTAssertEqual(en.significant(9.996e-07), "1.00 × 10⁻⁶")
         XCTAssertEqual(en.significant(0), "0")
+        XCTAssertEqual(fr.significant(4410.2), "4\u{202F}410")   // not %g's 4.41e+03
+        XCTAssertEqual(en.significant(12.34), "12.3")
+        XCTAssertEqual(en.significant(2.5e16), "2.50 × 10¹⁶")
         XCTAssertEqual(fr.corridorWidth(.cost(5000)), "5\u{202F}000 unités de coût")
         XCTAssertEqual(en.corridorWidth(.cost(5000)), "5,000 cost units")
         XCTAssertEqual(fr.corridorWidth(.metres(250)), "250 m")

@@ -155,6 +155,8 @@ public struct Words: Sendable {
     public func significant(_ v: Double) -> String {
         guard v.isFinite, v != 0 else { return v == 0 ? "0" : "\(v)" }
         let sep = fr ? "," : "."
+        // From 100 up, whole numbers with their thousands grouped ("4 410", not %g's "4.41e+03").
+        if abs(v) >= 100 && abs(v) < 1e15 { return number(v, decimals: 0) }
         if abs(v) >= 1e-3 && abs(v) < 1e5 { return String(format: "%.3g", v).replacingOccurrences(of: ".", with: sep) }
         let e = Int(floor(log10(abs(v))))
         var m = v / pow(10, Double(e))
