@@ -23,22 +23,19 @@ final class ScenarioTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
-    /// 60 × 30 cells of 10 m from (700000, 7000300): woods in columns 0–14 and 45–59 (15 × 30 cells = 4.5 ha
-    /// each), between them farmland, but for a grassland strip in rows 10–19; `cols` cuts the grid narrower.
-    func writeTerritory(_ name: String, cols: Int = 60) throws -> String {
-        var v = [UInt8](repeating: 10, count: cols * 30)
-        for r in 0..<30 {
-            for c in 0..<cols {
-                if c < 15 || c >= 45 { v[r * cols + c] = 20 } else if r >= 10 && r < 20 { v[r * cols + c] = 30 }
-            }
-        }
-        let spec = GridSpec(cols: cols, rows: 30, transform: GeoTransform(west: 700_000, north: 7_000_300, cellSize: 10), crsWKT: l93.wkt)
-        let lc = dir + "/\(name).tif"
-        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: lc)
+    /// A territory drawn by hand: `cols` × `rows` cells of 10 m whose north-west corner is (700000, 7000000 +
+    /// 10 × rows), each cell's class given by `cls(col, row)`, and its project (one forest sub-network); returns
+    /// the project file.
+    func writeTerritory(_ name: String, cols: Int, rows: Int, minReservoir: String = "1 ha", dispersal: String = "5000 cost",
+                        _ cls: (Int, Int) -> UInt8) throws -> String {
+        var v = [UInt8](repeating: 10, count: cols * rows)
+        for r in 0..<rows { for c in 0..<cols { v[r * cols + c] = cls(c, r) } }
+        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_000 + 10 * Double(rows), cellSize: 10), crsWKT: l93.wkt)
+        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/\(name).tif")
         let project = dir + "/\(name).toml"
         try """
         [territory]
-        name = "Two woods"
+        name = "\(name)"
         resolution = "10 m"
         [land_cover]
         raster = "\(name).tif"
@@ -51,11 +48,17 @@ final class ScenarioTests: XCTestCase {
         name = "forest"
         habitat = [20]
         friction_column = "forest"
-        min_reservoir_area = "1 ha"
-        dispersal_distance = "5000 cost"
+        min_reservoir_area = "\(minReservoir)"
+        dispersal_distance = "\(dispersal)"
         corridor_width = "500 cost"
         """.write(toFile: project, atomically: true, encoding: .utf8)
         return project
+    }
+
+    /// 60 × 30 cells: woods in columns 0–14 and 45–59 (15 × 30 cells = 4.5 ha each), between them farmland,
+    /// but for a grassland strip in rows 10–19; `cols` cuts the grid narrower.
+    func writeTerritory(_ name: String, cols: Int = 60) throws -> String {
+        try writeTerritory(name, cols: cols, rows: 30) { c, r in c < 15 || c >= 45 ? 20 : (r >= 10 && r < 20 ? 30 : 10) }
     }
 
     func testAnEstateAcrossTheOnlyCorridorCutsTheLink() throws {
@@ -124,34 +127,10 @@ final class ScenarioTests: XCTestCase {
     /// hand: 760, under the 5,000 dispersal distance); restoring 110 m of the block does not reconnect B and
     /// C. The road ranks first, with EC worked by hand.
     func testTheBarrierThatReconnectsRanksFirst() throws {
-        let cols = 80, rows = 20
-        var v = [UInt8](repeating: 30, count: cols * rows)
-        for r in 0..<rows {
-            for c in 0..<cols {
-                if c < 10 || (c >= 25 && c < 35) || c >= 70 { v[r * cols + c] = 20 } else if c == 17 || c == 18 || (c >= 38 && c < 63) { v[r * cols + c] = 1 }
-            }
+        let three = try writeTerritory("three", cols: 80, rows: 20) { c, _ in
+            c < 10 || (c >= 25 && c < 35) || c >= 70 ? 20 : (c == 17 || c == 18 || (c >= 38 && c < 63) ? 1 : 30)
         }
-        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_200, cellSize: 10), crsWKT: l93.wkt)
-        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/three.tif")
-        try """
-        [territory]
-        name = "Three woods"
-        [land_cover]
-        raster = "three.tif"
-        nomenclature = "nomenclature.csv"
-        friction = "friction.csv"
-        built_up = [1]
-        [buffer_zones]
-        open_land = [10]
-        [[subnetwork]]
-        name = "forest"
-        habitat = [20]
-        friction_column = "forest"
-        min_reservoir_area = "1 ha"
-        dispersal_distance = "5000 cost"
-        corridor_width = "500 cost"
-        """.write(toFile: dir + "/three.toml", atomically: true, encoding: .utf8)
-        _ = try SchemeJob(project: try ProjectFile.load(dir + "/three.toml"), out: dir + "/three", lang: "en").run()
+        _ = try SchemeJob(project: try ProjectFile.load(three), out: dir + "/three", lang: "en").run()
         let s = try SchemeOutput(dir + "/three")
         let p = try RestorationPriorities.evaluate(s, radius: 50)
         // The graph rebuilt from the links gives the scheme's own EC.
@@ -207,34 +186,11 @@ final class ScenarioTests: XCTestCase {
     /// Habitat addition's first choice against a brute force in Python (scipy's Dijkstra on the cell graph,
     /// networkx for PC) over every place of a 2 × 2 square on farmland or grassland.
     func testHabitatAdditionFirstChoiceEqualsABruteForce() throws {
-        let cols = 24, rows = 14
-        var v = [UInt8](repeating: 10, count: cols * rows)
-        for r in 0..<rows {
-            for c in 0..<cols {
-                if c < 4 { v[r * cols + c] = 20 } else if c >= 18 && r >= 4 && r < 9 { v[r * cols + c] = 20 } else if abs((c - 4) - (r * 3) / 2) <= 1 { v[r * cols + c] = 30 }
-            }
+        let cols = 24
+        let small = try writeTerritory("small", cols: cols, rows: 14, minReservoir: "0.1 ha", dispersal: "2000 cost") { c, r in
+            c < 4 || (c >= 18 && r >= 4 && r < 9) ? 20 : (abs((c - 4) - (r * 3) / 2) <= 1 ? 30 : 10)
         }
-        let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000, north: 7_000_140, cellSize: 10), crsWKT: l93.wkt)
-        try RasterIO.write(Grid<UInt8>(spec: spec, values: v, noData: 0), to: dir + "/small.tif")
-        try """
-        [territory]
-        name = "Small"
-        [land_cover]
-        raster = "small.tif"
-        nomenclature = "nomenclature.csv"
-        friction = "friction.csv"
-        built_up = [1]
-        [buffer_zones]
-        open_land = [10]
-        [[subnetwork]]
-        name = "forest"
-        habitat = [20]
-        friction_column = "forest"
-        min_reservoir_area = "0.1 ha"
-        dispersal_distance = "2000 cost"
-        corridor_width = "500 cost"
-        """.write(toFile: dir + "/small.toml", atomically: true, encoding: .utf8)
-        _ = try SchemeJob(project: try ProjectFile.load(dir + "/small.toml"), out: dir + "/small", lang: "en").run()
+        _ = try SchemeJob(project: try ProjectFile.load(small), out: dir + "/small", lang: "en").run()
         let s = try SchemeOutput(dir + "/small")
         let a = try HabitatAddition.greedy(s, subNetwork: "forest", classes: [10, 30], side: 2, count: 1, step: 1)
         let first = try XCTUnwrap(a.choices.first)
