@@ -247,9 +247,13 @@ public enum VectorIO {
         let t = try CoordinateTransformer(from: src, to: target)
         var out = layer
         out.crsWKT = target.wkt
-        out.features = try layer.features.map { f in
+        out.features = try layer.features.enumerated().map { k, f in
             var g = f
-            g.geometry = try f.geometry.map { try t.transform($0) }
+            do { g.geometry = try f.geometry.map { try t.transform($0) } } catch let e as GeodataError where e.file.isEmpty {
+                // Name the file and the feature; coordinates in metres in a file that declares degrees (a GeoJSON
+                // without "crs" is WGS 84 by definition) are the usual cause.
+                throw GeodataError(file, "feature \(k + 1) of layer '\(layer.name)': \(e.problem)" + (src.isGeographic ? "; are its coordinates in metres while the file declares \(src.label)? Assign the right CRS (ogr2ogr -a_srs EPSG:…)" : ""))
+            }
             return g
         }
         return out

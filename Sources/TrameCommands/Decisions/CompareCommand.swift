@@ -46,7 +46,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let progress = Progress(quiet: common.quiet)
         let a = try SchemeOutput(old), b = try SchemeOutput(new)
-        let folder = try OutputFolder.check(out, command: "compare", version: TrameVersion.current, inputs: [a.gpkg, b.gpkg])
+        let folder = try OutputFolder.check(out, command: "compare", version: TrameVersion.current, inputs: Array(Set([a.gpkg, b.gpkg])))
         let c = try SchemeComparison.compare(a, b, progress: { progress.step($0) })
         try folder.replace { building in
             progress.step("writing the comparison")
