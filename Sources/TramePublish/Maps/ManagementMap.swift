@@ -10,8 +10,9 @@ public enum ManagementMap {
     static let palette: [(Int, Int, Int)] = [(89, 161, 79), (242, 142, 43), (176, 122, 161), (78, 121, 167), (118, 183, 178), (237, 201, 72),
                                               (225, 87, 89), (156, 117, 95), (255, 157, 167), (186, 176, 172), (31, 120, 180), (106, 61, 154)]
 
-    public static func write(_ layers: Layers, regimes: [ManagementRegime], title: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
-                             lang: String, to path: String) throws {
+    /// The map's page for an extent, and its legend.
+    public static func page(_ layers: Layers, regimes: [ManagementRegime], title: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+                            lang: String) -> MapPage {
         let w = Words(lang)
         func polys(_ f: Feature) -> [Polygon] {
             switch f.geometry { case .polygon(let p): [p]; case .multiPolygon(let ps): ps; default: [] }
@@ -32,12 +33,17 @@ public enum ManagementMap {
             mapLayers.insert(.polygons(unmanaged, fill: Colour(0.85, 0.85, 0.85), stroke: nil, width: 0, hatch: nil, dash: []), at: 0)
             entries.append(LegendEntry(.fill(Colour(0.85, 0.85, 0.85), outline: nil), w[.noRegime]))
         }
-        let width = 1600
-        let canvas = try MapCanvas(pngWidth: width, height: Int(MapPage.fittingHeight(width: Double(width), extent: extent, minimum: 700)))
         var page = MapPage(title: "\(w[.managementTitle]) — \(title)", subtitle: w[.managementMapSubtitle], extent: extent, layers: mapLayers, labels: [],
                            legend: [LegendSection(w[.managementRegime], entries)], credits: "Trame · \(w.madeOn(Date()))")
         page.legendTitle = w.legend
-        PlanningMap.draw(page, on: canvas)
+        return page
+    }
+
+    public static func write(_ layers: Layers, regimes: [ManagementRegime], title: String, extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+                             lang: String, to path: String) throws {
+        let width = 1600
+        let canvas = try MapCanvas(pngWidth: width, height: Int(MapPage.fittingHeight(width: Double(width), extent: extent, minimum: 700)))
+        PlanningMap.draw(page(layers, regimes: regimes, title: title, extent: extent, lang: lang), on: canvas)
         try canvas.writePNG(path)
     }
 }

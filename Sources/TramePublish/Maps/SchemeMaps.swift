@@ -353,10 +353,17 @@ public struct SchemeMaps {
         for kind in itineraryKinds() {
             try put(itineraryExtent(kind), itineraryBlocks(kind) + legendBlocks(nil)) { itineraryPage(kind, extent: $0) }
         }
+        if !p.management.isEmpty {
+            // The differentiated management: its map page; its regimes with their prescriptions among the tables.
+            let legend = ManagementMap.page(input.layers, regimes: p.management, title: p.title, extent: whole, lang: w.lang).legend
+            try put(whole, [.heading(w.legend)] + legend.map { .legend($0) }) { ManagementMap.page(input.layers, regimes: p.management, title: p.title, extent: $0, lang: w.lang) }
+        }
         guard let pdf = canvas else { return }
         let landscape = { pdf.newPage(width: AtlasLayout.long, height: AtlasLayout.short) }
         landscape()
-        PlanningMap.drawTables(w.atlasFigures, SchemeReport.tables(r, words: w), continued: w.continued, on: pdf, newPage: landscape)
+        var tables = SchemeReport.tables(r, words: w)
+        if !r.management.isEmpty { tables.append((w[.managementTitle], ManagementReport.header(w), ManagementReport.rows(r, words: w))) }
+        PlanningMap.drawTables(w.atlasFigures, tables, continued: w.continued, on: pdf, newPage: landscape)
         landscape()
         PlanningMap.drawText(w.annexMethod, continued: w.continued, MethodText.paragraphs(r, words: w), on: pdf, newPage: landscape)
         landscape()
