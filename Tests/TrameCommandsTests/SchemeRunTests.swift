@@ -613,7 +613,7 @@ final class SchemeRunTests: XCTestCase {
     }
 
     /// atlas.pdf: the overview, one page per sub-network, one page per grouping (the EPCI level has atlas =
-    /// true) naming it, the figures' tables with whole header words (pdftotext), then the annex (method and
+    /// true) naming it, a page per kind of named itinerary, the differentiated management, the figures' tables with whole header words (pdftotext), then the annex (method and
     /// friction table); every page is A3, portrait or landscape (pdfinfo).
     func testAtlasHasAPagePerSubNetworkAndGrouping() throws {
         let pdf = p("scheme/atlas.pdf")
@@ -644,18 +644,22 @@ final class SchemeRunTests: XCTestCase {
             kinds.append(String(t[r.upperBound...].prefix { !$0.isNewline })); page += 1
         }
         XCTAssertEqual(kinds, ["Greenway", "Long-distance path", "Loop"])
+        // Then the differentiated management's map (the sample fills [[management]]).
+        XCTAssertTrue(try text(page).contains("Differentiated management — "), "page \(page): the management map")
+        page += 1
         var tables = ""
         while page <= pages, case let t = try text(page), t.contains("Figures of the scheme") { tables += t; page += 1 }
         XCTAssertFalse(tables.isEmpty, "the figures' tables follow the units' pages")
         var annex = 0
         while page <= pages, try text(page).contains("Annex: method") { annex += 1; page += 1 }
         XCTAssertGreaterThanOrEqual(annex, 2, "method text and friction table")
-        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + itineraries + tables + annex, nothing else")
+        XCTAssertEqual(page - 1, pages, "overview + sub-networks + groupings + itineraries + management + tables + annex, nothing else")
         XCTAssertTrue(try text(pages).contains("Resistance per land-cover class"))
         // Header words whole: wrapped onto lines, never cut with an ellipsis.
         XCTAssertFalse(tables.contains("…"), tables)
         for word in ["Sub-network", "Reservoirs", "functional/all", "Corridors", "Conflict", "points", "Nature", "spaces", "major", "ecological",
-                     "interest", "mixed", "vocation", "Buffer", "zones", "Groupings", "(EPCI)", "Territorial", "coherence", "schemes", "(SCoT)"] {
+                     "interest", "mixed", "vocation", "Buffer", "zones", "Groupings", "(EPCI)", "Territorial", "coherence", "schemes", "(SCoT)",
+                     "Regime", "Prescription", "Applies"] {
             XCTAssertTrue(tables.contains(word), word)
         }
     }
