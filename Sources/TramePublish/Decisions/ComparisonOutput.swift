@@ -261,9 +261,11 @@ public struct ComparisonOutput {
         if let map { h += "<figure><img alt=\"\(esc(w[.cmpMapTitle]))\" src=\"data:image/png;base64,\(map.base64EncodedString())\"></figure>" }
 
         h += "<h2>\(esc(w.natureSpaces))</h2>"
-        h += table([w[.cmpChange], w.area], SchemeComparison.SpaceChange.allCases.compactMap { ch in
-            c.spaceChangeHa[ch].map { [label(ch.code), w.ha($0)] }
-        })
+        if c.spaceChangeHa.isEmpty { h += "<p>\(esc(w[.cmpNoSpaceChange]))</p>" } else {
+            h += table([w[.cmpChange], w.area], SchemeComparison.SpaceChange.allCases.compactMap { ch in
+                c.spaceChangeHa[ch].map { [label(ch.code), w.ha($0)] }
+            })
+        }
         h += "<h2>\(esc(w.corridors)) · \(esc(w.bufferZones))</h2>"
         var rows = c.subNetworks.map { s in [sub(s.name), w.ha(c.corridorGainedHa[s.name] ?? 0), w.ha(c.corridorLostHa[s.name] ?? 0)] }
         rows.append([w.bufferZones, w.ha(c.bufferGainedHa), w.ha(c.bufferLostHa)])
