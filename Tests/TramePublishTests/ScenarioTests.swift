@@ -172,14 +172,9 @@ final class ScenarioTests: XCTestCase {
 
     /// The links of a scheme as Barrier Mapper takes them: each reservoir's cells and the link's cost.
     func linksOf(_ s: SchemeOutput) throws -> [(from: [Int], to: [Int], cost: Double)] {
-        let res = try s.layer("reservoirs").features
+        let ids = try s.reservoirIds(try s.layer("reservoirs").features)
         var cells: [Int: [Int]] = [:]
-        for f in res {
-            let id = Int(f["reservoir"].doubleValue ?? 0)
-            let one = VectorLayer(name: "r", geometryKind: .multiPolygon, features: [Feature(geometry: f.geometry)], crsWKT: s.spec.crsWKT)
-            let g = try Rasterizer.rasterize(one, onto: s.spec, as: UInt8.self, burn: .value(1), fill: 0)
-            cells[id] = g.values.indices.filter { g.values[$0] != 0 }
-        }
+        for i in ids.values.indices where ids.values[i] != 0 { cells[Int(ids.values[i]), default: []].append(i) }
         return try s.layer("links").features.map { l in
             (cells[Int(l["from_reservoir"].doubleValue ?? 0)] ?? [], cells[Int(l["to_reservoir"].doubleValue ?? 0)] ?? [], l["cost"].doubleValue ?? .infinity)
         }

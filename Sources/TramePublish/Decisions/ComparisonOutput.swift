@@ -210,33 +210,11 @@ public struct ComparisonOutput {
     func html(map: Data?) -> String {
         let w = self.w, c = comparison
         let heading: Term = extraLayers.isEmpty ? .cmpTitle : .cmpScenarioTitle
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        func table(_ header: [String], _ rows: [[String]], code: Set<Int> = []) -> String {
-            "<table><thead><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
-                + rows.map { "<tr>" + $0.enumerated().map { code.contains($0.offset) ? "<td><code>\(esc($0.element))</code></td>" : "<td>\(esc($0.element))</td>" }.joined() + "</tr>" }.joined()
-                + "</tbody></table>"
-        }
+        let esc = HTMLPage.escape
+        func table(_ header: [String], _ rows: [[String]], code: Set<Int> = []) -> String { HTMLPage.table(header, rows, codeColumns: code) }
         func sub(_ name: String) -> String { w.subNetworkName(name, label: name) }
-        var h = """
-        <!DOCTYPE html>
-        <html lang="\(w.lang)"><head><meta charset="utf-8"><title>\(esc(w[heading])) — \(esc(title))</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <style>
-        body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1d2b20;background:#fbfbf8}
-        header{background:#20482c;color:#fff;padding:1.2em 2em}header h1{margin:0 0 .2em;font-size:1.7em}
-        main{max-width:1200px;margin:0 auto;padding:1em 2em}
-        h2{color:#20482c;border-bottom:2px solid #9bc88a;padding-bottom:.2em;margin-top:1.6em}
-        .cards{display:flex;flex-wrap:wrap;gap:1em}.card{background:#fff;border:1px solid #d5e3d0;border-radius:6px;padding:.8em 1.1em;min-width:12em}
-        .card b{display:block;font-size:1.5em;color:#1c6930}.card b.loss{color:#b3141c}
-        table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em;background:#fff}
-        th,td{border:1px solid #d8e0d5;padding:.3em .5em;text-align:left}th{background:#e8f1e4}tbody tr:nth-child(even){background:#f6faf4}
-        img{max-width:100%;border:1px solid #ccc}code{font-size:.85em}
-        </style></head><body>
-        <header><h1>\(esc(w[heading])) — \(esc(title))</h1><div>\(esc(subtitle)) · \(esc(w.madeOn(Date())))</div></header><main>
-        """
+        var h = HTMLPage.start(lang: w.lang, title: "\(w[heading]) — \(title)", heading: "\(w[heading]) — \(title)",
+                               subheading: "\(subtitle) · \(w.madeOn(Date()))")
         if c.isEmpty { h += "<p><strong>\(esc(w[.cmpNoChange]))</strong></p>" }
         let gained = c.spaceChangeHa.filter { [.gainedMajor, .gainedMixed].contains($0.key) }.values.reduce(0, +)
         let lost = c.spaceChangeHa.filter { [.lostMajor, .lostMixed].contains($0.key) }.values.reduce(0, +)

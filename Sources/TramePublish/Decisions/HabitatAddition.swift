@@ -43,11 +43,7 @@ public struct HabitatAddition {
         guard s.subNetworks.contains(sub) else {
             throw GeodataError(s.folder, "has no sub-network '\(sub)' (it has \(s.subNetworks.joined(separator: ", ")))")
         }
-        guard let params = s.metadata["TRAME_PARAM_SUBNETWORK_\(sub.uppercased())"],
-              let dispersal = RestorationPriorities.number(after: "dispersal ", in: params),
-              let probability = RestorationPriorities.number(after: "cost at p = ", in: params) else {
-            throw GeodataError(s.gpkg, "its metadata lack the dispersal distance of sub-network '\(sub)'")
-        }
+        let (dispersal, probability) = try s.dispersal(of: sub)
         guard var resistance = try s.raster("rasters/\(sub)_resistance.tif", as: Float.self) else {
             throw GeodataError(s.folder, "lacks rasters/\(sub)_resistance.tif")
         }
@@ -58,10 +54,7 @@ public struct HabitatAddition {
         let decay = try ExponentialDecay(distance: dispersal, probability: probability)
         let reservoirs = try s.layer("reservoirs").features.filter { $0["subnetwork"].stringValue == sub }
         let links = try s.layer("links").features.filter { $0["subnetwork"].stringValue == sub }
-        let idLayer = VectorLayer(name: "r", geometryKind: .multiPolygon, fields: [FieldDefinition("reservoir", .integer)],
-                                  features: reservoirs.map { Feature(geometry: $0.geometry, attributes: ["reservoir": .integer(RestorationPriorities.int($0, "reservoir"))]) },
-                                  crsWKT: spec.crsWKT)
-        let ids = try Rasterizer.rasterize(idLayer, onto: spec, as: Int32.self, burn: .attribute("reservoir"), fill: 0)
+        let ids = try s.reservoirIds(reservoirs)
         var cellsOf: [[Int]] = []
         var nodeOf: [Int32: Int] = [:]
         var nodes: [(id: String, capacity: Double)] = []

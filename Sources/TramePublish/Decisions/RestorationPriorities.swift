@@ -55,10 +55,7 @@ public struct RestorationPriorities {
         let territory = s.figures.first { $0.key.hasPrefix("territory\u{1F}") }?.value ?? [:]
         guard let areaHa = territory["area_ha"], areaHa > 0 else { throw GeodataError(s.folder, "figures.csv has no territory area") }
         for sub in s.subNetworks {
-            guard let params = s.metadata["TRAME_PARAM_SUBNETWORK_\(sub.uppercased())"],
-                  let dispersal = number(after: "dispersal ", in: params), let probability = number(after: "cost at p = ", in: params) else {
-                throw GeodataError(s.gpkg, "its metadata lack the dispersal distance of sub-network '\(sub)'")
-            }
+            let (dispersal, probability) = try s.dispersal(of: sub)
             guard var resistance = try s.raster("rasters/\(sub)_resistance.tif", as: Float.self) else { continue }
             progress("\(sub): reservoirs and links")
             let decay = try ExponentialDecay(distance: dispersal, probability: probability)
@@ -66,9 +63,7 @@ public struct RestorationPriorities {
             let subLinks = links.features.filter { $0["subnetwork"].stringValue == sub }
             guard subRes.count >= 2, !subLinks.isEmpty else { continue }
             // Reservoir cells, by id.
-            let idLayer = VectorLayer(name: "r", geometryKind: .multiPolygon, fields: [FieldDefinition("reservoir", .integer)],
-                                      features: subRes.map { Feature(geometry: $0.geometry, attributes: ["reservoir": .integer(int($0, "reservoir"))]) }, crsWKT: s.spec.crsWKT)
-            let ids = try Rasterizer.rasterize(idLayer, onto: s.spec, as: Int32.self, burn: .attribute("reservoir"), fill: 0)
+            let ids = try s.reservoirIds(subRes)
             var cellsOf: [Int: [Int]] = [:]
             for i in 0..<ids.count where ids.values[i] != 0 { cellsOf[Int(ids.values[i]), default: []].append(i) }
             let nodes = subRes.map { (id: String(int($0, "reservoir")), capacity: $0["area_ha"].doubleValue ?? 0) }
@@ -184,13 +179,6 @@ public struct RestorationPriorities {
 
     static func int(_ f: Feature, _ k: String) -> Int { f[k].doubleValue.map(Int.init) ?? 0 }
 
-    /// The number written after `prefix` in a parameter line ("dispersal 50000 cost at p = 0.05").
-    static func number(after prefix: String, in text: String) -> Double? {
-        guard let r = text.range(of: prefix) else { return nil }
-        let tail = text[r.upperBound...].prefix { "0123456789.eE+-".contains($0) }
-        return Double(tail)
-    }
-
     /// The `restoration` layer: one point per work, ranked.
     public func layer(crsWKT: String, lang: String) -> VectorLayer {
         let w = Words(lang)
@@ -215,16 +203,9 @@ public struct RestorationPriorities {
     /// The page for partners: the works that reconnect most.
     public func html(title: String, top: Int, radius: Double, lang: String) -> String {
         let w = Words(lang)
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
-        var h = """
-        <!DOCTYPE html>
-        <html lang="\(w.lang)"><head><meta charset="utf-8"><title>\(esc(w[.restoreTitle])) — \(esc(title))</title>
-        <style>body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1d2b20;background:#fbfbf8}
-        header{background:#20482c;color:#fff;padding:1.2em 2em}main{max-width:1200px;margin:0 auto;padding:1em 2em}
-        table{border-collapse:collapse;width:100%;background:#fff;font-size:.92em}th,td{border:1px solid #d8e0d5;padding:.3em .5em;text-align:left}th{background:#e8f1e4}</style>
-        </head><body><header><h1>\(esc(w[.restoreTitle])) — \(esc(title))</h1><div>\(esc(w.madeOn(Date())))</div></header><main>
+        let esc = HTMLPage.escape
+        var h = HTMLPage.start(lang: w.lang, title: "\(w[.restoreTitle]) — \(title)", heading: "\(w[.restoreTitle]) — \(title)", subheading: w.madeOn(Date()))
+        h += """
         <p>\(esc(w[.restoreMethod].replacingOccurrences(of: "%@", with: "\(w.number(radius, decimals: 0)) m")))</p>
         """
         let shown = works.filter { $0.ecGain > 0 }.prefix(top)

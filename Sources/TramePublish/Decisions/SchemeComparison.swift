@@ -62,6 +62,27 @@ public struct SchemeOutput {
 
     public func layer(_ name: String) throws -> VectorLayer { try VectorIO.read(gpkg, layer: name, allowEmpty: true) }
 
+    /// Reservoir features burnt onto the scheme's grid by their `reservoir` id (0 elsewhere).
+    public func reservoirIds(_ reservoirs: [Feature]) throws -> Grid<Int32> {
+        let l = VectorLayer(name: "r", geometryKind: .multiPolygon, fields: [FieldDefinition("reservoir", .integer)],
+                            features: reservoirs.map { Feature(geometry: $0.geometry, attributes: ["reservoir": .integer($0["reservoir"].doubleValue.map(Int.init) ?? 0)]) },
+                            crsWKT: spec.crsWKT)
+        return try Rasterizer.rasterize(l, onto: spec, as: Int32.self, burn: .attribute("reservoir"), fill: 0)
+    }
+
+    /// A sub-network's dispersal distance (cost units) and its probability, as the run recorded them.
+    public func dispersal(of sub: String) throws -> (cost: Double, probability: Double) {
+        func number(after prefix: String, in text: String) -> Double? {
+            guard let r = text.range(of: prefix) else { return nil }
+            return Double(text[r.upperBound...].prefix { "0123456789.eE+-".contains($0) })
+        }
+        guard let params = metadata["TRAME_PARAM_SUBNETWORK_\(sub.uppercased())"],
+              let cost = number(after: "dispersal ", in: params), let p = number(after: "cost at p = ", in: params) else {
+            throw GeodataError(gpkg, "its metadata lack the dispersal distance of sub-network '\(sub)'")
+        }
+        return (cost, p)
+    }
+
     /// figures.csv as rows keyed by level and name, each a column → number table.
     public var figures: [String: [String: Double]] {
         var out: [String: [String: Double]] = [:]
@@ -206,7 +227,7 @@ public struct SchemeComparison {
         var reservoirFeatures: [Feature] = [], linkFeatures: [Feature] = [], conflictFeatures: [Feature] = []
         for sub in b.subNetworks {
             let subA = ra.features.filter { $0["subnetwork"].stringValue == sub }, subB = rb.features.filter { $0["subnetwork"].stringValue == sub }
-            let match = try matchReservoirs(subA, subB, spec: b.spec)
+            let match = try matchReservoirs(subA, subB, in: b)
             var lost = 0, new = 0
             for f in subA {
                 let id = f["reservoir"].doubleValue.map(Int.init) ?? 0
@@ -370,14 +391,9 @@ public struct SchemeComparison {
         var best: [Int: Int] = [:]
     }
 
-    static func matchReservoirs(_ a: [Feature], _ b: [Feature], spec: GridSpec) throws -> ReservoirMatch {
-        func grid(_ fs: [Feature]) throws -> Grid<Int32> {
-            let l = VectorLayer(name: "r", geometryKind: .multiPolygon, fields: [FieldDefinition("reservoir", .integer)],
-                                features: fs.map { Feature(geometry: $0.geometry, attributes: ["reservoir": .integer($0["reservoir"].doubleValue.map(Int.init) ?? 0)]) },
-                                crsWKT: spec.crsWKT)
-            return try Rasterizer.rasterize(l, onto: spec, as: Int32.self, burn: .attribute("reservoir"), fill: 0)
-        }
-        let ga = try grid(a), gb = try grid(b)
+    static func matchReservoirs(_ a: [Feature], _ b: [Feature], in s: SchemeOutput) throws -> ReservoirMatch {
+        let spec = s.spec
+        let ga = try s.reservoirIds(a), gb = try s.reservoirIds(b)
         var shared: [Int64: Int] = [:]
         for i in 0..<spec.count {
             let x = ga.values[i], y = gb.values[i]

@@ -130,40 +130,18 @@ public struct SchemeReport {
     public func write() throws {
         let w = Words(lang)
         let r = result
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = HTMLPage.escape
         func image(_ name: String, alt: String) -> String {
             let path = (folder as NSString).appendingPathComponent(name)
             guard let d = FileManager.default.contents(atPath: path) else { return "" }
             return "<figure><img alt=\"\(esc(alt))\" src=\"data:image/png;base64,\(d.base64EncodedString())\"><figcaption>\(esc(alt))</figcaption></figure>"
         }
         /// Cells of `codeColumns` are shown as code (a project key, a checksum): not words of the language.
-        func table(_ header: [String], _ rows: [[String]], codeColumns: Set<Int> = []) -> String {
-            "<table><thead><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
-                + rows.map { "<tr>" + $0.enumerated().map { codeColumns.contains($0.offset) ? "<td><code>\(esc($0.element))</code></td>" : "<td>\(esc($0.element))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
-        }
+        func table(_ header: [String], _ rows: [[String]], codeColumns: Set<Int> = []) -> String { HTMLPage.table(header, rows, codeColumns: codeColumns) }
         let tables = SchemeReport.tables(r, words: w)
         func subNetworkLabel(_ name: String) -> String { w.subNetworkName(name, label: r.subNetworks.first { $0.name == name }?.label ?? name) }
-        var html = """
-        <!DOCTYPE html>
-        <html lang="\(w.lang)"><head><meta charset="utf-8"><title>\(esc(r.title)) — \(esc(w.scheme))</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <style>
-        body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#1d2b20;background:#fbfbf8}
-        header{background:#20482c;color:#fff;padding:1.2em 2em}header h1{margin:0 0 .2em;font-size:1.7em}
-        main{max-width:1200px;margin:0 auto;padding:1em 2em}
-        h2{color:#20482c;border-bottom:2px solid #9bc88a;padding-bottom:.2em;margin-top:1.6em}
-        .cards{display:flex;flex-wrap:wrap;gap:1em}.card{background:#fff;border:1px solid #d5e3d0;border-radius:6px;padding:.8em 1.1em;min-width:12em}
-        .card b{display:block;font-size:1.5em;color:#1c6930}
-        table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em;background:#fff}
-        th,td{border:1px solid #d8e0d5;padding:.3em .5em;text-align:left}th{background:#e8f1e4}tbody tr:nth-child(even){background:#f6faf4}
-        figure{margin:1em 0}img{max-width:100%;border:1px solid #ccc}figcaption{font-size:.9em;color:#555}
-        code{font-size:.85em;word-break:break-all}
-        </style></head><body>
-        <header><h1>\(esc(r.title))</h1><div>\(esc(w.scheme)) — \(esc(r.name)) · \(esc(r.crs)) · \(Int(r.cellSize)) m</div></header><main>
-        """
+        var html = HTMLPage.start(lang: w.lang, title: "\(r.title) — \(w.scheme)", heading: r.title,
+                                  subheading: "\(w.scheme) — \(r.name) · \(r.crs) · \(Int(r.cellSize)) m")
         let t = r.territory
         html += "<h2>\(esc(w.figures))</h2><div class=\"cards\">"
         html += "<div class=\"card\"><b>\(esc(w.pct(t.natureShare)))</b>\(esc(w.natureSpaces)) (\(esc(w.ha(t.natureHa))))</div>"
