@@ -44,6 +44,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Language of maps and report: fr or en (default: fr, as the project file says).")
     var lang: Language?
 
+    @Flag(help: "Print the time and peak memory of every stage of the scheme at the end (for scaling figures; Linux).")
+    var profile = false
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -57,7 +60,7 @@ struct Demo: ParsableCommand {
         if generateOnly { return }
         let project = try ProjectFile.load(sample.projectPath)
         let schemeDir = (out as NSString).appendingPathComponent("scheme")
-        let result = try runScheme(project, out: schemeDir, lang: lang?.rawValue ?? project.lang, quiet: common.quiet)
+        let result = try runScheme(project, out: schemeDir, lang: lang?.rawValue ?? project.lang, quiet: common.quiet, profile: profile)
         SchemeSummary.print(result, out: schemeDir, lang: lang?.rawValue ?? project.lang)
         print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), sample.written))
     }

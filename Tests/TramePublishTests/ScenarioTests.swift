@@ -101,6 +101,82 @@ final class ScenarioTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(o.comparison.corridorLostHa["forest"] ?? 0, 4 * 10 * 0.01)
     }
 
+    /// Two sub-networks on the two woods: forest (farmland 100) and open land (grassland 1, farmland and
+    /// housing both 1000). An estate on farmland away from the strip changes the forest's resistance and
+    /// nothing the open-land sub-network reads: open land is taken from the baseline, and equals a scheme
+    /// built from scratch on the scenario's land cover; the report says why forest was computed again.
+    func testASubNetworkTheProjectCannotReachIsTakenFromTheBaseline() throws {
+        try "code,label,forest,open\n1,Housing,1000,1000\n10,Farmland,100,1000\n20,Wood,1,50\n30,Grassland,5,1\n"
+            .write(toFile: dir + "/friction.csv", atomically: true, encoding: .utf8)
+        let file = try writeTerritory("two-woods")
+        try (try String(contentsOfFile: file, encoding: .utf8) + """
+
+        [[subnetwork]]
+        name = "open"
+        habitat = [20]
+        friction_column = "open"
+        min_reservoir_area = "1 ha"
+        dispersal_distance = "5000 cost"
+        corridor_width = "500 cost"
+        """).write(toFile: file, atomically: true, encoding: .utf8)
+        let p = try ProjectFile.load(file)
+        // The estate: columns 28–31, rows 0–4 (north of the strip, on farmland): 20 cells.
+        try """
+        {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}, "features": [
+        {"type": "Feature", "properties": {"class": 1}, "geometry": {"type": "Polygon", "coordinates": [[[700280, 7000250], [700320, 7000250], [700320, 7000300], [700280, 7000300], [700280, 7000250]]]}}]}
+        """.write(toFile: dir + "/estate.geojson", atomically: true, encoding: .utf8)
+        let o = try ScenarioJob(project: p, changes: LayerSource(file: dir + "/estate.geojson"), out: dir + "/out", lang: "fr").run()
+        XCTAssertEqual(o.changedCells, 20)
+        XCTAssertEqual(o.reach.map(\.subNetwork), ["forest", "open"])
+        XCTAssertEqual(o.reach[0].reason, .resistance(old: 10, new: 1, from: 100, to: 1000))
+        XCTAssertNil(o.reach[1].reason)
+        XCTAssertEqual(o.reused, ["open"])
+        XCTAssertGreaterThan(o.savedSeconds, 0)
+        // Open land: the two woods of 4.5 ha and their link along the strip; EC = √(2a²(1 + p)) by hand from
+        // the link's cost, the same before and after.
+        let open = try XCTUnwrap(o.comparison.subNetworks.first { $0.name == "open" })
+        XCTAssertEqual(open.new.reservoirs, 2)
+        let openLink = try XCTUnwrap(try VectorIO.read(dir + "/out/scenario/scheme.gpkg", layer: "links").features.first { $0["subnetwork"].stringValue == "open" })
+        let pOpen = exp(log(0.05) * (openLink["cost"].doubleValue ?? 0) / 5000)
+        XCTAssertEqual(open.new.ecHa, (2 * 4.5 * 4.5 * (1 + pOpen)).squareRoot(), accuracy: 1e-6)
+        XCTAssertEqual(open.old.ecHa, open.new.ecHa)
+        // The reused sub-network equals one computed from scratch on the scenario's land cover.
+        var q = p
+        q.landCover = dir + "/out/scenario_land_cover.tif"
+        _ = try SchemeJob(project: q, out: dir + "/fresh", lang: "fr").run()
+        for raster in ["open_resistance", "open_cost_distance", "open_corridors"] {
+            let a = try RasterIO.read(dir + "/out/scenario/rasters/\(raster).tif", as: Double.self)
+            let b = try RasterIO.read(dir + "/fresh/rasters/\(raster).tif", as: Double.self)
+            XCTAssertEqual(a.values, b.values, raster)
+        }
+        let layer = { (d: String, l: String) in try VectorIO.read(d + "/scheme.gpkg", layer: l).features.filter { $0["subnetwork"].stringValue == "open" } }
+        for l in ["reservoirs", "links", "corridors"] {
+            let a = try layer(dir + "/out/scenario", l), b = try layer(dir + "/fresh", l)
+            XCTAssertEqual(a.count, b.count, l)
+            XCTAssertEqual(a.map { $0["area_ha"].doubleValue ?? $0["cost"].doubleValue ?? -1 }, b.map { $0["area_ha"].doubleValue ?? $0["cost"].doubleValue ?? -1 }, l)
+        }
+        // The report names what was computed again and why, in French.
+        let report = try String(contentsOfFile: dir + "/out/comparison/report.html", encoding: .utf8)
+        XCTAssertTrue(report.contains("Ce qui a été recalculé"))
+        XCTAssertTrue(report.contains("reprise de la trame avant le projet"))
+        XCTAssertTrue(report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1\u{202F}000") || report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1\u{00A0}000") || report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1 000"), "reason missing")
+        // Figures are named for the reader, not by their column code.
+        XCTAssertTrue(report.contains("Chiffres qui changent"))
+        XCTAssertNil(report.range(of: #"<td>[a-z]+(_[a-zA-Z]+)+</td>"#, options: .regularExpression), "a figure named by its column code")
+    }
+
+    func testFigureColumnsAreNamedInBothLanguages() {
+        let subs = ["forest", "wetland", "wetland_forest"]
+        let en = Words("en"), fr = Words("fr")
+        XCTAssertEqual(en.figureColumn("forest_EC_ha", subNetworks: subs), "Forest (woods, copses and hedges) — EC (ha)")
+        XCTAssertEqual(fr.figureColumn("forest_corridor_km", subNetworks: subs), "Sous-trame forestière (bois, bosquets et haies) — Corridors écologiques (km)")
+        XCTAssertEqual(en.figureColumn("wetland_forest_PC", subNetworks: subs), "wetland_forest — PC")
+        XCTAssertEqual(fr.figureColumn("road_conflicts_per_km", subNetworks: subs), "Points de conflit\u{00A0}: routes, par km de route")
+        XCTAssertEqual(en.figureColumn("buffer_zone_ha", subNetworks: subs), "Buffer zones (ha)")
+        XCTAssertEqual(fr.figureColumn("management_late_mowing_ha", subNetworks: subs, regimes: ["late_mowing": "Fauche tardive"]), "Régime de gestion\u{00A0}: Fauche tardive (ha)")
+        XCTAssertEqual(en.figureColumn("something_new", subNetworks: subs), "something_new")
+    }
+
     func testASchemeComparedWithItselfHasNoChangeAndOtherGridsAreRefused() throws {
         let p = try ProjectFile.load(try writeTerritory("two-woods"))
         _ = try SchemeJob(project: p, out: dir + "/a", lang: "fr").run()

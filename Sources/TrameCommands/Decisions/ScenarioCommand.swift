@@ -15,7 +15,9 @@ struct ScenarioCommand: ParsableCommand {
         Each cell whose centre lies in a change takes its class; later changes win over earlier ones.
 
         The scheme is built as it is (or --baseline names an earlier `trame run` of the same project, \
-        reused as it is) and with the changes, then compared (`trame compare`). Written to OUT (new, empty \
+        reused as it is) and with the changes, then compared (`trame compare`). A sub-network whose \
+        resistance, habitat and barriers no change alters is analysed once, in the baseline, and taken \
+        from it for the scenario (when both are built in this run); the output says which. Written to OUT (new, empty \
         or an earlier scenario): baseline/, scenario/ (two complete schemes), scenario_land_cover.tif, and \
         comparison/ with diff.gpkg, figure_changes.csv, diff.png and report.html: the EC lost or gained \
         per sub-network (ha and %), links cut, corridors narrowed, reservoirs lost, new conflict points.
@@ -60,6 +62,12 @@ struct ScenarioCommand: ParsableCommand {
         let w = Words("en")
         print("\(p.name): the project changes \(w.ha(o.changedHa)) (\(o.changedCells) cells); schemes in \(baseline ?? out + "/baseline") and \(out)/scenario, comparison in \(out)/comparison")
         print(String(format: "  time: baseline %@, scenario %.1f s", baseline == nil ? String(format: "%.1f s", o.baselineSeconds) : "reused (0 s)", o.scenarioSeconds))
+        for r in o.reach {
+            let what = r.reason.map { "computed again (\($0.text(w)))" }
+                ?? (o.reused.contains(r.subNetwork) ? "taken from the baseline: the project changes neither its resistance nor its habitat" : "not reached by the project; computed again (the baseline is another run)")
+            print("  \(r.subNetwork.padding(toLength: 13, withPad: " ", startingAt: 0)) \(what)")
+        }
+        if !o.reused.isEmpty { print(String(format: "  reuse saved %.1f s of the scenario's analysis", o.savedSeconds)) }
         for s in o.comparison.subNetworks {
             let dEC = s.new.ecHa - s.old.ecHa
             let pct = s.old.ecHa > 0 ? String(format: " (%+.2f %%)", 100 * dEC / s.old.ecHa) : ""

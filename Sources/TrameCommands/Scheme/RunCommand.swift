@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object on stdout: the sub-networks, and every figure of figures.csv per unit (keys as its columns).")
     var json = false
 
+    @Flag(help: "Print the time and peak memory of every stage at the end (for scaling figures; Linux).")
+    var profile = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -65,15 +68,25 @@ struct RunCommand: ParsableCommand {
         }
         let p = try SchemeJob.loadProject(project, replacing: replace)
         let outDir = out ?? (p.directory as NSString).appendingPathComponent("scheme")
-        let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet)
+        let result = try runScheme(p, out: outDir, lang: lang?.rawValue ?? p.lang, quiet: common.quiet, profile: profile)
         if json { try JSONOutput.print(SchemeSummary.json(result, out: outDir)) } else { SchemeSummary.print(result, out: outDir, lang: lang?.rawValue ?? p.lang) }
     }
 }
 
-/// Runs a project with progress on a terminal (quiet in scripts).
-func runScheme(_ p: Project, out: String, lang: String, quiet: Bool) throws -> SchemeResult {
+/// Runs a project with progress on a terminal (quiet in scripts); with `profile`, prints each stage's time
+/// and peak memory on stderr at the end.
+func runScheme(_ p: Project, out: String, lang: String, quiet: Bool, profile: Bool = false) throws -> SchemeResult {
     let progress = Progress(quiet: quiet)
-    return try SchemeJob(project: p, out: out, lang: lang, progress: progress.step).run()
+    guard profile else { return try SchemeJob(project: p, out: out, lang: lang, progress: progress.step).run() }
+    let stages = StageProfile(cells: 0)
+    stages.step("reading the inputs")
+    let result = try SchemeJob(project: p, out: out, lang: lang, progress: { progress.step($0); stages.step($0) }).run()
+    stages.finish()
+    // Bytes per cell of the land-cover grid (the one the run used, also when it was derived).
+    let grid = [p.landCover, (out as NSString).appendingPathComponent("rasters/land_cover.tif")]
+        .lazy.compactMap { try? RasterIO.describe($0) }.first
+    FileHandle.standardError.write(Data(stages.table(cellCount: grid.map { $0.spec.count }).utf8))
+    return result
 }
 
 /// The key figures printed at the end of a run.

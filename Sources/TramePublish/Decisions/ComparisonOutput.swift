@@ -14,6 +14,19 @@ public struct ComparisonOutput {
     public let lang: String
     /// Layers shown with the changes and written into diff.gpkg as they are (a scenario's changes).
     public var extraLayers: [VectorLayer] = []
+    /// For a scenario: which sub-networks the project reaches, and which were taken from the scheme before it.
+    public var scenarioReach: ScenarioReach? = nil
+
+    public struct ScenarioReach {
+        /// Per sub-network: why the project reaches it, or nil.
+        public var reach: [(subNetwork: String, reason: SubNetworkReach.Reason?)]
+        /// Whether the sub-networks not reached were taken from the scheme before (built in the same run).
+        public var reused: Bool
+        public var savedSeconds: Double
+        public init(reach: [(subNetwork: String, reason: SubNetworkReach.Reason?)], reused: Bool, savedSeconds: Double) {
+            self.reach = reach; self.reused = reused; self.savedSeconds = savedSeconds
+        }
+    }
 
     public init(_ comparison: SchemeComparison, old: SchemeOutput, new: SchemeOutput, lang: String, extraLayers: [VectorLayer] = []) {
         self.comparison = comparison; self.old = old; self.new = new; self.lang = lang; self.extraLayers = extraLayers
@@ -84,14 +97,16 @@ public struct ComparisonOutput {
         ]
     }
 
-    /// The figure changes as a table: level, name, figure, old, new, change, change_pct.
+    /// The figure changes as a table: level, name, figure (figures.csv's column), figure_label (in the
+    /// report's language), old, new, change, change_pct.
     var figureTable: VectorLayer {
-        let fields = [FieldDefinition("level", .string), FieldDefinition("name", .string), FieldDefinition("figure", .string),
+        let subs = comparison.subNetworks.map(\.name)
+        let fields = [FieldDefinition("level", .string), FieldDefinition("name", .string), FieldDefinition("figure", .string), FieldDefinition("figure_label", .string),
                       FieldDefinition("old", .real), FieldDefinition("new", .real), FieldDefinition("change", .real), FieldDefinition("change_pct", .real)]
         return VectorLayer(name: "figure_changes", geometryKind: .unknown, fields: fields, features: comparison.figures.map { f in
             let pct: FieldValue = f.change.flatMap { ch in f.old.flatMap { $0 != 0 ? .real(100 * ch / $0) : nil } } ?? .null
             return Feature(geometry: nil, attributes: ["level": .string(f.level), "name": .string(f.name), "figure": .string(f.figure),
-                                                       "old": f.old.map(FieldValue.real) ?? .null, "new": f.new.map(FieldValue.real) ?? .null,
+                                                       "figure_label": .string(w.figureColumn(f.figure, subNetworks: subs)), "old": f.old.map(FieldValue.real) ?? .null, "new": f.new.map(FieldValue.real) ?? .null,
                                                        "change": f.change.map(FieldValue.real) ?? .null, "change_pct": pct])
         })
     }
@@ -103,12 +118,13 @@ public struct ComparisonOutput {
         for l in extraLayers { st[l.name] = QGISStyles.single(l.geometryKind == .lineString || l.geometryKind == .multiLineString ? .line : .fill, (20, 20, 20), alpha: 40, width: 0.8) }
         try VectorIO.write(extraLayers + labelledLayers, to: path("diff.gpkg"), styles: st, tables: [figureTable],
                            metadata: ["TRAME_COMPARE_OLD": old.folder, "TRAME_COMPARE_NEW": new.folder, "TRAME_VERSION": TrameVersion.current])
-        var csv = "level,name,figure,old,new,change,change_pct\n"
+        let subs = comparison.subNetworks.map(\.name)
+        var csv = "level,name,figure,figure_label,old,new,change,change_pct\n"
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         func n(_ v: Double?) -> String { v.map { String($0) } ?? "" }
         for f in comparison.figures {
             let pct = f.change.flatMap { ch in f.old.flatMap { $0 != 0 ? 100 * ch / $0 : nil } }
-            csv += "\(q(f.level)),\(q(f.name)),\(q(f.figure)),\(n(f.old)),\(n(f.new)),\(n(f.change)),\(n(pct))\n"
+            csv += "\(q(f.level)),\(q(f.name)),\(q(f.figure)),\(q(w.figureColumn(f.figure, subNetworks: subs))),\(n(f.old)),\(n(f.new)),\(n(f.change)),\(n(pct))\n"
         }
         try AtomicOutput.write(to: path("figure_changes.csv")) { try csv.write(toFile: $0, atomically: false, encoding: .utf8) }
         try AtomicOutput.write(to: path("diff.png")) { try drawMap(to: $0) }
@@ -281,11 +297,22 @@ public struct ComparisonOutput {
         let changed = c.figures.filter { $0.old != $0.new }
         h += "<h2>\(esc(w[.cmpFigureChanges]))</h2>"
         if changed.isEmpty { h += "<p>\(esc(w[.cmpNoFigureChange]))</p>" } else {
+            let subs = c.subNetworks.map(\.name)
             h += table([w.unit, w[.cmpFigure], w[.cmpOldScheme], w[.cmpNewScheme], w[.cmpChange]], changed.prefix(300).map { f in
-                ["\(w.level(f.level)) \(f.name)", f.figure, f.old.map { w.significant($0) } ?? "—", f.new.map { w.significant($0) } ?? "—",
+                ["\(w.level(f.level)) \(f.name)", w.figureColumn(f.figure, subNetworks: subs), f.old.map { w.significant($0) } ?? "—", f.new.map { w.significant($0) } ?? "—",
                  f.change.map { ($0 > 0 ? "+" : "−") + w.significant(abs($0)) } ?? "—"]
-            }, code: [1])
+            })
             if changed.count > 300 { h += "<p>\(esc(w[.cmpMoreInCSV]))</p>" }
+        }
+        if let r = scenarioReach {
+            h += "<h2>\(esc(w[.reachTitle]))</h2><p>\(esc(w[.reachIntro]))</p>"
+            h += table([w.subNetwork, "", w[.reachWhy]], r.reach.map { s in
+                guard let reason = s.reason else {
+                    return [sub(s.subNetwork), w[r.reused ? .reachReused : .reachNotReachedElsewhere], "—"]
+                }
+                return [sub(s.subNetwork), w[.reachRecomputed], reason.text(w)]
+            })
+            if r.reused { h += "<p>\(esc(w[.reachTimeSaved]))\(esc(w.colon))\(esc(w.number(r.savedSeconds, decimals: 1))) s</p>" }
         }
         h += "</main></body></html>\n"
         return h

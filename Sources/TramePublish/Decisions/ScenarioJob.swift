@@ -39,6 +39,12 @@ public struct ScenarioJob {
         /// Seconds spent on the baseline (0 when reused) and on the scenario.
         public var baselineSeconds: Double
         public var scenarioSeconds: Double
+        /// Per sub-network (the project's order): why the changes reach it, or nil when they cannot.
+        public var reach: [(subNetwork: String, reason: SubNetworkReach.Reason?)] = []
+        /// Sub-networks whose analysis the scenario took from the baseline built in the same run, and the
+        /// seconds the baseline spent on them (the scenario's saving).
+        public var reused: [String] = []
+        public var savedSeconds = 0.0
     }
 
     public func run() throws -> Outcome {
@@ -47,11 +53,16 @@ public struct ScenarioJob {
         let nomenclature = try Nomenclature.read(project.nomenclature)
         var (landCover, _) = try reader.landCoverGrid(nomenclature: nomenclature)
         let footprint = try changeLayer(spec: landCover.spec, nomenclature: nomenclature)
-        let changed = try burn(footprint, into: &landCover)
+        let cellChanges = try burn(footprint, into: &landCover)
+        let changed = cellChanges.count
         guard changed > 0 else {
             throw GeodataError(changes.file, "its changes alter no cell of the land cover (each is outside the territory, smaller than half a cell, or puts the class already there)")
         }
         if let baseline { _ = try SchemeOutput(baseline) }
+        // The sub-networks the changes cannot reach are analysed once, in the baseline, and reused.
+        let reasons = try SubNetworkReach.reasons(project: project, friction: FrictionTable.read(project.friction), changes: cellChanges)
+        let reach = zip(project.subNetworks, reasons).map { (subNetwork: $0.name, reason: $1) }
+        let reuse = ReusingSubNetworkModel(reuse: Set(reasons.indices.filter { reasons[$0] == nil }))
         var inputs = SchemeJob.inputFiles(project) + [SchemeInputs.archivePath(changes.file)]
         if let baseline { inputs.append((baseline as NSString).appendingPathComponent("scheme.gpkg")) }
         let folder = try OutputFolder.check(out, command: "scenario", version: TrameVersion.current, inputs: inputs)
@@ -65,8 +76,11 @@ public struct ScenarioJob {
                 baseDir = (building as NSString).appendingPathComponent("baseline")
                 progress("baseline: the scheme as it is")
                 let t0 = Date()
-                _ = try SchemeJob(project: project, out: baseDir, lang: lang, progress: progress).run()
+                var job = SchemeJob(project: project, out: baseDir, lang: lang, progress: progress)
+                job.model = reuse
+                _ = try job.run()
                 tBase = Date().timeIntervalSince(t0)
+                reuse.startReplaying()
             }
             progress("scenario: the scheme with the project")
             let lcPath = (building as NSString).appendingPathComponent("scenario_land_cover.tif")
@@ -76,16 +90,21 @@ public struct ScenarioJob {
             p.landCoverVector = nil
             let t1 = Date()
             let scenarioDir = (building as NSString).appendingPathComponent("scenario")
-            _ = try SchemeJob(project: p, out: scenarioDir, lang: lang, progress: progress).run()
+            var job = SchemeJob(project: p, out: scenarioDir, lang: lang, progress: progress)
+            if reuse.replaying { job.model = reuse }
+            _ = try job.run()
             let tScenario = Date().timeIntervalSince(t1)
             progress("comparing the two schemes")
             let a = try SchemeOutput(baseDir), b = try SchemeOutput(scenarioDir)
             let c = try SchemeComparison.compare(a, b, progress: progress)
             let cmpDir = (building as NSString).appendingPathComponent("comparison")
             try FileManager.default.createDirectory(atPath: cmpDir, withIntermediateDirectories: true)
-            try ComparisonOutput(c, old: a, new: b, lang: lang, extraLayers: [footprint]).write(into: cmpDir)
+            let reused = reuse.replaying ? reach.filter { $0.reason == nil }.map(\.subNetwork) : []
+            var out = ComparisonOutput(c, old: a, new: b, lang: lang, extraLayers: [footprint])
+            out.scenarioReach = ComparisonOutput.ScenarioReach(reach: reach, reused: !reused.isEmpty, savedSeconds: reuse.savedSeconds)
+            try out.write(into: cmpDir)
             return Outcome(comparison: c, changedCells: changed, changedHa: Double(changed) * landCover.spec.cellArea / 10_000,
-                           baselineSeconds: tBase, scenarioSeconds: tScenario)
+                           baselineSeconds: tBase, scenarioSeconds: tScenario, reach: reach, reused: reused, savedSeconds: reuse.savedSeconds)
         }
     }
 
@@ -124,14 +143,14 @@ public struct ScenarioJob {
         return VectorLayer(name: "project_changes", geometryKind: .multiPolygon, fields: l.fields.map { $0.name == classField ? FieldDefinition(classField, .integer) : $0 }, features: out, crsWKT: spec.crsWKT)
     }
 
-    /// Burns the changes (later ones over earlier ones) into the territory's cells; returns how many changed.
-    func burn(_ footprint: VectorLayer, into lc: inout Grid<Int32>) throws -> Int {
+    /// Burns the changes (later ones over earlier ones) into the territory's cells; returns the cells changed.
+    func burn(_ footprint: VectorLayer, into lc: inout Grid<Int32>) throws -> [SubNetworkReach.CellChange] {
         let none = Int32.min
         let g = try Rasterizer.rasterize(footprint, onto: lc.spec, as: Int32.self, burn: .attribute(classField), fill: none)
-        var changed = 0
+        var changed: [SubNetworkReach.CellChange] = []
         for i in 0..<lc.count where g.values[i] != none && !lc.isNoData(lc.values[i]) && lc.values[i] != g.values[i] {
+            changed.append(.init(cell: i, old: lc.values[i], new: g.values[i]))
             lc.values[i] = g.values[i]
-            changed += 1
         }
         return changed
     }
