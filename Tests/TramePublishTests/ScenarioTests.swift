@@ -159,7 +159,8 @@ final class ScenarioTests: XCTestCase {
         let report = try String(contentsOfFile: dir + "/out/comparison/report.html", encoding: .utf8)
         XCTAssertTrue(report.contains("Ce qui a été recalculé"))
         XCTAssertTrue(report.contains("reprise de la trame avant le projet"))
-        XCTAssertTrue(report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1\u{202F}000") || report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1\u{00A0}000") || report.contains("classe 10 → 1\u{00A0}: résistance 100 → 1 000"), "reason missing")
+        XCTAssertTrue(report.contains("classe 10 (Culture) → 1 (Habitat)\u{00A0}: résistance 100 → 1\u{202F}000"), "reason missing")
+        XCTAssertTrue(report.contains("Avant\u{00A0}: la trame actuelle → Après\u{00A0}: avec le projet"))
         // Figures are named for the reader, not by their column code.
         XCTAssertTrue(report.contains("Chiffres qui changent"))
         XCTAssertNil(report.range(of: #"<td>[a-z]+(_[a-zA-Z]+)+</td>"#, options: .regularExpression), "a figure named by its column code")

@@ -62,9 +62,10 @@ struct ScenarioCommand: ParsableCommand {
         let w = Words("en")
         print("\(p.name): the project changes \(w.ha(o.changedHa)) (\(o.changedCells) cells); schemes in \(baseline ?? out + "/baseline") and \(out)/scenario, comparison in \(out)/comparison")
         print(String(format: "  time: baseline %@, scenario %.1f s", baseline == nil ? String(format: "%.1f s", o.baselineSeconds) : "reused (0 s)", o.scenarioSeconds))
+        let classes = (try? Nomenclature.read(p.nomenclature)) ?? [:]
         for r in o.reach {
-            let what = r.reason.map { "computed again (\($0.text(w)))" }
-                ?? (o.reused.contains(r.subNetwork) ? "taken from the baseline: the project changes neither its resistance nor its habitat" : "not reached by the project; computed again (the baseline is another run)")
+            let what = r.reason.map { "computed again (\($0.text(w, label: { classes[Int($0)]?.label })))" }
+                ?? (o.reused.contains(r.subNetwork) ? "taken from the baseline: the project changes nothing it is built from" : "not reached by the project; computed again (the baseline is another run)")
             print("  \(r.subNetwork.padding(toLength: 13, withPad: " ", startingAt: 0)) \(what)")
         }
         if !o.reused.isEmpty { print(String(format: "  reuse saved %.1f s of the scenario's analysis", o.savedSeconds)) }

@@ -23,8 +23,10 @@ public struct ComparisonOutput {
         /// Whether the sub-networks not reached were taken from the scheme before (built in the same run).
         public var reused: Bool
         public var savedSeconds: Double
-        public init(reach: [(subNetwork: String, reason: SubNetworkReach.Reason?)], reused: Bool, savedSeconds: Double) {
-            self.reach = reach; self.reused = reused; self.savedSeconds = savedSeconds
+        /// Land-cover classes' labels in the report's language, by code.
+        public var classLabels: [Int32: String]
+        public init(reach: [(subNetwork: String, reason: SubNetworkReach.Reason?)], reused: Bool, savedSeconds: Double, classLabels: [Int32: String] = [:]) {
+            self.reach = reach; self.reused = reused; self.savedSeconds = savedSeconds; self.classLabels = classLabels
         }
     }
 
@@ -97,16 +99,27 @@ public struct ComparisonOutput {
         ]
     }
 
+    /// The management regimes' labels by code, as the newer scheme's nature spaces and corridors carry them.
+    var regimeLabels: [String: String] {
+        var out: [String: String] = [:]
+        for name in ["nature_spaces", "corridors"] {
+            for f in (try? new.layer(name).features) ?? [] {
+                if let code = f["management"].stringValue, let label = f["management_label"].stringValue, !code.isEmpty { out[code] = label }
+            }
+        }
+        return out
+    }
+
     /// The figure changes as a table: level, name, figure (figures.csv's column), figure_label (in the
     /// report's language), old, new, change, change_pct.
     var figureTable: VectorLayer {
-        let subs = comparison.subNetworks.map(\.name)
+        let subs = comparison.subNetworks.map(\.name), regimes = regimeLabels
         let fields = [FieldDefinition("level", .string), FieldDefinition("name", .string), FieldDefinition("figure", .string), FieldDefinition("figure_label", .string),
                       FieldDefinition("old", .real), FieldDefinition("new", .real), FieldDefinition("change", .real), FieldDefinition("change_pct", .real)]
         return VectorLayer(name: "figure_changes", geometryKind: .unknown, fields: fields, features: comparison.figures.map { f in
             let pct: FieldValue = f.change.flatMap { ch in f.old.flatMap { $0 != 0 ? .real(100 * ch / $0) : nil } } ?? .null
             return Feature(geometry: nil, attributes: ["level": .string(f.level), "name": .string(f.name), "figure": .string(f.figure),
-                                                       "figure_label": .string(w.figureColumn(f.figure, subNetworks: subs)), "old": f.old.map(FieldValue.real) ?? .null, "new": f.new.map(FieldValue.real) ?? .null,
+                                                       "figure_label": .string(w.figureColumn(f.figure, subNetworks: subs, regimes: regimes)), "old": f.old.map(FieldValue.real) ?? .null, "new": f.new.map(FieldValue.real) ?? .null,
                                                        "change": f.change.map(FieldValue.real) ?? .null, "change_pct": pct])
         })
     }
@@ -118,13 +131,13 @@ public struct ComparisonOutput {
         for l in extraLayers { st[l.name] = QGISStyles.single(l.geometryKind == .lineString || l.geometryKind == .multiLineString ? .line : .fill, (20, 20, 20), alpha: 40, width: 0.8) }
         try VectorIO.write(extraLayers + labelledLayers, to: path("diff.gpkg"), styles: st, tables: [figureTable],
                            metadata: ["TRAME_COMPARE_OLD": old.folder, "TRAME_COMPARE_NEW": new.folder, "TRAME_VERSION": TrameVersion.current])
-        let subs = comparison.subNetworks.map(\.name)
+        let subs = comparison.subNetworks.map(\.name), regimes = regimeLabels
         var csv = "level,name,figure,figure_label,old,new,change,change_pct\n"
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         func n(_ v: Double?) -> String { v.map { String($0) } ?? "" }
         for f in comparison.figures {
             let pct = f.change.flatMap { ch in f.old.flatMap { $0 != 0 ? 100 * ch / $0 : nil } }
-            csv += "\(q(f.level)),\(q(f.name)),\(q(f.figure)),\(q(w.figureColumn(f.figure, subNetworks: subs))),\(n(f.old)),\(n(f.new)),\(n(f.change)),\(n(pct))\n"
+            csv += "\(q(f.level)),\(q(f.name)),\(q(f.figure)),\(q(w.figureColumn(f.figure, subNetworks: subs, regimes: regimes))),\(n(f.old)),\(n(f.new)),\(n(f.change)),\(n(pct))\n"
         }
         try AtomicOutput.write(to: path("figure_changes.csv")) { try csv.write(toFile: $0, atomically: false, encoding: .utf8) }
         try AtomicOutput.write(to: path("diff.png")) { try drawMap(to: $0) }
@@ -209,8 +222,13 @@ public struct ComparisonOutput {
 
     var title: String { new.metadata["TRAME_PROJECT"] ?? (new.folder as NSString).lastPathComponent }
     var subtitle: String {
-        "\(w[.cmpOldScheme])\(w.colon)\((old.folder as NSString).lastPathComponent) → \(w[.cmpNewScheme])\(w.colon)\((new.folder as NSString).lastPathComponent)"
+        // A scenario's two schemes are the territory without and with the project, whatever their folders.
+        if extraLayers.isEmpty {
+            return "\(w[.cmpOldScheme])\(w.colon)\((old.folder as NSString).lastPathComponent) → \(w[.cmpNewScheme])\(w.colon)\((new.folder as NSString).lastPathComponent)"
+        }
+        return "\(w[.cmpOldScheme])\(w.colon)\(w[.reachWithoutProject]) → \(w[.cmpNewScheme])\(w.colon)\(w[.reachWithProject])"
     }
+
 
     // MARK: - Report
 
@@ -297,9 +315,9 @@ public struct ComparisonOutput {
         let changed = c.figures.filter { $0.old != $0.new }
         h += "<h2>\(esc(w[.cmpFigureChanges]))</h2>"
         if changed.isEmpty { h += "<p>\(esc(w[.cmpNoFigureChange]))</p>" } else {
-            let subs = c.subNetworks.map(\.name)
+            let subs = c.subNetworks.map(\.name), regimes = regimeLabels
             h += table([w.unit, w[.cmpFigure], w[.cmpOldScheme], w[.cmpNewScheme], w[.cmpChange]], changed.prefix(300).map { f in
-                ["\(w.level(f.level)) \(f.name)", w.figureColumn(f.figure, subNetworks: subs), f.old.map { w.significant($0) } ?? "—", f.new.map { w.significant($0) } ?? "—",
+                ["\(w.level(f.level)) \(f.name)", w.figureColumn(f.figure, subNetworks: subs, regimes: regimes), f.old.map { w.significant($0) } ?? "—", f.new.map { w.significant($0) } ?? "—",
                  f.change.map { ($0 > 0 ? "+" : "−") + w.significant(abs($0)) } ?? "—"]
             })
             if changed.count > 300 { h += "<p>\(esc(w[.cmpMoreInCSV]))</p>" }
@@ -310,7 +328,7 @@ public struct ComparisonOutput {
                 guard let reason = s.reason else {
                     return [sub(s.subNetwork), w[r.reused ? .reachReused : .reachNotReachedElsewhere], "—"]
                 }
-                return [sub(s.subNetwork), w[.reachRecomputed], reason.text(w)]
+                return [sub(s.subNetwork), w[.reachRecomputed], reason.text(w, label: { r.classLabels[$0] })]
             })
             if r.reused { h += "<p>\(esc(w[.reachTimeSaved]))\(esc(w.colon))\(esc(w.number(r.savedSeconds, decimals: 1))) s</p>" }
         }

@@ -101,7 +101,8 @@ public struct ScenarioJob {
             try FileManager.default.createDirectory(atPath: cmpDir, withIntermediateDirectories: true)
             let reused = reuse.replaying ? reach.filter { $0.reason == nil }.map(\.subNetwork) : []
             var out = ComparisonOutput(c, old: a, new: b, lang: lang, extraLayers: [footprint])
-            out.scenarioReach = ComparisonOutput.ScenarioReach(reach: reach, reused: !reused.isEmpty, savedSeconds: reuse.savedSeconds)
+            let labels = Dictionary(uniqueKeysWithValues: nomenclature.map { (Int32(truncatingIfNeeded: $0.key), lang == "fr" ? $0.value.labelFr : $0.value.label) })
+            out.scenarioReach = ComparisonOutput.ScenarioReach(reach: reach, reused: !reused.isEmpty, savedSeconds: reuse.savedSeconds, classLabels: labels)
             try out.write(into: cmpDir)
             return Outcome(comparison: c, changedCells: changed, changedHa: Double(changed) * landCover.spec.cellArea / 10_000,
                            baselineSeconds: tBase, scenarioSeconds: tScenario, reach: reach, reused: reused, savedSeconds: reuse.savedSeconds)
