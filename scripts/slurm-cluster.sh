@@ -36,6 +36,17 @@ alive() { local f="$1" p; [ -s "$f" ] || return 1; p="$(cat "$f")"; [ -n "$p" ] 
 
 node_state() { sinfo -h -N -n localhost -o '%T' 2>/dev/null | head -n1; }
 
+# Runs a daemon with its stdio on /dev/null and every other inherited descriptor closed: munged keeps what it
+# inherits, and a caller that watches its child through a descriptor (Foundation's Process does) or reads this
+# script's output would otherwise wait for as long as the daemon lives.
+detached() {
+  ( for f in /proc/$BASHPID/fd/*; do
+      f="${f##*/}"
+      case "$f" in 0|1|2) ;; *) eval "exec $f>&-" 2>/dev/null || true ;; esac
+    done
+    exec "$@" </dev/null >/dev/null 2>&1 )
+}
+
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found: install Debian's slurm-wlm and munge (scripts/install-deps.sh)"; }
 
 start() {
@@ -51,7 +62,7 @@ start() {
   chmod 0400 "$state/munge.key"
   if ! alive "$state/run/munged.pid"; then
     local force=(); [ "$(id -u)" -eq 0 ] && force=(--force)
-    munged "${force[@]}" --socket="$state/run/munge.socket" --key-file="$state/munge.key" \
+    detached munged "${force[@]}" --socket="$state/run/munge.socket" --key-file="$state/munge.key" \
       --pid-file="$state/run/munged.pid" --log-file="$state/log/munged.log" --seed-file="$state/munged.seed" \
       || die "munged did not start (see $state/log/munged.log)"
   fi
@@ -109,8 +120,8 @@ EOF
   # A changed configuration restarts the daemons; an unchanged one only starts what is not running.
   if [ -f "$conf" ] && ! cmp -s "$new" "$conf"; then stop_one slurmd; stop_one slurmctld; fi
   mv "$new" "$conf"
-  alive "$state/run/slurmctld.pid" || slurmctld -f "$conf" || die "slurmctld did not start (see $state/log/slurmctld.log)"
-  alive "$state/run/slurmd.pid" || slurmd -f "$conf" -N localhost || die "slurmd did not start (see $state/log/slurmd.log)"
+  alive "$state/run/slurmctld.pid" || detached slurmctld -f "$conf" || die "slurmctld did not start (see $state/log/slurmctld.log)"
+  alive "$state/run/slurmd.pid" || detached slurmd -f "$conf" -N localhost || die "slurmd did not start (see $state/log/slurmd.log)"
   wait_idle
   echo "slurm-cluster: running ($state); eval \"\$($0 env)\" for the clients"
 }

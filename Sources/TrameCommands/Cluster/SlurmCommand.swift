@@ -69,7 +69,7 @@ struct SlurmStatusCommand: ParsableCommand {
         let merges = fm.contents(atPath: "\(folder.path)/slurm/merges").map { String(decoding: $0, as: UTF8.self) } ?? ""
         let lastMerge = merges.split(whereSeparator: \.isNewline).last.map(String.init)
 
-        let queueText = Self.client("squeue", ["-h", "-r", "--name=\(name),\(name)-merge", "-o", "%A|%K|%T|%j"])
+        let queueText = Self.client("squeue", ["-h", "-r", "--name=\(name),\(name)-merge", "-o", "%A|%K|%T|%j|%r"])
         let queue = SlurmStatus.parseQueue(queueText ?? "")
         // The merge is not an array task: squeue shows it with %K = N/A, found by its name.
         let mergeQueued = (queueText ?? "").split(whereSeparator: \.isNewline).map { $0.split(separator: "|").map(String.init) }
@@ -90,7 +90,10 @@ struct SlurmStatusCommand: ParsableCommand {
 
         var mergeState: String
         if folder.isMerged { mergeState = "done" }
-        else if let q = mergeQueued { mergeState = q[2] == "PENDING" ? "pending" : "running" }
+        else if let q = mergeQueued {
+            mergeState = q[2] != "PENDING" ? "running"
+                : q.count > 4 && q[4] == "DependencyNeverSatisfied" ? "pending for ever (a tile failed; submit.sh cancels it when it resubmits)" : "pending"
+        }
         else if let m = lastMerge, let s = accounting[m] { mergeState = s == "COMPLETED" ? "outputs missing" : (s == "CANCELLED" ? "cancelled" : "failed") }
         else { mergeState = lastMerge == nil ? "not run" : "failed" }
 
