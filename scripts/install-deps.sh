@@ -4,7 +4,7 @@
 # benchmark; poppler-utils to read the atlas back in the tests); quiet when they are already there.
 set -euo pipefail
 need=()
-for p in libgdal-dev gdal-bin libcairo2-dev libsuitesparse-dev fonts-dejavu-core python3-networkx python3-scipy libjs-leaflet chromium chromium-driver python3-selenium wrk poppler-utils python3-qgis; do
+for p in libgdal-dev gdal-bin libcairo2-dev libsuitesparse-dev fonts-dejavu-core python3-networkx python3-scipy libjs-leaflet chromium chromium-driver python3-selenium wrk poppler-utils python3-qgis slurm-wlm munge; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -21,6 +21,7 @@ public struct Trame: ParsableCommand {
         version: TrameVersion.current,
         groupedSubcommands: [
             CommandGroup(name: "Scheme", subcommands: [InitCommand.self, CheckCommand.self, RunCommand.self, Demo.self]),
+            CommandGroup(name: "Cluster", subcommands: [PlanCommand.self, StepCommand.self, MergeCommand.self, SlurmCommand.self]),
             CommandGroup(name: "Data", subcommands: [Info.self]),
             CommandGroup(name: "Ecological network", subcommands: [
                 ResistanceCommand.self, PatchesCommand.self, CostDistanceCommand.self, PathCommand.self,

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TrameGDAL
+import TramePublish
+import TrameScheme
+
+struct StepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step",
+        abstract: "Run one task of a plan (`trame plan`): a tile, or the merge.",
+        discussion: """
+        Task N ≤ the number of tiles: reads the tile's window of the land cover (its core and halo) and writes \
+        each sub-network's resistance over it to PLAN/tiles/N/SUB_resistance.tif (cost units per metre, \
+        impassable = NoData −9999), then PLAN/tiles/N/done, written last and atomically, holding the plan's \
+        SHA-256. A task whose marker matches the plan is skipped (say so and exit 0): rerunning a whole \
+        array only computes what is missing. The last task (tiles + 1) is the merge into PLAN/merged.
+
+        Runs anywhere the plan's files are visible: a cluster node (trame.sbatch calls it with \
+        $SLURM_ARRAY_TASK_ID), a workstation, a loop in a shell.
+        """)
+
+    @Argument(help: "The plan's folder.")
+    var plan: String
+
+    @Option(help: "The task: 1…N a tile, N+1 the merge.")
+    var task: Int
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let progress = Progress(quiet: common.quiet)
+        let folder = try PlanFolder(plan)
+        if task == folder.plan.mergeTask {
+            let written = try TileMerge.run(folder, output: folder.mergedFolder) { progress.step($0) }
+            if !common.quiet { print("task \(task) (merge): wrote \(written.map { "\(folder.mergedFolder)/\($0)" }.joined(separator: ", "))") }
+            return
+        }
+        switch try TileStep.run(folder, task: task, progress: { progress.step($0) }) {
+        case .skipped:
+            print("task \(task): already done for this plan (\(folder.doneMarker(task))); skipped")
+        case .computed(let files):
+            if !common.quiet { print("task \(task): wrote \(files.count) raster\(files.count == 1 ? "" : "s") in \(folder.tileFolder(task)): \(files.joined(separator: ", "))") }
+        }
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the tiles of a plan into the rasters `trame run` writes for the whole territory.",
+        discussion: """
+        Writes OUT/rasters/SUB_resistance.tif for every sub-network (Cloud-Optimized GeoTIFF, cost units per \
+        metre, impassable = NoData −9999): each tile's core window, the halo left out, assembled on the \
+        territory's grid a tile at a time (the whole raster is never held in memory), and \
+        OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
+
+        Not yet tiled: resistance only; the rest of the scheme still needs `trame run`.
+        """)
+
+    @Argument(help: "The plan's folder.")
+    var plan: String
+
+    @Option(name: .shortAndLong, help: "Output folder (created).")
+    var output: String
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let progress = Progress(quiet: common.quiet)
+        let folder = try PlanFolder(plan)
+        let written = try TileMerge.run(folder, output: output) { progress.step($0) }
+        if !common.quiet { print("merged \(folder.plan.tiles.count) tiles: \(written.map { "\(output)/\($0)" }.joined(separator: ", "))") }
+    }
+}
