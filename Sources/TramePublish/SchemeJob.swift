@@ -383,7 +383,13 @@ public struct SchemeJob {
 /// Writes rasters as Cloud-Optimized GeoTIFFs on a background queue while the run goes on; `name` is
 /// the path inside `folder`. With a styler, each raster also gets its QGIS style: `NAME.qml` beside it, and
 /// in `styles` for the QGIS project.
+///
+/// At most `inFlight` writes are pending (the one running and those waiting): a stage that hands another
+/// raster waits until one is done, so grids do not pile up in memory while the next sub-network computes.
 public final class RasterWriter: RasterSink, @unchecked Sendable {
+    /// Writes pending at most (running and waiting).
+    public static let inFlight = 2
+    private let slots = DispatchSemaphore(value: RasterWriter.inFlight)
     public let folder: String
     public let styler: RasterStyler?
     /// The styles of the rasters written so far, in the order written (read after `finish`).
@@ -406,7 +412,9 @@ public final class RasterWriter: RasterSink, @unchecked Sendable {
     public func write<T: GridScalar>(_ grid: Grid<T>, to name: String, description: String,
                               categories: [Int: String], colours: [Int: (UInt8, UInt8, UInt8)]) {
         let path = (folder as NSString).appendingPathComponent(name)
+        slots.wait()
         queue.async(group: group) {
+            defer { self.slots.signal() }
             self.lock.lock(); let skip = self.cancelled; self.lock.unlock()
             if skip { return }
             do {
