@@ -142,7 +142,7 @@ struct BenchCostDistance: ParsableCommand {
         cpu = childCPUSeconds()
         let tGrass = try timed(grass, args)
         let cpuGrass = childCPUSeconds() - cpu
-        try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "-f"])
+        try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "--overwrite", "-f"])
         let a = try RasterIO.read(f("trame.tif"), as: Double.self), b = try RasterIO.read(f("grass.tif"), as: Double.self)
         var worst = 0.0, mismatch = 0
         for i in 0..<a.count {
