@@ -58,8 +58,9 @@ struct BenchCostDistance: ParsableCommand {
         discussion: """
         Builds a clustered resistance raster (midpoint displacement, 1–100, 2 % impassable) of --size × --size \
         cells of 10 m with --sources random sources, runs `trame costdistance` and, when GRASS is installed \
-        (Debian grass-core), `r.cost` on the same data; prints both wall times, Trame's peak memory per cell \
-        and the largest relative difference (GRASS × cell size vs Trame).
+        (Debian grass-core), `r.cost` on the same data; prints both wall times and processor times, Trame's \
+        stages (read, sources, search, write) and peak memory per cell, and the largest relative difference \
+        (GRASS × cell size vs Trame).
         """)
 
     @Option(help: "Raster side in cells.") var size = 4000
@@ -113,11 +114,17 @@ struct BenchCostDistance: ParsableCommand {
                                         crsWKT: wkt)], to: f("sources.gpkg"))
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         print("Cost distance, \(size) × \(size) = \(res.count.formatted()) cells of 10 m, \(sources) sources, \(neighbours) neighbours")
-        let tTrame = try timed(exe, ["costdistance", "--resistance", f("resistance.tif"), "--sources", f("sources.gpkg"),
-                                     "--neighbours", String(neighbours), "-o", f("trame.tif"), "--quiet"])
+        var cpu = childCPUSeconds()
+        let (tTrame, stages) = try runTimed(exe, ["costdistance", "--resistance", f("resistance.tif"), "--sources", f("sources.gpkg"),
+                                                  "--neighbours", String(neighbours), "-o", f("trame.tif"), "--quiet", "--timings"])
+        let cpuTrame = childCPUSeconds() - cpu
         let peak = childPeakBytes()
         print(String(format: "  trame costdistance   %7.2f s   peak memory %.0f MB = %.1f bytes per cell (whole process: read, compute, write)",
                      tTrame, Double(peak) / 1e6, Double(peak) / Double(res.count)))
+        let staged = stages.reduce(0) { $0 + $1.seconds }
+        print("    stages: " + (stages.map { String(format: "%@ %.2f s", $0.name, $0.seconds) }
+                                + [String(format: "start and exit %.2f s", tTrame - staged)]).joined(separator: ", "))
+        print(String(format: "    processor time %.2f s (user + system, all threads)", cpuTrame))
         guard !noGrass, let grass = which("grass") else {
             print("  GRASS r.cost         not run (install Debian grass-core, or drop --no-grass)")
             return
@@ -132,8 +139,10 @@ struct BenchCostDistance: ParsableCommand {
         let coords = pts.map { "\($0.x),\($0.y)" }.joined(separator: ",")
         var args = [mapset, "--exec", "r.cost", "input=res", "output=cost", "start_coordinates=\(coords)", "--overwrite", "--quiet"]
         if neighbours == 16 { args.insert("-k", at: 3) }
+        cpu = childCPUSeconds()
         let tGrass = try timed(grass, args)
-        try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "-f"])
+        let cpuGrass = childCPUSeconds() - cpu
+        try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "--overwrite", "-f"])
         let a = try RasterIO.read(f("trame.tif"), as: Double.self), b = try RasterIO.read(f("grass.tif"), as: Double.self)
         var worst = 0.0, mismatch = 0
         for i in 0..<a.count {
@@ -143,8 +152,43 @@ struct BenchCostDistance: ParsableCommand {
             worst = max(worst, e == 0 ? abs(t) : abs(t - e) / e)
         }
         print(String(format: "  GRASS r.cost         %7.2f s   (r.cost step only, import and export not counted)", tGrass))
-        print(String(format: "  speed-up             %7.2f ×", tGrass / tTrame))
+        print(String(format: "    processor time %.2f s (user + system, with the grass launcher)", cpuGrass))
+        print(String(format: "  speed-up             %7.2f × wall, %.2f × processor time", tGrass / tTrame, cpuGrass / cpuTrame))
         print(String(format: "  largest difference   %.2e relative (GRASS × cell size vs Trame); %d cells reached by one and not the other", worst, mismatch))
+    }
+}
+
+extension BenchCostDistance {
+    /// User + system processor time (s) of the finished child processes so far.
+    func childCPUSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Runs `trame costdistance … --timings`: its wall time (s) and the stages it reported on standard error.
+    func runTimed(_ exe: String, _ args: [String]) throws -> (Double, [(name: String, seconds: Double)]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        let t0 = Date()
+        try p.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let t = Date().timeIntervalSince(t0)
+        let text = String(decoding: data, as: UTF8.self)
+        guard p.terminationStatus == 0 else { throw InputError("\(exe) \(args.prefix(3).joined(separator: " ")) failed: \(text.suffix(400))") }
+        // Lines "stage <name> <seconds> s".
+        let stages = text.split(separator: "\n").compactMap { line -> (name: String, seconds: Double)? in
+            var words = line.split(separator: " ")
+            guard words.count >= 4, words.first == "stage", words.last == "s", let secs = Double(words[words.count - 2]) else { return nil }
+            words.removeFirst(); words.removeLast(2)
+            return (words.joined(separator: " "), secs)
+        }
+        return (t, stages)
     }
 }
 

@@ -32,6 +32,7 @@ struct CostDistanceCommand: ParsableCommand {
     @Option(help: "Output allocation raster: id of the nearest source.") var allocation: String?
     @Option(help: "Output direction raster: back-link codes for tracing paths.") var direction: String?
     @Flag(help: "Write cloud-optimized GeoTIFFs.") var cog = false
+    @Flag(help: .hidden) var timings = false
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -41,9 +42,12 @@ struct CostDistanceCommand: ParsableCommand {
     func run() throws {
         try Inputs.distinctOutputs([output, allocation, direction], inputs: [resistance, sources])
         let progress = Progress(quiet: common.quiet)
+        var clock = StageClock(enabled: timings)
         let res = try Inputs.resistance(resistance)
         try Inputs.requireProjected(res.spec, resistance)
+        clock.lap("read")
         let src = try Inputs.sources(sources, on: res, resistancePath: resistance)
+        clock.lap("sources")
         progress.step("\(src.count) source cells; accumulating cost over \(res.count.formatted()) cells")
         var last = -1
         let surface = try CostDistance.compute(resistance: res, sources: src, neighbourhood: neighbours.neighbourhood, maxCost: maxCost,
@@ -51,19 +55,42 @@ struct CostDistanceCommand: ParsableCommand {
             let pct = Int(f * 100)
             if pct / 10 != last / 10 { last = pct; progress.step("\(pct) % of cells settled") }
         }
+        clock.lap(direction != nil ? "search and back-links" : "search")
         progress.step("writing")
         let format: RasterIO.Format = cog ? .cog : .geotiff
         try RasterIO.write(surface.cost, to: output, format: format, bandDescription: "accumulated cost (resistance × m)")
-        if let a = allocation, let g = surface.allocation { try RasterIO.write(g, to: a, format: format, bandDescription: "nearest source id") }
+        clock.lap("write cost")
+        if let a = allocation, let g = surface.allocation {
+            try RasterIO.write(g, to: a, format: format, bandDescription: "nearest source id")
+            clock.lap("write allocation")
+        }
         if let d = direction, var g = surface.backLink {
             for i in 0..<g.count where surface.cost.values[i] < 0 { g.values[i] = 255 }
             g.noData = 255
             try RasterIO.write(g, to: d, format: format, bandDescription: "back-link code")
+            clock.lap("write direction")
         }
         if !common.quiet {
-            let reached = surface.cost.values.filter { $0 >= 0 }
-            print("Cost distance written to \(output): \(reached.count.formatted()) cells reached, highest cost \(fmt((reached.max() ?? 0).rounded())) (resistance × m)")
+            var reached = 0, highest = 0.0
+            for v in surface.cost.values where v >= 0 { reached += 1; highest = max(highest, v) }
+            print("Cost distance written to \(output): \(reached.formatted()) cells reached, highest cost \(fmt(highest.rounded())) (resistance × m)")
         }
+    }
+}
+
+/// Wall time of a command's stages, printed to standard error as `stage <name> <seconds> s` lines
+/// (read by `trame bench costdistance`).
+struct StageClock {
+    let enabled: Bool
+    private var start = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func lap(_ stage: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "stage %@ %.3f s\n", stage, now.timeIntervalSince(start)).utf8))
+        start = now
     }
 }
 

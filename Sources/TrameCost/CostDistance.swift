@@ -22,17 +22,40 @@ public struct CostSurface: Sendable {
     public static let unreached: Double = -1
 }
 
-/// Multi-source accumulated cost over a resistance grid (Dijkstra's algorithm on the cell graph).
+/// Multi-source accumulated cost over a resistance grid (Dijkstra's algorithm on the cell graph, settling
+/// a cost band at a time).
 ///
 /// Moving between two adjacent cells costs the mean of their resistances times the step length in
 /// metres (cell size, ×√2 on diagonals). With 16 neighbours, a knight's move costs the mean of the four
 /// cells it crosses (start, end and the two cells beside the move) times √5 cell sizes, and is barred when
 /// any of them is impassable — the rule of GRASS `r.cost -k`, so results match GRASS × cell size.
 ///
-/// Memory: 8 bytes per cell for costs, 1 for back-links and search state, 4 more for the allocation
-/// when asked; the resistance grid is read in place.
-/// - Complexity: O(N log F) for N reachable cells and a frontier of F cells.
+/// Cells are settled in bands of cost Δ = half the cheapest possible move (least resistance × shortest
+/// step): no move out of a band can land in the same band, so every tentative cost in the band is already
+/// final and the band's cells may be settled in any order (Dial 1969, "Algorithm 360: shortest-path forest
+/// with topological ordering", CACM 12(11), with buckets of width below the least arc cost). The order
+/// within a band lets the next cells' memory be fetched ahead of use; costs are the same sums as cell-by-cell
+/// Dijkstra, bit for bit. When the cost range would overflow the band numbers, bands shrink to single
+/// cost values (plain Dijkstra).
+///
+/// Memory: 16 bytes per cell during the search (cost, resistance and zone side by side, one cache line per
+/// row of a move), compacted in place into the 8-byte costs returned; 1 more for back-links and 4 for the
+/// allocation when asked. The resistance grid is only read.
+/// - Complexity: O(N log K) for N reachable cells and K bands of cost.
 public enum CostDistance {
+    /// One cell's search state, together so a relaxation reads cost and resistance from one cache line.
+    private struct SearchCell {
+        /// Tentative cost; negated once settled (sign bit set); −∞ for impassable cells.
+        var cost: Double
+        /// Resistance; −1 where impassable.
+        var resistance: Float
+        /// Id of the source the cost comes from; −1 before any.
+        var zone: Int32
+    }
+
+    /// Cells fetched ahead of the one being settled, in the current band.
+    private static let lookahead = 6
+
     public static func compute(resistance: Grid<Float>, sources: [CostSource], neighbourhood: Neighbourhood = .queen,
                                maxCost: Double? = nil, allocation wantAllocation: Bool = false, backLinks: Bool = true,
                                progress: ((Double) -> Void)? = nil) throws -> CostSurface {
@@ -49,19 +72,17 @@ public enum CostDistance {
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
         let stepCount = moves.steps.count
 
-        var cost = LargeBuffer.array(repeating: Double.infinity, count: n)
+        // The search's cells live in the first 16·n bytes of the array returned; the costs are compacted
+        // into its first 8·n bytes afterwards and the rest is cut off.
+        var cost = [Double](unsafeUninitializedCapacity: 2 * n) { buf, initialized in
+            LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buf))
+            initialized = 2 * n
+        }
         var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
-        let heap = RadixHeap()
+        let queue = BatchQueue()
         let limit = maxCost ?? .infinity
         let nd = resistance.noData ?? .nan
 
-        for s in sources {
-            if cost[s.cell] > 0 || (wantAllocation && alloc[s.cell] < 0) {
-                cost[s.cell] = 0
-                if wantAllocation { alloc[s.cell] = s.id }
-                heap.push(0, s.cell)
-            }
-        }
         // Per-step constants in plain buffers: offset, factor (length / number of cells averaged),
         // and for knight's moves the two cells beside.
         let off = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
@@ -80,72 +101,114 @@ public enum CostDistance {
         let reportEvery = max(1, n / 100)
         var nextReport = progress == nil ? -1 : reportEvery
         resistance.values.withUnsafeBufferPointer { Rb in
-            cost.withUnsafeMutableBufferPointer { Cb in
-                do {
-                    alloc.withUnsafeMutableBufferPointer { A in
-                        let R = Rb.baseAddress!, C = Cb.baseAddress!
-                        // Impassable: NoData, ≤ 0 or not finite.
-                        @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
-                        // A settled cell holds its cost negated (sign bit set): any new cost (≥ 0) compares
-                        // greater, so settled neighbours are skipped by the same test that relaxes the others.
-                        @inline(__always) func relax(_ v: Int, _ u: Int, _ k: Int, _ nc: Double) {
-                            if nc < C[u] {
-                                C[u] = nc
-                                if wantAllocation { A[u] = A[v] }
-                                heap.push(nc, u)
-                            }
+            cost.withUnsafeMutableBytes { raw in
+                let R = Rb.baseAddress!
+                let S = raw.baseAddress!.bindMemory(to: SearchCell.self, capacity: n)
+                // Impassable: NoData, ≤ 0 or not finite.
+                @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
+                var rmin = Float.infinity, rmax: Float = 0
+                for i in 0..<n {
+                    let r = R[i]
+                    if open(r) {
+                        S[i] = SearchCell(cost: .infinity, resistance: r, zone: -1)
+                        rmin = min(rmin, r); rmax = max(rmax, r)
+                    } else {
+                        S[i] = SearchCell(cost: -.infinity, resistance: -1, zone: -1)
+                    }
+                }
+                // Band width Δ: half the least move cost. Band numbers must stay exact integers in a Double
+                // (below 2⁵⁰ for the costliest conceivable path, every cell at the highest resistance);
+                // otherwise every distinct cost is its own band (the key is the cost's bit pattern, which
+                // orders like the cost).
+                let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
+                let inverseBand = 2 / (Double(rmin) * shortest)
+                let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
+                @inline(__always) func key(_ c: Double) -> UInt64 { banded ? UInt64(c * inverseBand) : c.bitPattern }
+
+                for s in sources where S[s.cell].cost > 0 {
+                    S[s.cell].cost = 0
+                    S[s.cell].zone = s.id
+                    queue.push(0, s.cell)
+                }
+                let rowBytes = MemoryLayout<SearchCell>.stride * cols
+                var first = true
+                var stop = false
+                while !stop && queue.nextBatch(first: first) {
+                    first = false
+                    var j = 0
+                    while j < queue.batchCount {
+                        if j + lookahead < queue.batchCount {
+                            // The rows above, at and below the cell settled `lookahead` steps later.
+                            let p = UnsafeRawPointer(S + queue.batchCell(j + lookahead))
+                            let w = MemoryLayout<SearchCell>.stride
+                            prefetch(p - rowBytes - w); prefetch(p - rowBytes + w)
+                            prefetch(p - w); prefetch(p + w)
+                            prefetch(p + rowBytes - w); prefetch(p + rowBytes + w)
                         }
-                        while let (vc, v) = heap.popMin() {
-                            let cv = C[v]
-                            if cv.sign == .minus || vc > cv { continue }
-                            if vc > limit { break }
-                            C[v] = -vc
-                            settled += 1
-                            if settled == nextReport { progress?(Double(settled) / Double(n)); nextReport += reportEvery }
-                            let rv = Double(R[v])
-                            let r = v / cols, c = v - r * cols
-                            if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
-                                // Interior cell: no bounds checks.
-                                for k in 0..<plain {
+                        let v = queue.batchCell(j)
+                        j += 1
+                        let vc = S[v].cost
+                        if vc.sign == .minus { continue }   // settled (a stale entry) or impassable
+                        if vc > limit { stop = true; continue }
+                        S[v].cost = -vc
+                        settled += 1
+                        if settled == nextReport { progress?(Double(settled) / Double(n)); nextReport += reportEvery }
+                        let rv = Double(S[v].resistance), zone = S[v].zone
+                        let r = v / cols, c = v - r * cols
+                        if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
+                            // Interior cell: no bounds checks. Settled and impassable neighbours hold a
+                            // negative cost, which no new cost (≥ 0) undercuts.
+                            for k in 0..<plain {
+                                let u = v + off[k]
+                                let cu = S[u].cost
+                                let nc = vc + (rv + Double(S[u].resistance)) * fac[k]
+                                if nc < cu {
+                                    S[u].cost = nc; S[u].zone = zone
+                                    queue.push(key(nc), u)
+                                }
+                            }
+                            if plain < stepCount {
+                                for k in plain..<stepCount {
                                     let u = v + off[k]
-                                    if C[u].sign == .minus { continue }
-                                    let ru = R[u]
-                                    if !open(ru) { continue }
-                                    relax(v, u, k, vc + (rv + Double(ru)) * fac[k])
-                                }
-                                if plain < stepCount {
-                                    for k in plain..<stepCount {
-                                        let u = v + off[k]
-                                        if C[u].sign == .minus { continue }
-                                        let ru = R[u], m1 = R[v + b1[k]], m2 = R[v + b2[k]]
-                                        if !open(ru) || !open(m1) || !open(m2) { continue }
-                                        relax(v, u, k, vc + (rv + Double(ru) + Double(m1) + Double(m2)) * fac[k])
-                                    }
-                                }
-                            } else {
-                                Rb.withMemoryRebound(to: Float.self) { rb in
-                                    for k in 0..<stepCount {
-                                        guard let u = moves.target(v, c, r, k), C[u].sign != .minus,
-                                              let step = moves.cost(rb, v, u, k) else { continue }
-                                        relax(v, u, k, vc + step)
+                                    let cu = S[u].cost
+                                    if cu.sign == .minus { continue }
+                                    let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
+                                    if !(m1 > 0 && m2 > 0) { continue }
+                                    let nc = vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k]
+                                    if nc < cu {
+                                        S[u].cost = nc; S[u].zone = zone
+                                        queue.push(key(nc), u)
                                     }
                                 }
                             }
-                        }
-                        // Settled cells get their cost back; the others (beyond the max cost, or never
-                        // reached) are NoData.
-                        for i in 0..<n {
-                            if C[i].sign == .minus {
-                                C[i] = -C[i]
-                            } else {
-                                C[i] = CostSurface.unreached
-                                if wantAllocation { A[i] = -1 }
+                        } else {
+                            for k in 0..<stepCount {
+                                guard let u = moves.target(v, c, r, k), S[u].cost.sign != .minus,
+                                      let step = moves.cost(Rb, v, u, k) else { continue }
+                                let nc = vc + step
+                                if nc < S[u].cost {
+                                    S[u].cost = nc; S[u].zone = zone
+                                    queue.push(key(nc), u)
+                                }
                             }
                         }
                     }
                 }
+                // Settled cells get their cost back; the others (impassable, beyond the max cost, or never
+                // reached) are NoData. Cost i goes to bytes 8i..<8i+8, which hold no cell not yet read.
+                alloc.withUnsafeMutableBufferPointer { A in
+                    for i in 0..<n {
+                        let cell = S[i]
+                        let settledCost = cell.cost.sign == .minus && cell.cost != -.infinity
+                        if wantAllocation { A[i] = settledCost ? cell.zone : -1 }
+                        raw.storeBytes(of: settledCost ? -cell.cost : CostSurface.unreached, toByteOffset: 8 * i, as: Double.self)
+                    }
+                }
+                raw.baseAddress!.bindMemory(to: Double.self, capacity: 2 * n)
+                LargeBuffer.releasePages(UnsafeMutableRawBufferPointer(rebasing: raw[(8 * n)...]))
             }
         }
+        cost.removeLast(n)
         let back = backLinks ? BackLinks.compute(resistance: resistance, cost: cost, moves: moves, reach: reach, fac: Array(fac)) : nil
         return CostSurface(cost: Grid(spec: spec, values: cost, noData: CostSurface.unreached),
                            backLink: back.map { Grid(spec: spec, values: $0, noData: nil) },
@@ -153,6 +216,13 @@ public enum CostDistance {
                            neighbourhood: neighbourhood)
     }
 }
+
+/// Asks the processor to fetch the cache line at `p` (LLVM's prefetch: read, keep in all cache levels).
+/// A hint only: it never faults, whatever the address.
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ p: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ dataCache: Int32)
+
+@inline(__always) private func prefetch(_ p: UnsafeRawPointer) { llvmPrefetch(p, 0, 3, 1) }
 
 
 /// Back-links found after the search, in parallel: each reached cell takes the first move from a

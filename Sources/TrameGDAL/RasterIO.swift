@@ -130,6 +130,11 @@ public enum RasterIO {
     ///   or holds a band type that `T` cannot represent (e.g. Float32 read as land-cover classes).
     public static func read<T: GridScalar>(_ path: String, as type: T.Type, band: Int = 1,
                                            conversion: BandConversion = .safe) throws -> Grid<T> {
+        // Compressed tiles are decoded on Trame's threads (GDAL's GTiff multi-threaded decoding).
+        GDALSetup.ensure()
+        let previous = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", nil).map { String(cString: $0) }
+        CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", String(Workers.threads))
+        defer { CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", previous) }
         let ds = try Dataset.open(path, raster: true)
         let count = Int(GDALGetRasterCount(ds.handle))
         guard band >= 1, band <= count else {
@@ -206,9 +211,12 @@ public enum RasterIO {
             case .geotiff:
                 guard let drv = GDALGetDriverByName("GTiff") else { throw GeodataError(path, "GDAL has no GTiff driver") }
                 let opts = ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2"]
-                    // Floating-point predictor: a third smaller than plain DEFLATE for cost surfaces; level 1
-                    // writes twice as fast as the default for a few per cent more bytes.
-                    + (T.self == Float.self || T.self == Double.self ? ["PREDICTOR=3", "ZLEVEL=1"] : ["ZLEVEL=4"])
+                    // Float32: the floating-point predictor, a third smaller than plain DEFLATE. Float64 (cost
+                    // surfaces): horizontal differencing of the 64-bit words (TIFF predictor 2, lossless) is
+                    // smaller still on smooth surfaces (9.2 MB against 15.3 for a 2000² cost surface) and a
+                    // third cheaper to compute. Level 1 writes twice as fast as the default for a few per cent
+                    // more bytes.
+                    + (T.self == Double.self ? ["PREDICTOR=2", "ZLEVEL=1"] : T.self == Float.self ? ["PREDICTOR=3", "ZLEVEL=1"] : ["ZLEVEL=4"])
                 let h = withCStringList(opts) {
                     GDALCreate(drv, tmp, Int32(grid.cols), Int32(grid.rows), 1, gdalType(T.self), $0)
                 }

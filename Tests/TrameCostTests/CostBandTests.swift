@@ -1,0 +1,105 @@
+import XCTest
+@testable import TrameCost
+import TrameRaster
+
+/// CostDistance settles a band of costs at a time, in any order inside the band. These seeded cases compare
+/// it, bit for bit, with a textbook Dijkstra that settles one cell at a time (the least tentative cost found
+/// by scanning every cell, O(N²)) and sums the same step costs: the mean of the cells' resistances × the
+/// step length (GRASS r.cost's rule), knight's moves barred by an impassable cell beside them.
+final class CostBandTests: XCTestCase {
+    /// Plain Dijkstra on a cols × rows grid of `cell`-metre cells; −1 where unreached, impassable, or
+    /// costlier than `limit`.
+    func reference(_ r: [Float], cols: Int, rows: Int, cell: Double, sources: [Int], knight: Bool, limit: Double) -> [Double] {
+        let n = cols * rows
+        var steps = [(0, -1), (1, 0), (0, 1), (-1, 0), (1, -1), (1, 1), (-1, 1), (-1, -1)]
+        if knight { steps += [(1, -2), (2, -1), (2, 1), (1, 2), (-1, 2), (-2, 1), (-2, -1), (-1, -2)] }
+        let open = { (i: Int) in r[i] > 0 && r[i].isFinite }
+        var cost = [Double](repeating: .infinity, count: n)
+        var done = [Bool](repeating: false, count: n)
+        for s in sources { cost[s] = 0 }
+        while true {
+            var v = -1
+            for i in 0..<n where !done[i] && cost[i] < .infinity && (v < 0 || cost[i] < cost[v]) { v = i }
+            if v < 0 || cost[v] > limit { break }
+            done[v] = true
+            let c = v % cols, row = v / cols
+            for (dc, dr) in steps {
+                let cc = c + dc, rr = row + dr
+                guard cc >= 0, cc < cols, rr >= 0, rr < rows else { continue }
+                let u = rr * cols + cc
+                guard open(u), !done[u] else { continue }
+                let length = ((Double(dc) * cell) * (Double(dc) * cell) + (Double(dr) * cell) * (Double(dr) * cell)).squareRoot()
+                let step: Double
+                if abs(dc) + abs(dr) == 3 {
+                    // The two cells beside a knight's move: along its long axis, then diagonally.
+                    let m1 = abs(dr) == 2 ? (row + dr.signum()) * cols + c : row * cols + c + dc.signum()
+                    let m2 = (row + dr.signum()) * cols + c + dc.signum()
+                    guard open(m1), open(m2) else { continue }
+                    step = (Double(r[v]) + Double(r[u]) + Double(r[m1]) + Double(r[m2])) * (length / 4)
+                } else {
+                    step = (Double(r[v]) + Double(r[u])) * (length / 2)
+                }
+                cost[u] = min(cost[u], cost[v] + step)
+            }
+        }
+        return (0..<n).map { done[$0] ? cost[$0] : CostSurface.unreached }
+    }
+
+    /// SplitMix64 (Steele, Lea & Flood 2014): a fixed sequence per seed.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Random resistances in `range` (log-uniform), 10 % impassable.
+    func randomGrid(cols: Int, rows: Int, range: ClosedRange<Double>, rng: inout SplitMix) -> [Float] {
+        (0..<cols * rows).map { _ in
+            if rng.next() % 10 == 0 { return -9999 }
+            let t = Double(rng.next() % 1_000_000) / 1_000_000
+            return Float(exp(log(range.lowerBound) + t * (log(range.upperBound) - log(range.lowerBound))))
+        }
+    }
+
+    func check(range: ClosedRange<Double>, seeds: Range<UInt64>, limit: Double? = nil) throws {
+        for seed in seeds {
+            var rng = SplitMix(seed: seed)
+            let cols = 17 + Int(rng.next() % 20), rows = 11 + Int(rng.next() % 20), cell = [10.0, 25.0, 2.5][Int(seed % 3)]
+            let values = randomGrid(cols: cols, rows: rows, range: range, rng: &rng)
+            var sources: [Int] = []
+            while sources.count < 1 + Int(seed % 5) {
+                let i = Int(rng.next() % UInt64(cols * rows))
+                if values[i] > 0 { sources.append(i) }
+            }
+            let grid = Grid(spec: GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell)),
+                            values: values, noData: -9999)
+            for knight in [false, true] {
+                let expected = reference(values, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: limit ?? .infinity)
+                let got = try CostDistance.compute(resistance: grid, sources: sources.enumerated().map { CostSource(cell: $1, id: Int32($0 + 1)) },
+                                                   neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true)
+                for i in 0..<expected.count where got.cost.values[i] != expected[i] {
+                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): \(got.cost.values[i]) vs \(expected[i])")
+                    return
+                }
+                // A reached cell is allocated to a source; others to none.
+                for i in 0..<expected.count { XCTAssertEqual(got.allocation!.values[i] >= 1, expected[i] >= 0, "seed \(seed) cell \(i)") }
+            }
+        }
+    }
+
+    /// Resistances 1–100 (the usual tables): bands of half the least move cost.
+    func testBandsMatchCellByCellDijkstra() throws { try check(range: 1...100, seeds: 0..<40) }
+
+    /// A max cost cuts the same cells as a cell-by-cell search stopped at that cost.
+    func testBandsWithMaxCost() throws { try check(range: 1...100, seeds: 40..<60, limit: 400) }
+
+    /// Resistances over 60 orders of magnitude: band numbers would overflow, so every distinct cost is its
+    /// own band (plain Dijkstra order); the result is the same.
+    func testHugeResistanceRangeFallsBackToSingleCosts() throws { try check(range: 1e-30...1e30, seeds: 60..<80) }
+}
