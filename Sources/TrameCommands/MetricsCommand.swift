@@ -27,8 +27,8 @@ struct MetricsCommand: ParsableCommand {
         than −ln(ε)/α, count as unconnected in PC, EC, dPC and its fractions, BC and link dPC (not in IIC and \
         dIIC); each search stops there. Every term left out is below ai·aj·ε, so PCnum (= PC·AL²) is off by at \
         most ε·Σ ai·aj over the pairs cut, ≤ ε·(Σa)²; global.json gives that bound as PCnum_cutoff_bound \
-        (0: nothing was cut and all values are exact). Each dPC or link dPC is off by at most \
-        100·ε·(Σa)²/PCnum percentage points. --probability-cutoff 0 computes every pair.
+        (0: nothing was cut and all values are exact). Each dPC, fraction or link dPC is off by at most \
+        200·ε·(Σa)²/PCnum percentage points, each BC by ε·(Σa)²/2. --probability-cutoff 0 computes every pair.
 
         Example:
           trame metrics --patches patches.gpkg --links links.gpkg --distance 1000 --probability 0.05 --area 20000 -o nodes.csv --global global.json

@@ -74,9 +74,10 @@ public struct ConnectivityResult: Sendable {
 /// fewest-link distances do not decay): each search stops at D. Each term left out is below ai·aj·ε, so
 ///     |PCnum − exact PCnum| ≤ ε · Σ_{i≠j, same component, d_ij > D} ai·aj ≤ ε · (Σa)²,
 /// reported as `cutoffErrorBound`; PC's relative error is at most that over PCnum (≤ ε · n, since
-/// PCnum ≥ Σa² ≥ (Σa)²/n). The same bound holds for the PCnum of the graph without any one node or
-/// link, so each dPC (and fraction) and link dPC is off by at most 100 · ε · (Σa)² / PCnum percentage
-/// points, and each BC by ε · (Σa)² / 2. With ε = 0 every sum is exact.
+/// PCnum ≥ Σa² ≥ (Σa)²/n). The same holds for the PCnum of the graph without any one node or link, and
+/// for each node's flux, so the numerators of dPC, its fractions and link dPC are each off by at most
+/// ε · (Σa)², and these percentages by at most 200 · ε · (Σa)² / PCnum points (numerator and denominator);
+/// each BC is off by at most ε · (Σa)² / 2. With ε = 0 every sum is exact.
 ///
 /// - Complexity: O(n · (m' + Σ_j depth(j)) · log n) for n nodes, m' the links within D of a source and
 ///   depth(j) the links from the source to j in its tree; plus, for IIC, O(n · (m + Σ_j dominators(j)) · log n).
