@@ -182,7 +182,7 @@ struct BenchMetrics: ParsableCommand {
         abstract: "Time connectivity metrics (PC, IIC, EC, dPC fractions, dIIC, BC, link dPC) on a large random landscape graph.",
         discussion: """
         --nodes random patches in a 50 km square (capacities 1–100 ha, scaled down beyond 3,000 patches so \
-        that they fill at most 60 % of the 250,000 ha), 5 % dispersal probability at 2,000 m. Links: \
+        that they fill about 60 % of the 250,000 ha), 5 % dispersal probability at 2,000 m. Links: \
         voronoi (default) joins the patches whose Voronoi cells touch on a raster of about 64 cells per patch, \
         the planar (Delaunay-like) topology of Graphab and `trame links`; knn4 joins each patch to its 4 nearest.
         """)
