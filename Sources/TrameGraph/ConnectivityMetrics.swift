@@ -84,7 +84,7 @@ public struct ConnectivityResult: Sendable {
 ///
 /// - Complexity: O(n · (m' + Σ_j depth(j)) · log n) for n nodes, m' the links within D of a source and
 ///   depth(j) the links from the source to j in its tree; plus, for IIC, O(n · (m + Σ_j dominators(j)) · log n).
-///   Sources are shared among `Workers.threads` threads, each with buffers allocated once.
+///   Sources are shared among 16 parts run on `Workers.threads` threads, each part with buffers allocated once.
 public enum ConnectivityMetrics {
     /// The default probability cut-off: pairs less likely than 1e-12 to be connected are left out of PC
     /// (see the type's comment for the bound on the error).
@@ -135,11 +135,13 @@ public enum ConnectivityMetrics {
                 link = .init(repeating: 0, count: m)
             }
         }
-        let workers = max(1, min(Workers.threads, n))
-        var accs = [Acc](repeating: Acc(n: 0, m: 0), count: workers)
+        // A fixed number of parts, each taking every `parts`-th source with its own sums, merged in part order:
+        // the results do not depend on the number of threads (Workers), and the parts stay balanced.
+        let parts = min(16, n)
+        var accs = [Acc](repeating: Acc(n: 0, m: 0), count: parts)
         accs.withUnsafeMutableBufferPointer { accBuf in
             let accPtr = accBuf.baseAddress!
-            Workers.perform(parts: workers) { w in
+            Workers.perform(parts: parts) { w in
                 var acc = Acc(n: n, m: m)
                 var search = ReplacementSearch(adj)
                 let subFlux = UnsafeMutableBufferPointer<Double>.filled(n, with: 0)
@@ -159,7 +161,7 @@ public enum ConnectivityMetrics {
                 linkA.withUnsafeMutableBufferPointer { link in
                 var s = w
                 while s < n {
-                    defer { s += workers }
+                    defer { s += parts }
                     let aS = a[s]
                     // Weighted tree within the cut-off: PC terms, flux, BC.
                     search.shortestPathTree(from: s, cutoff: cutoff)
