@@ -184,32 +184,32 @@ public enum ConnectivityMetrics {
                         }
                     }
                     if count < compNodes[s] { cutCapacity += aS * max(0, compCapacity[s] - reached) }
-                    // Node removal: the descendants of k (k itself excluded) numbered above s.
+                    // Removing node k changes the distances to its descendants; removing the link from k to its parent,
+                    // to k and its descendants. Only those numbered above s are summed.
                     for i in 1..<count {
                         let k = order[i]
-                        let lo = tin[k] + 1, hi = tin[k] + size[k]
-                        if lo >= hi || maxBelow[k] < s { continue }
-                        search.resettle(lo, hi, blockedNode: k, blockedEdge: -1, cutoff: cutoff)
-                        var loss = 0.0
-                        for q in lo..<hi where pre[q] > s {
-                            let d = newDist[q]
-                            loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                        let lo = tin[k], hi = tin[k] + size[k]
+                        let nodeLoss = hi > lo + 1 && maxBelow[k] > s, linkLoss = linkImportance && (k > s || maxBelow[k] > s)
+                        if !nodeLoss && !linkLoss { continue }
+                        if hi > lo + 1 { search.seedDescendants(of: k) }
+                        if nodeLoss {
+                            search.resettle(lo + 1, hi, root: -1, blockedEdge: -1, cutoff: cutoff)
+                            var loss = 0.0
+                            for q in (lo + 1)..<hi where pre[q] > s {
+                                let d = newDist[q]
+                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                            }
+                            connector[k] += 2 * aS * loss
                         }
-                        connector[k] += 2 * aS * loss
-                    }
-                    // Link removal: the link from k to its parent; k and its descendants.
-                    if linkImportance {
-                        for i in 1..<count {
-                            let k = order[i]
-                            let lo = tin[k], hi = tin[k] + size[k]
-                            if k < s && maxBelow[k] < s { continue }
-                            search.resettle(lo, hi, blockedNode: -1, blockedEdge: search.parentEdge[k], cutoff: cutoff)
+                        if linkLoss {
+                            let e = search.parentEdge[k]
+                            search.resettle(lo, hi, root: k, blockedEdge: e, cutoff: cutoff)
                             var loss = 0.0
                             for q in lo..<hi where pre[q] > s {
                                 let d = newDist[q]
                                 loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
                             }
-                            link[search.parentEdge[k]] += 2 * aS * loss
+                            link[e] += 2 * aS * loss
                         }
                     }
                     // Fewest links (whole component): IIC, its flux and connector through the dominator tree.

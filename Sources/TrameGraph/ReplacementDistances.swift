@@ -67,6 +67,8 @@ struct ReplacementSearch {
     let newDist: UnsafeMutableBufferPointer<Double>
     /// Scratch per pre-order position for the caller (e.g. capacity × probability of each reached node).
     let scratch: UnsafeMutableBufferPointer<Double>
+    /// Entry distances by pre-order position (`seedDescendants`).
+    private let seed: UnsafeMutableBufferPointer<Double>
     /// First-in first-out queue of the hop searches; stamps, local numbers and list of `hopDetours`.
     private let queue, mark, detour, local: UnsafeMutableBufferPointer<Int>
     /// The nodes found by `hopDetours`.
@@ -87,12 +89,12 @@ struct ReplacementSearch {
         parent = .filled(n, with: -1); parentEdge = .filled(n, with: -1); tin = .filled(n, with: -1)
         size = .filled(n, with: 0); depth = .filled(n, with: 0)
         order = .filled(n, with: 0); pre = .filled(n, with: 0)
-        newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0)
+        newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0); seed = .filled(n, with: .infinity)
         heapKeys = .filled(g.target.count + n + 1, with: 0); heapItems = .filled(g.target.count + n + 1, with: 0)
         queue = .filled(n, with: 0); mark = .filled(n, with: 0); detour = .filled(n, with: 0)
         local = .filled(n, with: 0); detours = .filled(n, with: 0)
         storage = Storage([parent, parentEdge, tin, size, depth, order, pre, heapItems, queue, mark, detour, local, detours].map { UnsafeMutableRawPointer($0.baseAddress!) }
-                          + [dist, newDist, scratch, heapKeys].map { UnsafeMutableRawPointer($0.baseAddress!) })
+                          + [dist, newDist, scratch, seed, heapKeys].map { UnsafeMutableRawPointer($0.baseAddress!) })
     }
 
     @inline(__always) private mutating func push(_ key: Double, _ item: Int) {
@@ -213,37 +215,66 @@ struct ReplacementSearch {
         }
     }
 
-    /// Exact distances from the source to the nodes at pre-order positions `lo..<hi` (one subtree, or a
-    /// subtree without its root) once `blockedNode` and the link `blockedEdge` are removed (−1: none).
+    /// Entry distances of k's descendants (pre-order positions `tin[k]+1 ..< tin[k]+size[k]`) from outside
+    /// k's subtree, k excluded: min over links (u, v) with u outside of dist[u] + w, into `seed`. The same for
+    /// removing k or the link above it, since no other descendant touches that link.
+    /// - Complexity: O(Σ deg) over k's descendants.
+    mutating func seedDescendants(of k: Int) {
+        let start = g.start, target = g.target, weight = g.weight
+        let tin = self.tin, dist = self.dist, pre = self.pre, seed = self.seed
+        let lo = tin[k], hi = tin[k] + size[k]
+        for q in (lo + 1)..<hi {
+            let v = pre[q]
+            var best = Double.infinity
+            for e in start[v]..<start[v + 1] {
+                let t = tin[target[e]]
+                if t >= lo && t < hi { continue }
+                let d = dist[target[e]] + weight[e]
+                if d < best { best = d }
+            }
+            seed[q] = best
+        }
+    }
+
+    /// Exact distances from the source to the nodes at pre-order positions `lo..<hi` once a node or a link
+    /// is removed, by Dijkstra within the range from the entries of `seedDescendants` (and, when `root` ≥ 0
+    /// sits at position `lo`, the root's own entries, without `blockedEdge`). For removing node k:
+    /// `lo = tin[k] + 1`, root −1; for removing the link e from k to its parent: `lo = tin[k]`, root k.
     /// The result for position q is `newDist[q]`: a distance ≤ `cutoff`, or a value above it (possibly ∞)
     /// when the node is no longer within `cutoff`.
     ///
     /// Exact because every node outside the range keeps its distance (see the type's comment), and a
     /// shortest path to a node in the range leaves the outside for the last time through some link into it.
     /// - Complexity: O((r + m_r) log r) for the r nodes of the range and their m_r links.
-    mutating func resettle(_ lo: Int, _ hi: Int, blockedNode: Int, blockedEdge: Int, cutoff: Double) {
+    mutating func resettle(_ lo: Int, _ hi: Int, root: Int, blockedEdge: Int, cutoff: Double) {
         let start = g.start, target = g.target, weight = g.weight, edge = g.edge
-        let tin = self.tin, dist = self.dist, newDist = self.newDist, pre = self.pre
+        let tin = self.tin, dist = self.dist, newDist = self.newDist, pre = self.pre, seed = self.seed
         heapCount = 0
-        for q in lo..<hi {
-            let v = pre[q]
+        var first = lo
+        if root >= 0 {
             var best = Double.infinity
-            for k in start[v]..<start[v + 1] {
-                let u = target[k], t = tin[u]
-                if (t >= lo && t < hi) || u == blockedNode || edge[k] == blockedEdge { continue }
-                let d = dist[u] + weight[k]
+            for e in start[root]..<start[root + 1] {
+                let t = tin[target[e]]
+                if (t >= lo && t < hi) || edge[e] == blockedEdge { continue }
+                let d = dist[target[e]] + weight[e]
                 if d < best { best = d }
             }
-            newDist[q] = best
-            if best <= cutoff { push(best, q) }
+            newDist[lo] = best
+            if best <= cutoff { push(best, lo) }
+            first = lo + 1
+        }
+        for q in first..<hi {
+            let b = seed[q]
+            newDist[q] = b
+            if b <= cutoff { push(b, q) }
         }
         while let (c, q) = pop() {
             if c > newDist[q] { continue }
             let v = pre[q]
-            for k in start[v]..<start[v + 1] {
-                let t = tin[target[k]]
-                guard t >= lo, t < hi, edge[k] != blockedEdge else { continue }
-                let nd = c + weight[k]
+            for e in start[v]..<start[v + 1] {
+                let t = tin[target[e]]
+                guard t >= lo, t < hi, edge[e] != blockedEdge else { continue }
+                let nd = c + weight[e]
                 if nd < newDist[t] && nd <= cutoff { newDist[t] = nd; push(nd, t) }
             }
         }
