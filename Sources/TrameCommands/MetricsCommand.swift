@@ -105,6 +105,7 @@ struct MetricsCommand: ParsableCommand {
         let global: [String: Any] = [
             "PC": result.global.PC, "IIC": result.global.IIC, "EC": result.global.EC, "NC": result.global.NC,
             "EC_unit": "capacity unit (ha)", "landscape_area": area, "patches": graph.nodeCount, "links": graph.edges.count,
+            "probability_cutoff": probabilityCutoff, "PCnum_cutoff_bound": result.cutoffErrorBound,
             "components": result.components.enumerated().map { ["id": $0 + 1, "patches": $1.nodes, "capacity": $1.capacity] },
         ]
         if json { try JSONOutput.print(global) }
