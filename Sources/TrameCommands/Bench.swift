@@ -223,36 +223,101 @@ struct BenchLinks: ParsableCommand {
 struct BenchMetrics: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
-        abstract: "Time connectivity metrics (PC, dPC fractions, dIIC, BC, link dPC) on a large random landscape graph.",
-        discussion: "Random patches in a 50 km square, each linked to its 4 nearest neighbours (a planar-like graph as `trame links` makes).")
+        abstract: "Time connectivity metrics (PC, IIC, EC, dPC fractions, dIIC, BC, link dPC) on a large random landscape graph.",
+        discussion: """
+        --nodes random patches in a 50 km square (capacities 1–100 ha, scaled down beyond 3,000 patches so \
+        that they fill about 60 % of the 250,000 ha), 5 % dispersal probability at 2,000 m. Links: \
+        voronoi (default) joins the patches whose Voronoi cells touch on a raster of about 64 cells per patch, \
+        the planar (Delaunay-like) topology of Graphab and `trame links`; knn4 joins each patch to its 4 nearest.
+        """)
+
+    enum GraphKind: String, ExpressibleByArgument, CaseIterable { case voronoi, knn4 }
 
     @Option(help: "Number of patches.") var nodes = 3000
+    @Option(help: "Links: \(GraphKind.allCases.map(\.rawValue).joined(separator: " or ")).") var graph: GraphKind = .voronoi
+    @Option(help: "Probability cut-off of PC, in [0, 1) (see `trame metrics --help`).")
+    var probabilityCutoff = ConnectivityMetrics.defaultProbabilityCutoff
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
-    func validate() throws { try OptionRanges.count(nodes, option: "--nodes", OptionRanges.benchNodes) }
+    func validate() throws {
+        try OptionRanges.count(nodes, option: "--nodes", OptionRanges.benchNodes)
+        try OptionRanges.number(probabilityCutoff, option: "--probability-cutoff", OptionRanges.probabilityCutoff)
+    }
 
     func run() throws {
         var rng = SeededGenerator(seed: seed)
-        let pts = (0..<nodes).map { _ in Point(rng.uniform(0, 50_000), rng.uniform(0, 50_000)) }
-        // Nearest neighbours on a coarse bucket grid.
-        let cell = 50_000 / max(1, (Double(nodes) / 4).squareRoot())
+        let side = 50_000.0
+        let pts = (0..<nodes).map { _ in Point(rng.uniform(0, side), rng.uniform(0, side)) }
+        let pairs = graph == .voronoi ? voronoiNeighbours(pts, side: side) : nearestNeighbours(pts, side: side, k: 4)
+        let scale = 3000 / max(3000, Double(nodes))
+        let g = try LandscapeGraph(nodes: (0..<nodes).map { (String($0), rng.uniform(1, 100) * scale) },
+                                   edges: pairs.map { (String($0.0), String($0.1), pts[$0.0].distance(to: pts[$0.1])) })
+        let t0 = Date()
+        let m = try ConnectivityMetrics.compute(g, decay: ExponentialDecay(distance: 2000, probability: 0.05), landscapeArea: 250_000,
+                                                probabilityCutoff: probabilityCutoff)
+        let t = Date().timeIntervalSince(t0)
+        print("Connectivity metrics, \(nodes) patches, \(g.edges.count) links (\(graph.rawValue)), \(m.global.NC) component(s), \(Workers.threads) threads")
+        print(String(format: "  probability cut-off %g (pairs beyond %.0f m left out of PC); PCnum error bound %.2e of PCnum",
+                     probabilityCutoff, m.cutoffDistance, m.global.PCnum > 0 ? m.cutoffErrorBound / m.global.PCnum : 0))
+        print(String(format: "  PC, IIC, EC, dPC (3 fractions), dIIC, BC for every patch and dPC for every link: %.2f s", t))
+    }
+
+    /// Pairs of points whose Voronoi cells share an edge, found on a raster of about 64 cells per point
+    /// (each cell labelled with its nearest point through a bucket grid; ties to the lower index).
+    func voronoiNeighbours(_ pts: [Point], side: Double) -> [(Int, Int)] {
+        let n = pts.count
+        let cells = Int((64 * Double(n)).squareRoot().rounded(.up)), res = side / Double(cells)
+        let bside = max(1, Int((Double(n) / 2).squareRoot())), bsize = side / Double(bside)
+        var bucket = [[Int]](repeating: [], count: bside * bside)
+        for (i, p) in pts.enumerated() { bucket[min(bside - 1, Int(p.y / bsize)) * bside + min(bside - 1, Int(p.x / bsize))].append(i) }
+        var label = [Int](repeating: -1, count: cells * cells)
+        for r in 0..<cells {
+            let y = (Double(r) + 0.5) * res, by = min(bside - 1, Int(y / bsize))
+            for c in 0..<cells {
+                let x = (Double(c) + 0.5) * res, bx = min(bside - 1, Int(x / bsize))
+                var best = Double.infinity, who = -1, ring = 0
+                while true {
+                    for yy in max(0, by - ring)...min(bside - 1, by + ring) {
+                        for xx in max(0, bx - ring)...min(bside - 1, bx + ring) where max(abs(yy - by), abs(xx - bx)) == ring {
+                            for i in bucket[yy * bside + xx] {
+                                let dx = pts[i].x - x, dy = pts[i].y - y, d = dx * dx + dy * dy
+                                if d < best || (d == best && i < who) { best = d; who = i }
+                            }
+                        }
+                    }
+                    // Points outside the searched rings are at least ring · bsize away.
+                    if who >= 0 && (Double(ring) * bsize) * (Double(ring) * bsize) >= best { break }
+                    ring += 1
+                }
+                label[r * cells + c] = who
+            }
+        }
+        var pairs = Set<[Int]>()
+        for r in 0..<cells {
+            for c in 0..<cells {
+                let v = label[r * cells + c]
+                for u in [c + 1 < cells ? label[r * cells + c + 1] : v, r + 1 < cells ? label[(r + 1) * cells + c] : v] where u != v {
+                    pairs.insert([min(u, v), max(u, v)])
+                }
+            }
+        }
+        return pairs.sorted { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }.map { ($0[0], $0[1]) }
+    }
+
+    /// Each point joined to its k nearest (on a coarse bucket grid).
+    func nearestNeighbours(_ pts: [Point], side: Double, k: Int) -> [(Int, Int)] {
+        let cell = side / max(1, (Double(pts.count) / 4).squareRoot())
         var buckets: [Int: [Int]] = [:]
         let key = { (p: Point) in Int(p.x / cell) * 100_000 + Int(p.y / cell) }
         for (i, p) in pts.enumerated() { buckets[key(p), default: []].append(i) }
-        var edges = Set<[Int]>()
+        var pairs = Set<[Int]>()
         for (i, p) in pts.enumerated() {
             var near: [(Double, Int)] = []
             let cx = Int(p.x / cell), cy = Int(p.y / cell)
             for dx in -2...2 { for dy in -2...2 { for j in buckets[(cx + dx) * 100_000 + cy + dy] ?? [] where j != i { near.append((p.distance(to: pts[j]), j)) } } }
-            for (_, j) in near.sorted(by: { $0.0 < $1.0 }).prefix(4) { edges.insert([min(i, j), max(i, j)]) }
+            for (_, j) in near.sorted(by: { $0.0 < $1.0 }).prefix(k) { pairs.insert([min(i, j), max(i, j)]) }
         }
-        let g = try LandscapeGraph(nodes: (0..<nodes).map { (String($0), rng.uniform(1, 100)) },
-                                   edges: edges.map { (String($0[0]), String($0[1]), pts[$0[0]].distance(to: pts[$0[1]])) })
-        let t0 = Date()
-        let m = try ConnectivityMetrics.compute(g, decay: ExponentialDecay(distance: 2000, probability: 0.05), landscapeArea: 250_000)
-        let t = Date().timeIntervalSince(t0)
-        print("Connectivity metrics, \(nodes) patches, \(g.edges.count) links, \(m.global.NC) component(s)")
-        print(String(format: "  PC, IIC, EC, dPC (3 fractions), dIIC, BC for every patch and dPC for every link: %.2f s", t))
+        return pairs.sorted { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }.map { ($0[0], $0[1]) }
     }
 }
 

@@ -23,6 +23,13 @@ struct MetricsCommand: ParsableCommand {
         and the component table); with GeoPackage input the patch and link layers are written back with the \
         metrics (links get dPC: PC loss when that link alone is removed).
 
+        Probability cut-off (--probability-cutoff ε, default 1e-12): pairs whose p*ij < ε, i.e. farther apart \
+        than −ln(ε)/α, count as unconnected in PC, EC, dPC and its fractions, BC and link dPC (not in IIC and \
+        dIIC); each search stops there. Every term left out is below ai·aj·ε, so PCnum (= PC·AL²) is off by at \
+        most ε·Σ ai·aj over the pairs cut, ≤ ε·(Σa)²; global.json gives that bound as PCnum_cutoff_bound \
+        (0: nothing was cut and all values are exact). Each dPC, fraction or link dPC is off by at most \
+        200·ε·(Σa)²/PCnum percentage points, each BC by ε·(Σa)²/2. --probability-cutoff 0 computes every pair.
+
         Example:
           trame metrics --patches patches.gpkg --links links.gpkg --distance 1000 --probability 0.05 --area 20000 -o nodes.csv --global global.json
         """)
@@ -37,6 +44,8 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Dispersal probability at --distance, in (0, 1).") var probability: Double
     @Option(help: "Landscape area AL, in the capacity's unit (ha).") var area: Double
     @Option(help: "Drop links longer than this before computing.") var maxDistance: Double?
+    @Option(help: "Leave out of PC the pairs whose probability p*ij is below this, in [0, 1); 0: none (see above).")
+    var probabilityCutoff = ConnectivityMetrics.defaultProbabilityCutoff
     @Option(name: .shortAndLong, help: "Output per-node CSV.") var output: String
     @Option(name: .customLong("global"), help: "Output global indices (JSON).") var globalPath: String?
     @Flag(help: "Print the global indices (PC, IIC, EC, NC, components) as one JSON object on stdout.") var json = false
@@ -51,6 +60,7 @@ struct MetricsCommand: ParsableCommand {
         try OptionRanges.number(probability, option: "--probability", OptionRanges.probability)
         try OptionRanges.number(area, option: "--area", OptionRanges.landscapeArea)
         if let maxDistance { try OptionRanges.number(maxDistance, option: "--max-distance", OptionRanges.graphMaxDistance) }
+        try OptionRanges.number(probabilityCutoff, option: "--probability-cutoff", OptionRanges.probabilityCutoff)
     }
 
     func run() throws {
@@ -82,7 +92,8 @@ struct MetricsCommand: ParsableCommand {
         let result: ConnectivityResult
         do {
             graph = try LandscapeGraph(nodes: nodeList, edges: edgeList).thresholded(maxDistance)
-            result = try ConnectivityMetrics.compute(graph, decay: ExponentialDecay(distance: distance, probability: probability), landscapeArea: area)
+            result = try ConnectivityMetrics.compute(graph, decay: ExponentialDecay(distance: distance, probability: probability), landscapeArea: area,
+                                                     probabilityCutoff: probabilityCutoff)
         } catch let e as GraphError { throw InputError((edges ?? links ?? "") + ": " + e.description) }
 
         var csv = "id,dPC,dPC_intra,dPC_flux,dPC_connector,dIIC,BC\n"
@@ -94,6 +105,7 @@ struct MetricsCommand: ParsableCommand {
         let global: [String: Any] = [
             "PC": result.global.PC, "IIC": result.global.IIC, "EC": result.global.EC, "NC": result.global.NC,
             "EC_unit": "capacity unit (ha)", "landscape_area": area, "patches": graph.nodeCount, "links": graph.edges.count,
+            "probability_cutoff": probabilityCutoff, "PCnum_cutoff_bound": result.cutoffErrorBound,
             "components": result.components.enumerated().map { ["id": $0 + 1, "patches": $1.nodes, "capacity": $1.capacity] },
         ]
         if json { try JSONOutput.print(global) }
@@ -101,6 +113,7 @@ struct MetricsCommand: ParsableCommand {
             let obj: [String: Any] = [
                 "PC": result.global.PC, "IIC": result.global.IIC, "EC": result.global.EC, "NC": result.global.NC,
                 "EC_unit": "capacity unit (ha)", "landscape_area": area,
+                "probability_cutoff": probabilityCutoff, "PCnum_cutoff_bound": result.cutoffErrorBound,
                 "components": result.components.enumerated().map { ["id": $0 + 1, "patches": $1.nodes, "capacity": $1.capacity] },
             ]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])

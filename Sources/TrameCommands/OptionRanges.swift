@@ -21,6 +21,8 @@ enum OptionRanges {
     static let graphDistance = ValueRange(0, 1e12, unit: .none, lowIncluded: false)
     static let graphMaxDistance = ValueRange(0, 1e12, unit: .none)
     static let probability = Ranges.probability
+    /// Probability cut-off of the metrics: 0 (none) up to but not 1.
+    static let probabilityCutoff = ValueRange(0, 1, unit: .none, highIncluded: false)
     /// Landscape area AL, in the capacity's unit.
     static let landscapeArea = ValueRange(0, 1e12, unit: .none, lowIncluded: false)
     static let maxClasses = ValueRange(1, 1_000_000, unit: .none)

@@ -49,275 +49,231 @@ public struct ConnectivityResult: Sendable {
     /// Component number of each node, and per component its node count and total capacity.
     public var componentOfNode: [Int]
     public var components: [(nodes: Int, capacity: Double)]
+    /// The probability cut-off ε the results were computed with (0: none), and the distance beyond which
+    /// pairs were left out, −ln(ε)/α (∞ when ε = 0).
+    public var probabilityCutoff: Double
+    public var cutoffDistance: Double
+    /// Bound on |PCnum − exact PCnum| from the cut-off: ε · Σ ai·aj over the ordered pairs of a component
+    /// farther apart than `cutoffDistance` (0 when nothing was cut, and then PC, EC, dPC, BC and link dPC
+    /// are the exact sums). In the capacity's unit squared.
+    public var cutoffErrorBound: Double
 }
 
 /// Connectivity metrics on a landscape graph, by the definitions of Conefor and Graphab:
 /// sums over ordered pairs (i, j) including i = j, p*ij the maximum-product probability
 /// (= exp(−α · shortest distance)), nl_ij the fewest links.
 ///
-/// Node removal is computed exactly without re-running all shortest paths: for each source i, only the
-/// nodes below k in i's shortest-path tree can change, and their new distances are found by a
-/// Dijkstra search restricted to that subtree, seeded from its unaffected border.
-/// - Complexity: O(n · (m log n + Σ_j depth_i(j) log n)) for n nodes and m links, in parallel over sources.
+/// Node and link removal are computed exactly without re-running all shortest paths: for each source i,
+/// only the nodes below k in i's shortest-path tree can move when k (or the link to k's parent) goes, and for
+/// IIC only the nodes k dominates in the DAG of fewest-link paths; their new distances come from a Dijkstra
+/// search restricted to that set, seeded from its unaffected border (`ReplacementSearch`).
+/// A removal's loss on pair (i, j) equals its loss on (j, i), so from source i only the nodes j numbered
+/// above i are summed (and doubled), and the subtrees holding none of them are not searched at all: with
+/// nodes numbered in sweep order (`LandscapeGraph.sweepOrder`), that spares about half the searches.
+///
+/// # Probability cut-off
+/// With `probabilityCutoff` ε > 0, pairs (i, j) with p*ij < ε — shortest distance beyond D = −ln(ε)/α —
+/// count as unconnected in PC, EC, dPC and its fractions, BC and link dPC (not in IIC and dIIC, whose
+/// fewest-link distances do not decay): each search stops at D. Each term left out is below ai·aj·ε, so
+///     |PCnum − exact PCnum| ≤ ε · Σ_{i≠j, same component, d_ij > D} ai·aj ≤ ε · (Σa)²,
+/// reported as `cutoffErrorBound`; PC's relative error is at most that over PCnum (≤ ε · n, since
+/// PCnum ≥ Σa² ≥ (Σa)²/n). The same holds for the PCnum of the graph without any one node or link, and
+/// for each node's flux, so the numerators of dPC, its fractions and link dPC are each off by at most
+/// ε · (Σa)², and these percentages by at most 200 · ε · (Σa)² / PCnum points (numerator and denominator);
+/// each BC is off by at most ε · (Σa)² / 2. With ε = 0 every sum is exact.
+///
+/// - Complexity: O(n · (m' + Σ_j depth(j)) · log n) for n nodes, m' the links within D of a source and
+///   depth(j) the links from the source to j in its tree; plus, for IIC, O(n · (m + Σ_j dominators(j)) · log n).
+///   Sources are shared among 16 parts run on `Workers.threads` threads, each part with buffers allocated once.
 public enum ConnectivityMetrics {
+    /// The default probability cut-off: pairs less likely than 1e-12 to be connected are left out of PC
+    /// (see the type's comment for the bound on the error).
+    public static let defaultProbabilityCutoff = 1e-12
+
+    /// - Parameters:
+    ///   - landscapeArea: AL, in the capacity's unit (ha); at least the sum of the capacities.
+    ///   - linkImportance: whether to compute each link's dPC (one more restricted search per tree node).
+    ///   - probabilityCutoff: ε in [0, 1): pairs with p*ij < ε are left out of PC and its derivatives.
+    /// - Throws: `GraphError` for an empty graph, a landscape area that is not positive or smaller than the
+    ///   capacities' sum, or a cut-off outside [0, 1).
     public static func compute(_ graph: LandscapeGraph, decay: ExponentialDecay, landscapeArea: Double,
-                               linkImportance: Bool = true) throws -> ConnectivityResult {
+                               linkImportance: Bool = true,
+                               probabilityCutoff: Double = defaultProbabilityCutoff) throws -> ConnectivityResult {
         let n = graph.nodeCount
-        let a = graph.capacities
-        let total = a.reduce(0, +)
+        let total = graph.capacities.reduce(0, +)
         guard landscapeArea.isFinite, landscapeArea > 0 else { throw GraphError("landscape area \(landscapeArea) must be positive") }
         guard landscapeArea >= total * (1 - 1e-12) else {
             throw GraphError("landscape area \(landscapeArea) is smaller than the sum of the capacities (\(total))")
         }
         guard n > 0 else { throw GraphError("the graph has no node") }
-        let adj = graph.adjacency()
+        guard probabilityCutoff >= 0, probabilityCutoff < 1 else {
+            throw GraphError("probability cut-off \(probabilityCutoff) must lie in [0, 1) (0: no cut-off)")
+        }
+        let eps = probabilityCutoff
+        let alpha = decay.alpha
+        let cutoff = eps > 0 ? -log(eps) / alpha : .infinity
         let m = graph.edges.count
+        let comp = graph.components()
+        let nc = (comp.max() ?? -1) + 1
+        var comps = [(nodes: Int, capacity: Double)](repeating: (0, 0), count: nc)
+        for v in 0..<n { comps[comp[v]].nodes += 1; comps[comp[v]].capacity += graph.capacities[v] }
+        // Nodes are renumbered in sweep order (see below); a, compCapacity, compNodes and the sums are by new number.
+        let perm = graph.sweepOrder()
+        var rank = [Int](repeating: 0, count: n)
+        for (i, v) in perm.enumerated() { rank[v] = i }
+        let a = perm.map { graph.capacities[$0] }
+        let compCapacity = perm.map { comps[comp[$0]].capacity }, compNodes = perm.map { comps[comp[$0]].nodes }
+        let adj = CompactAdjacency(graph.adjacency(rank: rank), n: n)
 
+        // 1 / (1 + nl) for every possible number of links.
+        let inverse = (0...n + 1).map { 1 / (1 + Double($0)) }
         struct Acc {
-            var pcNum = 0.0, iicNum = 0.0
+            var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
             var flux: [Double], iicFlux: [Double], connector: [Double], iicConnector: [Double], bc: [Double], link: [Double]
             init(n: Int, m: Int) {
                 flux = .init(repeating: 0, count: n); iicFlux = flux; connector = flux; iicConnector = flux; bc = flux
                 link = .init(repeating: 0, count: m)
             }
         }
-        // PCnum ≥ Σ a², so 1e-15 · Σ a² / (n² + n·m) bounds each skipped term such that all of them together
-        // stay below 1e-15 of PCnum: far under any tolerance, and it spares re-searching remote subtrees.
-        let negligible = 1e-15 * a.reduce(0) { $0 + $1 * $1 } / (Double(n) * Double(n + m))
-        let workers = min(2, n)
-        var accs = [Acc](repeating: Acc(n: n, m: m), count: workers)
+        // A fixed number of parts, each taking every `parts`-th source with its own sums, merged in part order:
+        // the results do not depend on the number of threads (Workers), and the parts stay balanced.
+        let parts = min(16, n)
+        var accs = [Acc](repeating: Acc(n: 0, m: 0), count: parts)
         accs.withUnsafeMutableBufferPointer { accBuf in
             let accPtr = accBuf.baseAddress!
-            Workers.perform(parts: workers) { w in
+            Workers.perform(parts: parts) { w in
                 var acc = Acc(n: n, m: m)
-                var search = SubtreeSearch(adj: adj, n: n)
+                var search = ReplacementSearch(adj)
+                let subFlux = UnsafeMutableBufferPointer<Double>.filled(n, with: 0)
+                let maxBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: -1)
+                defer { subFlux.deallocate(); maxBelow.deallocate() }
+                let dist = search.dist, parent = search.parent, order = search.order, pre = search.pre
+                let tin = search.tin, size = search.size, newDist = search.newDist, ap = search.scratch, detours = search.detours
+                var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
+                var fluxA = acc.flux, iicFluxA = acc.iicFlux, connectorA = acc.connector
+                var iicConnectorA = acc.iicConnector, bcA = acc.bc, linkA = acc.link
+                acc = Acc(n: 0, m: 0)
+                fluxA.withUnsafeMutableBufferPointer { flux in
+                iicFluxA.withUnsafeMutableBufferPointer { iicFlux in
+                connectorA.withUnsafeMutableBufferPointer { connector in
+                iicConnectorA.withUnsafeMutableBufferPointer { iicConnector in
+                bcA.withUnsafeMutableBufferPointer { bc in
+                linkA.withUnsafeMutableBufferPointer { link in
                 var s = w
                 while s < n {
-                    defer { s += workers }
-                    // Weighted tree: PC terms, BC, connector fractions, link importance.
-                    let t = search.tree(from: s, unit: false)
-                    let pOf = { (d: Double) -> Double in d.isFinite ? decay.probability(d) : 0 }
-                    var subtreeFlux = [Double](repeating: 0, count: n)
-                    for j in t.order.reversed() {
-                        let pj = a[s] * a[j] * pOf(t.dist[j])
-                        acc.pcNum += pj
-                        if j != s { acc.flux[j] += pj; subtreeFlux[j] += pj }
-                        let p = t.parent[j]
+                    defer { s += parts }
+                    let aS = a[s]
+                    // Weighted tree within the cut-off: PC terms, flux, BC.
+                    search.shortestPathTree(from: s, cutoff: cutoff)
+                    let count = search.count
+                    var reached = 0.0
+                    for i in 0..<count { subFlux[order[i]] = 0; maxBelow[order[i]] = -1 }
+                    for i in stride(from: count - 1, through: 0, by: -1) {
+                        let j = order[i]
+                        let apj = a[j] * exp(-alpha * dist[j])
+                        ap[tin[j]] = apj
+                        reached += a[j]
+                        let term = aS * apj
+                        pcNum += term
+                        if j != s { flux[j] += term; subFlux[j] += term }
+                        let p = parent[j]
                         if p >= 0 {
-                            subtreeFlux[p] += subtreeFlux[j]
-                            if p != s { acc.bc[p] += subtreeFlux[j] }
+                            subFlux[p] += subFlux[j]
+                            if p != s { bc[p] += subFlux[j] }
+                            maxBelow[p] = max(maxBelow[p], j, maxBelow[j])
                         }
                     }
-                    for k in t.order where k != s && search.hasChildren(k) {
-                        // The loss cannot exceed the flux below k: skip the re-search when that is negligible
-                        // (all skipped terms together stay under 1e-15 of PCnum).
-                        if subtreeFlux[k] - a[s] * a[k] * pOf(t.dist[k]) < negligible { continue }
-                        let count = search.redistances(removingNode: k, tree: t, unit: false)
-                        var loss = 0.0
-                        for q in 0..<count { let j = search.sub[q]; loss += a[j] * (pOf(t.dist[j]) - pOf(search.newDist[j])) }
-                        acc.connector[k] += a[s] * loss
-                    }
-                    if linkImportance {
-                        for k in t.order where k != s {
-                            if subtreeFlux[k] < negligible { continue }
-                            let e = t.parentEdge[k]
-                            let count = search.redistances(removingEdge: e, below: k, tree: t, unit: false)
+                    if count < compNodes[s] { cutCapacity += aS * max(0, compCapacity[s] - reached) }
+                    // Removing node k changes the distances to its descendants; removing the link from k to its parent,
+                    // to k and its descendants. Only those numbered above s are summed.
+                    for i in 1..<count {
+                        let k = order[i]
+                        let lo = tin[k], hi = tin[k] + size[k]
+                        let nodeLoss = hi > lo + 1 && maxBelow[k] > s, linkLoss = linkImportance && (k > s || maxBelow[k] > s)
+                        if !nodeLoss && !linkLoss { continue }
+                        if hi > lo + 1 { search.seedDescendants(of: k) }
+                        if nodeLoss {
+                            search.resettle(lo + 1, hi, root: -1, blockedEdge: -1, cutoff: cutoff)
                             var loss = 0.0
-                            for q in 0..<count { let j = search.sub[q]; loss += a[j] * (pOf(t.dist[j]) - pOf(search.newDist[j])) }
-                            acc.link[e] += a[s] * loss
+                            for q in (lo + 1)..<hi where pre[q] > s {
+                                let d = newDist[q]
+                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                            }
+                            connector[k] += 2 * aS * loss
+                        }
+                        if linkLoss {
+                            let e = search.parentEdge[k]
+                            search.resettle(lo, hi, root: k, blockedEdge: e, cutoff: cutoff)
+                            var loss = 0.0
+                            for q in lo..<hi where pre[q] > s {
+                                let d = newDist[q]
+                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                            }
+                            link[e] += 2 * aS * loss
                         }
                     }
-                    // Unweighted tree: IIC.
-                    let h = search.tree(from: s, unit: true)
-                    let qOf = { (d: Double) -> Double in d.isFinite ? 1 / (1 + d) : 0 }
-                    for j in h.order {
-                        let q = a[s] * a[j] * qOf(h.dist[j])
-                        acc.iicNum += q
-                        if j != s { acc.iicFlux[j] += q }
+                    // Fewest links (whole component): IIC, its flux and connector through the dominator tree.
+                    search.hopDominatorTree(from: s)
+                    let hCount = search.count
+                    // below[k]: Σ over the nodes k dominates of aj·(1/(1+h) − 1/(2+h)), the loss if each grew by one link.
+                    let below = subFlux
+                    for i in 0..<hCount {
+                        let j = order[i]
+                        let term = aS * a[j] * inverse[Int(dist[j])]
+                        iicNum += term
+                        if j != s { iicFlux[j] += term }
+                        below[j] = 0
                     }
-                    for k in h.order where k != s && search.hasChildren(k) {
-                        let count = search.redistances(removingNode: k, tree: h, unit: true)
-                        var loss = 0.0
-                        for q in 0..<count { let j = search.sub[q]; loss += a[j] * (qOf(h.dist[j]) - qOf(search.newDist[j])) }
-                        acc.iicConnector[k] += a[s] * loss
+                    for i in stride(from: hCount - 1, to: 0, by: -1) {
+                        let j = order[i], h = Int(dist[j])
+                        below[parent[j]] += below[j] + (j > s ? a[j] * (inverse[h] - inverse[h + 1]) : 0)
+                    }
+                    for i in 1..<hCount {
+                        let k = order[i]
+                        if size[k] <= 1 || below[k] == 0 { continue }
+                        // Those that grow by more than one link add the difference.
+                        var loss = below[k]
+                        let count = search.hopDetours(removing: k)
+                        for q in 0..<count where detours[q] > s {
+                            let j = detours[q], d = newDist[q]
+                            loss += a[j] * (inverse[Int(dist[j]) + 1] - (d < .infinity ? inverse[Int(d)] : 0))
+                        }
+                        iicConnector[k] += 2 * aS * loss
                     }
                 }
+                } } } } } }
+                acc.pcNum = pcNum; acc.iicNum = iicNum; acc.cutCapacity = cutCapacity
+                acc.flux = fluxA; acc.iicFlux = iicFluxA; acc.connector = connectorA
+                acc.iicConnector = iicConnectorA; acc.bc = bcA; acc.link = linkA
                 accPtr[w] = acc
             }
         }
-        var pcNum = 0.0, iicNum = 0.0
+        var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
         var flux = [Double](repeating: 0, count: n), iicFlux = flux, conn = flux, iicConn = flux, bc = flux
         var link = [Double](repeating: 0, count: m)
         for acc in accs {
-            pcNum += acc.pcNum; iicNum += acc.iicNum
-            for v in 0..<n {
-                flux[v] += acc.flux[v]; iicFlux[v] += acc.iicFlux[v]; conn[v] += acc.connector[v]
-                iicConn[v] += acc.iicConnector[v]; bc[v] += acc.bc[v]
+            pcNum += acc.pcNum; iicNum += acc.iicNum; cutCapacity += acc.cutCapacity
+            for (v, o) in perm.enumerated() {
+                flux[o] += acc.flux[v]; iicFlux[o] += acc.iicFlux[v]; conn[o] += acc.connector[v]
+                iicConn[o] += acc.iicConnector[v]; bc[o] += acc.bc[v]
             }
             for e in 0..<m { link[e] += acc.link[e] }
         }
         // flux[v] summed p over ordered pairs (s, v), s ≠ v: the flux fraction counts both directions.
-        let comp = graph.components()
-        let nc = (comp.max() ?? -1) + 1
-        var comps = [(nodes: Int, capacity: Double)](repeating: (0, 0), count: nc)
-        for v in 0..<n { comps[comp[v]].nodes += 1; comps[comp[v]].capacity += a[v] }
         let global = GlobalConnectivity(PC: pcNum / (landscapeArea * landscapeArea), IIC: iicNum / (landscapeArea * landscapeArea),
                                         EC: pcNum.squareRoot(), NC: nc, PCnum: pcNum, IICnum: iicNum)
         var nodes: [NodeImportance] = []
+        nodes.reserveCapacity(n)
         for k in 0..<n {
-            let intra = pcNum > 0 ? 100 * a[k] * a[k] / pcNum : 0
+            let ak = graph.capacities[k]
+            let intra = pcNum > 0 ? 100 * ak * ak / pcNum : 0
             let fl = pcNum > 0 ? 100 * 2 * flux[k] / pcNum : 0
             let co = pcNum > 0 ? 100 * conn[k] / pcNum : 0
-            let iic = iicNum > 0 ? 100 * (a[k] * a[k] + 2 * iicFlux[k] + iicConn[k]) / iicNum : 0
+            let iic = iicNum > 0 ? 100 * (ak * ak + 2 * iicFlux[k] + iicConn[k]) / iicNum : 0
             nodes.append(NodeImportance(dPC: intra + fl + co, dPC_intra: intra, dPC_flux: fl, dPC_connector: co, dIIC: iic, BC: bc[k] / 2))
         }
         let linkDPC = link.map { pcNum > 0 ? 100 * $0 / pcNum : 0 }
-        return ConnectivityResult(global: global, nodes: nodes, linkDPC: linkDPC, componentOfNode: comp, components: comps)
-    }
-}
-
-/// Shortest-path trees from one source, and exact distances after removing a node or a tree link,
-/// recomputed only in the subtree that the removal cuts off.
-///
-/// Works on raw buffers allocated once per worker (the re-searches are many and small).
-struct SubtreeSearch {
-    struct Tree {
-        var dist: [Double]
-        var parent: [Int]
-        var parentEdge: [Int]
-        /// Reached nodes in order of settling (source first).
-        var order: [Int]
-    }
-
-    /// Buffers owned by one worker, released with it.
-    final class Buffers {
-        let n: Int
-        let start, target, edge: UnsafeMutableBufferPointer<Int>
-        let weight: UnsafeMutableBufferPointer<Double>
-        let childStart, childList, mark, sub: UnsafeMutableBufferPointer<Int>
-        let newDist, oldDist: UnsafeMutableBufferPointer<Double>
-
-        init(adj: LandscapeGraph.Adjacency, n: Int) {
-            self.n = n
-            func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-                _ = b.initialize(from: a)
-                return b
-            }
-            start = copy(adj.start); target = copy(adj.target); edge = copy(adj.edge); weight = copy(adj.weight)
-            childStart = copy([Int](repeating: 0, count: n + 1)); childList = copy([Int](repeating: 0, count: n))
-            mark = copy([Int](repeating: 0, count: n)); sub = copy([Int](repeating: 0, count: n))
-            newDist = copy([Double](repeating: .infinity, count: n)); oldDist = copy([Double](repeating: .infinity, count: n))
-        }
-
-        deinit {
-            for b in [start, target, edge, childStart, childList, mark, sub] { b.deallocate() }
-            for b in [weight, newDist, oldDist] { b.deallocate() }
-        }
-    }
-
-    let buf: Buffers
-    let n: Int
-    var stamp = 0
-    var heap = MinHeap()
-
-    init(adj: LandscapeGraph.Adjacency, n: Int) {
-        buf = Buffers(adj: adj, n: n); self.n = n
-    }
-
-    var sub: UnsafeMutableBufferPointer<Int> { buf.sub }
-    var newDist: UnsafeMutableBufferPointer<Double> { buf.newDist }
-
-    func hasChildren(_ k: Int) -> Bool { buf.childStart[k + 1] > buf.childStart[k] }
-
-    /// Dijkstra from `s` (hop counts when `unit`), also indexing each node's children.
-    mutating func tree(from s: Int, unit: Bool) -> Tree {
-        var dist = [Double](repeating: .infinity, count: n)
-        var parent = [Int](repeating: -1, count: n), parentEdge = [Int](repeating: -1, count: n)
-        var done = [Bool](repeating: false, count: n)
-        var order: [Int] = []
-        order.reserveCapacity(n)
-        let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
-        heap.removeAll()
-        dist[s] = 0; heap.push(0, s)
-        while let (cost, v) = heap.pop() {
-            if done[v] || cost > dist[v] { continue }
-            done[v] = true; order.append(v)
-            for k in start[v]..<start[v + 1] {
-                let u = target[k]
-                let nd = cost + (unit ? 1 : weight[k])
-                if nd < dist[u] { dist[u] = nd; parent[u] = v; parentEdge[u] = edge[k]; heap.push(nd, u) }
-            }
-        }
-        // Children in compressed form.
-        let cs = buf.childStart, cl = buf.childList
-        for i in 0...n { cs[i] = 0 }
-        for v in order where parent[v] >= 0 { cs[parent[v] + 1] += 1 }
-        for i in 0..<n { cs[i + 1] += cs[i] }
-        var fill = Array(cs)
-        for v in order where parent[v] >= 0 { cl[fill[parent[v]]] = v; fill[parent[v]] += 1 }
-        for i in 0..<n { buf.oldDist[i] = dist[i] }
-        return Tree(dist: dist, parent: parent, parentEdge: parentEdge, order: order)
-    }
-
-    /// Nodes of the subtree rooted at `root` (root included) into `sub[0..<count]`, marked with a fresh stamp.
-    mutating func collectSubtree(_ root: Int) -> Int {
-        stamp += 1
-        let sub = buf.sub, mark = buf.mark, cs = buf.childStart, cl = buf.childList
-        sub[0] = root
-        mark[root] = stamp
-        var count = 1, i = 0
-        while i < count {
-            let v = sub[i]; i += 1
-            for c in cs[v]..<cs[v + 1] { let u = cl[c]; mark[u] = stamp; sub[count] = u; count += 1 }
-        }
-        return count
-    }
-
-    /// New distances from the tree's source to the descendants of `k` once `k` is removed: the nodes are
-    /// `sub[0..<count]` (returned), their distances in `newDist`.
-    mutating func redistances(removingNode k: Int, tree t: Tree, unit: Bool) -> Int {
-        let count = collectSubtree(k)
-        // Drop k itself (first) from the list.
-        buf.sub[0] = buf.sub[count - 1]
-        resettle(count - 1, unit: unit, blockedNode: k, blockedEdge: -1)
-        return count - 1
-    }
-
-    /// New distances from the tree's source to the subtree of `k` once link `e` (k's tree link) is removed.
-    mutating func redistances(removingEdge e: Int, below k: Int, tree t: Tree, unit: Bool) -> Int {
-        let count = collectSubtree(k)
-        resettle(count, unit: unit, blockedNode: -1, blockedEdge: e)
-        return count
-    }
-
-    /// Dijkstra restricted to the marked nodes `sub[0..<count]`, seeded from unmarked neighbours at their
-    /// distance in the tree (the last one built by `tree(from:unit:)`).
-    private mutating func resettle(_ count: Int, unit: Bool, blockedNode: Int, blockedEdge: Int) {
-        let start = buf.start, target = buf.target, weight = buf.weight, edge = buf.edge
-        let mark = buf.mark, sub = buf.sub, newDist = buf.newDist, old = buf.oldDist
-        let st = stamp
-        heap.removeAll()
-        for q in 0..<count {
-            let v = sub[q]
-            var best = Double.infinity
-            for k in start[v]..<start[v + 1] {
-                let u = target[k]
-                if u == blockedNode || edge[k] == blockedEdge || mark[u] == st { continue }
-                let d = old[u] + (unit ? 1 : weight[k])
-                if d < best { best = d }
-            }
-            newDist[v] = best
-            if best < .infinity { heap.push(best, v) }
-        }
-        while let (cost, v) = heap.pop() {
-            if cost > newDist[v] { continue }
-            for k in start[v]..<start[v + 1] {
-                let u = target[k]
-                guard mark[u] == st, u != blockedNode, edge[k] != blockedEdge else { continue }
-                let nd = cost + (unit ? 1 : weight[k])
-                if nd < newDist[u] { newDist[u] = nd; heap.push(nd, u) }
-            }
-        }
+        return ConnectivityResult(global: global, nodes: nodes, linkDPC: linkDPC, componentOfNode: comp, components: comps,
+                                  probabilityCutoff: eps, cutoffDistance: cutoff, cutoffErrorBound: eps * cutCapacity)
     }
 }

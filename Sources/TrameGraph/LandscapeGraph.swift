@@ -52,18 +52,51 @@ public struct LandscapeGraph: Sendable {
         var edge: [Int]
     }
 
-    func adjacency() -> Adjacency {
+    /// - Parameter rank: when given, node v is numbered `rank[v]` in the adjacency (edge indices unchanged).
+    func adjacency(rank: [Int]? = nil) -> Adjacency {
         var deg = [Int](repeating: 0, count: nodeCount + 1)
-        for e in edges { deg[e.a + 1] += 1; deg[e.b + 1] += 1 }
+        let r = rank ?? Array(0..<nodeCount)
+        for e in edges { deg[r[e.a] + 1] += 1; deg[r[e.b] + 1] += 1 }
         for v in 0..<nodeCount { deg[v + 1] += deg[v] }
         var fill = deg
         var target = [Int](repeating: 0, count: 2 * edges.count), weight = [Double](repeating: 0, count: 2 * edges.count)
         var edge = [Int](repeating: 0, count: 2 * edges.count)
         for (k, e) in edges.enumerated() {
-            target[fill[e.a]] = e.b; weight[fill[e.a]] = e.distance; edge[fill[e.a]] = k; fill[e.a] += 1
-            target[fill[e.b]] = e.a; weight[fill[e.b]] = e.distance; edge[fill[e.b]] = k; fill[e.b] += 1
+            let a = r[e.a], b = r[e.b]
+            target[fill[a]] = b; weight[fill[a]] = e.distance; edge[fill[a]] = k; fill[a] += 1
+            target[fill[b]] = a; weight[fill[b]] = e.distance; edge[fill[b]] = k; fill[b] += 1
         }
         return Adjacency(start: deg, target: target, weight: weight, edge: edge)
+    }
+
+    /// The nodes in breadth-first order from a far end of each component (the node reached last from the
+    /// component's first node): numbered in this order, neighbours get near numbers and numbers grow from
+    /// one end of the component to the other, like a sweep.
+    /// - Complexity: O(n + m).
+    func sweepOrder() -> [Int] {
+        let adj = adjacency()
+        var seen = [Int](repeating: 0, count: nodeCount)
+        var order: [Int] = []
+        order.reserveCapacity(nodeCount)
+        var queue = [Int](repeating: 0, count: nodeCount)
+        func bfs(_ s: Int, stamp: Int) -> Int {
+            var head = 0, tail = 1
+            queue[0] = s; seen[s] = stamp
+            while head < tail {
+                let v = queue[head]; head += 1
+                for k in adj.start[v]..<adj.start[v + 1] where seen[adj.target[k]] < stamp {
+                    seen[adj.target[k]] = stamp; queue[tail] = adj.target[k]; tail += 1
+                }
+            }
+            return tail
+        }
+        for s in 0..<nodeCount where seen[s] == 0 {
+            let count = bfs(s, stamp: 1)
+            let far = queue[count - 1]
+            _ = bfs(far, stamp: 2)
+            order.append(contentsOf: queue[0..<count])
+        }
+        return order
     }
 
     /// Connected components: a component number per node (0-based, in order of first node).

@@ -72,6 +72,17 @@ final class MachineOutputTests: XCTestCase {
         XCTAssertEqual(o["PC"] as! Double, 0.19, accuracy: 1e-12)
         XCTAssertEqual(o["EC"] as! Double, 19.0.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(o["NC"] as? Int, 1)
+        // The default cut-off (1e-12 ⇒ 3,986 m here) leaves no pair out of a 100 m link: the bound is 0.
+        XCTAssertEqual(o["probability_cutoff"] as? Double, 1e-12)
+        XCTAssertEqual(o["PCnum_cutoff_bound"] as? Double, 0)
+        // --probability-cutoff 0.6 (⇒ 73.7 m) leaves out the pair a–b both ways: PCnum = 2² + 3² = 13,
+        // within the bound 0.6 · 2 · (2·3) = 7.2 of the exact 19.
+        let c = try run(["metrics", "--nodes", p("n.csv"), "--edges", p("e.csv"), "--distance", "100", "--probability", "0.5", "--area", "10",
+                         "--probability-cutoff", "0.6", "-o", p("out.csv"), "--json"])
+        XCTAssertEqual(c.status, 0, c.err)
+        let oc = try object(c.out)
+        XCTAssertEqual(oc["PC"] as! Double, 0.13, accuracy: 1e-12)
+        XCTAssertEqual(oc["PCnum_cutoff_bound"] as! Double, 7.2, accuracy: 1e-12)
     }
 
     /// `--verbose` lets GDAL's messages through (its debug lines when CPL_DEBUG is on); without it, none.

@@ -3,7 +3,9 @@ import XCTest
 @testable import TrameGraph
 
 /// Seeded random graphs against a brute-force reference: all-pairs shortest paths by Floyd–Warshall,
-/// recomputed from scratch without each node and without each link.
+/// recomputed from scratch without each node and without each link; without cut-off, and with a probability
+/// cut-off ε whose definition the reference applies directly (a pair counts in PC, flux, BC and the losses
+/// only while its distance is ≤ −ln(ε)/α, in the graph at hand).
 final class BruteForceTests: XCTestCase {
     struct LCG { var s: UInt64; mutating func next() -> Double { s = s &* 6364136223846793005 &+ 1442695040888963407; return Double(s >> 11) * 0x1.0p-53 } }
 
@@ -18,7 +20,13 @@ final class BruteForceTests: XCTestCase {
         return d
     }
 
-    func test40RandomGraphs() throws {
+    func test40RandomGraphs() throws { try randomGraphs(cutoff: 0) }
+
+    /// ε = 0.01 with 10 % at 1000 m: pairs beyond 2000 m are left out, where links run from 100 to 2100 m.
+    func test40RandomGraphsWithCutoff() throws { try randomGraphs(cutoff: 0.01) }
+
+    func randomGraphs(cutoff eps: Double) throws {
+        var cut = 0
         for seed in 1...40 {
             var r = LCG(s: UInt64(seed))
             let n = 5 + Int(r.next() * 25)
@@ -28,11 +36,13 @@ final class BruteForceTests: XCTestCase {
             let g = try LandscapeGraph(nodes: caps.enumerated().map { ("n\($0)", $1) }, edges: edges.map { ("n\($0.0)", "n\($0.1)", $0.2) })
             let decay = try ExponentialDecay(distance: 1000, probability: 0.1)
             let area = caps.reduce(0, +) * 3
-            let m = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: area)
+            let m = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: area, probabilityCutoff: eps)
+            let D = eps > 0 ? -log(eps) / decay.alpha : .infinity
+            if m.cutoffErrorBound > 0 { cut += 1 }
 
             func pcNum(_ d: [[Double]], skip: Int = -1) -> Double {
                 var s = 0.0
-                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
+                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j] <= D { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
                 return s
             }
             func iicNum(_ d: [[Double]], skip: Int = -1) -> Double {
@@ -51,7 +61,7 @@ final class BruteForceTests: XCTestCase {
                 XCTAssertEqual(m.nodes[k].dIIC, ik, accuracy: 1e-9 * max(1, abs(ik)), "seed \(seed) node \(k) dIIC")
                 // Betweenness: pairs whose (unique, random real weights) shortest path runs through k.
                 var bc = 0.0
-                for i in 0..<n where i != k { for j in (i + 1)..<n where j != k && d[i][j].isFinite && abs(d[i][k] + d[k][j] - d[i][j]) < 1e-9 {
+                for i in 0..<n where i != k { for j in (i + 1)..<n where j != k && d[i][j] <= D && abs(d[i][k] + d[k][j] - d[i][j]) < 1e-9 {
                     bc += caps[i] * caps[j] * decay.probability(d[i][j])
                 } }
                 XCTAssertEqual(m.nodes[k].BC, bc, accuracy: 1e-9 * max(1, bc), "seed \(seed) node \(k) BC")
@@ -61,5 +71,6 @@ final class BruteForceTests: XCTestCase {
                 XCTAssertEqual(m.linkDPC[e], le, accuracy: 1e-9 * max(1, abs(le)), "seed \(seed) link \(e)")
             }
         }
+        if eps > 0 { XCTAssertGreaterThan(cut, 20, "the cut-off should cut in most graphs") }
     }
 }

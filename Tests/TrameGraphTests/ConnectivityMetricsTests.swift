@@ -21,11 +21,19 @@ final class ConnectivityMetricsTests: XCTestCase {
             .map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
 
-    func testReferenceCasesFromNetworkx() throws {
+    struct ReferenceCase {
+        var name: String
+        var graph: LandscapeGraph
+        var decay: ExponentialDecay
+        var area: Double
+        var expected: [String: Any]
+    }
+
+    func referenceCases() throws -> [ReferenceCase] {
         let root = fixturesDir.appendingPathComponent("reference/metrics")
-        let cases = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
-        XCTAssertGreaterThanOrEqual(cases.count, 3)
-        for name in cases {
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 3)
+        return try names.map { name in
             let dir = root.appendingPathComponent(name)
             let nodes = try readCSV(dir.appendingPathComponent("nodes.csv")).map { (id: $0[0], capacity: Double($0[1])!) }
             let edges = try readCSV(dir.appendingPathComponent("edges.csv")).map { (from: $0[0], to: $0[1], distance: Double($0[2])!) }
@@ -33,24 +41,93 @@ final class ConnectivityMetricsTests: XCTestCase {
             let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json"))) as! [String: Any]
             let g = try LandscapeGraph(nodes: nodes, edges: edges).thresholded(params["max_distance"] as? Double)
             let decay = try ExponentialDecay(distance: params["distance"] as! Double, probability: params["probability"] as! Double)
-            let r = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: params["area"] as! Double)
-            let eg = expected["global"] as! [String: Any]
-            close(r.global.PC, eg["PC"] as! Double, "\(name) PC")
-            close(r.global.IIC, eg["IIC"] as! Double, "\(name) IIC")
-            close(r.global.EC, eg["EC"] as! Double, "\(name) EC")
-            XCTAssertEqual(r.global.NC, eg["NC"] as! Int, "\(name) NC")
-            let en = expected["nodes"] as! [String: [String: Double]]
-            XCTAssertEqual(en.count, g.nodeCount)
-            for (k, id) in g.ids.enumerated() {
-                let e = en[id]!, got = r.nodes[k]
-                close(got.dPC, e["dPC"]!, "\(name) \(id) dPC")
-                close(got.dPC_intra, e["dPC_intra"]!, "\(name) \(id) dPC_intra")
-                close(got.dPC_flux, e["dPC_flux"]!, "\(name) \(id) dPC_flux")
-                close(got.dPC_connector, e["dPC_connector"]!, "\(name) \(id) dPC_connector")
-                close(got.dIIC, e["dIIC"]!, "\(name) \(id) dIIC")
-                close(got.BC, e["BC"]!, "\(name) \(id) BC")
-            }
+            return ReferenceCase(name: name, graph: g, decay: decay, area: params["area"] as! Double, expected: expected)
         }
+    }
+
+    func assertMatches(_ r: ConnectivityResult, _ c: ReferenceCase, file: StaticString = #filePath, line: UInt = #line) {
+        let name = c.name, g = c.graph
+        let eg = c.expected["global"] as! [String: Any]
+        close(r.global.PC, eg["PC"] as! Double, "\(name) PC", file: file, line: line)
+        close(r.global.IIC, eg["IIC"] as! Double, "\(name) IIC", file: file, line: line)
+        close(r.global.EC, eg["EC"] as! Double, "\(name) EC", file: file, line: line)
+        XCTAssertEqual(r.global.NC, eg["NC"] as! Int, "\(name) NC", file: file, line: line)
+        let en = c.expected["nodes"] as! [String: [String: Double]]
+        XCTAssertEqual(en.count, g.nodeCount, file: file, line: line)
+        for (k, id) in g.ids.enumerated() {
+            let e = en[id]!, got = r.nodes[k]
+            close(got.dPC, e["dPC"]!, "\(name) \(id) dPC", file: file, line: line)
+            close(got.dPC_intra, e["dPC_intra"]!, "\(name) \(id) dPC_intra", file: file, line: line)
+            close(got.dPC_flux, e["dPC_flux"]!, "\(name) \(id) dPC_flux", file: file, line: line)
+            close(got.dPC_connector, e["dPC_connector"]!, "\(name) \(id) dPC_connector", file: file, line: line)
+            close(got.dIIC, e["dIIC"]!, "\(name) \(id) dIIC", file: file, line: line)
+            close(got.BC, e["BC"]!, "\(name) \(id) BC", file: file, line: line)
+        }
+    }
+
+    /// Without cut-off, every case equals networkx.
+    func testReferenceCasesFromNetworkx() throws {
+        for c in try referenceCases() {
+            let r = try ConnectivityMetrics.compute(c.graph, decay: c.decay, landscapeArea: c.area, probabilityCutoff: 0)
+            XCTAssertEqual(r.cutoffErrorBound, 0)
+            XCTAssertEqual(r.cutoffDistance, .infinity)
+            assertMatches(r, c)
+        }
+    }
+
+    /// With the default cut-off (1e-12): where no pair lies beyond −ln(ε)/α (line3: 3 km apart at most, cut at
+    /// 39.9 km) the bound is 0 and the values are networkx's; random120 (pairs up to 30.4 km apart, cut at 9.2 km)
+    /// is cut, and each value stays within the documented bound of networkx's.
+    func testDefaultCutoffAgainstNetworkx() throws {
+        let cases = try referenceCases()
+        let line = cases.first { $0.name == "line3" }!
+        let r = try ConnectivityMetrics.compute(line.graph, decay: line.decay, landscapeArea: line.area)
+        XCTAssertEqual(r.probabilityCutoff, 1e-12)
+        XCTAssertEqual(r.cutoffDistance, -log(1e-12) / line.decay.alpha, accuracy: 1e-9)
+        XCTAssertEqual(r.cutoffErrorBound, 0, "line3 has no pair beyond the cut-off")
+        assertMatches(r, line)
+        let c = cases.first { $0.name == "random120" }!
+        try assertWithinCutoffBound(c, epsilon: ConnectivityMetrics.defaultProbabilityCutoff)
+    }
+
+    /// A cut-off that leaves out many pairs (ε = 1e-3: beyond 2.3 km, where random120's links run to 6.3 km):
+    /// every value still lies within the documented bound of networkx's.
+    func testLargeCutoffWithinBound() throws {
+        for c in try referenceCases() where c.name.hasPrefix("random120") {
+            try assertWithinCutoffBound(c, epsilon: 1e-3)
+        }
+    }
+
+    /// |PCnum − exact| ≤ cutoffErrorBound ≤ ε·(Σa)², the exact PCnum being networkx's PC·AL²; dPC and each
+    /// fraction within 200·ε·(Σa)²/PCnum percentage points and each BC within ε·(Σa)²/2 of networkx's.
+    func assertWithinCutoffBound(_ c: ReferenceCase, epsilon: Double, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try ConnectivityMetrics.compute(c.graph, decay: c.decay, landscapeArea: c.area, probabilityCutoff: epsilon)
+        let eg = c.expected["global"] as! [String: Any]
+        let exact = (eg["PC"] as! Double) * c.area * c.area
+        let sumA = c.graph.capacities.reduce(0, +)
+        XCTAssertGreaterThan(r.cutoffErrorBound, 0, "\(c.name): the cut-off should cut here", file: file, line: line)
+        XCTAssertLessThanOrEqual(r.cutoffErrorBound, epsilon * sumA * sumA, file: file, line: line)
+        // Terms are only left out, never added: the result is below the exact sum, by at most the bound.
+        XCTAssertLessThan(r.global.PCnum, exact, "\(c.name)", file: file, line: line)
+        XCTAssertLessThanOrEqual(exact - r.global.PCnum, r.cutoffErrorBound * (1 + 1e-9) + 1e-12 * exact, "\(c.name) PCnum", file: file, line: line)
+        let points = 200 * epsilon * sumA * sumA / r.global.PCnum, rounding = 1e-9
+        let en = c.expected["nodes"] as! [String: [String: Double]]
+        for (k, id) in c.graph.ids.enumerated() {
+            let e = en[id]!, got = r.nodes[k]
+            for (what, v, x) in [("dPC", got.dPC, e["dPC"]!), ("dPC_flux", got.dPC_flux, e["dPC_flux"]!),
+                                 ("dPC_connector", got.dPC_connector, e["dPC_connector"]!), ("dPC_intra", got.dPC_intra, e["dPC_intra"]!)] {
+                XCTAssertLessThanOrEqual(abs(v - x), points + rounding * abs(x), "\(c.name) \(id) \(what)", file: file, line: line)
+            }
+            XCTAssertLessThanOrEqual(abs(got.BC - e["BC"]!), epsilon * sumA * sumA / 2 + rounding * e["BC"]!, "\(c.name) \(id) BC", file: file, line: line)
+            close(got.dIIC, e["dIIC"]!, "\(c.name) \(id) dIIC (no cut-off on IIC)", file: file, line: line)
+        }
+    }
+
+    func testCutoffOutOfRange() throws {
+        let g = try LandscapeGraph(nodes: [("a", 1), ("b", 1)], edges: [("a", "b", 10)])
+        let decay = try ExponentialDecay(distance: 100, probability: 0.5)
+        XCTAssertThrowsError(try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: 10, probabilityCutoff: 1))
+        XCTAssertThrowsError(try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: 10, probabilityCutoff: -1e-9))
     }
 
     /// A line A–B–C worked by hand: a = 10, 20, 30; d(A,B) = 1000, d(B,C) = 2000; 50 % at 1000 m; AL = 100.
