@@ -25,6 +25,12 @@ func childPeakBytes() -> Int {
 /// Runs a program, returns its wall time in seconds; throws with its stderr on failure.
 @discardableResult
 func timed(_ exe: String, _ args: [String], env: [String: String]? = nil) throws -> Double {
+    try timedWithStderr(exe, args, env: env).seconds
+}
+
+/// Runs a program (stdout discarded), returns its wall time in seconds and its stderr; throws with its
+/// stderr on failure.
+func timedWithStderr(_ exe: String, _ args: [String], env: [String: String]? = nil) throws -> (seconds: Double, stderr: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = args
@@ -37,10 +43,11 @@ func timed(_ exe: String, _ args: [String], env: [String: String]? = nil) throws
     let data = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     let t = Date().timeIntervalSince(t0)
+    let text = String(decoding: data, as: UTF8.self)
     guard p.terminationStatus == 0 else {
-        throw InputError("\(exe) \(args.prefix(3).joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self).suffix(400))")
+        throw InputError("\(exe) \(args.prefix(3).joined(separator: " ")) failed: \(text.suffix(400))")
     }
-    return t
+    return (t, text)
 }
 
 func which(_ name: String) -> String? {
@@ -168,19 +175,7 @@ extension BenchCostDistance {
 
     /// Runs `trame costdistance … --timings`: its wall time (s) and the stages it reported on standard error.
     func runTimed(_ exe: String, _ args: [String]) throws -> (Double, [(name: String, seconds: Double)]) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        let t0 = Date()
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let t = Date().timeIntervalSince(t0)
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw InputError("\(exe) \(args.prefix(3).joined(separator: " ")) failed: \(text.suffix(400))") }
+        let (t, text) = try timedWithStderr(exe, args)
         // Lines "stage <name> <seconds> s".
         let stages = text.split(separator: "\n").compactMap { line -> (name: String, seconds: Double)? in
             var words = line.split(separator: " ")
