@@ -98,6 +98,8 @@ JobCompType=jobcomp/filetxt
 JobCompLoc=$state/jobcomp.log
 MpiDefault=none
 SchedulerType=sched/backfill
+# Schedule every second (not every 30–60 s): a merge waiting on its tiles starts as soon as they end.
+SchedulerParameters=bf_interval=1,sched_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 ReturnToService=2

@@ -152,7 +152,7 @@ final class TilePlanCLITests: XCTestCase {
             let s = try status(plan, env: env)
             let merge = s["merge"] as? String ?? ""
             if merge == "done" || merge == "failed" || merge.hasPrefix("pending for ever") || Date() > deadline { return s }
-            Thread.sleep(forTimeInterval: 2)
+            Thread.sleep(forTimeInterval: 0.5)
         }
     }
 
