@@ -10,11 +10,13 @@ public enum TrameProcess {
     }
     final class Marker {}
 
+    /// `env` adds to (or overrides) this process's environment.
     @discardableResult
-    public static func run(_ executable: URL, _ args: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    public static func run(_ executable: URL, _ args: [String], input: String? = nil, env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let proc = Process()
         proc.executableURL = executable
         proc.arguments = args
+        if !env.isEmpty { proc.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
         let o = Pipe(), e = Pipe()
         proc.standardOutput = o; proc.standardError = e
         let i = Pipe()

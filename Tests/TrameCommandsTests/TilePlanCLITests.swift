@@ -124,18 +124,9 @@ final class TilePlanCLITests: XCTestCase {
         return u.path
     }
 
-    /// Runs a command with the test cluster's SLURM_CONF.
+    /// A command found on PATH (`/usr/bin/env` looks it up), with Slurm's environment added.
     func shell(_ args: [String], env: [String: String]) throws -> (status: Int32, out: String, err: String) {
-        let proc = Process()
-        proc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        proc.arguments = args
-        proc.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let o = Pipe(), e = Pipe()
-        proc.standardOutput = o; proc.standardError = e
-        try proc.run()
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        proc.waitUntilExit()
-        return (proc.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try TrameProcess.run(URL(fileURLWithPath: "/usr/bin/env"), args, env: env)
     }
 
     /// `trame slurm status --json`, decoded.
