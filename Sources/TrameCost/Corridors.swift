@@ -40,6 +40,8 @@ public enum CorridorBuilder {
                                  neighbourhood: Neighbourhood = .queen, nearestCost: [Double]? = nil,
                                  progress: ((String) -> Void)? = nil) throws -> CorridorMap {
         let spec = resistance.spec
+        // One mosaic for every link, whichever worker draws it (value, then the lower link number on ties:
+        // the same minimum whatever the order).
         var value = [Float](repeating: .infinity, count: spec.count)
         var owner = [Int32](repeating: 0, count: spec.count)
         switch width {
@@ -49,7 +51,8 @@ public enum CorridorBuilder {
             var cellsOf: [Int32: [Int]] = [:]
             for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
             // Links grouped by their first patch: one search from it serves the whole group. Groups are
-            // shared between two workers, each with its own searches and mosaic, merged by minimum.
+            // shared between two workers, each with its own two searches (paged: memory follows the cells
+            // they reach), drawing into the one mosaic under a lock.
             let order = links.indices.sorted { (links[$0].from, links[$0].to) < (links[$1].from, links[$1].to) }
             var groups: [ArraySlice<Int>] = []
             var start = 0
@@ -63,55 +66,52 @@ public enum CorridorBuilder {
             let nearest = try nearestCost ?? CostDistance.compute(resistance: resistance, sources: LinkBuilder.sources(patches).filter { resistance.values[$0.cell] > 0 },
                                                    neighbourhood: neighbourhood, backLinks: false).cost.values
             let workers = min(2, max(1, groups.count))
-            var mosaics = [(value: [Float], owner: [Int32])](repeating: ([], []), count: workers)
             let done = ManagedCounter()
-            mosaics.withUnsafeMutableBufferPointer { out in
-                let outPtr = out.baseAddress!
-                Workers.perform(parts: workers) { wk in
-                    var value = [Float](repeating: .infinity, count: spec.count)
-                    var owner = [Int32](repeating: 0, count: spec.count)
-                    var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
-                    var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
-                    var g = wk
-                    while g < groups.count {
-                        let group = groups[g]
-                        g += workers
-                        let from = links[group.first!].from
-                        let limit = group.map { links[$0].cost }.max()! + w
-                        nearest.withUnsafeBufferPointer { nb in
-                            a.distances(from: cellsOf[from] ?? [], maxCost: limit, guide: (nb, nil, limit))
-                        }
-                        for k in group {
-                            let link = links[k]
-                            if done.increment() % 50 == 0 { progress?("corridor \(done.value) of \(links.count)") }
-                            // Search from B only through cells that can still be in the corridor: if
-                            // CD_A(y) + CD_B(y) exceeds cost + width at y, no cell reached through y can satisfy
-                            // it either (triangle inequality), so y is not expanded.
-                            a.cost.withUnsafeBufferPointer { ac in
-                                a.back.withUnsafeBufferPointer { ab in
-                                    b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w, guide: (ac, ab, link.cost + w))
-                                }
+            let mosaicLock = NSLock()
+            value.withUnsafeMutableBufferPointer { valueOut in
+                owner.withUnsafeMutableBufferPointer { ownerOut in
+                    let value = valueOut, owner = ownerOut
+                    Workers.perform(parts: workers) { wk in
+                        var a = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+                        var b = BoundedSearch(resistance: resistance, neighbourhood: neighbourhood)
+                        var drawn: [(cell: Int, value: Float)] = []
+                        var g = wk
+                        while g < groups.count {
+                            let group = groups[g]
+                            g += workers
+                            let from = links[group.first!].from
+                            let limit = group.map { links[$0].cost }.max()! + w
+                            nearest.withUnsafeBufferPointer { nb in
+                                a.distances(from: cellsOf[from] ?? [], maxCost: limit, guide: .nearest(nb, bound: limit))
                             }
-                            // The least cost between the two patches is the least CD_A + CD_B over the cells
-                            // both reach (any cell on the best path splits it); it may be below the planar link's cost.
-                            var lcd = Double.infinity
-                            for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 { lcd = min(lcd, a.cost[i] + b.cost[i]) }
-                            guard lcd.isFinite else { continue }
-                            for i in b.touched where b.back[i] & 0x40 != 0 && a.back[i] & 0x40 != 0 {
-                                let nv = a.cost[i] + b.cost[i] - lcd
-                                if nv <= w, Float(nv) < value[i] || (Float(nv) == value[i] && Int32(k + 1) < owner[i]) {
-                                    value[i] = Float(nv); owner[i] = Int32(k + 1)
+                            let A = a.cells
+                            for k in group {
+                                let link = links[k]
+                                if done.increment() % 50 == 0 { progress?("corridor \(done.value) of \(links.count)") }
+                                // Search from B only through cells that can still be in the corridor: if
+                                // CD_A(y) + CD_B(y) exceeds cost + width at y, no cell reached through y can satisfy
+                                // it either (triangle inequality), so y is not expanded.
+                                b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w, guide: .search(A, bound: link.cost + w))
+                                let B = b.cells
+                                // The least cost between the two patches is the least CD_A + CD_B over the cells
+                                // both reach (any cell on the best path splits it); it may be below the planar link's cost.
+                                var lcd = Double.infinity
+                                for i in b.touched where B.step(i) & 0x40 != 0 && A.step(i) & 0x40 != 0 { lcd = min(lcd, A.cost(i) + B.cost(i)) }
+                                guard lcd.isFinite else { continue }
+                                drawn.removeAll(keepingCapacity: true)
+                                for i in b.touched where B.step(i) & 0x40 != 0 && A.step(i) & 0x40 != 0 {
+                                    let nv = A.cost(i) + B.cost(i) - lcd
+                                    if nv <= w { drawn.append((i, Float(nv))) }
                                 }
+                                let id = Int32(k + 1)
+                                mosaicLock.lock()
+                                for (i, nv) in drawn where nv < value[i] || (nv == value[i] && id < owner[i]) {
+                                    value[i] = nv; owner[i] = id
+                                }
+                                mosaicLock.unlock()
                             }
                         }
                     }
-                    outPtr[wk] = (value, owner)
-                }
-            }
-            value = mosaics[0].value; owner = mosaics[0].owner
-            for m in mosaics.dropFirst() {
-                for i in 0..<spec.count where m.value[i] < value[i] || (m.value[i] == value[i] && m.owner[i] != 0 && m.owner[i] < owner[i]) {
-                    value[i] = m.value[i]; owner[i] = m.owner[i]
                 }
             }
         case .metres(let m):
@@ -149,33 +149,56 @@ public enum CorridorBuilder {
     }
 }
 
+/// What a bounded search knows of the cost from the other end of a corridor: nothing, the cost to the
+/// nearest patch at every cell (a dense grid), or another search's costs (reached and settled cells only).
+/// A settled cell is expanded only when its cost plus this lower bound is within `bound`.
+enum SearchGuide {
+    case none
+    case nearest(UnsafeBufferPointer<Double>, bound: Double)
+    case search(SearchCells, bound: Double)
+
+    @inline(__always) func stops(_ v: Int, at cost: Double) -> Bool {
+        switch self {
+        case .none: return false
+        case .nearest(let g, let bound): return !(g[v] >= 0) || g[v] + cost > bound
+        case .search(let g, let bound): return g.step(v) & 0x40 == 0 || g.cost(v) + cost > bound
+        }
+    }
+}
+
 extension BoundedSearch {
-    /// Accumulated cost from `cells` up to `maxCost`; results stay in `cost` for the `touched` cells
-    /// (settled ones carry bit 0x40 in `back`).
-    /// With a `guide` (a lower bound of the cost from the other end at each cell — another search's costs,
-    /// with its settled flags, or the cost to the nearest patch — and a bound), a settled cell is expanded
-    /// only when its cost plus the guide's cost there is within the bound. Negative guide costs are unreached.
-    mutating func distances(from cells: [Int], maxCost: Double,
-                            guide: (cost: UnsafeBufferPointer<Double>, back: UnsafeBufferPointer<UInt8>?, bound: Double)? = nil) {
-        for i in touched { cost[i] = .infinity; back[i] = 0 }
+    /// Accumulated cost from `cells` up to `maxCost`; results stay in `cells` for the `touched` cells
+    /// (settled ones carry bit 0x40 in their step).
+    /// With a `guide` (a lower bound of the cost from the other end at each cell and a bound), a settled cell
+    /// is expanded only when its cost plus the guide's cost there is within the bound. Negative guide costs
+    /// are unreached.
+    mutating func distances(from sources: [Int], maxCost: Double, guide: SearchGuide = .none) {
+        let S = cells
+        S.clear()
         touched.removeAll(keepingCapacity: true)
         heap.removeAll()
-        for c in cells where moves.passable(resistance.values[c]) { cost[c] = 0; back[c] = 0x80; touched.append(c); heap.push(0, c) }
+        for c in sources where moves.passable(resistance.values[c]) { S.setCost(c, 0); S.setStep(c, 0x80); touched.append(c); heap.push(0, c) }
         let cols = moves.cols
         resistance.values.withUnsafeBufferPointer { R in
             while let (ecost, v) = heap.popMin() {
-                if back[v] & 0x40 != 0 || ecost > cost[v] { continue }
+                let pv = S.page(v), lv = v & (SearchCells.runLength - 1)
+                let back = (pv + SearchCells.stepsOffset).assumingMemoryBound(to: UInt8.self)
+                if back[lv] & 0x40 != 0 || ecost > pv.assumingMemoryBound(to: Double.self)[lv] { continue }
                 if ecost > maxCost { break }
-                back[v] |= 0x40
-                if let g = guide, !(g.cost[v] >= 0) || (g.back.map { $0[v] & 0x40 == 0 } ?? false) || g.cost[v] + ecost > g.bound { continue }
+                back[lv] |= 0x40
+                if guide.stops(v, at: ecost) { continue }
                 let r = v / cols, c = v - r * cols
                 for k in 0..<moves.steps.count {
-                    guard let u = moves.target(v, c, r, k), back[u] & 0x40 == 0, let step = moves.cost(R, v, u, k) else { continue }
+                    guard let u = moves.target(v, c, r, k) else { continue }
+                    let pu = S.page(u), lu = u & (SearchCells.runLength - 1)
+                    let bu = (pu + SearchCells.stepsOffset).assumingMemoryBound(to: UInt8.self)
+                    guard bu[lu] & 0x40 == 0, let step = moves.cost(R, v, u, k) else { continue }
                     let nc = ecost + step
-                    if nc < cost[u] {
-                        if cost[u] == .infinity { touched.append(u) }
-                        cost[u] = nc
-                        back[u] = (back[u] & 0xC0) | UInt8(k + 1)
+                    let cu = pu.assumingMemoryBound(to: Double.self)
+                    if nc < cu[lu] {
+                        if cu[lu] == .infinity { touched.append(u) }
+                        cu[lu] = nc
+                        bu[lu] = (bu[lu] & 0xC0) | UInt8(k + 1)
                         heap.push(nc, u)
                     }
                 }

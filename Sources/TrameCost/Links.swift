@@ -161,16 +161,16 @@ final class ManagedCounter: @unchecked Sendable {
 struct BoundedSearch {
     let resistance: Grid<Float>
     let moves: StepCosts
-    var cost: [Double]
-    var back: [UInt8]
+    /// Cost (∞ where unreached) and step of each touched cell: the step into it (1…steps, 0 at a source)
+    /// in bits 0–4, 0x40 once settled, 0x80 at a source.
+    let cells: SearchCells
     var touched: [Int] = []
     let heap = RadixHeap()
 
     init(resistance: Grid<Float>, neighbourhood: Neighbourhood) {
         self.resistance = resistance
         moves = StepCosts(spec: resistance.spec, neighbourhood: neighbourhood, noData: resistance.noData)
-        cost = [Double](repeating: .infinity, count: resistance.count)
-        back = [UInt8](repeating: 0, count: resistance.count)
+        cells = SearchCells(count: resistance.count)
     }
 
     /// Links from patch `id` to every patch `other > id` reached under `maxCost`: the cheapest cell of
@@ -178,14 +178,14 @@ struct BoundedSearch {
     mutating func links(from id: Int32, cells own: [Int], labels L: [Int32], maxCost: Double) -> [PatchLink] {
         distances(from: own, maxCost: maxCost)
         var best: [Int32: Int] = [:]
-        for i in touched where back[i] & 0x40 != 0 && L[i] > id {
-            if let j = best[L[i]], cost[j] < cost[i] || (cost[j] == cost[i] && j < i) { continue }
+        let cells = self.cells
+        for i in touched where cells.step(i) & 0x40 != 0 && L[i] > id {
+            if let j = best[L[i]], cells.cost(j) < cells.cost(i) || (cells.cost(j) == cells.cost(i) && j < i) { continue }
             best[L[i]] = i
         }
-        let back = self.back
         return best.compactMap { other, end in
-            guard let p = moves.trace(to: end, transform: resistance.spec.transform, stepInto: { Int(back[$0] & 0x1F) }) else { return nil }
-            return PatchLink(from: id, to: other, cost: cost[end], length: p.length, euclidean: 0, line: p.line)
+            guard let p = moves.trace(to: end, transform: resistance.spec.transform, stepInto: { Int(cells.step($0) & 0x1F) }) else { return nil }
+            return PatchLink(from: id, to: other, cost: cells.cost(end), length: p.length, euclidean: 0, line: p.line)
         }
     }
 }
