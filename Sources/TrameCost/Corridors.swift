@@ -80,7 +80,11 @@ public enum CorridorBuilder {
                             let group = groups[g]
                             g += workers
                             let from = links[group.first!].from
-                            let limit = group.map { links[$0].cost }.max()! + w
+                            // The bounds carry a relative slack of 1e-9: the link's cost and the sums CD_A + CD_B
+                            // add the same steps in other orders, so a cell on the least-cost path (or at exactly
+                            // the width) may exceed link cost + width by a rounding; without the slack it would be
+                            // pruned and missing from a width-0 corridor. Membership is still CD_A + CD_B − LCD ≤ width.
+                            let limit = (group.map { links[$0].cost }.max()! + w) * (1 + 1e-9)
                             nearest.withUnsafeBufferPointer { nb in
                                 a.distances(from: cellsOf[from] ?? [], maxCost: limit, guide: .nearest(nb, bound: limit))
                             }
@@ -91,7 +95,8 @@ public enum CorridorBuilder {
                                 // Search from B only through cells that can still be in the corridor: if
                                 // CD_A(y) + CD_B(y) exceeds cost + width at y, no cell reached through y can satisfy
                                 // it either (triangle inequality), so y is not expanded.
-                                b.distances(from: cellsOf[link.to] ?? [], maxCost: link.cost + w, guide: .search(A, bound: link.cost + w))
+                                let bound = (link.cost + w) * (1 + 1e-9)
+                                b.distances(from: cellsOf[link.to] ?? [], maxCost: bound, guide: .search(A, bound: bound))
                                 let B = b.cells
                                 // The least cost between the two patches is the least CD_A + CD_B over the cells
                                 // both reach (any cell on the best path splits it); it may be below the planar link's cost.
