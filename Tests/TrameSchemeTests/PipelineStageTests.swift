@@ -100,7 +100,7 @@ final class PipelineStageTests: XCTestCase {
     func testConnectivityPerUnit() throws {
         let i = try input()
         let a = try LeastCostSubNetwork().analyse(0, of: i, sink: DiscardingRasterSink()) { _ in }
-        var units = [Int32](repeating: 1, count: 63)
+        var units = [UInt16](repeating: 1, count: 63)
         for r in 0..<3 { for c in 11..<21 { units[r * 21 + c] = 2 } }
         var tally = FigureTally(spec: i.spec, valid: [Bool](repeating: true, count: 63), territoryName: "T",
                                 levels: [("commune", units, ["West", "East"])], subNetworks: 1)

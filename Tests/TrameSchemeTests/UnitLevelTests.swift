@@ -114,10 +114,10 @@ final class UnitLevelTests: XCTestCase {
     func testFiguresPerUnitOfEveryLevel() {
         let cols = 6, rows = 4
         let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: 40, cellSize: 10))
-        func grid(_ unit: (Int, Int) -> Int32) -> [Int32] { (0..<(cols * rows)).map { unit($0 / cols, $0 % cols) } }
+        func grid(_ unit: (Int, Int) -> UInt16) -> [UInt16] { (0..<(cols * rows)).map { unit($0 / cols, $0 % cols) } }
         let scot = grid { _, c in c <= 4 ? 1 : 0 }
         let epci = grid { _, c in c <= 2 ? 1 : 2 }
-        let commune = grid { _, c in Int32(c / 2 + 1) }
+        let commune = grid { _, c in UInt16(c / 2 + 1) }
         var valid = [Bool](repeating: true, count: cols * rows)
         valid[3 * cols + 0] = false
         var tally = FigureTally(spec: spec, valid: valid, territoryName: "T",

@@ -369,8 +369,12 @@ public struct SchemeReader {
         let names = l.features.enumerated().map { k, f in f[field].stringValue ?? "\(level) \(k + 1)" }
         l.fields.append(FieldDefinition("trame_unit", .integer))
         for k in l.features.indices { l.features[k].attributes["trame_unit"] = .integer(k + 1) }
+        guard l.features.count <= Int(UInt16.max) else {
+            throw GeodataError(src.file, "\(level) layer '\(l.name)' holds \(l.features.count) units; at most \(UInt16.max) per level are supported")
+        }
+        // Two bytes a cell: the units are numbered 1…count ≤ 65,535.
         let g = try Rasterizer.rasterize(l, onto: spec, as: Int32.self, burn: .attribute("trame_unit"), fill: 0)
-        return UnitLevel(level: level, grid: g.values, names: names, layer: l)
+        return UnitLevel(level: level, grid: g.values.map { UInt16(truncatingIfNeeded: $0) }, names: names, layer: l)
     }
 
     /// Roads and railways as lines, with their class and name.

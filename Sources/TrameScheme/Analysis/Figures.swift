@@ -64,7 +64,7 @@ public struct UnitFigures: Sendable {
 /// the tally and counts every cell with data.
 public struct FigureTally {
     public var units: [UnitFigures]
-    let unitGrids: [[Int32]]
+    let unitGrids: [[UInt16]]
     let spec: GridSpec
     let offsets: [Int]
 
@@ -73,7 +73,7 @@ public struct FigureTally {
     /// - Parameters:
     ///   - valid: per cell, whether it has data (the territory's area is the valid cells).
     ///   - levels: for each level (communes, groupings), its unit grid and unit names.
-    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, grid: [Int32], names: [String])], subNetworks: Int) {
+    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, grid: [UInt16], names: [String])], subNetworks: Int) {
         self.spec = spec
         var units = [UnitFigures(level: "territory", name: territoryName, subNetworks: subNetworks)]
         var offsets: [Int] = []

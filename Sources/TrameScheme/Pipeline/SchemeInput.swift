@@ -6,11 +6,12 @@ import TrameVector
 /// A level of units (communes, groupings) as a grid of unit numbers (1…, 0 outside) with their names.
 public struct UnitLevel: Sendable {
     public var level: String
-    public var grid: [Int32]
+    /// Unit number per cell (1…65,535, in the layer's order), 0 outside every unit: two bytes a cell.
+    public var grid: [UInt16]
     public var names: [String]
     /// The unit polygons, with a `trame_unit` field holding their number.
     public var layer: VectorLayer
-    public init(level: String, grid: [Int32], names: [String], layer: VectorLayer) {
+    public init(level: String, grid: [UInt16], names: [String], layer: VectorLayer) {
         self.level = level; self.grid = grid; self.names = names; self.layer = layer
     }
 }
