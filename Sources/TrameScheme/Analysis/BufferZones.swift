@@ -62,22 +62,26 @@ public struct BufferZoneMap: Sendable {
                 if builtUp.contains(L[i]) { built[i] = 1 } else if openLand.contains(L[i]) { open[i] = true }
             }
         }
-        let townComps = Components(classes: built, cols: cols, rows: rows) { _ in Int((rules.minTownHa / cellHa).rounded(.up)) }
-        built = []
-        var sx = [Double](repeating: 0, count: townComps.count), sy = sx
-        for i in 0..<n where townComps.labels[i] != 0 {
-            let t = Int(townComps.labels[i]) - 1
-            let p = spec.transform.centre(col: i % cols, row: i / cols)
-            sx[t] += p.x; sy[t] += p.y
-        }
-        towns = townComps.cells.indices.map { k in
-            Town(id: Int32(k + 1), cells: townComps.cells[k], centre: (sx[k] / Double(townComps.cells[k]), sy[k] / Double(townComps.cells[k])))
-        }
+        // The towns' labels live only until their two nearest towns are known (4 bytes a cell freed).
+        var two: TwoNearestRegions
+        do {
+            let townComps = Components(classes: built, cols: cols, rows: rows) { _ in Int((rules.minTownHa / cellHa).rounded(.up)) }
+            built = []
+            var sx = [Double](repeating: 0, count: townComps.count), sy = sx
+            for i in 0..<n where townComps.labels[i] != 0 {
+                let t = Int(townComps.labels[i]) - 1
+                let p = spec.transform.centre(col: i % cols, row: i / cols)
+                sx[t] += p.x; sy[t] += p.y
+            }
+            towns = townComps.cells.indices.map { k in
+                Town(id: Int32(k + 1), cells: townComps.cells[k], centre: (sx[k] / Double(townComps.cells[k]), sy[k] / Double(townComps.cells[k])))
+            }
 
-        // Urban breaks: open land whose straight-line distances to its nearest and second-nearest towns
-        // add up to at most the break width (each town's distances within the width, in a window of it).
-        var two = EuclideanDistance.twoNearest(labels: townComps.labels, count: townComps.count, cols: cols, rows: rows,
+            // Urban breaks: open land whose straight-line distances to its nearest and second-nearest towns
+            // add up to at most the break width (each town's distances within the width, in a window of it).
+            two = EuclideanDistance.twoNearest(labels: townComps.labels, count: townComps.count, cols: cols, rows: rows,
                                                cellWidth: cellW, cellHeight: cellH, limit: rules.maxBreakWidth)
+        }
         var kind = [UInt8](repeating: 0, count: n)
         let breakWidth = Float(rules.maxBreakWidth)
         for i in 0..<n where open[i] && two.id2[i] != 0 && two.d1[i] > 0 && two.d1[i] + two.d2[i] <= breakWidth {
@@ -87,9 +91,11 @@ public struct BufferZoneMap: Sendable {
         two.d1 = []; two.d2 = []
 
         // Network frame: open land within the straight-line distance of a reservoir or corridor cell.
-        let dNet = EuclideanDistance.compute(seeds: network, cols: cols, rows: rows, cellWidth: cellW, cellHeight: cellH, limit: rules.aroundNetwork)
-        for i in 0..<n where open[i] && kind[i] == 0 && network[i] == 0 && dNet[i].isFinite {
-            kind[i] = BufferKind.networkFrame.rawValue
+        do {
+            let dNet = EuclideanDistance.compute(seeds: network, cols: cols, rows: rows, cellWidth: cellW, cellHeight: cellH, limit: rules.aroundNetwork)
+            for i in 0..<n where open[i] && kind[i] == 0 && network[i] == 0 && dNet[i].isFinite {
+                kind[i] = BufferKind.networkFrame.rawValue
+            }
         }
 
         let comps = Components(classes: kind, cols: cols, rows: rows) { _ in Int((rules.minAreaHa / cellHa).rounded(.up)) }
