@@ -54,6 +54,10 @@ public struct LeastCostSubNetwork: SubNetworkModel {
         var surface: CostSurface? = nil
         if patches.patches.count > 1 {
             (links, surface) = try LinkBuilder.linksAndSurface(resistance: res, patches: patches, topology: .planar)
+            // The links are traced: from here on only the cost to the nearest reservoir is read (corridors,
+            // the cost-distance raster). The allocation and back-links go (5 bytes a cell).
+            surface?.allocation = nil
+            surface?.backLink = nil
         } else {
             surface = try CostDistance.compute(resistance: res, sources: LinkBuilder.sources(patches).filter { res.values[$0.cell] > 0 }, backLinks: false)
         }
