@@ -34,12 +34,12 @@ extension RasterIO {
     }
 }
 
-/// One Float32 raster assembled from windows (the tiles' cores of a plan) without holding it in memory: the
-/// windows are written into a tiled GeoTIFF beside the output, which `finish` copies to a Cloud-Optimized
-/// GeoTIFF under the output's name (atomically) before removing it.
+/// One raster (Float32 values, Int32 labels, …) assembled from windows (the tiles' cores of a plan) without
+/// holding it in memory: the windows are written into a tiled GeoTIFF beside the output, which `finish` copies
+/// to a Cloud-Optimized GeoTIFF under the output's name (atomically) before removing it.
 ///
 /// Cells no window covers stay NoData. Memory: GDAL's block cache and one window at a time.
-public final class RasterMosaic {
+public final class RasterMosaic<T: GridScalar> {
     let ds: Dataset
     let scratch: String
     public let path: String
@@ -47,15 +47,15 @@ public final class RasterMosaic {
     var finished = false
 
     /// - Parameters: `path` the final COG; `spec` the whole grid; `noData` the value of cells no window covers.
-    public init(path: String, spec: GridSpec, noData: Float, description: String?) throws {
+    public init(path: String, spec: GridSpec, noData: T, description: String?) throws {
         GDALSetup.ensure()
         self.path = path; self.spec = spec
         let url = URL(fileURLWithPath: path)
         let scratch = url.deletingLastPathComponent().appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).mosaic-\(getpid()).tif").path
         self.scratch = scratch
         guard let drv = GDALGetDriverByName("GTiff") else { throw GeodataError(path, "GDAL has no GTiff driver") }
-        let h = withCStringList(["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "ZLEVEL=1", "BIGTIFF=IF_SAFER", "SPARSE_OK=TRUE"]) {
-            GDALCreate(drv, scratch, Int32(spec.cols), Int32(spec.rows), 1, GDT_Float32, $0)
+        let h = withCStringList(["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=\(Self.isFloating ? 3 : 2)", "ZLEVEL=1", "BIGTIFF=IF_SAFER", "SPARSE_OK=TRUE"]) {
+            GDALCreate(drv, scratch, Int32(spec.cols), Int32(spec.rows), 1, RasterIO.gdalType(T.self), $0)
         }
         guard let h else { throw GeodataError(path, "cannot create \(scratch): \(GDALSetup.lastError())") }
         ds = Dataset(handle: h, path: scratch)
@@ -63,7 +63,7 @@ public final class RasterMosaic {
         GDALSetGeoTransform(h, &gt)
         if !spec.crsWKT.isEmpty { GDALSetProjection(h, spec.crsWKT) }
         let b = GDALGetRasterBand(h, 1)
-        GDALSetRasterNoDataValue(b, Double(noData))
+        GDALSetRasterNoDataValue(b, noData.gridDouble)
         if let description { GDALSetDescription(b, description) }
     }
 
@@ -72,7 +72,7 @@ public final class RasterMosaic {
     }
 
     /// Writes `values` (row by row, `cols` × `rows`) at (`col`, `row`) of the whole grid.
-    public func write(_ values: [Float], col: Int, row: Int, cols: Int, rows: Int) throws {
+    public func write(_ values: [T], col: Int, row: Int, cols: Int, rows: Int) throws {
         precondition(values.count == cols * rows)
         guard col >= 0, row >= 0, col + cols <= spec.cols, row + rows <= spec.rows else {
             throw GeodataError(path, "a window \(cols) × \(rows) at column \(col), row \(row) leaves the \(spec.cols) × \(spec.rows) grid")
@@ -80,19 +80,24 @@ public final class RasterMosaic {
         let b = GDALGetRasterBand(ds.handle, 1)
         let err = values.withUnsafeBytes { buf in
             GDALRasterIO(b, GF_Write, Int32(col), Int32(row), Int32(cols), Int32(rows), UnsafeMutableRawPointer(mutating: buf.baseAddress),
-                         Int32(cols), Int32(rows), GDT_Float32, 0, 0)
+                         Int32(cols), Int32(rows), RasterIO.gdalType(T.self), 0, 0)
         }
         guard err == CE_None else { throw GeodataError(path, "cannot write a window: \(GDALSetup.lastError())") }
     }
 
-    /// Copies the assembled raster to `path` as a COG (DEFLATE, floating-point predictor, averaged overviews),
+    /// Whether `T` is a floating-point type (then the floating-point predictor and averaged overviews; else
+    /// the horizontal predictor and nearest-neighbour overviews, which keep labels whole).
+    static var isFloating: Bool { T.self == Float.self || T.self == Double.self }
+
+    /// Copies the assembled raster to `path` as a COG (DEFLATE, predictor and overviews as `isFloating` says),
     /// under a temporary name renamed on success, and removes the scratch GeoTIFF.
     public func finish() throws {
         GDALFlushCache(ds.handle)
         defer { finished = true; try? FileManager.default.removeItem(atPath: scratch) }
         try AtomicOutput.write(to: path) { tmp in
             guard let drv = GDALGetDriverByName("COG") else { throw GeodataError(path, "GDAL has no COG driver") }
-            let out = withCStringList(["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2", "RESAMPLING=AVERAGE", "PREDICTOR=FLOATING_POINT"]) {
+            let out = withCStringList(["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2", "RESAMPLING=\(Self.isFloating ? "AVERAGE" : "NEAREST")",
+                                         "PREDICTOR=\(Self.isFloating ? "FLOATING_POINT" : "YES")"]) {
                 GDALCreateCopy(drv, tmp, ds.handle, 0, $0, nil, nil)
             }
             guard let out else { throw GeodataError(path, "cannot write COG: \(GDALSetup.lastError())") }

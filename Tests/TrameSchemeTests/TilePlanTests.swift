@@ -211,3 +211,18 @@ final class TilePlanTests: XCTestCase {
         XCTAssertEqual(SlurmStatus.arrayList(s.filter { $0.state.needsResubmission }.map(\.task)), "3,4,6,7")
     }
 }
+
+extension TilePlanTests {
+    /// The plan records how each least-cost sub-network's reservoirs are found, as the project gives them, so that
+    /// a tile finds them without the project's sub-networks and a changed project makes another plan (hash).
+    func testThePlanCarriesTheReservoirSettings() throws {
+        let plan = try TilePlan.make(project: try project(), spec: spec(cols: 800, rows: 500), friction: friction, tileMetres: 4000, haloMetres: nil, paths: paths)
+        XCTAssertEqual(plan.version, 2)
+        XCTAssertEqual(plan.inventories, [])
+        XCTAssertEqual(plan.subnetworks.map(\.reservoirs), [
+            PlanReservoirs(habitat: [20], minAreaHa: 5, inventories: [], inventoryMask: 0, connexity: 8),
+            PlanReservoirs(habitat: [40], minAreaHa: 1, inventories: [], inventoryMask: 0, connexity: 8),
+        ])
+        XCTAssertEqual(plan.subnetworks[0].reservoirs?.neighbourhood, .queen)
+    }
+}

@@ -9,10 +9,13 @@ struct StepCommand: ParsableCommand {
         commandName: "step",
         abstract: "Run one task of a plan (`trame plan`): a tile, or the merge.",
         discussion: """
-        Task N ≤ the number of tiles: reads the tile's window of the land cover (its core and halo) and writes \
-        each sub-network's resistance over it to PLAN/tiles/N/SUB_resistance.tif (cost units per metre, \
-        impassable = NoData −9999), then PLAN/tiles/N/done, written last and atomically, holding the plan's \
-        SHA-256. A task whose marker matches the plan is skipped (say so and exit 0): rerunning a whole \
+        Task N ≤ the number of tiles: for each least-cost sub-network, finds the fragments of its reservoirs \
+        over the tile's core (its core and one ring of cells around it read) and writes their local ids to \
+        PLAN/tiles/N/SUB_fragments.tif and their table (cells, perimeter edges, inventories, first cell, the ids \
+        along the core's sides) to SUB_fragments.json; then reads the tile's window of the land cover (its core \
+        and halo) and writes each sub-network's resistance over it to PLAN/tiles/N/SUB_resistance.tif (cost \
+        units per metre, impassable = NoData −9999); then PLAN/tiles/N/done, written last and atomically, \
+        holding the plan's SHA-256. A task whose marker matches the plan is skipped (say so and exit 0): rerunning a whole \
         array only computes what is missing. The last task (tiles + 1) is the merge into PLAN/merged.
 
         Runs anywhere the plan's files are visible: a cluster node (trame.sbatch calls it with \
@@ -39,7 +42,7 @@ struct StepCommand: ParsableCommand {
         case .skipped:
             print("task \(task): already done for this plan (\(folder.doneMarker(task))); skipped")
         case .computed(let files):
-            if !common.quiet { print("task \(task): wrote \(files.count) raster\(files.count == 1 ? "" : "s") in \(folder.tileFolder(task)): \(files.joined(separator: ", "))") }
+            if !common.quiet { print("task \(task): wrote \(files.count) file\(files.count == 1 ? "" : "s") in \(folder.tileFolder(task)): \(files.joined(separator: ", "))") }
         }
     }
 }
@@ -51,10 +54,15 @@ struct MergeCommand: ParsableCommand {
         discussion: """
         Writes OUT/rasters/SUB_resistance.tif for every sub-network (Cloud-Optimized GeoTIFF, cost units per \
         metre, impassable = NoData −9999): each tile's core window, the halo left out, assembled on the \
-        territory's grid a tile at a time (the whole raster is never held in memory), and \
-        OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
+        territory's grid a tile at a time (the whole raster is never held in memory). For every least-cost \
+        sub-network, joins the tiles' reservoir fragments across the tiles' edges (a union-find over the cells \
+        on the cores' sides, 8-connected) and writes OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…n as \
+        `trame run` numbers them, 0 = NoData) and OUT/SUB_reservoirs.csv (reservoir, cells, area_ha, \
+        perimeter_m, from_inventory, inventories). Then OUT/trame-merge.json. Refuses, before writing anything, \
+        when a tile task is not done, naming which.
 
-        Not yet tiled: resistance only; the rest of the scheme still needs `trame run`.
+        Not yet tiled: links, corridors and metrics, and the watercourse sub-network's reservoirs; they still \
+        need `trame run`.
         """)
 
     @Argument(help: "The plan's folder.")

@@ -1,3 +1,4 @@
+import CSV
 import Crypto
 import Foundation
 import TrameCost
@@ -29,6 +30,9 @@ public struct PlanFolder: Sendable {
     public func tileFolder(_ task: Int) -> String { "\(path)/tiles/\(task)" }
     public func doneMarker(_ task: Int) -> String { "\(tileFolder(task))/done" }
     public func resistance(task: Int, subnetwork: String) -> String { "\(tileFolder(task))/\(subnetwork)_resistance.tif" }
+    /// A tile's reservoir fragments of one sub-network: their local ids over the core (Int32 GeoTIFF) and their table.
+    public func fragmentLabels(task: Int, subnetwork: String) -> String { "\(tileFolder(task))/\(subnetwork)_fragments.tif" }
+    public func fragmentTable(task: Int, subnetwork: String) -> String { "\(tileFolder(task))/\(subnetwork)_fragments.json" }
     /// Where the plan's own merge job writes (`merge.sbatch`), and its marker.
     public var mergedFolder: String { "\(path)/merged" }
     public static func mergeMarker(_ out: String) -> String { (out as NSString).appendingPathComponent("trame-merge.json") }
@@ -118,7 +122,8 @@ public enum TilePlanning {
     }
 }
 
-/// `trame step PLAN --task N`: one tile's resistance for every sub-network over its core and halo.
+/// `trame step PLAN --task N`: one tile's resistance for every sub-network over its core and halo, and the
+/// fragments of the reservoirs of every least-cost sub-network over its core.
 public enum TileStep {
     public enum Outcome: Equatable, Sendable {
         /// Its `done` marker already matched the plan: nothing was computed.
@@ -127,9 +132,11 @@ public enum TileStep {
         case computed([String])
     }
 
-    /// Runs task `task` of the plan: a tile's resistance rasters (the merge task is `TileMerge`).
+    /// Runs task `task` of the plan: a tile's reservoir fragments, then its resistance rasters (the merge task is `TileMerge`).
     ///
-    /// Memory: the tile's window as Int32 and one resistance at a time as Float32 (see `TileMemory`).
+    /// Memory: first the core and its ring of cells (land cover, inventories, habitat and fragment ids: 13 bytes a
+    /// cell) and the fragment tables, freed before the resistance: the tile's window as Int32 and one resistance at a
+    /// time as Float32 (see `TileMemory`).
     /// - Complexity: O(window cells × sub-networks).
     public static func run(_ folder: PlanFolder, task: Int, progress: (String) -> Void) throws -> Outcome {
         let plan = folder.plan
@@ -142,20 +149,11 @@ public enum TileStep {
         let dir = folder.tileFolder(task)
         try? FileManager.default.removeItem(atPath: folder.doneMarker(task))
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var outputs = try fragments(folder, tile: tile, progress: progress)
         let w = tile.window
         progress("tile \(task): reading the land cover's window of \(w.cols) × \(w.rows) cells")
-        var lc = try RasterIO.read(plan.landCover, as: Int32.self, col: w.col, row: w.row, cols: w.cols, rows: w.rows)
-        guard lc.spec.cols == w.cols, lc.spec.rows == w.rows else { throw GeodataError(plan.landCover, "changed since the plan was made") }
-        // [land_cover] nodata as `trame run` applies it (Inputs.landCover): the declared value becomes the file's own.
-        if let d = plan.landCoverNoData.flatMap({ Int32(exactly: $0) }), lc.noData != d {
-            if let own = lc.noData {
-                lc.values.withUnsafeMutableBufferPointer { V in for i in V.indices where V[i] == d { V[i] = own } }
-            } else {
-                lc.noData = d
-            }
-        }
+        let lc = try landCover(plan, w)
         let table = try FrictionTable.read(plan.friction)
-        var outputs: [String] = []
         for sub in plan.subnetworks {
             progress("tile \(task): \(sub.name) resistance")
             let res: Grid<Float>
@@ -172,11 +170,82 @@ public enum TileStep {
     }
 }
 
+extension TileStep {
+    /// The land cover over window `w`, with the project's NoData as `trame run` applies it (`Inputs.landCover`):
+    /// the declared value becomes the file's own.
+    static func landCover(_ plan: TilePlan, _ w: CellWindow) throws -> Grid<Int32> {
+        var lc = try RasterIO.read(plan.landCover, as: Int32.self, col: w.col, row: w.row, cols: w.cols, rows: w.rows)
+        guard lc.spec.cols == w.cols, lc.spec.rows == w.rows else { throw GeodataError(plan.landCover, "changed since the plan was made") }
+        if let d = plan.landCoverNoData.flatMap({ Int32(exactly: $0) }), lc.noData != d {
+            if let own = lc.noData {
+                lc.values.withUnsafeMutableBufferPointer { V in for i in V.indices where V[i] == d { V[i] = own } }
+            } else {
+                lc.noData = d
+            }
+        }
+        return lc
+    }
+
+    /// The project's inventories over `spec` (a window of the territory's grid): bit k set where inventory k
+    /// covers the cell, rasterised as `trame run` rasterises them on the whole grid (`SchemeReader.inventoryGrid`:
+    /// cells whose centre a site covers). nil when the project has none.
+    static func inventoryBits(_ plan: TilePlan, spec: GridSpec) throws -> [UInt32]? {
+        guard !plan.inventories.isEmpty else { return nil }
+        let project = try ProjectFile.load(plan.project)
+        guard project.inventories.map(\.name) == plan.inventories else {
+            throw GeodataError(plan.project, "its inventories (\(project.inventories.map(\.name).joined(separator: ", "))) are not the plan's (\(plan.inventories.joined(separator: ", "))): the project changed since the plan was made; make the plan again with `trame plan`")
+        }
+        let whole = plan.grid.spec
+        var bits = [UInt32](repeating: 0, count: spec.count)
+        for (k, inv) in project.inventories.enumerated() {
+            let layer = try SchemeInputs.layer(inv.source, role: "inventory '\(inv.name)'", crsWKT: whole.crsWKT, extent: whole.extent, warn: { _ in })
+            let g = try Rasterizer.rasterize(layer, onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
+            let bit = UInt32(1) << UInt32(k)
+            bits.withUnsafeMutableBufferPointer { B in for i in 0..<B.count where g.values[i] != 0 { B[i] |= bit } }
+        }
+        return bits
+    }
+
+    /// Writes PLAN/tiles/N/SUB_fragments.tif (local fragment ids over the core, Int32, 0 = NoData) and
+    /// SUB_fragments.json (`ReservoirFragments`) for every least-cost sub-network; returns the files written.
+    ///
+    /// Reads the core grown by one cell (`FragmentFinder.ring`): the perimeter across the core's sides is counted
+    /// against the next tile's cells, as the whole-grid run counts it.
+    static func fragments(_ folder: PlanFolder, tile: Tile, progress: (String) -> Void) throws -> [String] {
+        let plan = folder.plan
+        let tiled = plan.subnetworks.filter { $0.reservoirs != nil }
+        guard !tiled.isEmpty else { return [] }
+        let whole = plan.grid.spec
+        let ring = FragmentFinder.ring(of: tile.core, gridCols: whole.cols, gridRows: whole.rows)
+        progress("tile \(tile.task): reservoir fragments over the core of \(tile.core.cols) × \(tile.core.rows) cells")
+        let lc = try landCover(plan, ring)
+        let bits = try inventoryBits(plan, spec: lc.spec)
+        let coreSpec = tile.core.spec(in: whole)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        var written: [String] = []
+        for sub in tiled {
+            let r = sub.reservoirs!
+            let (labels, table) = try FragmentFinder.find(landCover: lc.values, noData: lc.noData, ring: ring, core: tile.core, gridCols: whole.cols,
+                                                          gridRows: whole.rows, habitat: Set(r.habitat.map(Int32.init)), inventoryBits: bits,
+                                                          subnetworkInventories: r.inventoryMask, connexity: r.neighbourhood)
+            let tif = folder.fragmentLabels(task: tile.task, subnetwork: sub.name), json = folder.fragmentTable(task: tile.task, subnetwork: sub.name)
+            try RasterIO.write(Grid(spec: coreSpec, values: labels, noData: 0), to: tif, format: .geotiff,
+                               bandDescription: "reservoir fragments (\(sub.name)) of tile \(tile.task), local ids 1…\(table.count)")
+            try writeAtomically(try e.encode(table), to: json)
+            written += [(tif as NSString).lastPathComponent, (json as NSString).lastPathComponent]
+        }
+        return written
+    }
+}
+
 /// `trame merge PLAN -o OUT`: the tiles' cores joined into OUT/rasters/SUB_resistance.tif, the same rasters as
-/// `trame run` writes for the whole grid.
+/// `trame run` writes for the whole grid; the reservoirs of every least-cost sub-network joined across the tiles'
+/// edges into OUT/rasters/SUB_reservoirs.tif and OUT/SUB_reservoirs.csv.
 public enum TileMerge {
     /// - Throws: naming every task that is not done (for this plan), before anything is written.
-    /// - Complexity: O(grid cells × sub-networks); memory: one tile's core at a time and GDAL's cache.
+    /// - Complexity: O(grid cells × sub-networks); memory: one tile's core at a time, GDAL's cache and one
+    ///   sub-network's fragment tables (`ReservoirJoin`).
     public static func run(_ folder: PlanFolder, output: String, progress: (String) -> Void) throws -> [String] {
         let plan = folder.plan
         let missing = plan.tiles.map(\.task).filter { !folder.isDone($0) }
@@ -202,10 +271,79 @@ public enum TileMerge {
             try mosaic.finish()
             written.append(rel)
         }
+        for sub in plan.subnetworks where sub.reservoirs != nil {
+            written += try reservoirs(folder, sub: sub, output: out, progress: progress)
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: written, finished: ISO8601DateFormatter().string(from: Date()))
         try writeAtomically(try e.encode(marker), to: PlanFolder.mergeMarker(out))
         return written
+    }
+}
+
+extension TileMerge {
+    /// The header of OUT/SUB_reservoirs.csv.
+    public static let reservoirColumns = ["reservoir", "cells", "area_ha", "perimeter_m", "from_inventory", "inventories"]
+
+    /// One least-cost sub-network's reservoirs: the tiles' fragment tables joined (`ReservoirJoin`), then each
+    /// tile's fragment ids relabelled into OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…count as `trame run`
+    /// numbers them, 0 = NoData) a tile at a time, and the table OUT/SUB_reservoirs.csv (areas in hectares and
+    /// perimeters in metres written with 17 significant digits: the same doubles as `trame run`'s).
+    /// - Throws: as `trame run` does, when the sub-network has no habitat or no patch reaches its minimum area.
+    static func reservoirs(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> [String] {
+        let plan = folder.plan, r = sub.reservoirs!
+        progress("joining the reservoir fragments of \(sub.name) across \(plan.tiles.count) tiles")
+        let d = JSONDecoder()
+        var tables: [(tile: Tile, fragments: ReservoirFragments)] = []
+        for tile in plan.tiles {
+            let file = folder.fragmentTable(task: tile.task, subnetwork: sub.name)
+            guard let data = FileManager.default.contents(atPath: file) else { throw GeodataError(file, "missing: run `trame step \(folder.path) --task \(tile.task)` again") }
+            do { tables.append((tile, try d.decode(ReservoirFragments.self, from: data))) } catch {
+                throw GeodataError(file, "not a fragment table written by `trame step` (\(error.localizedDescription)): run the step again")
+            }
+        }
+        let spec = plan.grid.spec
+        var joined = try ReservoirJoin.join(tables, spec: spec, minAreaHa: r.minAreaHa, connexity: r.neighbourhood)
+        tables = []
+        guard joined.habitatCells > 0 else {
+            throw GeodataError(plan.project, "sub-network '\(sub.name)' has no habitat: none of the classes \(r.habitat.map(String.init).joined(separator: ", ")) occurs in \((plan.landCover as NSString).lastPathComponent) and no inventory site is given to it")
+        }
+        guard !joined.patches.isEmpty else {
+            throw GeodataError(plan.project, "sub-network '\(sub.name)': no habitat patch reaches \(fmt(r.minAreaHa)) ha (min_reservoir_area)")
+        }
+        progress("\(sub.name): \(joined.patches.count) reservoirs; writing their raster a tile at a time")
+        let rel = "rasters/\(sub.name)_reservoirs.tif"
+        let mosaic = try RasterMosaic(path: "\(out)/\(rel)", spec: spec, noData: Int32(0), description: "reservoirs (\(sub.name)), ids 1…\(joined.patches.count)")
+        for (t, tile) in plan.tiles.enumerated() {
+            let file = folder.fragmentLabels(task: tile.task, subnetwork: sub.name)
+            var g = try RasterIO.read(file, as: Int32.self)
+            guard g.cols == tile.core.cols, g.rows == tile.core.rows else { throw GeodataError(file, "is not tile \(tile.task)'s core: run the step again") }
+            let map = joined.relabel[t]
+            try g.values.withUnsafeMutableBufferPointer { V in
+                for i in 0..<V.count {
+                    let k = Int(V[i])
+                    guard k >= 0, k < map.count else { throw GeodataError(file, "holds fragment \(k); its table has \(map.count - 1): run the step again") }
+                    V[i] = map[k]
+                }
+            }
+            try mosaic.write(g.values, col: tile.core.col, row: tile.core.row, cols: tile.core.cols, rows: tile.core.rows)
+            joined.relabel[t] = []
+        }
+        try mosaic.finish()
+        let csv = "\(sub.name)_reservoirs.csv"
+        try AtomicOutput.write(to: "\(out)/\(csv)") { tmp in
+            guard let stream = OutputStream(toFileAtPath: tmp, append: false) else { throw GeodataError(tmp, "cannot create") }
+            let w = try CSVWriter(stream: stream)
+            try w.write(row: reservoirColumns)
+            for (k, p) in joined.patches.enumerated() {
+                let bits = joined.inventoryBits[k]
+                let names = plan.inventories.enumerated().filter { bits & (UInt32(1) << UInt32($0.offset)) != 0 }.map(\.element)
+                try w.write(row: [String(p.id), String(p.cells), String(format: "%.17g", p.areaHa), String(format: "%.17g", p.perimeter),
+                                  p.fromInventory ? "1" : "0", names.joined(separator: "; ")])
+            }
+            w.stream.close()
+        }
+        return [rel, csv]
     }
 }

@@ -22,6 +22,15 @@ public struct CellWindow: Codable, Equatable, Sendable {
     public func contains(_ other: CellWindow) -> Bool {
         other.col >= col && other.row >= row && other.col + other.cols <= col + cols && other.row + other.rows <= row + rows
     }
+
+    /// The grid of this window's cells on `grid` (as `grid` is the whole territory's): its size, and the
+    /// transform moved to its top-left cell.
+    public func spec(in grid: GridSpec) -> GridSpec {
+        var t = grid.transform
+        t.originX += Double(col) * t.pixelWidth + Double(row) * t.rowRotation
+        t.originY += Double(col) * t.colRotation + Double(row) * t.pixelHeight
+        return GridSpec(cols: cols, rows: rows, transform: t, crsWKT: grid.crsWKT)
+    }
 }
 
 /// A window's extent in map coordinates (metres of the grid's CRS).

@@ -6,10 +6,12 @@ import TrameRaster
 /// steps (tasks 1 … N: one tile each; task N + 1: the merge). Written as PLAN/plan.json, read by
 /// `trame step`, `trame merge` and `trame slurm status`.
 ///
-/// Today a tile task computes each sub-network's resistance over its window; the later stages (links,
+/// Today a tile task computes each sub-network's resistance over its window and the fragments of its
+/// reservoirs over its core, which the merge joins across the tiles' edges; the later stages (links,
 /// corridors) will run on them within the same halo.
 public struct TilePlan: Codable, Equatable, Sendable {
-    public static let currentVersion = 1
+    /// 2: the sub-networks carry their reservoirs' settings and the plan its inventories (tiled reservoirs).
+    public static let currentVersion = 2
 
     public var version: Int
     /// The project file, absolute.
@@ -27,6 +29,8 @@ public struct TilePlan: Codable, Equatable, Sendable {
     public var tileCells: Int
     public var halo: Halo
     public var subnetworks: [PlanSubNetwork]
+    /// The project's inventories in its order (bit k of a fragment's or reservoir's inventories is the k-th).
+    public var inventories: [String]
     public var tiles: [Tile]
     public var steps: [PlanStep]
     public var memory: TileMemory
@@ -57,6 +61,37 @@ public struct PlanGrid: Codable, Equatable, Sendable {
 public struct PlanSubNetwork: Codable, Equatable, Sendable {
     public var name: String
     public var frictionColumn: String
+    /// How its reservoirs are found, when the tiles find them (the least-cost model); nil for a watercourse
+    /// sub-network, whose reservoirs are its stretches (not tiled yet: `trame run` builds them).
+    public var reservoirs: PlanReservoirs?
+
+    public init(name: String, frictionColumn: String, reservoirs: PlanReservoirs? = nil) {
+        self.name = name; self.frictionColumn = frictionColumn; self.reservoirs = reservoirs
+    }
+
+    /// A sub-network of the project as the plan records it.
+    public init(_ sub: SubNetwork, inventories: [Inventory]) {
+        var mask: UInt32 = 0
+        for name in sub.inventories { if let k = inventories.firstIndex(where: { $0.name == name }) { mask |= UInt32(1) << UInt32(k) } }
+        self.init(name: sub.name, frictionColumn: sub.frictionColumn,
+                  reservoirs: sub.model == .watercourse ? nil : PlanReservoirs(habitat: sub.habitat, minAreaHa: sub.minReservoirHa,
+                                                                              inventories: sub.inventories, inventoryMask: mask, connexity: 8))
+    }
+}
+
+/// A least-cost sub-network's reservoirs as `trame run` finds them (`PatchFinder.find`): habitat classes,
+/// minimum area, the inventories whose sites are reservoirs whatever their size.
+public struct PlanReservoirs: Codable, Equatable, Sendable {
+    public var habitat: [Int]
+    /// Hectares.
+    public var minAreaHa: Double
+    /// The sub-network's inventories, by name, and as bits over the plan's `inventories`.
+    public var inventories: [String]
+    public var inventoryMask: UInt32
+    /// 8: cells join through corners too, as `trame run` joins them.
+    public var connexity: Int
+
+    public var neighbourhood: Neighbourhood { connexity == 4 ? .rook : .queen }
 }
 
 /// One unit of work: a tile (`kind = "tile"`, `tile` its number) or the merge.
@@ -72,6 +107,9 @@ public struct PlanStep: Codable, Equatable, Sendable {
 /// `bytesPerCell` = 16: the land cover's window as Int32 (4 bytes), one sub-network's resistance as Float32
 /// (4; sub-networks are done one at a time), GDAL's copy of it while writing (4), and 4 spare for the block
 /// cache. `overheadMegabytes` = 256 for the process (Swift runtime, GDAL and PROJ and their caches).
+/// The reservoir fragments are found first, over the core and one ring of cells only (the land cover and the
+/// inventories as 4 bytes each, habitat 1, fragment ids 4: 13 bytes a core cell, and the fragment tables), and
+/// freed before the window is read: within the same estimate while fragments are fewer than one per 20 cells.
 public struct TileMemory: Codable, Equatable, Sendable {
     public static let bytesPerCellConstant = 16
     public static let overheadConstant = 256
@@ -127,7 +165,8 @@ extension TilePlan {
         steps.append(PlanStep(task: tiles.count + 1, kind: "merge", tile: nil, command: "trame merge PLAN -o PLAN/merged"))
         return TilePlan(version: currentVersion, project: paths.project, landCover: paths.landCover, landCoverNoData: project.landCoverNoData,
                         friction: paths.friction, grid: PlanGrid(spec), cellSize: cell, tileMetres: tileMetres, tileCells: tileCells,
-                        halo: halo, subnetworks: project.subNetworks.map { PlanSubNetwork(name: $0.name, frictionColumn: $0.frictionColumn) },
+                        halo: halo, subnetworks: project.subNetworks.map { PlanSubNetwork($0, inventories: project.inventories) },
+                        inventories: project.inventories.map(\.name),
                         tiles: tiles, steps: steps, memory: TileMemory(largestWindowCells: tiles.map(\.window.count).max() ?? 0),
                         trame: paths.trame)
     }
