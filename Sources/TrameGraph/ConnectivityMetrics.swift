@@ -145,10 +145,10 @@ public enum ConnectivityMetrics {
                 var acc = Acc(n: n, m: m)
                 var search = ReplacementSearch(adj)
                 let subFlux = UnsafeMutableBufferPointer<Double>.filled(n, with: 0)
-                let maxBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: -1)
-                defer { subFlux.deallocate(); maxBelow.deallocate() }
+                let wantedBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: 0)
+                defer { subFlux.deallocate(); wantedBelow.deallocate() }
                 let dist = search.dist, parent = search.parent, order = search.order, pre = search.pre
-                let tin = search.tin, size = search.size, newDist = search.newDist, ap = search.scratch, detours = search.detours
+                let tin = search.tin, size = search.size, newDist = search.newDist, pdist = search.pdist, ap = search.scratch, detours = search.detours
                 var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
                 var fluxA = acc.flux, iicFluxA = acc.iicFlux, connectorA = acc.connector
                 var iicConnectorA = acc.iicConnector, bcA = acc.bc, linkA = acc.link
@@ -167,7 +167,7 @@ public enum ConnectivityMetrics {
                     search.shortestPathTree(from: s, cutoff: cutoff)
                     let count = search.count
                     var reached = 0.0
-                    for i in 0..<count { subFlux[order[i]] = 0; maxBelow[order[i]] = -1 }
+                    for i in 0..<count { subFlux[order[i]] = 0; wantedBelow[order[i]] = 0 }
                     for i in stride(from: count - 1, through: 0, by: -1) {
                         let j = order[i]
                         let apj = a[j] * exp(-alpha * dist[j])
@@ -180,37 +180,38 @@ public enum ConnectivityMetrics {
                         if p >= 0 {
                             subFlux[p] += subFlux[j]
                             if p != s { bc[p] += subFlux[j] }
-                            maxBelow[p] = max(maxBelow[p], j, maxBelow[j])
+                            wantedBelow[p] += wantedBelow[j] + (j > s ? 1 : 0)
                         }
                     }
                     if count < compNodes[s] { cutCapacity += aS * max(0, compCapacity[s] - reached) }
                     // Removing node k changes the distances to its descendants; removing the link from k to its parent,
-                    // to k and its descendants. Only those numbered above s are summed.
+                    // to k and its descendants. Only those numbered above s are summed. One search serves both: once
+                    // the link goes, a descendant t is reached either avoiding k (its distance without k) or through
+                    // k, whose tree path to t is still there: d'(t) = min(d_without k(t), d'(k) + d(t) − d(k)).
                     for i in 1..<count {
                         let k = order[i]
                         let lo = tin[k], hi = tin[k] + size[k]
-                        let nodeLoss = hi > lo + 1 && maxBelow[k] > s, linkLoss = linkImportance && (k > s || maxBelow[k] > s)
-                        if !nodeLoss && !linkLoss { continue }
-                        if hi > lo + 1 { search.seedDescendants(of: k) }
-                        if nodeLoss {
-                            search.resettle(lo + 1, hi, root: -1, blockedEdge: -1, cutoff: cutoff)
-                            var loss = 0.0
+                        let wanted = wantedBelow[k]
+                        if wanted == 0 && !(linkImportance && k > s) { continue }
+                        let enterK = linkImportance ? search.enter(k, without: search.parentEdge[k]) : .infinity
+                        let toK = hi > lo + 1 ? search.removeDescendants(of: k, cutoff: cutoff, above: s, wanted: wanted,
+                                                                         throughDescendants: linkImportance, enterK: enterK) : .infinity
+                        // Each loss is p(t) − p'(t) = p(t) · (1 − exp(−α (d'(t) − d(t)))), by expm1 so that a small loss
+                        // keeps its digits; through k, d'(t) − d(t) = d'(k) − d(k) for all of k's subtree.
+                        let dk = min(enterK, toK)
+                        let viaK = dk <= cutoff ? dk - dist[k] : .infinity
+                        var nodeLoss = 0.0, linkLoss = 0.0
+                        if linkImportance && k > s { linkLoss += ap[lo] * -expm1(-alpha * viaK) }
+                        if wanted > 0 {
                             for q in (lo + 1)..<hi where pre[q] > s {
                                 let d = newDist[q]
-                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                                let without = d <= cutoff ? d - pdist[q] : .infinity
+                                nodeLoss += ap[q] * -expm1(-alpha * without)
+                                linkLoss += ap[q] * -expm1(-alpha * min(without, viaK))
                             }
-                            connector[k] += 2 * aS * loss
+                            connector[k] += 2 * aS * nodeLoss
                         }
-                        if linkLoss {
-                            let e = search.parentEdge[k]
-                            search.resettle(lo, hi, root: k, blockedEdge: e, cutoff: cutoff)
-                            var loss = 0.0
-                            for q in lo..<hi where pre[q] > s {
-                                let d = newDist[q]
-                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
-                            }
-                            link[e] += 2 * aS * loss
-                        }
+                        if linkImportance { link[search.parentEdge[k]] += 2 * aS * linkLoss }
                     }
                     // Fewest links (whole component): IIC, its flux and connector through the dominator tree.
                     search.hopDominatorTree(from: s)
