@@ -148,7 +148,7 @@ public enum ConnectivityMetrics {
                 let wantedBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: 0)
                 defer { subFlux.deallocate(); wantedBelow.deallocate() }
                 let dist = search.dist, parent = search.parent, order = search.order, pre = search.pre
-                let tin = search.tin, size = search.size, newDist = search.newDist, pdist = search.pdist, ap = search.scratch, detours = search.detours
+                let tin = search.tin, size = search.size, newDist = search.newDist, growth = search.growth, pdist = search.pdist, ap = search.scratch, detours = search.detours
                 var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
                 var fluxA = acc.flux, iicFluxA = acc.iicFlux, connectorA = acc.connector
                 var iicConnectorA = acc.iicConnector, bcA = acc.bc, linkA = acc.link
@@ -193,21 +193,23 @@ public enum ConnectivityMetrics {
                         let lo = tin[k], hi = tin[k] + size[k]
                         let wanted = wantedBelow[k]
                         if wanted == 0 && !(linkImportance && k > s) { continue }
-                        let enterK = linkImportance ? search.enter(k, without: search.parentEdge[k]) : .infinity
+                        // Growths d'(·) − d(·): k's once the link above it goes (entering from outside its subtree, or
+                        // through its descendants), and each descendant's without k.
+                        let enterK = linkImportance ? search.enter(k, without: search.parentEdge[k]) - dist[k] : .infinity
                         let toK = hi > lo + 1 ? search.removeDescendants(of: k, cutoff: cutoff, above: s, wanted: wanted,
                                                                          throughDescendants: linkImportance, enterK: enterK) : .infinity
                         // Each loss is p(t) − p'(t) = p(t) · (1 − exp(−α (d'(t) − d(t)))), by expm1 so that a small loss
                         // keeps its digits; through k, d'(t) − d(t) = d'(k) − d(k) for all of k's subtree.
-                        let dk = min(enterK, toK)
-                        let viaK = dk <= cutoff ? dk - dist[k] : .infinity
+                        let growK = min(enterK, toK)
+                        let lossK = dist[k] + growK <= cutoff ? -expm1(-alpha * growK) : 1
                         var nodeLoss = 0.0, linkLoss = 0.0
-                        if linkImportance && k > s { linkLoss += ap[lo] * -expm1(-alpha * viaK) }
+                        if linkImportance && k > s { linkLoss += ap[lo] * lossK }
                         if wanted > 0 {
                             for q in (lo + 1)..<hi where pre[q] > s {
-                                let d = newDist[q]
-                                let without = d <= cutoff ? d - pdist[q] : .infinity
-                                nodeLoss += ap[q] * -expm1(-alpha * without)
-                                linkLoss += ap[q] * -expm1(-alpha * min(without, viaK))
+                                let grow = growth[q]
+                                let without = pdist[q] + grow <= cutoff ? -expm1(-alpha * grow) : 1
+                                nodeLoss += ap[q] * without
+                                linkLoss += ap[q] * min(without, lossK)
                             }
                             connector[k] += 2 * aS * nodeLoss
                         }

@@ -69,12 +69,18 @@ struct ReplacementSearch {
     let scratch: UnsafeMutableBufferPointer<Double>
     /// The tree's links by pre-order position (`indexTreeLinks`) and the distance at each position; the position
     /// of each position's parent, the length of the link to it, and a bound per position for `removeDescendants`.
-    private let lstart, ltarget, ppos: UnsafeMutableBufferPointer<Int>
-    private let pweight, bound: UnsafeMutableBufferPointer<Double>
+    private let lstart, ltarget, ppos, done: UnsafeMutableBufferPointer<Int>
+    private let lreduced, bound: UnsafeMutableBufferPointer<Double>
+    /// Growth of each descendant's distance by pre-order position (`removeDescendants`).
+    let growth: UnsafeMutableBufferPointer<Double>
     private let lweight: UnsafeMutableBufferPointer<Double>
     let pdist: UnsafeMutableBufferPointer<Double>
     /// First-in first-out queue of the hop searches; stamps, local numbers and list of `hopDetours`.
     private let queue, mark, detour, local: UnsafeMutableBufferPointer<Int>
+    /// Per node of the current hop tree, its number of predecessors (neighbours one hop closer to the source);
+    /// `sole[u] == hopStamp` when u is the only predecessor of some node.
+    private let npred, sole: UnsafeMutableBufferPointer<Int>
+    private var hopStamp = 0
     /// The nodes found by `hopDetours`.
     let detours: UnsafeMutableBufferPointer<Int>
     private var stamp = 0
@@ -96,13 +102,15 @@ struct ReplacementSearch {
         newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0)
         lstart = .filled(n + 1, with: 0); ltarget = .filled(g.target.count, with: 0)
         lweight = .filled(g.target.count, with: 0); pdist = .filled(n, with: 0)
-        ppos = .filled(n, with: -1); pweight = .filled(n, with: 0); bound = .filled(n, with: 0)
+        npred = .filled(n, with: 0); sole = .filled(n, with: 0)
+        ppos = .filled(n, with: -1); done = .filled(n, with: 0)
+        lreduced = .filled(g.target.count, with: 0); bound = .filled(n, with: 0); growth = .filled(n, with: .infinity)
         heap = .filled(g.target.count + n + 1, with: HeapEntry(key: 0, item: 0))
         queue = .filled(n, with: 0); mark = .filled(n, with: 0); detour = .filled(n, with: 0)
         local = .filled(n, with: 0); detours = .filled(n, with: 0)
         storage = Storage([parent, parentEdge, tin, size, depth, order, pre, queue, mark, detour, local, detours,
-                           lstart, ltarget, ppos].map { UnsafeMutableRawPointer($0.baseAddress!) }
-                          + [dist, newDist, scratch, lweight, pdist, pweight, bound].map { UnsafeMutableRawPointer($0.baseAddress!) }
+                           lstart, ltarget, ppos, done, npred, sole].map { UnsafeMutableRawPointer($0.baseAddress!) }
+                          + [dist, newDist, scratch, lweight, pdist, lreduced, bound, growth].map { UnsafeMutableRawPointer($0.baseAddress!) }
                           + [UnsafeMutableRawPointer(heap.baseAddress!)])
     }
 
@@ -200,12 +208,15 @@ struct ReplacementSearch {
         }
         // Predecessors of v are its neighbours one hop closer; they come earlier in breadth-first order, so
         // their dominators are final when v is reached.
+        hopStamp += 1
+        npred[s] = 0
         for i in 1..<max(1, count) {
             let v = order[i]
             let up = dist[v] - 1
-            var d = -1
+            var d = -1, preds = 0
             for k in start[v]..<start[v + 1] where dist[target[k]] == up {
                 var a = target[k]
+                preds += 1
                 if d < 0 { d = a; continue }
                 var b = d
                 while a != b {
@@ -214,6 +225,8 @@ struct ReplacementSearch {
                 d = a
             }
             parent[v] = d; depth[v] = depth[d] + 1
+            npred[v] = preds
+            if preds == 1 { sole[d] = hopStamp }
         }
         indexSubtrees()
     }
@@ -236,55 +249,63 @@ struct ReplacementSearch {
     }
 
     /// The current shortest-path tree's links by pre-order position: the neighbours within the tree of the node at
-    /// position q are the positions `ltarget[lstart[q]..<lstart[q+1]]`, at `lweight`; `pdist[q]` is its distance.
-    /// Links to nodes beyond the cut-off are left out: a path through them is longer than the cut-off.
+    /// position q are the positions `ltarget[lstart[q]..<lstart[q+1]]`, at `lweight`, with the reduced length
+    /// `lreduced` = d(q) + w − d(target) ≥ 0 (0 down a tree link); `pdist[q]` is the distance at q, `ppos[q]` its
+    /// parent's position. Links to nodes beyond the cut-off are left out: a path through them is longer than it.
     /// - Complexity: O(Σ deg) over the tree's nodes.
     private mutating func indexTreeLinks() {
-        let start = g.start, target = g.target, weight = g.weight, edge = g.edge
-        let tin = self.tin, pre = self.pre, dist = self.dist, parent = self.parent, parentEdge = self.parentEdge
+        let start = g.start, target = g.target, weight = g.weight
+        let tin = self.tin, pre = self.pre, dist = self.dist, parent = self.parent
         var f = 0
         for q in 0..<count {
             lstart[q] = f
             let v = pre[q]
-            pdist[q] = dist[v]
+            let dv = dist[v]
+            pdist[q] = dv
             ppos[q] = q > 0 ? tin[parent[v]] : -1
-            let up = parentEdge[v]
             for e in start[v]..<start[v + 1] {
-                let t = tin[target[e]]
-                if t >= 0 { ltarget[f] = t; lweight[f] = weight[e]; f += 1 }
-                if edge[e] == up { pweight[q] = weight[e] }
+                let u = target[e], t = tin[u]
+                if t >= 0 { ltarget[f] = t; lweight[f] = weight[e]; lreduced[f] = (dv + weight[e]) - dist[u]; f += 1 }
             }
         }
         lstart[count] = f
     }
 
-    /// Exact distances from the source to k's descendants (pre-order positions `tin[k]+1 ..< tin[k]+size[k]`)
-    /// once node k is removed, into `newDist` by position: a distance ≤ `cutoff`, or a value above it (possibly
-    /// ∞) when the node is no longer within `cutoff`. Dijkstra within that range, each node entered from its
-    /// neighbours outside k's subtree at their unchanged distances (Ramalingam & Reps 1996, the decremental step
-    /// of dynamic shortest paths). Exact because every node outside the subtree keeps its distance (see the
-    /// type's comment), and a shortest path to a descendant leaves the outside for the last time through some
-    /// link into the range.
+    /// How much longer the paths from the source to k's descendants (pre-order positions
+    /// `tin[k]+1 ..< tin[k]+size[k]`) grow once node k is removed: `growth[q]` = d'(q) − d(q) ≥ 0, exact where
+    /// d(q) + growth ≤ `cutoff`, else a value beyond it (possibly ∞: the node is then no longer within `cutoff`).
+    ///
+    /// Dijkstra within that range (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths), each
+    /// descendant entered from its neighbours outside the subtree at their unchanged distances: exact because
+    /// every node outside keeps its distance (see the type's comment), and a shortest path to a descendant
+    /// leaves the outside for the last time through some link into the range. The search runs on the reduced
+    /// lengths d(u) + w − d(v) ≥ 0 (Johnson's potentials: the old distances), so its keys are the growths, and a
+    /// tree link costs 0: once a node is settled, its tree descendants not yet settled are settled with the same
+    /// growth at once, without going through the heap — most nodes are settled so, their path rejoining the old
+    /// tree below k. An entry goes into the heap only when no better one is known higher on its tree path.
     ///
     /// Only the descendants numbered above `above` are asked for (`wanted` of them): the search stops once they
-    /// are all settled and, when `throughDescendants` is asked, once no unsettled descendant can lead to k more
-    /// cheaply than the best way found so far. Other descendants may then keep a value above their distance.
+    /// are all settled and, when `throughDescendants` is asked, once no unsettled descendant can lead to k with
+    /// less growth than found so far (`enterK`: k's best growth entering from outside its subtree). Other
+    /// descendants may then keep a value above their growth.
     ///
-    /// - Returns: the shortest way to k through its descendants (min over a settled descendant u next to k of
-    ///   newDist(u) + w(u, k)), ∞ when there is none within `cutoff` or when not asked; with `enterK`, the
-    ///   best entry of k from outside its subtree, it gives k's distance once the link to its parent is removed.
-    /// - Complexity: O((r + m_r) log r) for the r descendants and their m_r links.
+    /// - Returns: the least growth of k reached through its descendants (min over a settled descendant u next to k
+    ///   of d'(u) + w(u, k) − d(k)), ∞ when there is none or when not asked. With `enterK`, that gives k's growth
+    ///   once the link to its parent is removed.
+    /// - Complexity: O((r + m_r) log r) for the r descendants and their m_r links; the heap holds only the
+    ///   entries and the improvements through links off the tree.
     mutating func removeDescendants(of k: Int, cutoff: Double, above: Int, wanted: Int,
                                     throughDescendants: Bool, enterK: Double) -> Double {
-        let lstart = self.lstart, ltarget = self.ltarget, lweight = self.lweight, pdist = self.pdist
-        let newDist = self.newDist, pre = self.pre
+        let lstart = self.lstart, ltarget = self.ltarget, lweight = self.lweight, lreduced = self.lreduced
+        let pdist = self.pdist, growth = self.growth, pre = self.pre, ppos = self.ppos, bound = self.bound
+        let done = self.done, stack = self.queue
         let lo = tin[k], hi = lo + size[k]
         let span = UInt(bitPattern: hi - lo)
+        stamp += 1
+        let st = stamp
         heapCount = 0
-        // A descendant's entry from outside goes into the heap only when no better way is known through its parent
-        // (bound: the best entries and tree links down from k, an upper bound on the new distance, a chain of the
-        // same additions as the search makes): the search then reaches that node through the parent more cheaply.
-        let ppos = self.ppos, pweight = self.pweight, bound = self.bound
+        // bound[q]: the least entry on q's tree path below k. An entry above its parent's bound stays out of the
+        // heap: the node is settled through its parent first, with less growth.
         for q in (lo + 1)..<hi {
             var best = Double.infinity
             for f in lstart[q]..<lstart[q + 1] {
@@ -293,11 +314,12 @@ struct ReplacementSearch {
                 let d = pdist[t] + lweight[f]
                 if d < best { best = d }
             }
-            newDist[q] = best
+            let entry = best - pdist[q]
+            growth[q] = entry
             let p = ppos[q]
-            let down = p == lo ? Double.infinity : bound[p] + pweight[q]
-            bound[q] = min(best, down)
-            if best <= cutoff && best <= down { push(best, q) }
+            let down = p == lo ? Double.infinity : bound[p]
+            bound[q] = min(entry, down)
+            if entry <= down && pdist[q] + entry <= cutoff { push(entry, q) }
         }
         var remaining = wanted
         var toK = Double.infinity
@@ -305,16 +327,29 @@ struct ReplacementSearch {
         while heapCount > 0 {
             let c = minKey
             if remaining == 0 && (!throughDescendants || c >= min(toK, enterK)) { break }
-            let q = pop()!.item
-            if c > newDist[q] { continue }
-            if pre[q] > above { remaining -= 1 }
-            for f in lstart[q]..<lstart[q + 1] {
-                let t = ltarget[f]
-                let nd = c + lweight[f]
-                if UInt(bitPattern: t - first) < inner {
-                    if nd < newDist[t] && nd <= cutoff { newDist[t] = nd; push(nd, t) }
-                } else if t == lo && nd < toK {
-                    toK = nd
+            let q0 = pop()!.item
+            if done[q0] == st || c > growth[q0] { continue }
+            done[q0] = st; growth[q0] = c
+            stack[0] = q0
+            var top = 1
+            while top > 0 {
+                top -= 1
+                let q = stack[top]
+                if pre[q] > above { remaining -= 1 }
+                for f in lstart[q]..<lstart[q + 1] {
+                    let t = ltarget[f], r = lreduced[f]
+                    if UInt(bitPattern: t - first) < inner {
+                        if done[t] == st { continue }
+                        let nd = c + r
+                        if r == 0 {
+                            // No unsettled node grows less than c: t is settled with c.
+                            if pdist[t] + c <= cutoff { done[t] = st; growth[t] = c; stack[top] = t; top += 1 }
+                        } else if nd < growth[t] && pdist[t] + nd <= cutoff {
+                            growth[t] = nd; push(nd, t)
+                        }
+                    } else if t == lo && c + r < toK {
+                        toK = c + r
+                    }
                 }
             }
         }
@@ -350,7 +385,9 @@ struct ReplacementSearch {
     /// - Complexity: O(Σ deg) over k's successors, the nodes found and their successors (+ a log factor for
     ///   the entries of the search).
     mutating func hopDetours(removing k: Int) -> Int {
-        let start = g.start, target = g.target
+        // Every such node lies below a successor of k whose only predecessor is k.
+        guard sole[k] == hopStamp else { return 0 }
+        let start = g.start, target = g.target, npred = self.npred
         let tin = self.tin, dist = self.dist, newDist = self.newDist
         let mark = self.mark, detour = self.detour, local = self.local, detours = self.detours, queue = self.queue
         stamp += 1
@@ -361,7 +398,7 @@ struct ReplacementSearch {
         let hk = dist[k]
         for e in start[k]..<start[k + 1] {
             let u = target[e]
-            if dist[u] == hk + 1 && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
+            if dist[u] == hk + 1 && npred[u] == 1 && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
         }
         var count = 0
         while head < tail {
