@@ -200,16 +200,17 @@ public enum ConnectivityMetrics {
                                                                          throughDescendants: linkImportance, enterK: enterK) : .infinity
                         // Each loss is p(t) − p'(t) = p(t) · (1 − exp(−α (d'(t) − d(t)))), by expm1 so that a small loss
                         // keeps its digits; through k, d'(t) − d(t) = d'(k) − d(k) for all of k's subtree.
+                        // A node t keeps within the cut-off through k while d(t) + growth of k ≤ cutoff.
                         let growK = min(enterK, toK)
-                        let lossK = dist[k] + growK <= cutoff ? -expm1(-alpha * growK) : 1
+                        let lossK = -expm1(-alpha * growK)
                         var nodeLoss = 0.0, linkLoss = 0.0
-                        if linkImportance && k > s { linkLoss += ap[lo] * lossK }
+                        if linkImportance && k > s { linkLoss += ap[lo] * (dist[k] + growK <= cutoff ? lossK : 1) }
                         if wanted > 0 {
                             for q in (lo + 1)..<hi where pre[q] > s {
                                 let grow = growth[q]
                                 let without = pdist[q] + grow <= cutoff ? -expm1(-alpha * grow) : 1
                                 nodeLoss += ap[q] * without
-                                linkLoss += ap[q] * min(without, lossK)
+                                linkLoss += ap[q] * min(without, pdist[q] + growK <= cutoff ? lossK : 1)
                             }
                             connector[k] += 2 * aS * nodeLoss
                         }

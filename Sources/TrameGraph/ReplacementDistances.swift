@@ -69,7 +69,7 @@ struct ReplacementSearch {
     let scratch: UnsafeMutableBufferPointer<Double>
     /// The tree's links by pre-order position (`indexTreeLinks`) and the distance at each position; the position
     /// of each position's parent, the length of the link to it, and a bound per position for `removeDescendants`.
-    private let lstart, ltarget, ppos, done: UnsafeMutableBufferPointer<Int>
+    private let lstart, ltarget, ppos, done, nchild: UnsafeMutableBufferPointer<Int>
     private let lreduced, bound: UnsafeMutableBufferPointer<Double>
     /// Growth of each descendant's distance by pre-order position (`removeDescendants`).
     let growth: UnsafeMutableBufferPointer<Double>
@@ -77,9 +77,9 @@ struct ReplacementSearch {
     let pdist: UnsafeMutableBufferPointer<Double>
     /// First-in first-out queue of the hop searches; stamps, local numbers and list of `hopDetours`.
     private let queue, mark, detour, local: UnsafeMutableBufferPointer<Int>
-    /// Per node of the current hop tree, its number of predecessors (neighbours one hop closer to the source);
-    /// `sole[u] == hopStamp` when u is the only predecessor of some node.
-    private let npred, sole: UnsafeMutableBufferPointer<Int>
+    /// Per node of the current hop tree, its predecessor (neighbour one hop closer to the source) when it has only
+    /// one (through one link or parallel ones), else −1; `sole[u] == hopStamp` when u is some node's only one.
+    private let onlyPred, sole: UnsafeMutableBufferPointer<Int>
     private var hopStamp = 0
     /// The nodes found by `hopDetours`.
     let detours: UnsafeMutableBufferPointer<Int>
@@ -102,14 +102,14 @@ struct ReplacementSearch {
         newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0)
         lstart = .filled(n + 1, with: 0); ltarget = .filled(g.target.count, with: 0)
         lweight = .filled(g.target.count, with: 0); pdist = .filled(n, with: 0)
-        npred = .filled(n, with: 0); sole = .filled(n, with: 0)
-        ppos = .filled(n, with: -1); done = .filled(n, with: 0)
+        onlyPred = .filled(n, with: -1); sole = .filled(n, with: 0)
+        ppos = .filled(n, with: -1); done = .filled(n, with: 0); nchild = .filled(n, with: 0)
         lreduced = .filled(g.target.count, with: 0); bound = .filled(n, with: 0); growth = .filled(n, with: .infinity)
         heap = .filled(g.target.count + n + 1, with: HeapEntry(key: 0, item: 0))
         queue = .filled(n, with: 0); mark = .filled(n, with: 0); detour = .filled(n, with: 0)
         local = .filled(n, with: 0); detours = .filled(n, with: 0)
         storage = Storage([parent, parentEdge, tin, size, depth, order, pre, queue, mark, detour, local, detours,
-                           lstart, ltarget, ppos, done, npred, sole].map { UnsafeMutableRawPointer($0.baseAddress!) }
+                           lstart, ltarget, ppos, done, nchild, onlyPred, sole].map { UnsafeMutableRawPointer($0.baseAddress!) }
                           + [dist, newDist, scratch, lweight, pdist, lreduced, bound, growth].map { UnsafeMutableRawPointer($0.baseAddress!) }
                           + [UnsafeMutableRawPointer(heap.baseAddress!)])
     }
@@ -209,14 +209,14 @@ struct ReplacementSearch {
         // Predecessors of v are its neighbours one hop closer; they come earlier in breadth-first order, so
         // their dominators are final when v is reached.
         hopStamp += 1
-        npred[s] = 0
+        onlyPred[s] = -1
         for i in 1..<max(1, count) {
             let v = order[i]
             let up = dist[v] - 1
-            var d = -1, preds = 0
+            var d = -1, only = -2
             for k in start[v]..<start[v + 1] where dist[target[k]] == up {
                 var a = target[k]
-                preds += 1
+                only = only == -2 || only == a ? a : -1
                 if d < 0 { d = a; continue }
                 var b = d
                 while a != b {
@@ -225,8 +225,8 @@ struct ReplacementSearch {
                 d = a
             }
             parent[v] = d; depth[v] = depth[d] + 1
-            npred[v] = preds
-            if preds == 1 { sole[d] = hopStamp }
+            onlyPred[v] = only
+            if only >= 0 { sole[only] = hopStamp }
         }
         indexSubtrees()
     }
@@ -263,9 +263,15 @@ struct ReplacementSearch {
             let dv = dist[v]
             pdist[q] = dv
             ppos[q] = q > 0 ? tin[parent[v]] : -1
+            // Tree children first (reduced length 0), then the other links within the tree.
+            for e in start[v]..<start[v + 1] {
+                let u = target[e]
+                if parent[u] == v && tin[u] >= 0 { ltarget[f] = tin[u]; lweight[f] = weight[e]; lreduced[f] = 0; f += 1 }
+            }
+            nchild[q] = f - lstart[q]
             for e in start[v]..<start[v + 1] {
                 let u = target[e], t = tin[u]
-                if t >= 0 { ltarget[f] = t; lweight[f] = weight[e]; lreduced[f] = (dv + weight[e]) - dist[u]; f += 1 }
+                if t >= 0 && parent[u] != v { ltarget[f] = t; lweight[f] = weight[e]; lreduced[f] = (dv + weight[e]) - dist[u]; f += 1 }
             }
         }
         lstart[count] = f
@@ -310,9 +316,8 @@ struct ReplacementSearch {
             var best = Double.infinity
             for f in lstart[q]..<lstart[q + 1] {
                 let t = ltarget[f]
-                if UInt(bitPattern: t - lo) < span { continue }
-                let d = pdist[t] + lweight[f]
-                if d < best { best = d }
+                let d = UInt(bitPattern: t - lo) < span ? Double.infinity : pdist[t] + lweight[f]
+                best = d < best ? d : best
             }
             let entry = best - pdist[q]
             growth[q] = entry
@@ -336,19 +341,18 @@ struct ReplacementSearch {
                 top -= 1
                 let q = stack[top]
                 if pre[q] > above { remaining -= 1 }
-                for f in lstart[q]..<lstart[q + 1] {
-                    let t = ltarget[f], r = lreduced[f]
+                let split = lstart[q] + nchild[q]
+                for f in lstart[q]..<split {
+                    // A tree child: no unsettled node grows less than c, so it is settled with c.
+                    let t = ltarget[f]
+                    if done[t] != st && pdist[t] + c <= cutoff { done[t] = st; growth[t] = c; stack[top] = t; top += 1 }
+                }
+                for f in split..<lstart[q + 1] {
+                    let t = ltarget[f], nd = c + lreduced[f]
                     if UInt(bitPattern: t - first) < inner {
-                        if done[t] == st { continue }
-                        let nd = c + r
-                        if r == 0 {
-                            // No unsettled node grows less than c: t is settled with c.
-                            if pdist[t] + c <= cutoff { done[t] = st; growth[t] = c; stack[top] = t; top += 1 }
-                        } else if nd < growth[t] && pdist[t] + nd <= cutoff {
-                            growth[t] = nd; push(nd, t)
-                        }
-                    } else if t == lo && c + r < toK {
-                        toK = c + r
+                        if done[t] != st && nd < growth[t] && pdist[t] + nd <= cutoff { growth[t] = nd; push(nd, t) }
+                    } else if t == lo && nd < toK {
+                        toK = nd
                     }
                 }
             }
@@ -387,7 +391,7 @@ struct ReplacementSearch {
     mutating func hopDetours(removing k: Int) -> Int {
         // Every such node lies below a successor of k whose only predecessor is k.
         guard sole[k] == hopStamp else { return 0 }
-        let start = g.start, target = g.target, npred = self.npred
+        let start = g.start, target = g.target, onlyPred = self.onlyPred
         let tin = self.tin, dist = self.dist, newDist = self.newDist
         let mark = self.mark, detour = self.detour, local = self.local, detours = self.detours, queue = self.queue
         stamp += 1
@@ -398,7 +402,7 @@ struct ReplacementSearch {
         let hk = dist[k]
         for e in start[k]..<start[k + 1] {
             let u = target[e]
-            if dist[u] == hk + 1 && npred[u] == 1 && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
+            if dist[u] == hk + 1 && onlyPred[u] == k && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
         }
         var count = 0
         while head < tail {
