@@ -66,7 +66,9 @@ public struct ConnectivityResult: Sendable {
 /// Node and link removal are computed exactly without re-running all shortest paths: for each source i,
 /// only the nodes below k in i's shortest-path tree can move when k (or the link to k's parent) goes, and for
 /// IIC only the nodes k dominates in the DAG of fewest-link paths; their new distances come from a Dijkstra
-/// search restricted to that set, seeded from its unaffected border (`ReplacementSearch`).
+/// search restricted to that set, entered from its unaffected border (`ReplacementSearch`). One search per k
+/// serves both removals: without the link above k, a descendant t is reached either avoiding k (its distance
+/// without k) or through k, whose tree path to t is intact: d'(t) = min(d_{G−k}(t), d'(k) + d(t) − d(k)).
 /// A removal's loss on pair (i, j) equals its loss on (j, i), so from source i only the nodes j numbered
 /// above i are summed (and doubled), and the subtrees holding none of them are not searched at all: with
 /// nodes numbered in sweep order (`LandscapeGraph.sweepOrder`), that spares about half the searches.
@@ -82,8 +84,10 @@ public struct ConnectivityResult: Sendable {
 /// ε · (Σa)², and these percentages by at most 200 · ε · (Σa)² / PCnum points (numerator and denominator);
 /// each BC is off by at most ε · (Σa)² / 2. With ε = 0 every sum is exact.
 ///
-/// - Complexity: O(n · (m' + Σ_j depth(j)) · log n) for n nodes, m' the links within D of a source and
-///   depth(j) the links from the source to j in its tree; plus, for IIC, O(n · (m + Σ_j dominators(j)) · log n).
+/// - Complexity: O(n · (m' + Σ_j depth(j) · deg(j)) · log n) for n nodes, m' the links within D of a source
+///   and depth(j) the links from the source to j in its tree (the heap holds only the entries and the
+///   improvements through links off the tree, so most of it runs without the log); plus, for IIC,
+///   O(n · (m + Σ_j dominators(j)) · log n), over the whole component since fewest-link distances do not decay.
 ///   Sources are shared among 16 parts run on `Workers.threads` threads, each part with buffers allocated once.
 public enum ConnectivityMetrics {
     /// The default probability cut-off: pairs less likely than 1e-12 to be connected are left out of PC
@@ -92,7 +96,8 @@ public enum ConnectivityMetrics {
 
     /// - Parameters:
     ///   - landscapeArea: AL, in the capacity's unit (ha); at least the sum of the capacities.
-    ///   - linkImportance: whether to compute each link's dPC (one more restricted search per tree node).
+    ///   - linkImportance: whether to compute each link's dPC (from the node removal's search, plus the
+    ///     searches for the tree nodes with no descendant to sum but their own link's loss).
     ///   - probabilityCutoff: ε in [0, 1): pairs with p*ij < ε are left out of PC and its derivatives.
     /// - Throws: `GraphError` for an empty graph, a landscape area that is not positive or smaller than the
     ///   capacities' sum, or a cut-off outside [0, 1).

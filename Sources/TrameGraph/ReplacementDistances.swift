@@ -41,9 +41,10 @@ extension UnsafeMutableBufferPointer {
 ///   all of whose fewest-link paths pass through k — usually far fewer than k's descendants in any one tree.
 ///
 /// In either tree, the subtree of k is the contiguous range `tin[k] ..< tin[k] + size[k]` of the pre-order
-/// `pre`, so that membership is one comparison and the re-search needs no marking. `resettle` then runs
-/// Dijkstra on that range only, seeded from the neighbours outside it at their unchanged distances
-/// (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths).
+/// `pre`, so that membership is one comparison and the re-search needs no marking. `removeDescendants` then
+/// runs Dijkstra on that range only, entered from the neighbours outside it at their unchanged distances
+/// (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths), on reduced lengths so that the
+/// tree links below a settled node cost nothing; `enter` adds what removing the link above k needs.
 ///
 /// Buffers are allocated once per worker and reset through the list of reached nodes, so a search costs
 /// what it visits, not O(n).
