@@ -220,15 +220,23 @@ struct BenchMetrics: ParsableCommand {
         commandName: "metrics",
         abstract: "Time connectivity metrics (PC, IIC, EC, dPC fractions, dIIC, BC, link dPC) on a large random landscape graph.",
         discussion: """
-        --nodes random patches in a 50 km square (capacities 1–100 ha, scaled down beyond 3,000 patches so \
-        that they fill about 60 % of the 250,000 ha), 5 % dispersal probability at 2,000 m. Links: \
-        voronoi (default) joins the patches whose Voronoi cells touch on a raster of about 64 cells per patch, \
-        the planar (Delaunay-like) topology of Graphab and `trame links`; knn4 joins each patch to its 4 nearest.
+        --nodes random patches in a square, 5 % dispersal probability at 2,000 m. The square is 50 km wide by \
+        default, whatever --nodes: 3,000 patches there are 1.2 per km², 20,000 are 8 per km² (each source then \
+        reaches some 40 % of the graph within the cut-off, the hard case). --density holds the patches per km² \
+        instead, the square growing with --nodes (--density 1.2: 20,000 patches in a 129 km square, a French \
+        region, the scale of regional Graphab graphs). Capacities 1–100 ha, scaled down where needed so that \
+        they fill at most about 60 % of the square. Links: voronoi (default) joins the patches whose Voronoi \
+        cells touch on a raster of about 64 cells per patch, the planar (Delaunay-like) topology of Graphab \
+        and `trame links`; knn4 joins each patch to its 4 nearest.
         """)
 
     enum GraphKind: String, ExpressibleByArgument, CaseIterable { case voronoi, knn4 }
 
+    static let densityRange = ValueRange(0.001, 1000, unit: .none)
+
     @Option(help: "Number of patches.") var nodes = 3000
+    @Option(help: "Patches per km² (\(densityRange.text)); the square's side grows with --nodes. Default: a fixed 50 km square.")
+    var density: Double?
     @Option(help: "Links: \(GraphKind.allCases.map(\.rawValue).joined(separator: " or ")).") var graph: GraphKind = .voronoi
     @Option(help: "Probability cut-off of PC, in [0, 1) (see `trame metrics --help`).")
     var probabilityCutoff = ConnectivityMetrics.defaultProbabilityCutoff
@@ -236,22 +244,27 @@ struct BenchMetrics: ParsableCommand {
 
     func validate() throws {
         try OptionRanges.count(nodes, option: "--nodes", OptionRanges.benchNodes)
+        if let d = density { try OptionRanges.number(d, option: "--density", Self.densityRange) }
         try OptionRanges.number(probabilityCutoff, option: "--probability-cutoff", OptionRanges.probabilityCutoff)
     }
 
     func run() throws {
         var rng = SeededGenerator(seed: seed)
-        let side = 50_000.0
+        let side = density.map { (Double(nodes) / $0).squareRoot() * 1000 } ?? 50_000.0
         let pts = (0..<nodes).map { _ in Point(rng.uniform(0, side), rng.uniform(0, side)) }
         let pairs = graph == .voronoi ? voronoiNeighbours(pts, side: side) : nearestNeighbours(pts, side: side, k: 4)
-        let scale = 3000 / max(3000, Double(nodes))
+        // 3,000 patches of 50.5 ha on average fill 60 % of 50 km × 50 km; fewer per km² keep 1–100 ha.
+        let areaHa = side * side / 10_000
+        let scale = min(1, 3000 / Double(nodes) * areaHa / 250_000)
         let g = try LandscapeGraph(nodes: (0..<nodes).map { (String($0), rng.uniform(1, 100) * scale) },
                                    edges: pairs.map { (String($0.0), String($0.1), pts[$0.0].distance(to: pts[$0.1])) })
         let t0 = Date()
-        let m = try ConnectivityMetrics.compute(g, decay: ExponentialDecay(distance: 2000, probability: 0.05), landscapeArea: 250_000,
+        let m = try ConnectivityMetrics.compute(g, decay: ExponentialDecay(distance: 2000, probability: 0.05), landscapeArea: areaHa,
                                                 probabilityCutoff: probabilityCutoff)
         let t = Date().timeIntervalSince(t0)
         print("Connectivity metrics, \(nodes) patches, \(g.edges.count) links (\(graph.rawValue)), \(m.global.NC) component(s), \(Workers.threads) threads")
+        print(String(format: "  %.1f km square, %.2f patches per km²", side / 1000, Double(nodes) / (side * side / 1e6))
+              + (density == nil ? " (fixed 50 km square; --density to hold the density)" : " (--density)"))
         print(String(format: "  probability cut-off %g (pairs beyond %.0f m left out of PC); PCnum error bound %.2e of PCnum",
                      probabilityCutoff, m.cutoffDistance, m.global.PCnum > 0 ? m.cutoffErrorBound / m.global.PCnum : 0))
         print(String(format: "  PC, IIC, EC, dPC (3 fractions), dIIC, BC for every patch and dPC for every link: %.2f s", t))

@@ -66,7 +66,9 @@ public struct ConnectivityResult: Sendable {
 /// Node and link removal are computed exactly without re-running all shortest paths: for each source i,
 /// only the nodes below k in i's shortest-path tree can move when k (or the link to k's parent) goes, and for
 /// IIC only the nodes k dominates in the DAG of fewest-link paths; their new distances come from a Dijkstra
-/// search restricted to that set, seeded from its unaffected border (`ReplacementSearch`).
+/// search restricted to that set, entered from its unaffected border (`ReplacementSearch`). One search per k
+/// serves both removals: without the link above k, a descendant t is reached either avoiding k (its distance
+/// without k) or through k, whose tree path to t is intact: d'(t) = min(d_{G−k}(t), d'(k) + d(t) − d(k)).
 /// A removal's loss on pair (i, j) equals its loss on (j, i), so from source i only the nodes j numbered
 /// above i are summed (and doubled), and the subtrees holding none of them are not searched at all: with
 /// nodes numbered in sweep order (`LandscapeGraph.sweepOrder`), that spares about half the searches.
@@ -82,8 +84,10 @@ public struct ConnectivityResult: Sendable {
 /// ε · (Σa)², and these percentages by at most 200 · ε · (Σa)² / PCnum points (numerator and denominator);
 /// each BC is off by at most ε · (Σa)² / 2. With ε = 0 every sum is exact.
 ///
-/// - Complexity: O(n · (m' + Σ_j depth(j)) · log n) for n nodes, m' the links within D of a source and
-///   depth(j) the links from the source to j in its tree; plus, for IIC, O(n · (m + Σ_j dominators(j)) · log n).
+/// - Complexity: O(n · (m' + Σ_j depth(j) · deg(j)) · log n) for n nodes, m' the links within D of a source
+///   and depth(j) the links from the source to j in its tree (the heap holds only the entries and the
+///   improvements through links off the tree, so most of it runs without the log); plus, for IIC,
+///   O(n · (m + Σ_j dominators(j)) · log n), over the whole component since fewest-link distances do not decay.
 ///   Sources are shared among 16 parts run on `Workers.threads` threads, each part with buffers allocated once.
 public enum ConnectivityMetrics {
     /// The default probability cut-off: pairs less likely than 1e-12 to be connected are left out of PC
@@ -92,7 +96,8 @@ public enum ConnectivityMetrics {
 
     /// - Parameters:
     ///   - landscapeArea: AL, in the capacity's unit (ha); at least the sum of the capacities.
-    ///   - linkImportance: whether to compute each link's dPC (one more restricted search per tree node).
+    ///   - linkImportance: whether to compute each link's dPC (from the node removal's search, plus the
+    ///     searches for the tree nodes with no descendant to sum but their own link's loss).
     ///   - probabilityCutoff: ε in [0, 1): pairs with p*ij < ε are left out of PC and its derivatives.
     /// - Throws: `GraphError` for an empty graph, a landscape area that is not positive or smaller than the
     ///   capacities' sum, or a cut-off outside [0, 1).
@@ -145,10 +150,10 @@ public enum ConnectivityMetrics {
                 var acc = Acc(n: n, m: m)
                 var search = ReplacementSearch(adj)
                 let subFlux = UnsafeMutableBufferPointer<Double>.filled(n, with: 0)
-                let maxBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: -1)
-                defer { subFlux.deallocate(); maxBelow.deallocate() }
+                let wantedBelow = UnsafeMutableBufferPointer<Int>.filled(n, with: 0)
+                defer { subFlux.deallocate(); wantedBelow.deallocate() }
                 let dist = search.dist, parent = search.parent, order = search.order, pre = search.pre
-                let tin = search.tin, size = search.size, newDist = search.newDist, ap = search.scratch, detours = search.detours
+                let tin = search.tin, size = search.size, newDist = search.newDist, growth = search.growth, pdist = search.pdist, ap = search.scratch, detours = search.detours
                 var pcNum = 0.0, iicNum = 0.0, cutCapacity = 0.0
                 var fluxA = acc.flux, iicFluxA = acc.iicFlux, connectorA = acc.connector
                 var iicConnectorA = acc.iicConnector, bcA = acc.bc, linkA = acc.link
@@ -167,7 +172,7 @@ public enum ConnectivityMetrics {
                     search.shortestPathTree(from: s, cutoff: cutoff)
                     let count = search.count
                     var reached = 0.0
-                    for i in 0..<count { subFlux[order[i]] = 0; maxBelow[order[i]] = -1 }
+                    for i in 0..<count { subFlux[order[i]] = 0; wantedBelow[order[i]] = 0 }
                     for i in stride(from: count - 1, through: 0, by: -1) {
                         let j = order[i]
                         let apj = a[j] * exp(-alpha * dist[j])
@@ -180,37 +185,41 @@ public enum ConnectivityMetrics {
                         if p >= 0 {
                             subFlux[p] += subFlux[j]
                             if p != s { bc[p] += subFlux[j] }
-                            maxBelow[p] = max(maxBelow[p], j, maxBelow[j])
+                            wantedBelow[p] += wantedBelow[j] + (j > s ? 1 : 0)
                         }
                     }
                     if count < compNodes[s] { cutCapacity += aS * max(0, compCapacity[s] - reached) }
                     // Removing node k changes the distances to its descendants; removing the link from k to its parent,
-                    // to k and its descendants. Only those numbered above s are summed.
+                    // to k and its descendants. Only those numbered above s are summed. One search serves both: once
+                    // the link goes, a descendant t is reached either avoiding k (its distance without k) or through
+                    // k, whose tree path to t is still there: d'(t) = min(d_without k(t), d'(k) + d(t) − d(k)).
                     for i in 1..<count {
                         let k = order[i]
                         let lo = tin[k], hi = tin[k] + size[k]
-                        let nodeLoss = hi > lo + 1 && maxBelow[k] > s, linkLoss = linkImportance && (k > s || maxBelow[k] > s)
-                        if !nodeLoss && !linkLoss { continue }
-                        if hi > lo + 1 { search.seedDescendants(of: k) }
-                        if nodeLoss {
-                            search.resettle(lo + 1, hi, root: -1, blockedEdge: -1, cutoff: cutoff)
-                            var loss = 0.0
+                        let wanted = wantedBelow[k]
+                        if wanted == 0 && !(linkImportance && k > s) { continue }
+                        // Growths d'(·) − d(·): k's once the link above it goes (entering from outside its subtree, or
+                        // through its descendants), and each descendant's without k.
+                        let enterK = linkImportance ? search.enter(k, without: search.parentEdge[k]) - dist[k] : .infinity
+                        let toK = hi > lo + 1 ? search.removeDescendants(of: k, cutoff: cutoff, above: s, wanted: wanted,
+                                                                         throughDescendants: linkImportance, enterK: enterK) : .infinity
+                        // Each loss is p(t) − p'(t) = p(t) · (1 − exp(−α (d'(t) − d(t)))), by expm1 so that a small loss
+                        // keeps its digits; through k, d'(t) − d(t) = d'(k) − d(k) for all of k's subtree.
+                        // A node t keeps within the cut-off through k while d(t) + growth of k ≤ cutoff.
+                        let growK = min(enterK, toK)
+                        let lossK = -expm1(-alpha * growK)
+                        var nodeLoss = 0.0, linkLoss = 0.0
+                        if linkImportance && k > s { linkLoss += ap[lo] * (dist[k] + growK <= cutoff ? lossK : 1) }
+                        if wanted > 0 {
                             for q in (lo + 1)..<hi where pre[q] > s {
-                                let d = newDist[q]
-                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
+                                let grow = growth[q]
+                                let without = pdist[q] + grow <= cutoff ? -expm1(-alpha * grow) : 1
+                                nodeLoss += ap[q] * without
+                                linkLoss += ap[q] * min(without, pdist[q] + growK <= cutoff ? lossK : 1)
                             }
-                            connector[k] += 2 * aS * loss
+                            connector[k] += 2 * aS * nodeLoss
                         }
-                        if linkLoss {
-                            let e = search.parentEdge[k]
-                            search.resettle(lo, hi, root: k, blockedEdge: e, cutoff: cutoff)
-                            var loss = 0.0
-                            for q in lo..<hi where pre[q] > s {
-                                let d = newDist[q]
-                                loss += ap[q] - (d <= cutoff ? a[pre[q]] * exp(-alpha * d) : 0)
-                            }
-                            link[e] += 2 * aS * loss
-                        }
+                        if linkImportance { link[search.parentEdge[k]] += 2 * aS * linkLoss }
                     }
                     // Fewest links (whole component): IIC, its flux and connector through the dominator tree.
                     search.hopDominatorTree(from: s)

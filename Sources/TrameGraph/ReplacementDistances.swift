@@ -41,9 +41,10 @@ extension UnsafeMutableBufferPointer {
 ///   all of whose fewest-link paths pass through k — usually far fewer than k's descendants in any one tree.
 ///
 /// In either tree, the subtree of k is the contiguous range `tin[k] ..< tin[k] + size[k]` of the pre-order
-/// `pre`, so that membership is one comparison and the re-search needs no marking. `resettle` then runs
-/// Dijkstra on that range only, seeded from the neighbours outside it at their unchanged distances
-/// (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths).
+/// `pre`, so that membership is one comparison and the re-search needs no marking. `removeDescendants` then
+/// runs Dijkstra on that range only, entered from the neighbours outside it at their unchanged distances
+/// (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths), on reduced lengths so that the
+/// tree links below a settled node cost nothing; `enter` adds what removing the link above k needs.
 ///
 /// Buffers are allocated once per worker and reset through the list of reached nodes, so a search costs
 /// what it visits, not O(n).
@@ -67,21 +68,31 @@ struct ReplacementSearch {
     let newDist: UnsafeMutableBufferPointer<Double>
     /// Scratch per pre-order position for the caller (e.g. capacity × probability of each reached node).
     let scratch: UnsafeMutableBufferPointer<Double>
-    /// Entry distances by pre-order position (`seedDescendants`).
-    private let seed: UnsafeMutableBufferPointer<Double>
+    /// The tree's links by pre-order position (`indexTreeLinks`) and the distance at each position; the position
+    /// of each position's parent, the length of the link to it, and a bound per position for `removeDescendants`.
+    private let lstart, ltarget, ppos, done, nchild: UnsafeMutableBufferPointer<Int>
+    private let lreduced, bound: UnsafeMutableBufferPointer<Double>
+    /// Growth of each descendant's distance by pre-order position (`removeDescendants`).
+    let growth: UnsafeMutableBufferPointer<Double>
+    private let lweight: UnsafeMutableBufferPointer<Double>
+    let pdist: UnsafeMutableBufferPointer<Double>
     /// First-in first-out queue of the hop searches; stamps, local numbers and list of `hopDetours`.
     private let queue, mark, detour, local: UnsafeMutableBufferPointer<Int>
+    /// Per node of the current hop tree, its predecessor (neighbour one hop closer to the source) when it has only
+    /// one (through one link or parallel ones), else −1; `sole[u] == hopStamp` when u is some node's only one.
+    private let onlyPred, sole: UnsafeMutableBufferPointer<Int>
+    private var hopStamp = 0
     /// The nodes found by `hopDetours`.
     let detours: UnsafeMutableBufferPointer<Int>
     private var stamp = 0
     private let storage: Storage
     private(set) var count = 0
-    /// A binary min-heap of (distance, item) on raw buffers, sized for every push of one search (each directed
-    /// link relaxes at most once, plus one seed per node): the same sift order as `TrameRaster.MinHeap`, kept
-    /// here as plain struct fields so that the hot loops pay no exclusivity check on a class's stored count.
-    private let heapKeys: UnsafeMutableBufferPointer<Double>
-    private let heapItems: UnsafeMutableBufferPointer<Int>
+    /// A binary min-heap of (distance, item) pairs on one raw buffer, sized for every push of one search (each
+    /// directed link relaxes at most once, plus one seed per node), kept here as plain struct fields so that the
+    /// hot loops pay no exclusivity check on a class's stored count.
+    private let heap: UnsafeMutableBufferPointer<HeapEntry>
     private var heapCount = 0
+    struct HeapEntry { var key: Double; var item: Int }
 
     init(_ g: CompactAdjacency) {
         self.g = g; n = g.n
@@ -89,46 +100,63 @@ struct ReplacementSearch {
         parent = .filled(n, with: -1); parentEdge = .filled(n, with: -1); tin = .filled(n, with: -1)
         size = .filled(n, with: 0); depth = .filled(n, with: 0)
         order = .filled(n, with: 0); pre = .filled(n, with: 0)
-        newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0); seed = .filled(n, with: .infinity)
-        heapKeys = .filled(g.target.count + n + 1, with: 0); heapItems = .filled(g.target.count + n + 1, with: 0)
+        newDist = .filled(n, with: .infinity); scratch = .filled(n, with: 0)
+        lstart = .filled(n + 1, with: 0); ltarget = .filled(g.target.count, with: 0)
+        lweight = .filled(g.target.count, with: 0); pdist = .filled(n, with: 0)
+        onlyPred = .filled(n, with: -1); sole = .filled(n, with: 0)
+        ppos = .filled(n, with: -1); done = .filled(n, with: 0); nchild = .filled(n, with: 0)
+        lreduced = .filled(g.target.count, with: 0); bound = .filled(n, with: 0); growth = .filled(n, with: .infinity)
+        heap = .filled(g.target.count + n + 1, with: HeapEntry(key: 0, item: 0))
         queue = .filled(n, with: 0); mark = .filled(n, with: 0); detour = .filled(n, with: 0)
         local = .filled(n, with: 0); detours = .filled(n, with: 0)
-        storage = Storage([parent, parentEdge, tin, size, depth, order, pre, heapItems, queue, mark, detour, local, detours].map { UnsafeMutableRawPointer($0.baseAddress!) }
-                          + [dist, newDist, scratch, seed, heapKeys].map { UnsafeMutableRawPointer($0.baseAddress!) })
+        storage = Storage([parent, parentEdge, tin, size, depth, order, pre, queue, mark, detour, local, detours,
+                           lstart, ltarget, ppos, done, nchild, onlyPred, sole].map { UnsafeMutableRawPointer($0.baseAddress!) }
+                          + [dist, newDist, scratch, lweight, pdist, lreduced, bound, growth].map { UnsafeMutableRawPointer($0.baseAddress!) }
+                          + [UnsafeMutableRawPointer(heap.baseAddress!)])
     }
 
     @inline(__always) private mutating func push(_ key: Double, _ item: Int) {
-        let K = heapKeys, V = heapItems
+        let H = heap
         var i = heapCount
         heapCount += 1
         while i > 0 {
             let p = (i - 1) >> 1
-            if K[p] <= key { break }
-            K[i] = K[p]; V[i] = V[p]; i = p
+            if H[p].key <= key { break }
+            H[i] = H[p]; i = p
         }
-        K[i] = key; V[i] = item
+        H[i] = HeapEntry(key: key, item: item)
     }
 
+    /// The smallest key, without removing it (the heap must not be empty).
+    @inline(__always) private var minKey: Double { heap[0].key }
+
+    /// Removes the entry of smallest key. The hole left at the top moves down along the smaller children to
+    /// the bottom, then the last entry climbs back from there (Wegener's bottom-up heapsort, 1993): about one
+    /// comparison per level instead of two, and no hard-to-predict early stop on the way down.
     @inline(__always) private mutating func pop() -> (key: Double, item: Int)? {
         guard heapCount > 0 else { return nil }
-        let K = heapKeys, V = heapItems
-        let out = (key: K[0], item: V[0])
+        let H = heap
+        let out = H[0]
         heapCount -= 1
         let n = heapCount
         if n > 0 {
-            let lastKey = K[n], lastItem = V[n]
+            let last = H[n]
             var i = 0
             while true {
                 let l = 2 * i + 1
                 if l >= n { break }
                 let r = l + 1
-                let c = r < n && K[r] < K[l] ? r : l
-                if K[c] >= lastKey { break }
-                K[i] = K[c]; V[i] = V[c]; i = c
+                let c = r < n && H[r].key < H[l].key ? r : l
+                H[i] = H[c]; i = c
             }
-            K[i] = lastKey; V[i] = lastItem
+            while i > 0 {
+                let p = (i - 1) >> 1
+                if H[p].key <= last.key { break }
+                H[i] = H[p]; i = p
+            }
+            H[i] = last
         }
-        return out
+        return (out.key, out.item)
     }
 
     /// Forgets the current tree. - Complexity: O(reached nodes).
@@ -159,6 +187,7 @@ struct ReplacementSearch {
             }
         }
         indexSubtrees()
+        indexTreeLinks()
     }
 
     /// Hop counts from `s` (breadth first, whole component) and, in `parent`, the immediate dominator of each
@@ -180,12 +209,15 @@ struct ReplacementSearch {
         }
         // Predecessors of v are its neighbours one hop closer; they come earlier in breadth-first order, so
         // their dominators are final when v is reached.
+        hopStamp += 1
+        onlyPred[s] = -1
         for i in 1..<max(1, count) {
             let v = order[i]
             let up = dist[v] - 1
-            var d = -1
+            var d = -1, only = -2
             for k in start[v]..<start[v + 1] where dist[target[k]] == up {
                 var a = target[k]
+                only = only == -2 || only == a ? a : -1
                 if d < 0 { d = a; continue }
                 var b = d
                 while a != b {
@@ -194,6 +226,8 @@ struct ReplacementSearch {
                 d = a
             }
             parent[v] = d; depth[v] = depth[d] + 1
+            onlyPred[v] = only
+            if only >= 0 { sole[only] = hopStamp }
         }
         indexSubtrees()
     }
@@ -215,69 +249,132 @@ struct ReplacementSearch {
         }
     }
 
-    /// Entry distances of k's descendants (pre-order positions `tin[k]+1 ..< tin[k]+size[k]`) from outside
-    /// k's subtree, k excluded: min over links (u, v) with u outside of dist[u] + w, into `seed`. The same for
-    /// removing k or the link above it, since no other descendant touches that link.
-    /// - Complexity: O(Σ deg) over k's descendants.
-    mutating func seedDescendants(of k: Int) {
+    /// The current shortest-path tree's links by pre-order position: the neighbours within the tree of the node at
+    /// position q are the positions `ltarget[lstart[q]..<lstart[q+1]]`, at `lweight`, with the reduced length
+    /// `lreduced` = d(q) + w − d(target) ≥ 0 (0 down a tree link); `pdist[q]` is the distance at q, `ppos[q]` its
+    /// parent's position. Links to nodes beyond the cut-off are left out: a path through them is longer than it.
+    /// - Complexity: O(Σ deg) over the tree's nodes.
+    private mutating func indexTreeLinks() {
         let start = g.start, target = g.target, weight = g.weight
-        let tin = self.tin, dist = self.dist, pre = self.pre, seed = self.seed
-        let lo = tin[k], hi = tin[k] + size[k]
-        for q in (lo + 1)..<hi {
+        let tin = self.tin, pre = self.pre, dist = self.dist, parent = self.parent
+        var f = 0
+        for q in 0..<count {
+            lstart[q] = f
             let v = pre[q]
-            var best = Double.infinity
+            let dv = dist[v]
+            pdist[q] = dv
+            ppos[q] = q > 0 ? tin[parent[v]] : -1
+            // Tree children first (reduced length 0), then the other links within the tree.
             for e in start[v]..<start[v + 1] {
-                let t = tin[target[e]]
-                if t >= lo && t < hi { continue }
-                let d = dist[target[e]] + weight[e]
-                if d < best { best = d }
+                let u = target[e]
+                if parent[u] == v && tin[u] >= 0 { ltarget[f] = tin[u]; lweight[f] = weight[e]; lreduced[f] = 0; f += 1 }
             }
-            seed[q] = best
+            nchild[q] = f - lstart[q]
+            for e in start[v]..<start[v + 1] {
+                let u = target[e], t = tin[u]
+                if t >= 0 && parent[u] != v { ltarget[f] = t; lweight[f] = weight[e]; lreduced[f] = (dv + weight[e]) - dist[u]; f += 1 }
+            }
         }
+        lstart[count] = f
     }
 
-    /// Exact distances from the source to the nodes at pre-order positions `lo..<hi` once a node or a link
-    /// is removed, by Dijkstra within the range from the entries of `seedDescendants` (and, when `root` ≥ 0
-    /// sits at position `lo`, the root's own entries, without `blockedEdge`). For removing node k:
-    /// `lo = tin[k] + 1`, root −1; for removing the link e from k to its parent: `lo = tin[k]`, root k.
-    /// The result for position q is `newDist[q]`: a distance ≤ `cutoff`, or a value above it (possibly ∞)
-    /// when the node is no longer within `cutoff`.
+    /// How much longer the paths from the source to k's descendants (pre-order positions
+    /// `tin[k]+1 ..< tin[k]+size[k]`) grow once node k is removed: `growth[q]` = d'(q) − d(q) ≥ 0, exact where
+    /// d(q) + growth ≤ `cutoff`, else a value beyond it (possibly ∞: the node is then no longer within `cutoff`).
     ///
-    /// Exact because every node outside the range keeps its distance (see the type's comment), and a
-    /// shortest path to a node in the range leaves the outside for the last time through some link into it.
-    /// - Complexity: O((r + m_r) log r) for the r nodes of the range and their m_r links.
-    mutating func resettle(_ lo: Int, _ hi: Int, root: Int, blockedEdge: Int, cutoff: Double) {
-        let start = g.start, target = g.target, weight = g.weight, edge = g.edge
-        let tin = self.tin, dist = self.dist, newDist = self.newDist, pre = self.pre, seed = self.seed
+    /// Dijkstra within that range (Ramalingam & Reps 1996, the decremental step of dynamic shortest paths), each
+    /// descendant entered from its neighbours outside the subtree at their unchanged distances: exact because
+    /// every node outside keeps its distance (see the type's comment), and a shortest path to a descendant
+    /// leaves the outside for the last time through some link into the range. The search runs on the reduced
+    /// lengths d(u) + w − d(v) ≥ 0 (Johnson's potentials: the old distances), so its keys are the growths, and a
+    /// tree link costs 0: once a node is settled, its tree descendants not yet settled are settled with the same
+    /// growth at once, without going through the heap — most nodes are settled so, their path rejoining the old
+    /// tree below k. An entry goes into the heap only when no better one is known higher on its tree path.
+    ///
+    /// Only the descendants numbered above `above` are asked for (`wanted` of them): the search stops once they
+    /// are all settled and, when `throughDescendants` is asked, once no unsettled descendant can lead to k with
+    /// less growth than found so far (`enterK`: k's best growth entering from outside its subtree). Other
+    /// descendants may then keep a value above their growth.
+    ///
+    /// - Returns: the least growth of k reached through its descendants (min over a settled descendant u next to k
+    ///   of d'(u) + w(u, k) − d(k)), ∞ when there is none or when not asked. With `enterK`, that gives k's growth
+    ///   once the link to its parent is removed.
+    /// - Complexity: O((r + m_r) log r) for the r descendants and their m_r links; the heap holds only the
+    ///   entries and the improvements through links off the tree.
+    mutating func removeDescendants(of k: Int, cutoff: Double, above: Int, wanted: Int,
+                                    throughDescendants: Bool, enterK: Double) -> Double {
+        let lstart = self.lstart, ltarget = self.ltarget, lweight = self.lweight, lreduced = self.lreduced
+        let pdist = self.pdist, growth = self.growth, pre = self.pre, ppos = self.ppos, bound = self.bound
+        let done = self.done, stack = self.queue
+        let lo = tin[k], hi = lo + size[k]
+        let span = UInt(bitPattern: hi - lo)
+        stamp += 1
+        let st = stamp
         heapCount = 0
-        var first = lo
-        if root >= 0 {
+        // bound[q]: the least entry on q's tree path below k. An entry above its parent's bound stays out of the
+        // heap: the node is settled through its parent first, with less growth.
+        for q in (lo + 1)..<hi {
             var best = Double.infinity
-            for e in start[root]..<start[root + 1] {
-                let t = tin[target[e]]
-                if (t >= lo && t < hi) || edge[e] == blockedEdge { continue }
-                let d = dist[target[e]] + weight[e]
-                if d < best { best = d }
+            for f in lstart[q]..<lstart[q + 1] {
+                let t = ltarget[f]
+                let d = UInt(bitPattern: t - lo) < span ? Double.infinity : pdist[t] + lweight[f]
+                best = d < best ? d : best
             }
-            newDist[lo] = best
-            if best <= cutoff { push(best, lo) }
-            first = lo + 1
+            let entry = best - pdist[q]
+            growth[q] = entry
+            let p = ppos[q]
+            let down = p == lo ? Double.infinity : bound[p]
+            bound[q] = min(entry, down)
+            if entry <= down && pdist[q] + entry <= cutoff { push(entry, q) }
         }
-        for q in first..<hi {
-            let b = seed[q]
-            newDist[q] = b
-            if b <= cutoff { push(b, q) }
-        }
-        while let (c, q) = pop() {
-            if c > newDist[q] { continue }
-            let v = pre[q]
-            for e in start[v]..<start[v + 1] {
-                let t = tin[target[e]]
-                guard t >= lo, t < hi, edge[e] != blockedEdge else { continue }
-                let nd = c + weight[e]
-                if nd < newDist[t] && nd <= cutoff { newDist[t] = nd; push(nd, t) }
+        var remaining = wanted
+        var toK = Double.infinity
+        let first = lo + 1, inner = UInt(bitPattern: hi - first)
+        while heapCount > 0 {
+            let c = minKey
+            if remaining == 0 && (!throughDescendants || c >= min(toK, enterK)) { break }
+            let q0 = pop()!.item
+            if done[q0] == st || c > growth[q0] { continue }
+            done[q0] = st; growth[q0] = c
+            stack[0] = q0
+            var top = 1
+            while top > 0 {
+                top -= 1
+                let q = stack[top]
+                if pre[q] > above { remaining -= 1 }
+                let split = lstart[q] + nchild[q]
+                for f in lstart[q]..<split {
+                    // A tree child: no unsettled node grows less than c, so it is settled with c.
+                    let t = ltarget[f]
+                    if done[t] != st && pdist[t] + c <= cutoff { done[t] = st; growth[t] = c; stack[top] = t; top += 1 }
+                }
+                for f in split..<lstart[q + 1] {
+                    let t = ltarget[f], nd = c + lreduced[f]
+                    if UInt(bitPattern: t - first) < inner {
+                        if done[t] != st && nd < growth[t] && pdist[t] + nd <= cutoff { growth[t] = nd; push(nd, t) }
+                    } else if t == lo && nd < toK {
+                        toK = nd
+                    }
+                }
             }
         }
+        return throughDescendants ? toK : .infinity
+    }
+
+    /// The best entry of k from outside its subtree without the link `blockedEdge`: min over the other links
+    /// (u, k), u in the tree and outside k's subtree, of dist(u) + w. With the result of `removeDescendants`,
+    /// the distance of k once that link is removed. - Complexity: O(deg k).
+    func enter(_ k: Int, without blockedEdge: Int) -> Double {
+        let start = g.start, target = g.target, weight = g.weight, edge = g.edge
+        let lo = tin[k], span = UInt(bitPattern: size[k])
+        var best = Double.infinity
+        for e in start[k]..<start[k + 1] where edge[e] != blockedEdge {
+            let t = tin[target[e]]
+            if t < 0 || UInt(bitPattern: t - lo) < span { continue }
+            let d = dist[target[e]] + weight[e]
+            if d < best { best = d }
+        }
+        return best
     }
 
     /// The nodes whose fewest-link distance from the current hop tree's source grows by two or more once
@@ -293,7 +390,9 @@ struct ReplacementSearch {
     /// - Complexity: O(Σ deg) over k's successors, the nodes found and their successors (+ a log factor for
     ///   the entries of the search).
     mutating func hopDetours(removing k: Int) -> Int {
-        let start = g.start, target = g.target
+        // Every such node lies below a successor of k whose only predecessor is k.
+        guard sole[k] == hopStamp else { return 0 }
+        let start = g.start, target = g.target, onlyPred = self.onlyPred
         let tin = self.tin, dist = self.dist, newDist = self.newDist
         let mark = self.mark, detour = self.detour, local = self.local, detours = self.detours, queue = self.queue
         stamp += 1
@@ -304,7 +403,7 @@ struct ReplacementSearch {
         let hk = dist[k]
         for e in start[k]..<start[k + 1] {
             let u = target[e]
-            if dist[u] == hk + 1 && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
+            if dist[u] == hk + 1 && onlyPred[u] == k && mark[u] != st { mark[u] = st; queue[tail] = u; tail += 1 }
         }
         var count = 0
         while head < tail {
@@ -346,7 +445,7 @@ struct ReplacementSearch {
         head = 0; tail = 0
         while true {
             let c: Double, q: Int
-            if heapCount > 0 && (head == tail || heapKeys[0] <= newDist[queue[head]]) {
+            if heapCount > 0 && (head == tail || minKey <= newDist[queue[head]]) {
                 (c, q) = pop()!
                 if c > newDist[q] { continue }
             } else if head < tail {

@@ -73,4 +73,57 @@ final class BruteForceTests: XCTestCase {
         }
         if eps > 0 { XCTAssertGreaterThan(cut, 20, "the cut-off should cut in most graphs") }
     }
+
+    /// Ties everywhere: link lengths drawn from {0, 100, 200, 300} m, a few links doubled (parallel links), so that
+    /// many shortest paths tie, some links have length 0 and links off the tree have reduced length 0. Node and link
+    /// removal, dPC and its fractions, dIIC and link dPC against the brute force, without and with a cut-off (BC
+    /// is left out: with ties it depends on which of the equal paths is taken).
+    func test40RandomGraphsWithTiesAndParallelLinks() throws {
+        for eps in [0, 0.05] {
+            for seed in 101...140 {
+                var r = LCG(s: UInt64(seed))
+                let n = 5 + Int(r.next() * 20)
+                let caps = (0..<n).map { _ in 1 + r.next() * 50 }
+                var edges: [(Int, Int, Double)] = []
+                for i in 0..<n { for j in (i + 1)..<n where r.next() < 0.2 {
+                    edges.append((i, j, 100 * Double(Int(r.next() * 4))))
+                    if r.next() < 0.15 { edges.append((j, i, 100 * Double(Int(r.next() * 4)))) }
+                } }
+                let g = try LandscapeGraph(nodes: caps.enumerated().map { ("n\($0)", $1) }, edges: edges.map { ("n\($0.0)", "n\($0.1)", $0.2) })
+                let decay = try ExponentialDecay(distance: 300, probability: 0.2)
+                let area = caps.reduce(0, +) * 2
+                let m = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: area, probabilityCutoff: eps)
+                // ε = 0.05 at 20 % per 300 m: pairs beyond 558.4 m are left out (no tie at the cut-off itself).
+                let D = eps > 0 ? -log(eps) / decay.alpha : .infinity
+                func pcNum(_ d: [[Double]], skip: Int = -1) -> Double {
+                    var s = 0.0
+                    for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j] <= D { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
+                    return s
+                }
+                func iicNum(_ d: [[Double]], skip: Int = -1) -> Double {
+                    var s = 0.0
+                    for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] / (1 + d[i][j]) } }
+                    return s
+                }
+                let d = allPairs(n, edges, unit: false), h = allPairs(n, edges, unit: true)
+                let pc = pcNum(d), iic = iicNum(h)
+                XCTAssertEqual(m.global.PCnum, pc, accuracy: 1e-9 * pc, "seed \(seed) ε \(eps)")
+                var flux = [Double](repeating: 0, count: n)
+                for i in 0..<n { for j in 0..<n where i != j && d[i][j] <= D { flux[i] += 2 * caps[i] * caps[j] * decay.probability(d[i][j]) } }
+                for k in 0..<n {
+                    let dk = 100 * (pc - pcNum(allPairs(n, edges, unit: false, skipNode: k), skip: k)) / pc
+                    let ik = 100 * (iic - iicNum(allPairs(n, edges, unit: true, skipNode: k), skip: k)) / iic
+                    let fk = 100 * flux[k] / pc, intra = 100 * caps[k] * caps[k] / pc
+                    XCTAssertEqual(m.nodes[k].dPC, dk, accuracy: 1e-9 * max(1, abs(dk)), "seed \(seed) ε \(eps) node \(k) dPC")
+                    XCTAssertEqual(m.nodes[k].dPC_flux, fk, accuracy: 1e-9 * max(1, abs(fk)), "seed \(seed) ε \(eps) node \(k) flux")
+                    XCTAssertEqual(m.nodes[k].dPC_connector, dk - intra - fk, accuracy: 1e-9 * max(1, abs(dk)), "seed \(seed) ε \(eps) node \(k) connector")
+                    XCTAssertEqual(m.nodes[k].dIIC, ik, accuracy: 1e-9 * max(1, abs(ik)), "seed \(seed) ε \(eps) node \(k) dIIC")
+                }
+                for e in edges.indices {
+                    let le = 100 * (pc - pcNum(allPairs(n, edges, unit: false, skipEdge: e))) / pc
+                    XCTAssertEqual(m.linkDPC[e], le, accuracy: 1e-9 * max(1, abs(le)), "seed \(seed) ε \(eps) link \(e)")
+                }
+            }
+        }
+    }
 }
