@@ -7,6 +7,21 @@ import XCTest
 /// cut-off ε whose definition the reference applies directly (a pair counts in PC, flux, BC and the losses
 /// only while its distance is ≤ −ln(ε)/α, in the graph at hand).
 final class BruteForceTests: XCTestCase {
+    /// PC's numerator by definition: Σ a_i a_j p*_ij over the ordered pairs within the cut-off distance D,
+    /// leaving out node `skip` (−1: none).
+    static func pcNum(_ d: [[Double]], caps: [Double], decay: ExponentialDecay, cutoff D: Double, skip: Int = -1) -> Double {
+        var s = 0.0
+        for i in caps.indices where i != skip { for j in caps.indices where j != skip && d[i][j] <= D { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
+        return s
+    }
+
+    /// IIC's numerator by definition: Σ a_i a_j / (1 + nl_ij) over the connected ordered pairs, leaving out `skip`.
+    static func iicNum(_ h: [[Double]], caps: [Double], skip: Int = -1) -> Double {
+        var s = 0.0
+        for i in caps.indices where i != skip { for j in caps.indices where j != skip && h[i][j].isFinite { s += caps[i] * caps[j] / (1 + h[i][j]) } }
+        return s
+    }
+
     struct LCG { var s: UInt64; mutating func next() -> Double { s = s &* 6364136223846793005 &+ 1442695040888963407; return Double(s >> 11) * 0x1.0p-53 } }
 
     func allPairs(_ n: Int, _ edges: [(Int, Int, Double)], unit: Bool, skipNode: Int = -1, skipEdge: Int = -1) -> [[Double]] {
@@ -40,16 +55,8 @@ final class BruteForceTests: XCTestCase {
             let D = eps > 0 ? -log(eps) / decay.alpha : .infinity
             if m.cutoffErrorBound > 0 { cut += 1 }
 
-            func pcNum(_ d: [[Double]], skip: Int = -1) -> Double {
-                var s = 0.0
-                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j] <= D { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
-                return s
-            }
-            func iicNum(_ d: [[Double]], skip: Int = -1) -> Double {
-                var s = 0.0
-                for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] / (1 + d[i][j]) } }
-                return s
-            }
+            func pcNum(_ d: [[Double]], skip: Int = -1) -> Double { BruteForceTests.pcNum(d, caps: caps, decay: decay, cutoff: D, skip: skip) }
+            func iicNum(_ d: [[Double]], skip: Int = -1) -> Double { BruteForceTests.iicNum(d, caps: caps, skip: skip) }
             let d = allPairs(n, edges, unit: false), h = allPairs(n, edges, unit: true)
             let pc = pcNum(d), iic = iicNum(h)
             XCTAssertEqual(m.global.PCnum, pc, accuracy: 1e-9 * pc)
@@ -95,16 +102,8 @@ final class BruteForceTests: XCTestCase {
                 let m = try ConnectivityMetrics.compute(g, decay: decay, landscapeArea: area, probabilityCutoff: eps)
                 // ε = 0.05 at 20 % per 300 m: pairs beyond 558.4 m are left out (no tie at the cut-off itself).
                 let D = eps > 0 ? -log(eps) / decay.alpha : .infinity
-                func pcNum(_ d: [[Double]], skip: Int = -1) -> Double {
-                    var s = 0.0
-                    for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j] <= D { s += caps[i] * caps[j] * decay.probability(d[i][j]) } }
-                    return s
-                }
-                func iicNum(_ d: [[Double]], skip: Int = -1) -> Double {
-                    var s = 0.0
-                    for i in 0..<n where i != skip { for j in 0..<n where j != skip && d[i][j].isFinite { s += caps[i] * caps[j] / (1 + d[i][j]) } }
-                    return s
-                }
+                func pcNum(_ d: [[Double]], skip: Int = -1) -> Double { BruteForceTests.pcNum(d, caps: caps, decay: decay, cutoff: D, skip: skip) }
+                func iicNum(_ d: [[Double]], skip: Int = -1) -> Double { BruteForceTests.iicNum(d, caps: caps, skip: skip) }
                 let d = allPairs(n, edges, unit: false), h = allPairs(n, edges, unit: true)
                 let pc = pcNum(d), iic = iicNum(h)
                 XCTAssertEqual(m.global.PCnum, pc, accuracy: 1e-9 * pc, "seed \(seed) ε \(eps)")
