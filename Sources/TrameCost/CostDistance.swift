@@ -15,7 +15,9 @@ public struct CostSurface: Sendable {
     /// `neighbourhood.steps` that led *into* the cell (the predecessor is the cell minus that step).
     /// Nil when not asked for.
     public var backLink: Grid<UInt8>?
-    /// Id of the source each cell is allocated to (nearest by cost), when asked for; −1 where unreached.
+    /// Id of the source each cell is allocated to (nearest by cost), when asked for; −1 where unreached. A cell
+    /// reached at the same least cost from several sources goes to the lowest id among its cheapest
+    /// neighbours' (the same whatever order the search settles them in).
     public var allocation: Grid<Int32>?
     public var neighbourhood: Neighbourhood
 
@@ -165,6 +167,8 @@ public enum CostDistance {
                                 if nc < cu {
                                     S[u].cost = nc; S[u].zone = zone
                                     queue.push(key(nc), u)
+                                } else if nc == cu && zone < S[u].zone {
+                                    S[u].zone = zone
                                 }
                             }
                             if plain < stepCount {
@@ -178,6 +182,8 @@ public enum CostDistance {
                                     if nc < cu {
                                         S[u].cost = nc; S[u].zone = zone
                                         queue.push(key(nc), u)
+                                    } else if nc == cu && zone < S[u].zone {
+                                        S[u].zone = zone
                                     }
                                 }
                             }
@@ -189,6 +195,8 @@ public enum CostDistance {
                                 if nc < S[u].cost {
                                     S[u].cost = nc; S[u].zone = zone
                                     queue.push(key(nc), u)
+                                } else if nc == S[u].cost && zone < S[u].zone {
+                                    S[u].zone = zone
                                 }
                             }
                         }

@@ -9,14 +9,21 @@ import TrameRaster
 final class CostBandTests: XCTestCase {
     /// Plain Dijkstra on a cols × rows grid of `cell`-metre cells; −1 where unreached, impassable, or
     /// costlier than `limit`.
+    /// With `zones`, also the allocation: each source's id (its index + 1), and a cell reached at equal least
+    /// cost through several neighbours takes the lowest of their ids.
     func reference(_ r: [Float], cols: Int, rows: Int, cell: Double, sources: [Int], knight: Bool, limit: Double) -> [Double] {
+        referenceWithZones(r, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: limit).cost
+    }
+
+    func referenceWithZones(_ r: [Float], cols: Int, rows: Int, cell: Double, sources: [Int], knight: Bool, limit: Double) -> (cost: [Double], zone: [Int32]) {
         let n = cols * rows
         var steps = [(0, -1), (1, 0), (0, 1), (-1, 0), (1, -1), (1, 1), (-1, 1), (-1, -1)]
         if knight { steps += [(1, -2), (2, -1), (2, 1), (1, 2), (-1, 2), (-2, 1), (-2, -1), (-1, -2)] }
         let open = { (i: Int) in r[i] > 0 && r[i].isFinite }
         var cost = [Double](repeating: .infinity, count: n)
         var done = [Bool](repeating: false, count: n)
-        for s in sources { cost[s] = 0 }
+        var zone = [Int32](repeating: -1, count: n)
+        for (k, s) in sources.enumerated() where cost[s] != 0 { cost[s] = 0; zone[s] = Int32(k + 1) }
         while true {
             var v = -1
             for i in 0..<n where !done[i] && cost[i] < .infinity && (v < 0 || cost[i] < cost[v]) { v = i }
@@ -39,10 +46,11 @@ final class CostBandTests: XCTestCase {
                 } else {
                     step = (Double(r[v]) + Double(r[u])) * (length / 2)
                 }
-                cost[u] = min(cost[u], cost[v] + step)
+                let nc = cost[v] + step
+                if nc < cost[u] { cost[u] = nc; zone[u] = zone[v] } else if nc == cost[u] { zone[u] = min(zone[u], zone[v]) }
             }
         }
-        return (0..<n).map { done[$0] ? cost[$0] : CostSurface.unreached }
+        return ((0..<n).map { done[$0] ? cost[$0] : CostSurface.unreached }, (0..<n).map { done[$0] ? zone[$0] : -1 })
     }
 
     /// SplitMix64 (Steele, Lea & Flood 2014): a fixed sequence per seed.
@@ -80,15 +88,18 @@ final class CostBandTests: XCTestCase {
             let grid = Grid(spec: GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell)),
                             values: values, noData: -9999)
             for knight in [false, true] {
-                let expected = reference(values, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: limit ?? .infinity)
+                let (expected, zones) = referenceWithZones(values, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: limit ?? .infinity)
                 let got = try CostDistance.compute(resistance: grid, sources: sources.enumerated().map { CostSource(cell: $1, id: Int32($0 + 1)) },
                                                    neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true)
                 for i in 0..<expected.count where got.cost.values[i] != expected[i] {
                     XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): \(got.cost.values[i]) vs \(expected[i])")
                     return
                 }
-                // A reached cell is allocated to a source; others to none.
-                for i in 0..<expected.count { XCTAssertEqual(got.allocation!.values[i] >= 1, expected[i] >= 0, "seed \(seed) cell \(i)") }
+                // A reached cell is allocated to its nearest source, the lowest id on equal costs; others to none.
+                for i in 0..<expected.count where got.allocation!.values[i] != zones[i] {
+                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): allocated to \(got.allocation!.values[i]), expected \(zones[i])")
+                    return
+                }
             }
         }
     }
@@ -101,5 +112,18 @@ final class CostBandTests: XCTestCase {
 
     /// Resistances over 60 orders of magnitude: band numbers would overflow, so every distinct cost is its
     /// own band (plain Dijkstra order); the result is the same.
+    /// Every passable cell at resistance 1: equal costs everywhere, so the allocation's tie rule decides.
+    func testEqualCostsGoToTheLowestSourceId() throws {
+        try check(range: 1...1, seeds: 80..<100)
+        // Worked by hand: a row of 5 cells of 10 m, sources at both ends; the middle cell is 20 from each.
+        let spec = GridSpec(cols: 5, rows: 1, transform: GeoTransform(west: 0, north: 10, cellSize: 10))
+        let row = Grid(spec: spec, values: [Float](repeating: 1, count: 5), noData: -9999)
+        for (left, right, expected) in [(Int32(2), Int32(1), [Int32(2), 2, 1, 1, 1]), (1, 2, [1, 1, 1, 2, 2])] {
+            let s = try CostDistance.compute(resistance: row, sources: [CostSource(cell: 0, id: left), CostSource(cell: 4, id: right)], allocation: true)
+            XCTAssertEqual(s.cost.values, [0, 10, 20, 10, 0])
+            XCTAssertEqual(s.allocation!.values, expected)
+        }
+    }
+
     func testHugeResistanceRangeFallsBackToSingleCosts() throws { try check(range: 1e-30...1e30, seeds: 60..<80) }
 }
