@@ -8,7 +8,7 @@ import TrameRaster
 /// CD_A + CD_B − LCD ≤ width (Linkage Mapper's normalised least-cost corridor). A cell in several corridors
 /// belongs to the lowest value, then the lower link number.
 final class CorridorPropertyTests: XCTestCase {
-    struct LCG { var s: UInt64; mutating func next() -> Double { s = s &* 6364136223846793005 &+ 1442695040888963407; return Double(s >> 11) * 0x1.0p-53 } }
+    typealias LCG = LinkPropertyTests.LCG
 
     func testMosaicMatchesFullGridCostDistances() throws {
         for seed in 1...16 {
