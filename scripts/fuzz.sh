@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes Trame's parsers with libFuzzer.
 #
-#   scripts/fuzz.sh [--ci] [--merge] [SECONDS] [TARGET…]
+#   scripts/fuzz.sh [--ci] [--merge] [--build-only] [SECONDS] [TARGET…]
 #
 # Targets (Fuzz/Targets/*): project quantity ini friction nomenclature upload query (default: all).
 # SECONDS is the time per target (default 60); --ci runs 15 s per target, on every target but query (its
@@ -19,15 +19,18 @@
 # mode a target whose open reproducer still crashes is replayed only (and reported), not fuzzed, so CI
 # stays red only for new crashes.
 #
+# --build-only builds the targets and stops (.ci/run builds them at low priority while the tests run).
+#
 # Prints per target: executions, time, corpus size, crashes (with the reproducer file); exits 1 on a crash.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-ci=0; merge=0; seconds=60; targets=()
+ci=0; merge=0; build_only=0; seconds=60; targets=()
 for a in "$@"; do
   case "$a" in
     --ci) ci=1; seconds=15 ;;
     --merge) merge=1 ;;
+    --build-only) build_only=1 ;;
     ''|*[!0-9]*) targets+=("$a") ;;
     *) seconds="$a" ;;
   esac
@@ -62,6 +65,7 @@ for t in "${targets[@]}"; do
 done
 bin="$(swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address --show-bin-path)"
 echo "fuzz.sh: built in $(( $(date +%s) - t0 )) s" >&2
+[ $build_only -eq 1 ] && exit 0
 
 # Swift's runtime and GDAL keep allocations until exit: no leak reports. GDAL's messages go nowhere. Swift's
 # own backtracer is off: it reads memory ASan calls wild and hides the crash behind its own report.

@@ -63,13 +63,28 @@ public struct Grid<T: GridScalar>: Sendable {
     }
 
     /// Number of cells holding data.
-    public var dataCount: Int { values.reduce(0) { isNoData($1) ? $0 : $0 + 1 } }
+    ///
+    /// Generic loops over every cell unwrap `noData` once: `isNoData` in code that is not specialised for `T`
+    /// asks the runtime for `Optional<T>`'s metadata at each call, a quarter of a small run's time once.
+    @inlinable public var dataCount: Int {
+        var n = 0
+        if let nd = noData {
+            for v in values where v == v && v != nd { n += 1 }
+        } else {
+            for v in values where v == v { n += 1 }
+        }
+        return n
+    }
 
     /// Applies `f` to every cell, keeping the spec; NoData maps to `noData` of the result.
-    public func map<U: GridScalar>(noData newNoData: U?, _ f: (T) -> U) -> Grid<U> {
+    @inlinable public func map<U: GridScalar>(noData newNoData: U?, _ f: (T) -> U) -> Grid<U> {
         var out = [U](); out.reserveCapacity(values.count)
-        for v in values {
-            if isNoData(v), let nd = newNoData { out.append(nd) } else { out.append(f(v)) }
+        if let newND = newNoData, let nd = noData {
+            for v in values { out.append(v != v || v == nd ? newND : f(v)) }
+        } else if let newND = newNoData {
+            for v in values { out.append(v != v ? newND : f(v)) }
+        } else {
+            for v in values { out.append(f(v)) }
         }
         return Grid<U>(spec: spec, values: out, noData: newNoData)
     }

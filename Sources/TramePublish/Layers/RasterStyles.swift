@@ -182,10 +182,13 @@ public struct RasterStyler: Sendable {
         let stride = max(1, grid.values.count / 1_000_000)
         var out: [Double] = []
         out.reserveCapacity(grid.values.count / stride + 1)
+        // NoData compared as a double, unwrapped once (every GridScalar converts to Double exactly): in this
+        // generic loop `isNoData` would ask the runtime for `Optional<T>`'s metadata at every cell.
+        let nd = grid.noData?.gridDouble ?? .nan
         var i = 0
         while i < grid.values.count {
-            let v = grid.values[i]
-            if !grid.isNoData(v) { out.append(v.gridDouble) }
+            let d = grid.values[i].gridDouble
+            if d == d && d != nd { out.append(d) }
             i += stride
         }
         return out.sorted()
