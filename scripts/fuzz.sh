@@ -53,6 +53,9 @@ maxlen_of() { case "$1" in upload) echo 32768 ;; project) echo 16384 ;; quantity
 
 scratch=.build-fuzz
 export TRAME_FUZZ=1
+# The computing modules unoptimised (Package.swift): the parsers fuzzed here do not need -O, and the build
+# takes half the time (242 s against 446 s from scratch here).
+export TRAME_DEBUG_ONONE=1
 t0=$(date +%s)
 for t in "${targets[@]}"; do
   p=$(product "$t") || exit 2
