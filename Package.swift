@@ -51,7 +51,7 @@ let package = Package(
         // Pure-Swift algorithms: no GDAL, no argument parsing.
         .target(name: "TrameRaster", swiftSettings: optimisedInDebug),
         .target(name: "TrameVector", swiftSettings: optimisedInDebug),
-        .target(name: "TrameCost", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
+        .target(name: "TrameCost", dependencies: ["CTrameSys", "TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
         .target(name: "TrameGraph", dependencies: ["TrameRaster"], swiftSettings: optimisedInDebug),
         .target(name: "TrameSample", dependencies: ["TrameRaster", "TrameVector"], swiftSettings: optimisedInDebug),
         // The scheme: project file, nature-space typology, buffer zones, conflict points, figures, report.

@@ -60,6 +60,10 @@ final class BatchQueue {
 
     @inline(__always) private func bucket(_ key: UInt64) -> Int { 64 - (key ^ least).leadingZeroBitCount }
 
+    /// The least key among the entries in buckets 1…64, when known (`peekKey` found it and no gathering
+    /// has happened since; pushes keep it up to date).
+    private var pendingLeast: UInt64? = nil
+
     /// Adds `cell` with `key` ≥ the current batch's key.
     @inline(__always) func push(_ key: UInt64, _ cell: Int) {
         assert(key >= least, "batch queue keys must be monotone")
@@ -68,8 +72,32 @@ final class BatchQueue {
         if b > 0 {
             occupied |= 1 << UInt64(b - 1)
             pending += 1
+            if let p = pendingLeast, key < p { pendingLeast = key }
         }
     }
+
+    /// The key of the next batch without handing it out (nil when the queue is empty): the current batch's
+    /// if it holds entries, else the least pending key (the least of the lowest non-empty bucket, whose keys
+    /// are all below the higher buckets'). A search on several threads compares these keys before each
+    /// band; keys pushed afterwards must still be ≥ the current batch's key, not the key peeked.
+    func peekKey() -> UInt64? {
+        if buckets[0].count > 0 { return least }
+        guard pending > 0 else { return nil }
+        if let p = pendingLeast { return p }
+        let b = buckets[occupied.trailingZeroBitCount + 1]
+        var m = b.entries[0].key
+        for j in 1..<b.count where b.entries[j].key < m { m = b.entries[j].key }
+        pendingLeast = m
+        return m
+    }
+
+    /// Calls `body(key, cell)` for every entry (stale ones included), in no particular order.
+    func forEachEntry(_ body: (UInt64, Int) -> Void) {
+        for b in 0..<65 { for j in 0..<buckets[b].count { body(buckets[b].entries[j].key, buckets[b].entries[j].cell) } }
+    }
+
+    /// Empties the current batch (once it has been walked).
+    @inline(__always) func dropBatch() { buckets[0].count = 0 }
 
     /// Drops the current batch and gathers the entries with the next least key into it; false when the
     /// queue is empty. Before the first call, the batch is whatever was pushed with key 0.
@@ -81,7 +109,10 @@ final class BatchQueue {
         occupied &= occupied - 1
         let b = buckets[i]
         var m = b.entries[0].key
-        for j in 1..<b.count where b.entries[j].key < m { m = b.entries[j].key }
+        if let p = pendingLeast { m = p } else {
+            for j in 1..<b.count where b.entries[j].key < m { m = b.entries[j].key }
+        }
+        pendingLeast = nil
         least = m
         pending -= b.count
         for j in 0..<b.count {

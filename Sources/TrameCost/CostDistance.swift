@@ -1,3 +1,5 @@
+import CTrameSys
+import Foundation
 import TrameRaster
 
 /// A source of a cost-distance search: a cell index and the id its allocation zone takes.
@@ -46,7 +48,7 @@ public struct CostSurface: Sendable {
 /// - Complexity: O(N log K) for N reachable cells and K bands of cost.
 public enum CostDistance {
     /// One cell's search state, together so a relaxation reads cost and resistance from one cache line.
-    private struct SearchCell {
+    struct SearchCell {
         /// Tentative cost; negated once settled (sign bit set); −∞ for impassable cells.
         var cost: Double
         /// Resistance; −1 where impassable.
@@ -56,7 +58,7 @@ public enum CostDistance {
     }
 
     /// Cells fetched ahead of the one being settled, in the current band.
-    private static let lookahead = 6
+    static let lookahead = 6
 
     public static func compute(resistance: Grid<Float>, sources: [CostSource], neighbourhood: Neighbourhood = .queen,
                                maxCost: Double? = nil, allocation wantAllocation: Bool = false, backLinks: Bool = true,
@@ -81,7 +83,6 @@ public enum CostDistance {
             initialized = 2 * n
         }
         var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
-        let queue = BatchQueue()
         let limit = maxCost ?? .infinity
         let nd = resistance.noData ?? .nan
 
@@ -91,17 +92,15 @@ public enum CostDistance {
         let fac = UnsafeMutableBufferPointer<Double>.allocate(capacity: stepCount)
         let b1 = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
         let b2 = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
-        defer { off.deallocate(); fac.deallocate(); b1.deallocate(); b2.deallocate() }
+        let drs = UnsafeMutableBufferPointer<Int>.allocate(capacity: stepCount)
+        defer { off.deallocate(); fac.deallocate(); b1.deallocate(); b2.deallocate(); drs.deallocate() }
         for k in 0..<stepCount {
-            off[k] = moves.offsets[k]
+            off[k] = moves.offsets[k]; drs[k] = moves.steps[k].dr
             fac[k] = moves.lengths[k] / (moves.isKnight[k] ? 4 : 2)
             b1[k] = moves.beside[k].0; b2[k] = moves.beside[k].1
         }
         let reach = neighbourhood == .knight ? 2 : 1
         let plain = neighbourhood == .knight ? 8 : stepCount
-        var settled = 0
-        let reportEvery = max(1, n / 100)
-        var nextReport = progress == nil ? -1 : reportEvery
         resistance.values.withUnsafeBufferPointer { Rb in
             cost.withUnsafeMutableBytes { raw in
                 let R = Rb.baseAddress!
@@ -127,80 +126,38 @@ public enum CostDistance {
                 let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
                 @inline(__always) func key(_ c: Double) -> UInt64 { banded ? UInt64(c * inverseBand) : c.bitPattern }
 
+                // Two threads on large grids, each owning alternate stripes of rows (see `BandSearch`); one
+                // otherwise, or when another parallel pass already holds the cores.
+                let threads: Int
+                if let stripe = BandSearch.testStripe, stripe >= 1 {
+                    threads = Workers.claimCores() ? 2 : 1
+                } else {
+                    threads = banded && n >= BandSearch.parallelCells && Workers.threads >= 2 && Workers.claimCores() ? 2 : 1
+                }
+                defer { if threads > 1 { Workers.releaseCores() } }
+                let queues = (0..<threads).map { _ in BatchQueue() }
+                let search = BandSearch(S: S, cols: cols, rows: rows, off: off, fac: fac, b1: b1, b2: b2,
+                                        drs: drs, stepCount: stepCount, plain: plain, reach: reach, moves: moves,
+                                        Rb: Rb, banded: banded, inverseBand: inverseBand, limit: limit, threads: threads,
+                                        stripe: threads > 1 ? BandSearch.testStripe ?? BandSearch.stripeRows : rows + 2 * reach)
                 for s in sources where S[s.cell].cost > 0 {
                     S[s.cell].cost = 0
                     S[s.cell].zone = s.id
-                    queue.push(0, s.cell)
+                    queues[search.owner(row: s.cell / cols)].push(0, s.cell)
                 }
-                let rowBytes = MemoryLayout<SearchCell>.stride * cols
-                var first = true
-                var stop = false
-                while !stop && queue.nextBatch(first: first) {
-                    first = false
-                    var j = 0
-                    while j < queue.batchCount {
-                        if j + lookahead < queue.batchCount {
-                            // The rows above, at and below the cell settled `lookahead` steps later.
-                            let p = UnsafeRawPointer(S + queue.batchCell(j + lookahead))
-                            let w = MemoryLayout<SearchCell>.stride
-                            prefetch(p - rowBytes - w); prefetch(p - rowBytes + w)
-                            prefetch(p - w); prefetch(p + w)
-                            prefetch(p + rowBytes - w); prefetch(p + rowBytes + w)
-                        }
-                        let v = queue.batchCell(j)
-                        j += 1
-                        let vc = S[v].cost
-                        if vc.sign == .minus { continue }   // settled (a stale entry) or impassable
-                        if vc > limit { stop = true; continue }
-                        S[v].cost = -vc
-                        settled += 1
-                        if settled == nextReport { progress?(Double(settled) / Double(n)); nextReport += reportEvery }
-                        let rv = Double(S[v].resistance), zone = S[v].zone
-                        let r = v / cols, c = v - r * cols
-                        if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
-                            // Interior cell: no bounds checks. Settled and impassable neighbours hold a
-                            // negative cost, which no new cost (≥ 0) undercuts.
-                            for k in 0..<plain {
-                                let u = v + off[k]
-                                let cu = S[u].cost
-                                let nc = vc + (rv + Double(S[u].resistance)) * fac[k]
-                                if nc < cu {
-                                    S[u].cost = nc; S[u].zone = zone
-                                    queue.push(key(nc), u)
-                                } else if nc == cu && zone < S[u].zone {
-                                    S[u].zone = zone
-                                }
-                            }
-                            if plain < stepCount {
-                                for k in plain..<stepCount {
-                                    let u = v + off[k]
-                                    let cu = S[u].cost
-                                    if cu.sign == .minus { continue }
-                                    let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
-                                    if !(m1 > 0 && m2 > 0) { continue }
-                                    let nc = vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k]
-                                    if nc < cu {
-                                        S[u].cost = nc; S[u].zone = zone
-                                        queue.push(key(nc), u)
-                                    } else if nc == cu && zone < S[u].zone {
-                                        S[u].zone = zone
-                                    }
-                                }
-                            }
-                        } else {
-                            for k in 0..<stepCount {
-                                guard let u = moves.target(v, c, r, k), S[u].cost.sign != .minus,
-                                      let step = moves.cost(Rb, v, u, k) else { continue }
-                                let nc = vc + step
-                                if nc < S[u].cost {
-                                    S[u].cost = nc; S[u].zone = zone
-                                    queue.push(key(nc), u)
-                                } else if nc == S[u].cost && zone < S[u].zone {
-                                    S[u].zone = zone
-                                }
-                            }
-                        }
+                let shared = BandSearch.Shared(threads: threads)
+                defer { shared.deallocate() }
+                if threads > 1 {
+                    let done = DispatchSemaphore(value: 0)
+                    for t in 1..<threads {
+                        let thread = Thread { search.run(thread: t, queues: queues, shared: shared, progress: nil, total: n); done.signal() }
+                        thread.stackSize = 1 << 20
+                        thread.start()
                     }
+                    search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
+                    for _ in 1..<threads { done.wait() }
+                } else {
+                    search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
                 }
                 // Settled cells get their cost back; the others (impassable, beyond the max cost, or never
                 // reached) are NoData. Cost i goes to bytes 8i..<8i+8, which hold no cell not yet read.
@@ -222,6 +179,230 @@ public enum CostDistance {
                            backLink: back.map { Grid(spec: spec, values: $0, noData: nil) },
                            allocation: wantAllocation ? Grid(spec: spec, values: alloc, noData: -1) : nil,
                            neighbourhood: neighbourhood)
+    }
+}
+
+extension CostDistance {
+    /// The band-by-band search of `compute`, on one thread or on several in lockstep.
+    ///
+    /// Every cell of a cost band is final when the band comes up (no move lands in its own band), so a band's
+    /// cells may be settled in any order, and by several threads at once (the idea of Meyer & Sanders 2003,
+    /// "Δ-stepping: a parallelizable shortest path algorithm", J. Algorithms 49(1), with Dial's exact bands).
+    /// Thread t owns the stripes of `stripe` rows whose number is t modulo the thread count: it alone writes
+    /// their cells and queues them. A band goes: all threads agree on the least band key left (a barrier);
+    /// each settles its own cells of that band, relaxing its own neighbours directly and sending the others'
+    /// as messages (cell, cost, zone); a barrier; each applies the messages it received. A message is a
+    /// relaxation delayed to the end of the band, which nothing in the band could read: costs, zones (least
+    /// cost, then lowest zone among the cheapest) and the cells settled are those of one thread, bit for bit.
+    struct BandSearch {
+        /// Grids from this many cells use two threads.
+        static let parallelCells = 1 << 20
+        /// Rows per stripe with several threads: narrow enough that both threads' stripes meet every
+        /// front, wide enough that few moves cross to the other thread.
+        static let stripeRows = 32
+        /// Tests only: two threads on any grid, with either kind of band, in stripes of this many rows.
+        nonisolated(unsafe) static var testStripe: Int? = nil
+        /// Tests only: thread 0 goes on alone after this many bands.
+        nonisolated(unsafe) static var testSoloAfter: Int? = nil
+        /// Thread 0 goes on alone once the threads have had to yield their cores this many times in all: the
+        /// machine is busy, and a search whose threads wait for each other at every band would crawl.
+        static let slowWaitsBeforeSolo = 64
+
+        let S: UnsafeMutablePointer<SearchCell>
+        let cols: Int, rows: Int
+        let off: UnsafeMutableBufferPointer<Int>, fac: UnsafeMutableBufferPointer<Double>
+        let b1: UnsafeMutableBufferPointer<Int>, b2: UnsafeMutableBufferPointer<Int>, drs: UnsafeMutableBufferPointer<Int>
+        let stepCount: Int, plain: Int, reach: Int
+        let moves: StepCosts
+        let Rb: UnsafeBufferPointer<Float>
+        let banded: Bool, inverseBand: Double, limit: Double
+        let threads: Int, stripe: Int
+
+        /// A relaxation of a cell another thread owns.
+        struct Message { var cell: Int; var cost: Double; var zone: Int32 }
+
+        /// What the threads exchange: each one's next band key, whether it passed the cost limit, its
+        /// settled count, and its outbox; and their barrier.
+        final class Shared: @unchecked Sendable {
+            let barrier: UnsafeMutablePointer<trame_barrier>
+            let keys: UnsafeMutablePointer<UInt64>
+            let stops: UnsafeMutablePointer<Bool>
+            let settled: UnsafeMutablePointer<Int>
+            /// Barrier waits in which each thread had to yield its core.
+            let slowWaits: UnsafeMutablePointer<Int>
+            var outboxes: [UnsafeMutablePointer<Message>]
+            var outboxCounts: UnsafeMutablePointer<Int>
+            var outboxCapacities: [Int]
+            let threads: Int
+            init(threads: Int) {
+                self.threads = threads
+                barrier = .allocate(capacity: 1); trame_barrier_init(barrier)
+                keys = .allocate(capacity: threads); keys.initialize(repeating: .max, count: threads)
+                stops = .allocate(capacity: threads); stops.initialize(repeating: false, count: threads)
+                settled = .allocate(capacity: threads); settled.initialize(repeating: 0, count: threads)
+                slowWaits = .allocate(capacity: threads); slowWaits.initialize(repeating: 0, count: threads)
+                outboxCapacities = Array(repeating: threads > 1 ? 4096 : 0, count: threads)
+                outboxes = outboxCapacities.map { .allocate(capacity: max(1, $0)) }
+                outboxCounts = .allocate(capacity: threads); outboxCounts.initialize(repeating: 0, count: threads)
+            }
+            func deallocate() {
+                barrier.deallocate(); keys.deallocate(); stops.deallocate(); settled.deallocate(); slowWaits.deallocate()
+                for o in outboxes { o.deallocate() }
+                outboxCounts.deallocate()
+            }
+            /// Waits for the other threads; true when this thread had to yield its core meanwhile.
+            @inline(__always) func wait() -> Bool { threads > 1 && trame_barrier_wait(barrier, threads) != 0 }
+            /// Appends to thread t's outbox (only thread t calls this for its own t).
+            @inline(__always) func send(_ t: Int, _ m: Message) {
+                let k = outboxCounts[t]
+                if k == outboxCapacities[t] { grow(t) }
+                outboxes[t][k] = m
+                outboxCounts[t] = k + 1
+            }
+            @inline(never) func grow(_ t: Int) {
+                let bigger = UnsafeMutablePointer<Message>.allocate(capacity: 2 * outboxCapacities[t])
+                bigger.moveInitialize(from: outboxes[t], count: outboxCounts[t])
+                outboxes[t].deallocate()
+                outboxes[t] = bigger
+                outboxCapacities[t] *= 2
+            }
+        }
+
+        @inline(__always) func owner(row: Int) -> Int { threads == 1 ? 0 : (row / stripe) % threads }
+        @inline(__always) func key(_ c: Double) -> UInt64 { banded ? UInt64(c * inverseBand) : c.bitPattern }
+
+        /// Runs thread `t`'s part of the search to the end. `progress` is called by thread 0 only. When the
+        /// threads keep waiting for each other (a busy machine), thread 0 takes the other threads' queues
+        /// between two bands and goes on alone (the same result: every pending relaxation is in a queue then).
+        func run(thread t: Int, queues: [BatchQueue], shared: Shared, progress: ((Double) -> Void)?, total: Int) {
+            let queue = queues[t]
+            let rowBytes = MemoryLayout<SearchCell>.stride * cols
+            let w = MemoryLayout<SearchCell>.stride
+            var settled = 0, slow = 0, bands = 0, othersSettled = 0
+            let reportEvery = max(1, total / 100)
+            var nextReport = reportEvery
+            var stop = false
+            var solo = threads == 1
+            while true {
+                // Agree on the band: the least key any thread holds.
+                shared.keys[t] = queue.peekKey() ?? .max
+                shared.stops[t] = stop
+                shared.settled[t] = settled
+                shared.slowWaits[t] = slow
+                var band = shared.keys[t], anyStop = stop
+                if !solo {
+                    if shared.wait() { slow += 1 }
+                    var allSlow = 0
+                    othersSettled = 0
+                    for o in 0..<threads {
+                        band = min(band, shared.keys[o]); anyStop = anyStop || shared.stops[o]
+                        othersSettled += o == t ? 0 : shared.settled[o]; allSlow += shared.slowWaits[o]
+                    }
+                    if band != .max && !anyStop && (allSlow >= BandSearch.slowWaitsBeforeSolo || bands == BandSearch.testSoloAfter) {
+                        // Every thread reads the same counts, so all decide alike here.
+                        guard t == 0 else { return }
+                        for o in 1..<threads { queues[o].forEachEntry { queue.push($0, $1) } }
+                        solo = true
+                        band = queue.peekKey() ?? .max
+                    }
+                }
+                if band == .max || anyStop { break }
+                bands += 1
+                let allSettled = settled + othersSettled
+                if let progress, allSettled >= nextReport {
+                    progress(Double(allSettled) / Double(total))
+                    nextReport = (allSettled / reportEvery + 1) * reportEvery
+                }
+                // Settle this thread's cells of the band.
+                shared.outboxCounts[t] = 0
+                if queue.peekKey() == band {
+                    _ = queue.nextBatch(first: true)
+                    var j = 0
+                    while j < queue.batchCount {
+                        if j + CostDistance.lookahead < queue.batchCount {
+                            // The rows above, at and below the cell settled `lookahead` steps later.
+                            let p = UnsafeRawPointer(S + queue.batchCell(j + CostDistance.lookahead))
+                            prefetch(p - rowBytes - w); prefetch(p - rowBytes + w)
+                            prefetch(p - w); prefetch(p + w)
+                            prefetch(p + rowBytes - w); prefetch(p + rowBytes + w)
+                        }
+                        let v = queue.batchCell(j)
+                        j += 1
+                        let vc = S[v].cost
+                        if vc.sign == .minus { continue }   // settled (a stale entry) or impassable
+                        if vc > limit { stop = true; continue }
+                        S[v].cost = -vc
+                        settled += 1
+                        settle(v, vc, t, solo, queue, shared)
+                    }
+                    queue.dropBatch()
+                }
+                if solo { continue }
+                if shared.wait() { slow += 1 }
+                // Apply what the other threads sent to this one's cells.
+                for o in 0..<threads where o != t {
+                    let box = shared.outboxes[o]
+                    for m in 0..<shared.outboxCounts[o] {
+                        let u = box[m].cell
+                        if owner(row: u / cols) != t { continue }
+                        let cu = S[u].cost
+                        if cu.sign == .minus { continue }
+                        let nc = box[m].cost, zone = box[m].zone
+                        if nc < cu {
+                            S[u].cost = nc; S[u].zone = zone
+                            queue.push(key(nc), u)
+                        } else if nc == cu && zone < S[u].zone {
+                            S[u].zone = zone
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Relaxes the moves out of `v`, settled at cost `vc` by thread `t`.
+        @inline(__always) func settle(_ v: Int, _ vc: Double, _ t: Int, _ solo: Bool, _ queue: BatchQueue, _ shared: Shared) {
+            let rv = Double(S[v].resistance), zone = S[v].zone
+            let r = v / cols, c = v - r * cols
+            // Cells a move may reach in another thread's stripe: those within `reach` rows of their stripe's edge.
+            let inStripe = r % stripe
+            let crossing = !solo && (inStripe < reach || inStripe >= stripe - reach)
+            @inline(__always) func relax(_ u: Int, _ nc: Double, _ dr: Int) {
+                if crossing && owner(row: r + dr) != t {
+                    shared.send(t, Message(cell: u, cost: nc, zone: zone))
+                    return
+                }
+                let cu = S[u].cost
+                if nc < cu {
+                    S[u].cost = nc; S[u].zone = zone
+                    queue.push(key(nc), u)
+                } else if nc == cu && zone < S[u].zone {
+                    S[u].zone = zone
+                }
+            }
+            if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
+                // Interior cell: no bounds checks. Settled and impassable neighbours hold a negative cost,
+                // which no new cost (≥ 0) undercuts.
+                for k in 0..<plain {
+                    let u = v + off[k]
+                    relax(u, vc + (rv + Double(S[u].resistance)) * fac[k], drs[k])
+                }
+                if plain < stepCount {
+                    for k in plain..<stepCount {
+                        let u = v + off[k]
+                        let ru = S[u].resistance
+                        if !(ru > 0) { continue }
+                        let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
+                        if !(m1 > 0 && m2 > 0) { continue }
+                        relax(u, vc + (rv + Double(ru) + Double(m1) + Double(m2)) * fac[k], drs[k])
+                    }
+                }
+            } else {
+                for k in 0..<stepCount {
+                    guard let u = moves.target(v, c, r, k), let step = moves.cost(Rb, v, u, k) else { continue }
+                    relax(u, vc + step, drs[k])
+                }
+            }
+        }
     }
 }
 
@@ -286,4 +467,3 @@ enum BackLinks {
     }
 }
 
-import Foundation

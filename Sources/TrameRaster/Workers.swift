@@ -21,7 +21,28 @@ public enum Workers {
         if threads == 1 || parts == 1 {
             for p in 0..<parts { body(p) }
         } else {
+            lock.lock(); busy += 1; lock.unlock()
+            defer { lock.lock(); busy -= 1; lock.unlock() }
             DispatchQueue.concurrentPerform(iterations: parts, execute: body)
         }
+    }
+
+    private static let lock = NSLock()
+    /// Parallel passes running now (`perform` with several threads, and passes holding `claimCores`).
+    nonisolated(unsafe) private static var busy = 0
+
+    /// Claims the cores for a pass whose threads run in lockstep (they wait for each other at every step,
+    /// so they must each have a core): true when no other parallel pass runs now, and the caller then calls
+    /// `releaseCores` when done; false inside another pass's part, or beside one on another thread.
+    public static func claimCores() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if busy > 0 { return false }
+        busy += 1
+        return true
+    }
+
+    /// Ends a pass that `claimCores` let run.
+    public static func releaseCores() {
+        lock.lock(); busy -= 1; lock.unlock()
     }
 }

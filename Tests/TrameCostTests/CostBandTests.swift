@@ -100,6 +100,22 @@ final class CostBandTests: XCTestCase {
                     XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): allocated to \(got.allocation!.values[i]), expected \(zones[i])")
                     return
                 }
+                // The same search on two threads, each owning alternate stripes of rows (1, 2, 3 or 7 rows: a
+                // knight's move may jump a whole stripe): the same costs, zones and back-links. On a busy
+                // machine the threads may go on alone early; the zones and costs must not change then either.
+                // Once more in stripes of 2 rows, thread 0 going on alone after 3 bands (as on a busy machine).
+                for (stripe, solo) in [(1, nil), (2, nil), (3, nil), (7, nil), (2, 3)] as [(Int, Int?)] {
+                    CostDistance.BandSearch.testStripe = stripe
+                    CostDistance.BandSearch.testSoloAfter = solo
+                    defer { CostDistance.BandSearch.testStripe = nil; CostDistance.BandSearch.testSoloAfter = nil }
+                    let two = try CostDistance.compute(resistance: grid, sources: sources.enumerated().map { CostSource(cell: $1, id: Int32($0 + 1)) },
+                                                       neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true)
+                    for i in 0..<expected.count where two.cost.values[i] != expected[i] || two.allocation!.values[i] != zones[i] {
+                        XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, two threads in stripes of \(stripe) rows, cell \(i): cost \(two.cost.values[i]) vs \(expected[i]), zone \(two.allocation!.values[i]) vs \(zones[i])")
+                        return
+                    }
+                    XCTAssertEqual(two.backLink!.values, got.backLink!.values, "seed \(seed), stripes of \(stripe) rows")
+                }
             }
         }
     }

@@ -12,4 +12,21 @@ int trame_exchange(const char *a, const char *b);
 /// Renames `from` to `to`, failing with EEXIST if `to` exists (RENAME_NOREPLACE, RENAME_EXCL).
 int trame_rename_noreplace(const char *from, const char *to);
 
+
+/// A reusable barrier for a few threads that each run on their own core (the two-core cost-distance search,
+/// Sources/TrameCost/CostDistance.swift): a waiting thread spins some tens of microseconds, then yields its
+/// core until the others arrive.
+/// Writes made before `trame_barrier_wait` are seen by every thread after it (acquire and release).
+typedef struct {
+    long arrived;
+    long generation;
+} trame_barrier;
+
+/// Sets both counters to zero; call once, before any thread waits.
+void trame_barrier_init(trame_barrier *b);
+
+/// Returns once `parties` threads have called it (for this generation): 0 when this thread had not to
+/// yield its core while waiting, 1 when it had (the others were slow to come: a busy machine).
+int trame_barrier_wait(trame_barrier *b, long parties);
+
 #endif
