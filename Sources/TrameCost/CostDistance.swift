@@ -283,6 +283,7 @@ extension CostDistance {
             var nextReport = reportEvery
             var stop = false
             var solo = threads == 1
+            let soloAfter = BandSearch.testSoloAfter ?? -1
             while true {
                 // Agree on the band: the least key any thread holds.
                 shared.keys[t] = queue.peekKey() ?? .max
@@ -298,7 +299,7 @@ extension CostDistance {
                         band = min(band, shared.keys[o]); anyStop = anyStop || shared.stops[o]
                         othersSettled += o == t ? 0 : shared.settled[o]; allSlow += shared.slowWaits[o]
                     }
-                    if band != .max && !anyStop && (allSlow >= BandSearch.slowWaitsBeforeSolo || bands == BandSearch.testSoloAfter) {
+                    if band != .max && !anyStop && (allSlow >= BandSearch.slowWaitsBeforeSolo || bands == soloAfter) {
                         // Every thread reads the same counts, so all decide alike here.
                         guard t == 0 else { return }
                         for o in 1..<threads { queues[o].forEachEntry { queue.push($0, $1) } }
@@ -363,43 +364,56 @@ extension CostDistance {
         @inline(__always) func settle(_ v: Int, _ vc: Double, _ t: Int, _ solo: Bool, _ queue: BatchQueue, _ shared: Shared) {
             let rv = Double(S[v].resistance), zone = S[v].zone
             let r = v / cols, c = v - r * cols
-            // Cells a move may reach in another thread's stripe: those within `reach` rows of their stripe's edge.
-            let inStripe = r % stripe
-            let crossing = !solo && (inStripe < reach || inStripe >= stripe - reach)
-            @inline(__always) func relax(_ u: Int, _ nc: Double, _ dr: Int) {
-                if crossing && owner(row: r + dr) != t {
-                    shared.send(t, Message(cell: u, cost: nc, zone: zone))
-                    return
-                }
-                let cu = S[u].cost
-                if nc < cu {
-                    S[u].cost = nc; S[u].zone = zone
-                    queue.push(key(nc), u)
-                } else if nc == cu && zone < S[u].zone {
-                    S[u].zone = zone
-                }
-            }
-            if c >= reach && r >= reach && c < cols - reach && r < rows - reach {
-                // Interior cell: no bounds checks. Settled and impassable neighbours hold a negative cost,
-                // which no new cost (≥ 0) undercuts.
+            // Cells whose moves may reach another thread's stripe: those within `reach` rows of their stripe's edge.
+            var crossing = false
+            if !solo { let inStripe = r % stripe; crossing = inStripe < reach || inStripe >= stripe - reach }
+            if !crossing && c >= reach && r >= reach && c < cols - reach && r < rows - reach {
+                // Interior cell, all moves to this thread's cells: no bounds checks. Settled and impassable
+                // neighbours hold a negative cost, which no new cost (≥ 0) undercuts.
                 for k in 0..<plain {
                     let u = v + off[k]
-                    relax(u, vc + (rv + Double(S[u].resistance)) * fac[k], drs[k])
+                    let cu = S[u].cost
+                    let nc = vc + (rv + Double(S[u].resistance)) * fac[k]
+                    if nc < cu {
+                        S[u].cost = nc; S[u].zone = zone
+                        queue.push(key(nc), u)
+                    } else if nc == cu && zone < S[u].zone {
+                        S[u].zone = zone
+                    }
                 }
                 if plain < stepCount {
                     for k in plain..<stepCount {
                         let u = v + off[k]
-                        let ru = S[u].resistance
-                        if !(ru > 0) { continue }
+                        let cu = S[u].cost
+                        if cu.sign == .minus { continue }
                         let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
                         if !(m1 > 0 && m2 > 0) { continue }
-                        relax(u, vc + (rv + Double(ru) + Double(m1) + Double(m2)) * fac[k], drs[k])
+                        let nc = vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k]
+                        if nc < cu {
+                            S[u].cost = nc; S[u].zone = zone
+                            queue.push(key(nc), u)
+                        } else if nc == cu && zone < S[u].zone {
+                            S[u].zone = zone
+                        }
                     }
                 }
             } else {
+                // At the grid's edge or near another thread's stripe: bounds checked, and a move into another
+                // thread's cell sent to it (the same step cost: (a + b) / 2 × L equals (a + b) × (L / 2) exactly).
                 for k in 0..<stepCount {
                     guard let u = moves.target(v, c, r, k), let step = moves.cost(Rb, v, u, k) else { continue }
-                    relax(u, vc + step, drs[k])
+                    let nc = vc + step
+                    if crossing && owner(row: r + drs[k]) != t {
+                        shared.send(t, Message(cell: u, cost: nc, zone: zone))
+                        continue
+                    }
+                    let cu = S[u].cost
+                    if nc < cu {
+                        S[u].cost = nc; S[u].zone = zone
+                        queue.push(key(nc), u)
+                    } else if nc == cu && zone < S[u].zone {
+                        S[u].zone = zone
+                    }
                 }
             }
         }
