@@ -99,7 +99,38 @@ public enum Rasterizer {
                 withExtendedLifetime(rds) {}
             }
         }
-        // Read the features back from the in-memory layer.
+        return features(of: vds, layerName: layerName, crsWKT: grid.spec.crsWKT)
+    }
+
+    /// Polygons of a raster file's band 1, a value each, without reading the grid into memory: GDAL's
+    /// polygonize walks the file a few lines at a time. Cells equal to the band's NoData (or 0 with
+    /// `skipZero`) make no polygon. Memory: the polygons, plus a few rows of cells.
+    public static func polygonize(file path: String, layerName: String = "polygons", eightConnected: Bool = false,
+                                  skipZero: Bool = true) throws -> VectorLayer {
+        GDALSetup.ensure()
+        let rds = try Dataset.open(path, raster: true)
+        guard GDALGetRasterCount(rds.handle) >= 1, let band = GDALGetRasterBand(rds.handle, 1) else { throw GeodataError(path, "holds no raster band") }
+        let spec = RasterIO.gridSpec(rds)
+        let vds = try memoryLayer(VectorLayer(name: layerName, geometryKind: .polygon,
+                                              fields: [FieldDefinition("value", .integer)], crsWKT: spec.crsWKT))
+        var has: Int32 = 0
+        let nd = GDALGetRasterNoDataValue(band, &has)
+        // The band's mask leaves out its NoData cells; with `skipZero`, polygons of value 0 are dropped after.
+        let mask = GDALGetMaskBand(band)
+        let err = withCStringList(eightConnected ? ["8CONNECTED=8"] : []) {
+            GDALPolygonize(band, mask, GDALDatasetGetLayer(vds.handle, 0), 0, $0, nil, nil)
+        }
+        guard err == CE_None else { throw GeodataError(path, "cannot polygonize: \(GDALSetup.lastError())") }
+        var layer = features(of: vds, layerName: layerName, crsWKT: spec.crsWKT)
+        if skipZero && !(has != 0 && nd == 0) {
+            layer.features.removeAll { if case .integer(0) = $0["value"] { return true }; return false }
+        }
+        withExtendedLifetime(rds) {}
+        return layer
+    }
+
+    /// The features of an in-memory polygonize layer, each made GEOS-valid.
+    private static func features(of vds: Dataset, layerName: String, crsWKT: String) -> VectorLayer {
         let l = GDALDatasetGetLayer(vds.handle, 0)!
         var feats: [Feature] = []
         OGR_L_ResetReading(l)
@@ -113,7 +144,7 @@ public enum Rasterizer {
             feats.append(Feature(geometry: parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts), attributes: ["value": .integer(v)]))
         }
         return VectorLayer(name: layerName, geometryKind: .multiPolygon, fields: [FieldDefinition("value", .integer)],
-                           features: feats, crsWKT: grid.spec.crsWKT)
+                           features: feats, crsWKT: crsWKT)
     }
 
     /// Dissolves polygons that share a key into one (multi)polygon per key (GEOS union through OGR).

@@ -4,6 +4,7 @@ import TrameGDAL
 import TrameRaster
 @testable import TrameScheme
 import TrameTestSupport
+import TrameVector
 import XCTest
 
 /// The tiny sample's plan in 4 tiles, run step by step and merged in this process (no Slurm): the merged
@@ -52,6 +53,23 @@ final class TileReservoirsTests: XCTestCase {
             }
             let written = try TileMerge.run(folder, output: out, progress: { _ in })
             XCTAssertTrue(written.contains("rasters/wetland_reservoirs.tif") && written.contains("wetland_reservoirs.csv"), "\(written)")
+
+            // OUT/reservoirs.gpkg: a polygon per reservoir of every sub-network, covering exactly its cells (its
+            // area, by the shoelace formula, is its cell count × 100 m²), with the table's figures.
+            let layer = try VectorIO.read("\(out)/reservoirs.gpkg", layer: "reservoirs")
+            XCTAssertEqual(layer.features.count, whole.reduce(0) { $0 + $1.patches.count }, name)
+            let cellArea = spec.transform.pixelWidth * abs(spec.transform.pixelHeight)
+            for (sub, w) in zip(subs, whole) {
+                let mine = layer.features.filter { $0["subnetwork"] == FieldValue.string(sub.name) }
+                XCTAssertEqual(mine.count, w.patches.count, "\(name), \(sub.name) polygons")
+                for (f, p) in zip(mine.sorted { ($0["reservoir"].doubleValue ?? 0) < ($1["reservoir"].doubleValue ?? 0) }, w.patches) {
+                    let what = "\(name), \(sub.name) reservoir \(p.id) polygon"
+                    XCTAssertEqual(f["reservoir"], FieldValue.integer(Int(p.id)), what)
+                    XCTAssertEqual(f["cells"], FieldValue.integer(p.cells), what)
+                    XCTAssertEqual(f.geometry?.area ?? 0, Double(p.cells) * cellArea, accuracy: 1e-6 * Double(p.cells) * cellArea, what)
+                    XCTAssertEqual(f["area_ha"].doubleValue ?? 0, p.areaHa, accuracy: 1e-9 * p.areaHa, what)
+                }
+            }
 
             var spanning = 0
             for (sub, whole) in zip(subs, whole) {

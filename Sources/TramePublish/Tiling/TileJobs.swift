@@ -5,6 +5,7 @@ import TrameCost
 import TrameGDAL
 import TrameRaster
 import TrameScheme
+import TrameVector
 
 /// A plan's folder on disk: PLAN/plan.json, the tiles' outputs in PLAN/tiles/N/, their `done` markers.
 public struct PlanFolder: Sendable {
@@ -271,8 +272,17 @@ public enum TileMerge {
             try mosaic.finish()
             written.append(rel)
         }
+        var polygons: [Feature] = []
         for sub in plan.subnetworks where sub.reservoirs != nil {
-            written += try reservoirs(folder, sub: sub, output: out, progress: progress)
+            let (files, features) = try reservoirs(folder, sub: sub, output: out, progress: progress)
+            written += files
+            polygons += features
+        }
+        if plan.subnetworks.contains(where: { $0.reservoirs != nil }) {
+            progress("writing the reservoirs' polygons")
+            try VectorIO.write([VectorLayer(name: "reservoirs", geometryKind: .multiPolygon, fields: reservoirFields,
+                                            features: polygons, crsWKT: spec.crsWKT)], to: "\(out)/reservoirs.gpkg")
+            written.append("reservoirs.gpkg")
         }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -286,12 +296,19 @@ extension TileMerge {
     /// The header of OUT/SUB_reservoirs.csv.
     public static let reservoirColumns = ["reservoir", "cells", "area_ha", "perimeter_m", "from_inventory", "inventories"]
 
+    /// The fields of OUT/reservoirs.gpkg's layer `reservoirs` (every sub-network's, as in `trame run`'s
+    /// scheme.gpkg; the connectivity metrics come later, with the links).
+    public static let reservoirFields = [FieldDefinition("subnetwork", .string), FieldDefinition("reservoir", .integer),
+                                         FieldDefinition("cells", .integer), FieldDefinition("area_ha", .real),
+                                         FieldDefinition("perimeter_m", .real), FieldDefinition("from_inventory", .integer),
+                                         FieldDefinition("inventories", .string)]
+
     /// One least-cost sub-network's reservoirs: the tiles' fragment tables joined (`ReservoirJoin`), then each
     /// tile's fragment ids relabelled into OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…count as `trame run`
     /// numbers them, 0 = NoData) a tile at a time, and the table OUT/SUB_reservoirs.csv (areas in hectares and
     /// perimeters in metres written with 17 significant digits: the same doubles as `trame run`'s).
     /// - Throws: as `trame run` does, when the sub-network has no habitat or no patch reaches its minimum area.
-    static func reservoirs(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> [String] {
+    static func reservoirs(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> (files: [String], polygons: [Feature]) {
         let plan = folder.plan, r = sub.reservoirs!
         progress("joining the reservoir fragments of \(sub.name) across \(plan.tiles.count) tiles")
         let d = JSONDecoder()
@@ -331,6 +348,17 @@ extension TileMerge {
             joined.relabel[t] = []
         }
         try mosaic.finish()
+        // Their polygons, from the raster just written (8-connected cells, as `trame run`'s layer).
+        var parts: [Int: [Polygon]] = [:]
+        for f in try Rasterizer.polygonize(file: "\(out)/\(rel)", eightConnected: true).features {
+            guard case .integer(let id) = f["value"], let g = f.geometry else { continue }
+            switch g {
+            case .polygon(let p): parts[id, default: []].append(p)
+            case .multiPolygon(let ps): parts[id, default: []] += ps
+            default: break
+            }
+        }
+        var polygons: [Feature] = []
         let csv = "\(sub.name)_reservoirs.csv"
         try AtomicOutput.write(to: "\(out)/\(csv)") { tmp in
             guard let stream = OutputStream(toFileAtPath: tmp, append: false) else { throw GeodataError(tmp, "cannot create") }
@@ -341,9 +369,12 @@ extension TileMerge {
                 let names = plan.inventories.enumerated().filter { bits & (UInt32(1) << UInt32($0.offset)) != 0 }.map(\.element)
                 try w.write(row: [String(p.id), String(p.cells), String(format: "%.17g", p.areaHa), String(format: "%.17g", p.perimeter),
                                   p.fromInventory ? "1" : "0", names.joined(separator: "; ")])
+                polygons.append(Feature(geometry: .multiPolygon(parts[Int(p.id)] ?? []), attributes: [
+                    "subnetwork": .string(sub.name), "reservoir": .integer(Int(p.id)), "cells": .integer(p.cells), "area_ha": .real(p.areaHa),
+                    "perimeter_m": .real(p.perimeter), "from_inventory": .integer(p.fromInventory ? 1 : 0), "inventories": .string(names.joined(separator: "; "))]))
             }
             w.stream.close()
         }
-        return [rel, csv]
+        return ([rel, csv], polygons)
     }
 }
