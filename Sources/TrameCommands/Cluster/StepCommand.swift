@@ -58,8 +58,9 @@ struct MergeCommand: ParsableCommand {
         sub-network, joins the tiles' reservoir fragments across the tiles' edges (a union-find over the cells \
         on the cores' sides, 8-connected) and writes OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…n as \
         `trame run` numbers them, 0 = NoData) and OUT/SUB_reservoirs.csv (reservoir, cells, area_ha, \
-        perimeter_m, from_inventory, inventories). Then OUT/trame-merge.json. Refuses, before writing anything, \
-        when a tile task is not done, naming which.
+        perimeter_m, from_inventory, inventories); then OUT/reservoirs.gpkg, every sub-network's reservoir \
+        polygons with the same figures (a layer to open in QGIS). Then OUT/trame-merge.json. Refuses, before \
+        writing anything, when a tile task is not done, naming which.
 
         Not yet tiled: links, corridors and metrics, and the watercourse sub-network's reservoirs; they still \
         need `trame run`.
