@@ -75,7 +75,15 @@ public struct Layers {
 
     /// Polygons of each label of a grid (8-connected cells, GDAL's polygonize), grouped by label.
     public static func polygons(_ labels: Grid<Int32>) throws -> [Int: [Polygon]] {
-        let poly = try Rasterizer.polygonize(labels, layerName: "p", eightConnected: true)
+        grouped(try Rasterizer.polygonize(labels, layerName: "p", eightConnected: true))
+    }
+
+    /// The same from a raster file of labels, read a few rows at a time (GDAL's polygonize on the file).
+    public static func polygons(file: String) throws -> [Int: [Polygon]] {
+        grouped(try Rasterizer.polygonize(file: file, layerName: "p", eightConnected: true))
+    }
+
+    private static func grouped(_ poly: VectorLayer) -> [Int: [Polygon]] {
         var parts: [Int: [Polygon]] = [:]
         for f in poly.features {
             guard case .integer(let id) = f["value"], let g = f.geometry else { continue }

@@ -349,15 +349,7 @@ extension TileMerge {
         }
         try mosaic.finish()
         // Their polygons, from the raster just written (8-connected cells, as `trame run`'s layer).
-        var parts: [Int: [Polygon]] = [:]
-        for f in try Rasterizer.polygonize(file: "\(out)/\(rel)", eightConnected: true).features {
-            guard case .integer(let id) = f["value"], let g = f.geometry else { continue }
-            switch g {
-            case .polygon(let p): parts[id, default: []].append(p)
-            case .multiPolygon(let ps): parts[id, default: []] += ps
-            default: break
-            }
-        }
+        let parts = try Layers.polygons(file: "\(out)/\(rel)")
         var polygons: [Feature] = []
         let csv = "\(sub.name)_reservoirs.csv"
         try AtomicOutput.write(to: "\(out)/\(csv)") { tmp in
