@@ -204,9 +204,13 @@ extension CostDistance {
         nonisolated(unsafe) static var testStripe: Int? = nil
         /// Tests only: thread 0 goes on alone after this many bands.
         nonisolated(unsafe) static var testSoloAfter: Int? = nil
-        /// Thread 0 goes on alone once the threads have had to yield their cores this many times in all: the
-        /// machine is busy, and a search whose threads wait for each other at every band would crawl.
+        /// Thread 0 goes on alone once the threads have had to yield their cores at least this many times in
+        /// all and at one band in 20 or more: the machine is busy, and a search whose threads wait for each
+        /// other at every band would crawl. (On an idle machine a thread yields at about one band in 5,000,
+        /// when the other has a much larger share of a band.)
         static let slowWaitsBeforeSolo = 64
+        /// `TRAME_SEARCH_STATISTICS=1`: thread 0 prints the bands, its slow waits and when it went on alone.
+        static let reportStatistics = ProcessInfo.processInfo.environment["TRAME_SEARCH_STATISTICS"] == "1"
 
         let S: UnsafeMutablePointer<SearchCell>
         let cols: Int, rows: Int
@@ -284,6 +288,7 @@ extension CostDistance {
             var stop = false
             var solo = threads == 1
             let soloAfter = BandSearch.testSoloAfter ?? -1
+            var soloFrom: Int? = nil
             while true {
                 // Agree on the band: the least key any thread holds.
                 shared.keys[t] = queue.peekKey() ?? .max
@@ -299,15 +304,21 @@ extension CostDistance {
                         band = min(band, shared.keys[o]); anyStop = anyStop || shared.stops[o]
                         othersSettled += o == t ? 0 : shared.settled[o]; allSlow += shared.slowWaits[o]
                     }
-                    if band != .max && !anyStop && (allSlow >= BandSearch.slowWaitsBeforeSolo || bands == soloAfter) {
+                    if band != .max && !anyStop && ((allSlow >= BandSearch.slowWaitsBeforeSolo && allSlow * 20 >= bands) || bands == soloAfter) {
                         // Every thread reads the same counts, so all decide alike here.
                         guard t == 0 else { return }
                         for o in 1..<threads { queues[o].forEachEntry { queue.push($0, $1) } }
                         solo = true
+                        soloFrom = bands
                         band = queue.peekKey() ?? .max
                     }
                 }
-                if band == .max || anyStop { break }
+                if band == .max || anyStop {
+                    if t == 0 && BandSearch.reportStatistics {
+                        FileHandle.standardError.write(Data("cost distance search: \(threads) thread(s), \(bands) bands, \(slow) slow waits on thread 0\(soloFrom.map { ", alone from band \($0)" } ?? "")\n".utf8))
+                    }
+                    break
+                }
                 bands += 1
                 let allSettled = settled + othersSettled
                 if let progress, allSettled >= nextReport {
