@@ -12,4 +12,8 @@ int trame_exchange(const char *a, const char *b);
 /// Renames `from` to `to`, failing with EEXIST if `to` exists (RENAME_NOREPLACE, RENAME_EXCL).
 int trame_rename_noreplace(const char *from, const char *to);
 
+/// Hands the free memory of malloc's heaps back to the system (glibc's malloc_trim(0)): returns 1 if
+/// some was released, 0 otherwise or where the C library has no such call.
+int trame_release_free_heap(void);
+
 #endif
