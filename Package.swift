@@ -45,7 +45,8 @@ let package = Package(
         // SuiteSparse's CHOLMOD (Debian's libsuitesparse-dev; SuiteSparse 5 ships no pkg-config file), reached only
         // from TrameCircuit's direct solver (`solver = cholmod`).
         .systemLibrary(name: "CCholmod", providers: [.apt(["libsuitesparse-dev"])]),
-        // Atomic folder swaps (renameat2 RENAME_EXCHANGE), reached only from TrameGDAL's OutputFolder.
+        // Atomic folder swaps (renameat2 RENAME_EXCHANGE) and malloc_trim, for TrameGDAL (OutputFolder, ProcessMemory);
+        // the spin barrier of TrameCost's two-core cost-distance search.
         .target(name: "CTrameSys"),
 
         // Pure-Swift algorithms: no GDAL, no argument parsing.

@@ -5,6 +5,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+int trame_release_free_heap(void) { return malloc_trim(0); }
+#else
+int trame_release_free_heap(void) { return 0; }
+#endif
+
 #if defined(__linux__)
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -32,15 +32,31 @@ public struct PatchSet: Sendable {
 public enum PatchFinder {
     public static func find(landCover: Grid<Int32>, habitat: Set<Int32>, minAreaHa: Double, connexity: Neighbourhood = .queen,
                             inventory: Grid<UInt8>? = nil) throws -> PatchSet {
+        try find(spec: landCover.spec, habitat: habitat, minAreaHa: minAreaHa, connexity: connexity, inventory: inventory) { i in
+            let v = landCover.values[i]
+            return !landCover.isNoData(v) && habitat.contains(v)
+        }
+    }
+
+    /// The same, for a land cover held as class indices (`ClassGrid`): the same patches.
+    public static func find(landCover: ClassGrid, habitat: Set<Int32>, minAreaHa: Double, connexity: Neighbourhood = .queen,
+                            inventory: Grid<UInt8>? = nil) throws -> PatchSet {
+        try find(spec: landCover.spec, habitat: habitat, minAreaHa: minAreaHa, connexity: connexity, inventory: inventory) { i in
+            let v = landCover[i]
+            return !landCover.isNoData(v) && habitat.contains(v)
+        }
+    }
+
+    /// `inHabitat(i)`: whether cell i's class is a habitat class.
+    private static func find(spec: GridSpec, habitat: Set<Int32>, minAreaHa: Double, connexity: Neighbourhood,
+                             inventory: Grid<UInt8>?, inHabitat: (Int) -> Bool) throws -> PatchSet {
         guard connexity != .knight else { throw CostError.patchConnexity }
-        let spec = landCover.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
         let cellHa = spec.cellArea / 10_000
         var isHabitat = [Bool](repeating: false, count: n)
         var habitatCount = 0
         for i in 0..<n {
-            let v = landCover.values[i]
-            if (!landCover.isNoData(v) && habitat.contains(v)) || (inventory.map { $0.values[i] != 0 } ?? false) {
+            if inHabitat(i) || (inventory.map { $0.values[i] != 0 } ?? false) {
                 isHabitat[i] = true; habitatCount += 1
             }
         }

@@ -30,6 +30,19 @@ public struct ResistanceTable: Sendable {
     ///
     /// - Throws: listing every class present in the grid and missing from the table.
     public func resistance(for landCover: Grid<Int32>, column name: String? = nil) throws -> Grid<Float> {
+        try landCover.values.withUnsafeBufferPointer { src in
+            try resistance(spec: landCover.spec, count: src.count, column: name, isNoData: landCover.isNoData) { src[$0] }
+        }
+    }
+
+    /// The same, for a land cover held as class indices (`ClassGrid`): same cells, same errors.
+    public func resistance(for landCover: ClassGrid, column name: String? = nil) throws -> Grid<Float> {
+        try resistance(spec: landCover.spec, count: landCover.count, column: name, isNoData: landCover.isNoData) { landCover[$0] }
+    }
+
+    /// Each cell `i` takes the resistance of class `code(i)`.
+    private func resistance(spec: GridSpec, count: Int, column name: String?, isNoData: (Int32) -> Bool,
+                            code: (Int) -> Int32) throws -> Grid<Float> {
         let col = try column(name)
         var lut: [Int32: Float] = [:]
         for r in rows {
@@ -37,24 +50,22 @@ public struct ResistanceTable: Sendable {
             lut[code] = r.values[col].map { Float($0) } ?? ResistanceTable.impassable
         }
         var missing = Set<Int32>()
-        var out = [Float](repeating: ResistanceTable.impassable, count: landCover.count)
-        landCover.values.withUnsafeBufferPointer { src in
-            // Small codes use a flat lookup; others the dictionary.
-            var flat = [Float](repeating: .nan, count: 256)
-            for (k, v) in lut where k >= 0 && k < 256 { flat[Int(k)] = v }
-            for i in 0..<src.count {
-                let v = src[i]
-                if landCover.isNoData(v) { continue }
-                if v >= 0 && v < 256 {
-                    let r = flat[Int(v)]
-                    if r.isNaN { missing.insert(v) } else { out[i] = r }
-                } else if let r = lut[v] { out[i] = r } else { missing.insert(v) }
-            }
+        var out = [Float](repeating: ResistanceTable.impassable, count: count)
+        // Small codes use a flat lookup; others the dictionary.
+        var flat = [Float](repeating: .nan, count: 256)
+        for (k, v) in lut where k >= 0 && k < 256 { flat[Int(k)] = v }
+        for i in 0..<count {
+            let v = code(i)
+            if isNoData(v) { continue }
+            if v >= 0 && v < 256 {
+                let r = flat[Int(v)]
+                if r.isNaN { missing.insert(v) } else { out[i] = r }
+            } else if let r = lut[v] { out[i] = r } else { missing.insert(v) }
         }
         guard missing.isEmpty else {
             throw CostError.missingClasses(missing.sorted())
         }
-        return Grid(spec: landCover.spec, values: out, noData: ResistanceTable.impassable)
+        return Grid(spec: spec, values: out, noData: ResistanceTable.impassable)
     }
 
     /// NoData marker of resistance grids: impassable.

@@ -80,6 +80,8 @@ public struct SchemeJob {
 
     public func build(into dir: String) throws -> SchemeResult {
         let input = try SchemeReader(project: project, lang: lang, progress: progress, warn: warn).read()
+        // What the reading freed (the land cover's 4-byte codes, the rasterised layers) leaves the resident set.
+        ProcessMemory.releaseFreeHeap()
         // The named itineraries' courses, read before the analysis: a mistake stops the run at once.
         let courses = try SchemeJob.courses(project, crs: SpatialReference.fromWKT(input.spec.crsWKT)!, extent: input.spec.extent, crsLabel: input.crsLabel)
         try FileManager.default.createDirectory(atPath: (dir as NSString).appendingPathComponent("rasters"), withIntermediateDirectories: true)
@@ -93,26 +95,28 @@ public struct SchemeJob {
         if input.landCoverDerived {
             // Polygons rasterised or a raster reprojected: the grid every figure comes from, for QGIS.
             let fr = lang == "fr"
-            writer.write(lc, to: "rasters/land_cover.tif", description: "land cover as the run used it (classes of the nomenclature)",
+            writer.write(lc.grid, to: "rasters/land_cover.tif", description: "land cover as the run used it (classes of the nomenclature)",
                                categories: input.nomenclature.mapValues { fr ? $0.labelFr : $0.label },
                                colours: input.nomenclature.mapValues { (UInt8(clamping: $0.colour.0), UInt8(clamping: $0.colour.1), UInt8(clamping: $0.colour.2)) })
         }
-        var valid = [Bool](repeating: false, count: input.spec.count)
-        for i in 0..<valid.count { valid[i] = !lc.isNoData(lc.values[i]) }
-        var tally = FigureTally(spec: input.spec, valid: valid, territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
+        var tally = FigureTally(spec: input.spec, valid: SchemeJob.valid(lc), territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
                                 subNetworks: project.subNetworks.count)
         tally.addLength(input.infrastructure.filter { $0.kind == "road" }.map(\.line), to: \.roadKm, scale: 0.001)
         tally.addLength(input.infrastructure.filter { $0.kind == "railway" }.map(\.line), to: \.railwayKm, scale: 0.001)
         let networks = try analyseSubNetworks(input, sink: writer, layers: &layers, tally: &tally)
 
+        ProcessMemory.releaseFreeHeap()
         progress("nature spaces by typology")
-        let spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
+        var spaces = TypologyStage.run(input, reservoirs: networks.masks.reservoirs, sink: writer)
         tally.addPoints(spaces.hubs.map(\.point), to: \.leisureHubs)
         tally.addPoints(spaces.hubs.filter { $0.stake == .regional }.map(\.point), to: \.regionalHubs)
         tally.addPoints(spaces.hubs.filter { $0.stake == .community }.map(\.point), to: \.communityHubs)
         try layers.addNatureSpaces(spaces.spaces, inventories: project.inventories, hubs: spaces.hubsBySpace, lang: lang, label: input.label)
+        // The spaces are polygons and the hubs placed: their ids per cell go before the buffer zones (4 bytes a cell).
+        spaces.spaces.releaseLabels()
         layers.addHubs(spaces.hubs, lang: lang)
 
+        ProcessMemory.releaseFreeHeap()
         progress("buffer zones")
         let buffers = BufferZoneStage.run(input, network: networks.masks.network, sink: writer)
         try layers.addBufferZones(buffers.map, townName: { buffers.townNames[Int($0) - 1] })
@@ -139,7 +143,7 @@ public struct SchemeJob {
         tally.addConflicts(conflicts.map(\.point))
 
         progress("figures per unit")
-        tally.addCells(valid: valid, typology: spaces.spaces.typology.values, corridorAny: networks.masks.corridors, buffer: buffers.map.labels.values)
+        tally.addCells(valid: SchemeJob.valid(lc), typology: spaces.spaces.typology.values, corridorAny: networks.masks.corridors, buffer: buffers.map.labels.values)
         if !project.management.isEmpty {
             progress("differentiated management")
             let regimes = try layers.addManagement(project.management, subNetworks: project.subNetworks, nomenclature: input.nomenclature, lang: lang, spec: input.spec)
@@ -186,8 +190,10 @@ public struct SchemeJob {
     public func analyseSubNetworks(_ input: SchemeInput, sink: RasterWriter, layers: inout Layers, tally: inout FigureTally) throws -> SubNetworks {
         let p = project
         guard p.subNetworks.count <= 16 else { throw ProjectError(p.file, "at most 16 sub-networks are supported") }
-        var out = SubNetworks(masks: NetworkMasks(count: input.spec.count))
+        var out = SubNetworks(masks: NetworkMasks(count: input.spec.count, subNetworks: p.subNetworks.count))
         for s in p.subNetworks.indices {
+            // The previous sub-network's grids are freed: what malloc keeps of them goes back too.
+            ProcessMemory.releaseFreeHeap()
             let a = try model.analyse(s, of: input, sink: sink, progress: progress)
             let sub = a.sub
             if let corridors = a.corridors {
@@ -253,11 +259,18 @@ public struct SchemeJob {
         return try ItineraryStage.run(it, network: loaded.network, outside: outside, hubs: spaces.hubs, networkFile: it.network.file)
     }
 
+    /// Whether each cell holds data; made where a tally needs it rather than held through the run (a byte a cell).
+    static func valid(_ lc: ClassGrid) -> [Bool] {
+        var valid = [Bool](repeating: false, count: lc.count)
+        for i in 0..<valid.count { valid[i] = !lc.isNoData(lc[i]) }
+        return valid
+    }
+
     /// The green network the itineraries prefer: 1 where a cell is in a nature space, a corridor or a buffer zone.
-    static func greenNetwork(spaces: NatureSpaces, corridors: [UInt16], buffers: BufferZones) -> Grid<UInt8> {
+    static func greenNetwork(spaces: NatureSpaces, corridors: CellBits, buffers: BufferZones) -> Grid<UInt8> {
         let typology = spaces.spaces.typology.values, buffer = buffers.map.labels.values
         var g = [UInt8](repeating: 0, count: typology.count)
-        for i in g.indices where typology[i] != 0 || corridors[i] != 0 || buffer[i] != 0 { g[i] = 1 }
+        for i in g.indices where typology[i] != 0 || !corridors.isEmpty(at: i) || buffer[i] != 0 { g[i] = 1 }
         return Grid(spec: spaces.spaces.typology.spec, values: g, noData: nil)
     }
 

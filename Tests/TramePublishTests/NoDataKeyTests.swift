@@ -61,15 +61,15 @@ final class NoDataKeyTests: XCTestCase {
         // With nodata = 0 the two cells are outside: 4 cells of data, classes 10 (3 cells) and 20 (1).
         let input = try read(try project(plain, nodata: "0"))
         XCTAssertEqual(input.landCover.noData, 0)
-        XCTAssertEqual((0..<6).map { input.landCover.isNoData(input.landCover.values[$0]) }, [true, false, false, true, false, false])
+        XCTAssertEqual((0..<6).map { input.landCover.isNoData(input.landCover[$0]) }, [true, false, false, true, false, false])
         XCTAssertEqual(input.landCover.dataCount, 4)
-        XCTAssertEqual(Nomenclature.histogram(input.landCover), [10: 3, 20: 1])
+        XCTAssertEqual(Nomenclature.histogram(input.landCover.grid), [10: 3, 20: 1])
 
         // A file that declares 255 as its NoData: the declared 0 cells join the file's NoData.
         let other = try writeLandCover(noData: 255)
         let second = try read(try project(other, nodata: "0"))
         XCTAssertEqual(second.landCover.noData, 255)
-        XCTAssertEqual((0..<6).map { second.landCover.isNoData(second.landCover.values[$0]) }, [true, false, false, true, false, false])
+        XCTAssertEqual((0..<6).map { second.landCover.isNoData(second.landCover[$0]) }, [true, false, false, true, false, false])
 
         // Declaring a class of the nomenclature (20, the wood) NoData is allowed but said: its one cell is left out.
         var warnings: [String] = []

@@ -40,17 +40,17 @@ final class PipelineStageTests: XCTestCase {
 
     /// 21 × 3 cells of 10 m (0.01 ha), open land (10) but three one-cell woods (20) on the middle row, at
     /// columns 1 (A), 9 (B) and 20 (C).
-    func input() throws -> SchemeInput {
+    func input(replacing: [Int32: Int32] = [:]) throws -> SchemeInput {
         let project = try ProjectFile.parse(projectText, file: "/p/project.toml")
         let cols = 21, rows = 3
         var v = [Int32](repeating: 10, count: cols * rows)
         for c in [1, 9, 20] { v[cols + c] = 20 }
         let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: 30, cellSize: 10))
-        let lc = Grid(spec: spec, values: v, noData: 0)
+        let lc = Grid(spec: spec, values: v.map { replacing[$0] ?? $0 }, noData: 0)
         let nomenclature = try Nomenclature.parse("code,label,label_fr,red,green,blue,natural\n1,Built-up,Bâti,200,0,0,0\n10,Meadow,Prairie,200,200,0,1\n20,Wood,Bois,0,100,0,1\n", name: "nom.csv")
         let friction = try FrictionTable.parse("code,label,forest\n1,Built-up,inf\n10,Meadow,1\n20,Wood,1\n", name: "friction.csv")
-        return SchemeInput(project: project, landCover: lc, crsLabel: "none", nomenclature: nomenclature, friction: friction,
-                           inventoryLayers: [], inventoryBits: [UInt32](repeating: 0, count: cols * rows), units: [], infrastructure: [],
+        return SchemeInput(project: project, landCover: ClassGrid(lc), crsLabel: "none", nomenclature: nomenclature, friction: friction,
+                           inventoryLayers: [], inventoryBits: CellBits(count: cols * rows, flags: 0), units: [], infrastructure: [],
                            hubs: nil, pathLines: [], language: "fr")
     }
 
@@ -80,7 +80,7 @@ final class PipelineStageTests: XCTestCase {
         XCTAssertEqual(steps.first, "forest: resistance and reservoirs")
 
         // Masks: bit 0 on the three woods and the nine corridor cells; the network is their union (10 cells: A and B lie in the corridor).
-        var masks = NetworkMasks(count: 63)
+        var masks = NetworkMasks(count: 63, subNetworks: 1)
         let corridorMask = masks.add(a)
         XCTAssertEqual(corridorMask.reduce(0) { $0 + Int($1) }, 9)
         XCTAssertEqual((0..<63).filter { masks.reservoirs[$0] == 1 }, [22, 30, 41])
@@ -105,7 +105,7 @@ final class PipelineStageTests: XCTestCase {
         var tally = FigureTally(spec: i.spec, valid: [Bool](repeating: true, count: 63), territoryName: "T",
                                 levels: [("commune", units, ["West", "East"])], subNetworks: 1)
         XCTAssertEqual(tally.units.map(\.areaHa), [0.63, 0.33, 0.30].map { $0 }, "units' areas are known before the sub-networks")
-        var masks = NetworkMasks(count: 63)
+        var masks = NetworkMasks(count: 63, subNetworks: 1)
         SubNetworkFigures.add(a, corridorMask: masks.add(a), to: &tally)
         let westEC = 0.01 * (2 + 2 * pow(0.05, 0.8)).squareRoot()
         XCTAssertEqual(tally.units[1].ec[0], westEC, accuracy: 1e-12)
@@ -117,8 +117,7 @@ final class PipelineStageTests: XCTestCase {
 
     /// A sub-network whose habitat class is absent: the project error names the sub-network and its line.
     func testNoHabitatIsAProjectError() throws {
-        var i = try input()
-        i.landCover.values = i.landCover.values.map { $0 == 20 ? 10 : $0 }
+        let i = try input(replacing: [20: 10])
         XCTAssertThrowsError(try LeastCostSubNetwork().analyse(0, of: i, sink: DiscardingRasterSink()) { _ in }) { e in
             XCTAssertEqual((e as? ProjectError)?.line, 10)
             XCTAssertTrue("\(e)".contains("sub-network 'forest' has no habitat"), "\(e)")
@@ -127,8 +126,8 @@ final class PipelineStageTests: XCTestCase {
 
     /// Typology: the three woods are reservoirs, so major; the meadow (natural) is one mixed space of 60 cells (0.6 ha ≥ 0.5 ha).
     func testTypologyStage() throws {
-        var reservoirs = [UInt16](repeating: 0, count: 63)
-        for i in [22, 30, 41] { reservoirs[i] = 1 }
+        var reservoirs = CellBits(count: 63, flags: 1)
+        for i in [22, 30, 41] { reservoirs.insert(0, at: i) }
         let sink = RecordingSink()
         let t = TypologyStage.run(try input(), reservoirs: reservoirs, sink: sink)
         XCTAssertEqual(t.majorSpaces, 3)

@@ -144,7 +144,7 @@ final class GridAnalysisTests: XCTestCase {
         let seed = (col: 2, row: 22)
         network[seed.row * cols + seed.col] = 1
         let rules = BufferZoneRules(openLand: [10], minTownHa: 1, maxBreakWidth: 100, aroundNetwork: 200, minAreaHa: 0.001, edge: 10)
-        let m = BufferZoneMap(landCover: lc, builtUp: ClassSet([1]), openLand: ClassSet([10]), network: network, rules: rules)
+        let m = BufferZoneMap(landCover: ClassGrid(lc), builtUp: ClassSet([1]), openLand: ClassSet([10]), network: network, rules: rules)
         func at(_ dc: Int, _ dr: Int) -> Int32 { m.labels.values[(seed.row - dr) * cols + seed.col + dc] }
         XCTAssertNotEqual(at(18, 8), 0, "198.95 m: in the 200 m frame")
         XCTAssertEqual(at(19, 6), 0, "201.24 m: outside the 200 m frame")
@@ -164,7 +164,7 @@ final class GridAnalysisTests: XCTestCase {
         for r in 0..<rows { for c in [0, 1, 2, 9, 10, 11] { v[r * cols + c] = 1 } }
         let lc = Grid(spec: spec(cols, rows), values: v, noData: 0)
         let rules = BufferZoneRules(openLand: [10], minTownHa: 0.2, maxBreakWidth: 100, aroundNetwork: 0, minAreaHa: 0.1, edge: 10)
-        let m = BufferZoneMap(landCover: lc, builtUp: ClassSet([1]), openLand: ClassSet([10]), network: [UInt8](repeating: 0, count: cols * rows), rules: rules)
+        let m = BufferZoneMap(landCover: ClassGrid(lc), builtUp: ClassSet([1]), openLand: ClassSet([10]), network: [UInt8](repeating: 0, count: cols * rows), rules: rules)
         XCTAssertEqual(m.towns.count, 2)
         XCTAssertEqual(m.zones.count, 1)
         XCTAssertEqual(m.zones.first?.kind, .urbanBreak)
@@ -187,7 +187,7 @@ final class GridAnalysisTests: XCTestCase {
         major[0] = 1; major[1] = 1; major[2] = 1
         var inv = [UInt32](repeating: 0, count: 18)
         inv[1] = 0b10
-        let m = NatureSpaceMap(landCover: lc, natureClasses: ClassSet([20, 21, 50]), major: major, mixedMinAreaHa: 2, inventories: inv)
+        let m = NatureSpaceMap(landCover: ClassGrid(lc), natureClasses: ClassSet([20, 21, 50]), major: major, mixedMinAreaHa: 2, inventories: CellBits(words: inv, flags: 2))
         XCTAssertEqual(m.spaces.count, 2)
         XCTAssertEqual(m.spaces[0].typology, .major); XCTAssertEqual(m.spaces[0].areaHa, 3, accuracy: 1e-9)
         XCTAssertEqual(m.spaces[0].inventories, 0b10); XCTAssertEqual(m.spaces[0].dominantClass, 20)
@@ -208,7 +208,7 @@ final class GridAnalysisTests: XCTestCase {
         let lc = Grid(spec: spec(cols, rows), values: v, noData: 0)
         let road = InfrastructureLine(kind: "road", cls: "primary", name: "D1", line: [Point(-5, 55), Point(105, 55)])
         let link = CorridorLink(id: 7, from: 1, to: 2, line: [Point(50, 95), Point(50, 5)], dPC: 12.5)
-        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [road], landCover: lc, builtUp: ClassSet([1])) { "class \($0)" }
+        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [road], landCover: ClassGrid(lc), builtUp: ClassSet([1])) { "class \($0)" }
         XCTAssertEqual(cs.count, 2)
         let r = cs.first { $0.kind == .roadCrossing }!
         XCTAssertEqual(r.crossingLength, 40, accuracy: 2.5)
@@ -241,7 +241,7 @@ final class GridAnalysisTests: XCTestCase {
         let lane = InfrastructureLine(kind: "road", cls: "service", name: "lane", line: [Point(45, 250), Point(45, 50)])
         let track = InfrastructureLine(kind: "road", cls: "track", name: "track", line: [Point(20, 20), Point(32, 8)])
         let link = CorridorLink(id: 7, from: 1, to: 2, line: [Point(50, 295), Point(50, 5)], dPC: 3)
-        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [d2, d3a, d3b, lane, d2, track], landCover: lc,
+        let cs = ConflictFinder.find(links: [link], owner: owner, infrastructure: [d2, d3a, d3b, lane, d2, track], landCover: ClassGrid(lc),
                                      builtUp: ClassSet([1]), minCrossing: 10) { "class \($0)" }
         XCTAssertEqual(cs.count, 3, "\(cs.map { "\($0.name) \($0.kind) \($0.crossingLength)" })")
         let d2c = cs.filter { $0.name == "D2" }, d3c = cs.filter { $0.name == "D3" }, lanec = cs.filter { $0.name == "lane" }
@@ -251,7 +251,7 @@ final class GridAnalysisTests: XCTestCase {
         XCTAssertEqual(lanec.first?.kind, .roadAlong); XCTAssertEqual(lanec.first?.crossingLength ?? 0, 200, accuracy: 2.5)
         XCTAssertFalse(cs.contains { $0.name == "track" })
         // Without the minimum, the track's two samples (5 m) are a conflict (the old behaviour the minimum ends).
-        let all = ConflictFinder.find(links: [link], owner: owner, infrastructure: [track], landCover: lc, builtUp: ClassSet([1])) { "class \($0)" }
+        let all = ConflictFinder.find(links: [link], owner: owner, infrastructure: [track], landCover: ClassGrid(lc), builtUp: ClassSet([1])) { "class \($0)" }
         XCTAssertEqual(all.map(\.crossingLength), [5])
     }
 

@@ -25,10 +25,10 @@ import TrameVector
 final class WatercourseTests: XCTestCase {
     let spec = GridSpec(cols: 40, rows: 30, transform: GeoTransform(west: 0, north: 300, cellSize: 10))
 
-    func landCover() -> Grid<Int32> {
+    func landCover() -> ClassGrid {
         var v = [Int32](repeating: 10, count: 40 * 30)
         for r in 0..<30 { v[r * 40 + 30] = 9; v[r * 40 + 31] = 9 }
-        return Grid(spec: spec, values: v, noData: 0)
+        return ClassGrid(Grid(spec: spec, values: v, noData: 0))
     }
 
     let watercourses = [Watercourse(name: "A", line: [Point(-50, 150), Point(450, 150)]),
@@ -151,7 +151,7 @@ final class WatercourseTests: XCTestCase {
         let nomenclature = try Nomenclature.parse("code,label,label_fr,red,green,blue,natural\n1,Built-up,Bâti,200,0,0,0\n8,Water,Eau,0,0,200,1\n9,Dam,Barrage,90,90,90,0\n10,Meadow,Prairie,200,200,0,1\n", name: "nom.csv")
         let friction = try FrictionTable.parse("code,label,river\n1,Built-up,inf\n8,Water,1\n9,Dam,1000\n10,Meadow,10\n", name: "friction.csv")
         var input = SchemeInput(project: project, landCover: landCover(), crsLabel: "none", nomenclature: nomenclature, friction: friction,
-                                inventoryLayers: [], inventoryBits: [UInt32](repeating: 0, count: 1200), units: [],
+                                inventoryLayers: [], inventoryBits: CellBits(count: 1200, flags: 0), units: [],
                                 infrastructure: [InfrastructureLine(kind: "road", cls: "primary", name: "D1", line: [Point(60, 0), Point(60, 300)])],
                                 hubs: nil, pathLines: [], language: "en")
         input.hydrography = HydrographyInput(watercourses: watercourses, obstacles: obstacles)

@@ -29,4 +29,8 @@ void trame_barrier_init(trame_barrier *b);
 /// yield its core while waiting, 1 when it had (the others were slow to come: a busy machine).
 int trame_barrier_wait(trame_barrier *b, long parties);
 
+/// Hands the free memory of malloc's heaps back to the system (glibc's malloc_trim(0)): returns 1 if
+/// some was released, 0 otherwise or where the C library has no such call.
+int trame_release_free_heap(void);
+
 #endif

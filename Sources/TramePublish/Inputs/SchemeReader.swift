@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrameCost
 import TrameGDAL
 import TrameRaster
 import TrameScheme
@@ -80,17 +81,21 @@ public struct SchemeReader {
         progress("reading the land cover")
         // Polygons are classed through the nomenclature as they are rasterised: it is read first.
         let early = p.landCoverVector != nil ? try Nomenclature.read(p.nomenclature) : nil
-        let (lc, derived) = try landCoverGrid(nomenclature: early)
-        let crs = try checkGrid(lc.spec)
-        for w in InputChecks.scale(p, cellWidth: abs(lc.spec.transform.pixelWidth), cellHeight: abs(lc.spec.transform.pixelHeight)) { warn(w) }
-        let nomenclature = try early ?? Nomenclature.read(p.nomenclature)
-        if let nd = p.landCoverNoData, let entry = nomenclature[nd] {
-            warn("\(p.file): [land_cover] nodata = \(nd) is the class '\(entry.label)' of \((p.nomenclature as NSString).lastPathComponent): its cells are left out of the scheme")
-        }
-        let histogram = Nomenclature.histogram(lc)
-        try InputChecks.nomenclature(nomenclature, histogram: histogram, project: p)
-        let table = try FrictionTable.read(p.friction)
-        try InputChecks.friction(table, nomenclature: nomenclature, histogram: histogram, project: p)
+        // The grid of codes (4 bytes a cell) lives only until it is checked and narrowed to class indices.
+        let (lc, derived, crs, nomenclature, table) = try { () throws -> (ClassGrid, Bool, SpatialReference, [Int: NomenclatureEntry], ResistanceTable) in
+            let (lc, derived) = try landCoverGrid(nomenclature: early)
+            let crs = try checkGrid(lc.spec)
+            for w in InputChecks.scale(p, cellWidth: abs(lc.spec.transform.pixelWidth), cellHeight: abs(lc.spec.transform.pixelHeight)) { warn(w) }
+            let nomenclature = try early ?? Nomenclature.read(p.nomenclature)
+            if let nd = p.landCoverNoData, let entry = nomenclature[nd] {
+                warn("\(p.file): [land_cover] nodata = \(nd) is the class '\(entry.label)' of \((p.nomenclature as NSString).lastPathComponent): its cells are left out of the scheme")
+            }
+            let histogram = Nomenclature.histogram(lc)
+            try InputChecks.nomenclature(nomenclature, histogram: histogram, project: p)
+            let table = try FrictionTable.read(p.friction)
+            try InputChecks.friction(table, nomenclature: nomenclature, histogram: histogram, project: p)
+            return (ClassGrid(lc), derived, crs, nomenclature, table)
+        }()
 
         progress("reading the layers")
         let spec = lc.spec
@@ -113,7 +118,7 @@ public struct SchemeReader {
             var outside: [String] = []
             h.features = h.features.enumerated().filter { k, f in
                 let pts: [Point] = switch f.geometry { case .point(let q)?: [q]; case .multiPoint(let qs)?: qs; default: [] }
-                let inside = pts.contains { q in spec.cell(x: q.x, y: q.y).map { !lc.isNoData(lc.values[spec.index(col: $0.col, row: $0.row)]) } ?? false }
+                let inside = pts.contains { q in spec.cell(x: q.x, y: q.y).map { !lc.isNoData(lc[spec.index(col: $0.col, row: $0.row)]) } ?? false }
                 if !inside && !pts.isEmpty { outside.append(f[p.hubNameField].stringValue ?? "hub \(k + 1)") }
                 return inside || pts.isEmpty
             }.map(\.1)
@@ -339,14 +344,12 @@ public struct SchemeReader {
         return crs
     }
 
-    /// Inventories as bits per cell (bit k: inventory k); warns of an inventory that covers no cell.
-    public func inventoryGrid(_ layers: [VectorLayer], spec: GridSpec) throws -> [UInt32] {
-        var bits = [UInt32](repeating: 0, count: spec.count)
+    /// Inventories as flags per cell (flag k: inventory k; one byte a cell up to 8 inventories); warns of an inventory that covers no cell.
+    public func inventoryGrid(_ layers: [VectorLayer], spec: GridSpec) throws -> CellBits {
+        var bits = CellBits(count: spec.count, flags: project.inventories.count)
         for (k, inv) in project.inventories.enumerated() {
             let g = try Rasterizer.rasterize(layers[k], onto: spec, as: UInt8.self, burn: .value(1), fill: 0)
-            let bit = UInt32(1) << UInt32(k)
-            var cells = 0
-            for i in 0..<spec.count where g.values[i] != 0 { bits[i] |= bit; cells += 1 }
+            let cells = bits.insert(k, where: g.values)
             if cells == 0 { warn("\(inv.source.label): inventory '\(inv.name)' covers no cell of the land cover") }
         }
         return bits

@@ -120,7 +120,7 @@ public struct Layers {
 
     /// One polygon per corridor, tagged with its sub-network, the classes it crosses, its width and length.
     public mutating func addCorridors(_ map: CorridorMap, links: [(offset: Int, element: PatchLink)], sub: SubNetwork, metrics: ConnectivityResult,
-                               landCover: Grid<Int32>, label: (Int32) -> String) throws {
+                               landCover: ClassGrid, label: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.link)
         let stats = Layers.classStats(map.link, count: links.count, sub: sub, landCover: landCover, label: label)
         let widths = CorridorWidths.mean(owner: map.link.values, lines: links.map(\.element.line), spec: landCover.spec)
@@ -138,7 +138,7 @@ public struct Layers {
     /// One polygon per stretch of a watercourse sub-network: its riparian strip (`map.link` holds stretch
     /// ids). link 0; from and to the stretch; length its watercourse's; cost 0; dPC the stretch's.
     public mutating func addStretchCorridors(_ map: CorridorMap, network: WatercourseNetwork, width: Double, sub: SubNetwork, metrics: ConnectivityResult,
-                                             landCover: Grid<Int32>, label: (Int32) -> String) throws {
+                                             landCover: ClassGrid, label: (Int32) -> String) throws {
         let parts = try Layers.polygons(map.link)
         let stats = Layers.classStats(map.link, count: network.stretches.count, sub: sub, landCover: landCover, label: label)
         for s in network.stretches {
@@ -154,13 +154,13 @@ public struct Layers {
 
     /// Per corridor id (1…count) with cells: its area, the share of the sub-network's habitat and
     /// supporting classes, its four main classes and its dominant class.
-    static func classStats(_ owner: Grid<Int32>, count: Int, sub: SubNetwork, landCover: Grid<Int32>, label: (Int32) -> String)
+    static func classStats(_ owner: Grid<Int32>, count: Int, sub: SubNetwork, landCover: ClassGrid, label: (Int32) -> String)
         -> [Int: (areaHa: Double, habitatPct: Double, classes: String, dominant: String)] {
         var counts = [[Int32: Int]](repeating: [:], count: count + 1)
         let habitat = Set(sub.habitat.map(Int32.init)).union(sub.supporting.map(Int32.init))
         for i in 0..<owner.count {
             let k = Int(owner.values[i])
-            if k > 0 { counts[k][landCover.values[i], default: 0] += 1 }
+            if k > 0 { counts[k][landCover[i], default: 0] += 1 }
         }
         let cellHa = landCover.spec.cellArea / 10_000
         var out: [Int: (areaHa: Double, habitatPct: Double, classes: String, dominant: String)] = [:]

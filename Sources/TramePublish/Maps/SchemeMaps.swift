@@ -12,12 +12,12 @@ public struct SchemeMaps {
     public struct Input {
         var project: Project
         var lang: String
-        var landCover: Grid<Int32>
+        var landCover: ClassGrid
         var builtUp: ClassSet
         var typology: [UInt8]
-        var reservoirBits: [UInt16]
-        var corridorBits: [UInt16]
-        var pinchBits: [UInt16]
+        var reservoirBits: CellBits
+        var corridorBits: CellBits
+        var pinchBits: CellBits
         var bufferLabels: [Int32]
         var layers: Layers
         var infra: [InfrastructureLine]
@@ -172,10 +172,10 @@ public struct SchemeMaps {
         let f = max(1, Int((Double(max(win?.cols ?? spec.cols, win?.rows ?? spec.rows)) / Double(pixels)).rounded(.up)))
         // Built-up land, and nature spaces (overview) or the sub-network's reservoirs.
         layers.append(.raster(overlay(pixels: pixels) { i in
-            let v = lc.values[i]
+            let v = lc[i]
             if input.builtUp.contains(v) { return (built, 1) }
             if let s {
-                if input.reservoirBits[i] & (1 << UInt16(s)) != 0 { return (Colour(rgb: p.subNetworks[s].colour.tuple).argb32, 3) }
+                if input.reservoirBits.contains(s, at: i) { return (Colour(rgb: p.subNetworks[s].colour.tuple).argb32, 3) }
                 return nil
             }
             switch input.typology[i] {
@@ -198,9 +198,9 @@ public struct SchemeMaps {
         let pinchColour = Colour(rgb: Palette.pinch.tuple).argb32
         layers.append(.raster(overlay(pixels: pixels) { i in
             let bits = input.corridorBits[i]
-            if let s, input.pinchBits[i] & (1 << UInt16(s)) != 0 { return (pinchColour, 2) }
+            if let s, input.pinchBits.contains(s, at: i) { return (pinchColour, 2) }
             guard bits != 0 else { return nil }
-            if let s { return bits & (1 << UInt16(s)) != 0 ? (Colour(rgb: p.subNetworks[s].colour.tuple, alpha: 0.45).argb32, 1) : nil }
+            if let s { return bits & (1 << UInt32(s)) != 0 ? (Colour(rgb: p.subNetworks[s].colour.tuple, alpha: 0.45).argb32, 1) : nil }
             let k = bits.trailingZeroBitCount
             return (subColours[k], UInt8(1 + k))
         }))

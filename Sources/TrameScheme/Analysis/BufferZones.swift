@@ -48,7 +48,7 @@ public struct BufferZoneMap: Sendable {
 
     /// - Parameters:
     ///   - network: non-zero on reservoir and corridor cells.
-    public init(landCover: Grid<Int32>, builtUp: ClassSet, openLand: ClassSet, network: [UInt8], rules: BufferZoneRules) {
+    public init(landCover: ClassGrid, builtUp: ClassSet, openLand: ClassSet, network: [UInt8], rules: BufferZoneRules) {
         let spec = landCover.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
         let cellW = abs(spec.transform.pixelWidth), cellH = abs(spec.transform.pixelHeight)
@@ -57,10 +57,10 @@ public struct BufferZoneMap: Sendable {
         // Towns: built-up regions of at least the minimum area.
         var built = [UInt8](repeating: 0, count: n)
         var open = [Bool](repeating: false, count: n)
-        landCover.values.withUnsafeBufferPointer { L in
-            for i in 0..<n where !landCover.isNoData(L[i]) {
-                if builtUp.contains(L[i]) { built[i] = 1 } else if openLand.contains(L[i]) { open[i] = true }
-            }
+        for i in 0..<n {
+            let v = landCover[i]
+            if landCover.isNoData(v) { continue }
+            if builtUp.contains(v) { built[i] = 1 } else if openLand.contains(v) { open[i] = true }
         }
         // The towns' labels live only until their two nearest towns are known (4 bytes a cell freed).
         var two: TwoNearestRegions

@@ -101,7 +101,7 @@ public enum ConflictFinder {
     ///   - meanWidths: each corridor's mean width (m) when the caller knows it better than `CorridorWidths`
     ///     (a riparian strip along a branching stretch).
     ///   - classLabel: names a land-cover code for built-up conflicts.
-    public static func find(links: [CorridorLink], owner: [Int32], infrastructure: [InfrastructureLine], landCover: Grid<Int32>,
+    public static func find(links: [CorridorLink], owner: [Int32], infrastructure: [InfrastructureLine], landCover: ClassGrid,
                             builtUp: ClassSet, minBuiltCells: Int = 2, minCrossing: Double = 0, meanWidths: [Double]? = nil,
                             classLabel: (Int32) -> String) -> [ConflictPoint] {
         let spec = landCover.spec
@@ -189,7 +189,7 @@ public enum ConflictFinder {
         let cols = spec.cols, rows = spec.rows
         var groupCells: [Int] = [], groupStart: [Int] = []
         _ = Components.label(cols: cols, rows: rows, steps: Neighbourhood.queen.rowMajorSteps,
-                             region: { owner[$0] > 0 && builtUp.contains(landCover.values[$0]) ? owner[$0] : nil }) { id, v in
+                             region: { owner[$0] > 0 && builtUp.contains(landCover[$0]) ? owner[$0] : nil }) { id, v in
             if Int(id) > groupStart.count { groupStart.append(groupCells.count) }
             groupCells.append(v)
         }
@@ -205,7 +205,7 @@ public enum ConflictFinder {
                 let p = spec.transform.centre(col: v % cols, row: v / cols)
                 sx += p.x; sy += p.y
                 minX = min(minX, p.x); maxX = max(maxX, p.x); minY = min(minY, p.y); maxY = max(maxY, p.y)
-                counts[landCover.values[v], default: 0] += 1
+                counts[landCover[v], default: 0] += 1
             }
             let centre = Point(sx / Double(group.count), sy / Double(group.count))
             let best = group.min { a, b in

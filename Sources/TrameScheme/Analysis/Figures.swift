@@ -101,14 +101,14 @@ public struct FigureTally {
     }
 
     /// Areas: nature spaces by typology, buffer zones, and cells in any corridor.
-    public mutating func addCells(valid: [Bool], typology: [UInt8], corridorAny: [UInt16], buffer: [Int32]) {
+    public mutating func addCells(valid: [Bool], typology: [UInt8], corridorAny: CellBits, buffer: [Int32]) {
         let cellHa = spec.cellArea / 10_000
         let U = units.count
         var major = [Int](repeating: 0, count: U), mixed = major, corr = major, buf = major
         var us: [Int] = []
         for i in 0..<spec.count where valid[i] {
             unitsOf(i, into: &us)
-            let t = typology[i], c = corridorAny[i] != 0, b = buffer[i] != 0
+            let t = typology[i], c = !corridorAny.isEmpty(at: i), b = buffer[i] != 0
             for u in us {
                 if t == Typology.major.rawValue { major[u] += 1 } else if t == Typology.mixed.rawValue { mixed[u] += 1 }
                 if c { corr[u] += 1 }

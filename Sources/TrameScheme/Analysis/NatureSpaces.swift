@@ -53,20 +53,18 @@ public struct NatureSpaceMap: Sendable {
     /// `mixedMinAreaHa`.
     ///
     /// - Parameters:
-    ///   - inventories: optional bit set per cell (bit k: inventory k), recorded on each space.
-    public init(landCover: Grid<Int32>, natureClasses: ClassSet, major: [UInt8], mixedMinAreaHa: Double,
-                inventories: [UInt32]? = nil) {
+    ///   - inventories: optional flags per cell (flag k: inventory k), recorded on each space.
+    public init(landCover: ClassGrid, natureClasses: ClassSet, major: [UInt8], mixedMinAreaHa: Double,
+                inventories: CellBits? = nil) {
         let spec = landCover.spec
         let n = spec.count
         let cellHa = spec.cellArea / 10_000
         var typ = [UInt8](repeating: 0, count: n)
-        landCover.values.withUnsafeBufferPointer { L in
-            major.withUnsafeBufferPointer { M in
-                for i in 0..<n {
-                    let v = L[i]
-                    if landCover.isNoData(v) { continue }
-                    if M[i] != 0 { typ[i] = Typology.major.rawValue } else if natureClasses.contains(v) { typ[i] = Typology.mixed.rawValue }
-                }
+        major.withUnsafeBufferPointer { M in
+            for i in 0..<n {
+                let v = landCover[i]
+                if landCover.isNoData(v) { continue }
+                if M[i] != 0 { typ[i] = Typology.major.rawValue } else if natureClasses.contains(v) { typ[i] = Typology.mixed.rawValue }
             }
         }
         let minMixed = Int((mixedMinAreaHa / cellHa).rounded(.up))
@@ -75,19 +73,17 @@ public struct NatureSpaceMap: Sendable {
         var invBits = [UInt32](repeating: 0, count: comps.count)
         var classCounts: [[Int32: Int]] = Array(repeating: [:], count: comps.count)
         comps.labels.withUnsafeBufferPointer { Lab in
-            landCover.values.withUnsafeBufferPointer { L in
-                for i in 0..<n {
-                    let id = Int(Lab[i])
-                    if id == 0 { typ[i] = 0; continue }
-                    if let inv = inventories { invBits[id - 1] |= inv[i] }
-                }
-                // Dominant class from a sample of each space (every cell of small spaces, one in 16 of large ones).
-                for i in stride(from: 0, to: n, by: 1) {
-                    let id = Int(Lab[i])
-                    if id == 0 { continue }
-                    if comps.cells[id - 1] > 4096 && i & 15 != 0 { continue }
-                    classCounts[id - 1][L[i], default: 0] += 1
-                }
+            for i in 0..<n {
+                let id = Int(Lab[i])
+                if id == 0 { typ[i] = 0; continue }
+                if let inv = inventories { invBits[id - 1] |= inv[i] }
+            }
+            // Dominant class from a sample of each space (every cell of small spaces, one in 16 of large ones).
+            for i in stride(from: 0, to: n, by: 1) {
+                let id = Int(Lab[i])
+                if id == 0 { continue }
+                if comps.cells[id - 1] > 4096 && i & 15 != 0 { continue }
+                classCounts[id - 1][landCover[i], default: 0] += 1
             }
         }
         spaces = comps.cells.indices.map { k in
@@ -97,5 +93,11 @@ public struct NatureSpaceMap: Sendable {
         }
         typology = Grid(spec: spec, values: typ, noData: nil)
         labels = Grid(spec: spec, values: comps.labels, noData: 0)
+    }
+
+    /// Frees `labels` (4 bytes a cell) once the spaces are drawn as polygons and the leisure hubs placed in
+    /// them: `labels` becomes an empty grid (0 × 0 cells); `typology` and `spaces` stay.
+    public mutating func releaseLabels() {
+        labels = Grid(spec: GridSpec(cols: 0, rows: 0, transform: labels.spec.transform, crsWKT: labels.spec.crsWKT), values: [], noData: 0)
     }
 }

@@ -110,7 +110,7 @@ public enum WatercourseBuilder {
     ///   - snap: obstacles farther than this from every watercourse are left out (`unplaced`).
     /// Transitions between cells are found by bisection to a millimetre; lines meet where their segments
     /// intersect or where an end lies within half a cell of another line.
-    public static func build(watercourses: [Watercourse], obstacles: [Obstacle], landCover: Grid<Int32>, barrier: ClassSet,
+    public static func build(watercourses: [Watercourse], obstacles: [Obstacle], landCover: ClassGrid, barrier: ClassSet,
                              breakingPassability: Double, snap: Double) -> WatercourseNetwork {
         let spec = landCover.spec
         let cell = abs(spec.transform.pixelWidth)
@@ -133,7 +133,7 @@ public enum WatercourseBuilder {
         // 0 off the territory, 1 in a barrier class, 2 on the watercourse's own land.
         func state(_ p: Point) -> Int {
             guard let c = spec.cell(x: p.x, y: p.y) else { return 0 }
-            let v = landCover.values[spec.index(col: c.col, row: c.row)]
+            let v = landCover[spec.index(col: c.col, row: c.row)]
             if landCover.isNoData(v) { return 0 }
             return barrier.contains(v) ? 1 : 2
         }

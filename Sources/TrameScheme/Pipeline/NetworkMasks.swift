@@ -1,40 +1,43 @@
 import TrameCost
 import TrameRaster
 
-/// What the scheme keeps of every sub-network once its grids are freed: one bit per sub-network and cell
-/// for its reservoirs, its corridors and its pinch points (at most 16 sub-networks).
+/// What the scheme keeps of every sub-network once its grids are freed: one flag per sub-network and cell
+/// for its reservoirs, its corridors and its pinch points (at most 16 sub-networks; one byte a cell for each
+/// of the three up to 8 sub-networks, two up to 16).
 public struct NetworkMasks: Sendable {
-    public var reservoirs: [UInt16]
-    public var corridors: [UInt16]
-    public var pinchPoints: [UInt16]
+    public var reservoirs: CellBits
+    public var corridors: CellBits
+    public var pinchPoints: CellBits
 
-    public init(count: Int) {
-        reservoirs = [UInt16](repeating: 0, count: count)
+    public init(count: Int, subNetworks: Int) {
+        reservoirs = CellBits(count: count, flags: subNetworks)
         corridors = reservoirs
         pinchPoints = reservoirs
     }
 
-    /// Sets the sub-network's bits of its reservoirs and corridors; returns its corridor mask (1 in a corridor).
+    /// Sets the sub-network's flags of its reservoirs and corridors; returns its corridor mask (1 in a corridor).
     public mutating func add(_ a: SubNetworkAnalysis) -> [UInt8] {
-        let bit = UInt16(1) << UInt16(a.index), n = reservoirs.count
+        let n = reservoirs.count
         var corridorMask = [UInt8](repeating: 0, count: n)
         if let corridors = a.corridors {
-            for i in 0..<n where corridors.link.values[i] > 0 { corridorMask[i] = 1; self.corridors[i] |= bit }
+            let link = corridors.link.values
+            for i in 0..<n where link[i] > 0 { corridorMask[i] = 1 }
+            self.corridors.insert(a.index, where: corridorMask)
         }
-        for i in 0..<n where a.patches.labels.values[i] > 0 { reservoirs[i] |= bit }
+        let labels = a.patches.labels.values
+        for i in 0..<n where labels[i] > 0 { reservoirs.insert(a.index, at: i) }
         return corridorMask
     }
 
-    /// Sets the sub-network's bits where `groups` (pinch-point groups) is positive.
+    /// Sets the sub-network's flags where `groups` (pinch-point groups) is positive.
     public mutating func addPinchPoints(_ index: Int, groups: [Int32]) {
-        let bit = UInt16(1) << UInt16(index)
-        for i in 0..<pinchPoints.count where groups[i] > 0 { pinchPoints[i] |= bit }
+        for i in 0..<pinchPoints.count where groups[i] > 0 { pinchPoints.insert(index, at: i) }
     }
 
     /// 1 where any sub-network has a reservoir or a corridor: the green network the buffer zones frame.
     public var network: [UInt8] {
         var out = [UInt8](repeating: 0, count: reservoirs.count)
-        for i in 0..<out.count where reservoirs[i] != 0 || corridors[i] != 0 { out[i] = 1 }
+        for i in 0..<out.count where !reservoirs.isEmpty(at: i) || !corridors.isEmpty(at: i) { out[i] = 1 }
         return out
     }
 }
@@ -59,7 +62,7 @@ public enum SubNetworkFigures {
     }
 
     /// Per reservoir id (index = id), the bits of the inventories with a site in it.
-    public static func inventoriesOfReservoirs(_ a: SubNetworkAnalysis, inventoryBits: [UInt32]) -> [UInt32] {
+    public static func inventoriesOfReservoirs(_ a: SubNetworkAnalysis, inventoryBits: CellBits) -> [UInt32] {
         var out = [UInt32](repeating: 0, count: a.patches.patches.count + 1)
         let labels = a.patches.labels.values
         for i in 0..<labels.count where labels[i] > 0 { out[Int(labels[i])] |= inventoryBits[i] }

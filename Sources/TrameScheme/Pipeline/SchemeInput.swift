@@ -26,15 +26,17 @@ public struct HydrographyInput: Sendable {
 /// Everything the stages read, already in memory and on the land cover's grid: the first stage's value.
 public struct SchemeInput: Sendable {
     public var project: Project
-    public var landCover: Grid<Int32>
+    /// The land cover as class indices: one byte a cell up to 256 distinct codes (NoData included), two up
+    /// to 65,536, four beyond (`ClassGrid`).
+    public var landCover: ClassGrid
     /// The land cover's CRS as people read it ("RGF93 v1 / Lambert-93").
     public var crsLabel: String
     public var nomenclature: [Int: NomenclatureEntry]
     public var friction: ResistanceTable
     /// Per inventory (the project's order): its layer, for the nature spaces' attributes and the partners.
     public var inventoryLayers: [VectorLayer]
-    /// Per cell, bit k set where inventory k has a site.
-    public var inventoryBits: [UInt32]
+    /// Per cell, flag k set where inventory k has a site: one byte a cell up to 8 inventories, none without any.
+    public var inventoryBits: CellBits
     public var units: [UnitLevel]
     public var infrastructure: [InfrastructureLine]
     public var hubs: VectorLayer?
@@ -48,8 +50,8 @@ public struct SchemeInput: Sendable {
     /// crs) rather than reading it as it is: the run then writes it (rasters/land_cover.tif) for QGIS.
     public var landCoverDerived = false
 
-    public init(project: Project, landCover: Grid<Int32>, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
-                inventoryLayers: [VectorLayer], inventoryBits: [UInt32], units: [UnitLevel], infrastructure: [InfrastructureLine],
+    public init(project: Project, landCover: ClassGrid, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
+                inventoryLayers: [VectorLayer], inventoryBits: CellBits, units: [UnitLevel], infrastructure: [InfrastructureLine],
                 hubs: VectorLayer?, pathLines: [[Point]], language: String) {
         self.project = project; self.landCover = landCover; self.crsLabel = crsLabel; self.nomenclature = nomenclature
         self.friction = friction; self.inventoryLayers = inventoryLayers; self.inventoryBits = inventoryBits; self.units = units

@@ -85,14 +85,12 @@ public struct LeastCostSubNetwork: SubNetworkModel {
 
     /// The reservoirs: habitat patches of at least the minimum area, and the sites of the sub-network's inventories.
     func reservoirs(_ sub: SubNetwork, input: SchemeInput) throws -> PatchSet {
-        let p = input.project, n = input.spec.count
+        let p = input.project
         var invMask: UInt32 = 0
         for name in sub.inventories { invMask |= UInt32(1) << UInt32(p.inventories.firstIndex { $0.name == name }!) }
         var invGrid: Grid<UInt8>? = nil
         if invMask != 0 {
-            var g = [UInt8](repeating: 0, count: n)
-            for i in 0..<n where input.inventoryBits[i] & invMask != 0 { g[i] = 1 }
-            invGrid = Grid(spec: input.spec, values: g, noData: nil)
+            invGrid = Grid(spec: input.spec, values: input.inventoryBits.cells(matching: invMask), noData: nil)
         }
         let patches: PatchSet
         do {

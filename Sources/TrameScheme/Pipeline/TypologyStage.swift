@@ -45,11 +45,11 @@ public struct NatureSpaces: Sendable {
 /// Nature spaces by typology: major ecological interest (a reservoir of any sub-network, or a site of a
 /// major inventory), mixed vocation (other nature classes, in regions of at least the minimum area).
 public enum TypologyStage {
-    public static func run(_ input: SchemeInput, reservoirs: [UInt16], sink: RasterSink) -> NatureSpaces {
+    public static func run(_ input: SchemeInput, reservoirs: CellBits, sink: RasterSink) -> NatureSpaces {
         let p = input.project, n = input.spec.count
         let majorMask = input.majorInventoryMask
         var major = [UInt8](repeating: 0, count: n)
-        for i in 0..<n where reservoirs[i] != 0 || input.inventoryBits[i] & majorMask != 0 { major[i] = 1 }
+        for i in 0..<n where !reservoirs.isEmpty(at: i) || input.inventoryBits[i] & majorMask != 0 { major[i] = 1 }
         let spaces = NatureSpaceMap(landCover: input.landCover, natureClasses: ClassSet(input.natureClassCodes), major: major,
                                     mixedMinAreaHa: p.mixedMinAreaHa, inventories: input.inventoryBits)
         major = []

@@ -83,7 +83,7 @@ public struct WatercourseSubNetwork: SubNetworkModel {
     /// The stretches' beds as reservoirs: axis cells first (the first stretch drawn keeps a cell two
     /// cross), then the habitat and inventory cells of the strip, each with the stretch owning it.
     func reservoirs(_ net: WatercourseNetwork, strip owner: [Int32], sub: SubNetwork, input: SchemeInput) -> PatchSet {
-        let spec = input.spec, n = spec.count, lc = input.landCover.values
+        let spec = input.spec, n = spec.count, lc = input.landCover
         var labels = [Int32](repeating: 0, count: n)
         WatercourseBuilder.axisCells(net, spec: spec, into: &labels)
         // A stretch whose axis cells were all taken by stretches drawn before it (a piece shorter than a
