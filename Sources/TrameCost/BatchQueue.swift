@@ -99,10 +99,10 @@ final class BatchQueue {
     /// Empties the current batch (once it has been walked).
     @inline(__always) func dropBatch() { buckets[0].count = 0 }
 
-    /// Drops the current batch and gathers the entries with the next least key into it; false when the
-    /// queue is empty. Before the first call, the batch is whatever was pushed with key 0.
-    @inline(__always) func nextBatch(first: Bool) -> Bool {
-        if !first { buckets[0].count = 0 }
+    /// Gathers the entries with the least key into the current batch, unless it holds entries already (the
+    /// sources pushed with key 0, or entries pushed since the last `dropBatch` with the batch's key); false
+    /// when the queue is empty.
+    @inline(__always) func nextBatch() -> Bool {
         if buckets[0].count > 0 { return true }
         guard pending > 0 else { return false }
         let i = occupied.trailingZeroBitCount + 1

@@ -124,12 +124,11 @@ public enum CostDistance {
                 let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
                 let inverseBand = 2 / (Double(rmin) * shortest)
                 let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
-                @inline(__always) func key(_ c: Double) -> UInt64 { banded ? UInt64(c * inverseBand) : c.bitPattern }
 
                 // Two threads on large grids, each owning alternate stripes of rows (see `BandSearch`); one
                 // otherwise, or when another parallel pass already holds the cores.
                 let threads: Int
-                if let stripe = BandSearch.testStripe, stripe >= 1 {
+                if BandSearch.testStripe != nil {
                     threads = Workers.claimCores() ? 2 : 1
                 } else {
                     threads = banded && n >= BandSearch.parallelCells && Workers.threads >= 2 && Workers.claimCores() ? 2 : 1
@@ -206,8 +205,8 @@ extension CostDistance {
         nonisolated(unsafe) static var testSoloAfter: Int? = nil
         /// Thread 0 goes on alone once the threads have had to yield their cores at least this many times in
         /// all and at one band in 20 or more: the machine is busy, and a search whose threads wait for each
-        /// other at every band would crawl. (On an idle machine a thread yields at about one band in 5,000,
-        /// when the other has a much larger share of a band.)
+        /// other at every band would crawl. (On an idle machine a thread yields at one band in 2,000 to
+        /// 5,000, when the other has a much larger share of a band.)
         static let slowWaitsBeforeSolo = 64
         /// `TRAME_SEARCH_STATISTICS=1`: thread 0 prints the bands, its slow waits and when it went on alone.
         static let reportStatistics = ProcessInfo.processInfo.environment["TRAME_SEARCH_STATISTICS"] == "1"
@@ -328,7 +327,7 @@ extension CostDistance {
                 // Settle this thread's cells of the band.
                 shared.outboxCounts[t] = 0
                 if queue.peekKey() == band {
-                    _ = queue.nextBatch(first: true)
+                    _ = queue.nextBatch()
                     var j = 0
                     while j < queue.batchCount {
                         if j + CostDistance.lookahead < queue.batchCount {
@@ -357,17 +356,22 @@ extension CostDistance {
                     for m in 0..<shared.outboxCounts[o] {
                         let u = box[m].cell
                         if owner(row: u / cols) != t { continue }
-                        let cu = S[u].cost
-                        if cu.sign == .minus { continue }
-                        let nc = box[m].cost, zone = box[m].zone
-                        if nc < cu {
-                            S[u].cost = nc; S[u].zone = zone
-                            queue.push(key(nc), u)
-                        } else if nc == cu && zone < S[u].zone {
-                            S[u].zone = zone
-                        }
+                        relax(u, box[m].cost, box[m].zone, queue)
                     }
                 }
+            }
+        }
+
+        /// Offers cost `nc` from `zone` to this thread's cell `u`: taken when cheaper (and `u` queued), the
+        /// zone alone when as cheap from a lower zone. Settled and impassable cells hold a negative cost, which
+        /// no offer (≥ 0) undercuts or equals.
+        @inline(__always) func relax(_ u: Int, _ nc: Double, _ zone: Int32, _ queue: BatchQueue) {
+            let cu = S[u].cost
+            if nc < cu {
+                S[u].cost = nc; S[u].zone = zone
+                queue.push(key(nc), u)
+            } else if nc == cu && zone < S[u].zone {
+                S[u].zone = zone
             }
         }
 
@@ -383,29 +387,15 @@ extension CostDistance {
                 // neighbours hold a negative cost, which no new cost (≥ 0) undercuts.
                 for k in 0..<plain {
                     let u = v + off[k]
-                    let cu = S[u].cost
-                    let nc = vc + (rv + Double(S[u].resistance)) * fac[k]
-                    if nc < cu {
-                        S[u].cost = nc; S[u].zone = zone
-                        queue.push(key(nc), u)
-                    } else if nc == cu && zone < S[u].zone {
-                        S[u].zone = zone
-                    }
+                    relax(u, vc + (rv + Double(S[u].resistance)) * fac[k], zone, queue)
                 }
                 if plain < stepCount {
                     for k in plain..<stepCount {
                         let u = v + off[k]
-                        let cu = S[u].cost
-                        if cu.sign == .minus { continue }
+                        if S[u].cost.sign == .minus { continue }
                         let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
                         if !(m1 > 0 && m2 > 0) { continue }
-                        let nc = vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k]
-                        if nc < cu {
-                            S[u].cost = nc; S[u].zone = zone
-                            queue.push(key(nc), u)
-                        } else if nc == cu && zone < S[u].zone {
-                            S[u].zone = zone
-                        }
+                        relax(u, vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k], zone, queue)
                     }
                 }
             } else {
@@ -418,13 +408,7 @@ extension CostDistance {
                         shared.send(t, Message(cell: u, cost: nc, zone: zone))
                         continue
                     }
-                    let cu = S[u].cost
-                    if nc < cu {
-                        S[u].cost = nc; S[u].zone = zone
-                        queue.push(key(nc), u)
-                    } else if nc == cu && zone < S[u].zone {
-                        S[u].zone = zone
-                    }
+                    relax(u, nc, zone, queue)
                 }
             }
         }
