@@ -35,7 +35,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same territory.")
     var seed: UInt64 = 1
 
-    @Option(help: "Territory size: tiny (8 × 5 km), small (20 × 10 km), medium (50 × 25 km) or large (100 × 40 km, for benchmarks).")
+    @Option(help: "Territory size: tiny (8 × 5 km), small (20 × 10 km), medium (50 × 25 km), large (100 × 40 km, 40 M cells) or region (300 × 100 km, 300 M cells: the scale of a regional scheme; about 12 GB of memory).")
     var size: TerritorySize = .small
 
     @Flag(help: "Only generate and write the territory and its project file; skip the scheme.")
@@ -55,14 +55,19 @@ struct Demo: ParsableCommand {
         let folder = try OutputFolder.check(out, command: "demo", version: TrameVersion.current)
         try folder.claim(files: SampleFiles.files)
         let t0 = Date()
-        let sample = try SampleFiles.write(size: size, seed: seed, into: out, progress: progress.step)
-        printSummary(sample.territory, groupings: sample.groupings, generated: sample.generated, written: sample.written)
+        // The generated territory is let go once written: the scheme reads the files, as `trame run` would
+        // (at the region's size the land cover alone is 300 MB).
+        let (projectPath, writtenIn) = try { () throws -> (String, Double) in
+            let sample = try SampleFiles.write(size: size, seed: seed, into: out, progress: progress.step)
+            printSummary(sample.territory, groupings: sample.groupings, generated: sample.generated, written: sample.written)
+            return (sample.projectPath, sample.written)
+        }()
         if generateOnly { return }
-        let project = try ProjectFile.load(sample.projectPath)
+        let project = try ProjectFile.load(projectPath)
         let schemeDir = (out as NSString).appendingPathComponent("scheme")
         let result = try runScheme(project, out: schemeDir, lang: lang?.rawValue ?? project.lang, quiet: common.quiet, profile: profile)
         SchemeSummary.print(result, out: schemeDir, lang: lang?.rawValue ?? project.lang)
-        print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), sample.written))
+        print(String(format: "  total %.1f s (territory generated and written in %.1f s)", Date().timeIntervalSince(t0), writtenIn))
     }
 
     func printSummary(_ t: SampleTerritory, groupings: Int, generated: Double, written: Double) {

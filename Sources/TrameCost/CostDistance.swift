@@ -42,10 +42,22 @@ public struct CostSurface: Sendable {
 /// Dijkstra, bit for bit. When the cost range would overflow the band numbers, bands shrink to single
 /// cost values (plain Dijkstra).
 ///
-/// Memory: 16 bytes per cell during the search (cost, resistance and zone side by side, one cache line per
-/// row of a move), compacted in place into the 8-byte costs returned; 1 more for back-links and 4 for the
-/// allocation when asked. The resistance grid is only read.
+/// Memory (`SearchMemory`): `.fast` holds 16 bytes per cell during the search (cost, resistance and zone side
+/// by side, one cache line per row of a move), compacted in place into the 8-byte costs returned; `.lean`
+/// searches in the 8-byte costs returned and the 4-byte allocation, reading the resistance from its grid (a
+/// second stream of memory: slower, for a scheme that holds other grids meanwhile). 1 byte more for
+/// back-links, and 4 for the allocation when asked. The resistance grid is only read.
 /// - Complexity: O(N log K) for N reachable cells and K bands of cost.
+/// How much memory a cost-distance search may hold (see `CostDistance`).
+public enum SearchMemory: Sendable {
+    /// 16 bytes a cell while searching: cost, resistance and zone on one cache line (the fastest).
+    case fast
+    /// 8 bytes a cell, plus 4 for the zones (the allocation): the resistance is read from its grid. Used when
+    /// the grid's NoData cannot pass for a resistance (none, NaN, or ≤ 0, as in the scheme's resistance
+    /// grids); otherwise the search falls back to `.fast`.
+    case lean
+}
+
 public enum CostDistance {
     /// One cell's search state, together so a relaxation reads cost and resistance from one cache line.
     struct SearchCell {
@@ -62,7 +74,7 @@ public enum CostDistance {
 
     public static func compute(resistance: Grid<Float>, sources: [CostSource], neighbourhood: Neighbourhood = .queen,
                                maxCost: Double? = nil, allocation wantAllocation: Bool = false, backLinks: Bool = true,
-                               progress: ((Double) -> Void)? = nil) throws -> CostSurface {
+                               memory: SearchMemory = .fast, progress: ((Double) -> Void)? = nil) throws -> CostSurface {
         let spec = resistance.spec
         let cols = spec.cols, rows = spec.rows, n = spec.count
         guard !sources.isEmpty else { throw CostError.noSource }
@@ -76,15 +88,10 @@ public enum CostDistance {
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
         let stepCount = moves.steps.count
 
-        // The search's cells live in the first 16·n bytes of the array returned; the costs are compacted
-        // into its first 8·n bytes afterwards and the rest is cut off.
-        var cost = [Double](unsafeUninitializedCapacity: 2 * n) { buf, initialized in
-            LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buf))
-            initialized = 2 * n
-        }
-        var alloc: [Int32] = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
         let limit = maxCost ?? .infinity
         let nd = resistance.noData ?? .nan
+        // Lean only where no NoData value could pass for a resistance (> 0 and finite) when read raw.
+        let lean = memory == .lean && !(nd > 0 && nd < .infinity)
 
         // Per-step constants in plain buffers: offset, factor (length / number of cells averaged),
         // and for knight's moves the two cells beside.
@@ -101,78 +108,130 @@ public enum CostDistance {
         }
         let reach = neighbourhood == .knight ? 2 : 1
         let plain = neighbourhood == .knight ? 8 : stepCount
-        resistance.values.withUnsafeBufferPointer { Rb in
-            cost.withUnsafeMutableBytes { raw in
-                let R = Rb.baseAddress!
-                let S = raw.baseAddress!.bindMemory(to: SearchCell.self, capacity: n)
-                // Impassable: NoData, ≤ 0 or not finite.
-                @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
-                var rmin = Float.infinity, rmax: Float = 0
-                for i in 0..<n {
-                    let r = R[i]
-                    if open(r) {
-                        S[i] = SearchCell(cost: .infinity, resistance: r, zone: -1)
-                        rmin = min(rmin, r); rmax = max(rmax, r)
-                    } else {
-                        S[i] = SearchCell(cost: -.infinity, resistance: -1, zone: -1)
-                    }
-                }
-                // Band width Δ: half the least move cost. Band numbers must stay exact integers in a Double
-                // (below 2⁵⁰ for the costliest conceivable path, every cell at the highest resistance);
-                // otherwise every distinct cost is its own band (the key is the cost's bit pattern, which
-                // orders like the cost).
-                let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
-                let inverseBand = 2 / (Double(rmin) * shortest)
-                let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
+        // Impassable: NoData, ≤ 0 or not finite.
+        @inline(__always) func open(_ r: Float) -> Bool { r > 0 && r < .infinity && r != nd }
 
-                // Two threads on large grids, each owning alternate stripes of rows (see `BandSearch`); one
-                // otherwise, or when another parallel pass already holds the cores.
-                let threads: Int
-                if BandSearch.testStripe != nil {
-                    threads = Workers.claimCores() ? 2 : 1
-                } else {
-                    threads = banded && n >= BandSearch.parallelCells && Workers.threads >= 2 && Workers.claimCores() ? 2 : 1
+        /// Runs the search over `cells` (already holding +∞ or −∞ costs, and zones −1), resistances between
+        /// `rmin` and `rmax`, on one thread or two.
+        func search<Cells: CellStore>(_ cells: Cells, _ Rb: UnsafeBufferPointer<Float>, rmin: Float, rmax: Float) {
+            // Band width Δ: half the least move cost. Band numbers must stay exact integers in a Double
+            // (below 2⁵⁰ for the costliest conceivable path, every cell at the highest resistance);
+            // otherwise every distinct cost is its own band (the key is the cost's bit pattern, which
+            // orders like the cost).
+            let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
+            let inverseBand = 2 / (Double(rmin) * shortest)
+            let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
+
+            // Two threads on large grids, each owning alternate stripes of rows (see `BandSearch`); one
+            // otherwise, or when another parallel pass already holds the cores.
+            let threads: Int
+            if BandSearch.testStripe != nil {
+                threads = Workers.claimCores() ? 2 : 1
+            } else {
+                threads = banded && n >= BandSearch.parallelCells && Workers.threads >= 2 && Workers.claimCores() ? 2 : 1
+            }
+            defer { if threads > 1 { Workers.releaseCores() } }
+            let queues = (0..<threads).map { _ in BatchQueue() }
+            let search = BandSearcher(S: cells, cols: cols, rows: rows, off: off, fac: fac, b1: b1, b2: b2,
+                                      drs: drs, stepCount: stepCount, plain: plain, reach: reach, moves: moves,
+                                      Rb: Rb, banded: banded, inverseBand: inverseBand, limit: limit, threads: threads,
+                                      stripe: threads > 1 ? BandSearch.testStripe ?? BandSearch.stripeRows : rows + 2 * reach)
+            for s in sources where cells.cost(s.cell) > 0 {
+                cells.setCost(s.cell, 0)
+                cells.setZone(s.cell, s.id)
+                queues[search.owner(row: s.cell / cols)].push(0, s.cell)
+            }
+            let shared = BandSearch.Shared(threads: threads)
+            defer { shared.deallocate() }
+            if threads > 1 {
+                let done = DispatchSemaphore(value: 0)
+                for t in 1..<threads {
+                    let thread = Thread { search.run(thread: t, queues: queues, shared: shared, progress: nil, total: n); done.signal() }
+                    thread.stackSize = 1 << 20
+                    thread.start()
                 }
-                defer { if threads > 1 { Workers.releaseCores() } }
-                let queues = (0..<threads).map { _ in BatchQueue() }
-                let search = BandSearch(S: S, cols: cols, rows: rows, off: off, fac: fac, b1: b1, b2: b2,
-                                        drs: drs, stepCount: stepCount, plain: plain, reach: reach, moves: moves,
-                                        Rb: Rb, banded: banded, inverseBand: inverseBand, limit: limit, threads: threads,
-                                        stripe: threads > 1 ? BandSearch.testStripe ?? BandSearch.stripeRows : rows + 2 * reach)
-                for s in sources where S[s.cell].cost > 0 {
-                    S[s.cell].cost = 0
-                    S[s.cell].zone = s.id
-                    queues[search.owner(row: s.cell / cols)].push(0, s.cell)
-                }
-                let shared = BandSearch.Shared(threads: threads)
-                defer { shared.deallocate() }
-                if threads > 1 {
-                    let done = DispatchSemaphore(value: 0)
-                    for t in 1..<threads {
-                        let thread = Thread { search.run(thread: t, queues: queues, shared: shared, progress: nil, total: n); done.signal() }
-                        thread.stackSize = 1 << 20
-                        thread.start()
-                    }
-                    search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
-                    for _ in 1..<threads { done.wait() }
-                } else {
-                    search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
-                }
-                // Settled cells get their cost back; the others (impassable, beyond the max cost, or never
-                // reached) are NoData. Cost i goes to bytes 8i..<8i+8, which hold no cell not yet read.
-                alloc.withUnsafeMutableBufferPointer { A in
-                    for i in 0..<n {
-                        let cell = S[i]
-                        let settledCost = cell.cost.sign == .minus && cell.cost != -.infinity
-                        if wantAllocation { A[i] = settledCost ? cell.zone : -1 }
-                        raw.storeBytes(of: settledCost ? -cell.cost : CostSurface.unreached, toByteOffset: 8 * i, as: Double.self)
-                    }
-                }
-                raw.baseAddress!.bindMemory(to: Double.self, capacity: 2 * n)
-                LargeBuffer.releasePages(UnsafeMutableRawBufferPointer(rebasing: raw[(8 * n)...]))
+                search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
+                for _ in 1..<threads { done.wait() }
+            } else {
+                search.run(thread: 0, queues: queues, shared: shared, progress: progress, total: n)
             }
         }
-        cost.removeLast(n)
+
+        var cost: [Double]
+        var alloc: [Int32]
+        if lean {
+            // The costs returned and the zones are the search's own arrays.
+            cost = [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buf))
+                initialized = n
+            }
+            alloc = LargeBuffer.array(repeating: Int32(-1), count: n)
+            resistance.values.withUnsafeBufferPointer { Rb in
+                cost.withUnsafeMutableBufferPointer { Cb in
+                    alloc.withUnsafeMutableBufferPointer { Ab in
+                        let R = Rb.baseAddress!, C = Cb.baseAddress!, A = Ab.baseAddress!
+                        var rmin = Float.infinity, rmax: Float = 0
+                        for i in 0..<n {
+                            let r = R[i]
+                            if open(r) {
+                                C[i] = .infinity
+                                rmin = min(rmin, r); rmax = max(rmax, r)
+                            } else {
+                                C[i] = -.infinity
+                            }
+                        }
+                        search(LeanCells(C: C, R: R, Z: A, cols: cols), Rb, rmin: rmin, rmax: rmax)
+                        // Settled cells get their cost back; the others (impassable, beyond the max cost, or
+                        // never reached) are NoData and in no zone.
+                        for i in 0..<n {
+                            let c = C[i]
+                            let settledCost = c.sign == .minus && c != -.infinity
+                            C[i] = settledCost ? -c : CostSurface.unreached
+                            if !settledCost { A[i] = -1 }
+                        }
+                    }
+                }
+            }
+            if !wantAllocation { alloc = [] }
+        } else {
+            // The search's cells live in the first 16·n bytes of the array returned; the costs are compacted
+            // into its first 8·n bytes afterwards and the rest is cut off.
+            cost = [Double](unsafeUninitializedCapacity: 2 * n) { buf, initialized in
+                LargeBuffer.adviseHugePages(UnsafeMutableRawBufferPointer(buf))
+                initialized = 2 * n
+            }
+            alloc = wantAllocation ? LargeBuffer.array(repeating: Int32(-1), count: n) : []
+            resistance.values.withUnsafeBufferPointer { Rb in
+                cost.withUnsafeMutableBytes { raw in
+                    let R = Rb.baseAddress!
+                    let S = raw.baseAddress!.bindMemory(to: SearchCell.self, capacity: n)
+                    var rmin = Float.infinity, rmax: Float = 0
+                    for i in 0..<n {
+                        let r = R[i]
+                        if open(r) {
+                            S[i] = SearchCell(cost: .infinity, resistance: r, zone: -1)
+                            rmin = min(rmin, r); rmax = max(rmax, r)
+                        } else {
+                            S[i] = SearchCell(cost: -.infinity, resistance: -1, zone: -1)
+                        }
+                    }
+                    search(PackedCells(S: S, cols: cols), Rb, rmin: rmin, rmax: rmax)
+                    // Settled cells get their cost back; the others (impassable, beyond the max cost, or never
+                    // reached) are NoData. Cost i goes to bytes 8i..<8i+8, which hold no cell not yet read.
+                    alloc.withUnsafeMutableBufferPointer { A in
+                        for i in 0..<n {
+                            let cell = S[i]
+                            let settledCost = cell.cost.sign == .minus && cell.cost != -.infinity
+                            if wantAllocation { A[i] = settledCost ? cell.zone : -1 }
+                            raw.storeBytes(of: settledCost ? -cell.cost : CostSurface.unreached, toByteOffset: 8 * i, as: Double.self)
+                        }
+                    }
+                    raw.baseAddress!.bindMemory(to: Double.self, capacity: 2 * n)
+                    LargeBuffer.releasePages(UnsafeMutableRawBufferPointer(rebasing: raw[(8 * n)...]))
+                }
+            }
+            cost.removeLast(n)
+        }
         let back = backLinks ? BackLinks.compute(resistance: resistance, cost: cost, moves: moves, reach: reach, fac: Array(fac)) : nil
         return CostSurface(cost: Grid(spec: spec, values: cost, noData: CostSurface.unreached),
                            backLink: back.map { Grid(spec: spec, values: $0, noData: nil) },
@@ -193,7 +252,7 @@ extension CostDistance {
     /// as messages (cell, cost, zone); a barrier; each applies the messages it received. A message is a
     /// relaxation delayed to the end of the band, which nothing in the band could read: costs, zones (least
     /// cost, then lowest zone among the cheapest) and the cells settled are those of one thread, bit for bit.
-    struct BandSearch {
+    enum BandSearch {
         /// Grids from this many cells use two threads.
         static let parallelCells = 1 << 20
         /// Rows per stripe with several threads: narrow enough that both threads' stripes meet every
@@ -210,16 +269,6 @@ extension CostDistance {
         static let slowWaitsBeforeSolo = 64
         /// `TRAME_SEARCH_STATISTICS=1`: thread 0 prints the bands, its slow waits and when it went on alone.
         static let reportStatistics = ProcessInfo.processInfo.environment["TRAME_SEARCH_STATISTICS"] == "1"
-
-        let S: UnsafeMutablePointer<SearchCell>
-        let cols: Int, rows: Int
-        let off: UnsafeMutableBufferPointer<Int>, fac: UnsafeMutableBufferPointer<Double>
-        let b1: UnsafeMutableBufferPointer<Int>, b2: UnsafeMutableBufferPointer<Int>, drs: UnsafeMutableBufferPointer<Int>
-        let stepCount: Int, plain: Int, reach: Int
-        let moves: StepCosts
-        let Rb: UnsafeBufferPointer<Float>
-        let banded: Bool, inverseBand: Double, limit: Double
-        let threads: Int, stripe: Int
 
         /// A relaxation of a cell another thread owns.
         struct Message { var cell: Int; var cost: Double; var zone: Int32 }
@@ -271,6 +320,23 @@ extension CostDistance {
             }
         }
 
+    }
+
+    /// The search of `BandSearch` over the cells of `S` (one layout or the other, see `CellStore`).
+    struct BandSearcher<Cells: CellStore> {
+        let S: Cells
+        let cols: Int, rows: Int
+        let off: UnsafeMutableBufferPointer<Int>, fac: UnsafeMutableBufferPointer<Double>
+        let b1: UnsafeMutableBufferPointer<Int>, b2: UnsafeMutableBufferPointer<Int>, drs: UnsafeMutableBufferPointer<Int>
+        let stepCount: Int, plain: Int, reach: Int
+        let moves: StepCosts
+        let Rb: UnsafeBufferPointer<Float>
+        let banded: Bool, inverseBand: Double, limit: Double
+        let threads: Int, stripe: Int
+
+        typealias Shared = BandSearch.Shared
+        typealias Message = BandSearch.Message
+
         @inline(__always) func owner(row: Int) -> Int { threads == 1 ? 0 : (row / stripe) % threads }
         @inline(__always) func key(_ c: Double) -> UInt64 { banded ? UInt64(c * inverseBand) : c.bitPattern }
 
@@ -279,8 +345,6 @@ extension CostDistance {
         /// between two bands and goes on alone (the same result: every pending relaxation is in a queue then).
         func run(thread t: Int, queues: [BatchQueue], shared: Shared, progress: ((Double) -> Void)?, total: Int) {
             let queue = queues[t]
-            let rowBytes = MemoryLayout<SearchCell>.stride * cols
-            let w = MemoryLayout<SearchCell>.stride
             var settled = 0, slow = 0, bands = 0, othersSettled = 0
             let reportEvery = max(1, total / 100)
             var nextReport = reportEvery
@@ -332,17 +396,14 @@ extension CostDistance {
                     while j < queue.batchCount {
                         if j + CostDistance.lookahead < queue.batchCount {
                             // The rows above, at and below the cell settled `lookahead` steps later.
-                            let p = UnsafeRawPointer(S + queue.batchCell(j + CostDistance.lookahead))
-                            prefetch(p - rowBytes - w); prefetch(p - rowBytes + w)
-                            prefetch(p - w); prefetch(p + w)
-                            prefetch(p + rowBytes - w); prefetch(p + rowBytes + w)
+                            S.prefetchAround(queue.batchCell(j + CostDistance.lookahead))
                         }
                         let v = queue.batchCell(j)
                         j += 1
-                        let vc = S[v].cost
+                        let vc = S.cost(v)
                         if vc.sign == .minus { continue }   // settled (a stale entry) or impassable
                         if vc > limit { stop = true; continue }
-                        S[v].cost = -vc
+                        S.setCost(v, -vc)
                         settled += 1
                         settle(v, vc, t, solo, queue, shared)
                     }
@@ -366,18 +427,18 @@ extension CostDistance {
         /// zone alone when as cheap from a lower zone. Settled and impassable cells hold a negative cost, which
         /// no offer (≥ 0) undercuts or equals.
         @inline(__always) func relax(_ u: Int, _ nc: Double, _ zone: Int32, _ queue: BatchQueue) {
-            let cu = S[u].cost
+            let cu = S.cost(u)
             if nc < cu {
-                S[u].cost = nc; S[u].zone = zone
+                S.setCost(u, nc); S.setZone(u, zone)
                 queue.push(key(nc), u)
-            } else if nc == cu && zone < S[u].zone {
-                S[u].zone = zone
+            } else if nc == cu && zone < S.zone(u) {
+                S.setZone(u, zone)
             }
         }
 
         /// Relaxes the moves out of `v`, settled at cost `vc` by thread `t`.
         @inline(__always) func settle(_ v: Int, _ vc: Double, _ t: Int, _ solo: Bool, _ queue: BatchQueue, _ shared: Shared) {
-            let rv = Double(S[v].resistance), zone = S[v].zone
+            let rv = Double(S.resistance(v)), zone = S.zone(v)
             let r = v / cols, c = v - r * cols
             // Cells whose moves may reach another thread's stripe: those within `reach` rows of their stripe's edge.
             var crossing = false
@@ -387,15 +448,15 @@ extension CostDistance {
                 // neighbours hold a negative cost, which no new cost (≥ 0) undercuts.
                 for k in 0..<plain {
                     let u = v + off[k]
-                    relax(u, vc + (rv + Double(S[u].resistance)) * fac[k], zone, queue)
+                    relax(u, vc + (rv + Double(S.resistance(u))) * fac[k], zone, queue)
                 }
                 if plain < stepCount {
                     for k in plain..<stepCount {
                         let u = v + off[k]
-                        if S[u].cost.sign == .minus { continue }
-                        let m1 = S[v + b1[k]].resistance, m2 = S[v + b2[k]].resistance
+                        if S.cost(u).sign == .minus { continue }
+                        let m1 = S.resistance(v + b1[k]), m2 = S.resistance(v + b2[k])
                         if !(m1 > 0 && m2 > 0) { continue }
-                        relax(u, vc + (rv + Double(S[u].resistance) + Double(m1) + Double(m2)) * fac[k], zone, queue)
+                        relax(u, vc + (rv + Double(S.resistance(u)) + Double(m1) + Double(m2)) * fac[k], zone, queue)
                     }
                 }
             } else {
@@ -412,6 +473,58 @@ extension CostDistance {
                 }
             }
         }
+    }
+}
+
+/// Where a search keeps each cell's tentative cost (negated once settled, −∞ when impassable), resistance
+/// (read only; an impassable cell's may be anything its cost's −∞ makes harmless) and zone.
+protocol CellStore {
+    func cost(_ i: Int) -> Double
+    func setCost(_ i: Int, _ c: Double)
+    func resistance(_ i: Int) -> Float
+    func zone(_ i: Int) -> Int32
+    func setZone(_ i: Int, _ z: Int32)
+    /// Fetches ahead what settling cell `i` will read: the rows above, at and below it.
+    func prefetchAround(_ i: Int)
+}
+
+/// `SearchMemory.fast`: the three side by side, 16 bytes a cell.
+struct PackedCells: CellStore {
+    let S: UnsafeMutablePointer<CostDistance.SearchCell>
+    let cols: Int
+    @inline(__always) func cost(_ i: Int) -> Double { S[i].cost }
+    @inline(__always) func setCost(_ i: Int, _ c: Double) { S[i].cost = c }
+    @inline(__always) func resistance(_ i: Int) -> Float { S[i].resistance }
+    @inline(__always) func zone(_ i: Int) -> Int32 { S[i].zone }
+    @inline(__always) func setZone(_ i: Int, _ z: Int32) { S[i].zone = z }
+    @inline(__always) func prefetchAround(_ i: Int) {
+        let w = MemoryLayout<CostDistance.SearchCell>.stride, rowBytes = w * cols
+        let p = UnsafeRawPointer(S + i)
+        prefetch(p - rowBytes - w); prefetch(p - rowBytes + w)
+        prefetch(p - w); prefetch(p + w)
+        prefetch(p + rowBytes - w); prefetch(p + rowBytes + w)
+    }
+}
+
+/// `SearchMemory.lean`: the costs returned (8 bytes), the resistance grid itself (4, read only) and the
+/// allocation (4). Impassable cells hold cost −∞, so whatever their raw resistance (NoData ≤ 0 or NaN, 0, +∞),
+/// no relaxation changes them, and a knight's move beside one is barred (`m > 0` fails) or costs +∞.
+struct LeanCells: CellStore {
+    let C: UnsafeMutablePointer<Double>
+    let R: UnsafePointer<Float>
+    let Z: UnsafeMutablePointer<Int32>
+    let cols: Int
+    @inline(__always) func cost(_ i: Int) -> Double { C[i] }
+    @inline(__always) func setCost(_ i: Int, _ c: Double) { C[i] = c }
+    @inline(__always) func resistance(_ i: Int) -> Float { R[i] }
+    @inline(__always) func zone(_ i: Int) -> Int32 { Z[i] }
+    @inline(__always) func setZone(_ i: Int, _ z: Int32) { Z[i] = z }
+    @inline(__always) func prefetchAround(_ i: Int) {
+        // Three cells of a row are 24 bytes of costs and 12 of resistance: a line each, two at a line's end.
+        let c = UnsafeRawPointer(C + i), r = UnsafeRawPointer(R + i), cb = 8 * cols, rb = 4 * cols
+        prefetch(c - cb - 8); prefetch(c - cb + 8); prefetch(r - rb)
+        prefetch(c - 8); prefetch(c + 8); prefetch(r)
+        prefetch(c + cb - 8); prefetch(c + cb + 8); prefetch(r + rb)
     }
 }
 

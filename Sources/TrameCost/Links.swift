@@ -87,7 +87,8 @@ public enum LinkBuilder {
             for i in 0..<L.count where L[i] > 0 && R[i] > 0 && !resistance.isNoData(R[i]) { all.append(CostSource(cell: i, id: L[i])) }
         }
         guard !all.isEmpty else { throw CostError.patchesImpassable }
-        let surface = try CostDistance.compute(resistance: resistance, sources: all, neighbourhood: neighbourhood, allocation: true)
+        // Lean: the search keeps 12 bytes a cell (cost and zone) rather than 16, reading the resistance grid.
+        let surface = try CostDistance.compute(resistance: resistance, sources: all, neighbourhood: neighbourhood, allocation: true, memory: .lean)
         progress?("scanning allocation boundaries")
         let spec = resistance.spec
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)

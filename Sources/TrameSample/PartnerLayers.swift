@@ -63,7 +63,9 @@ struct PartnerLayers {
 
     // MARK: Hydrography
 
-    static let riverNames = ["La Lawe", "La Clarence", "La Loisne", "Le Surgeon", "La Blanche", "Le Grand Courant"]
+    static let riverNames = ["La Lawe", "La Clarence", "La Loisne", "Le Surgeon", "La Blanche", "Le Grand Courant",
+                             "La Souchez", "L'Escrebieux", "La Marque", "La Sensée", "La Hem", "Le Flot de Wingles",
+                             "La Rhonelle", "L'Écaillon", "La Selle", "L'Ancre"]
     static let canalName = "Canal d'Aire à La Bassée"
 
     /// The rivers (flowing north) and the canal, whole: a partner's layer runs past the territory's edge.
@@ -231,10 +233,18 @@ struct PartnerLayers {
         let groups = max(2, Int((e.maxX - e.minX) / 25_000) + 1)
         let groupNames = ["Communauté d'agglomération de la Gohelle", "Communauté d'agglomération des Terrils",
                           "Communauté de communes des Marais de la Deûle", "Communauté d'agglomération Artois-Scarpe",
-                          "Communauté de communes Pévèle-Ostrevent", "Communauté d'agglomération du Haut-Escaut"]
+                          "Communauté de communes Pévèle-Ostrevent", "Communauté d'agglomération du Haut-Escaut",
+                          // Enough names for a region (13 groupings across 300 km).
+                          "Communauté de communes des Collines de l'Artois", "Communauté de communes du Val de Lys",
+                          "Communauté d'agglomération des Deux Canaux", "Communauté de communes des Sept Vallées",
+                          "Communauté de communes du Plateau d'Ostrevent", "Communauté d'agglomération de la Sambre",
+                          "Communauté de communes des Hauts de Flandre", "Communauté de communes du Pays des Coteaux",
+                          "Communauté de communes de la Haute-Deûle", "Communauté d'agglomération du Cambrésis"]
         // SCoTs (schémas de cohérence territoriale) gather neighbouring groupings, two by two.
         let scots = max(1, groups / 2)
-        let scotNames = ["SCoT de Lens-Liévin-Hénin-Carvin", "SCoT du Grand Douaisis", "SCoT de l'Artois"]
+        let scotNames = ["SCoT de Lens-Liévin-Hénin-Carvin", "SCoT du Grand Douaisis", "SCoT de l'Artois",
+                         "SCoT du Valenciennois", "SCoT de Flandre et Lys", "SCoT du Cambrésis", "SCoT de la Sambre-Avesnois",
+                         "SCoT des Sept Vallées"]
         let xs = towns.map(\.centre.x).sorted()
         var f: [Feature] = []
         for (i, t) in towns.enumerated() {
@@ -248,7 +258,8 @@ struct PartnerLayers {
             let g = min(groups - 1, rank * groups / max(1, xs.count))
             let pop = t.isVillage ? Int(t.radius * 2.5) : Int(t.radius * t.radius / 60)
             f.append(Feature(geometry: .polygon(Polygon(exterior: poly.reversed())), attributes: [
-                "insee": .string(String(format: "62%03d", i + 1)), "name": .string(t.name),
+                // INSEE codes: department, then three digits (a region's communes run on into the next departments).
+                "insee": .string(String(format: "%@%03d", ["62", "59", "80", "60", "02"][min(4, i / 999)], i % 999 + 1)), "name": .string(t.name),
                 SampleTerritory.groupingField: .string(groupNames[g % groupNames.count]),
                 SampleTerritory.scotField: .string(scotNames[min(scots - 1, g * scots / groups) % scotNames.count]), "population": .integer(pop)]))
         }

@@ -159,15 +159,20 @@ public struct TerritoryGenerator {
                 let r0 = band * rowsPerBand, r1 = min(rows, r0 + rowsPerBand)
                 for r in r0..<r1 {
                     let y = north - (Double(r) + 0.5) * cellSize
-                    // Urban intensity depends on the few towns near this row.
-                    let nearTowns = townsC.filter { abs($0.centre.y - y) < $0.radius * 2.5 }
+                    // Urban intensity depends on the few towns near this row, and of those only on the ones
+                    // near the cell (|dx| < 1.5 r √6 where d² < 6 can hold), found in a window sliding along x.
+                    let nearTowns = townsC.filter { abs($0.centre.y - y) < $0.radius * 2.5 }.sorted { $0.centre.x < $1.centre.x }
+                    let reachX = (nearTowns.map(\.radius).max() ?? 0) * 1.5 * 2.5
+                    var first = 0
                     for c in 0..<cols {
                         let x = west + (Double(c) + 0.5) * cellSize
                         let i = r * cols + c
                         let jitter = (cellHash(i, salt) - 0.5) * 0.04
                         let tex = urbanTexture.sample(x, y)
                         var u = 0.0
-                        for t in nearTowns {
+                        while first < nearTowns.count && nearTowns[first].centre.x < x - reachX { first += 1 }
+                        for t in nearTowns[first...] {
+                            if t.centre.x > x + reachX { break }
                             // Towns stretch along the coalfield (wider east–west than north–south).
                             let dx = (x - t.centre.x) / 1.5, dy = y - t.centre.y
                             let d2 = (dx * dx + dy * dy) / (t.radius * t.radius)

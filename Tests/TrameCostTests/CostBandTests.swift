@@ -66,10 +66,11 @@ final class CostBandTests: XCTestCase {
         }
     }
 
-    /// Random resistances in `range` (log-uniform), 10 % impassable.
+    /// Random resistances in `range` (log-uniform), 10 % impassable: NoData (−9999) mostly, and one in ten of
+    /// those 0 or +∞ (impassable too, and read raw by the lean search).
     func randomGrid(cols: Int, rows: Int, range: ClosedRange<Double>, rng: inout SplitMix) -> [Float] {
         (0..<cols * rows).map { _ in
-            if rng.next() % 10 == 0 { return -9999 }
+            if rng.next() % 10 == 0 { return [-9999, -9999, -9999, -9999, -9999, -9999, -9999, -9999, 0, .infinity][Int(rng.next() % 10)] }
             let t = Double(rng.next() % 1_000_000) / 1_000_000
             return Float(exp(log(range.lowerBound) + t * (log(range.upperBound) - log(range.lowerBound))))
         }
@@ -87,17 +88,19 @@ final class CostBandTests: XCTestCase {
             }
             let grid = Grid(spec: GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell)),
                             values: values, noData: -9999)
-            for knight in [false, true] {
+            // Both memory layouts: cost, resistance and zone side by side, or the lean search reading the
+            // resistance grid raw (its NoData, 0 and +∞ must stay impassable).
+            for knight in [false, true] { for memory in [SearchMemory.fast, .lean] {
                 let (expected, zones) = referenceWithZones(values, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: limit ?? .infinity)
                 let got = try CostDistance.compute(resistance: grid, sources: sources.enumerated().map { CostSource(cell: $1, id: Int32($0 + 1)) },
-                                                   neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true)
+                                                   neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true, memory: memory)
                 for i in 0..<expected.count where got.cost.values[i] != expected[i] {
-                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): \(got.cost.values[i]) vs \(expected[i])")
+                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, \(memory), cell \(i): \(got.cost.values[i]) vs \(expected[i])")
                     return
                 }
                 // A reached cell is allocated to its nearest source, the lowest id on equal costs; others to none.
                 for i in 0..<expected.count where got.allocation!.values[i] != zones[i] {
-                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, cell \(i): allocated to \(got.allocation!.values[i]), expected \(zones[i])")
+                    XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, \(memory), cell \(i): allocated to \(got.allocation!.values[i]), expected \(zones[i])")
                     return
                 }
                 // The same search on two threads, each owning alternate stripes of rows (1, 2, 3 or 7 rows: a
@@ -109,14 +112,14 @@ final class CostBandTests: XCTestCase {
                     CostDistance.BandSearch.testSoloAfter = solo
                     defer { CostDistance.BandSearch.testStripe = nil; CostDistance.BandSearch.testSoloAfter = nil }
                     let two = try CostDistance.compute(resistance: grid, sources: sources.enumerated().map { CostSource(cell: $1, id: Int32($0 + 1)) },
-                                                       neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true)
+                                                       neighbourhood: knight ? .knight : .queen, maxCost: limit, allocation: true, memory: memory)
                     for i in 0..<expected.count where two.cost.values[i] != expected[i] || two.allocation!.values[i] != zones[i] {
-                        XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, two threads in stripes of \(stripe) rows, cell \(i): cost \(two.cost.values[i]) vs \(expected[i]), zone \(two.allocation!.values[i]) vs \(zones[i])")
+                        XCTFail("seed \(seed), \(knight ? 16 : 8) neighbours, \(memory), two threads in stripes of \(stripe) rows, cell \(i): cost \(two.cost.values[i]) vs \(expected[i]), zone \(two.allocation!.values[i]) vs \(zones[i])")
                         return
                     }
-                    XCTAssertEqual(two.backLink!.values, got.backLink!.values, "seed \(seed), stripes of \(stripe) rows")
+                    XCTAssertEqual(two.backLink!.values, got.backLink!.values, "seed \(seed), \(memory), stripes of \(stripe) rows")
                 }
-            }
+            } }
         }
     }
 

@@ -59,7 +59,7 @@ public struct LeastCostSubNetwork: SubNetworkModel {
             surface?.allocation = nil
             surface?.backLink = nil
         } else {
-            surface = try CostDistance.compute(resistance: res, sources: LinkBuilder.sources(patches).filter { res.values[$0.cell] > 0 }, backLinks: false)
+            surface = try CostDistance.compute(resistance: res, sources: LinkBuilder.sources(patches).filter { res.values[$0.cell] > 0 }, backLinks: false, memory: .lean)
         }
         if let surface {
             let costGrid = surface.cost.map(noData: Float(-1)) { $0 < 0 ? Float(-1) : Float($0) }
