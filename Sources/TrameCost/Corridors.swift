@@ -37,7 +37,7 @@ public enum CorridorBuilder {
     /// link's cost + width, reusing the search from a patch for all its links; LCD_AB is the least
     /// CD_A + CD_B over the cells. Buffers paint the cells within the distance of the path.
     public static func corridors(resistance: Grid<Float>, patches: PatchSet, links: [PatchLink], width: CorridorWidth,
-                                 neighbourhood: Neighbourhood = .queen, nearestCost: [Double]? = nil,
+                                 neighbourhood: Neighbourhood = .queen, nearestCost: [Float]? = nil,
                                  progress: ((String) -> Void)? = nil) throws -> CorridorMap {
         let spec = resistance.spec
         // One mosaic for every link, whichever worker draws it (value, then the lower link number on ties:
@@ -63,8 +63,10 @@ public enum CorridorBuilder {
             // expand a cell y where CD_A(y) + CD_nearest(y) exceeds the group's cost + width (triangle
             // inequality, as for the search from B below).
             progress?("cost to the nearest patch")
+            // Held as Float (4 bytes a cell, as the cost-distance raster is written): a lower bound still once
+            // lowered by more than Float's rounding (`SearchGuide.nearest`).
             let nearest = try nearestCost ?? CostDistance.compute(resistance: resistance, sources: LinkBuilder.sources(patches).filter { resistance.values[$0.cell] > 0 },
-                                                   neighbourhood: neighbourhood, backLinks: false).cost.values
+                                                   neighbourhood: neighbourhood, backLinks: false, memory: .lean).cost.values.map { Float($0) }
             let workers = min(2, max(1, groups.count))
             let done = ManagedCounter()
             let mosaicLock = NSLock()
@@ -159,13 +161,18 @@ public enum CorridorBuilder {
 /// A settled cell is expanded only when its cost plus this lower bound is within `bound`.
 enum SearchGuide {
     case none
-    case nearest(UnsafeBufferPointer<Double>, bound: Double)
+    /// The cost to the nearest patch as Float (rounded to nearest, relative error ≤ 2⁻²⁴): lowered by a
+    /// millionth it is below the exact cost, so no cell of a corridor is cut; a few more are expanded.
+    case nearest(UnsafeBufferPointer<Float>, bound: Double)
     case search(SearchCells, bound: Double)
+
+    /// 1 − 10⁻⁶: turns a Float rounded to nearest into a lower bound of the Double it came from.
+    static let floatLowering = 1 - 1e-6
 
     @inline(__always) func stops(_ v: Int, at cost: Double) -> Bool {
         switch self {
         case .none: return false
-        case .nearest(let g, let bound): return !(g[v] >= 0) || g[v] + cost > bound
+        case .nearest(let g, let bound): return !(g[v] >= 0) || Double(g[v]) * SearchGuide.floatLowering + cost > bound
         case .search(let g, let bound): return g.step(v) & 0x40 == 0 || g.cost(v) + cost > bound
         }
     }

@@ -84,7 +84,7 @@ final class CostBandTests: XCTestCase {
             var sources: [Int] = []
             while sources.count < 1 + Int(seed % 5) {
                 let i = Int(rng.next() % UInt64(cols * rows))
-                if values[i] > 0 { sources.append(i) }
+                if values[i] > 0 && values[i].isFinite { sources.append(i) }
             }
             let grid = Grid(spec: GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell)),
                             values: values, noData: -9999)

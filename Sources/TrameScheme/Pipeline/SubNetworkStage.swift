@@ -61,9 +61,14 @@ public struct LeastCostSubNetwork: SubNetworkModel {
         } else {
             surface = try CostDistance.compute(resistance: res, sources: LinkBuilder.sources(patches).filter { res.values[$0.cell] > 0 }, backLinks: false, memory: .lean)
         }
-        if let surface {
-            let costGrid = surface.cost.map(noData: Float(-1)) { $0 < 0 ? Float(-1) : Float($0) }
+        // The cost to the nearest reservoir as the raster is written (Float): the corridors' guide too, so the
+        // 8-byte surface goes before they start.
+        var nearest: [Float]? = nil
+        if let s = surface {
+            let costGrid = s.cost.map(noData: Float(-1)) { $0 < 0 ? Float(-1) : Float($0) }
+            surface = nil
             sink.write(costGrid, to: "rasters/\(sub.name)_cost_distance.tif", description: "cost distance to the nearest reservoir (\(sub.name)), cost units")
+            nearest = costGrid.values
         }
         let functional = links.enumerated().filter { $0.element.cost <= sub.dispersalCost }
         progress("\(sub.name): \(links.count) links, \(functional.count) within \(readable(sub.dispersalCost)) cost; corridors")
@@ -71,9 +76,9 @@ public struct LeastCostSubNetwork: SubNetworkModel {
         if !functional.isEmpty {
             let width: CorridorWidth = switch sub.corridorWidth { case .cost(let w): .cost(w); case .metres(let m): .metres(m) }
             corridors = try CorridorBuilder.corridors(resistance: res, patches: patches, links: functional.map(\.element), width: width,
-                                                      nearestCost: surface?.cost.values)
+                                                      nearestCost: nearest)
         }
-        surface = nil
+        nearest = nil
         progress("\(sub.name): connectivity metrics")
         let graph = try LandscapeGraph(nodes: patches.patches.map { (String($0.id), $0.areaHa) },
                                        edges: links.map { (String($0.from), String($0.to), $0.cost) })
