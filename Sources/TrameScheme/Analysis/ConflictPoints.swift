@@ -153,12 +153,30 @@ public enum ConflictFinder {
             }
         }
         // One crossing per place: stretches of the same kind that meet or lie on each other are joined.
+        // Candidates from a grid of cell-sized buckets of the stretches' ends (two ends within a cell lie in
+        // neighbouring buckets), tested and joined in the order of the pairwise loop they replace: a region
+        // has tens of thousands of stretches.
         var uf = UnionFind(count: stretches.count)
+        struct Bucket: Hashable { var x: Int; var y: Int }
+        func bucket(_ p: Point) -> Bucket { Bucket(x: Int((p.x / cell).rounded(.down)), y: Int((p.y / cell).rounded(.down))) }
+        var byBucket: [Bucket: [Int]] = [:]
+        for (i, st) in stretches.enumerated() {
+            byBucket[bucket(st.start), default: []].append(i)
+            if bucket(st.end) != bucket(st.start) { byBucket[bucket(st.end), default: []].append(i) }
+        }
+        var candidates: [Int] = []
         for i in stretches.indices {
-            for j in (i + 1)..<max(stretches.count, i + 1) where stretches[i].kind == stretches[j].kind {
+            candidates.removeAll(keepingCapacity: true)
+            for end in [stretches[i].start, stretches[i].end] {
+                let b = bucket(end)
+                for dx in -1...1 { for dy in -1...1 { candidates += (byBucket[Bucket(x: b.x + dx, y: b.y + dy)] ?? []).filter { $0 > i } } }
+            }
+            candidates.sort()
+            var last = -1
+            for j in candidates where j != last && stretches[i].kind == stretches[j].kind {
+                last = j
                 let a = stretches[i], b = stretches[j]
-                let ends = [a.start.distance(to: b.start), a.start.distance(to: b.end), a.end.distance(to: b.start), a.end.distance(to: b.end)]
-                if ends.min()! <= cell { uf.union(i, j) }
+                if min(a.start.distance(to: b.start), a.start.distance(to: b.end), a.end.distance(to: b.start), a.end.distance(to: b.end)) <= cell { uf.union(i, j) }
             }
         }
         var groups: [Int: [Int]] = [:]
