@@ -17,9 +17,38 @@ public struct PinchPoints: Sendable {
     }
     /// Current per cell (A; the highest over the corridors), NoData outside.
     public var current: Grid<Float>
-    /// Pinch-point group per cell (0 outside).
-    public var groups: Grid<Int32>
+    /// The cells of the pinch points with their group (a few per thousand of the grid's cells: not a
+    /// grid of 4 bytes a cell while the corridors' current is solved).
+    public var groupCells: [(cell: Int, group: Int32)]
     public var points: [Point]
+    public let spec: GridSpec
+
+    /// Pinch-point group per cell (0 outside), made on demand.
+    public var groups: Grid<Int32> {
+        var g = [Int32](repeating: 0, count: spec.count)
+        for (c, id) in groupCells { g[c] = id }
+        return Grid(spec: spec, values: g, noData: 0)
+    }
+
+    /// Each group's cells in a grid of its own bounding box (one cell of margin), for drawing them as polygons
+    /// without a grid of the whole territory.
+    public func groupWindows() -> [(group: Int32, grid: Grid<Int32>)] {
+        var byGroup: [Int32: [Int]] = [:]
+        for (c, id) in groupCells { byGroup[id, default: []].append(c) }
+        let cols = spec.cols, t = spec.transform
+        return byGroup.keys.sorted().map { id in
+            let cells = byGroup[id]!
+            let c0 = max(0, cells.map { $0 % cols }.min()! - 1), c1 = min(cols - 1, cells.map { $0 % cols }.max()! + 1)
+            let r0 = max(0, cells.map { $0 / cols }.min()! - 1), r1 = min(spec.rows - 1, cells.map { $0 / cols }.max()! + 1)
+            let w = c1 - c0 + 1, h = r1 - r0 + 1
+            var v = [Int32](repeating: 0, count: w * h)
+            for c in cells { v[(c / cols - r0) * w + (c % cols - c0)] = id }
+            let window = GridSpec(cols: w, rows: h, transform: GeoTransform(originX: t.originX + Double(c0) * t.pixelWidth, pixelWidth: t.pixelWidth,
+                                                                            originY: t.originY + Double(r0) * t.pixelHeight, pixelHeight: t.pixelHeight),
+                                  crsWKT: spec.crsWKT)
+            return (id, Grid(spec: window, values: v, noData: 0))
+        }
+    }
 
     /// The 8 neighbours, row by row from the one above-left (the order the groups are grown in).
     static let around = Neighbourhood.queen.steps.sorted { ($0.dr, $0.dc) < ($1.dr, $1.dc) }
@@ -46,7 +75,7 @@ public struct PinchPoints: Sendable {
         var cellsOf = [[Int]](repeating: [], count: links.count + 1)
         for i in 0..<n { let k = Int(corridors.link.values[i]); if k > 0 { cellsOf[k].append(i) } }
         var current = [Float](repeating: -1, count: n)
-        var groups = [Int32](repeating: 0, count: n)
+        var groupCells: [(cell: Int, group: Int32)] = []
         var points: [Point] = []
         let chosen = links.indices.sorted { dPC[$0] > dPC[$1] }.prefix(maxLinks)
         let L = labels.values, R = resistance.values
@@ -91,12 +120,12 @@ public struct PinchPoints: Sendable {
                 }
                 guard members.count >= 3 else { continue }
                 let id = Int32(points.count + 1)
-                for m in members { groups[m] = id }
+                for m in members { groupCells.append((m, id)) }
                 let values = members.map { byCell[$0] ?? 0 }
                 points.append(Point(group: id, link: linkIDs[k], from: from, to: to, cells: members.count, maxCurrent: values.max() ?? 0,
                                     meanCurrent: values.reduce(0, +) / Double(values.count), corridorResistance: result.resistance, dPC: dPC[k]))
             }
         }
-        return PinchPoints(current: Grid(spec: spec, values: current, noData: -1), groups: Grid(spec: spec, values: groups, noData: 0), points: points)
+        return PinchPoints(current: Grid(spec: spec, values: current, noData: -1), groupCells: groupCells, points: points, spec: spec)
     }
 }

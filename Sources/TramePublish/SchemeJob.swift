@@ -201,8 +201,13 @@ public struct SchemeJob {
                            description: a.watercourse != nil ? "riparian strip (\(sub.name)), m from the watercourse's axis"
                                                              : "normalised corridor cost (\(sub.name)), cost units above the least-cost path")
             }
-            let corridorMask = out.masks.add(a)
-            SubNetworkFigures.add(a, corridorMask: corridorMask, to: &tally)
+            // The corridor mask (a byte a cell) goes once counted: not held through pinch points and layers.
+            var corridorCells = 0
+            do {
+                let corridorMask = out.masks.add(a)
+                SubNetworkFigures.add(a, corridorMask: corridorMask, to: &tally)
+                corridorCells = corridorMask.reduce(0) { $0 + Int($1) }
+            }
             if let w = a.watercourse, out.hydrography == nil {
                 // The hydrography's figures, once (every watercourse sub-network has the same watercourses).
                 out.hydrography = SchemeResult.HydrographySummary(sub.name, w)
@@ -226,7 +231,7 @@ public struct SchemeJob {
             } else if let corridors = a.corridors {
                 try layers.addCorridors(corridors, links: a.functional, sub: sub, metrics: a.metrics, landCover: input.landCover, label: input.label)
             }
-            out.summaries.append(SubNetworkFigures.summary(a, corridorCells: corridorMask.reduce(0) { $0 + Int($1) }, conflicts: conflicts.count,
+            out.summaries.append(SubNetworkFigures.summary(a, corridorCells: corridorCells, conflicts: conflicts.count,
                                                            cellArea: input.spec.cellArea, reservoirInventories: { input.inventoryNames(invOfPatch[Int($0)]) }))
         }
         return out
@@ -245,7 +250,7 @@ public struct SchemeJob {
         sink.write(pinch.current, to: "rasters/\(sub.name)_current.tif",
                    description: "current through the corridors between their reservoirs (\(sub.name)), A per cell")
         try layers.addPinchPoints(pinch, sub: sub)
-        out.masks.addPinchPoints(a.index, groups: pinch.groups.values)
+        out.masks.addPinchPoints(a.index, cells: pinch.groupCells.map(\.cell))
         let cellArea = a.resistance.spec.cellArea
         out.pinchPoints += pinch.points.map { (sub.name, $0.link, $0.from, $0.to, Double($0.cells) * cellArea / 10_000, $0.maxCurrent, $0.dPC) }
     }

@@ -54,8 +54,10 @@ public struct Layers {
 
     public mutating func addPinchPoints(_ p: PinchPoints, sub: SubNetwork) throws {
         guard !p.points.isEmpty else { return }
-        let parts = try Layers.polygons(p.groups)
-        let cellHa = p.groups.spec.cellArea / 10_000
+        // Each group drawn from a grid of its own box: no grid of the territory (4 bytes a cell) for a few cells.
+        var parts: [Int: [Polygon]] = [:]
+        for (id, grid) in p.groupWindows() { parts[Int(id)] = try Layers.polygons(grid)[Int(id)] }
+        let cellHa = p.spec.cellArea / 10_000
         for pt in p.points {
             pinchPoints.features.append(Feature(geometry: .multiPolygon(parts[Int(pt.group)] ?? []), attributes: [
                 "subnetwork": .string(sub.name), "link": .integer(pt.link), "from_reservoir": .integer(Int(pt.from)), "to_reservoir": .integer(Int(pt.to)),

@@ -29,9 +29,9 @@ public struct NetworkMasks: Sendable {
         return corridorMask
     }
 
-    /// Sets the sub-network's flags where `groups` (pinch-point groups) is positive.
-    public mutating func addPinchPoints(_ index: Int, groups: [Int32]) {
-        for i in 0..<pinchPoints.count where groups[i] > 0 { pinchPoints.insert(index, at: i) }
+    /// Sets the sub-network's flags at the cells of its pinch points.
+    public mutating func addPinchPoints(_ index: Int, cells: [Int]) {
+        for i in cells { pinchPoints.insert(index, at: i) }
     }
 
     /// 1 where any sub-network has a reservoir or a corridor: the green network the buffer zones frame.
