@@ -167,9 +167,12 @@ public enum ConflictFinder {
         var candidates: [Int] = []
         for i in stretches.indices {
             candidates.removeAll(keepingCapacity: true)
-            for end in [stretches[i].start, stretches[i].end] {
-                let b = bucket(end)
-                for dx in -1...1 { for dy in -1...1 { candidates += (byBucket[Bucket(x: b.x + dx, y: b.y + dy)] ?? []).filter { $0 > i } } }
+            for b in [bucket(stretches[i].start), bucket(stretches[i].end)] {
+                for dx in -1...1 {
+                    for dy in -1...1 {
+                        for j in byBucket[Bucket(x: b.x + dx, y: b.y + dy)] ?? [] where j > i { candidates.append(j) }
+                    }
+                }
             }
             candidates.sort()
             var last = -1
