@@ -57,6 +57,14 @@ final class PinchPointsTests: XCTestCase {
         XCTAssertEqual(pt.meanCurrent, 1, accuracy: 1e-6)
         let narrow = [14 + 5, 14 + 6, 14 + 7]
         for c in 0..<l.labels.count { XCTAssertEqual(p.groups.values[c], narrow.contains(c) ? 1 : 0, "cell \(c)") }
+        // Drawn from its own box: columns 4–8, rows 0–2 (one cell of margin around row 1, columns 5–7).
+        let windows = p.groupWindows()
+        XCTAssertEqual(windows.count, 1)
+        let w = try XCTUnwrap(windows.first), t = l.labels.spec.transform
+        XCTAssertEqual([w.grid.cols, w.grid.rows], [5, 3])
+        XCTAssertEqual(w.grid.spec.transform.originX, t.originX + 4 * t.pixelWidth)
+        XCTAssertEqual(w.grid.spec.transform.originY, t.originY)
+        XCTAssertEqual(w.grid.values, [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
         for c in narrow { XCTAssertEqual(Double(p.current.values[c]), 1, accuracy: 1e-5) }
         for c in 0..<l.labels.count where l.corridors.link.values[c] == 1 && !narrow.contains(c) { XCTAssertLessThan(p.current.values[c], 0.99, "cell \(c)") }
     }
