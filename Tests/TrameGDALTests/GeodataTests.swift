@@ -311,6 +311,60 @@ final class GeodataTests: XCTestCase {
         XCTAssertEqual(joined.features[0].geometry?.area ?? 0, 300, accuracy: 1e-9)
         XCTAssertTrue(VectorIO.invalidGeometries(joined).isEmpty)
     }
+
+    /// The scanline fill (used where GDAL's filler would be quadratic) against GDAL's rasterisation:
+    /// random blobs of labels polygonized by GDAL, then burnt back by both, in feature order, give the
+    /// labels again; random star polygons with holes give GDAL's cells.
+    func testScanlineFillAgreesWithGDAL() throws {
+        var seed: UInt64 = 0xF111_CE11
+        func next() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53)
+        }
+        for trial in 0..<8 {
+            let cols = 20 + Int(next() * 60), rows = 20 + Int(next() * 60)
+            let s = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 700_000 + 10 * Double(trial), north: 7_000_000, cellSize: 10), crsWKT: lambert93)
+            let t = s.transform
+            let fill = PolygonFill(west: t.originX, north: t.originY, cellWidth: t.pixelWidth, cellHeight: -t.pixelHeight, cols: cols, rows: rows)
+            // Labels: a few random walks of cells (holes and islands appear between them).
+            var labels = Grid<Int32>(spec: s, fill: 0)
+            for k in 1...6 {
+                var c = Int(next() * Double(cols)), r = Int(next() * Double(rows))
+                for _ in 0..<(cols * rows / 8) {
+                    labels[c, r] = Int32(k)
+                    c = min(cols - 1, max(0, c + Int(next() * 3) - 1)); r = min(rows - 1, max(0, r + Int(next() * 3) - 1))
+                }
+            }
+            let polys = try Rasterizer.polygonize(labels)
+            var ours = [Int32](repeating: 0, count: s.count)
+            for f in polys.features {
+                guard let g = f.geometry, case .integer(let v) = f["value"] else { continue }
+                fill.fill(g) { r, c0, c1 in for c in c0..<c1 { ours[r * cols + c] = Int32(v) } }
+            }
+            XCTAssertEqual(zip(ours, labels.values).filter { $0 != $1 }.count, 0, "trial \(trial): cells differ from the labels polygonized and filled back")
+
+            var stars = VectorLayer(name: "stars", geometryKind: .multiPolygon, fields: [FieldDefinition("v", .integer)], crsWKT: lambert93)
+            for k in 1...4 {
+                func ring(_ n: Int, _ cx: Double, _ cy: Double, _ r: Double) -> [Point] {
+                    let pts = (0..<n).map { j -> Point in
+                        let a = 2 * Double.pi * (Double(j) + next() * 0.8) / Double(n), d = r * (0.2 + next())
+                        return Point(cx + d * cos(a), cy + d * sin(a))
+                    }
+                    return pts + [pts[0]]
+                }
+                let cx = t.originX + next() * Double(cols) * 10, cy = t.originY - next() * Double(rows) * 10, r = (0.1 + next() * 0.5) * Double(cols) * 10
+                stars.features.append(Feature(geometry: .multiPolygon([Polygon(exterior: ring(5 + Int(next() * 25), cx, cy, r), holes: [ring(4, cx, cy, r * 0.15)])]),
+                                              attributes: ["v": .integer(k)]))
+            }
+            let gdal = try Rasterizer.rasterize(stars, onto: s, as: Int32.self, burn: .attribute("v"), fill: 0)
+            var filled = [Int32](repeating: 0, count: s.count)
+            for (k, f) in stars.features.enumerated() {
+                fill.fill(f.geometry!) { r, c0, c1 in for c in c0..<c1 { filled[r * cols + c] = Int32(k + 1) } }
+            }
+            let differ = zip(filled, gdal.values).filter { $0 != $1 }.count
+            XCTAssertEqual(differ, 0, "trial \(trial): \(differ) cells differ from GDAL's")
+        }
+    }
 }
 
 let fixturesDir: URL = {

@@ -38,16 +38,28 @@ extension Layers {
         let corridorRegimes = tag(&corridors) { f in
             ManagedPlace(typology: "corridor", subNetwork: f["subnetwork"].stringValue, dominantClass: f["dominant_class"].stringValue.flatMap { codeOf[$0] })
         }
-        // Per cell: the nature space's regime, else the corridor's.
-        func burn(_ l: VectorLayer, _ regimes: [Int]) throws -> Grid<Int32> {
-            let burnt = VectorLayer(name: "m", geometryKind: .multiPolygon, fields: [FieldDefinition("k", .integer)],
-                                    features: zip(l.features, regimes).filter { $0.1 > 0 }.map { Feature(geometry: $0.0.geometry, attributes: ["k": .integer($0.1)]) },
-                                    crsWKT: spec.crsWKT)
-            return try Rasterizer.rasterize(burnt, onto: spec, as: Int32.self, burn: .attribute("k"), fill: 0)
-        }
-        let a = try burn(natureSpaces, spaceRegimes), b = try burn(corridors, corridorRegimes)
+        // Per cell: the nature space's regime, else the corridor's. The polygons are filled by scanlines in
+        // place (corridors first, then the nature spaces over them; later features over earlier ones, as
+        // GDAL burns them): GDAL's filler goes over every edge of a polygon at each row, which a region's
+        // polygons make quadratic.
+        let t = spec.transform
+        guard t.isNorthUp else { throw GeodataError("", "the management areas need a north-up grid (no rotation)") }
+        let filler = PolygonFill(west: t.originX, north: t.originY, cellWidth: t.pixelWidth, cellHeight: -t.pixelHeight,
+                                 cols: spec.cols, rows: spec.rows)
         var out = [UInt8](repeating: 0, count: spec.count)
-        for i in 0..<spec.count { out[i] = UInt8(clamping: a.values[i] != 0 ? a.values[i] : b.values[i]) }
+        let cols = spec.cols
+        out.withUnsafeMutableBufferPointer { cells in
+            for (layer, regimes) in [(corridors, corridorRegimes), (natureSpaces, spaceRegimes)] {
+                for (f, r) in zip(layer.features, regimes) where r > 0 {
+                    guard let g = f.geometry else { continue }
+                    let v = UInt8(clamping: r)
+                    filler.fill(g) { row, c0, c1 in
+                        let base = row * cols
+                        for i in (base + c0)..<(base + c1) { cells[i] = v }
+                    }
+                }
+            }
+        }
         return out
     }
 }
