@@ -61,9 +61,16 @@ public enum LinkBuilder {
         }
         progress?("Euclidean distances between patch edges")
         let edges = EdgeIndex(labels: patches.labels, count: patches.patches.count)
-        for k in links.indices {
-            let upper = links[k].line.first!.distance(to: links[k].line.last!)
-            links[k].euclidean = edges.distance(links[k].from, links[k].to, upperBound: upper)
+        // On both cores: each part writes its own links' distances.
+        let parts = min(links.count, 64)
+        links.withUnsafeMutableBufferPointer { all in
+            let L = all
+            Workers.perform(parts: parts) { part in
+                for k in stride(from: part, to: L.count, by: parts) {
+                    let upper = L[k].line.first!.distance(to: L[k].line.last!)
+                    L[k].euclidean = edges.distance(L[k].from, L[k].to, upperBound: upper)
+                }
+            }
         }
         return (links.sorted { ($0.from, $0.to) < ($1.from, $1.to) }, surface)
     }
@@ -198,12 +205,19 @@ struct BoundedSearch {
 }
 
 /// Edge cells of each patch, for Euclidean edge-to-edge distances.
+///
+/// Each patch's edge cells are kept sorted by column, with the patch's box. The distance between two
+/// patches takes the smaller one's cells nearest the other's box first, and for each looks only at the
+/// other's cells in the columns still within the best distance found (a sweep), so that large patches do
+/// not cost the product of their edges.
 struct EdgeIndex {
     var cellsOf: [[(c: Int, r: Int)]]
+    var boxOf: [(minC: Int, maxC: Int, minR: Int, maxR: Int)]
     let cellW: Double, cellH: Double
 
     init(labels: Grid<Int32>, count: Int) {
         cellsOf = Array(repeating: [], count: count + 1)
+        boxOf = Array(repeating: (Int.max, Int.min, Int.max, Int.min), count: count + 1)
         let cols = labels.cols, rows = labels.rows
         let L = labels.values
         for r in 0..<rows {
@@ -212,28 +226,54 @@ struct EdgeIndex {
                 guard v > 0 else { continue }
                 let edge = c == 0 || r == 0 || c == cols - 1 || r == rows - 1 ||
                     L[r * cols + c - 1] != v || L[r * cols + c + 1] != v || L[(r - 1) * cols + c] != v || L[(r + 1) * cols + c] != v
-                if edge { cellsOf[Int(v)].append((c, r)) }
+                if edge {
+                    let k = Int(v)
+                    cellsOf[k].append((c, r))
+                    boxOf[k] = (min(boxOf[k].minC, c), max(boxOf[k].maxC, c), min(boxOf[k].minR, r), max(boxOf[k].maxR, r))
+                }
             }
         }
+        for k in cellsOf.indices where cellsOf[k].count > 1 { cellsOf[k].sort { ($0.c, $0.r) < ($1.c, $1.r) } }
         cellW = abs(labels.spec.transform.pixelWidth); cellH = abs(labels.spec.transform.pixelHeight)
     }
 
-    /// Distance between the nearest sides of the two patches' edge cells (0 when they touch), in metres.
+    /// Distance between the nearest sides of the two patches' edge cells (0 when they touch), in metres;
+    /// `upperBound` when either has no cell, or when none is nearer.
     func distance(_ a: Int32, _ b: Int32, upperBound: Double) -> Double {
-        let A = cellsOf[Int(a)], B = cellsOf[Int(b)]
+        // Sweep the smaller patch's cells over the larger's.
+        let (p, q) = cellsOf[Int(a)].count <= cellsOf[Int(b)].count ? (Int(a), Int(b)) : (Int(b), Int(a))
+        let P = cellsOf[p], Q = cellsOf[q], box = boxOf[q]
+        guard !P.isEmpty, !Q.isEmpty else { return upperBound }
         var best = upperBound * upperBound + 1
-        // Only cells of A within the current best distance of B's bounding box matter.
-        guard let bMinC = B.map(\.c).min(), let bMaxC = B.map(\.c).max(), let bMinR = B.map(\.r).min(), let bMaxR = B.map(\.r).max() else { return upperBound }
-        for p in A {
-            let gx = Double(max(0, max(bMinC - p.c, p.c - bMaxC) - 1)) * cellW
-            let gy = Double(max(0, max(bMinR - p.r, p.r - bMaxR) - 1)) * cellH
-            if gx * gx + gy * gy >= best { continue }
-            for q in B {
-                let dx = Double(max(0, abs(p.c - q.c) - 1)) * cellW, dy = Double(max(0, abs(p.r - q.r) - 1)) * cellH
-                let d = dx * dx + dy * dy
-                if d < best { best = d }
+        func gap(_ d: Int, _ size: Double) -> Double { Double(max(0, d - 1)) * size }
+        // P's cells by their distance to Q's box: once that reaches the best, no later cell can do better.
+        let order = P.indices.map { i -> (Double, Int) in
+            let gx = gap(max(box.minC - P[i].c, P[i].c - box.maxC), cellW), gy = gap(max(box.minR - P[i].r, P[i].r - box.maxR), cellH)
+            return (gx * gx + gy * gy, i)
+        }.sorted { $0.0 < $1.0 }
+        for (boxGap, i) in order {
+            if boxGap >= best || best == 0 { break }
+            let pc = P[i].c, pr = P[i].r
+            // First cell of Q in column pc or after.
+            var lo = 0, hi = Q.count
+            while lo < hi { let m = (lo + hi) / 2; if Q[m].c < pc { lo = m + 1 } else { hi = m } }
+            var j = lo
+            while j < Q.count {
+                let dx = gap(Q[j].c - pc, cellW)
+                if dx * dx >= best { break }
+                let dy = gap(abs(Q[j].r - pr), cellH)
+                best = min(best, dx * dx + dy * dy)
+                j += 1
+            }
+            j = lo - 1
+            while j >= 0 {
+                let dx = gap(pc - Q[j].c, cellW)
+                if dx * dx >= best { break }
+                let dy = gap(abs(Q[j].r - pr), cellH)
+                best = min(best, dx * dx + dy * dy)
+                j -= 1
             }
         }
-        return best.squareRoot()
+        return min(best.squareRoot(), upperBound)
     }
 }

@@ -159,4 +159,50 @@ final class HandWorkedTests: XCTestCase {
         XCTAssertGreaterThan(widerCells.count, inCorridor.count)
         for i in widerCells { XCTAssertLessThanOrEqual(wider.value.values[i], 10) }
     }
+
+    /// Euclidean edge-to-edge distances of the links on random patches (some large, ragged, touching
+    /// diagonally) against the gap between every pair of their cells, found by brute force.
+    func testEuclideanEdgeDistancesByBruteForce() throws {
+        var seed: UInt64 = 0xED6E
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        for trial in 0..<6 {
+            let cols = 40 + next() % 60, rows = 40 + next() % 60
+            let cellW = 10.0
+            let r = grid(cols, rows, cell: cellW, (0..<(cols * rows)).map { _ in Float(1 + next() % 5) })
+            var labels = Grid<Int32>(spec: r.spec, fill: 0, noData: 0)
+            // Random walks of patch cells; a cell keeps its first patch.
+            for k in 1...(3 + trial) {
+                var c = next() % cols, rr = next() % rows
+                for _ in 0..<(cols * rows / (4 + trial)) {
+                    if labels[c, rr] == 0 { labels[c, rr] = Int32(k) }
+                    c = min(cols - 1, max(0, c + next() % 3 - 1)); rr = min(rows - 1, max(0, rr + next() % 3 - 1))
+                }
+            }
+            // Ids must run 1…n over non-empty patches: renumber by first appearance.
+            var renumber: [Int32: Int32] = [:]
+            for i in labels.values.indices where labels.values[i] > 0 {
+                let v = labels.values[i]
+                if renumber[v] == nil { renumber[v] = Int32(renumber.count + 1) }
+                labels.values[i] = renumber[v]!
+            }
+            let set = try PatchSet(labels: labels)
+            let links = try LinkBuilder.links(resistance: r, patches: set, topology: .planar)
+            XCTAssertFalse(links.isEmpty)
+            var cellsOf: [Int32: [(Int, Int)]] = [:]
+            for rr in 0..<rows { for c in 0..<cols where labels[c, rr] > 0 { cellsOf[labels[c, rr], default: []].append((c, rr)) } }
+            for l in links {
+                var best = Double.infinity
+                for (ac, ar) in cellsOf[l.from]! {
+                    for (bc, br) in cellsOf[l.to]! {
+                        let dx = Double(max(0, abs(ac - bc) - 1)) * cellW, dy = Double(max(0, abs(ar - br) - 1)) * cellW
+                        best = min(best, (dx * dx + dy * dy).squareRoot())
+                    }
+                }
+                XCTAssertEqual(l.euclidean, best, accuracy: 1e-9, "trial \(trial): link \(l.from)–\(l.to)")
+            }
+        }
+    }
 }
