@@ -42,7 +42,10 @@ enum OGRGeometryBridge {
     /// The polygons of a geometry made valid by GEOS when it is not (self-touching rings where raster
     /// cells meet at a corner, holes cutting the interior): same area, OGC-valid parts, so that QGIS's
     /// processing tools accept them. Valid polygons are read as they are.
-    static func validPolygons(_ g: OGRGeometryH) -> [Polygon] {
+    /// The polygons of `g`, made GEOS-valid first when `check` finds them invalid. (The check itself tests
+    /// every hole against its shell, point by point: on a region's polygon with thousands of holes it costs
+    /// minutes. GDAL's 4-connected polygonize gives valid polygons, and skips it.)
+    static func validPolygons(_ g: OGRGeometryH, check: Bool = true) -> [Polygon] {
         func polygons(_ h: OGRGeometryH) -> [Polygon] {
             switch OGR_GT_Flatten(OGR_G_GetGeometryType(h)) {
             case wkbPolygon: return polygon(h).map { [$0] } ?? []
@@ -52,7 +55,7 @@ enum OGRGeometryBridge {
             default: return []
             }
         }
-        guard OGR_G_IsValid(g) == 0 else { return polygons(g) }
+        guard check, OGR_G_IsValid(g) == 0 else { return polygons(g) }
         CPLErrorReset()
         guard let fixed = withCStringList(["METHOD=STRUCTURE"], { OGR_G_MakeValidEx(g, $0) }) else { return polygons(g) }
         defer { OGR_G_DestroyGeometry(fixed) }

@@ -96,7 +96,7 @@ public final class RasterMosaic<T: GridScalar> {
         defer { finished = true; try? FileManager.default.removeItem(atPath: scratch) }
         try AtomicOutput.write(to: path) { tmp in
             guard let drv = GDALGetDriverByName("COG") else { throw GeodataError(path, "GDAL has no COG driver") }
-            let out = withCStringList(["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=2", "RESAMPLING=\(Self.isFloating ? "AVERAGE" : "NEAREST")",
+            let out = withCStringList(["COMPRESS=DEFLATE", "LEVEL=1", "BIGTIFF=IF_SAFER", "NUM_THREADS=2", "RESAMPLING=\(Self.isFloating ? "AVERAGE" : "NEAREST")",
                                          "PREDICTOR=\(Self.isFloating ? "FLOATING_POINT" : "YES")"]) {
                 GDALCreateCopy(drv, tmp, ds.handle, 0, $0, nil, nil)
             }

@@ -99,7 +99,7 @@ public enum Rasterizer {
                 withExtendedLifetime(rds) {}
             }
         }
-        return features(of: vds, layerName: layerName, crsWKT: grid.spec.crsWKT)
+        return features(of: vds, layerName: layerName, crsWKT: grid.spec.crsWKT, eightConnected: eightConnected)
     }
 
     /// Polygons of a raster file's band 1, a value each, without reading the grid into memory: GDAL's
@@ -121,7 +121,7 @@ public enum Rasterizer {
             GDALPolygonize(band, mask, GDALDatasetGetLayer(vds.handle, 0), 0, $0, nil, nil)
         }
         guard err == CE_None else { throw GeodataError(path, "cannot polygonize: \(GDALSetup.lastError())") }
-        var layer = features(of: vds, layerName: layerName, crsWKT: spec.crsWKT)
+        var layer = features(of: vds, layerName: layerName, crsWKT: spec.crsWKT, eightConnected: eightConnected)
         if skipZero && !(has != 0 && nd == 0) {
             layer.features.removeAll { if case .integer(0) = $0["value"] { return true }; return false }
         }
@@ -129,8 +129,10 @@ public enum Rasterizer {
         return layer
     }
 
-    /// The features of an in-memory polygonize layer, each made GEOS-valid.
-    private static func features(of vds: Dataset, layerName: String, crsWKT: String) -> VectorLayer {
+    /// The features of an in-memory polygonize layer, each made GEOS-valid: 8-connected polygons can have
+    /// self-touching rings (cells meeting at a corner); 4-connected ones are valid as GDAL draws them (a hole
+    /// may touch its shell at a point, which is valid), so they are not checked.
+    private static func features(of vds: Dataset, layerName: String, crsWKT: String, eightConnected: Bool) -> VectorLayer {
         let l = GDALDatasetGetLayer(vds.handle, 0)!
         var feats: [Feature] = []
         OGR_L_ResetReading(l)
@@ -138,8 +140,8 @@ public enum Rasterizer {
             defer { OGR_F_Destroy(f) }
             let v = Int(OGR_F_GetFieldAsInteger64(f, 0))
             guard let h = OGR_F_GetGeometryRef(f) else { continue }
-            // Cells meeting at a corner give self-touching rings: made valid (same area).
-            let parts = OGRGeometryBridge.validPolygons(h)
+            // Cells meeting at a corner, 8-connected, give self-touching rings: made valid (same area).
+            let parts = OGRGeometryBridge.validPolygons(h, check: eightConnected)
             guard !parts.isEmpty else { continue }
             feats.append(Feature(geometry: parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts), attributes: ["value": .integer(v)]))
         }

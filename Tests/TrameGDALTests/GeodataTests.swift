@@ -312,6 +312,27 @@ final class GeodataTests: XCTestCase {
         XCTAssertTrue(VectorIO.invalidGeometries(joined).isEmpty)
     }
 
+    /// 4-connected polygonize is trusted to give valid polygons (the validity check is skipped for it: it
+    /// is quadratic in a polygon's holes): random grids of two values and gaps, full of cells meeting at a
+    /// corner, give only GEOS-valid polygons, whose areas add up to the cells'.
+    func testFourConnectedPolygonsAreValid() throws {
+        var seed: UInt64 = 0x4C0
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        for _ in 0..<5 {
+            var g = Grid<Int32>(spec: GridSpec(cols: 90, rows: 70, transform: GeoTransform(west: 0, north: 700, cellSize: 10), crsWKT: lambert93), fill: 0)
+            for i in g.values.indices where next() % 100 < 55 { g.values[i] = next() % 10 == 0 ? 2 : 1 }
+            let polys = try Rasterizer.polygonize(g)
+            XCTAssertGreaterThan(polys.features.count, 100)
+            let invalid = VectorIO.invalidGeometries(polys)
+            XCTAssertTrue(invalid.isEmpty, "\(invalid.count) invalid, the first: \(invalid.first?.reason ?? "")")
+            let area = polys.features.reduce(0) { $0 + ($1.geometry?.area ?? 0) }
+            XCTAssertEqual(area, Double(g.values.filter { $0 != 0 }.count) * 100, accuracy: 1e-6)
+        }
+    }
+
     /// The scanline fill (used where GDAL's filler would be quadratic) against GDAL's rasterisation:
     /// random blobs of labels polygonized by GDAL, then burnt back by both, in feature order, give the
     /// labels again; random star polygons with holes give GDAL's cells.
