@@ -188,20 +188,20 @@ public struct TerritoryGenerator {
                         } else {
                             let w = woods.sample(x, y) + jitter
                             let f = fields.parcel(x, y)
-                            let e = elevation(x, y)
                             if w > woodT {
                                 cls = .broadleafWoodland
                             } else if w > copseT && f.id < 0.35 {
                                 cls = .hedgesAndCopses
                             } else {
-                                // Steep chalk slopes south of the basin keep dry grassland.
-                                let sl = abs(elevation(x + 40, y) - elevation(x - 40, y)) + abs(elevation(x, y + 40) - elevation(x, y - 40))
+                                // Steep chalk slopes south of the basin keep dry grassland. (Slope and elevation,
+                                // five samples of the relief, are worked out on the chalk only.)
                                 let chalk = y < axisY(x) - chalkEdge
                                 // Wetter, hillier land is grazed; flat open land is ploughed.
                                 let pGrass = 0.12 + 0.5 * Double(wetness.sample(x, y)) * Double(farming.sample(x, y)) * 2
-                                if chalk && sl > 2.2 && farming.sample(x - 5000, y) > 0.35 {
+                                if chalk && abs(elevation(x + 40, y) - elevation(x - 40, y)) + abs(elevation(x, y + 40) - elevation(x, y - 40)) > 2.2
+                                    && farming.sample(x - 5000, y) > 0.35 {
                                     cls = .dryCalcareousGrassland
-                                } else if chalk && e > 70 && urbanTexture.sample(x - 9000, y + 4000) > 0.94 {
+                                } else if chalk && elevation(x, y) > 70 && urbanTexture.sample(x - 9000, y + 4000) > 0.94 {
                                     cls = .quarry
                                 } else if f.edge < 7 && f.id < pGrass + 0.25 && cellHash(i >> 2, salt &+ 5) < 0.9 {
                                     cls = .hedgesAndCopses

@@ -57,12 +57,23 @@ public struct SchemeMaps {
         let w = (win.cols + f - 1) / f, h = (win.rows + f - 1) / f
         var px = [UInt32](repeating: 0, count: w * h)
         var pri = [UInt8](repeating: 0, count: w * h)
-        for r in 0..<win.rows {
-            let pr = (r / f) * w, row = (win.row + r) * spec.cols + win.col
-            for c in 0..<win.cols {
-                guard let (colour, p) = paint(row + c) else { continue }
-                let k = pr + c / f
-                if p > pri[k] { pri[k] = p; px[k] = colour }
+        // On both cores: each part paints its own rows of pixels (a region's map visits 300 M cells a layer).
+        let parts = min(h, 16)
+        px.withUnsafeMutableBufferPointer { pxOut in
+            pri.withUnsafeMutableBufferPointer { priOut in
+                let px = pxOut, pri = priOut
+                Workers.perform(parts: parts) { part in
+                    let firstRow = h * part / parts * f, endRow = min(win.rows, h * (part + 1) / parts * f)
+                    guard firstRow < endRow else { return }
+                    for r in firstRow..<endRow {
+                        let pr = (r / f) * w, row = (win.row + r) * spec.cols + win.col
+                        for c in 0..<win.cols {
+                            guard let (colour, p) = paint(row + c) else { continue }
+                            let k = pr + c / f
+                            if p > pri[k] { pri[k] = p; px[k] = colour }
+                        }
+                    }
+                }
             }
         }
         let e = spec.extent
