@@ -206,18 +206,20 @@ struct BoundedSearch {
 
 /// Edge cells of each patch, for Euclidean edge-to-edge distances.
 ///
-/// Each patch's edge cells are kept sorted by column, with the patch's box. The distance between two
-/// patches takes the smaller one's cells nearest the other's box first, and for each looks only at the
-/// other's cells in the columns still within the best distance found (a sweep), so that large patches do
-/// not cost the product of their edges.
+/// Each patch's edge cells are kept by blocks of 64 × 64 cells, each block with its box. The distance
+/// between two patches goes through the pairs of blocks nearest first, and stops at the first pair whose
+/// boxes are farther apart than the best distance found: large patches do not cost the product of their
+/// edges.
 struct EdgeIndex {
-    var cellsOf: [[(c: Int, r: Int)]]
-    var boxOf: [(minC: Int, maxC: Int, minR: Int, maxR: Int)]
+    struct Block { var start: Int, end: Int, minC: Int, maxC: Int, minR: Int, maxR: Int }
+    static let blockSide = 64
+    /// Every patch's edge cells, block after block.
+    var cells: [(c: Int, r: Int)] = []
+    var blocksOf: [[Block]]
     let cellW: Double, cellH: Double
 
     init(labels: Grid<Int32>, count: Int) {
-        cellsOf = Array(repeating: [], count: count + 1)
-        boxOf = Array(repeating: (Int.max, Int.min, Int.max, Int.min), count: count + 1)
+        var cellsOf = [[(c: Int, r: Int)]](repeating: [], count: count + 1)
         let cols = labels.cols, rows = labels.rows
         let L = labels.values
         for r in 0..<rows {
@@ -226,52 +228,57 @@ struct EdgeIndex {
                 guard v > 0 else { continue }
                 let edge = c == 0 || r == 0 || c == cols - 1 || r == rows - 1 ||
                     L[r * cols + c - 1] != v || L[r * cols + c + 1] != v || L[(r - 1) * cols + c] != v || L[(r + 1) * cols + c] != v
-                if edge {
-                    let k = Int(v)
-                    cellsOf[k].append((c, r))
-                    boxOf[k] = (min(boxOf[k].minC, c), max(boxOf[k].maxC, c), min(boxOf[k].minR, r), max(boxOf[k].maxR, r))
-                }
+                if edge { cellsOf[Int(v)].append((c, r)) }
             }
         }
-        for k in cellsOf.indices where cellsOf[k].count > 1 { cellsOf[k].sort { ($0.c, $0.r) < ($1.c, $1.r) } }
+        blocksOf = Array(repeating: [], count: count + 1)
+        let side = EdgeIndex.blockSide
+        for k in cellsOf.indices where !cellsOf[k].isEmpty {
+            cellsOf[k].sort { ($0.r / side, $0.c / side) < ($1.r / side, $1.c / side) }
+            var start = 0
+            let list = cellsOf[k]
+            for n in 1...list.count where n == list.count || (list[n].r / side, list[n].c / side) != (list[start].r / side, list[start].c / side) {
+                var b = Block(start: cells.count + start, end: cells.count + n, minC: .max, maxC: .min, minR: .max, maxR: .min)
+                for q in list[start..<n] { b.minC = min(b.minC, q.c); b.maxC = max(b.maxC, q.c); b.minR = min(b.minR, q.r); b.maxR = max(b.maxR, q.r) }
+                blocksOf[k].append(b)
+                start = n
+            }
+            cells += list
+            cellsOf[k] = []
+        }
         cellW = abs(labels.spec.transform.pixelWidth); cellH = abs(labels.spec.transform.pixelHeight)
+    }
+
+    /// The squared gap between the nearest sides of cells `dc` columns and `dr` rows apart (0 when they touch).
+    @inline(__always) func gap2(_ dc: Int, _ dr: Int) -> Double {
+        let x = Double(max(0, dc - 1)) * cellW, y = Double(max(0, dr - 1)) * cellH
+        return x * x + y * y
     }
 
     /// Distance between the nearest sides of the two patches' edge cells (0 when they touch), in metres;
     /// `upperBound` when either has no cell, or when none is nearer.
     func distance(_ a: Int32, _ b: Int32, upperBound: Double) -> Double {
-        // Sweep the smaller patch's cells over the larger's.
-        let (p, q) = cellsOf[Int(a)].count <= cellsOf[Int(b)].count ? (Int(a), Int(b)) : (Int(b), Int(a))
-        let P = cellsOf[p], Q = cellsOf[q], box = boxOf[q]
-        guard !P.isEmpty, !Q.isEmpty else { return upperBound }
+        let A = blocksOf[Int(a)], B = blocksOf[Int(b)]
+        guard !A.isEmpty, !B.isEmpty else { return upperBound }
         var best = upperBound * upperBound + 1
-        func gap(_ d: Int, _ size: Double) -> Double { Double(max(0, d - 1)) * size }
-        // P's cells by their distance to Q's box: once that reaches the best, no later cell can do better.
-        let order = P.indices.map { i -> (Double, Int) in
-            let gx = gap(max(box.minC - P[i].c, P[i].c - box.maxC), cellW), gy = gap(max(box.minR - P[i].r, P[i].r - box.maxR), cellH)
-            return (gx * gx + gy * gy, i)
-        }.sorted { $0.0 < $1.0 }
-        for (boxGap, i) in order {
-            if boxGap >= best || best == 0 { break }
-            let pc = P[i].c, pr = P[i].r
-            // First cell of Q in column pc or after.
-            var lo = 0, hi = Q.count
-            while lo < hi { let m = (lo + hi) / 2; if Q[m].c < pc { lo = m + 1 } else { hi = m } }
-            var j = lo
-            while j < Q.count {
-                let dx = gap(Q[j].c - pc, cellW)
-                if dx * dx >= best { break }
-                let dy = gap(abs(Q[j].r - pr), cellH)
-                best = min(best, dx * dx + dy * dy)
-                j += 1
+        // Pairs of blocks whose boxes are nearer than the bound, nearest first.
+        var pairs: [(Double, Int, Int)] = []
+        for (i, p) in A.enumerated() {
+            for (j, q) in B.enumerated() {
+                let lb = gap2(max(q.minC - p.maxC, p.minC - q.maxC, 0), max(q.minR - p.maxR, p.minR - q.maxR, 0))
+                if lb < best { pairs.append((lb, i, j)) }
             }
-            j = lo - 1
-            while j >= 0 {
-                let dx = gap(pc - Q[j].c, cellW)
-                if dx * dx >= best { break }
-                let dy = gap(abs(Q[j].r - pr), cellH)
-                best = min(best, dx * dx + dy * dy)
-                j -= 1
+        }
+        pairs.sort { $0.0 < $1.0 }
+        for (lb, i, j) in pairs {
+            if lb >= best { break }
+            let p = A[i], q = B[j]
+            for u in p.start..<p.end {
+                let pc = cells[u].c, pr = cells[u].r
+                for v in q.start..<q.end {
+                    let d = gap2(abs(cells[v].c - pc), abs(cells[v].r - pr))
+                    if d < best { best = d }
+                }
             }
         }
         return min(best.squareRoot(), upperBound)

@@ -168,15 +168,16 @@ final class HandWorkedTests: XCTestCase {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             return Int(seed >> 33)
         }
-        for trial in 0..<6 {
-            let cols = 40 + next() % 60, rows = 40 + next() % 60
+        for trial in 0..<8 {
+            // The last two span several of the index's 64-cell blocks each way.
+            let cols = trial < 6 ? 40 + next() % 60 : 200 + next() % 80, rows = trial < 6 ? 40 + next() % 60 : 150 + next() % 60
             let cellW = 10.0
             let r = grid(cols, rows, cell: cellW, (0..<(cols * rows)).map { _ in Float(1 + next() % 5) })
             var labels = Grid<Int32>(spec: r.spec, fill: 0, noData: 0)
             // Random walks of patch cells; a cell keeps its first patch.
-            for k in 1...(3 + trial) {
+            for k in 1...(trial < 6 ? 3 + trial : 3) {
                 var c = next() % cols, rr = next() % rows
-                for _ in 0..<(cols * rows / (4 + trial)) {
+                for _ in 0..<(trial < 6 ? cols * rows / (4 + trial) : cols * rows / 30) {
                     if labels[c, rr] == 0 { labels[c, rr] = Int32(k) }
                     c = min(cols - 1, max(0, c + next() % 3 - 1)); rr = min(rows - 1, max(0, rr + next() % 3 - 1))
                 }
