@@ -100,23 +100,45 @@ public enum LinkBuilder {
         let spec = resistance.spec
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
         struct Best { var cost: Double; var v: Int; var u: Int; var k: Int }
-        var best: [Int: Best] = [:]   // key: from << 32 | to
         let A = surface.allocation!.values, C = surface.cost.values
-        resistance.values.withUnsafeBufferPointer { R in
-            for v in 0..<spec.count {
-                let av = A[v]
-                if av < 0 { continue }
-                let c = v % spec.cols, r = v / spec.cols
-                for k in 0..<moves.steps.count {
-                    guard let u = moves.target(v, c, r, k) else { continue }
-                    let au = A[u]
-                    guard au > av, let step = moves.cost(R, v, u, k) else { continue }
-                    let total = C[v] + step + C[u]
-                    let key = Int(av) << 32 | Int(au)
-                    if total < (best[key]?.cost ?? .infinity) { best[key] = Best(cost: total, v: v, u: u, k: k) }
+        // On both cores, by bands of rows, each with its own best crossings; merged in band order keeping the
+        // first of equal costs, as one pass in cell order would.
+        let bands = min(16, max(1, spec.rows))
+        var found = [[Int: Best]](repeating: [:], count: bands)   // key: from << 32 | to
+        found.withUnsafeMutableBufferPointer { F in
+            let out = F
+            resistance.values.withUnsafeBufferPointer { R in
+                A.withUnsafeBufferPointer { A in
+                    C.withUnsafeBufferPointer { C in
+                        Workers.perform(parts: bands) { band in
+                            var best: [Int: Best] = [:]
+                            let r0 = band * spec.rows / bands, r1 = (band + 1) * spec.rows / bands
+                            for r in r0..<r1 {
+                                for c in 0..<spec.cols {
+                                    let v = r * spec.cols + c
+                                    let av = A[v]
+                                    if av < 0 { continue }
+                                    for k in 0..<moves.steps.count {
+                                        guard let u = moves.target(v, c, r, k) else { continue }
+                                        let au = A[u]
+                                        guard au > av, let step = moves.cost(R, v, u, k) else { continue }
+                                        let total = C[v] + step + C[u]
+                                        let key = Int(av) << 32 | Int(au)
+                                        if total < (best[key]?.cost ?? .infinity) { best[key] = Best(cost: total, v: v, u: u, k: k) }
+                                    }
+                                }
+                            }
+                            out[band] = best
+                        }
+                    }
                 }
             }
         }
+        var best = found[0]
+        for band in found.indices.dropFirst() {
+            for (key, b) in found[band] where b.cost < (best[key]?.cost ?? .infinity) { best[key] = b }
+        }
+        found = []
         var links: [PatchLink] = []
         for (key, b) in best {
             if let m = maxCost, b.cost > m { continue }
