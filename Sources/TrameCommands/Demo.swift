@@ -35,7 +35,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same territory.")
     var seed: UInt64 = 1
 
-    @Option(help: "Territory size: tiny (8 × 5 km), small (20 × 10 km), medium (50 × 25 km), large (100 × 40 km, 40 M cells) or region (300 × 100 km, 300 M cells: the scale of a regional scheme; about 12 GB of memory).")
+    @Option(help: "Territory size: tiny (8 × 5 km), small (20 × 10 km), medium (50 × 25 km), large (100 × 40 km, 40 M cells), department (200 × 50 km, 100 M cells) or region (300 × 100 km, 300 M cells: the scale of a regional scheme; about 12 GB of memory).")
     var size: TerritorySize = .small
 
     @Flag(help: "Only generate and write the territory and its project file; skip the scheme.")

@@ -11,6 +11,12 @@ public struct CorridorMap: Sendable {
     public var link: Grid<Int32>
 
     public init(value: Grid<Float>, link: Grid<Int32>) { self.value = value; self.link = link }
+
+    /// Frees `value` (4 bytes a cell) once it is handed to its raster: `value` becomes an empty grid
+    /// (0 × 0 cells); `link`, which the pinch points, conflicts and polygons read, stays.
+    public mutating func releaseValues() {
+        value = Grid(spec: GridSpec(cols: 0, rows: 0, transform: value.spec.transform, crsWKT: value.spec.crsWKT), values: [], noData: value.noData)
+    }
 }
 
 /// How wide corridors are drawn around a least-cost link (the project file's `corridor_width`).

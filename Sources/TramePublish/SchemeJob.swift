@@ -194,7 +194,7 @@ public struct SchemeJob {
         for s in p.subNetworks.indices {
             // The previous sub-network's grids are freed: what malloc keeps of them goes back too.
             ProcessMemory.releaseFreeHeap()
-            let a = try model.analyse(s, of: input, sink: sink, progress: progress)
+            var a = try model.analyse(s, of: input, sink: sink, progress: progress)
             let sub = a.sub
             if let corridors = a.corridors {
                 sink.write(corridors.value, to: "rasters/\(sub.name)_corridors.tif",
@@ -208,6 +208,9 @@ public struct SchemeJob {
                 SubNetworkFigures.add(a, corridorMask: corridorMask, to: &tally)
                 corridorCells = corridorMask.reduce(0) { $0 + Int($1) }
             }
+            // The corridors' values go with their raster (the writer holds them until written): only their
+            // link ids are read from here on.
+            a.corridors?.releaseValues()
             if let w = a.watercourse, out.hydrography == nil {
                 // The hydrography's figures, once (every watercourse sub-network has the same watercourses).
                 out.hydrography = SchemeResult.HydrographySummary(sub.name, w)

@@ -19,7 +19,7 @@ final class SampleTerritoryTests: XCTestCase {
         XCTAssertEqual(Self.small.landCover.cols, 2000); XCTAssertEqual(Self.small.landCover.rows, 1000)
         XCTAssertEqual(Self.small.landCover.spec.transform.pixelWidth, 10)
         XCTAssertTrue(e.minX >= 640_000 && e.maxX <= 740_000 && e.minY >= 7_010_000 && e.maxY <= 7_060_000)
-        for size in TerritorySize.allCases where size != .region {
+        for size in TerritorySize.allCases where size != .region && size != .department {
             let l = size.layout
             XCTAssertTrue(l.west >= 640_000 && l.west + Double(l.cols) * 10 <= 740_000, "\(size)")
             XCTAssertTrue(l.north <= 7_060_000 && l.north - Double(l.rows) * 10 >= 7_010_000, "\(size)")
@@ -28,6 +28,10 @@ final class SampleTerritoryTests: XCTestCase {
         let r = TerritorySize.region.layout
         XCTAssertEqual(r.cols * r.rows, 300_000_000)
         XCTAssertEqual([r.west, r.west + Double(r.cols) * 10, r.north - Double(r.rows) * 10, r.north], [560_000, 860_000, 6_990_000, 7_090_000])
+        // The department: 200 × 50 km, 100 M cells, inside the region's window.
+        let d = TerritorySize.department.layout
+        XCTAssertEqual(d.cols * d.rows, 100_000_000)
+        XCTAssertEqual([d.west, d.west + Double(d.cols) * 10, d.north - Double(d.rows) * 10, d.north], [600_000, 800_000, 7_025_000, 7_075_000])
     }
 
     /// Every class of the nomenclature but quarries (rare by design) appears, in proportions that read as a
