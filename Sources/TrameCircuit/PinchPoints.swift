@@ -72,15 +72,22 @@ public struct PinchPoints: Sendable {
                                resistance: Grid<Float>, maxLinks: Int) throws -> PinchPoints {
         let spec = labels.spec
         let n = spec.count, cols = spec.cols, rows = spec.rows
-        var cellsOf = [[Int]](repeating: [], count: links.count + 1)
-        for i in 0..<n { let k = Int(corridors.link.values[i]); if k > 0 { cellsOf[k].append(i) } }
+        // Each corridor's cells, in one array by corridor (a counting sort: no array per corridor).
+        var start = [Int](repeating: 0, count: links.count + 2)
+        let owner = corridors.link.values
+        for i in 0..<n where owner[i] > 0 { start[Int(owner[i]) + 1] += 1 }
+        for k in 1..<start.count { start[k] += start[k - 1] }
+        var corridorCells = [Int](repeating: 0, count: start[start.count - 1])
+        var fill = start
+        for i in 0..<n where owner[i] > 0 { corridorCells[fill[Int(owner[i])]] = i; fill[Int(owner[i])] += 1 }
+        fill = []
         var current = [Float](repeating: -1, count: n)
         var groupCells: [(cell: Int, group: Int32)] = []
         var points: [Point] = []
         let chosen = links.indices.sorted { dPC[$0] > dPC[$1] }.prefix(maxLinks)
         let L = labels.values, R = resistance.values
         for k in chosen {
-            let cells = cellsOf[k + 1]
+            let cells = corridorCells[start[k + 1]..<start[k + 2]]
             guard !cells.isEmpty else { continue }
             let from = links[k].from, to = links[k].to
             var a = Set<Int>(), b = Set<Int>()
