@@ -85,6 +85,35 @@ public enum CostDistance {
                 throw CostError.sourceImpassable(id: s.id, column: s.cell % cols, row: s.cell / cols)
             }
         }
+        return compute(resistance: resistance, forEachSource: { body in for s in sources { body(s.cell, s.id) } },
+                       neighbourhood: neighbourhood, maxCost: maxCost, allocation: wantAllocation, backLinks: backLinks,
+                       memory: memory, progress: progress)
+    }
+
+    /// The same from a grid of source ids: every cell with an id above 0 whose resistance is passable is a
+    /// source of that id (impassable ones are skipped), read from the grid rather than from a list (which takes
+    /// 16 bytes per source cell: 2 bytes a grid cell when reservoirs cover an eighth of it).
+    /// - Throws: `CostError.patchGridNotAligned` for grids of other shapes, `CostError.patchesImpassable` when
+    ///   no labelled cell is passable.
+    public static func compute(resistance: Grid<Float>, sourceLabels: Grid<Int32>, neighbourhood: Neighbourhood = .queen,
+                               maxCost: Double? = nil, allocation wantAllocation: Bool = false, backLinks: Bool = true,
+                               memory: SearchMemory = .fast, progress: ((Double) -> Void)? = nil) throws -> CostSurface {
+        guard resistance.spec.isGeometricallyAligned(with: sourceLabels.spec) else { throw CostError.patchGridNotAligned }
+        let L = sourceLabels.values, R = resistance.values
+        let nd = resistance.noData ?? .nan
+        @inline(__always) func passable(_ i: Int) -> Bool { L[i] > 0 && R[i] > 0 && R[i] < .infinity && R[i] != nd }
+        guard L.indices.contains(where: passable) else { throw CostError.patchesImpassable }
+        return compute(resistance: resistance, forEachSource: { body in for i in L.indices where passable(i) { body(i, L[i]) } },
+                       neighbourhood: neighbourhood, maxCost: maxCost, allocation: wantAllocation, backLinks: backLinks,
+                       memory: memory, progress: progress)
+    }
+
+    /// The search from sources given one by one (cell, id), checked by the caller: in the grid and passable.
+    static func compute(resistance: Grid<Float>, forEachSource: ((Int, Int32) -> Void) -> Void, neighbourhood: Neighbourhood,
+                        maxCost: Double?, allocation wantAllocation: Bool, backLinks: Bool,
+                        memory: SearchMemory, progress: ((Double) -> Void)?) -> CostSurface {
+        let spec = resistance.spec
+        let cols = spec.cols, rows = spec.rows, n = spec.count
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
         let stepCount = moves.steps.count
 
@@ -136,10 +165,24 @@ public enum CostDistance {
                                       drs: drs, stepCount: stepCount, plain: plain, reach: reach, moves: moves,
                                       Rb: Rb, banded: banded, inverseBand: inverseBand, limit: limit, threads: threads,
                                       stripe: threads > 1 ? BandSearch.testStripe ?? BandSearch.stripeRows : rows + 2 * reach)
-            for s in sources where cells.cost(s.cell) > 0 {
-                cells.setCost(s.cell, 0)
-                cells.setZone(s.cell, s.id)
-                queues[search.owner(row: s.cell / cols)].push(0, s.cell)
+            forEachSource { cell, id in
+                guard cells.cost(cell) > 0 else { return }   // a cell listed twice keeps its first id
+                cells.setCost(cell, 0)
+                cells.setZone(cell, id)
+            }
+            // Only sources with a move to a cell that is not a source are queued: the others (inside a
+            // reservoir) could only offer cost to cells already at 0, and are settled as they stand (-0).
+            // The queue then holds a reservoir's rim, not its area.
+            forEachSource { cell, _ in
+                let c0 = cells.cost(cell)
+                guard c0 == 0, c0.sign == .plus else { return }
+                let r = cell / cols, c = cell - r * cols
+                var open = false
+                for k in 0..<stepCount {
+                    let tc = c + moves.steps[k].dc, tr = r + moves.steps[k].dr
+                    if tc >= 0, tc < cols, tr >= 0, tr < rows, cells.cost(tr * cols + tc) > 0 { open = true; break }
+                }
+                if open { queues[search.owner(row: r)].push(0, cell) } else { cells.setCost(cell, -0.0) }
             }
             let shared = BandSearch.Shared(threads: threads)
             defer { shared.deallocate() }

@@ -86,16 +86,10 @@ public enum LinkBuilder {
     static func planar(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double?,
                        progress: ((String) -> Void)?) throws -> ([PatchLink], CostSurface) {
         progress?("cost distance from all patches")
-        // The passable patch cells, gathered once (16 bytes each: no second, filtered copy).
-        var all: [CostSource] = []
-        let L = patches.labels.values
-        all.reserveCapacity(patches.patches.reduce(0) { $0 + $1.cells })
-        resistance.values.withUnsafeBufferPointer { R in
-            for i in 0..<L.count where L[i] > 0 && R[i] > 0 && !resistance.isNoData(R[i]) { all.append(CostSource(cell: i, id: L[i])) }
-        }
-        guard !all.isEmpty else { throw CostError.patchesImpassable }
-        // Lean: the search keeps 12 bytes a cell (cost and zone) rather than 16, reading the resistance grid.
-        let surface = try CostDistance.compute(resistance: resistance, sources: all, neighbourhood: neighbourhood, allocation: true, memory: .lean)
+        // The passable patch cells are the sources, read from the labels (no list of them). Lean: the search
+        // keeps 12 bytes a cell (cost and zone) rather than 16, reading the resistance grid.
+        let surface = try CostDistance.compute(resistance: resistance, sourceLabels: patches.labels, neighbourhood: neighbourhood,
+                                               allocation: true, memory: .lean)
         progress?("scanning allocation boundaries")
         let spec = resistance.spec
         let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)

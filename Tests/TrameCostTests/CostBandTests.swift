@@ -123,6 +123,46 @@ final class CostBandTests: XCTestCase {
         }
     }
 
+    /// Sources in blocks (reservoirs) read from a label grid: only their rims are queued, their insides
+    /// settled at 0 as they stand. Costs and zones match the textbook Dijkstra from every block cell, and the
+    /// search fed the same cells as a list (back-links included), on one thread and two.
+    func testSourceBlocksFromLabels() throws {
+        for seed in UInt64(200)..<UInt64(215) {
+            var rng = SplitMix(seed: seed)
+            let cols = 20 + Int(rng.next() % 20), rows = 14 + Int(rng.next() % 20), cell = 10.0
+            let values = randomGrid(cols: cols, rows: rows, range: 1...100, rng: &rng)
+            var labels = [Int32](repeating: 0, count: cols * rows)
+            for id in Int32(1)...Int32(3) {
+                let c0 = Int(rng.next() % UInt64(cols - 6)), r0 = Int(rng.next() % UInt64(rows - 6))
+                let w = 2 + Int(rng.next() % 5), h = 2 + Int(rng.next() % 5)
+                for r in r0..<(r0 + h) { for c in c0..<(c0 + w) { labels[r * cols + c] = id } }
+            }
+            let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * cell, cellSize: cell))
+            let grid = Grid(spec: spec, values: values, noData: -9999)
+            let sources = labels.indices.filter { labels[$0] > 0 && values[$0] > 0 && values[$0].isFinite }
+            guard !sources.isEmpty else { continue }
+            for knight in [false, true] { for memory in [SearchMemory.fast, .lean] { for stripe in [nil, 2] as [Int?] {
+                CostDistance.BandSearch.testStripe = stripe
+                defer { CostDistance.BandSearch.testStripe = nil }
+                let (expected, zones) = referenceWithZones(values, cols: cols, rows: rows, cell: cell, sources: sources, knight: knight, limit: .infinity)
+                let got = try CostDistance.compute(resistance: grid, sourceLabels: Grid(spec: spec, values: labels, noData: 0),
+                                                   neighbourhood: knight ? .knight : .queen, allocation: true, memory: memory)
+                let listed = try CostDistance.compute(resistance: grid, sources: sources.map { CostSource(cell: $0, id: labels[$0]) },
+                                                      neighbourhood: knight ? .knight : .queen, allocation: true, memory: memory)
+                // The reference numbers its sources 1…: a cell's zone is the label of the source it names (the
+                // random resistances leave no equal costs between blocks, where the two would pick differently).
+                for i in 0..<expected.count {
+                    let place = "seed \(seed), \(knight ? 16 : 8) neighbours, \(memory), stripes \(stripe.map(String.init) ?? "none"), cell \(i)"
+                    XCTAssertEqual(got.cost.values[i], expected[i], place)
+                    XCTAssertEqual(got.allocation!.values[i], zones[i] > 0 ? labels[sources[Int(zones[i]) - 1]] : -1, place)
+                    XCTAssertEqual(got.allocation!.values[i], listed.allocation!.values[i], place)
+                    if got.cost.values[i] != expected[i] { return }
+                }
+                XCTAssertEqual(got.backLink!.values, listed.backLink!.values, "seed \(seed), back-links")
+            } } }
+        }
+    }
+
     /// Resistances 1–100 (the usual tables): bands of half the least move cost.
     func testBandsMatchCellByCellDijkstra() throws { try check(range: 1...100, seeds: 0..<40) }
 
