@@ -7,9 +7,9 @@ import Foundation
 /// `/proc/self/clear_refs` (Linux ≥ 4.0). Rasters are written on a queue of their own while the next stage
 /// computes, so a stage's peak includes the writes still pending from the stage before.
 final class StageProfile: @unchecked Sendable {
-    struct Stage { var name: String; var seconds: Double; var peakBytes: Int }
+    struct Stage { var name: String; var seconds: Double; var startBytes: Int; var peakBytes: Int }
     private(set) var stages: [Stage] = []
-    private var current: (name: String, start: Date)?
+    private var current: (name: String, start: Date, startBytes: Int)?
     private let lock = NSLock()
     /// Whether the high-water mark can be reset per stage (else each peak is the run's peak so far).
     let resettable: Bool
@@ -25,7 +25,7 @@ final class StageProfile: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         close()
         _ = StageProfile.resetPeak()
-        current = (name, Date())
+        current = (name, Date(), StageProfile.status("VmRSS"))
     }
 
     /// Ends the last stage.
@@ -33,19 +33,20 @@ final class StageProfile: @unchecked Sendable {
 
     private func close() {
         guard let c = current else { return }
-        stages.append(Stage(name: c.name, seconds: Date().timeIntervalSince(c.start), peakBytes: StageProfile.status("VmHWM")))
+        stages.append(Stage(name: c.name, seconds: Date().timeIntervalSince(c.start), startBytes: c.startBytes, peakBytes: StageProfile.status("VmHWM")))
     }
 
     /// The table: one row per stage, then the whole run (its peak is the largest stage peak).
     func table(cellCount: Int? = nil) -> String {
         let n = Double(cellCount ?? cells)
         var s = "Time and peak memory per stage\(resettable ? "" : " (peak since the start: this kernel cannot reset it)"):\n"
-        s += "      time   peak memory   bytes per cell   stage\n"
+        s += "      time   held at start   peak memory   bytes per cell   stage\n"
         for st in stages {
-            s += String(format: "  %7.1f s  %8.0f MB  %11.1f      %@\n", st.seconds, Double(st.peakBytes) / 1e6, n > 0 ? Double(st.peakBytes) / n : 0, st.name)
+            s += String(format: "  %7.1f s  %10.0f MB  %9.0f MB  %11.1f      %@\n", st.seconds, Double(st.startBytes) / 1e6, Double(st.peakBytes) / 1e6,
+                        n > 0 ? Double(st.peakBytes) / n : 0, st.name)
         }
         let total = stages.reduce(0) { $0 + $1.seconds }, peak = stages.map(\.peakBytes).max() ?? 0
-        s += String(format: "  %7.1f s  %8.0f MB  %11.1f      whole run (%@ cells)\n", total, Double(peak) / 1e6, n > 0 ? Double(peak) / n : 0,
+        s += String(format: "  %7.1f s                 %9.0f MB  %11.1f      whole run (%@ cells)\n", total, Double(peak) / 1e6, n > 0 ? Double(peak) / n : 0,
                     Int(n).formatted())
         return s
     }

@@ -53,9 +53,9 @@ public enum CorridorBuilder {
         switch width {
         case .cost(let w):
             guard w >= 0 else { throw CostError.negativeCorridorWidth }
-            let L = patches.labels.values
-            var cellsOf: [Int32: [Int]] = [:]
-            for i in 0..<L.count where L[i] > 0 { cellsOf[L[i], default: []].append(i) }
+            // Each search starts from all of its patch's cells, found in the patch's box (no list of every
+            // patch cell held, 8 bytes each).
+            let boxes = PatchBoxes(labels: patches.labels, count: patches.patches.count)
             // Links grouped by their first patch: one search from it serves the whole group. Groups are
             // shared between two workers, each with its own two searches (paged: memory follows the cells
             // they reach), drawing into the one mosaic under a lock.
@@ -94,7 +94,7 @@ public enum CorridorBuilder {
                             // pruned and missing from a width-0 corridor. Membership is still CD_A + CD_B − LCD ≤ width.
                             let limit = (group.map { links[$0].cost }.max()! + w) * (1 + 1e-9)
                             nearest.withUnsafeBufferPointer { nb in
-                                a.distances(from: cellsOf[from] ?? [], maxCost: limit, guide: .nearest(nb, bound: limit))
+                                a.distances(from: boxes.cells(of: from, in: patches.labels), maxCost: limit, guide: .nearest(nb, bound: limit))
                             }
                             let A = a.cells
                             for k in group {
@@ -104,7 +104,7 @@ public enum CorridorBuilder {
                                 // CD_A(y) + CD_B(y) exceeds cost + width at y, no cell reached through y can satisfy
                                 // it either (triangle inequality), so y is not expanded.
                                 let bound = (link.cost + w) * (1 + 1e-9)
-                                b.distances(from: cellsOf[link.to] ?? [], maxCost: bound, guide: .search(A, bound: bound))
+                                b.distances(from: boxes.cells(of: link.to, in: patches.labels), maxCost: bound, guide: .search(A, bound: bound))
                                 let B = b.cells
                                 // The least cost between the two patches is the least CD_A + CD_B over the cells
                                 // both reach (any cell on the best path splits it); it may be below the planar link's cost.

@@ -122,3 +122,50 @@ extension PatchSet {
         self.labels = g
     }
 }
+
+/// Each patch's bounding rows and columns on its label grid: a patch's cells are found by going over its box
+/// rather than by keeping a list of them (8 bytes a patch cell).
+public struct PatchBoxes: Sendable {
+    /// Per label (index = label; 0 unused): first and last row and column, or an empty box for labels absent.
+    private var rows: [(Int, Int)]
+    private var cols: [(Int, Int)]
+
+    /// One pass over `labels`: labels 1…`count`; others ignored.
+    public init(labels: Grid<Int32>, count: Int) {
+        rows = [(Int, Int)](repeating: (Int.max, -1), count: count + 1)
+        cols = rows
+        let w = labels.spec.cols
+        labels.values.withUnsafeBufferPointer { L in
+            for r in 0..<labels.spec.rows {
+                let row = r * w
+                var c = 0
+                while c < w {
+                    let v = Int(L[row + c])
+                    guard v > 0, v <= count else { c += 1; continue }
+                    // The run of this label along the row.
+                    var e = c
+                    while e + 1 < w && Int(L[row + e + 1]) == v { e += 1 }
+                    if rows[v].0 > r { rows[v].0 = r }
+                    rows[v].1 = r
+                    if cols[v].0 > c { cols[v].0 = c }
+                    if cols[v].1 < e { cols[v].1 = e }
+                    c = e + 1
+                }
+            }
+        }
+    }
+
+    /// The cells of patch `id` (row-major order, as the grid's indices), found in its box; empty for an absent id.
+    public func cells(of id: Int32, in labels: Grid<Int32>) -> [Int] {
+        let k = Int(id)
+        guard k > 0, k < rows.count, rows[k].1 >= 0 else { return [] }
+        let w = labels.spec.cols
+        var out: [Int] = []
+        labels.values.withUnsafeBufferPointer { L in
+            for r in rows[k].0...rows[k].1 {
+                for c in cols[k].0...cols[k].1 where L[r * w + c] == id { out.append(r * w + c) }
+            }
+        }
+        return out
+    }
+}

@@ -99,7 +99,7 @@ public struct SchemeJob {
                                categories: input.nomenclature.mapValues { fr ? $0.labelFr : $0.label },
                                colours: input.nomenclature.mapValues { (UInt8(clamping: $0.colour.0), UInt8(clamping: $0.colour.1), UInt8(clamping: $0.colour.2)) })
         }
-        var tally = FigureTally(spec: input.spec, valid: SchemeJob.valid(lc), territoryName: project.name, levels: input.units.map { ($0.level, $0.grid, $0.names) },
+        var tally = FigureTally(spec: input.spec, valid: SchemeJob.valid(lc), territoryName: project.name, levels: input.units.map { ($0.level, $0.names) }, cells: input.unitCells,
                                 subNetworks: project.subNetworks.count)
         tally.addLength(input.infrastructure.filter { $0.kind == "road" }.map(\.line), to: \.roadKm, scale: 0.001)
         tally.addLength(input.infrastructure.filter { $0.kind == "railway" }.map(\.line), to: \.railwayKm, scale: 0.001)
@@ -160,7 +160,7 @@ public struct SchemeJob {
         progress("maps")
         let mapInput = SchemeMaps.Input(project: project, lang: lang, landCover: lc, builtUp: input.builtUp, typology: spaces.spaces.typology.values,
                                         reservoirBits: networks.masks.reservoirs, corridorBits: networks.masks.corridors,
-                                        pinchBits: networks.masks.pinchPoints, bufferLabels: buffers.map.labels.values,
+                                        pinchCells: networks.masks.pinchPoints, bufferLabels: buffers.map.labels.values,
                                         layers: layers, infra: input.infrastructure, paths: input.pathLines,
                                         itineraries: itineraries?.routes.map(\.route.line) ?? [], hubs: spaces.hubs.map { ($0.point, $0.name, $0.stake) },
                                         units: input.units.map { ($0.level, $0.layer) }, result: result)

@@ -10,6 +10,23 @@ import TrameRaster
 final class CorridorPropertyTests: XCTestCase {
     typealias LCG = LinkPropertyTests.LCG
 
+    /// A patch's cells found in its box, against every cell of the grid tested one by one: labels scattered in
+    /// several pieces, touching the grid's edges, absent ids, ids above the count ignored.
+    func testPatchBoxesFindEveryCellOfAPatch() {
+        for seed in 1...8 {
+            var r = LCG(s: UInt64(seed) * 7_919)
+            let cols = 1 + Int(r.next() * 70), rows = 1 + Int(r.next() * 40)
+            let spec = GridSpec(cols: cols, rows: rows, transform: GeoTransform(west: 0, north: Double(rows) * 10, cellSize: 10))
+            var labels = Grid<Int32>(spec: spec, fill: 0, noData: 0)
+            for i in 0..<labels.count where r.next() < 0.6 { labels.values[i] = Int32(r.next() * 9) }
+            let boxes = PatchBoxes(labels: labels, count: 7)
+            for id in Int32(0)...9 {
+                let want = id >= 1 && id <= 7 ? (0..<labels.count).filter { labels.values[$0] == id } : []
+                XCTAssertEqual(boxes.cells(of: id, in: labels), want, "seed \(seed), id \(id)")
+            }
+        }
+    }
+
     func testMosaicMatchesFullGridCostDistances() throws {
         for seed in 1...16 {
             var r = LCG(s: UInt64(seed) * 104_729)

@@ -50,7 +50,7 @@ final class PipelineStageTests: XCTestCase {
         let nomenclature = try Nomenclature.parse("code,label,label_fr,red,green,blue,natural\n1,Built-up,Bâti,200,0,0,0\n10,Meadow,Prairie,200,200,0,1\n20,Wood,Bois,0,100,0,1\n", name: "nom.csv")
         let friction = try FrictionTable.parse("code,label,forest\n1,Built-up,inf\n10,Meadow,1\n20,Wood,1\n", name: "friction.csv")
         return SchemeInput(project: project, landCover: ClassGrid(lc), crsLabel: "none", nomenclature: nomenclature, friction: friction,
-                           inventoryLayers: [], inventoryBits: CellBits(count: cols * rows, flags: 0), units: [], infrastructure: [],
+                           inventoryLayers: [], inventoryBits: CellBits(count: cols * rows, flags: 0), units: [], unitCells: UnitCells(count: cols * rows), infrastructure: [],
                            hubs: nil, pathLines: [], language: "fr")
     }
 

@@ -154,4 +154,42 @@ final class UnitLevelTests: XCTestCase {
         }
         XCTAssertEqual(tally.units[1].areaHa, t.areaHa - 0.04, accuracy: 1e-12)
     }
+
+    /// One combination number a cell for every level: reading each level back gives its grid cell for cell, and
+    /// there are as many combinations as distinct tuples of units (counted with a Set) — in two bytes a cell,
+    /// then in four once the tuples pass 65,536 (the level added last overflowing half-way through the grid).
+    func testUnitCellsHoldEveryLevel() {
+        var seed: UInt64 = 0x5eed
+        func next(_ n: Int) -> UInt16 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return UInt16((seed >> 33) % UInt64(n))
+        }
+        // Nested-ish levels with noise: regions of 300 cells, groupings of 60, stray cells in other units.
+        let n = 12_000
+        let region = (0..<n).map { i in UInt16(i / 3000 + 1) }
+        let grouping = (0..<n).map { i in next(50) == 0 ? next(200) + 1 : UInt16(i / 60 % 200 + 1) }
+        let commune = (0..<n).map { i in next(10) == 0 ? 0 : UInt16(i / 7 % 1000 + 1) }
+        let cells = UnitCells(count: n, levels: [region, grouping, commune])
+        XCTAssertEqual(cells.levelCount, 3)
+        XCTAssertEqual(cells.bytesPerCell, 2)
+        var tuples = Set<[UInt16]>()
+        for i in 0..<n {
+            XCTAssertEqual(cells.unit(level: 0, at: i), region[i])
+            XCTAssertEqual(cells.unit(level: 1, at: i), grouping[i])
+            XCTAssertEqual(cells.unit(level: 2, at: i), commune[i])
+            tuples.insert([region[i], grouping[i], commune[i]])
+        }
+        XCTAssertEqual(cells.combinations.count, tuples.count)
+
+        // 300 × 300 distinct pairs over 90,000 cells, the second level crossing the first: 65,536 is reached
+        // in the middle of the second level's pass.
+        let m = 90_000
+        let a = (0..<m).map { UInt16($0 % 300 + 1) }, b = (0..<m).map { UInt16($0 / 300 + 1) }
+        let wide = UnitCells(count: m, levels: [a, b])
+        XCTAssertEqual(wide.bytesPerCell, 4)
+        XCTAssertEqual(wide.combinations.count, 90_000)
+        for i in 0..<m where wide.unit(level: 0, at: i) != a[i] || wide.unit(level: 1, at: i) != b[i] {
+            XCTFail("cell \(i): \(wide.combinations[wide.combination(at: i)]) instead of [\(a[i]), \(b[i])]"); break
+        }
+    }
 }

@@ -151,7 +151,7 @@ final class WatercourseTests: XCTestCase {
         let nomenclature = try Nomenclature.parse("code,label,label_fr,red,green,blue,natural\n1,Built-up,Bâti,200,0,0,0\n8,Water,Eau,0,0,200,1\n9,Dam,Barrage,90,90,90,0\n10,Meadow,Prairie,200,200,0,1\n", name: "nom.csv")
         let friction = try FrictionTable.parse("code,label,river\n1,Built-up,inf\n8,Water,1\n9,Dam,1000\n10,Meadow,10\n", name: "friction.csv")
         var input = SchemeInput(project: project, landCover: landCover(), crsLabel: "none", nomenclature: nomenclature, friction: friction,
-                                inventoryLayers: [], inventoryBits: CellBits(count: 1200, flags: 0), units: [],
+                                inventoryLayers: [], inventoryBits: CellBits(count: 1200, flags: 0), units: [], unitCells: UnitCells(count: 1200),
                                 infrastructure: [InfrastructureLine(kind: "road", cls: "primary", name: "D1", line: [Point(60, 0), Point(60, 300)])],
                                 hubs: nil, pathLines: [], language: "en")
         input.hydrography = HydrographyInput(watercourses: watercourses, obstacles: obstacles)

@@ -145,9 +145,16 @@ public struct SchemeReader {
         progress("rasterising \(p.inventories.count) inventories")
         let inventoryBits = try inventoryGrid(inventoryLayers, spec: spec)
         progress("rasterising the units")
-        let units = try zip(p.unitLevels, unitLayers).map { try unitLevel($1, $0, spec: spec) }
+        var units: [UnitLevel] = []
+        var unitCells = UnitCells(count: spec.count)
+        for (level, layer) in zip(p.unitLevels, unitLayers) {
+            let (unit, grid) = try unitLevel(layer, level, spec: spec)
+            let g = grid.values
+            unitCells.add(level: { UInt16(truncatingIfNeeded: g[$0]) })
+            units.append(unit)
+        }
         var input = SchemeInput(project: p, landCover: lc, crsLabel: crs.label, nomenclature: nomenclature, friction: table,
-                                inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units,
+                                inventoryLayers: inventoryLayers, inventoryBits: inventoryBits, units: units, unitCells: unitCells,
                                 infrastructure: try infrastructure(roads: roads, railways: railways), hubs: hubs, pathLines: pathLines, language: lang)
         if p.hydrography != nil && !p.subNetworks.contains(where: { $0.model == .watercourse }) {
             warn("\(p.file): [hydrography] is given but no [[subnetwork]] has model = \"watercourse\": the watercourses and obstacles are not used")
@@ -355,8 +362,9 @@ public struct SchemeReader {
         return bits
     }
 
-    /// One level of units (communes, groupings, EPCI, …) as a unit grid, each unit named by the level's name field.
-    public func unitLevel(_ l: VectorLayer, _ spec0: UnitLevelSpec, spec: GridSpec) throws -> UnitLevel {
+    /// One level of units (communes, groupings, EPCI, …), each unit named by the level's name field, and its
+    /// grid of unit numbers (1…, in the layer's order; 0 outside every unit).
+    public func unitLevel(_ l: VectorLayer, _ spec0: UnitLevelSpec, spec: GridSpec) throws -> (UnitLevel, Grid<Int32>) {
         var l = l
         let level = spec0.name, src = spec0.source
         let field = spec0.nameField
@@ -375,9 +383,9 @@ public struct SchemeReader {
         guard l.features.count <= Int(UInt16.max) else {
             throw GeodataError(src.file, "\(level) layer '\(l.name)' holds \(l.features.count) units; at most \(UInt16.max) per level are supported")
         }
-        // Two bytes a cell: the units are numbered 1…count ≤ 65,535.
+        // The units are numbered 1…count ≤ 65,535 (`UnitCells` holds them in two bytes).
         let g = try Rasterizer.rasterize(l, onto: spec, as: Int32.self, burn: .attribute("trame_unit"), fill: 0)
-        return UnitLevel(level: level, grid: g.values.map { UInt16(truncatingIfNeeded: $0) }, names: names, layer: l)
+        return (UnitLevel(level: level, names: names, layer: l), g)
     }
 
     /// Roads and railways as lines, with their class and name.

@@ -17,7 +17,8 @@ public struct SchemeMaps {
         var typology: [UInt8]
         var reservoirBits: CellBits
         var corridorBits: CellBits
-        var pinchBits: CellBits
+        /// Per sub-network, the cells of its pinch points.
+        var pinchCells: [Set<Int>]
         var bufferLabels: [Int32]
         var layers: Layers
         var infra: [InfrastructureLine]
@@ -209,7 +210,7 @@ public struct SchemeMaps {
         let pinchColour = Colour(rgb: Palette.pinch.tuple).argb32
         layers.append(.raster(overlay(pixels: pixels) { i in
             let bits = input.corridorBits[i]
-            if let s, input.pinchBits.contains(s, at: i) { return (pinchColour, 2) }
+            if let s, input.pinchCells[s].contains(i) { return (pinchColour, 2) }
             guard bits != 0 else { return nil }
             if let s { return bits & (1 << UInt32(s)) != 0 ? (Colour(rgb: p.subNetworks[s].colour.tuple, alpha: 0.45).argb32, 1) : nil }
             let k = bits.trailingZeroBitCount

@@ -64,16 +64,20 @@ public struct UnitFigures: Sendable {
 /// the tally and counts every cell with data.
 public struct FigureTally {
     public var units: [UnitFigures]
-    let unitGrids: [[UInt16]]
+    /// Per cell, its unit in each level.
+    let cells: UnitCells
+    /// Per combination of units (`UnitCells.combinations`), the indices in `units` of its units, the territory first.
+    let unitsOfCombination: [[Int]]
     let spec: GridSpec
-    let offsets: [Int]
 
     /// The units' areas are counted here, before any sub-network: per-unit PC divides by them.
     ///
     /// - Parameters:
     ///   - valid: per cell, whether it has data (the territory's area is the valid cells).
-    ///   - levels: for each level (communes, groupings), its unit grid and unit names.
-    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, grid: [UInt16], names: [String])], subNetworks: Int) {
+    ///   - levels: for each level (communes, groupings), its name and unit names, in the order of `cells`' levels.
+    ///   - cells: per cell, its unit number in each level.
+    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, names: [String])], cells: UnitCells, subNetworks: Int) {
+        precondition(cells.levelCount == levels.count && cells.count == spec.count, "unit cells of \(cells.levelCount) levels for \(levels.count)")
         self.spec = spec
         var units = [UnitFigures(level: "territory", name: territoryName, subNetworks: subNetworks)]
         var offsets: [Int] = []
@@ -82,22 +86,26 @@ public struct FigureTally {
             units += l.names.map { UnitFigures(level: l.level, name: $0, subNetworks: subNetworks) }
         }
         self.units = units
-        self.unitGrids = levels.map(\.grid)
-        self.offsets = offsets
-        var area = [Int](repeating: 0, count: units.count)
-        var us: [Int] = []
-        for i in 0..<spec.count where valid[i] {
-            unitsOf(i, into: &us)
-            for u in us { area[u] += 1 }
+        self.cells = cells
+        unitsOfCombination = cells.combinations.map { c in
+            [0] + c.indices.filter { c[$0] > 0 }.map { offsets[$0] + Int(c[$0]) }
         }
+        var perCombination = [Int](repeating: 0, count: cells.combinations.count)
+        for i in 0..<spec.count where valid[i] { perCombination[cells.combination(at: i)] += 1 }
+        var area = [Int](repeating: 0, count: units.count)
+        for (k, n) in perCombination.enumerated() { for u in unitsOfCombination[k] { area[u] += n } }
         for u in units.indices { self.units[u].areaHa = Double(area[u]) * spec.cellArea / 10_000 }
+    }
+
+    /// The same from one grid of unit numbers per level (1…, 0 outside).
+    public init(spec: GridSpec, valid: [Bool], territoryName: String, levels: [(level: String, grid: [UInt16], names: [String])], subNetworks: Int) {
+        self.init(spec: spec, valid: valid, territoryName: territoryName, levels: levels.map { ($0.level, $0.names) },
+                  cells: UnitCells(count: spec.count, levels: levels.map(\.grid)), subNetworks: subNetworks)
     }
 
     /// Indices in `units` of the units a cell belongs to (the territory first).
     @inline(__always) func unitsOf(_ i: Int, into out: inout [Int]) {
-        out.removeAll(keepingCapacity: true)
-        out.append(0)
-        for (l, g) in unitGrids.enumerated() where g[i] > 0 { out.append(offsets[l] + Int(g[i])) }
+        out = unitsOfCombination[cells.combination(at: i)]
     }
 
     /// Areas: nature spaces by typology, buffer zones, and cells in any corridor.

@@ -2,17 +2,18 @@ import TrameCost
 import TrameRaster
 
 /// What the scheme keeps of every sub-network once its grids are freed: one flag per sub-network and cell
-/// for its reservoirs, its corridors and its pinch points (at most 16 sub-networks; one byte a cell for each
-/// of the three up to 8 sub-networks, two up to 16).
+/// for its reservoirs and its corridors (at most 16 sub-networks; one byte a cell for each of the two up to 8
+/// sub-networks, two up to 16), and the cells of its pinch points (a few, kept as a set).
 public struct NetworkMasks: Sendable {
     public var reservoirs: CellBits
     public var corridors: CellBits
-    public var pinchPoints: CellBits
+    /// Per sub-network, the cells of its pinch points.
+    public var pinchPoints: [Set<Int>]
 
     public init(count: Int, subNetworks: Int) {
         reservoirs = CellBits(count: count, flags: subNetworks)
         corridors = reservoirs
-        pinchPoints = reservoirs
+        pinchPoints = [Set<Int>](repeating: [], count: subNetworks)
     }
 
     /// Sets the sub-network's flags of its reservoirs and corridors; returns its corridor mask (1 in a corridor).
@@ -31,7 +32,7 @@ public struct NetworkMasks: Sendable {
 
     /// Sets the sub-network's flags at the cells of its pinch points.
     public mutating func addPinchPoints(_ index: Int, cells: [Int]) {
-        for i in cells { pinchPoints.insert(index, at: i) }
+        pinchPoints[index].formUnion(cells)
     }
 
     /// 1 where any sub-network has a reservoir or a corridor: the green network the buffer zones frame.

@@ -3,16 +3,15 @@ import TrameCost
 import TrameRaster
 import TrameVector
 
-/// A level of units (communes, groupings) as a grid of unit numbers (1…, 0 outside) with their names.
+/// A level of units (communes, groupings) with their names; the units are numbered 1…65,535 in the layer's
+/// order, and which unit each cell lies in is held for all levels at once in `SchemeInput.unitCells`.
 public struct UnitLevel: Sendable {
     public var level: String
-    /// Unit number per cell (1…65,535, in the layer's order), 0 outside every unit: two bytes a cell.
-    public var grid: [UInt16]
     public var names: [String]
     /// The unit polygons, with a `trame_unit` field holding their number.
     public var layer: VectorLayer
-    public init(level: String, grid: [UInt16], names: [String], layer: VectorLayer) {
-        self.level = level; self.grid = grid; self.names = names; self.layer = layer
+    public init(level: String, names: [String], layer: VectorLayer) {
+        self.level = level; self.names = names; self.layer = layer
     }
 }
 
@@ -38,6 +37,8 @@ public struct SchemeInput: Sendable {
     /// Per cell, flag k set where inventory k has a site: one byte a cell up to 8 inventories, none without any.
     public var inventoryBits: CellBits
     public var units: [UnitLevel]
+    /// Per cell, its unit in every level (two bytes a cell for all levels together).
+    public var unitCells: UnitCells
     public var infrastructure: [InfrastructureLine]
     public var hubs: VectorLayer?
     public var pathLines: [[Point]]
@@ -51,10 +52,11 @@ public struct SchemeInput: Sendable {
     public var landCoverDerived = false
 
     public init(project: Project, landCover: ClassGrid, crsLabel: String, nomenclature: [Int: NomenclatureEntry], friction: ResistanceTable,
-                inventoryLayers: [VectorLayer], inventoryBits: CellBits, units: [UnitLevel], infrastructure: [InfrastructureLine],
+                inventoryLayers: [VectorLayer], inventoryBits: CellBits, units: [UnitLevel], unitCells: UnitCells, infrastructure: [InfrastructureLine],
                 hubs: VectorLayer?, pathLines: [[Point]], language: String) {
         self.project = project; self.landCover = landCover; self.crsLabel = crsLabel; self.nomenclature = nomenclature
         self.friction = friction; self.inventoryLayers = inventoryLayers; self.inventoryBits = inventoryBits; self.units = units
+        self.unitCells = unitCells
         self.infrastructure = infrastructure; self.hubs = hubs; self.pathLines = pathLines; self.language = language
     }
 

@@ -108,11 +108,11 @@ public enum BufferZoneStage {
         sink.write(map.membership, to: "rasters/buffer_zones.tif", description: "buffer-zone membership, per cent (diffuse edge)")
         let spec = input.spec
         // Towns take the name of the smallest unit they lie in (the last level: communes).
-        let communes = input.units.last
+        let communes = input.units.last, level = input.units.count - 1
         let names = map.towns.indices.map { k -> String in
             let t = map.towns[k]
             if let c = spec.cell(x: t.centre.x, y: t.centre.y), let communes {
-                let u = communes.grid[spec.index(col: c.col, row: c.row)]
+                let u = input.unitCells.unit(level: level, at: spec.index(col: c.col, row: c.row))
                 if u > 0 { return communes.names[Int(u) - 1] }
             }
             return "town \(k + 1)"
