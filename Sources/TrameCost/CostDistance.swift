@@ -148,7 +148,11 @@ public enum CostDistance {
             // otherwise every distinct cost is its own band (the key is the cost's bit pattern, which
             // orders like the cost).
             let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
-            let inverseBand = 2 / (Double(rmin) * shortest)
+            // Δ = 0.9 of the least move where band numbers stay below 2⁴⁴: a key is then off by at most
+            // 2⁻⁸ through rounding (the cost, the move and Δ each rounded to 2⁻⁵³ relative), far less than
+            // the 1/0.9 − 1 = 0.11 band a least move clears beyond its own; half the least move otherwise.
+            var inverseBand = 1 / (0.9 * Double(rmin) * shortest)
+            if !(Double(n) * Double(rmax) * longest * inverseBand < 0x1p44) { inverseBand = 2 / (Double(rmin) * shortest) }
             let banded = inverseBand.isFinite && Double(n) * Double(rmax) * longest * inverseBand < 0x1p50
 
             // Two threads on large grids, each owning alternate stripes of rows (see `BandSearch`); one

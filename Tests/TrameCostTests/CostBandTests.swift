@@ -163,7 +163,11 @@ final class CostBandTests: XCTestCase {
         }
     }
 
-    /// Resistances 1–100 (the usual tables): bands of half the least move cost.
+    /// Resistances over ten orders of magnitude: band numbers near 2⁴⁴, where bands of 0.9 of the least move give
+    /// way to bands of half of it (both sides are drawn across the seeds).
+    func testBandsNearTheirPrecisionLimit() throws { try check(range: 1...1e10, seeds: 100..<130) }
+
+    /// Resistances 1–100 (the usual tables): bands of 0.9 of the least move cost.
     func testBandsMatchCellByCellDijkstra() throws { try check(range: 1...100, seeds: 0..<40) }
 
     /// A max cost cuts the same cells as a cell-by-cell search stopped at that cost.
