@@ -143,10 +143,10 @@ public enum CostDistance {
         /// Runs the search over `cells` (already holding +∞ or −∞ costs, and zones −1), resistances between
         /// `rmin` and `rmax`, on one thread or two.
         func search<Cells: CellStore>(_ cells: Cells, _ Rb: UnsafeBufferPointer<Float>, rmin: Float, rmax: Float) {
-            // Band width Δ: half the least move cost. Band numbers must stay exact integers in a Double
-            // (below 2⁵⁰ for the costliest conceivable path, every cell at the highest resistance);
-            // otherwise every distinct cost is its own band (the key is the cost's bit pattern, which
-            // orders like the cost).
+            // Band width Δ: less than the least move cost, so no move lands in its own band. Band numbers
+            // must stay exact integers in a Double (below 2⁵⁰ for the costliest conceivable path, every cell
+            // at the highest resistance); otherwise every distinct cost is its own band (the key is the
+            // cost's bit pattern, which orders like the cost).
             let shortest = moves.lengths.min() ?? 1, longest = moves.lengths.max() ?? 1
             // Δ = 0.9 of the least move where band numbers stay below 2⁴⁴: a key is then off by at most
             // 2⁻⁸ through rounding (the cost, the move and Δ each rounded to 2⁻⁵³ relative), far less than
