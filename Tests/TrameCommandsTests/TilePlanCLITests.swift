@@ -2,6 +2,7 @@ import Foundation
 import TrameGDAL
 import TrameRaster
 import TrameTestSupport
+import TrameVector
 import XCTest
 
 /// `trame plan`, `trame step` and `trame merge` on the tiny sample, and the same plan run by a one-node Slurm cluster
@@ -41,6 +42,33 @@ final class TilePlanCLITests: XCTestCase {
             XCTAssertEqual(differing, 0, "\(sub): \(differing) cells differ", file: file, line: line)
             XCTAssertGreaterThan(a.values.filter { $0 > 0 }.count, 300_000, file: file, line: line)
         }
+    }
+
+    /// The merged reservoirs (OUT/SUB_reservoirs.csv and OUT/reservoirs.gpkg) are those of `trame run` on the whole
+    /// grid (its scheme.gpkg's reservoirs layer): per least-cost sub-network, the same ids, areas to 1e-9, and as
+    /// many polygons.
+    func assertReservoirsEqualTrameRun(_ merged: String, project: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let runDir = p("run")
+        if !FileManager.default.fileExists(atPath: runDir + "/scheme.gpkg") {
+            let r = try trame(["run", project, "-o", runDir, "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
+        }
+        let whole = try VectorIO.read(runDir + "/scheme.gpkg", layer: "reservoirs")
+        let polygons = try VectorIO.read(merged + "/reservoirs.gpkg", layer: "reservoirs")
+        var compared = 0
+        for sub in Self.subnetworks where FileManager.default.fileExists(atPath: "\(merged)/\(sub)_reservoirs.csv") {
+            let rows = try String(contentsOfFile: "\(merged)/\(sub)_reservoirs.csv", encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let expected = whole.features.filter { $0["subnetwork"] == FieldValue.string(sub) }
+                .map { (Int($0["reservoir"].doubleValue ?? 0), $0["area_ha"].doubleValue ?? 0) }.sorted { $0.0 < $1.0 }
+            XCTAssertEqual(rows.map { Int($0[0]) ?? 0 }, expected.map(\.0), "\(sub): reservoir ids", file: file, line: line)
+            for (row, e) in zip(rows, expected) {
+                XCTAssertEqual(Double(row[2]) ?? -1, e.1, accuracy: 1e-9 * e.1, "\(sub) reservoir \(e.0): area (ha)", file: file, line: line)
+            }
+            XCTAssertEqual(polygons.features.filter { $0["subnetwork"] == FieldValue.string(sub) }.count, expected.count, "\(sub): polygons", file: file, line: line)
+            compared += expected.count
+        }
+        XCTAssertGreaterThan(compared, 20, "reservoirs compared", file: file, line: line)
     }
 
     func testPlanStepsAndMergeEqualTheWholeGrid() throws {
@@ -179,6 +207,7 @@ final class TilePlanCLITests: XCTestCase {
         XCTAssertEqual(s["accounting"] as? String, "sacct --completion")
         XCTAssertNil(s["resubmit"] as? String)
         try assertMosaicEqualsWholeGrid(plan + "/merged")
+        try assertReservoirsEqualTrameRun(plan + "/merged", project: project)
 
         // A lost tile: its marker and outputs deleted. The status names it, alone, for resubmission.
         try FileManager.default.removeItem(atPath: plan + "/tiles/3")
@@ -201,5 +230,6 @@ final class TilePlanCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: plan + "/slurm/tasks/1", encoding: .utf8), before)
         XCTAssertEqual(try String(contentsOfFile: plan + "/slurm/tasks/3", encoding: .utf8).split(separator: "\n").count, 2)
         try assertMosaicEqualsWholeGrid(plan + "/merged")
+        try assertReservoirsEqualTrameRun(plan + "/merged", project: project)
     }
 }
