@@ -55,7 +55,7 @@ public enum CorridorBuilder {
             guard w >= 0 else { throw CostError.negativeCorridorWidth }
             // Each search starts from all of its patch's cells, found in the patch's box (no list of every
             // patch cell held, 8 bytes each).
-            let boxes = PatchBoxes(labels: patches.labels, count: patches.patches.count)
+            let boxes = PatchBoxes(labels: patches.labels, count: patches.maxID)
             // Links grouped by their first patch: one search from it serves the whole group. Groups are
             // shared between two workers, each with its own two searches (paged: memory follows the cells
             // they reach), drawing into the one mosaic under a lock.

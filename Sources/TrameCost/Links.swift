@@ -60,7 +60,7 @@ public enum LinkBuilder {
             links = try complete(resistance: resistance, patches: patches, neighbourhood: neighbourhood, maxCost: m, progress: progress)
         }
         progress?("Euclidean distances between patch edges")
-        let edges = EdgeIndex(labels: patches.labels, count: patches.patches.count)
+        let edges = EdgeIndex(labels: patches.labels, count: patches.maxID)
         // On both cores: each part writes its own links' distances.
         let parts = min(links.count, 64)
         links.withUnsafeMutableBufferPointer { all in
@@ -91,24 +91,43 @@ public enum LinkBuilder {
         let surface = try CostDistance.compute(resistance: resistance, sourceLabels: patches.labels, neighbourhood: neighbourhood,
                                                allocation: true, memory: .lean)
         progress?("scanning allocation boundaries")
+        let moves = StepCosts(spec: resistance.spec, neighbourhood: neighbourhood, noData: resistance.noData)
+        let best = crossings(surface: surface, resistance: resistance, moves: moves, cols: 0..<resistance.spec.cols, rows: 0..<resistance.spec.rows)
+        var links: [PatchLink] = []
+        for (key, b) in best {
+            if let m = maxCost, b.cost > m { continue }
+            if let l = link(key, b, surface: surface, moves: moves) { links.append(l) }
+        }
+        return (links, surface)
+    }
+
+    /// The link of a crossing: its path traced back from both of its cells to their reservoirs.
+    static func link(_ key: Int, _ b: Crossing, surface: CostSurface, moves: StepCosts) -> PatchLink? {
+        guard let pa = surface.path(to: b.v), let pb = surface.path(to: b.u) else { return nil }
+        return PatchLink(from: Int32(key >> 32), to: Int32(key & 0xFFFF_FFFF), cost: b.cost,
+                         length: pa.length + moves.lengths[b.k] + pb.length, euclidean: 0, line: pa.line + pb.line.reversed())
+    }
+
+    /// The least crossing of the allocation boundary for each pair of zones (key: lower zone << 32 | higher),
+    /// over the cells v (the crossing's cell in the lower zone) of `cols` × `rows`: the least
+    /// CD(v) + step + CD(u), the first in cell order, then move order, on equal costs.
+    static func crossings(surface: CostSurface, resistance: Grid<Float>, moves: StepCosts, cols: Range<Int>, rows: Range<Int>) -> [Int: Crossing] {
         let spec = resistance.spec
-        let moves = StepCosts(spec: spec, neighbourhood: neighbourhood, noData: resistance.noData)
-        struct Best { var cost: Double; var v: Int; var u: Int; var k: Int }
         let A = surface.allocation!.values, C = surface.cost.values
         // On both cores, by bands of rows, each with its own best crossings; merged in band order keeping the
         // first of equal costs, as one pass in cell order would.
-        let bands = min(16, max(1, spec.rows))
-        var found = [[Int: Best]](repeating: [:], count: bands)   // key: from << 32 | to
+        let bands = min(16, max(1, rows.count))
+        var found = [[Int: Crossing]](repeating: [:], count: bands)
         found.withUnsafeMutableBufferPointer { F in
             let out = F
             resistance.values.withUnsafeBufferPointer { R in
                 A.withUnsafeBufferPointer { A in
                     C.withUnsafeBufferPointer { C in
                         Workers.perform(parts: bands) { band in
-                            var best: [Int: Best] = [:]
-                            let r0 = band * spec.rows / bands, r1 = (band + 1) * spec.rows / bands
+                            var best: [Int: Crossing] = [:]
+                            let r0 = rows.lowerBound + band * rows.count / bands, r1 = rows.lowerBound + (band + 1) * rows.count / bands
                             for r in r0..<r1 {
-                                for c in 0..<spec.cols {
+                                for c in cols {
                                     let v = r * spec.cols + c
                                     let av = A[v]
                                     if av < 0 { continue }
@@ -118,7 +137,7 @@ public enum LinkBuilder {
                                         guard au > av, let step = moves.cost(R, v, u, k) else { continue }
                                         let total = C[v] + step + C[u]
                                         let key = Int(av) << 32 | Int(au)
-                                        if total < (best[key]?.cost ?? .infinity) { best[key] = Best(cost: total, v: v, u: u, k: k) }
+                                        if total < (best[key]?.cost ?? .infinity) { best[key] = Crossing(cost: total, v: v, u: u, k: k) }
                                     }
                                 }
                             }
@@ -132,16 +151,51 @@ public enum LinkBuilder {
         for band in found.indices.dropFirst() {
             for (key, b) in found[band] where b.cost < (best[key]?.cost ?? .infinity) { best[key] = b }
         }
-        found = []
-        var links: [PatchLink] = []
-        for (key, b) in best {
-            if let m = maxCost, b.cost > m { continue }
-            guard let pa = surface.path(to: b.v), let pb = surface.path(to: b.u) else { continue }
-            links.append(PatchLink(from: Int32(key >> 32), to: Int32(key & 0xFFFF_FFFF), cost: b.cost,
-                                   length: pa.length + moves.lengths[b.k] + pb.length, euclidean: 0,
-                                   line: pa.line + pb.line.reversed()))
+        return best
+    }
+
+    /// Where a planar link crosses from one zone to the next: its cost, the cell v on the lower zone's side,
+    /// the cell u beyond, the move k from v to u.
+    struct Crossing { var cost: Double; var v: Int; var u: Int; var k: Int }
+
+    /// One tile's share of the planar links whose cost is at most `maxCost` (a tiled run; see `mergeTiles`).
+    ///
+    /// `resistance` and `labels` are the tile's window (its core and a halo, the reservoirs numbered on the
+    /// whole grid); `core` is the core's columns and rows inside the window; `origin` the window's top-left
+    /// cell on the whole grid, `wholeCols` the whole grid's width. A crossing belongs to the tile whose core
+    /// holds its cell v. With a halo of at least `maxCost` ÷ (least resistance × cell size) + 2 cells, a cell
+    /// whose cost to its nearest reservoir is at most `maxCost` has its least-cost path inside the window, so
+    /// its cost, zone and back-links are those of the whole grid, and so are the crossings of cost ≤ `maxCost`
+    /// found here. The links' Euclidean distances are left at 0 (the nearest edges may lie outside the window).
+    public static func tileLinks(resistance: Grid<Float>, labels: Grid<Int32>, core: (cols: Range<Int>, rows: Range<Int>),
+                                 origin: (col: Int, row: Int), wholeCols: Int, neighbourhood: Neighbourhood = .queen,
+                                 maxCost: Double) throws -> [TileLink] {
+        guard resistance.spec.isGeometricallyAligned(with: labels.spec) else { throw CostError.patchGridNotAligned }
+        guard labels.values.contains(where: { $0 > 0 }) else { return [] }
+        let surface = try CostDistance.compute(resistance: resistance, sourceLabels: labels, neighbourhood: neighbourhood,
+                                               allocation: true, memory: .lean)
+        let moves = StepCosts(spec: resistance.spec, neighbourhood: neighbourhood, noData: resistance.noData)
+        let cols = resistance.spec.cols
+        var out: [TileLink] = []
+        for (key, b) in crossings(surface: surface, resistance: resistance, moves: moves, cols: core.cols, rows: core.rows) where b.cost <= maxCost {
+            guard let l = link(key, b, surface: surface, moves: moves) else { continue }
+            out.append(TileLink(link: l, cell: (origin.row + b.v / cols) * wholeCols + origin.col + b.v % cols, move: b.k))
         }
-        return (links, surface)
+        return out
+    }
+
+    /// The tiles' links joined: per pair of reservoirs, the least cost, then the lowest cell on the whole grid,
+    /// then the lowest move — the rule of the scan on one machine. Sorted by (from, to), as `links` returns them.
+    public static func mergeTiles(_ tiles: [[TileLink]]) -> [PatchLink] {
+        var best: [Int: TileLink] = [:]
+        for tile in tiles {
+            for t in tile {
+                let key = Int(t.link.from) << 32 | Int(t.link.to)
+                if let b = best[key], (b.link.cost, b.cell, b.move) <= (t.link.cost, t.cell, t.move) { continue }
+                best[key] = t
+            }
+        }
+        return best.values.map(\.link).sorted { ($0.from, $0.to) < ($1.from, $1.to) }
     }
 
     static func complete(resistance: Grid<Float>, patches: PatchSet, neighbourhood: Neighbourhood, maxCost: Double,
@@ -299,4 +353,13 @@ struct EdgeIndex {
         }
         return min(best.squareRoot(), upperBound)
     }
+}
+
+/// A link found by one tile of a tiled run, with where it crosses its zones' boundary on the whole grid (the cell
+/// on the lower zone's side, and the move from it): the merge's tie rule.
+public struct TileLink: Sendable {
+    public var link: PatchLink
+    public var cell: Int
+    public var move: Int
+    public init(link: PatchLink, cell: Int, move: Int) { self.link = link; self.cell = cell; self.move = move }
 }

@@ -9,6 +9,10 @@ public struct PatchSet: Sendable {
     /// Patches as another model draws them (ids 1…count in order, labels holding them).
     public init(labels: Grid<Int32>, patches: [Patch]) { self.labels = labels; self.patches = patches }
 
+    /// The largest patch id: ids need not run 1…count (a patch raster made elsewhere may skip some), so
+    /// tables indexed by id are this long + 1.
+    public var maxID: Int { Int(patches.lazy.map(\.id).max() ?? 0) }
+
     public struct Patch: Sendable, Equatable {
         public var id: Int32
         public var cells: Int
