@@ -1,4 +1,5 @@
 import Foundation
+import TrameCost
 import TrameGDAL
 @testable import TramePublish
 import TrameRaster
@@ -108,5 +109,62 @@ final class TileReservoirsTests: XCTestCase {
             }
             XCTAssertGreaterThan(spanning, 2, "\(name): too few reservoirs span several tiles for the test to tell")
         }
+    }
+
+    /// The merge's functional links (OUT/SUB_links.csv, OUT/links.gpkg), found a tile at a time, against those of
+    /// `trame run`'s own stages on the whole grid (its resistance, reservoirs and planar links, kept at cost ≤ the
+    /// dispersal cost): the same pairs, costs and lengths, lines to a micrometre. The sample's dispersal reaches
+    /// past the grid, so the default halo (capped at 3 tiles) makes every window the whole grid; with a 300 m
+    /// halo the windows fall short and the merge says so and writes no links.
+    func testTheMergesLinksAreTrameRunsFunctionalLinks() throws {
+        let demo = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", work + "/demo", "--generate-only", "--quiet"])
+        XCTAssertEqual(demo.status, 0, demo.err)
+        let projectPath = work + "/demo/project.toml"
+        let project = try ProjectFile.load(projectPath)
+        let input = try SchemeReader(project: project, lang: "en", progress: { _ in }, warn: { _ in }).read()
+        let subs = project.subNetworks.filter { $0.model != .watercourse }
+
+        let plan = try TilePlanning.plan(project: projectPath, tileMetres: 4000, haloMetres: nil, trame: TrameProcess.trame.path)
+        XCTAssertEqual(plan.tiles.count, 4)
+        let dir = work + "/plan", out = work + "/merged"
+        try TilePlanning.write(plan, to: dir)
+        let folder = try PlanFolder(dir)
+        for t in 1...4 { _ = try TileStep.run(folder, task: t, progress: { _ in }) }
+        let written = try TileMerge.run(folder, output: out, progress: { _ in })
+        XCTAssertTrue(written.contains("links.gpkg"), "\(written)")
+        let layer = try VectorIO.read(out + "/links.gpkg", layer: "links")
+        var compared = 0
+        for sub in subs {
+            let res = try input.friction.resistance(for: input.landCover, column: sub.frictionColumn)
+            let patches = try LeastCostSubNetwork().reservoirs(sub, input: input)
+            let whole = try LinkBuilder.links(resistance: res, patches: patches, topology: .planar).filter { $0.cost <= sub.dispersalCost }
+            let rows = try String(contentsOfFile: "\(out)/\(sub.name)_links.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
+                .map { $0.split(separator: ",").map(String.init) }
+            XCTAssertEqual(rows.first, TileMerge.linkColumns)
+            XCTAssertEqual(rows.dropFirst().map { "\($0[0])–\($0[1])" }, whole.map { "\($0.from)–\($0.to)" }, sub.name)
+            for (row, l) in zip(rows.dropFirst(), whole) {
+                XCTAssertEqual(Double(row[2]), l.cost, "\(sub.name) \(l.from)–\(l.to) cost")
+                XCTAssertEqual(Double(row[3]), l.length, "\(sub.name) \(l.from)–\(l.to) length")
+            }
+            let lines = layer.features.filter { $0["subnetwork"] == FieldValue.string(sub.name) }
+            XCTAssertEqual(lines.count, whole.count, sub.name)
+            for (f, l) in zip(lines, whole) {
+                guard case .lineString(let pts)? = f.geometry else { XCTFail("\(sub.name): not a line"); continue }
+                XCTAssertEqual(pts.count, l.line.count, "\(sub.name) \(l.from)–\(l.to)")
+                for (a, b) in zip(pts, l.line) { XCTAssertEqual(a.distance(to: b), 0, accuracy: 1e-6) }
+            }
+            compared += whole.count
+        }
+        XCTAssertGreaterThan(compared, 20)
+
+        // A 300 m halo: the windows do not reach what the dispersal needs; no links, and the merge says why.
+        let short = try TilePlanning.plan(project: projectPath, tileMetres: 4000, haloMetres: 300, trame: TrameProcess.trame.path)
+        try TilePlanning.write(short, to: work + "/short")
+        let shortFolder = try PlanFolder(work + "/short")
+        for t in 1...4 { _ = try TileStep.run(shortFolder, task: t, progress: { _ in }) }
+        var said: [String] = []
+        let w2 = try TileMerge.run(shortFolder, output: work + "/short-merged", progress: { said.append($0) })
+        XCTAssertFalse(w2.contains("links.gpkg"), "\(w2)")
+        XCTAssertTrue(said.contains { $0.hasPrefix("forest: links not tiled: the halo of 30 cells is under the ") }, "\(said)")
     }
 }

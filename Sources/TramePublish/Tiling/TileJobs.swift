@@ -284,6 +284,18 @@ public enum TileMerge {
                                             features: polygons, crsWKT: spec.crsWKT)], to: "\(out)/reservoirs.gpkg")
             written.append("reservoirs.gpkg")
         }
+        var lines: [Feature] = []
+        for sub in plan.subnetworks where sub.reservoirs != nil {
+            guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress) else { continue }
+            written.append(file)
+            lines += features
+        }
+        if !lines.isEmpty {
+            progress("writing the links' lines")
+            try VectorIO.write([VectorLayer(name: "links", geometryKind: .lineString, fields: linkFields, features: lines, crsWKT: spec.crsWKT)],
+                               to: "\(out)/links.gpkg")
+            written.append("links.gpkg")
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: written, finished: ISO8601DateFormatter().string(from: Date()))
@@ -293,6 +305,65 @@ public enum TileMerge {
 }
 
 extension TileMerge {
+    /// The header of OUT/SUB_links.csv.
+    public static let linkColumns = ["from_reservoir", "to_reservoir", "cost", "length_m"]
+
+    /// The fields of OUT/links.gpkg's layer `links`.
+    public static let linkFields = [FieldDefinition("subnetwork", .string), FieldDefinition("from_reservoir", .integer),
+                                    FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real)]
+
+    /// How many cells beyond a core a window must reach (or meet the grid's edge) for the links of cost ≤ the
+    /// sub-network's dispersal cost to be exact there: dispersal ÷ (least resistance × cell) + 2; nil when nothing
+    /// is passable.
+    public static func linkHaloCells(_ plan: TilePlan, sub: String) -> Int? {
+        guard let r = plan.halo.reaches.first(where: { $0.subnetwork == sub }), let minR = r.minResistance, minR > 0 else { return nil }
+        return Int((r.dispersalCost / (minR * plan.cellSize)).rounded(.up)) + 2
+    }
+
+    /// One least-cost sub-network's functional links (planar links of cost ≤ its dispersal cost, as `trame run`
+    /// keeps them), found a tile at a time on the merged rasters (`LinkBuilder.tileLinks`: each tile's window of
+    /// OUT/rasters/SUB_resistance.tif and SUB_reservoirs.tif, the crossings of its core) and joined
+    /// (`LinkBuilder.mergeTiles`) into OUT/SUB_links.csv and their lines. Memory: one window at a time.
+    /// Nil, with a progress line saying why, when some tile's window falls short of `linkHaloCells` (a capped
+    /// halo): the links would not be exact.
+    static func functionalLinks(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> (file: String, lines: [Feature])? {
+        let plan = folder.plan, spec = plan.grid.spec
+        guard let need = linkHaloCells(plan, sub: sub.name),
+              let dispersal = plan.halo.reaches.first(where: { $0.subnetwork == sub.name })?.dispersalCost else { return nil }
+        let short = plan.tiles.filter { t in
+            let c = t.core, w = t.window
+            return (c.col - w.col < need && w.col > 0) || (c.row - w.row < need && w.row > 0)
+                || (w.col + w.cols - c.col - c.cols < need && w.col + w.cols < spec.cols) || (w.row + w.rows - c.row - c.rows < need && w.row + w.rows < spec.rows)
+        }
+        guard short.isEmpty else {
+            progress("\(sub.name): links not tiled: the halo of \(plan.halo.cells) cells is under the \(need) its dispersal needs (tile\(short.count > 1 ? "s" : "") \(SlurmStatus.arrayList(short.map(\.task))))")
+            return nil
+        }
+        var perTile: [[TileLink]] = []
+        for tile in plan.tiles {
+            progress("\(sub.name): links of cost ≤ \(fmt(dispersal)) in tile \(tile.task) of \(plan.tiles.count)")
+            let w = tile.window, c = tile.core.relative(to: w)
+            let res = try RasterIO.read("\(out)/rasters/\(sub.name)_resistance.tif", as: Float.self, col: w.col, row: w.row, cols: w.cols, rows: w.rows)
+            let labels = try RasterIO.read("\(out)/rasters/\(sub.name)_reservoirs.tif", as: Int32.self, col: w.col, row: w.row, cols: w.cols, rows: w.rows)
+            perTile.append(try LinkBuilder.tileLinks(resistance: res, labels: labels, core: (cols: c.col..<(c.col + c.cols), rows: c.row..<(c.row + c.rows)),
+                                                     origin: (col: w.col, row: w.row), wholeCols: spec.cols, maxCost: dispersal))
+        }
+        let links = LinkBuilder.mergeTiles(perTile)
+        let csv = "\(sub.name)_links.csv"
+        try AtomicOutput.write(to: "\(out)/\(csv)") { tmp in
+            guard let stream = OutputStream(toFileAtPath: tmp, append: false) else { throw GeodataError(tmp, "cannot create") }
+            let w = try CSVWriter(stream: stream)
+            try w.write(row: linkColumns)
+            for l in links { try w.write(row: [String(l.from), String(l.to), String(format: "%.17g", l.cost), String(format: "%.17g", l.length)]) }
+            w.stream.close()
+        }
+        progress("\(sub.name): \(links.count) links of cost ≤ \(fmt(dispersal))")
+        return (csv, links.map { l in
+            Feature(geometry: .lineString(l.line), attributes: ["subnetwork": .string(sub.name), "from_reservoir": .integer(Int(l.from)),
+                                                                 "to_reservoir": .integer(Int(l.to)), "cost": .real(l.cost), "length_m": .real(l.length)])
+        })
+    }
+
     /// The header of OUT/SUB_reservoirs.csv.
     public static let reservoirColumns = ["reservoir", "cells", "area_ha", "perimeter_m", "from_inventory", "inventories"]
 
