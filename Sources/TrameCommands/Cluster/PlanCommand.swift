@@ -25,9 +25,10 @@ struct PlanCommand: ParsableCommand {
         and PLAN/submit.sh, which submits the array and then the merge with --dependency=afterok. Follow it \
         with `trame slurm status PLAN`.
 
-        Tiled today: each sub-network's resistance, and the reservoirs of the least-cost sub-networks (found \
-        per tile, joined across the tiles' edges by the merge); links, corridors and metrics still need \
-        `trame run` on one machine.
+        Tiled today: each sub-network's resistance, the reservoirs of the least-cost sub-networks (found \
+        per tile, joined across the tiles' edges by the merge), and their functional links (cost ≤ dispersal, \
+        found by the merge a tile at a time); the longer links, corridors and metrics still need `trame run` \
+        on one machine.
 
         Example:
           trame plan project.toml --tile 50km -o plan --slurm --partition normal --time 02:00:00

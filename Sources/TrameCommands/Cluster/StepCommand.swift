@@ -59,11 +59,16 @@ struct MergeCommand: ParsableCommand {
         on the cores' sides, 8-connected) and writes OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…n as \
         `trame run` numbers them, 0 = NoData) and OUT/SUB_reservoirs.csv (reservoir, cells, area_ha, \
         perimeter_m, from_inventory, inventories); then OUT/reservoirs.gpkg, every sub-network's reservoir \
-        polygons with the same figures (a layer to open in QGIS). Then OUT/trame-merge.json. Refuses, before \
-        writing anything, when a tile task is not done, naming which.
+        polygons with the same figures (a layer to open in QGIS). Then each least-cost sub-network's \
+        functional links (least-cost links of cost ≤ its dispersal cost, between reservoirs whose cost zones \
+        touch, as `trame run` keeps them), found a tile at a time on the merged rasters (each tile's window, \
+        the crossings of its core), into OUT/SUB_links.csv (from_reservoir, to_reservoir, cost, length_m) and \
+        OUT/links.gpkg; a sub-network gets none, with a line saying why, when the halo is under its \
+        dispersal cost ÷ its least resistance (+ 2 cells) and the windows do not reach the territory's edge. \
+        Then OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
 
-        Not yet tiled: links, corridors and metrics, and the watercourse sub-network's reservoirs; they still \
-        need `trame run`.
+        Not yet tiled: the links above the dispersal cost, corridors and metrics, and the watercourse \
+        sub-network's reservoirs; they still need `trame run`.
         """)
 
     @Argument(help: "The plan's folder.")
