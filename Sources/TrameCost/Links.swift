@@ -163,10 +163,13 @@ public enum LinkBuilder {
     /// `resistance` and `labels` are the tile's window (its core and a halo, the reservoirs numbered on the
     /// whole grid); `core` is the core's columns and rows inside the window; `origin` the window's top-left
     /// cell on the whole grid, `wholeCols` the whole grid's width. A crossing belongs to the tile whose core
-    /// holds its cell v. With a halo of at least `maxCost` ÷ (least resistance × cell size) + 2 cells, a cell
-    /// whose cost to its nearest reservoir is at most `maxCost` has its least-cost path inside the window, so
-    /// its cost, zone and back-links are those of the whole grid, and so are the crossings of cost ≤ `maxCost`
-    /// found here. The links' Euclidean distances are left at 0 (the nearest edges may lie outside the window).
+    /// holds its cell v. The halo must be at least `maxCost` ÷ (least resistance × cell size) cells: a move
+    /// costs at least the least resistance × its length, so a crossing of cost ≤ `maxCost` has its whole path
+    /// — from v back to its reservoir, and on through u, the move's far cell, to the other — within
+    /// `maxCost` ÷ least resistance metres of v, inside the window. There every cost, zone and back-link the
+    /// crossing reads is the whole grid's (a window's costs are never below the whole grid's, and equal them
+    /// along such paths), so the crossings of cost ≤ `maxCost` found here are the whole grid's. The links'
+    /// Euclidean distances are left at 0 (the nearest edges may lie outside the window).
     public static func tileLinks(resistance: Grid<Float>, labels: Grid<Int32>, core: (cols: Range<Int>, rows: Range<Int>),
                                  origin: (col: Int, row: Int), wholeCols: Int, neighbourhood: Neighbourhood = .queen,
                                  maxCost: Double) throws -> [TileLink] {

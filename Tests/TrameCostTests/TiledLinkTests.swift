@@ -4,7 +4,7 @@ import TrameRaster
 
 /// Links found tile by tile (`LinkBuilder.tileLinks` on each tile's window, joined by `mergeTiles`) against the
 /// planar links of the whole grid (`LinkBuilder.links`) kept at cost ≤ D: the same pairs, costs, lengths and
-/// paths, bit for bit, when the halo is D ÷ (least resistance × cell) + 2 cells. Seeded random landscapes wider
+/// paths, bit for bit, when the halo is D ÷ (least resistance × cell), rounded up, and no more. Seeded random landscapes wider
 /// than a window, so that the windows cut the grid and links cross the tiles' edges.
 final class TiledLinkTests: XCTestCase {
     typealias LCG = LinkPropertyTests.LCG
@@ -42,8 +42,8 @@ final class TiledLinkTests: XCTestCase {
             let whole = all.filter { $0.cost <= dispersal }
             beyond += all.count - whole.count
 
-            // The least resistance is 1 (the reservoirs' cells): a halo of D ÷ 10 m + 2 cells.
-            let halo = Int((dispersal / cell).rounded(.up)) + 2, tile = 60
+            // The least resistance is 1 (the reservoirs' cells): a halo of D ÷ 10 m, rounded up.
+            let halo = Int((dispersal / cell).rounded(.up)), tile = 60
             var tiles: [[TileLink]] = []
             for tr in stride(from: 0, to: rows, by: tile) {
                 for tc in stride(from: 0, to: cols, by: tile) {

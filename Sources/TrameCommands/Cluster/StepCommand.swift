@@ -64,7 +64,7 @@ struct MergeCommand: ParsableCommand {
         touch, as `trame run` keeps them), found a tile at a time on the merged rasters (each tile's window, \
         the crossings of its core), into OUT/SUB_links.csv (from_reservoir, to_reservoir, cost, length_m) and \
         OUT/links.gpkg; a sub-network gets none, with a line saying why, when the halo is under its \
-        dispersal cost ÷ its least resistance (+ 2 cells) and the windows do not reach the territory's edge. \
+        dispersal cost ÷ its least resistance and the windows do not reach the territory's edge. \
         Then OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
 
         Not yet tiled: the links above the dispersal cost, corridors and metrics, and the watercourse \

@@ -313,11 +313,11 @@ extension TileMerge {
                                     FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real)]
 
     /// How many cells beyond a core a window must reach (or meet the grid's edge) for the links of cost ≤ the
-    /// sub-network's dispersal cost to be exact there: dispersal ÷ (least resistance × cell) + 2; nil when nothing
-    /// is passable.
+    /// sub-network's dispersal cost to be exact there: dispersal ÷ (least resistance × cell), rounded up as the
+    /// plan's halo is (see `LinkBuilder.tileLinks`); nil when nothing is passable.
     public static func linkHaloCells(_ plan: TilePlan, sub: String) -> Int? {
         guard let r = plan.halo.reaches.first(where: { $0.subnetwork == sub }), let minR = r.minResistance, minR > 0 else { return nil }
-        return Int((r.dispersalCost / (minR * plan.cellSize)).rounded(.up)) + 2
+        return Int((r.dispersalCost / (minR * plan.cellSize) * (1 - 1e-12)).rounded(.up))
     }
 
     /// One least-cost sub-network's functional links (planar links of cost ≤ its dispersal cost, as `trame run`
@@ -325,7 +325,7 @@ extension TileMerge {
     /// OUT/rasters/SUB_resistance.tif and SUB_reservoirs.tif, the crossings of its core) and joined
     /// (`LinkBuilder.mergeTiles`) into OUT/SUB_links.csv and their lines. Memory: one window at a time.
     /// Nil, with a progress line saying why, when some tile's window falls short of `linkHaloCells` (a capped
-    /// halo): the links would not be exact.
+    /// or hand-set halo): the links would not be exact.
     static func functionalLinks(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> (file: String, lines: [Feature])? {
         let plan = folder.plan, spec = plan.grid.spec
         guard let need = linkHaloCells(plan, sub: sub.name),
