@@ -27,15 +27,21 @@ final class TileReservoirsTests: XCTestCase {
         try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    /// The tiny sample (800 × 500 cells of 10 m) in 4 tiles of 4 km (2 × 2: reservoirs cross row 400, none
-    /// crosses column 400), then in 12 tiles of 2 km (4 × 3, six corners where four tiles meet).
-    func testTheTinySampleInTilesHasTheReservoirsOfTrameRun() throws {
+    /// The tiny sample generated into the work folder: its project file, the run's own reading of it, and its
+    /// least-cost sub-networks (the watercourse one is not tiled).
+    func tinySample() throws -> (path: String, input: SchemeInput, subs: [SubNetwork]) {
         let demo = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", work + "/demo", "--generate-only", "--quiet"])
         XCTAssertEqual(demo.status, 0, demo.err)
         let projectPath = work + "/demo/project.toml"
         let project = try ProjectFile.load(projectPath)
         let input = try SchemeReader(project: project, lang: "en", progress: { _ in }, warn: { _ in }).read()
-        let subs = project.subNetworks.filter { $0.model != .watercourse }
+        return (projectPath, input, project.subNetworks.filter { $0.model != .watercourse })
+    }
+
+    /// The tiny sample (800 × 500 cells of 10 m) in 4 tiles of 4 km (2 × 2: reservoirs cross row 400, none
+    /// crosses column 400), then in 12 tiles of 2 km (4 × 3, six corners where four tiles meet).
+    func testTheTinySampleInTilesHasTheReservoirsOfTrameRun() throws {
+        let (projectPath, input, subs) = try tinySample()
         let whole = try subs.map { try LeastCostSubNetwork().reservoirs($0, input: input) }
         let spec = input.spec
 
@@ -117,12 +123,7 @@ final class TileReservoirsTests: XCTestCase {
     /// past the grid, so the default halo (capped at 3 tiles) makes every window the whole grid; with a 300 m
     /// halo the windows fall short and the merge says so and writes no links.
     func testTheMergesLinksAreTrameRunsFunctionalLinks() throws {
-        let demo = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", work + "/demo", "--generate-only", "--quiet"])
-        XCTAssertEqual(demo.status, 0, demo.err)
-        let projectPath = work + "/demo/project.toml"
-        let project = try ProjectFile.load(projectPath)
-        let input = try SchemeReader(project: project, lang: "en", progress: { _ in }, warn: { _ in }).read()
-        let subs = project.subNetworks.filter { $0.model != .watercourse }
+        let (projectPath, input, subs) = try tinySample()
 
         let plan = try TilePlanning.plan(project: projectPath, tileMetres: 4000, haloMetres: nil, trame: TrameProcess.trame.path)
         XCTAssertEqual(plan.tiles.count, 4)
