@@ -164,7 +164,7 @@ final class TileReservoirsTests: XCTestCase {
         let shortFolder = try PlanFolder(work + "/short")
         for t in 1...4 { _ = try TileStep.run(shortFolder, task: t, progress: { _ in }) }
         var said: [String] = []
-        let w2 = try TileMerge.run(shortFolder, output: work + "/short-merged", progress: { said.append($0) })
+        let w2 = try TileMerge.run(shortFolder, output: work + "/short-merged", progress: { _ in }, warn: { said.append($0) })
         XCTAssertFalse(w2.contains("links.gpkg"), "\(w2)")
         XCTAssertTrue(said.contains { $0.hasPrefix("forest: links not tiled: the halo of 30 cells is under the ") }, "\(said)")
     }

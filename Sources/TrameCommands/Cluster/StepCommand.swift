@@ -63,7 +63,7 @@ struct MergeCommand: ParsableCommand {
         functional links (least-cost links of cost ≤ its dispersal cost, between reservoirs whose cost zones \
         touch, as `trame run` keeps them), found a tile at a time on the merged rasters (each tile's window, \
         the crossings of its core), into OUT/SUB_links.csv (from_reservoir, to_reservoir, cost, length_m) and \
-        OUT/links.gpkg; a sub-network gets none, with a line saying why, when the halo is under its \
+        OUT/links.gpkg; a sub-network gets none, with a warning saying why, when the halo is under its \
         dispersal cost ÷ its least resistance and the windows do not reach the territory's edge. \
         Then OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
 
@@ -82,7 +82,8 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let progress = Progress(quiet: common.quiet)
         let folder = try PlanFolder(plan)
-        let written = try TileMerge.run(folder, output: output) { progress.step($0) }
+        let written = try TileMerge.run(folder, output: output, progress: { progress.step($0) },
+                                       warn: { FileHandle.standardError.write(Data("trame: warning: \($0)\n".utf8)) })
         if !common.quiet { print("merged \(folder.plan.tiles.count) tiles: \(written.map { "\(output)/\($0)" }.joined(separator: ", "))") }
     }
 }

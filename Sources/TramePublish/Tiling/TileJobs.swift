@@ -247,7 +247,8 @@ public enum TileMerge {
     /// - Throws: naming every task that is not done (for this plan), before anything is written.
     /// - Complexity: O(grid cells × sub-networks); memory: one tile's core at a time, GDAL's cache and one
     ///   sub-network's fragment tables (`ReservoirJoin`).
-    public static func run(_ folder: PlanFolder, output: String, progress: (String) -> Void) throws -> [String] {
+    /// `warn` hears what the merge leaves out and why (a sub-network's links when the halo is too short).
+    public static func run(_ folder: PlanFolder, output: String, progress: (String) -> Void, warn: (String) -> Void = { _ in }) throws -> [String] {
         let plan = folder.plan
         let missing = plan.tiles.map(\.task).filter { !folder.isDone($0) }
         if !missing.isEmpty {
@@ -286,7 +287,7 @@ public enum TileMerge {
         }
         var lines: [Feature] = []
         for sub in plan.subnetworks where sub.reservoirs != nil {
-            guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress) else { continue }
+            guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress, warn: warn) else { continue }
             written.append(file)
             lines += features
         }
@@ -312,31 +313,30 @@ extension TileMerge {
     public static let linkFields = [FieldDefinition("subnetwork", .string), FieldDefinition("from_reservoir", .integer),
                                     FieldDefinition("to_reservoir", .integer), FieldDefinition("cost", .real), FieldDefinition("length_m", .real)]
 
-    /// How many cells beyond a core a window must reach (or meet the grid's edge) for the links of cost ≤ the
-    /// sub-network's dispersal cost to be exact there: dispersal ÷ (least resistance × cell), rounded up as the
-    /// plan's halo is (see `LinkBuilder.tileLinks`); nil when nothing is passable.
-    public static func linkHaloCells(_ plan: TilePlan, sub: String) -> Int? {
+    /// The sub-network's dispersal cost, and how many cells beyond a core a window must reach (or meet the
+    /// grid's edge) for its links of cost ≤ that to be exact there: its reach (dispersal ÷ least resistance) in
+    /// cells, rounded up as the plan's halo is (see `LinkBuilder.tileLinks`); nil when nothing is passable.
+    public static func linkHalo(_ plan: TilePlan, sub: String) -> (dispersal: Double, cells: Int)? {
         guard let r = plan.halo.reaches.first(where: { $0.subnetwork == sub }), let minR = r.minResistance, minR > 0 else { return nil }
-        return Int((r.dispersalCost / (minR * plan.cellSize) * (1 - 1e-12)).rounded(.up))
+        return (r.dispersalCost, TileHalo.cells(metres: r.metres, cellSize: plan.cellSize))
     }
 
     /// One least-cost sub-network's functional links (planar links of cost ≤ its dispersal cost, as `trame run`
     /// keeps them), found a tile at a time on the merged rasters (`LinkBuilder.tileLinks`: each tile's window of
     /// OUT/rasters/SUB_resistance.tif and SUB_reservoirs.tif, the crossings of its core) and joined
     /// (`LinkBuilder.mergeTiles`) into OUT/SUB_links.csv and their lines. Memory: one window at a time.
-    /// Nil, with a progress line saying why, when some tile's window falls short of `linkHaloCells` (a capped
+    /// Nil, with a warning saying why, when some tile's window falls short of `linkHalo` (a capped
     /// or hand-set halo): the links would not be exact.
-    static func functionalLinks(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void) throws -> (file: String, lines: [Feature])? {
+    static func functionalLinks(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void, warn: (String) -> Void) throws -> (file: String, lines: [Feature])? {
         let plan = folder.plan, spec = plan.grid.spec
-        guard let need = linkHaloCells(plan, sub: sub.name),
-              let dispersal = plan.halo.reaches.first(where: { $0.subnetwork == sub.name })?.dispersalCost else { return nil }
+        guard let (dispersal, need) = linkHalo(plan, sub: sub.name) else { return nil }
         let short = plan.tiles.filter { t in
             let c = t.core, w = t.window
             return (c.col - w.col < need && w.col > 0) || (c.row - w.row < need && w.row > 0)
                 || (w.col + w.cols - c.col - c.cols < need && w.col + w.cols < spec.cols) || (w.row + w.rows - c.row - c.rows < need && w.row + w.rows < spec.rows)
         }
         guard short.isEmpty else {
-            progress("\(sub.name): links not tiled: the halo of \(plan.halo.cells) cells is under the \(need) its dispersal needs (tile\(short.count > 1 ? "s" : "") \(SlurmStatus.arrayList(short.map(\.task))))")
+            warn("\(sub.name): links not tiled: the halo of \(plan.halo.cells) cells is under the \(need) cells its dispersal needs (tile\(short.count > 1 ? "s" : "") \(SlurmStatus.arrayList(short.map(\.task))))")
             return nil
         }
         var perTile: [[TileLink]] = []

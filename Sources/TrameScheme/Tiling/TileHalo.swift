@@ -58,15 +58,20 @@ public enum TileHalo {
         }
     }
 
+    /// `metres` in whole cells, rounded up; a relative tolerance so that 5000 m ÷ 10 m stays 500 cells despite
+    /// rounding in the division.
+    public static func cells(metres: Double, cellSize: Double) -> Int {
+        let ratio = metres / cellSize
+        return ratio <= 0 ? 0 : Int((ratio * (1 - 1e-12)).rounded(.up))
+    }
+
     /// The halo for tiles of `tileCells` cells of `cellSize` metres: `given` metres when set, else the widest
     /// reach; rounded up to whole cells; capped at `capTiles` × `tileCells` cells.
     public static func halo(reaches: [HaloReach], cellSize: Double, tileCells: Int, capTiles: Int = defaultCapTiles, given: Double? = nil) -> Halo {
         precondition(cellSize > 0 && tileCells > 0 && capTiles >= 0)
         let widest = reaches.max { $0.metres < $1.metres }
         let wanted = given ?? widest?.metres ?? 0
-        // A relative tolerance so that 5000 m ÷ 10 m stays 500 cells despite rounding in the division.
-        let ratio = wanted / cellSize
-        let wantedCells = ratio <= 0 ? 0 : Int((ratio * (1 - 1e-12)).rounded(.up))
+        let wantedCells = cells(metres: wanted, cellSize: cellSize)
         let cap = capTiles * tileCells
         let cells = min(wantedCells, cap)
         return Halo(metres: Double(cells) * cellSize, cells: cells, wantedMetres: wanted, capped: wantedCells > cap,
