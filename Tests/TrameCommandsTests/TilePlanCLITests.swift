@@ -44,15 +44,11 @@ final class TilePlanCLITests: XCTestCase {
         }
     }
 
-    /// The merged reservoirs (OUT/SUB_reservoirs.csv and OUT/reservoirs.gpkg) are those of `trame run` on the whole
+    /// The joined reservoirs (PLAN/joined/SUB_reservoirs.csv and reservoirs.gpkg) are those of `trame run` on the whole
     /// grid (its scheme.gpkg's reservoirs layer): per least-cost sub-network, the same ids, areas to 1e-9, and as
     /// many polygons.
     func assertReservoirsEqualTrameRun(_ merged: String, project: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let runDir = p("run")
-        if !FileManager.default.fileExists(atPath: runDir + "/scheme.gpkg") {
-            let r = try trame(["run", project, "-o", runDir, "--quiet"])
-            XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
-        }
+        let runDir = try trameRun(project)
         let whole = try VectorIO.read(runDir + "/scheme.gpkg", layer: "reservoirs")
         let polygons = try VectorIO.read(merged + "/reservoirs.gpkg", layer: "reservoirs")
         var compared = 0
@@ -69,6 +65,26 @@ final class TilePlanCLITests: XCTestCase {
             compared += expected.count
         }
         XCTAssertGreaterThan(compared, 20, "reservoirs compared", file: file, line: line)
+    }
+
+    /// `trame run` of the project on one machine, into work/run (once).
+    func trameRun(_ project: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let runDir = p("run")
+        if !FileManager.default.fileExists(atPath: runDir + "/scheme.gpkg") {
+            let r = try trame(["run", project, "-o", runDir, "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
+        }
+        return runDir
+    }
+
+    /// The merged scheme's figures.csv is `trame run`'s, byte for byte, and it is a scheme `trame run` recognises.
+    func assertFiguresEqualTrameRun(_ merged: String, project: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let run = try trameRun(project, file: file, line: line)
+        let a = try String(contentsOfFile: run + "/figures.csv", encoding: .utf8), b = try String(contentsOfFile: merged + "/figures.csv", encoding: .utf8)
+        XCTAssertGreaterThan(a.split(separator: "\n").count, 3, file: file, line: line)
+        XCTAssertEqual(b, a, "figures.csv", file: file, line: line)
+        let marker = try String(contentsOfFile: merged + "/.trame-output", encoding: .utf8)
+        XCTAssertTrue(marker.contains("\ncommand run\n"), marker, file: file, line: line)
     }
 
     func testPlanStepsAndMergeEqualTheWholeGrid() throws {
@@ -118,6 +134,8 @@ final class TilePlanCLITests: XCTestCase {
         let merged = try trame(["merge", plan, "-o", p("merged"), "--quiet"])
         XCTAssertEqual(merged.status, 0, merged.err)
         try assertMosaicEqualsWholeGrid(p("merged"))
+        try assertMosaicEqualsWholeGrid(plan + "/joined")
+        try assertFiguresEqualTrameRun(p("merged"), project: project)
 
         // A marker left by another plan does not count: re-planning with another halo makes every tile due again.
         XCTAssertEqual(try trame(["plan", project, "--tile", "4km", "--halo", "200m", "-o", plan, "--quiet"]).status, 0)
@@ -207,7 +225,8 @@ final class TilePlanCLITests: XCTestCase {
         XCTAssertEqual(s["accounting"] as? String, "sacct --completion")
         XCTAssertNil(s["resubmit"] as? String)
         try assertMosaicEqualsWholeGrid(plan + "/merged")
-        try assertReservoirsEqualTrameRun(plan + "/merged", project: project)
+        try assertReservoirsEqualTrameRun(plan + "/joined", project: project)
+        try assertFiguresEqualTrameRun(plan + "/merged", project: project)
 
         // A lost tile: its marker and outputs deleted. The status names it, alone, for resubmission.
         try FileManager.default.removeItem(atPath: plan + "/tiles/3")
@@ -230,6 +249,7 @@ final class TilePlanCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: plan + "/slurm/tasks/1", encoding: .utf8), before)
         XCTAssertEqual(try String(contentsOfFile: plan + "/slurm/tasks/3", encoding: .utf8).split(separator: "\n").count, 2)
         try assertMosaicEqualsWholeGrid(plan + "/merged")
-        try assertReservoirsEqualTrameRun(plan + "/merged", project: project)
+        try assertReservoirsEqualTrameRun(plan + "/joined", project: project)
+        try assertFiguresEqualTrameRun(plan + "/merged", project: project)
     }
 }

@@ -51,14 +51,14 @@ final class TileReservoirsTests: XCTestCase {
             let plan = try TilePlanning.plan(project: projectPath, tileMetres: tileMetres, haloMetres: 300, trame: TrameProcess.trame.path)
             XCTAssertEqual(plan.tiles.count, count)
             XCTAssertEqual(plan.subnetworks.filter { $0.reservoirs != nil }.map(\.name), subs.map(\.name), "the watercourse sub-network (river) is not tiled")
-            let dir = "\(work)/plan\(count)", out = "\(work)/merged\(count)"
+            let dir = "\(work)/plan\(count)"
             try TilePlanning.write(plan, to: dir)
-            let folder = try PlanFolder(dir)
+            let folder = try PlanFolder(dir), out = folder.joinedFolder
             for t in 1...count {
                 guard case .computed(let files) = try TileStep.run(folder, task: t, progress: { _ in }) else { return XCTFail("tile \(t) skipped") }
                 XCTAssertTrue(files.contains("forest_fragments.json") && files.contains("forest_fragments.tif"), "\(files)")
             }
-            let written = try TileMerge.run(folder, output: out, progress: { _ in })
+            let written = try TileJoin.run(folder, progress: { _ in })
             XCTAssertTrue(written.contains("rasters/wetland_reservoirs.tif") && written.contains("wetland_reservoirs.csv"), "\(written)")
 
             // OUT/reservoirs.gpkg: a polygon per reservoir of every sub-network, covering exactly its cells (its
@@ -117,7 +117,7 @@ final class TileReservoirsTests: XCTestCase {
         }
     }
 
-    /// The merge's functional links (OUT/SUB_links.csv, OUT/links.gpkg), found a tile at a time, against those of
+    /// The join's functional links (PLAN/joined/SUB_links.csv and links.gpkg), found a tile at a time, against those of
     /// `trame run`'s own stages on the whole grid (its resistance, reservoirs and planar links, kept at cost ≤ the
     /// dispersal cost): the same pairs, costs and lengths, lines to a micrometre. The sample's dispersal reaches
     /// past the grid, so the default halo (capped at 3 tiles) makes every window the whole grid; with a 300 m
@@ -127,11 +127,11 @@ final class TileReservoirsTests: XCTestCase {
 
         let plan = try TilePlanning.plan(project: projectPath, tileMetres: 4000, haloMetres: nil, trame: TrameProcess.trame.path)
         XCTAssertEqual(plan.tiles.count, 4)
-        let dir = work + "/plan", out = work + "/merged"
+        let dir = work + "/plan"
         try TilePlanning.write(plan, to: dir)
-        let folder = try PlanFolder(dir)
+        let folder = try PlanFolder(dir), out = folder.joinedFolder
         for t in 1...4 { _ = try TileStep.run(folder, task: t, progress: { _ in }) }
-        let written = try TileMerge.run(folder, output: out, progress: { _ in })
+        let written = try TileJoin.run(folder, links: true, progress: { _ in })
         XCTAssertTrue(written.contains("links.gpkg"), "\(written)")
         let layer = try VectorIO.read(out + "/links.gpkg", layer: "links")
         var compared = 0
@@ -141,7 +141,7 @@ final class TileReservoirsTests: XCTestCase {
             let whole = try LinkBuilder.links(resistance: res, patches: patches, topology: .planar).filter { $0.cost <= sub.dispersalCost }
             let rows = try String(contentsOfFile: "\(out)/\(sub.name)_links.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
                 .map { $0.split(separator: ",").map(String.init) }
-            XCTAssertEqual(rows.first, TileMerge.linkColumns)
+            XCTAssertEqual(rows.first, TileJoin.linkColumns)
             XCTAssertEqual(rows.dropFirst().map { "\($0[0])–\($0[1])" }, whole.map { "\($0.from)–\($0.to)" }, sub.name)
             for (row, l) in zip(rows.dropFirst(), whole) {
                 XCTAssertEqual(Double(row[2]), l.cost, "\(sub.name) \(l.from)–\(l.to) cost")
@@ -164,8 +164,9 @@ final class TileReservoirsTests: XCTestCase {
         let shortFolder = try PlanFolder(work + "/short")
         for t in 1...4 { _ = try TileStep.run(shortFolder, task: t, progress: { _ in }) }
         var said: [String] = []
-        let w2 = try TileMerge.run(shortFolder, output: work + "/short-merged", progress: { _ in }, warn: { said.append($0) })
+        let w2 = try TileJoin.run(shortFolder, links: true, progress: { _ in }, warn: { said.append($0) })
         XCTAssertFalse(w2.contains("links.gpkg"), "\(w2)")
+        XCTAssertTrue(w2.contains(TileJoin.noLinksNote), "\(w2)")
         XCTAssertTrue(said.contains { $0.hasPrefix("forest: links not tiled: the halo of 30 cells is under the ") }, "\(said)")
     }
 }

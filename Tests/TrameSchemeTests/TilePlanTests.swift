@@ -174,6 +174,8 @@ final class TilePlanTests: XCTestCase {
             XCTAssertTrue(lines.contains(expected), "\(expected) in\n\(s.tiles)")
         }
         XCTAssertTrue(s.merge.contains("#SBATCH --job-name=trame-0123abcd-merge"))
+        // The merge builds the scheme on the whole territory: 44 bytes × 400 000 cells = 16.8 MiB → 17, + 512.
+        XCTAssertTrue(s.merge.split(separator: "\n").contains("#SBATCH --mem=529M"), s.merge)
         XCTAssertTrue(s.merge.contains("exec '/usr/bin/trame' merge '/work/my plan' -o '/work/my plan/merged'"))
         XCTAssertTrue(s.submit.contains("sbatch --parsable \"$@\" trame.sbatch"))
         XCTAssertTrue(s.submit.contains("--dependency=afterok:\"$array\" merge.sbatch"))

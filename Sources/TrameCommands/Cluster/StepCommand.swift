@@ -34,8 +34,8 @@ struct StepCommand: ParsableCommand {
         let progress = Progress(quiet: common.quiet)
         let folder = try PlanFolder(plan)
         if task == folder.plan.mergeTask {
-            let written = try TileMerge.run(folder, output: folder.mergedFolder) { progress.step($0) }
-            if !common.quiet { print("task \(task) (merge): wrote \(written.map { "\(folder.mergedFolder)/\($0)" }.joined(separator: ", "))") }
+            let result = try TileMerge.run(folder, output: folder.mergedFolder, progress: { progress.step($0) }, warn: warnOnStderr)
+            if !common.quiet { SchemeSummary.print(result, out: folder.mergedFolder, lang: "en") }
             return
         }
         switch try TileStep.run(folder, task: task, progress: { progress.step($0) }) {
@@ -50,40 +50,52 @@ struct StepCommand: ParsableCommand {
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the tiles of a plan into the rasters `trame run` writes for the whole territory.",
+        abstract: "Join the tiles of a plan and build the scheme from them: the same outputs as `trame run`.",
         discussion: """
-        Writes OUT/rasters/SUB_resistance.tif for every sub-network (Cloud-Optimized GeoTIFF, cost units per \
-        metre, impassable = NoData −9999): each tile's core window, the halo left out, assembled on the \
-        territory's grid a tile at a time (the whole raster is never held in memory). For every least-cost \
-        sub-network, joins the tiles' reservoir fragments across the tiles' edges (a union-find over the cells \
-        on the cores' sides, 8-connected) and writes OUT/rasters/SUB_reservoirs.tif (reservoir ids 1…n as \
-        `trame run` numbers them, 0 = NoData) and OUT/SUB_reservoirs.csv (reservoir, cells, area_ha, \
-        perimeter_m, from_inventory, inventories); then OUT/reservoirs.gpkg, every sub-network's reservoir \
-        polygons with the same figures (a layer to open in QGIS). Then each least-cost sub-network's \
-        functional links (least-cost links of cost ≤ its dispersal cost, between reservoirs whose cost zones \
-        touch, as `trame run` keeps them), found a tile at a time on the merged rasters (each tile's window, \
-        the crossings of its core), into OUT/SUB_links.csv (from_reservoir, to_reservoir, cost, length_m) and \
-        OUT/links.gpkg; a sub-network gets none, with a warning saying why, when the halo is under its \
-        dispersal cost ÷ its least resistance and the windows do not reach the territory's edge. \
-        Then OUT/trame-merge.json. Refuses, before writing anything, when a tile task is not done, naming which.
+        First joins the tiles into PLAN/joined: every sub-network's resistance (each tile's core, the halo \
+        left out, assembled a tile at a time into rasters/SUB_resistance.tif, the same cells as `trame run`'s), \
+        and for every least-cost sub-network the reservoir fragments joined across the tiles' edges (a \
+        union-find over the cells on the cores' sides, 8-connected) into rasters/SUB_reservoirs.tif (ids 1…n \
+        as `trame run` numbers them), SUB_reservoirs.csv (reservoir, cells, area_ha, perimeter_m, \
+        from_inventory, inventories) and reservoirs.gpkg. A join already done for this plan is kept.
 
-        Not yet tiled: the links above the dispersal cost, corridors and metrics, and the watercourse \
-        sub-network's reservoirs; they still need `trame run`.
+        Then builds the scheme into OUT exactly as `trame run` does, each least-cost sub-network starting \
+        from the joined resistance and reservoirs: links, corridors, metrics, the watercourse sub-network, \
+        nature spaces, buffer zones, conflict points, figures, maps and report, on the whole territory (this \
+        stage needs about the memory of `trame run`: 40 bytes per cell). OUT follows `trame run`'s rule: a new \
+        folder, an empty one or an earlier scheme, built aside and swapped in at the end.
+
+        --check-links also finds each least-cost sub-network's functional links (cost ≤ its dispersal cost) \
+        a tile at a time on the joined rasters (PLAN/joined/SUB_links.csv and links.gpkg), and stops if they \
+        are not the whole grid's, to the last bit; this needs a halo of the dispersal cost ÷ the least \
+        resistance (a sub-network whose windows fall short is left out, with a warning).
+
+        Refuses, before writing anything, when a tile task is not done (naming which), or when the project \
+        changed since the plan was made.
         """)
 
     @Argument(help: "The plan's folder.")
     var plan: String
 
-    @Option(name: .shortAndLong, help: "Output folder (created).")
+    @Option(name: .shortAndLong, help: "Output folder for the scheme: new, empty or an earlier scheme.")
     var output: String
+
+    @Option(help: "Language of maps and report: fr or en (default: the project's [report] lang).")
+    var lang: Language?
+
+    @Flag(help: "Also find the functional links tile by tile and check them against the whole grid's.")
+    var checkLinks = false
 
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let progress = Progress(quiet: common.quiet)
         let folder = try PlanFolder(plan)
-        let written = try TileMerge.run(folder, output: output, progress: { progress.step($0) },
-                                       warn: { FileHandle.standardError.write(Data("trame: warning: \($0)\n".utf8)) })
-        if !common.quiet { print("merged \(folder.plan.tiles.count) tiles: \(written.map { "\(output)/\($0)" }.joined(separator: ", "))") }
+        let result = try TileMerge.run(folder, output: output, lang: lang?.rawValue, checkLinks: checkLinks,
+                                       progress: { progress.step($0) }, warn: warnOnStderr)
+        if !common.quiet { SchemeSummary.print(result, out: output, lang: "en") }
     }
 }
+
+/// A warning on stderr, shown also with --quiet.
+func warnOnStderr(_ text: String) { FileHandle.standardError.write(Data("trame: warning: \(text)\n".utf8)) }

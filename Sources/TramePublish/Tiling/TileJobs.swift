@@ -34,9 +34,14 @@ public struct PlanFolder: Sendable {
     /// A tile's reservoir fragments of one sub-network: their local ids over the core (Int32 GeoTIFF) and their table.
     public func fragmentLabels(task: Int, subnetwork: String) -> String { "\(tileFolder(task))/\(subnetwork)_fragments.tif" }
     public func fragmentTable(task: Int, subnetwork: String) -> String { "\(tileFolder(task))/\(subnetwork)_fragments.json" }
-    /// Where the plan's own merge job writes (`merge.sbatch`), and its marker.
+    /// Where the plan's own merge job writes its scheme (`merge.sbatch`).
     public var mergedFolder: String { "\(path)/merged" }
-    public static func mergeMarker(_ out: String) -> String { (out as NSString).appendingPathComponent("trame-merge.json") }
+    /// Where the merge joins the tiles (`TileJoin`): the territory's resistance and reservoir rasters, the
+    /// reservoirs' table and polygons, the tiled links; then PLAN/joined/done.
+    public var joinedFolder: String { "\(path)/joined" }
+    public var joinMarker: String { "\(joinedFolder)/done" }
+    /// Written once a merge has built its scheme: the plan's hash and the scheme's folder.
+    public var mergeMarker: String { "\(path)/merge-done.json" }
 
     /// Whether task `task` (a tile) is done for this plan: its marker is there and names this plan's hash.
     public func isDone(_ task: Int) -> Bool {
@@ -46,11 +51,27 @@ public struct PlanFolder: Sendable {
             && marker.outputs.allSatisfy { FileManager.default.fileExists(atPath: "\(tileFolder(task))/\($0)") }
     }
 
-    /// Whether the plan's own merge (into PLAN/merged) is done for this plan.
+    /// Whether the plan's own merge (a scheme in PLAN/merged) is done for this plan: its marker names this plan
+    /// and that folder, and the scheme is there.
     public var isMerged: Bool {
-        guard let data = FileManager.default.contents(atPath: Self.mergeMarker(mergedFolder)),
+        guard let data = FileManager.default.contents(atPath: mergeMarker),
               let marker = try? JSONDecoder().decode(DoneMarker.self, from: data) else { return false }
-        return marker.plan == hash
+        return marker.plan == hash && marker.outputs == [mergedFolder]
+            && FileManager.default.fileExists(atPath: (mergedFolder as NSString).appendingPathComponent(OutputFolder.markerName))
+    }
+
+    /// The join's marker, when it names this plan and its files are all there.
+    func joined() -> DoneMarker? {
+        guard let data = FileManager.default.contents(atPath: joinMarker),
+              let marker = try? JSONDecoder().decode(DoneMarker.self, from: data), marker.plan == hash,
+              marker.outputs.allSatisfy({ FileManager.default.fileExists(atPath: "\(joinedFolder)/\($0)") }) else { return nil }
+        return marker
+    }
+
+    /// A tile computed again makes the join and the merge stale.
+    func forgetMerge() {
+        try? FileManager.default.removeItem(atPath: joinMarker)
+        try? FileManager.default.removeItem(atPath: mergeMarker)
     }
 }
 
@@ -133,7 +154,7 @@ public enum TileStep {
         case computed([String])
     }
 
-    /// Runs task `task` of the plan: a tile's reservoir fragments, then its resistance rasters (the merge task is `TileMerge`).
+    /// Runs task `task` of the plan: a tile's reservoir fragments, then its resistance rasters (the merge task is `TileMerge`, which starts with `TileJoin`).
     ///
     /// Memory: first the core and its ring of cells (land cover, inventories, habitat and fragment ids: 13 bytes a
     /// cell) and the fragment tables, freed before the resistance: the tile's window as Int32 and one resistance at a
@@ -149,6 +170,7 @@ public enum TileStep {
         if folder.isDone(task) { return .skipped }
         let dir = folder.tileFolder(task)
         try? FileManager.default.removeItem(atPath: folder.doneMarker(task))
+        folder.forgetMerge()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var outputs = try fragments(folder, tile: tile, progress: progress)
         let w = tile.window
@@ -240,23 +262,36 @@ extension TileStep {
     }
 }
 
-/// `trame merge PLAN -o OUT`: the tiles' cores joined into OUT/rasters/SUB_resistance.tif, the same rasters as
-/// `trame run` writes for the whole grid; the reservoirs of every least-cost sub-network joined across the tiles'
-/// edges into OUT/rasters/SUB_reservoirs.tif and OUT/SUB_reservoirs.csv.
-public enum TileMerge {
+/// The first stage of `trame merge`: the tiles joined into PLAN/joined — rasters/SUB_resistance.tif (each tile's
+/// core, the same rasters as `trame run` writes for the whole grid), and for every least-cost sub-network its
+/// reservoirs joined across the tiles' edges (rasters/SUB_reservoirs.tif, SUB_reservoirs.csv, reservoirs.gpkg);
+/// with `links`, their functional links found a tile at a time (SUB_links.csv, links.gpkg). Then PLAN/joined/done.
+/// A join whose marker names this plan is kept (its links added when asked for and missing).
+public enum TileJoin {
+    /// - Returns: the files of PLAN/joined, relative to it.
     /// - Throws: naming every task that is not done (for this plan), before anything is written.
     /// - Complexity: O(grid cells × sub-networks); memory: one tile's core at a time, GDAL's cache and one
-    ///   sub-network's fragment tables (`ReservoirJoin`).
-    /// `warn` hears what the merge leaves out and why (a sub-network's links when the halo is too short).
-    public static func run(_ folder: PlanFolder, output: String, progress: (String) -> Void, warn: (String) -> Void = { _ in }) throws -> [String] {
+    ///   sub-network's fragment tables (`ReservoirJoin`); the links one window at a time.
+    /// `warn` hears what the join leaves out and why (a sub-network's links when the halo is too short).
+    @discardableResult
+    public static func run(_ folder: PlanFolder, links: Bool = false, progress: (String) -> Void, warn: (String) -> Void = { _ in }) throws -> [String] {
         let plan = folder.plan
         let missing = plan.tiles.map(\.task).filter { !folder.isDone($0) }
         if !missing.isEmpty {
             throw GeodataError(PlanFolder.planFile(folder.path), "task\(missing.count > 1 ? "s" : "") \(SlurmStatus.arrayList(missing)) of \(plan.tiles.count) \(missing.count > 1 ? "are" : "is") not done: run `trame step \(folder.path) --task N` for each (or `sbatch --array=\(SlurmStatus.arrayList(missing)) trame.sbatch`), then merge")
         }
-        let out = URL(fileURLWithPath: output).standardizedFileURL.path
+        let out = folder.joinedFolder
+        if let done = folder.joined(), !links || done.outputs.contains(where: { $0.hasSuffix("_links.csv") || $0 == noLinksNote }) {
+            progress("the \(plan.tiles.count) tiles are already joined for this plan (\(out))")
+            if links {
+                for sub in plan.subnetworks where sub.reservoirs != nil && !done.outputs.contains("\(sub.name)_links.csv") {
+                    warn("\(sub.name): links not tiled: the plan's halo of \(plan.halo.cells) cells is under what its dispersal needs")
+                }
+            }
+            return done.outputs
+        }
+        try? FileManager.default.removeItem(atPath: folder.joinMarker)
         try FileManager.default.createDirectory(atPath: out + "/rasters", withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(atPath: PlanFolder.mergeMarker(out))
         let spec = plan.grid.spec
         var written: [String] = []
         for sub in plan.subnetworks {
@@ -285,27 +320,37 @@ public enum TileMerge {
                                             features: polygons, crsWKT: spec.crsWKT)], to: "\(out)/reservoirs.gpkg")
             written.append("reservoirs.gpkg")
         }
-        var lines: [Feature] = []
-        for sub in plan.subnetworks where sub.reservoirs != nil {
-            guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress, warn: warn) else { continue }
-            written.append(file)
-            lines += features
-        }
-        if !lines.isEmpty {
-            progress("writing the links' lines")
-            try VectorIO.write([VectorLayer(name: "links", geometryKind: .lineString, fields: linkFields, features: lines, crsWKT: spec.crsWKT)],
-                               to: "\(out)/links.gpkg")
-            written.append("links.gpkg")
+        if links {
+            var lines: [Feature] = []
+            for sub in plan.subnetworks where sub.reservoirs != nil {
+                guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress, warn: warn) else { continue }
+                written.append(file)
+                lines += features
+            }
+            if !lines.isEmpty {
+                progress("writing the links' lines")
+                try VectorIO.write([VectorLayer(name: "links", geometryKind: .lineString, fields: linkFields, features: lines, crsWKT: spec.crsWKT)],
+                                   to: "\(out)/links.gpkg")
+                written.append("links.gpkg")
+            }
+            if !written.contains(where: { $0.hasSuffix("_links.csv") }) {
+                // Asked for, none could be tiled: noted, so that the next merge does not try again.
+                try writeAtomically(Data("no sub-network's links could be tiled with this plan's halo\n".utf8), to: "\(out)/\(noLinksNote)")
+                written.append(noLinksNote)
+            }
         }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: written, finished: ISO8601DateFormatter().string(from: Date()))
-        try writeAtomically(try e.encode(marker), to: PlanFolder.mergeMarker(out))
+        try writeAtomically(try e.encode(marker), to: folder.joinMarker)
         return written
     }
+
+    /// Left in PLAN/joined when links were asked for and none could be tiled.
+    static let noLinksNote = "links-not-tiled.txt"
 }
 
-extension TileMerge {
+extension TileJoin {
     /// The header of OUT/SUB_links.csv.
     public static let linkColumns = ["from_reservoir", "to_reservoir", "cost", "length_m"]
 

@@ -44,10 +44,18 @@ public struct LeastCostSubNetwork: SubNetworkModel {
     public init() {}
 
     public func analyse(_ index: Int, of input: SchemeInput, sink: RasterSink, progress: (String) -> Void) throws -> SubNetworkAnalysis {
-        let p = input.project, sub = p.subNetworks[index]
+        let sub = input.project.subNetworks[index]
         progress("\(sub.name): resistance and reservoirs")
         let res = try input.friction.resistance(for: input.landCover, column: sub.frictionColumn)
         let patches = try reservoirs(sub, input: input)
+        return try analyse(index, of: input, resistance: res, patches: patches, sink: sink, progress: progress)
+    }
+
+    /// The sub-network from its resistance and reservoirs on, however they were made (here, or joined from a
+    /// plan's tiles by `trame merge`): links, cost distance, corridors and metrics, the resistance handed to the sink.
+    public func analyse(_ index: Int, of input: SchemeInput, resistance res: Grid<Float>, patches: PatchSet, sink: RasterSink,
+                        progress: (String) -> Void) throws -> SubNetworkAnalysis {
+        let sub = input.project.subNetworks[index]
         sink.write(res, to: "rasters/\(sub.name)_resistance.tif", description: "resistance (\(sub.name)), cost units per metre")
         progress("\(sub.name): \(patches.patches.count) reservoirs; least-cost links")
         var links: [PatchLink] = []

@@ -3,7 +3,7 @@
 /// - `trame.sbatch`: `#SBATCH --array=1-N`, one task per tile, each running `trame step PLAN --task $SLURM_ARRAY_TASK_ID`
 ///   with `--mem` from the plan's estimate (`TileMemory`) and two CPUs; each task first appends its job id to
 ///   PLAN/slurm/tasks/N, which `trame slurm status` reads back to match sacct's records with the tiles.
-/// - `merge.sbatch`: `trame merge PLAN -o PLAN/merged`.
+/// - `merge.sbatch`: `trame merge PLAN -o PLAN/merged`, with `--mem` for the whole scheme (`TileMemory.mergeMegabytes`).
 /// - `submit.sh [--array=LIST]`: submits the array (all tiles, or those of LIST), then the merge with
 ///   `--dependency=afterok:ARRAY`, recording both job ids in PLAN/slurm/; a merge still waiting from an
 ///   earlier submission is cancelled first (its dependency can no longer be met once a task has failed).
@@ -25,8 +25,8 @@ public struct SlurmScripts: Sendable {
     /// Single-quoted for the shell.
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    var common: [String] {
-        var lines = ["#SBATCH --cpus-per-task=\(cpusPerTask)", "#SBATCH --mem=\(plan.memory.megabytes)M", "#SBATCH --chdir=\(folder)"]
+    func common(megabytes: Int) -> [String] {
+        var lines = ["#SBATCH --cpus-per-task=\(cpusPerTask)", "#SBATCH --mem=\(megabytes)M", "#SBATCH --chdir=\(folder)"]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time { lines.append("#SBATCH --time=\(time)") }
         return lines
@@ -39,7 +39,7 @@ public struct SlurmScripts: Sendable {
                  "# --mem: \(plan.memory.bytesPerCell) bytes per cell × \(plan.memory.largestWindowCells) cells (the largest tile with its halo) + \(plan.memory.overheadMegabytes) MB.",
                  "#SBATCH --job-name=\(jobName)",
                  "#SBATCH --array=1-\(plan.tiles.count)",
-                 "#SBATCH --output=\(folder)/logs/%A_%a.out"] + common + [
+                 "#SBATCH --output=\(folder)/logs/%A_%a.out"] + common(megabytes: plan.memory.megabytes) + [
                  "set -euo pipefail",
                  "mkdir -p \(q(folder + "/slurm/tasks"))",
                  "echo \"$SLURM_JOB_ID $SLURM_ARRAY_JOB_ID\" >> \(q(folder + "/slurm/tasks/"))\"$SLURM_ARRAY_TASK_ID\"",
@@ -50,9 +50,10 @@ public struct SlurmScripts: Sendable {
     public var merge: String {
         let q = Self.quote
         return (["#!/bin/bash",
-                 "# Written by `trame plan --slurm`: joins the tiles of \(folder)/plan.json once they have all succeeded.",
+                 "# Written by `trame plan --slurm`: joins the tiles of \(folder)/plan.json once they have all succeeded, then builds the scheme.",
+                 "# --mem: \(TileMemory.mergeBytesPerCell) bytes per cell × \(plan.grid.cols * plan.grid.rows) cells (the whole territory) + \(TileMemory.mergeOverheadMegabytes) MB.",
                  "#SBATCH --job-name=\(jobName)-merge",
-                 "#SBATCH --output=\(folder)/logs/merge_%j.out"] + common + [
+                 "#SBATCH --output=\(folder)/logs/merge_%j.out"] + common(megabytes: TileMemory.mergeMegabytes(cells: plan.grid.cols * plan.grid.rows)) + [
                  "set -euo pipefail",
                  "exec \(q(plan.trame)) merge \(q(folder)) -o \(q(folder + "/merged"))",
                  ""]).joined(separator: "\n")

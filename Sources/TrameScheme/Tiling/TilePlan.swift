@@ -129,6 +129,16 @@ public struct TileMemory: Codable, Equatable, Sendable {
     }
 }
 
+extension TileMemory {
+    /// The merge builds the scheme on the whole territory: `trame run`'s peak, measured at 33–38 bytes per cell
+    /// from 40 M to 300 M cells (49 at 12.5 M, where the process's own few hundred MB weigh), with some spare.
+    public static let mergeBytesPerCell = 44
+    public static let mergeOverheadMegabytes = 512
+
+    /// What the merge asks the scheduler for, megabytes (MiB), for a territory of `cells` cells.
+    public static func mergeMegabytes(cells: Int) -> Int { mergeOverheadMegabytes + (cells * mergeBytesPerCell + (1 << 20) - 1) >> 20 }
+}
+
 /// A plan that cannot be made, with the value at fault and what to do.
 public struct TilePlanError: Error, CustomStringConvertible, Equatable {
     public var description: String
