@@ -25,10 +25,11 @@ struct PlanCommand: ParsableCommand {
         and PLAN/submit.sh, which submits the array and then the merge with --dependency=afterok. Follow it \
         with `trame slurm status PLAN`.
 
-        Tiled today: each sub-network's resistance, the reservoirs of the least-cost sub-networks (found \
-        per tile, joined across the tiles' edges by the merge), and their functional links (cost ≤ dispersal, \
-        found by the merge a tile at a time); the longer links, corridors and metrics still need `trame run` \
-        on one machine.
+        Tiled today: each sub-network's resistance and the reservoirs of the least-cost sub-networks (found \
+        per tile, joined across the tiles' edges by the merge). The merge then builds the whole scheme from \
+        them on one machine, as `trame run` does (links, corridors, metrics, nature spaces, buffer zones, \
+        figures, maps, report), so merge.sbatch asks for the whole territory's memory: 44 bytes per cell + \
+        512 MB.
 
         Example:
           trame plan project.toml --tile 50km -o plan --slurm --partition normal --time 02:00:00
@@ -96,6 +97,7 @@ struct PlanCommand: ParsableCommand {
         print("\(n) tile\(n > 1 ? "s" : "") (\(across) × \(down)) of \(plan.tileCells) cells (\(fmt(Double(plan.tileCells) * plan.cellSize)) m) over \(g.cols) × \(g.rows) cells of \(fmt(plan.cellSize)) m")
         print(plan.haloStatement)
         print("memory per task: \(plan.memory.megabytes) MB (\(plan.memory.bytesPerCell) bytes × \(plan.memory.largestWindowCells) cells of the largest tile with its halo + \(plan.memory.overheadMegabytes) MB)")
+        print("memory of the merge: \(TileMemory.mergeMegabytes(cells: g.cols * g.rows)) MB (\(TileMemory.mergeBytesPerCell) bytes × \(g.cols * g.rows) cells of the territory + \(TileMemory.mergeOverheadMegabytes) MB: it builds the whole scheme)")
         print("wrote \(written.map { "\(folder)/\($0)" }.joined(separator: ", "))")
         if slurm {
             print("next: \(folder)/submit.sh, then `trame slurm status \(folder)`")

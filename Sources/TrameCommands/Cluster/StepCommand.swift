@@ -16,7 +16,8 @@ struct StepCommand: ParsableCommand {
         and halo) and writes each sub-network's resistance over it to PLAN/tiles/N/SUB_resistance.tif (cost \
         units per metre, impassable = NoData −9999); then PLAN/tiles/N/done, written last and atomically, \
         holding the plan's SHA-256. A task whose marker matches the plan is skipped (say so and exit 0): rerunning a whole \
-        array only computes what is missing. The last task (tiles + 1) is the merge into PLAN/merged.
+        array only computes what is missing, and a tile computed again makes the merge due again. The last task \
+        (tiles + 1) is the merge into PLAN/merged (see `trame merge`).
 
         Runs anywhere the plan's files are visible: a cluster node (trame.sbatch calls it with \
         $SLURM_ARRAY_TASK_ID), a workstation, a loop in a shell.

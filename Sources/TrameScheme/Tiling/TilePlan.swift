@@ -7,8 +7,8 @@ import TrameRaster
 /// `trame step`, `trame merge` and `trame slurm status`.
 ///
 /// Today a tile task computes each sub-network's resistance over its window and the fragments of its
-/// reservoirs over its core, which the merge joins across the tiles' edges; the later stages (links,
-/// corridors) will run on them within the same halo.
+/// reservoirs over its core, which the merge joins across the tiles' edges before building the rest of the
+/// scheme on the whole grid; the later stages (links, corridors) will run on the tiles within the same halo.
 public struct TilePlan: Codable, Equatable, Sendable {
     /// 2: the sub-networks carry their reservoirs' settings and the plan its inventories (tiled reservoirs).
     public static let currentVersion = 2
