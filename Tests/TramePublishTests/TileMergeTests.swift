@@ -113,6 +113,15 @@ final class TileMergeTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("wetland_reservoirs.tif: reservoir 1 has "), "\(e)")
         }
 
+        // A joined resistance replaced by one with a negative cell: refused before any search.
+        let resFile = folder.joinedFolder + "/rasters/mining_resistance.tif"
+        var res = try RasterIO.read(resFile, as: Float.self)
+        res.values[res.values.firstIndex { $0 > 0 }!] = -5
+        try RasterIO.write(res, to: resFile)
+        XCTAssertThrowsError(try TileMerge.run(folder, output: work + "/merged", progress: { _ in }, warn: { _ in })) { e in
+            XCTAssertTrue("\(e)".contains("mining_resistance.tif: holds the resistance -5.0; resistances are > 0"), "\(e)")
+        }
+
         // The project edited after the plan (a sub-network's minimum area): make the plan again.
         let text = try String(contentsOfFile: project, encoding: .utf8)
         try text.replacingOccurrences(of: "min_reservoir_area = \"5 ha\"", with: "min_reservoir_area = \"6 ha\"").write(toFile: project, atomically: true, encoding: .utf8)

@@ -77,6 +77,11 @@ struct JoinedSubNetworks: SubNetworkModel {
         progress("\(sub.name): resistance and reservoirs joined from \(folder.plan.tiles.count) tiles")
         let resFile = "\(dir)/rasters/\(sub.name)_resistance.tif", labelFile = "\(dir)/rasters/\(sub.name)_reservoirs.tif"
         let res = try Self.read(resFile, as: Float.self, on: spec, noData: ResistanceTable.impassable)
+        // What the tiles wrote: resistances > 0, impassable as NoData. Anything else (a file replaced by hand) is
+        // refused before the search, which assumes it.
+        if let bad = res.values.first(where: { $0 != ResistanceTable.impassable && !($0 > 0 && $0.isFinite) }) {
+            throw GeodataError(resFile, "holds the resistance \(bad); resistances are > 0 (impassable = NoData): run `trame merge` again")
+        }
         let labels = try Self.read(labelFile, as: Int32.self, on: spec, noData: 0)
         let patches = try Self.reservoirs("\(dir)/\(sub.name)_reservoirs.csv", labels: labels, labelFile: labelFile)
         let a = try LeastCostSubNetwork().analyse(index, of: input, resistance: res, patches: patches, sink: sink, progress: progress)
