@@ -105,7 +105,7 @@ public struct OutputFolder: Sendable {
     }
 
     /// An absolute path with `.`/`..` and the symbolic links of its existing part resolved.
-    static func resolved(_ name: String) -> String {
+    public static func resolved(_ name: String) -> String {
         var url = URL(fileURLWithPath: name).standardizedFileURL
         var rest: [String] = []
         while url.path != "/" {

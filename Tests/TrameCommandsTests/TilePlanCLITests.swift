@@ -136,6 +136,12 @@ final class TilePlanCLITests: XCTestCase {
         try assertMosaicEqualsWholeGrid(p("merged"))
         try assertMosaicEqualsWholeGrid(plan + "/joined")
         try assertFiguresEqualTrameRun(p("merged"), project: project)
+        // The merge task builds PLAN/merged once; run again, it is skipped.
+        let task5 = try trame(["step", plan, "--task", "5", "--quiet"])
+        XCTAssertEqual(task5.status, 0, task5.err)
+        try assertFiguresEqualTrameRun(plan + "/merged", project: project)
+        let skipped = try trame(["step", plan, "--task", "5"])
+        XCTAssertTrue(skipped.out.contains("task 5 (merge): already done for this plan"), skipped.out)
 
         // A marker left by another plan does not count: re-planning with another halo makes every tile due again.
         XCTAssertEqual(try trame(["plan", project, "--tile", "4km", "--halo", "200m", "-o", plan, "--quiet"]).status, 0)

@@ -79,11 +79,19 @@ final class TileMergeTests: XCTestCase {
         let csv = folder.joinedFolder + "/calcicolous_links.csv"
         var rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertGreaterThan(rows.count, 10)
-        // One cost off by its last bit.
+        // One cost changed in its last digit, the file's size and time kept (so that the join is not redone).
         var fields = rows[3].split(separator: ",").map(String.init)
-        fields[2] = String(format: "%.17g", Double(fields[2])!.nextUp)
+        let last = fields[2].last!
+        fields[2] = String(fields[2].dropLast()) + (last == "5" ? "6" : "5")
         rows[3] = fields.joined(separator: ",")
-        try rows.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        var st = stat()
+        XCTAssertEqual(stat(csv, &st), 0)
+        let size = st.st_size
+        try rows.joined(separator: "\n").write(toFile: csv, atomically: false, encoding: .utf8)
+        var times = [st.st_atim, st.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, csv, &times, 0), 0)
+        XCTAssertEqual(stat(csv, &st), 0)
+        XCTAssertEqual(st.st_size, size)
         XCTAssertThrowsError(try TileMerge.run(folder, output: out, checkLinks: true, progress: { _ in }, warn: { _ in })) { e in
             XCTAssertTrue("\(e)".contains("calcicolous_links.csv: the links found tile by tile differ from the whole grid's (calcicolous)"), "\(e)")
         }
@@ -93,40 +101,104 @@ final class TileMergeTests: XCTestCase {
 
     func testAMergeRefusesWhatItCannotTrust() throws {
         let (project, folder) = try plannedSample(halo: 300)
+        func refused(_ output: String, _ expected: String, checkLinks: Bool = false, line: UInt = #line) {
+            XCTAssertThrowsError(try TileMerge.run(folder, output: output, checkLinks: checkLinks, progress: { _ in }, warn: { _ in }), line: line) { e in
+                XCTAssertTrue("\(e)".contains(expected), "\(e)", line: line)
+            }
+        }
         // A folder holding a user's file is not replaced.
         let mine = work + "/mine"
         try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
         try "notes".write(toFile: mine + "/notes.txt", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try TileMerge.run(folder, output: mine, progress: { _ in }, warn: { _ in }))
+        refused(mine, "holds files Trame did not write")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mine), ["notes.txt"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.joinedFolder), "refused before the join")
+        // Inside the plan's folder (but its own PLAN/merged), or holding it.
+        refused(folder.path + "/tiles/9", "is inside the plan's folder")
+        refused(folder.joinedFolder, "is inside the plan's folder")
+        refused(work, "holds the plan's folder")
+        // A merge by an earlier Trame (the tiles' rasters and trame-merge.json): say what to do.
+        try FileManager.default.createDirectory(atPath: work + "/old", withIntermediateDirectories: true)
+        try "{}".write(toFile: work + "/old/trame-merge.json", atomically: true, encoding: .utf8)
+        refused(work + "/old", "holds a merge by an earlier Trame (trame-merge.json")
+        // --check-links with a halo no sub-network's links can be found in.
+        refused(work + "/merged", "--check-links: no sub-network's links can be found tile by tile with this plan's halo of 30 cells", checkLinks: true)
 
-        // A reservoir table edited by hand (a reservoir's cells) is refused against its raster.
-        _ = try TileMerge.run(folder, output: work + "/merged", progress: { _ in }, warn: { _ in })
+        // A tile computed again while the scheme is being built (its step forgets the join): the merge says so and
+        // does not mark the plan merged.
+        var forgotten = false
+        XCTAssertThrowsError(try TileMerge.run(folder, output: folder.mergedFolder, progress: { step in
+            if step == "buffer zones" && !forgotten { forgotten = true; folder.forgetMerge() }
+        }, warn: { _ in })) { e in XCTAssertTrue("\(e)".contains("a tile was computed again while the scheme was being built"), "\(e)") }
+        XCTAssertTrue(forgotten)
+        XCTAssertFalse(folder.isMerged)
+        _ = try TileMerge.run(folder, output: folder.mergedFolder, progress: { _ in }, warn: { _ in })
+        XCTAssertTrue(folder.isMerged)
+
+        // A joined file changed since the join (size or time) is joined again: the scheme stays trame run's.
         let table = folder.joinedFolder + "/wetland_reservoirs.csv"
-        var rows = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").map(String.init)
-        var fields = rows[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        fields[1] = String(Int(fields[1])! + 1)
-        rows[1] = fields.joined(separator: ",")
-        try rows.joined(separator: "\n").write(toFile: table, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try TileMerge.run(folder, output: work + "/merged", progress: { _ in }, warn: { _ in })) { e in
-            XCTAssertTrue("\(e)".contains("wetland_reservoirs.tif: reservoir 1 has "), "\(e)")
-        }
+        let good = try String(contentsOfFile: table, encoding: .utf8)
+        try good.replacingOccurrences(of: "\n1,", with: "\n1,9").write(toFile: table, atomically: true, encoding: .utf8)
+        var steps: [String] = []
+        _ = try TileMerge.run(folder, output: work + "/again", progress: { steps.append($0) }, warn: { _ in })
+        XCTAssertTrue(steps.contains("merging 4 tiles of forest resistance"), "joined again: \(steps)")
+        XCTAssertEqual(try String(contentsOfFile: table, encoding: .utf8), good)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: work + "/again/figures.csv")),
+                       try Data(contentsOf: URL(fileURLWithPath: folder.mergedFolder + "/figures.csv")))
 
-        // A joined resistance replaced by one with a negative cell: refused before any search.
-        let resFile = folder.joinedFolder + "/rasters/mining_resistance.tif"
-        var res = try RasterIO.read(resFile, as: Float.self)
+        // What the joined files must hold, read as the merge reads them (a file edited in place keeping its stamp).
+        let labelFile = folder.joinedFolder + "/rasters/wetland_reservoirs.tif"
+        let labels = try RasterIO.read(labelFile, as: Int32.self)
+        XCTAssertEqual(try JoinedSubNetworks.reservoirs(table, labels: labels, labelFile: labelFile).patches.count, good.split(separator: "\n").count - 1)
+        var rows = good.split(separator: "\n").map(String.init)
+        for (k, edit) in [(1, "cells"), (2, "area"), (4, "flag")] {
+            var fields = rows[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let before = fields
+            switch edit {
+            case "cells": fields[1] = String(Int(fields[1])! + 1)
+            case "area": fields[2] = "2000"
+            default: fields[4] = "yes"
+            }
+            rows[1] = fields.joined(separator: ",")
+            let bad = work + "/bad\(k).csv"
+            try rows.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try JoinedSubNetworks.reservoirs(bad, labels: labels, labelFile: labelFile), edit) { e in
+                XCTAssertTrue("\(e)".contains("bad\(k).csv: line 2 is not a reservoir written by `trame merge`"), "\(edit): \(e)")
+            }
+            rows[1] = before.joined(separator: ",")
+        }
+        // A reservoir id the table does not have.
+        var more = labels
+        more.values[more.values.firstIndex(of: 0)!] = 999
+        XCTAssertThrowsError(try JoinedSubNetworks.reservoirs(table, labels: more, labelFile: labelFile)) { e in
+            XCTAssertTrue("\(e)".contains("wetland_reservoirs.tif: holds reservoir 999"), "\(e)")
+        }
+        var res = try RasterIO.read(folder.joinedFolder + "/rasters/mining_resistance.tif", as: Float.self)
+        XCTAssertNoThrow(try JoinedSubNetworks.checkResistance(res, file: "mining_resistance.tif"))
         res.values[res.values.firstIndex { $0 > 0 }!] = -5
-        try RasterIO.write(res, to: resFile)
-        XCTAssertThrowsError(try TileMerge.run(folder, output: work + "/merged", progress: { _ in }, warn: { _ in })) { e in
+        XCTAssertThrowsError(try JoinedSubNetworks.checkResistance(res, file: "mining_resistance.tif")) { e in
             XCTAssertTrue("\(e)".contains("mining_resistance.tif: holds the resistance -5.0; resistances are > 0"), "\(e)")
         }
 
-        // The project edited after the plan (a sub-network's minimum area): make the plan again.
-        let text = try String(contentsOfFile: project, encoding: .utf8)
-        try text.replacingOccurrences(of: "min_reservoir_area = \"5 ha\"", with: "min_reservoir_area = \"6 ha\"").write(toFile: project, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try TileMerge.run(folder, output: work + "/merged", progress: { _ in }, warn: { _ in })) { e in
-            XCTAssertTrue("\(e)".contains("project.toml: changed since the plan was made (sub-network 'forest' (friction column, habitat, minimum area or inventories)): make the plan again"), "\(e)")
+        // The friction table edited after the plan: tiles and merge refuse it, naming it; touched only, it passes.
+        let friction = work + "/demo/friction.csv"
+        let text = try String(contentsOfFile: friction, encoding: .utf8)
+        try text.write(toFile: friction, atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try folder.checkInputs(), "the same bytes, another date")
+        try (text + "\n").write(toFile: friction, atomically: true, encoding: .utf8)
+        refused(work + "/merged", "friction.csv: changed since the plan")
+        XCTAssertThrowsError(try TileStep.run(folder, task: 1, progress: { _ in })) { e in
+            XCTAssertTrue("\(e)".contains("friction.csv: changed since the plan"), "\(e)")
         }
+        // Planned again, the plan differs: every tile is due.
+        let again = try TilePlanning.plan(project: project, tileMetres: 4000, haloMetres: 300, trame: TrameProcess.trame.path)
+        try TilePlanning.write(again, to: folder.path)
+        XCTAssertNotEqual(try PlanFolder(folder.path).hash, folder.hash)
+        XCTAssertFalse(try PlanFolder(folder.path).isDone(1))
+
+        // The project edited after the plan (a sub-network's minimum area): make the plan again.
+        let toml = try String(contentsOfFile: project, encoding: .utf8)
+        try toml.replacingOccurrences(of: "min_reservoir_area = \"5 ha\"", with: "min_reservoir_area = \"6 ha\"").write(toFile: project, atomically: true, encoding: .utf8)
+        refused(work + "/merged", "project.toml: changed since the plan was made (sub-network 'forest' (friction column, habitat, minimum area or inventories)): make the plan again")
     }
 }

@@ -219,7 +219,7 @@ extension TilePlanTests {
     /// a tile finds them without the project's sub-networks and a changed project makes another plan (hash).
     func testThePlanCarriesTheReservoirSettings() throws {
         let plan = try TilePlan.make(project: try project(), spec: spec(cols: 800, rows: 500), friction: friction, tileMetres: 4000, haloMetres: nil, paths: paths)
-        XCTAssertEqual(plan.version, 2)
+        XCTAssertEqual(plan.version, 3)
         XCTAssertEqual(plan.inventories, [])
         XCTAssertEqual(plan.subnetworks.map(\.reservoirs), [
             PlanReservoirs(habitat: [20], minAreaHa: 5, inventories: [], inventoryMask: 0, connexity: 8),

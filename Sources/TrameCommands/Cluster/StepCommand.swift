@@ -35,6 +35,10 @@ struct StepCommand: ParsableCommand {
         let progress = Progress(quiet: common.quiet)
         let folder = try PlanFolder(plan)
         if task == folder.plan.mergeTask {
+            if folder.isMerged {
+                print("task \(task) (merge): already done for this plan (\(folder.mergeMarker)); skipped")
+                return
+            }
             let result = try TileMerge.run(folder, output: folder.mergedFolder, progress: { progress.step($0) }, warn: warnOnStderr)
             if !common.quiet { SchemeSummary.print(result, out: folder.mergedFolder, lang: "en") }
             return
@@ -63,7 +67,7 @@ struct MergeCommand: ParsableCommand {
         Then builds the scheme into OUT exactly as `trame run` does, each least-cost sub-network starting \
         from the joined resistance and reservoirs: links, corridors, metrics, the watercourse sub-network, \
         nature spaces, buffer zones, conflict points, figures, maps and report, on the whole territory (this \
-        stage needs about the memory of `trame run`: 40 bytes per cell). OUT follows `trame run`'s rule: a new \
+        stage needs about the memory of `trame run`; merge.sbatch asks for 44 bytes per cell + 512 MB). OUT follows `trame run`'s rule: a new \
         folder, an empty one or an earlier scheme, built aside and swapped in at the end.
 
         --check-links also finds each least-cost sub-network's functional links (cost ≤ its dispersal cost) \

@@ -60,12 +60,26 @@ public struct PlanFolder: Sendable {
             && FileManager.default.fileExists(atPath: (mergedFolder as NSString).appendingPathComponent(OutputFolder.markerName))
     }
 
-    /// The join's marker, when it names this plan and its files are all there.
+    /// The join's marker, when it names this plan and its files are all there as the join left them (size and time).
     func joined() -> DoneMarker? {
         guard let data = FileManager.default.contents(atPath: joinMarker),
-              let marker = try? JSONDecoder().decode(DoneMarker.self, from: data), marker.plan == hash,
-              marker.outputs.allSatisfy({ FileManager.default.fileExists(atPath: "\(joinedFolder)/\($0)") }) else { return nil }
+              let marker = try? JSONDecoder().decode(DoneMarker.self, from: data), marker.plan == hash, let stamps = marker.stamps,
+              marker.outputs.allSatisfy({ f in
+                  guard let was = stamps[f], let now = InputStamp.of("\(joinedFolder)/\(f)") else { return false }
+                  return now.bytes == was.bytes && now.modifiedNanoseconds == was.modifiedNanoseconds
+              }) else { return nil }
         return marker
+    }
+
+    /// The plan's inputs as they were when it was made (`TilePlan.inputs`): a file whose size or time changed is
+    /// refused (unless its SHA-256 is recorded and still the same), naming it.
+    public func checkInputs() throws {
+        for stamp in plan.inputs {
+            guard let now = InputStamp.of(stamp.path) else { throw GeodataError(stamp.path, "is gone since the plan \(path) was made") }
+            if now.bytes == stamp.bytes && now.modifiedNanoseconds == stamp.modifiedNanoseconds { continue }
+            if let sha = stamp.sha256, now.bytes == stamp.bytes, SchemeInputs.sha256(stamp.path) == sha { continue }
+            throw GeodataError(stamp.path, "changed since the plan \(path) was made: make the plan again with `trame plan` (its tiles are then all due) and run them")
+        }
     }
 
     /// A tile computed again makes the join and the merge stale.
@@ -81,6 +95,8 @@ public struct DoneMarker: Codable, Equatable, Sendable {
     public var task: Int
     public var outputs: [String]
     public var finished: String
+    /// The join's files as it left them (size and time, by relative path): one changed since is joined again.
+    public var stamps: [String: InputStamp]? = nil
 }
 
 /// Writes `data` to `path` under a temporary name and renames it: the marker is whole or absent.
@@ -113,12 +129,19 @@ public enum TilePlanning {
             throw GeodataError(landCover, e.problem + " (a tiled plan reads the raster's own grid: warp it once with gdalwarp)")
         }
         let table = try FrictionTable.read(project.friction)
+        let friction = URL(fileURLWithPath: project.friction).standardizedFileURL.path
+        var plan: TilePlan
         do {
-            return try TilePlan.make(project: project, spec: spec, friction: table, tileMetres: tileMetres, haloMetres: haloMetres,
-                                     paths: (absProject, landCover, URL(fileURLWithPath: project.friction).standardizedFileURL.path, trame))
+            plan = try TilePlan.make(project: project, spec: spec, friction: table, tileMetres: tileMetres, haloMetres: haloMetres,
+                                     paths: (absProject, landCover, friction, trame))
         } catch let e as CostError {
             throw GeodataError(project.friction, e.description)
         }
+        guard let lcStamp = InputStamp.of(landCover) else { throw GeodataError(landCover, "cannot be examined") }
+        guard var frStamp = InputStamp.of(friction) else { throw GeodataError(friction, "cannot be examined") }
+        frStamp.sha256 = SchemeInputs.sha256(friction)
+        plan.inputs = [lcStamp, frStamp]
+        return plan
     }
 
     /// The Slurm jobs' name for the plan in `folder` (absolute): `trame-` and 8 hex digits of its path's SHA-256,
@@ -167,6 +190,7 @@ public enum TileStep {
                                ? "task \(task) is the merge: run `trame merge \(folder.path) -o OUT`"
                                : "has tasks 1–\(plan.mergeTask) (tiles 1–\(plan.tiles.count), then the merge); there is no task \(task)")
         }
+        try folder.checkInputs()
         if folder.isDone(task) { return .skipped }
         let dir = folder.tileFolder(task)
         try? FileManager.default.removeItem(atPath: folder.doneMarker(task))
@@ -278,10 +302,11 @@ public enum TileJoin {
         let plan = folder.plan
         let missing = plan.tiles.map(\.task).filter { !folder.isDone($0) }
         if !missing.isEmpty {
-            throw GeodataError(PlanFolder.planFile(folder.path), "task\(missing.count > 1 ? "s" : "") \(SlurmStatus.arrayList(missing)) of \(plan.tiles.count) \(missing.count > 1 ? "are" : "is") not done: run `trame step \(folder.path) --task N` for each (or `sbatch --array=\(SlurmStatus.arrayList(missing)) trame.sbatch`), then merge")
+            throw GeodataError(PlanFolder.planFile(folder.path), "task\(missing.count > 1 ? "s" : "") \(SlurmStatus.arrayList(missing)) of \(plan.tiles.count) \(missing.count > 1 ? "are" : "is") not done for this plan: run `trame step \(folder.path) --task N` for each (or `sbatch --array=\(SlurmStatus.arrayList(missing)) trame.sbatch`), then merge")
         }
         let out = folder.joinedFolder
-        if let done = folder.joined(), !links || done.outputs.contains(where: { $0.hasSuffix("_links.csv") || $0 == noLinksNote }) {
+        let previous = folder.joined()
+        if let done = previous, !links || done.outputs.contains(where: { $0.hasSuffix("_links.csv") || $0 == noLinksNote }) {
             progress("the \(plan.tiles.count) tiles are already joined for this plan (\(out))")
             if links {
                 for sub in plan.subnetworks where sub.reservoirs != nil && !done.outputs.contains("\(sub.name)_links.csv") {
@@ -294,6 +319,46 @@ public enum TileJoin {
         try FileManager.default.createDirectory(atPath: out + "/rasters", withIntermediateDirectories: true)
         let spec = plan.grid.spec
         var written: [String] = []
+        if let done = previous {
+            // Joined already, without the links now asked for: only they are added.
+            written = done.outputs
+        } else {
+            try joinTiles(folder, into: out, written: &written, progress: progress)
+        }
+        if links {
+            var lines: [Feature] = []
+            for sub in plan.subnetworks where sub.reservoirs != nil {
+                guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress, warn: warn) else { continue }
+                written.append(file)
+                lines += features
+            }
+            if !lines.isEmpty {
+                progress("writing the links' lines")
+                try VectorIO.write([VectorLayer(name: "links", geometryKind: .lineString, fields: linkFields, features: lines, crsWKT: spec.crsWKT)],
+                                   to: "\(out)/links.gpkg")
+                written.append("links.gpkg")
+            }
+            if !written.contains(where: { $0.hasSuffix("_links.csv") }) {
+                // Asked for, none could be tiled: noted, so that the next merge does not try again.
+                try writeAtomically(Data("no sub-network's links could be tiled with this plan's halo\n".utf8), to: "\(out)/\(noLinksNote)")
+                written.append(noLinksNote)
+            }
+        }
+        var stamps: [String: InputStamp] = [:]
+        for f in written {
+            guard let st = InputStamp.of("\(out)/\(f)") else { throw GeodataError("\(out)/\(f)", "vanished while the tiles were being joined") }
+            stamps[f] = st
+        }
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: written, finished: ISO8601DateFormatter().string(from: Date()), stamps: stamps)
+        try writeAtomically(try e.encode(marker), to: folder.joinMarker)
+        return written
+    }
+
+    /// The resistance mosaics and the joined reservoirs (rasters, tables, polygons) into `out`.
+    static func joinTiles(_ folder: PlanFolder, into out: String, written: inout [String], progress: (String) -> Void) throws {
+        let plan = folder.plan, spec = plan.grid.spec
         for sub in plan.subnetworks {
             progress("merging \(plan.tiles.count) tiles of \(sub.name) resistance")
             let rel = "rasters/\(sub.name)_resistance.tif"
@@ -320,30 +385,6 @@ public enum TileJoin {
                                             features: polygons, crsWKT: spec.crsWKT)], to: "\(out)/reservoirs.gpkg")
             written.append("reservoirs.gpkg")
         }
-        if links {
-            var lines: [Feature] = []
-            for sub in plan.subnetworks where sub.reservoirs != nil {
-                guard let (file, features) = try functionalLinks(folder, sub: sub, output: out, progress: progress, warn: warn) else { continue }
-                written.append(file)
-                lines += features
-            }
-            if !lines.isEmpty {
-                progress("writing the links' lines")
-                try VectorIO.write([VectorLayer(name: "links", geometryKind: .lineString, fields: linkFields, features: lines, crsWKT: spec.crsWKT)],
-                                   to: "\(out)/links.gpkg")
-                written.append("links.gpkg")
-            }
-            if !written.contains(where: { $0.hasSuffix("_links.csv") }) {
-                // Asked for, none could be tiled: noted, so that the next merge does not try again.
-                try writeAtomically(Data("no sub-network's links could be tiled with this plan's halo\n".utf8), to: "\(out)/\(noLinksNote)")
-                written.append(noLinksNote)
-            }
-        }
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: written, finished: ISO8601DateFormatter().string(from: Date()))
-        try writeAtomically(try e.encode(marker), to: folder.joinMarker)
-        return written
     }
 
     /// Left in PLAN/joined when links were asked for and none could be tiled.
@@ -366,6 +407,24 @@ extension TileJoin {
         return (r.dispersalCost, TileHalo.cells(metres: r.metres, cellSize: plan.cellSize))
     }
 
+    /// The tiles whose window falls short of `need` cells beyond the core on some side (short of the grid's edge).
+    static func shortTiles(_ plan: TilePlan, need: Int) -> [Tile] {
+        let spec = plan.grid.spec
+        return plan.tiles.filter { t in
+            let c = t.core, w = t.window
+            return (c.col - w.col < need && w.col > 0) || (c.row - w.row < need && w.row > 0)
+                || (w.col + w.cols - c.col - c.cols < need && w.col + w.cols < spec.cols) || (w.row + w.rows - c.row - c.rows < need && w.row + w.rows < spec.rows)
+        }
+    }
+
+    /// Whether some least-cost sub-network's links can be tiled exactly with the plan's windows.
+    public static func anyLinksTileable(_ plan: TilePlan) -> Bool {
+        plan.subnetworks.contains { sub in
+            guard sub.reservoirs != nil, let (_, need) = linkHalo(plan, sub: sub.name) else { return false }
+            return shortTiles(plan, need: need).isEmpty
+        }
+    }
+
     /// One least-cost sub-network's functional links (planar links of cost ≤ its dispersal cost, as `trame run`
     /// keeps them), found a tile at a time on the merged rasters (`LinkBuilder.tileLinks`: each tile's window of
     /// OUT/rasters/SUB_resistance.tif and SUB_reservoirs.tif, the crossings of its core) and joined
@@ -375,11 +434,7 @@ extension TileJoin {
     static func functionalLinks(_ folder: PlanFolder, sub: PlanSubNetwork, output out: String, progress: (String) -> Void, warn: (String) -> Void) throws -> (file: String, lines: [Feature])? {
         let plan = folder.plan, spec = plan.grid.spec
         guard let (dispersal, need) = linkHalo(plan, sub: sub.name) else { return nil }
-        let short = plan.tiles.filter { t in
-            let c = t.core, w = t.window
-            return (c.col - w.col < need && w.col > 0) || (c.row - w.row < need && w.row > 0)
-                || (w.col + w.cols - c.col - c.cols < need && w.col + w.cols < spec.cols) || (w.row + w.rows - c.row - c.rows < need && w.row + w.rows < spec.rows)
-        }
+        let short = shortTiles(plan, need: need)
         guard short.isEmpty else {
             warn("\(sub.name): links not tiled: the halo of \(plan.halo.cells) cells is under the \(need) cells its dispersal needs (tile\(short.count > 1 ? "s" : "") \(SlurmStatus.arrayList(short.map(\.task))))")
             return nil

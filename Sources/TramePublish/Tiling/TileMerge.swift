@@ -22,14 +22,31 @@ public enum TileMerge {
         let plan = folder.plan
         let project = try SchemeJob.loadProject(plan.project)
         try check(project, against: plan)
+        try folder.checkInputs()
         // OUT is checked before the join's work: a folder `trame run` would refuse is refused at once.
-        _ = try OutputFolder.check(output, command: "run", version: TrameVersion.current, inputs: SchemeJob.inputFiles(project) + [folder.path])
+        let out = OutputFolder.resolved(output), planPath = OutputFolder.resolved(folder.path)
+        if out != planPath + "/merged" && (out == planPath || out.hasPrefix(planPath + "/")) {
+            throw GeodataError(output, "is inside the plan's folder \(folder.path): give a folder outside it (the plan's own merge job writes \(folder.mergedFolder))")
+        }
+        if planPath.hasPrefix(out + "/") { throw GeodataError(output, "holds the plan's folder \(folder.path): give another folder") }
+        if FileManager.default.fileExists(atPath: out + "/trame-merge.json") && !FileManager.default.fileExists(atPath: out + "/" + OutputFolder.markerName) {
+            throw GeodataError(output, "holds a merge by an earlier Trame (trame-merge.json, the tiles' rasters only): remove it (rm -r \(out)) and merge again")
+        }
+        _ = try OutputFolder.check(output, command: "run", version: TrameVersion.current, inputs: SchemeJob.inputFiles(project))
+        if checkLinks && !TileJoin.anyLinksTileable(plan) {
+            throw GeodataError(PlanFolder.planFile(folder.path), "--check-links: no sub-network's links can be found tile by tile with this plan's halo of \(plan.halo.cells) cells (each needs its dispersal cost ÷ its least resistance): make the plan without --halo")
+        }
         try? FileManager.default.removeItem(atPath: folder.mergeMarker)
         let joined = try TileJoin.run(folder, links: checkLinks, progress: progress, warn: warn)
+        let joinedMarker = folder.joined()
         var job = SchemeJob(project: project, out: output, lang: lang ?? project.lang, progress: progress)
         job.warn = warn
         job.model = JoinedSubNetworks(folder: folder, checkLinks: checkLinks ? Set(joined.filter { $0.hasSuffix("_links.csv") }) : [])
         let result = try job.run()
+        // A tile computed again while the scheme was being built (its step forgets the join): this scheme is stale.
+        guard let still = folder.joined(), still == joinedMarker else {
+            throw GeodataError(folder.joinedFolder, "a tile was computed again while the scheme was being built: \(output) holds a scheme of the earlier tiles; merge again")
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         let marker = DoneMarker(plan: folder.hash, task: plan.mergeTask, outputs: [URL(fileURLWithPath: output).standardizedFileURL.path],
@@ -77,17 +94,21 @@ struct JoinedSubNetworks: SubNetworkModel {
         progress("\(sub.name): resistance and reservoirs joined from \(folder.plan.tiles.count) tiles")
         let resFile = "\(dir)/rasters/\(sub.name)_resistance.tif", labelFile = "\(dir)/rasters/\(sub.name)_reservoirs.tif"
         let res = try Self.read(resFile, as: Float.self, on: spec, noData: ResistanceTable.impassable)
-        // What the tiles wrote: resistances > 0, impassable as NoData. Anything else (a file replaced by hand) is
-        // refused before the search, which assumes it.
-        if let bad = res.values.first(where: { $0 != ResistanceTable.impassable && !($0 > 0 && $0.isFinite) }) {
-            throw GeodataError(resFile, "holds the resistance \(bad); resistances are > 0 (impassable = NoData): run `trame merge` again")
-        }
+        try Self.checkResistance(res, file: resFile)
         let labels = try Self.read(labelFile, as: Int32.self, on: spec, noData: 0)
         let patches = try Self.reservoirs("\(dir)/\(sub.name)_reservoirs.csv", labels: labels, labelFile: labelFile)
         let a = try LeastCostSubNetwork().analyse(index, of: input, resistance: res, patches: patches, sink: sink, progress: progress)
         let csv = "\(sub.name)_links.csv"
         if checkLinks.contains(csv) { try Self.check(a, tiled: "\(dir)/\(csv)") }
         return a
+    }
+
+    /// What the tiles wrote: resistances > 0, impassable as NoData. Anything else (a file replaced by hand) is
+    /// refused before the search, which assumes it.
+    static func checkResistance(_ res: Grid<Float>, file: String) throws {
+        if let bad = res.values.first(where: { $0 != ResistanceTable.impassable && !($0 > 0 && $0.isFinite) }) {
+            throw GeodataError(file, "holds the resistance \(bad); resistances are > 0 (impassable = NoData): remove \(((file as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) and merge again")
+        }
     }
 
     /// A joined raster on the territory's grid, its NoData the one `trame run`'s own grid carries.
@@ -110,11 +131,14 @@ struct JoinedSubNetworks: SubNetworkModel {
         guard reader.headerRow == TileJoin.reservoirColumns else { throw GeodataError(file, "is not a reservoir table written by `trame merge`") }
         var patches: [PatchSet.Patch] = []
         var line = 1
+        let cellHa = labels.spec.cellArea / 10_000, side = abs(labels.spec.transform.pixelWidth)
         while let row = reader.next() {
             line += 1
+            // Its area is its cells' (to the last digits of a double); its perimeter at most 4 cell sides a cell.
             guard row.count == TileJoin.reservoirColumns.count, let id = Int32(row[0]), id == Int32(patches.count + 1), let cells = Int(row[1]), cells > 0,
-                  let ha = Double(row[2]), ha > 0, ha.isFinite, let perimeter = Double(row[3]), perimeter > 0, perimeter.isFinite, row[4] == "0" || row[4] == "1" else {
-                throw GeodataError(file, "line \(line) is not a reservoir written by `trame merge` (reservoirs numbered 1, 2, … in order)")
+                  cells <= labels.count, let ha = Double(row[2]), abs(ha - Double(cells) * cellHa) <= 1e-9 * ha,
+                  let perimeter = Double(row[3]), perimeter > 0, perimeter <= 4 * side * Double(cells) * (1 + 1e-12), row[4] == "0" || row[4] == "1" else {
+                throw GeodataError(file, "line \(line) is not a reservoir written by `trame merge` (reservoirs numbered 1, 2, … in order, areas their cells'); remove \((file as NSString).deletingLastPathComponent) and merge again")
             }
             patches.append(PatchSet.Patch(id: id, cells: cells, areaHa: ha, perimeter: perimeter, fromInventory: row[4] == "1"))
         }
@@ -144,7 +168,7 @@ struct JoinedSubNetworks: SubNetworkModel {
             if differ.count >= 3 { break }
         }
         guard differ.isEmpty else {
-            throw GeodataError(file, "the links found tile by tile differ from the whole grid's (\(a.sub.name)): \(differ.joined(separator: "; "))")
+            throw GeodataError(file, "the links found tile by tile differ from the whole grid's (\(a.sub.name)): \(differ.joined(separator: "; ")); this is Trame's fault: please report it with plan.json (remove \((file as NSString).deletingLastPathComponent) to join again)")
         }
     }
 }

@@ -11,7 +11,8 @@ import TrameRaster
 /// scheme on the whole grid; the later stages (links, corridors) will run on the tiles within the same halo.
 public struct TilePlan: Codable, Equatable, Sendable {
     /// 2: the sub-networks carry their reservoirs' settings and the plan its inventories (tiled reservoirs).
-    public static let currentVersion = 2
+    /// 3: the plan records its input files' stamps (`inputs`).
+    public static let currentVersion = 3
 
     public var version: Int
     /// The project file, absolute.
@@ -36,6 +37,10 @@ public struct TilePlan: Codable, Equatable, Sendable {
     public var memory: TileMemory
     /// The `trame` executable that wrote the plan, absolute: the scripts run it.
     public var trame: String
+    /// The files the tiles are computed from as they were when the plan was made: the land cover (size and
+    /// time) and the friction table (also its SHA-256). A step or a merge refuses inputs that changed since, and
+    /// a plan made again from changed inputs differs (its hash), so that every tile is computed again.
+    public var inputs: [InputStamp] = []
 
     /// The task number of the merge (the last step).
     public var mergeTask: Int { tiles.count + 1 }
@@ -137,6 +142,26 @@ extension TileMemory {
 
     /// What the merge asks the scheduler for, megabytes (MiB), for a territory of `cells` cells.
     public static func mergeMegabytes(cells: Int) -> Int { mergeOverheadMegabytes + (cells * mergeBytesPerCell + (1 << 20) - 1) >> 20 }
+}
+
+/// A file's size and modification time, nanoseconds since 1970 (what `make` and `rsync` compare), and its
+/// SHA-256 where it is small enough to hash (set by the caller).
+public struct InputStamp: Codable, Equatable, Sendable {
+    public var path: String
+    public var bytes: Int64
+    public var modifiedNanoseconds: Int64
+    public var sha256: String?
+
+    public init(path: String, bytes: Int64, modifiedNanoseconds: Int64, sha256: String? = nil) {
+        self.path = path; self.bytes = bytes; self.modifiedNanoseconds = modifiedNanoseconds; self.sha256 = sha256
+    }
+
+    /// The stamp of `path` as it is now (no hash); nil when it cannot be examined.
+    public static func of(_ path: String) -> InputStamp? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return InputStamp(path: path, bytes: Int64(st.st_size), modifiedNanoseconds: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+    }
 }
 
 /// A plan that cannot be made, with the value at fault and what to do.
