@@ -62,7 +62,8 @@ struct MergeCommand: ParsableCommand {
         and for every least-cost sub-network the reservoir fragments joined across the tiles' edges (a \
         union-find over the cells on the cores' sides, 8-connected) into rasters/SUB_reservoirs.tif (ids 1…n \
         as `trame run` numbers them), SUB_reservoirs.csv (reservoir, cells, area_ha, perimeter_m, \
-        from_inventory, inventories) and reservoirs.gpkg. A join already done for this plan is kept.
+        from_inventory, inventories) and reservoirs.gpkg. A join already done for this plan is kept while no tile \
+        is computed again and none of its files changed.
 
         Then builds the scheme into OUT exactly as `trame run` does, each least-cost sub-network starting \
         from the joined resistance and reservoirs: links, corridors, metrics, the watercourse sub-network, \
@@ -75,8 +76,9 @@ struct MergeCommand: ParsableCommand {
         are not the whole grid's, to the last bit; this needs a halo of the dispersal cost ÷ the least \
         resistance (a sub-network whose windows fall short is left out, with a warning).
 
-        Refuses, before writing anything, when a tile task is not done (naming which), or when the project \
-        changed since the plan was made.
+        Refuses, before writing anything, when a tile task is not done (naming which), when the project, its \
+        land cover or its friction table changed since the plan was made, or when OUT is inside the plan's \
+        folder (but PLAN/merged, where the plan's own merge task writes).
         """)
 
     @Argument(help: "The plan's folder.")
