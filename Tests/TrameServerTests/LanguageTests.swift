@@ -22,7 +22,7 @@ final class LanguageTests: XCTestCase {
     /// The sample (its project) with its scheme in `scheme-fr` and `scheme-en`.
     static func schemes() throws -> String {
         if let b = built { return b }
-        let dir = NSTemporaryDirectory() + "trame-lang-\(ProcessInfo.processInfo.processIdentifier)"
+        let dir = TestScratch.folder + "trame-lang"
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let sample = try SampleFiles.write(size: .tiny, seed: 1, into: dir, progress: { _ in })
@@ -161,7 +161,7 @@ final class LanguageTests: XCTestCase {
         let project = try ProjectFile.load(dir + "/project.toml")
         let loaded = try ServeSetup.load(folder: dir + "/scheme-\(lang)")
         let settings = ServeSettings(lang: lang, subNetworks: project.subNetworks.map { ($0.name, $0.label(in: lang), $0.colour) })
-        let server = SchemeServer(scheme: loaded.served, store: try PartnerStore(folder: NSTemporaryDirectory() + "trame-lang-store-\(UUID().uuidString)", bcryptCost: 4), settings: settings)
+        let server = SchemeServer(scheme: loaded.served, store: try PartnerStore(folder: TestScratch.folder + "trame-lang-store-\(UUID().uuidString)", bcryptCost: 4), settings: settings)
         let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let subs = try await app.test(.router) { client in
             let info = try ServeTests.json(try await client.execute(uri: "/api/layers", method: .get))

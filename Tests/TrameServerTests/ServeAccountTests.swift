@@ -153,7 +153,7 @@ final class ServeAccountTests: XCTestCase {
 
     /// The same layer as a zipped Shapefile, written by ogr2ogr and zipped by Python.
     static func zippedShapefile(from geojson: Data) throws -> Data {
-        let dir = NSTemporaryDirectory() + "shp-\(UUID().uuidString)"
+        let dir = TestScratch.folder + "shp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try geojson.write(to: URL(fileURLWithPath: dir + "/in.geojson"))
         _ = try ServeTests.tool("ogr2ogr", ["-f", "ESRI Shapefile", dir + "/sites.shp", dir + "/in.geojson"])
@@ -168,7 +168,7 @@ final class ServeAccountTests: XCTestCase {
 
     /// `trame users` as an admin types it (password on stdin), then a sign-in with it.
     func testUsersCommand() async throws {
-        let dir = NSTemporaryDirectory() + "trame-users-\(UUID().uuidString)"
+        let dir = TestScratch.folder + "trame-users-\(UUID().uuidString)"
         let trame = TrameProcess.trame
         var r = try TrameProcess.run(trame, ["users", "add", "alice", "--partner", "DREAL Hauts-de-France", "--role", "partner", "--partners", dir],
                                      input: "correct horse battery\n")
@@ -213,7 +213,7 @@ final class ServeAccountTests: XCTestCase {
     /// vocation (SpatiaLite through ogr2ogr, then gdaltransform), and that space's polygon written as a
     /// partner's revised Natura 2000 layer (GeoJSON in WGS 84).
     static func revisedSiteCase() throws -> (h: ServeTests.Harness, gpkg: String, inv: InventoryEntry, ll: (Double, Double), revised: String) {
-        let dir = NSTemporaryDirectory() + "trame-rerun-\(UUID().uuidString)"
+        let dir = TestScratch.folder + "trame-rerun-\(UUID().uuidString)"
         try ServeTests.makeSample(in: dir)
         let h = try ServeTests.harness(demo: dir)
         let gpkg = h.scheme + "/scheme.gpkg"
@@ -221,7 +221,7 @@ final class ServeAccountTests: XCTestCase {
         let row = try ServeTests.ogrRows([gpkg, "-dialect", "SQLite", "-sql",
             "SELECT space, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM nature_spaces WHERE typology = 'mixed_vocation' ORDER BY area_ha DESC LIMIT 1"])[0]
         let ll = try ServeTests.gdaltransform([(Double(row[1])!, Double(row[2])!)], from: "EPSG:2154", to: "EPSG:4326")[0]
-        let revised = NSTemporaryDirectory() + "revised-\(UUID().uuidString).geojson"
+        let revised = TestScratch.folder + "revised-\(UUID().uuidString).geojson"
         _ = try ServeTests.tool("ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4326", revised, gpkg, "-dialect", "SQLite", "-sql",
                                            "SELECT ST_Buffer(geom, 0) AS geom, 'Revised site' AS name FROM nature_spaces WHERE space = \(row[0])"])
         return (h, gpkg, inv, (ll.0, ll.1), revised)

@@ -30,7 +30,7 @@ final class ServeSecurityTests: XCTestCase {
         let scheme = try ServeTests.sample() + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme)
         let p = loaded.project!
-        let store = try PartnerStore(folder: NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)", bcryptCost: cost)
+        let store = try PartnerStore(folder: TestScratch.folder + "trame-partners-\(UUID().uuidString)", bcryptCost: cost)
         var settings = ServeSettings(lang: "en", isPrivate: isPrivate, tileURL: tileURL, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) }, rerun: rerun)
         settings.secureCookies = secureCookies
@@ -133,7 +133,7 @@ final class ServeSecurityTests: XCTestCase {
 
     /// An unknown name is checked against a stand-in hash of the store's cost: as slow as a known one.
     func testUnknownNameTakesAsLongAsAKnownOne() async throws {
-        let store = try PartnerStore(folder: NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)", bcryptCost: 8)
+        let store = try PartnerStore(folder: TestScratch.folder + "trame-partners-\(UUID().uuidString)", bcryptCost: 8)
         try store.addAccount(name: "alice", partner: "DREAL", role: .partner, password: "heron-meadow-27")
         XCTAssertEqual(PartnerStore.cost(of: store.standInHash), 8, "the stand-in hash has the store's cost")
         XCTAssertEqual(PartnerStore.cost(of: try store.accounts()[0].passwordHash), 8)
@@ -215,7 +215,7 @@ final class ServeSecurityTests: XCTestCase {
 
     func testWeakPasswordsAreRefusedByTheStore() throws {
         XCTAssertGreaterThan(PasswordPolicy.commonListSize, 10_000, "the common-password list ships with the build")
-        let store = try PartnerStore(folder: NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)", bcryptCost: 4)
+        let store = try PartnerStore(folder: TestScratch.folder + "trame-partners-\(UUID().uuidString)", bcryptCost: 4)
         for (weak, why) in [("12345678", "12 characters"), ("password", "12 characters"), ("        ", "12 characters"),
                             (String(repeating: " ", count: 14), "blanks"), ("aaaaaaaaaaaaaaaa", "different"),
                             ("qwerty123456", "common"), ("1q2w3e4r5t6y", "common"), ("QWERTY 123456", "common"), ("admin-is-the-boss", "name")] {
@@ -228,7 +228,7 @@ final class ServeSecurityTests: XCTestCase {
     }
 
     func testWeakPasswordsAreRefusedByUsersAdd() throws {
-        let dir = NSTemporaryDirectory() + "trame-users-\(UUID().uuidString)"
+        let dir = TestScratch.folder + "trame-users-\(UUID().uuidString)"
         for weak in ["12345678", "password", "        ", "qwerty123456"] {
             let r = try TrameProcess.run(TrameProcess.trame, ["users", "add", "admin", "--partner", "Agence", "--role", "admin", "--partners", dir],
                                          input: weak + "\n")
@@ -371,9 +371,9 @@ final class ServeSecurityTests: XCTestCase {
             (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
         }
         // A fresh folder, and one left open by an older version.
-        let fresh = NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)"
+        let fresh = TestScratch.folder + "trame-partners-\(UUID().uuidString)"
         _ = try PartnerStore(folder: fresh, bcryptCost: 4)
-        let old = NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)"
+        let old = TestScratch.folder + "trame-partners-\(UUID().uuidString)"
         _ = try PartnerStore(folder: old, bcryptCost: 4)
         for (p, m) in [(old, 0o755), (old + "/uploads", 0o755), (old + "/partners.sqlite", 0o644)] { XCTAssertEqual(chmod(p, mode_t(m)), 0) }
         XCTAssertEqual(try mode(old + "/partners.sqlite"), 0o644)
@@ -446,7 +446,7 @@ final class ServeSecurityTests: XCTestCase {
             XCTAssertEqual(again.status, .accepted)
         }
         // The store alone, from many threads at once: one run.
-        let store = try PartnerStore(folder: NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)", bcryptCost: 4)
+        let store = try PartnerStore(folder: TestScratch.folder + "trame-partners-\(UUID().uuidString)", bcryptCost: 4)
         final class Count: @unchecked Sendable { let lock = NSLock(); var n = 0 }
         let runs = Count()
         DispatchQueue.concurrentPerform(iterations: 16) { _ in

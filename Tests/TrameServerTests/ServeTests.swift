@@ -23,7 +23,7 @@ final class ServeTests: XCTestCase {
     /// The tiny sample territory and its scheme, made once for the class.
     static func sample() throws -> String {
         if let d = demo { return d }
-        let dir = NSTemporaryDirectory() + "trame-serve-\(ProcessInfo.processInfo.processIdentifier)"
+        let dir = TestScratch.folder + "trame-serve"
         try? FileManager.default.removeItem(atPath: dir)
         try ServeTests.makeSample(in: dir)
         demo = dir
@@ -50,7 +50,7 @@ final class ServeTests: XCTestCase {
         let scheme = dir + "/scheme"
         let loaded = try ServeSetup.load(folder: scheme)
         let p = loaded.project!
-        let partners = NSTemporaryDirectory() + "trame-partners-\(UUID().uuidString)"
+        let partners = TestScratch.folder + "trame-partners-\(UUID().uuidString)"
         let store = try PartnerStore(folder: partners, bcryptCost: 4)
         let settings = ServeSettings(lang: lang, isPrivate: isPrivate, subNetworks: p.subNetworks.map { ($0.name, $0.label, $0.colour) },
                                      inventories: p.inventories.map { InventoryEntry(name: $0.name, partner: $0.partner) },
@@ -215,7 +215,7 @@ final class ServeTests: XCTestCase {
             let r = try await client.execute(uri: "/api/tiles/nature_spaces/\(z)/\(tx)/\(ty).png", method: .get)
             XCTAssertEqual(r.status, .ok)
             XCTAssertEqual(r.headers[.contentType], "image/png")
-            let png = NSTemporaryDirectory() + "tile-\(UUID().uuidString).png"
+            let png = TestScratch.folder + "tile-\(UUID().uuidString).png"
             try Data(buffer: r.body).write(to: URL(fileURLWithPath: png))
             let alpha = try RasterIO.read(png, as: UInt8.self, band: 4), green = try RasterIO.read(png, as: UInt8.self, band: 2)
             XCTAssertEqual(alpha.spec.cols, 256)
@@ -311,7 +311,7 @@ final class ServeTests: XCTestCase {
             // GPX read back by GDAL: one track with the route's vertices.
             let g = try await client.execute(uri: "/api/route?from=\(a[0]),\(a[1])&to=\(b[0]),\(b[1])&mode=walk&green=0&format=gpx", method: .get)
             XCTAssertEqual(g.headers[.contentType], "application/gpx+xml")
-            let gpx = NSTemporaryDirectory() + "route-\(UUID().uuidString).gpx"
+            let gpx = TestScratch.folder + "route-\(UUID().uuidString).gpx"
             try Data(buffer: g.body).write(to: URL(fileURLWithPath: gpx))
             let pts = try ServeTests.ogrRows([gpx, "track_points", "-lco", "GEOMETRY=AS_XY", "-select", "track_fid"]).map { $0.prefix(2).map { Double($0)! } }
             XCTAssertEqual(pts.count, coords.count)

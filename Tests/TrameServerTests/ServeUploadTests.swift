@@ -43,7 +43,7 @@ final class ServeUploadTests: XCTestCase {
     }
 
     static func tmp(_ name: String) throws -> String {
-        let dir = NSTemporaryDirectory() + "trame-upload-\(UUID().uuidString)"
+        let dir = TestScratch.folder + "trame-upload-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir + "/" + name
     }

@@ -148,7 +148,6 @@ public struct ComparisonOutput {
 
     func drawMap(to file: String) throws {
         let w = self.w
-        let spec = comparison.spec
         func polys(_ f: Feature) -> [Polygon] {
             switch f.geometry { case .polygon(let p): [p]; case .multiPolygon(let ps): ps; default: [] }
         }
