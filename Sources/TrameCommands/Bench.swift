@@ -67,10 +67,12 @@ struct BenchCostDistance: ParsableCommand {
         cells of 10 m with --sources random sources, runs `trame costdistance` and, when GRASS is installed \
         (Debian grass-core), `r.cost` on the same data; prints both wall times and processor times, Trame's \
         stages (read, sources, search, write) and peak memory per cell, and the largest relative difference \
-        (GRASS × cell size vs Trame).
+        (GRASS × cell size vs Trame). Each tool runs --runs times on the same files; the median run is \
+        reported, with the fastest and slowest (a shared or virtual machine's timings vary by 10–20 %).
         """)
 
     @Option(help: "Raster side in cells.") var size = 4000
+    @Option(help: "Runs of each tool; the median is reported.") var runs = 3
     @Option(help: "Number of sources.") var sources = 50
     @Option(help: "Neighbours: 8 or 16.") var neighbours = 8
     @Option(help: "Work folder, kept afterwards: new, empty or an earlier bench's (default: a temporary folder, removed afterwards).") var work: String?
@@ -81,6 +83,15 @@ struct BenchCostDistance: ParsableCommand {
         try OptionRanges.count(size, option: "--size", OptionRanges.benchRasterSide)
         try OptionRanges.count(sources, option: "--sources", OptionRanges.benchSources)
         guard neighbours == 8 || neighbours == 16 else { throw ValidationError("--neighbours is 8 or 16") }
+        guard (1...21).contains(runs) else { throw ValidationError("--runs is 1 to 21") }
+    }
+
+    /// The median of `runs` measurements (by `seconds`) and the range, as "0.62–0.71 s" (empty for one run).
+    static func median<T>(_ xs: [(seconds: Double, value: T)]) -> (seconds: Double, value: T, range: String) {
+        let sorted = xs.sorted { $0.seconds < $1.seconds }
+        let m = sorted[sorted.count / 2]
+        let range = sorted.count > 1 ? String(format: " (median of %d: %.2f–%.2f s)", sorted.count, sorted.first!.seconds, sorted.last!.seconds) : ""
+        return (m.seconds, m.value, range)
     }
 
     func run() throws {
@@ -121,13 +132,18 @@ struct BenchCostDistance: ParsableCommand {
                                         crsWKT: wkt)], to: f("sources.gpkg"))
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         print("Cost distance, \(size) × \(size) = \(res.count.formatted()) cells of 10 m, \(sources) sources, \(neighbours) neighbours")
-        var cpu = childCPUSeconds()
-        let (tTrame, stages) = try runTimed(exe, ["costdistance", "--resistance", f("resistance.tif"), "--sources", f("sources.gpkg"),
-                                                  "--neighbours", String(neighbours), "-o", f("trame.tif"), "--quiet", "--timings"])
-        let cpuTrame = childCPUSeconds() - cpu
+        var trameRuns: [(seconds: Double, value: (stages: [(name: String, seconds: Double)], cpu: Double))] = []
+        for _ in 0..<runs {
+            let cpu = childCPUSeconds()
+            let (t, stages) = try runTimed(exe, ["costdistance", "--resistance", f("resistance.tif"), "--sources", f("sources.gpkg"),
+                                                 "--neighbours", String(neighbours), "-o", f("trame.tif"), "--quiet", "--timings"])
+            trameRuns.append((t, (stages, childCPUSeconds() - cpu)))
+        }
+        let (tTrame, trameRun, trameRange) = Self.median(trameRuns)
+        let (stages, cpuTrame) = trameRun
         let peak = childPeakBytes()
-        print(String(format: "  trame costdistance   %7.2f s   peak memory %.0f MB = %.1f bytes per cell (whole process: read, compute, write)",
-                     tTrame, Double(peak) / 1e6, Double(peak) / Double(res.count)))
+        print(String(format: "  trame costdistance   %7.2f s%@   peak memory %.0f MB = %.1f bytes per cell (whole process: read, compute, write)",
+                     tTrame, trameRange, Double(peak) / 1e6, Double(peak) / Double(res.count)))
         let staged = stages.reduce(0) { $0 + $1.seconds }
         print("    stages: " + (stages.map { String(format: "%@ %.2f s", $0.name, $0.seconds) }
                                 + [String(format: "start and exit %.2f s", tTrame - staged)]).joined(separator: ", "))
@@ -146,9 +162,13 @@ struct BenchCostDistance: ParsableCommand {
         let coords = pts.map { "\($0.x),\($0.y)" }.joined(separator: ",")
         var args = [mapset, "--exec", "r.cost", "input=res", "output=cost", "start_coordinates=\(coords)", "--overwrite", "--quiet"]
         if neighbours == 16 { args.insert("-k", at: 3) }
-        cpu = childCPUSeconds()
-        let tGrass = try timed(grass, args)
-        let cpuGrass = childCPUSeconds() - cpu
+        var grassRuns: [(seconds: Double, value: Double)] = []
+        for _ in 0..<runs {
+            let cpu = childCPUSeconds()
+            let t = try timed(grass, args)
+            grassRuns.append((t, childCPUSeconds() - cpu))
+        }
+        let (tGrass, cpuGrass, grassRange) = Self.median(grassRuns)
         try timed(grass, [mapset, "--exec", "r.out.gdal", "input=cost", "output=\(f("grass.tif"))", "type=Float64", "nodata=-1", "--quiet", "--overwrite", "-f"])
         let a = try RasterIO.read(f("trame.tif"), as: Double.self), b = try RasterIO.read(f("grass.tif"), as: Double.self)
         var worst = 0.0, mismatch = 0
@@ -158,7 +178,7 @@ struct BenchCostDistance: ParsableCommand {
             let e = g * cell
             worst = max(worst, e == 0 ? abs(t) : abs(t - e) / e)
         }
-        print(String(format: "  GRASS r.cost         %7.2f s   (r.cost step only, import and export not counted)", tGrass))
+        print(String(format: "  GRASS r.cost         %7.2f s%@   (r.cost step only, import and export not counted)", tGrass, grassRange))
         print(String(format: "    processor time %.2f s (user + system, with the grass launcher)", cpuGrass))
         print(String(format: "  speed-up             %7.2f × wall, %.2f × processor time", tGrass / tTrame, cpuGrass / cpuTrame))
         print(String(format: "  largest difference   %.2e relative (GRASS × cell size vs Trame); %d cells reached by one and not the other", worst, mismatch))

@@ -174,6 +174,7 @@ final class RangeCLITests: XCTestCase {
         try assertOneLine(["metrics", "--nodes", p("n.csv"), "--edges", p("e.csv"), "--distance", "100", "--probability", "0.5", "--area", "10",
                            "--probability-cutoff", "1", "-o", p("o.csv")], mentioning: ["--probability-cutoff 1 is out of range: 0 up to but not 1"])
         try assertOneLine(["bench", "costdistance", "--size", "9223372036854775807"], mentioning: ["--size", "out of range"])
+        try assertOneLine(["bench", "costdistance", "--runs", "0"], mentioning: ["--runs is 1 to 21"])
         // The upload checker's own limits (the server passes them; a huge memory would wrap when shifted to bytes).
         try assertOneLine(["check-upload", p("nowhere"), "--memory-mb", "17592186044416"], mentioning: ["--memory-mb 256 to 1048576"])
         try assertOneLine(["check-upload", p("nowhere"), "--cpu-seconds", "0"], mentioning: ["--cpu-seconds is 1 to 3600"])
