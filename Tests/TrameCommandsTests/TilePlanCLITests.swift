@@ -162,6 +162,12 @@ final class TilePlanCLITests: XCTestCase {
         let time = try trame(["plan", project, "--tile", "4km", "-o", p("plan"), "--slurm", "--time", "2h"])
         XCTAssertEqual(time.status, 64)
         XCTAssertTrue(time.err.contains("--time '2h' is not HH:MM:SS"), time.err)
+        let mergeTime = try trame(["plan", project, "--tile", "4km", "-o", p("plan"), "--slurm", "--merge-time", "6h"])
+        XCTAssertEqual(mergeTime.status, 64)
+        XCTAssertTrue(mergeTime.err.contains("--merge-time '6h' is not HH:MM:SS"), mergeTime.err)
+        let noSlurm = try trame(["plan", project, "--tile", "4km", "-o", p("plan"), "--merge-partition", "bigmem"])
+        XCTAssertEqual(noSlurm.status, 64)
+        XCTAssertTrue(noSlurm.err.contains("go with --slurm"), noSlurm.err)
         // One tile when the tile is larger than the grid.
         let one = try trame(["plan", project, "--tile", "50km", "-o", p("one")])
         XCTAssertEqual(one.status, 0, one.err)

@@ -176,6 +176,15 @@ final class TilePlanTests: XCTestCase {
         XCTAssertTrue(s.merge.contains("#SBATCH --job-name=trame-0123abcd-merge"))
         // The merge builds the scheme on the whole territory: 44 bytes × 400 000 cells = 16.8 MiB → 17, + 512.
         XCTAssertTrue(s.merge.split(separator: "\n").contains("#SBATCH --mem=529M"), s.merge)
+        // Without its own, the merge takes the tiles' partition and time; with them, its own.
+        XCTAssertTrue(s.merge.split(separator: "\n").contains("#SBATCH --partition=normal"), s.merge)
+        XCTAssertTrue(s.merge.split(separator: "\n").contains("#SBATCH --time=02:00:00"), s.merge)
+        let big = SlurmScripts(plan: plan, folder: "/work/my plan", jobName: "trame-0123abcd", partition: "normal", time: "02:00:00",
+                               mergePartition: "bigmem", mergeTime: "1-00:00:00")
+        let mergeLines = big.merge.split(separator: "\n").map(String.init), tileLines = big.tiles.split(separator: "\n").map(String.init)
+        XCTAssertTrue(mergeLines.contains("#SBATCH --partition=bigmem") && mergeLines.contains("#SBATCH --time=1-00:00:00"), big.merge)
+        XCTAssertFalse(mergeLines.contains("#SBATCH --partition=normal") || mergeLines.contains("#SBATCH --time=02:00:00"), big.merge)
+        XCTAssertTrue(tileLines.contains("#SBATCH --partition=normal") && tileLines.contains("#SBATCH --time=02:00:00"), big.tiles)
         XCTAssertTrue(s.merge.contains("exec '/usr/bin/trame' merge '/work/my plan' -o '/work/my plan/merged'"))
         XCTAssertTrue(s.submit.contains("sbatch --parsable \"$@\" trame.sbatch"))
         XCTAssertTrue(s.submit.contains("--dependency=afterok:\"$array\" merge.sbatch"))

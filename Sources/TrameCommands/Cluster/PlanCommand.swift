@@ -32,7 +32,8 @@ struct PlanCommand: ParsableCommand {
         512 MB.
 
         Example:
-          trame plan project.toml --tile 50km -o plan --slurm --partition normal --time 02:00:00
+          trame plan project.toml --tile 50km -o plan --slurm --partition normal --time 02:00:00 \
+              --merge-partition bigmem --merge-time 12:00:00
           plan/submit.sh
         """)
 
@@ -54,18 +55,30 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Slurm partition for the jobs (#SBATCH --partition); with --slurm.")
     var partition: String?
 
-    @Option(help: ArgumentHelp("Slurm time limit per task, HH:MM:SS or D-HH:MM:SS (#SBATCH --time); with --slurm.", valueName: "time"))
+    @Option(help: ArgumentHelp("Slurm time limit per tile task, HH:MM:SS or D-HH:MM:SS (#SBATCH --time); with --slurm.", valueName: "time"))
     var time: String?
+
+    @Option(help: "Slurm partition for the merge job when not --partition: one with nodes of the merge's memory; with --slurm.")
+    var mergePartition: String?
+
+    @Option(help: ArgumentHelp("Slurm time limit of the merge job when not --time (it builds the whole scheme: hours on a region or a country); with --slurm.", valueName: "time"))
+    var mergeTime: String?
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if !slurm && (partition != nil || time != nil) { throw ValidationError("--partition and --time go with --slurm") }
-        if let time, time.range(of: #"^([0-9]+-)?[0-9]{1,2}:[0-9]{2}:[0-9]{2}$"#, options: .regularExpression) == nil {
-            throw ValidationError("--time '\(time)' is not HH:MM:SS or D-HH:MM:SS (e.g. 02:00:00)")
+        if !slurm && (partition != nil || time != nil || mergePartition != nil || mergeTime != nil) {
+            throw ValidationError("--partition, --time, --merge-partition and --merge-time go with --slurm")
         }
-        if let partition, partition.isEmpty || partition.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
-            throw ValidationError("--partition '\(partition)' is not a partition name")
+        for (option, value) in [("--time", time), ("--merge-time", mergeTime)] {
+            if let value, value.range(of: #"^([0-9]+-)?[0-9]{1,2}:[0-9]{2}:[0-9]{2}$"#, options: .regularExpression) == nil {
+                throw ValidationError("\(option) '\(value)' is not HH:MM:SS or D-HH:MM:SS (e.g. 02:00:00)")
+            }
+        }
+        for (option, value) in [("--partition", partition), ("--merge-partition", mergePartition)] {
+            if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
+                throw ValidationError("\(option) '\(value)' is not a partition name")
+            }
         }
         do { _ = try Quantity.length(tile) } catch let e as Quantity.UnitError { throw ValidationError("--tile: \(e.description)") }
         if let halo { do { _ = try Quantity.length(halo) } catch let e as Quantity.UnitError { throw ValidationError("--halo: \(e.description)") } }
@@ -87,7 +100,8 @@ struct PlanCommand: ParsableCommand {
         try TilePlanning.write(plan, to: folder)
         var written = ["plan.json"]
         if slurm {
-            let scripts = SlurmScripts(plan: plan, folder: folder, jobName: TilePlanning.jobName(folder: folder), partition: partition, time: time)
+            let scripts = SlurmScripts(plan: plan, folder: folder, jobName: TilePlanning.jobName(folder: folder), partition: partition, time: time,
+                                       mergePartition: mergePartition, mergeTime: mergeTime)
             try TilePlanning.writeScripts(scripts)
             written += ["trame.sbatch", "merge.sbatch", "submit.sh"]
         }

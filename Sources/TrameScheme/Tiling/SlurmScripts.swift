@@ -18,14 +18,21 @@ public struct SlurmScripts: Sendable {
     public var time: String?
     public var cpusPerTask = 2
 
-    public init(plan: TilePlan, folder: String, jobName: String, partition: String? = nil, time: String? = nil) {
+    /// The merge job's own partition and time limit (a large-memory partition, hours rather than minutes);
+    /// nil: the tiles'.
+    public var mergePartition: String?
+    public var mergeTime: String?
+
+    public init(plan: TilePlan, folder: String, jobName: String, partition: String? = nil, time: String? = nil,
+                mergePartition: String? = nil, mergeTime: String? = nil) {
         self.plan = plan; self.folder = folder; self.jobName = jobName; self.partition = partition; self.time = time
+        self.mergePartition = mergePartition; self.mergeTime = mergeTime
     }
 
     /// Single-quoted for the shell.
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    func common(megabytes: Int) -> [String] {
+    func common(megabytes: Int, partition: String?, time: String?) -> [String] {
         var lines = ["#SBATCH --cpus-per-task=\(cpusPerTask)", "#SBATCH --mem=\(megabytes)M", "#SBATCH --chdir=\(folder)"]
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time { lines.append("#SBATCH --time=\(time)") }
@@ -39,7 +46,7 @@ public struct SlurmScripts: Sendable {
                  "# --mem: \(plan.memory.bytesPerCell) bytes per cell × \(plan.memory.largestWindowCells) cells (the largest tile with its halo) + \(plan.memory.overheadMegabytes) MB.",
                  "#SBATCH --job-name=\(jobName)",
                  "#SBATCH --array=1-\(plan.tiles.count)",
-                 "#SBATCH --output=\(folder)/logs/%A_%a.out"] + common(megabytes: plan.memory.megabytes) + [
+                 "#SBATCH --output=\(folder)/logs/%A_%a.out"] + common(megabytes: plan.memory.megabytes, partition: partition, time: time) + [
                  "set -euo pipefail",
                  "mkdir -p \(q(folder + "/slurm/tasks"))",
                  "echo \"$SLURM_JOB_ID $SLURM_ARRAY_JOB_ID\" >> \(q(folder + "/slurm/tasks/"))\"$SLURM_ARRAY_TASK_ID\"",
@@ -53,7 +60,8 @@ public struct SlurmScripts: Sendable {
                  "# Written by `trame plan --slurm`: joins the tiles of \(folder)/plan.json once they have all succeeded, then builds the scheme.",
                  "# --mem: \(TileMemory.mergeBytesPerCell) bytes per cell × \(plan.grid.cols * plan.grid.rows) cells (the whole territory) + \(TileMemory.mergeOverheadMegabytes) MB.",
                  "#SBATCH --job-name=\(jobName)-merge",
-                 "#SBATCH --output=\(folder)/logs/merge_%j.out"] + common(megabytes: TileMemory.mergeMegabytes(cells: plan.grid.cols * plan.grid.rows)) + [
+                 "#SBATCH --output=\(folder)/logs/merge_%j.out"] + common(megabytes: TileMemory.mergeMegabytes(cells: plan.grid.cols * plan.grid.rows),
+                                                                                    partition: mergePartition ?? partition, time: mergeTime ?? time) + [
                  "set -euo pipefail",
                  "exec \(q(plan.trame)) merge \(q(folder)) -o \(q(folder + "/merged"))",
                  ""]).joined(separator: "\n")
