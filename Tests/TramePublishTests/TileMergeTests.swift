@@ -180,6 +180,12 @@ final class TileMergeTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("mining_resistance.tif: holds the resistance -5.0; resistances are > 0"), "\(e)")
         }
 
+        // The plan records the land cover (size and date), the friction table and the inventories' file (also
+        // their SHA-256: the tiles rasterise the inventories' sites into the reservoirs).
+        XCTAssertEqual(folder.plan.inputs.map { ($0.path as NSString).lastPathComponent }, ["landcover.tif", "friction.csv", "territory.gpkg"])
+        XCTAssertEqual(folder.plan.inputs.map { $0.sha256 != nil }, [false, true, true])
+        XCTAssertEqual(folder.plan.inputs[2].sha256, SchemeInputs.sha256(work + "/demo/territory.gpkg"))
+
         // The friction table edited after the plan: tiles and merge refuse it, naming it; touched only, it passes.
         let friction = work + "/demo/friction.csv"
         let text = try String(contentsOfFile: friction, encoding: .utf8)

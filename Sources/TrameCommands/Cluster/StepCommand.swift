@@ -77,7 +77,7 @@ struct MergeCommand: ParsableCommand {
         resistance (a sub-network whose windows fall short is left out, with a warning).
 
         Refuses, before writing anything, when a tile task is not done (naming which), when the project, its \
-        land cover or its friction table changed since the plan was made, or when OUT is inside the plan's \
+        land cover, its friction table or its inventories' files changed since the plan was made, or when OUT is inside the plan's \
         folder (but PLAN/merged, where the plan's own merge task writes).
         """)
 

@@ -138,9 +138,16 @@ public enum TilePlanning {
             throw GeodataError(project.friction, e.description)
         }
         guard let lcStamp = InputStamp.of(landCover) else { throw GeodataError(landCover, "cannot be examined") }
-        guard var frStamp = InputStamp.of(friction) else { throw GeodataError(friction, "cannot be examined") }
-        frStamp.sha256 = SchemeInputs.sha256(friction)
-        plan.inputs = [lcStamp, frStamp]
+        plan.inputs = [lcStamp]
+        // The friction table and the inventories (the tiles rasterise their sites into the reservoirs): small
+        // files, so their SHA-256 too.
+        let inventories = project.inventories.map { $0.source.file.hasPrefix("/vsizip/") ? String($0.source.file.dropFirst(8)) : $0.source.file }
+        var seen = Set<String>()
+        for file in [friction] + inventories.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) where seen.insert(file).inserted {
+            guard var stamp = InputStamp.of(file) else { throw GeodataError(file, "cannot be examined") }
+            stamp.sha256 = SchemeInputs.sha256(file)
+            plan.inputs.append(stamp)
+        }
         return plan
     }
 

@@ -38,7 +38,7 @@ public struct TilePlan: Codable, Equatable, Sendable {
     /// The `trame` executable that wrote the plan, absolute: the scripts run it.
     public var trame: String
     /// The files the tiles are computed from as they were when the plan was made: the land cover (size and
-    /// time) and the friction table (also its SHA-256). A step or a merge refuses inputs that changed since, and
+    /// time), the friction table and the inventories' files (also their SHA-256). A step or a merge refuses inputs that changed since, and
     /// a plan made again from changed inputs differs (its hash), so that every tile is computed again.
     public var inputs: [InputStamp] = []
 
