@@ -22,9 +22,7 @@ final class TileMergeTests: XCTestCase {
 
     /// The tiny sample, planned in 4 tiles of 4 km with `halo`, every tile run.
     func plannedSample(halo: Double?) throws -> (project: String, folder: PlanFolder) {
-        let demo = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", work + "/demo", "--generate-only", "--quiet"])
-        XCTAssertEqual(demo.status, 0, demo.err)
-        let project = work + "/demo/project.toml"
+        let project = try tinySampleProject(in: work + "/demo")
         let plan = try TilePlanning.plan(project: project, tileMetres: 4000, haloMetres: halo, trame: TrameProcess.trame.path)
         try TilePlanning.write(plan, to: work + "/plan")
         let folder = try PlanFolder(work + "/plan")

@@ -30,9 +30,7 @@ final class TileReservoirsTests: XCTestCase {
     /// The tiny sample generated into the work folder: its project file, the run's own reading of it, and its
     /// least-cost sub-networks (the watercourse one is not tiled).
     func tinySample() throws -> (path: String, input: SchemeInput, subs: [SubNetwork]) {
-        let demo = try TrameProcess.run(TrameProcess.trame, ["demo", "--size", "tiny", "--out", work + "/demo", "--generate-only", "--quiet"])
-        XCTAssertEqual(demo.status, 0, demo.err)
-        let projectPath = work + "/demo/project.toml"
+        let projectPath = try tinySampleProject(in: work + "/demo")
         let project = try ProjectFile.load(projectPath)
         let input = try SchemeReader(project: project, lang: "en", progress: { _ in }, warn: { _ in }).read()
         return (projectPath, input, project.subNetworks.filter { $0.model != .watercourse })

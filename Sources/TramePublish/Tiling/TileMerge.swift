@@ -58,11 +58,11 @@ public enum TileMerge {
     /// The project as the plan recorded it: the same land cover, friction table, inventories and sub-networks
     /// (names, friction columns, habitat, minimum area, inventories). A project edited since needs a new plan.
     static func check(_ p: Project, against plan: TilePlan) throws {
-        func abs(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         var changed: [String] = []
-        if abs(p.landCover) != plan.landCover { changed.append("its land cover is \(p.landCover), the plan's \(plan.landCover)") }
+        if absolute(p.landCover) != plan.landCover { changed.append("its land cover is \(p.landCover), the plan's \(plan.landCover)") }
         if p.landCoverNoData != plan.landCoverNoData { changed.append("its land cover's NoData") }
-        if abs(p.friction) != plan.friction { changed.append("its friction table is \(p.friction), the plan's \(plan.friction)") }
+        if absolute(p.friction) != plan.friction { changed.append("its friction table is \(p.friction), the plan's \(plan.friction)") }
         if p.inventories.map(\.name) != plan.inventories { changed.append("its inventories") }
         let subs = p.subNetworks.map { PlanSubNetwork($0, inventories: p.inventories) }
         if subs.map(\.name) != plan.subnetworks.map(\.name) {
